@@ -1,0 +1,1 @@
+"""PDF report building (ReportLab only: nothing here may import Qt)."""

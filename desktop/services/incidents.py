@@ -1,0 +1,235 @@
+"""Incident use cases: read, create, update, delete to the trash, restore, and list by page."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from sqlalchemy import delete, distinct, func, select
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from desktop.errors import ConflictError, NotFoundError, ValidationError
+from desktop.services import mapping, search
+from desktop.services.dto import IncidentData, IncidentQuery, IncidentRow
+from desktop.services.validation import check_incident
+from desktop.store import fulltext
+from desktop.store.engine import Database
+from desktop.store.models import Citation, Incident, IncidentActor, IncidentTag, Source
+
+PAGE_SIZE = 200
+
+
+def load_incident(session: Session, incident_id: str) -> Incident:
+    """The incident's row with everything the full record needs, loaded in a few queries."""
+    row = session.scalars(
+        select(Incident)
+        .where(Incident.uuid == incident_id)
+        .options(
+            selectinload(Incident.actors),
+            selectinload(Incident.tags),
+            selectinload(Incident.citations).joinedload(Citation.source),
+        )
+    ).one_or_none()
+    if row is None:
+        raise NotFoundError(f"No incident with id {incident_id} (it may have been purged).")
+    return row
+
+
+def resolve_sources(session: Session, data: IncidentData) -> dict[str, Source]:
+    """Each cited slug's row; an unknown slug is a problem of the citation that names it."""
+    slugs = {c.source for c in data.citations}
+    found = {
+        s.slug: s for s in session.scalars(select(Source).where(Source.slug.in_(slugs)))
+    } if slugs else {}
+    for index, citation in enumerate(data.citations):
+        if citation.source not in found:
+            raise ValidationError(
+                f"citations[{index}].source", f"unknown source '{citation.source}'"
+            )
+    return found
+
+
+def get_incident(db: Database, incident_id: str) -> IncidentData:
+    with db.begin() as session:
+        return mapping.incident_to_data(load_incident(session, incident_id))
+
+
+def create_incident(db: Database, data: IncidentData) -> IncidentData:
+    """Save a new incident; its id is made here unless the record brings one."""
+    check_incident(data)
+    with db.begin() as session:
+        incident_id = data.id or str(uuid.uuid4())
+        if session.scalar(select(Incident.id).where(Incident.uuid == incident_id)) is not None:
+            raise ValidationError("id", f"an incident with id {incident_id} already exists")
+        row = insert_incident(session, replace(data, id=incident_id), mapping.current_user())
+        fulltext.reindex(session, [row])
+        session.flush()
+        return mapping.incident_to_data(row)
+
+
+def insert_incident(session: Session, data: IncidentData, user: str) -> Incident:
+    """Add a validated record with a known id to the session (no index update: callers batch)."""
+    assert data.id is not None
+    now = mapping.utcnow()
+    row = Incident(uuid=data.id, created_at=now, created_by=user, updated_at=now, updated_by=user)
+    mapping.apply_incident(row, data, resolve_sources(session, data))
+    session.add(row)
+    session.flush()
+    return row
+
+
+def update_incident(db: Database, data: IncidentData) -> IncidentData:
+    """Save changes to an existing incident, refusing to overwrite someone else's save.
+
+    ``data.version`` must be the version that was read; if the stored one has moved on, a
+    :class:`ConflictError` says who changed it and when, and nothing is written.
+    """
+    if data.id is None:
+        raise ValidationError("id", "is required to update an incident")
+    check_incident(data)
+    try:
+        with db.begin() as session:
+            row = load_incident(session, data.id)
+            _refuse_if_changed(row, data.version)
+            mapping.apply_incident(row, data, resolve_sources(session, data))
+            row.updated_at = mapping.utcnow()
+            row.updated_by = mapping.current_user()
+            session.flush()
+            fulltext.reindex(session, [row])
+            return mapping.incident_to_data(row)
+    except StaleDataError as exc:  # another writer won the race between read and write
+        raise _conflict(db, data.id) from exc
+
+
+def _refuse_if_changed(row: Incident, version: int | None) -> None:
+    if version is not None and row.version != version:
+        raise ConflictError(
+            f"'{row.title}' was changed by {row.updated_by} at "
+            f"{row.updated_at:%Y-%m-%d %H:%M} UTC since you opened it. "
+            "Nothing was overwritten: reload it, then apply your changes again.",
+            changed_by=row.updated_by,
+            changed_at=row.updated_at.isoformat(),
+        )
+
+
+def _conflict(db: Database, incident_id: str) -> ConflictError:
+    with db.begin() as session:
+        row = load_incident(session, incident_id)
+        try:
+            _refuse_if_changed(row, -1)
+        except ConflictError as conflict:
+            return conflict
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def delete_incident(db: Database, incident_id: str) -> None:
+    """Move an incident to the trash; :func:`restore_incident` brings it back."""
+    with db.begin() as session:
+        row = load_incident(session, incident_id)
+        if row.deleted_at is None:
+            row.deleted_at = mapping.utcnow()
+            row.deleted_by = mapping.current_user()
+
+
+def restore_incident(db: Database, incident_id: str) -> None:
+    with db.begin() as session:
+        row = load_incident(session, incident_id)
+        row.deleted_at = None
+        row.deleted_by = None
+        row.updated_at = mapping.utcnow()
+        row.updated_by = mapping.current_user()
+
+
+def purge_incident(db: Database, incident_id: str) -> None:
+    """Delete an incident from the trash for good."""
+    with db.begin() as session:
+        row = load_incident(session, incident_id)
+        if row.deleted_at is None:
+            raise ValidationError("", "Only incidents in the trash can be deleted for good.")
+        fulltext.remove(session, [row.id])
+        session.delete(row)
+
+
+def list_incidents(
+    db: Database, query: IncidentQuery, offset: int = 0, limit: int = PAGE_SIZE
+) -> list[IncidentRow]:
+    """One page of table rows matching ``query``, in its sort order."""
+    with db.begin() as session:
+        stmt = search.filtered(session, query, select(Incident))
+        stmt = search.ordered(session, query, stmt).offset(offset).limit(limit)
+        return [mapping.incident_to_row(row) for row in session.scalars(stmt)]
+
+
+def count_incidents(db: Database, query: IncidentQuery) -> int:
+    with db.begin() as session:
+        stmt = search.filtered(session, query, select(func.count(Incident.id)))
+        return int(session.scalar(stmt) or 0)
+
+
+def get_incidents(db: Database, query: IncidentQuery, limit: int | None = None) -> list[IncidentData]:
+    """Complete records matching ``query`` in its order: for reports and exports."""
+    with db.begin() as session:
+        stmt = search.filtered(session, query, select(Incident))
+        stmt = search.ordered(session, query, stmt)
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        stmt = stmt.options(
+            selectinload(Incident.actors),
+            selectinload(Incident.tags),
+            selectinload(Incident.citations).joinedload(Citation.source),
+        )
+        return [mapping.incident_to_data(row) for row in session.scalars(stmt)]
+
+
+@dataclass(frozen=True)
+class Facets:
+    """The values in use, for filter lists and completion."""
+
+    countries: tuple[str, ...]
+    tags: tuple[str, ...]
+    markings: tuple[str, ...]
+    event_types: tuple[str, ...]
+    actors: tuple[str, ...]
+    total: int
+
+
+def facets(db: Database) -> Facets:
+    with db.begin() as session:
+        live = Incident.deleted_at.is_(None)
+
+        def values(column: object) -> tuple[str, ...]:
+            stmt = select(distinct(column)).where(live).order_by(column)  # type: ignore[call-overload]
+            return tuple(v for v in session.scalars(stmt) if v)
+
+        tags = session.scalars(
+            select(distinct(IncidentTag.tag))
+            .join(Incident, Incident.id == IncidentTag.incident_id)
+            .where(live)
+            .order_by(IncidentTag.tag)
+        )
+        actors = session.scalars(
+            select(distinct(IncidentActor.name)).order_by(IncidentActor.name).limit(5000)
+        )
+        return Facets(
+            countries=values(Incident.country),
+            tags=tuple(tags),
+            markings=values(Incident.marking),
+            event_types=values(Incident.event_type),
+            actors=tuple(actors),
+            total=int(session.scalar(select(func.count(Incident.id)).where(live)) or 0),
+        )
+
+
+def empty_trash(db: Database, incident_ids: Sequence[str] | None = None) -> int:
+    """Delete trashed incidents for good (all of them, or those listed); returns how many."""
+    with db.begin() as session:
+        stmt = select(Incident.id).where(Incident.deleted_at.is_not(None))
+        if incident_ids is not None:
+            stmt = stmt.where(Incident.uuid.in_(incident_ids))
+        ids = list(session.scalars(stmt))
+        fulltext.remove(session, ids)
+        if ids:
+            session.execute(delete(Incident).where(Incident.id.in_(ids)))
+        return len(ids)

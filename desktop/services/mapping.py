@@ -1,0 +1,203 @@
+"""Copying between ORM rows and the plain records of ``dto.py``, and the time conventions."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from datetime import UTC, datetime
+
+from desktop.domain import ActorRole, Confidence, Status, TimePrecision
+from desktop.services.dto import (
+    Actor,
+    Audit,
+    Casualties,
+    Citation,
+    IncidentData,
+    IncidentRow,
+    Moment,
+    SourceData,
+    When,
+    Where,
+)
+from desktop.services.validation import country_name
+from desktop.store import models
+
+USER_ENV_VAR = "INCIDENT_DESK_USER"
+
+
+def current_user() -> str:
+    """Who is acting: ``INCIDENT_DESK_USER`` if set, else the operating-system user."""
+    explicit = os.environ.get(USER_ENV_VAR, "").strip()
+    if explicit:
+        return explicit[:120]
+    try:
+        return getpass.getuser()[:120]
+    except (KeyError, OSError):  # no passwd entry, e.g. in some containers
+        return "unknown"
+
+
+def utcnow() -> datetime:
+    """Now, as the naive UTC value the database stores."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def to_db_time(moment: Moment) -> datetime:
+    if isinstance(moment, datetime):
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(UTC).replace(tzinfo=None)
+        return moment
+    return datetime(moment.year, moment.month, moment.day)
+
+
+def from_db_time(value: datetime, precision: str) -> Moment:
+    if precision == TimePrecision.EXACT:
+        return value.replace(tzinfo=UTC)
+    return value.date()
+
+
+def as_aware(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC)
+
+
+def place_label(name: str, admin1: str, country: str) -> str:
+    """``al-Asad airbase, Anbar, Iraq`` — the parts that are known."""
+    parts = [part for part in (name, admin1, country_name(country)) if part]
+    return ", ".join(dict.fromkeys(parts))  # drop repeats such as "Iraq, Iraq"
+
+
+def incident_to_data(row: models.Incident) -> IncidentData:
+    precision = TimePrecision(row.time_precision)
+    return IncidentData(
+        id=row.uuid,
+        version=row.version,
+        title=row.title,
+        summary=row.summary,
+        notes=row.notes,
+        when=When(
+            start=from_db_time(row.start_at, precision),
+            end=from_db_time(row.end_at, precision),
+            precision=precision,
+        ),
+        where=Where(
+            name=row.place_name,
+            admin1=row.admin1,
+            country=row.country,
+            lat=row.lat,
+            lon=row.lon,
+            precision=row.geo_precision,
+        ),
+        event_type=row.event_type,
+        sub_event_type=row.sub_event_type,
+        actors=tuple(Actor(a.name, ActorRole(a.role)) for a in row.actors),
+        casualties=Casualties(row.killed, row.injured, row.casualty_note),
+        status=Status(row.status),
+        confidence=Confidence(row.confidence),
+        likelihood=row.likelihood,
+        tags=tuple(t.tag for t in row.tags),
+        marking=row.marking,
+        citations=tuple(citation_to_data(c) for c in row.citations),
+        audit=Audit(
+            created_at=as_aware(row.created_at),
+            created_by=row.created_by,
+            updated_at=as_aware(row.updated_at),
+            updated_by=row.updated_by,
+            deleted_at=as_aware(row.deleted_at) if row.deleted_at else None,
+            deleted_by=row.deleted_by,
+        ),
+    )
+
+
+def citation_to_data(row: models.Citation) -> Citation:
+    return Citation(
+        source=row.source.slug,
+        credibility=row.credibility,
+        url=row.url,
+        published=row.published,
+        retrieved=row.retrieved,
+        language=row.language,
+        excerpt=row.excerpt,
+        source_name=row.source.name,
+        source_reliability=row.source.reliability,
+        source_kind=row.source.kind,
+    )
+
+
+def incident_to_row(row: models.Incident) -> IncidentRow:
+    precision = TimePrecision(row.time_precision)
+    return IncidentRow(
+        id=row.uuid,
+        start=from_db_time(row.start_at, precision),
+        end=from_db_time(row.end_at, precision),
+        precision=precision,
+        title=row.title,
+        place=place_label(row.place_name, row.admin1, row.country),
+        country=row.country,
+        event_type=row.event_type,
+        sub_event_type=row.sub_event_type,
+        status=Status(row.status),
+        confidence=Confidence(row.confidence),
+        source_count=row.source_count,
+        marking=row.marking,
+        killed=row.killed,
+        injured=row.injured,
+        deleted_at=as_aware(row.deleted_at) if row.deleted_at else None,
+    )
+
+
+def apply_incident(row: models.Incident, data: IncidentData, sources: dict[str, models.Source]) -> None:
+    """Copy every field of ``data`` onto ``row``; ``sources`` maps each cited slug to its row."""
+    row.title = data.title.strip()
+    row.summary = data.summary
+    row.notes = data.notes
+    row.start_at = to_db_time(data.when.start)
+    row.end_at = to_db_time(data.when.end)
+    row.time_precision = str(data.when.precision)
+    row.place_name = data.where.name.strip()
+    row.admin1 = data.where.admin1.strip()
+    row.country = data.where.country
+    row.lat = data.where.lat
+    row.lon = data.where.lon
+    row.geo_precision = data.where.precision
+    row.event_type = data.event_type
+    row.sub_event_type = data.sub_event_type
+    row.killed = data.casualties.killed
+    row.injured = data.casualties.injured
+    row.casualty_note = data.casualties.note
+    row.status = str(data.status)
+    row.confidence = str(data.confidence)
+    row.likelihood = data.likelihood
+    row.marking = data.marking
+    row.actors = [
+        models.IncidentActor(position=i, name=a.name.strip(), role=str(a.role))
+        for i, a in enumerate(data.actors)
+    ]
+    row.tags = [models.IncidentTag(position=i, tag=t.strip()) for i, t in enumerate(data.tags)]
+    row.citations = [
+        models.Citation(
+            position=i,
+            source=sources[c.source],
+            credibility=c.credibility,
+            url=c.url or None,
+            published=c.published,
+            retrieved=c.retrieved,
+            language=c.language,
+            excerpt=c.excerpt,
+        )
+        for i, c in enumerate(data.citations)
+    ]
+    row.source_count = len({c.source for c in data.citations})
+
+
+def source_to_data(row: models.Source, citation_count: int = 0, incident_count: int = 0) -> SourceData:
+    return SourceData(
+        id=row.slug,
+        name=row.name,
+        kind=row.kind,
+        reliability=row.reliability,
+        url=row.url,
+        notes=row.notes,
+        version=row.version,
+        citation_count=citation_count,
+        incident_count=incident_count,
+    )
+

@@ -1,0 +1,120 @@
+"""Turning an :class:`IncidentQuery` into SQL: filters, full-text match and sort order.
+
+Everything the incident table shows is filtered, sorted and paged here, in the database, so
+the cost of a page grows with the rows shown rather than the rows stored.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import Float, Integer, Select, and_, case, false, or_, select, text
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from desktop.domain import TLP_LABELS
+from desktop.services.dto import SORT_KEYS, IncidentQuery
+from desktop.store import fulltext
+from desktop.store.models import Citation, Incident, IncidentTag, Source
+
+_CONFIDENCE_ORDER = case(
+    {"high": 3, "moderate": 2, "low": 1}, value=Incident.confidence, else_=0
+)
+_MARKING_ORDER = case(
+    {label: len(TLP_LABELS) - i for i, label in enumerate(TLP_LABELS)},
+    value=Incident.marking,
+    else_=len(TLP_LABELS) - TLP_LABELS.index("TLP:AMBER"),
+)
+_SORT_COLUMNS: dict[str, ColumnElement[object]] = {
+    "when": Incident.start_at,  # type: ignore[dict-item]
+    "title": Incident.title,  # type: ignore[dict-item]
+    "place": Incident.place_name,  # type: ignore[dict-item]
+    "type": Incident.event_type,  # type: ignore[dict-item]
+    "status": Incident.status,  # type: ignore[dict-item]
+    "confidence": _CONFIDENCE_ORDER,  # type: ignore[dict-item]
+    "sources": Incident.source_count,  # type: ignore[dict-item]
+    "marking": _MARKING_ORDER,  # type: ignore[dict-item]
+}
+
+
+def filtered(session: Session, query: IncidentQuery, stmt: Select) -> Select:  # type: ignore[type-arg]
+    """Add the query's filters (and its full-text match) to a select over incidents."""
+    if query.deleted:
+        stmt = stmt.where(Incident.deleted_at.is_not(None))
+    else:
+        stmt = stmt.where(Incident.deleted_at.is_(None))
+    if query.since is not None:
+        stmt = stmt.where(Incident.end_at >= datetime(query.since.year, query.since.month,
+                                                      query.since.day))
+    if query.until is not None:
+        after = query.until + timedelta(days=1)
+        stmt = stmt.where(Incident.start_at < datetime(after.year, after.month, after.day))
+    for column, values in (
+        (Incident.event_type, query.event_types),
+        (Incident.country, query.countries),
+        (Incident.status, query.statuses),
+        (Incident.confidence, query.confidences),
+        (Incident.marking, query.markings),
+    ):
+        if values:
+            stmt = stmt.where(column.in_(values))
+    if query.tags:
+        tagged = select(IncidentTag.incident_id).where(IncidentTag.tag.in_(query.tags))
+        stmt = stmt.where(Incident.id.in_(tagged))
+    if query.source:
+        citing = (
+            select(Citation.incident_id)
+            .join(Source, Source.id == Citation.source_id)
+            .where(Source.slug == query.source)
+        )
+        stmt = stmt.where(Incident.id.in_(citing))
+    return _text_match(session, query, stmt)
+
+
+def _text_match(session: Session, query: IncidentQuery, stmt: Select) -> Select:  # type: ignore[type-arg]
+    if not query.text.strip():
+        return stmt
+    expression = fulltext.match_expression(query.text)
+    if expression is None:
+        return stmt.where(false())
+    if fulltext.supported(session):
+        matches = (
+            text(
+                f"SELECT rowid AS id, {fulltext.rank_sql()} AS rank "
+                f"FROM {fulltext.FTS_TABLE} WHERE {fulltext.FTS_TABLE} MATCH :match"
+            )
+            .bindparams(match=expression)
+            .columns(id=Integer, rank=Float)
+            .subquery("fts")
+        )
+        return stmt.join(matches, matches.c.id == Incident.id)
+    # Other databases: every word somewhere in the title, summary or notes.
+    words = fulltext.normalise(query.text).split()
+    return stmt.where(
+        and_(
+            *(
+                or_(
+                    Incident.title.ilike(f"%{word}%"),
+                    Incident.summary.ilike(f"%{word}%"),
+                    Incident.notes.ilike(f"%{word}%"),
+                    Incident.place_name.ilike(f"%{word}%"),
+                )
+                for word in words
+            )
+        )
+    )
+
+
+def ordered(session: Session, query: IncidentQuery, stmt: Select) -> Select:  # type: ignore[type-arg]
+    """Apply the sort; ties are broken by insertion order so paging is stable."""
+    if query.sort not in SORT_KEYS:
+        raise ValueError(f"unknown sort key {query.sort!r}")
+    relevant = fulltext.match_expression(query.text) is not None
+    if query.sort == "relevance" and relevant and fulltext.supported(session):
+        rank = text("fts.rank")
+        # bm25 is lower-is-better, so "descending relevance" means ascending rank.
+        return stmt.order_by(rank if query.descending else rank.desc(), Incident.id.desc())
+    column = _SORT_COLUMNS.get(query.sort, Incident.start_at)
+    if query.descending:
+        return stmt.order_by(column.desc(), Incident.id.desc())
+    return stmt.order_by(column.asc(), Incident.id.asc())

@@ -1,0 +1,216 @@
+"""Rules a record must meet before it is saved, shared by the editor, the services and import.
+
+Each problem names the field by the same dotted path as the interchange format
+(``when.end``, ``citations[1].credibility``) so the editor can mark the widget and an import
+can say ``incidents[2].when.end: before start``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from functools import cache
+
+import pycountry
+
+from desktop.domain import (
+    CREDIBILITY,
+    EVENT_TYPES,
+    LIKELIHOOD_TERMS,
+    MAX_MARKING_LENGTH,
+    RELIABILITY,
+    ActorRole,
+    Confidence,
+    GeoPrecision,
+    SourceKind,
+    Status,
+    TimePrecision,
+)
+from desktop.errors import ValidationError
+from desktop.services.dto import Citation, IncidentData, SourceData
+
+# Reports one problem: the field's path and what is wrong with it.
+_Reporter = Callable[[str, str], None]
+
+MAX_TITLE = 500
+MAX_NAME = 300
+MAX_TAG = 100
+
+
+@cache
+def country_codes() -> frozenset[str]:
+    return frozenset(country.alpha_2 for country in pycountry.countries)
+
+
+def country_name(code: str) -> str:
+    """``IQ`` → ``Iraq``; unknown or blank codes come back as they are."""
+    if not code:
+        return ""
+    country = pycountry.countries.get(alpha_2=code)
+    return str(getattr(country, "common_name", None) or country.name) if country else code
+
+
+def incident_problems(data: IncidentData) -> list[ValidationError]:
+    """Every problem with an incident, in field order (empty when it can be saved)."""
+    problems: list[ValidationError] = []
+
+    def problem(field: str, text: str) -> None:
+        problems.append(ValidationError(field, text))
+
+    title = data.title.strip()
+    if not title:
+        problem("title", "is required")
+    elif len(title) > MAX_TITLE:
+        problem("title", f"is longer than {MAX_TITLE} characters")
+
+    _check_when(data, problem)
+    _check_where(data, problem)
+
+    if data.event_type not in EVENT_TYPES:
+        problem("event_type", f"'{data.event_type}' is not an ACLED event type")
+    elif data.sub_event_type not in EVENT_TYPES[data.event_type]:
+        problem(
+            "sub_event_type",
+            f"'{data.sub_event_type}' is not a sub-event type of {data.event_type}",
+        )
+
+    roles = {role.value for role in ActorRole}
+    for index, actor in enumerate(data.actors):
+        if not actor.name.strip():
+            problem(f"actors[{index}].name", "is required")
+        elif len(actor.name) > MAX_NAME:
+            problem(f"actors[{index}].name", f"is longer than {MAX_NAME} characters")
+        if actor.role not in roles:
+            problem(f"actors[{index}].role", f"'{actor.role}' is not one of {_one_of(roles)}")
+
+    for name in ("killed", "injured"):
+        value = getattr(data.casualties, name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            problem(f"casualties.{name}", "must be a whole number or unknown")
+        elif value is not None and value < 0:
+            problem(f"casualties.{name}", "cannot be negative")
+
+    if data.status not in {s.value for s in Status}:
+        problem("status", f"'{data.status}' is not one of {_one_of(s.value for s in Status)}")
+    if data.confidence not in {c.value for c in Confidence}:
+        problem(
+            "confidence",
+            f"'{data.confidence}' is not one of {_one_of(c.value for c in Confidence)}",
+        )
+    if data.likelihood is not None and data.likelihood not in LIKELIHOOD_TERMS:
+        problem("likelihood", f"'{data.likelihood}' is not an ICD 203 estimative term")
+
+    seen_tags: set[str] = set()
+    for index, tag in enumerate(data.tags):
+        if not tag.strip():
+            problem(f"tags[{index}]", "is blank")
+        elif len(tag) > MAX_TAG:
+            problem(f"tags[{index}]", f"is longer than {MAX_TAG} characters")
+        elif tag.casefold() in seen_tags:
+            problem(f"tags[{index}]", f"'{tag}' is given twice")
+        seen_tags.add(tag.casefold())
+
+    if not data.marking.strip():
+        problem("marking", "is required (e.g. TLP:CLEAR)")
+    elif len(data.marking) > MAX_MARKING_LENGTH:
+        problem("marking", f"is longer than {MAX_MARKING_LENGTH} characters")
+
+    for index, citation in enumerate(data.citations):
+        problems.extend(error.under(f"citations[{index}]") for error in citation_problems(citation))
+    return problems
+
+
+def _check_when(data: IncidentData, problem: _Reporter) -> None:
+    when = data.when
+    if when.precision not in {p.value for p in TimePrecision}:
+        problem(
+            "when.precision",
+            f"'{when.precision}' is not one of {_one_of(p.value for p in TimePrecision)}",
+        )
+        return
+    exact = when.precision == TimePrecision.EXACT
+    for name in ("start", "end"):
+        value = getattr(when, name)
+        if exact and not isinstance(value, datetime):
+            problem(f"when.{name}", "needs a date and time (UTC) when the precision is exact")
+            return
+        if not exact and (isinstance(value, datetime) or not isinstance(value, date)):
+            problem(f"when.{name}", f"needs a date without time when the precision is "
+                    f"'{when.precision}'")
+            return
+    if isinstance(when.start, datetime) and when.start.tzinfo is None:
+        problem("when.start", "needs a time zone (UTC)")
+    elif isinstance(when.end, datetime) and when.end.tzinfo is None:
+        problem("when.end", "needs a time zone (UTC)")
+    elif when.end < when.start:  # type: ignore[operator]  # both dates or both datetimes
+        problem("when.end", "before start")
+
+
+def _check_where(data: IncidentData, problem: _Reporter) -> None:
+    where = data.where
+    if len(where.name) > MAX_NAME:
+        problem("where.name", f"is longer than {MAX_NAME} characters")
+    if where.country and where.country not in country_codes():
+        problem("where.country", f"'{where.country}' is not an ISO 3166-1 alpha-2 code")
+    if (where.lat is None) != (where.lon is None):
+        problem("where.lat" if where.lat is None else "where.lon",
+                "latitude and longitude go together: give both or neither")
+    for name, limit in (("lat", 90.0), ("lon", 180.0)):
+        value = getattr(where, name)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            problem(f"where.{name}", "must be a number")
+        elif not -limit <= value <= limit:
+            problem(f"where.{name}", f"{value} is outside -{limit:g}…{limit:g}")
+    if where.precision not in GeoPrecision.LABELS:
+        problem("where.precision", "must be 1 (exact place), 2 (near) or 3 (province or larger)")
+
+
+def citation_problems(citation: Citation) -> list[ValidationError]:
+    problems: list[ValidationError] = []
+    if not citation.source.strip():
+        problems.append(ValidationError("source", "is required"))
+    if isinstance(citation.credibility, bool) or citation.credibility not in CREDIBILITY:
+        problems.append(ValidationError("credibility", "must be 1 to 6"))
+    if (
+        citation.published is not None
+        and citation.retrieved is not None
+        and citation.retrieved < citation.published
+    ):
+        problems.append(ValidationError("retrieved", "before the publication date"))
+    if len(citation.language) > 16:
+        problems.append(ValidationError("language", "is longer than 16 characters"))
+    return problems
+
+
+def source_problems(source: SourceData) -> list[ValidationError]:
+    problems: list[ValidationError] = []
+    if not source.name.strip():
+        problems.append(ValidationError("name", "is required"))
+    elif len(source.name) > MAX_NAME:
+        problems.append(ValidationError("name", f"is longer than {MAX_NAME} characters"))
+    if source.kind not in {k.value for k in SourceKind}:
+        kinds = _one_of(k.value for k in SourceKind)
+        problems.append(ValidationError("kind", f"'{source.kind}' is not one of {kinds}"))
+    if source.reliability not in RELIABILITY:
+        problems.append(ValidationError("reliability", "must be one of A, B, C, D, E, F"))
+    return problems
+
+
+def check_incident(data: IncidentData) -> None:
+    """Raise the first problem, if any."""
+    problems = incident_problems(data)
+    if problems:
+        raise problems[0]
+
+
+def check_source(data: SourceData) -> None:
+    problems = source_problems(data)
+    if problems:
+        raise problems[0]
+
+
+def _one_of(values: Iterable[object]) -> str:
+    return ", ".join(sorted(str(v) for v in values))

@@ -1,0 +1,1 @@
+"""Persistence: ORM models, the engine, migrations and query helpers. No Qt here."""

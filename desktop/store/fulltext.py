@@ -1,0 +1,105 @@
+"""Full-text search over incidents: an SQLite FTS5 index kept in step by the services.
+
+The index is a separate FTS5 table whose rowid is ``incidents.id``. The services call
+:func:`reindex` inside the same transaction as every write, so the index can never disagree
+with committed data. Text is normalised the same way on both sides (index and query) so that
+Arabic written with or without vowel marks, tatweel or hamza forms still matches.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from desktop.store.models import Incident
+
+FTS_TABLE = "incident_fts"
+FTS_COLUMNS = ("title", "summary", "notes", "actors", "places", "excerpts")
+# bm25 weights, in FTS_COLUMNS order: a word in the title counts most.
+FTS_WEIGHTS = (10.0, 3.0, 1.0, 5.0, 5.0, 2.0)
+
+CREATE_FTS_SQL = (
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
+    + ", ".join(FTS_COLUMNS)
+    + ", tokenize = 'unicode61 remove_diacritics 2')"
+)
+
+_ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_ARABIC_FOLDS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def normalise(value: str) -> str:
+    """Fold the spelling variants a searcher should not have to match exactly."""
+    value = unicodedata.normalize("NFKC", value)
+    value = _ARABIC_MARKS.sub("", value)
+    return value.translate(_ARABIC_FOLDS)
+
+
+def match_expression(query: str) -> str | None:
+    """An FTS5 MATCH expression: every word must occur, the last one as a prefix.
+
+    Words are quoted, so the user's text can never be read as FTS5 syntax (``AND``, ``*``,
+    ``"`` …). Returns None when the query holds no searchable word.
+    """
+    words = _WORD.findall(normalise(query))
+    if not words:
+        return None
+    quoted = [f'"{word}"' for word in words]
+    quoted[-1] += "*"  # type-ahead: the word being typed matches as a prefix
+    return " ".join(quoted)
+
+
+def _document(incident: Incident) -> dict[str, str]:
+    places = " ".join(
+        part for part in (incident.place_name, incident.admin1, incident.country) if part
+    )
+    return {
+        "title": normalise(incident.title),
+        "summary": normalise(incident.summary),
+        "notes": normalise(incident.notes),
+        "actors": normalise(" ; ".join(actor.name for actor in incident.actors)),
+        "places": normalise(places),
+        "excerpts": normalise(" ; ".join(c.excerpt for c in incident.citations)),
+    }
+
+
+def supported(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
+
+
+def reindex(session: Session, incidents: Iterable[Incident]) -> None:
+    """Replace the index entries of these incidents (flushed, so they have ids)."""
+    if not supported(session):
+        return
+    rows = []
+    ids = []
+    for incident in incidents:
+        ids.append({"id": incident.id})
+        rows.append({"id": incident.id, **_document(incident)})
+    if not rows:
+        return
+    session.execute(text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :id"), ids)
+    columns = ", ".join(FTS_COLUMNS)
+    values = ", ".join(f":{name}" for name in FTS_COLUMNS)
+    session.execute(
+        text(f"INSERT INTO {FTS_TABLE} (rowid, {columns}) VALUES (:id, {values})"), rows
+    )
+
+
+def remove(session: Session, incident_ids: Iterable[int]) -> None:
+    if not supported(session):
+        return
+    params = [{"id": incident_id} for incident_id in incident_ids]
+    if params:
+        session.execute(text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :id"), params)
+
+
+def rank_sql() -> str:
+    """The bm25 expression (lower is better) with the column weights above."""
+    weights = ", ".join(str(w) for w in FTS_WEIGHTS)
+    return f"bm25({FTS_TABLE}, {weights})"

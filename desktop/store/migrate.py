@@ -1,0 +1,89 @@
+"""Creating and upgrading databases with Alembic, with a backup before any upgrade."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
+
+from desktop.errors import StoreError
+from desktop.store.dberrors import describe_db_error
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "the migrations folder has no revision"
+    return head
+
+
+def known_revisions() -> set[str]:
+    script = ScriptDirectory.from_config(alembic_config())
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+def current_revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def backup_sqlite_file(path: Path, reason: str) -> Path:
+    """Copy a live SQLite file consistently (the backup API also copies the WAL's pages)."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"{path.name}.{reason}-{stamp}.bak")
+    source = sqlite3.connect(path)
+    try:
+        copy = sqlite3.connect(target)
+        try:
+            source.backup(copy)
+        finally:
+            copy.close()
+    finally:
+        source.close()
+    target.chmod(0o600)
+    return target
+
+
+def upgrade(engine: Engine, location: str, revision: str = "head") -> None:
+    """Bring the database to ``revision``: create it when empty, back it up when older."""
+    try:
+        with engine.connect() as connection:
+            tables = set(inspect(connection).get_table_names())
+            current = current_revision(connection)
+    except DBAPIError as exc:
+        raise StoreError(describe_db_error(exc, location)) from exc
+
+    target = head_revision() if revision == "head" else revision
+    if current == target:
+        return
+    if current is None and tables - {"alembic_version"}:
+        raise StoreError(
+            f"{location} is a database of another program, not an Incident Desk workspace."
+        )
+    if current is not None and current not in known_revisions():
+        raise StoreError(
+            f"{location} was written by a newer version of Incident Desk. "
+            "Update Incident Desk to open it."
+        )
+    if current is not None and engine.dialect.name == "sqlite" and engine.url.database:
+        backup_sqlite_file(Path(engine.url.database), f"before-{target}")
+    try:
+        with engine.begin() as connection:
+            command.upgrade(alembic_config(connection), target)
+    except DBAPIError as exc:
+        raise StoreError(describe_db_error(exc, location)) from exc

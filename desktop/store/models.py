@@ -1,0 +1,195 @@
+"""ORM models: the database schema of an Incident Desk workspace.
+
+Times are stored as naive UTC ``DateTime`` values (SQLite has no time zones); the services
+layer converts to aware datetimes or dates according to each incident's time precision.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Named constraints let Alembic alter SQLite tables in batch mode.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class AuditMixin:
+    """Who created and last changed a record, and when (naive UTC)."""
+
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(120))
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_by: Mapped[str] = mapped_column(String(120))
+
+
+class Source(AuditMixin, Base):
+    """Someone who says things: a command, an outlet, a channel, an analyst."""
+
+    __tablename__ = "sources"
+    __table_args__ = (
+        CheckConstraint("reliability IN ('A','B','C','D','E','F')", name="reliability"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(300), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    reliability: Mapped[str] = mapped_column(String(1))
+    url: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    citations: Mapped[list[Citation]] = relationship(back_populates="source")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's API
+
+
+class Incident(AuditMixin, Base):
+    """One thing that happened (or is said to have happened)."""
+
+    __tablename__ = "incidents"
+    __table_args__ = (
+        CheckConstraint("end_at >= start_at", name="period"),
+        CheckConstraint("lat IS NULL OR (lat >= -90 AND lat <= 90)", name="lat"),
+        CheckConstraint("lon IS NULL OR (lon >= -180 AND lon <= 180)", name="lon"),
+        CheckConstraint("(lat IS NULL) = (lon IS NULL)", name="latlon_pair"),
+        CheckConstraint("geo_precision IN (1, 2, 3)", name="geo_precision"),
+        Index("ix_incidents_live_start", "deleted_at", "start_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    title: Mapped[str] = mapped_column(String(500))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    start_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    end_at: Mapped[datetime] = mapped_column(DateTime)
+    time_precision: Mapped[str] = mapped_column(String(8))
+
+    place_name: Mapped[str] = mapped_column(String(300), default="")
+    admin1: Mapped[str] = mapped_column(String(200), default="")
+    country: Mapped[str] = mapped_column(String(2), default="", index=True)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    geo_precision: Mapped[int] = mapped_column(Integer, default=3)
+
+    event_type: Mapped[str] = mapped_column(String(60), index=True)
+    sub_event_type: Mapped[str] = mapped_column(String(60))
+
+    killed: Mapped[int | None] = mapped_column(Integer)
+    injured: Mapped[int | None] = mapped_column(Integer)
+    casualty_note: Mapped[str] = mapped_column(Text, default="")
+
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    confidence: Mapped[str] = mapped_column(String(10), index=True)
+    likelihood: Mapped[str | None] = mapped_column(String(30))
+    marking: Mapped[str] = mapped_column(String(120), index=True)
+
+    # Kept in step by the services so the table can sort on it without a join.
+    source_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    deleted_by: Mapped[str | None] = mapped_column(String(120))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    actors: Mapped[list[IncidentActor]] = relationship(
+        back_populates="incident",
+        cascade="all, delete-orphan",
+        order_by="IncidentActor.position",
+    )
+    tags: Mapped[list[IncidentTag]] = relationship(
+        back_populates="incident", cascade="all, delete-orphan", order_by="IncidentTag.position"
+    )
+    citations: Mapped[list[Citation]] = relationship(
+        back_populates="incident", cascade="all, delete-orphan", order_by="Citation.position"
+    )
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's API
+
+
+class IncidentActor(Base):
+    """An actor named in an incident, with the role the record gives them."""
+
+    __tablename__ = "incident_actors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("incidents.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(String(300), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+
+    incident: Mapped[Incident] = relationship(back_populates="actors")
+
+
+class IncidentTag(Base):
+    __tablename__ = "incident_tags"
+
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag: Mapped[str] = mapped_column(String(100), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    incident: Mapped[Incident] = relationship(back_populates="tags")
+
+
+class Citation(Base):
+    """One source cited by one incident, with the credibility of *this* piece of information."""
+
+    __tablename__ = "citations"
+    __table_args__ = (
+        CheckConstraint("credibility BETWEEN 1 AND 6", name="credibility"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("incidents.id", ondelete="CASCADE"), index=True
+    )
+    source_id: Mapped[int] = mapped_column(
+        ForeignKey("sources.id", ondelete="RESTRICT"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    credibility: Mapped[int] = mapped_column(Integer)
+    url: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[date | None] = mapped_column(Date)
+    retrieved: Mapped[date | None] = mapped_column(Date)
+    language: Mapped[str] = mapped_column(String(16), default="")
+    excerpt: Mapped[str] = mapped_column(Text, default="")
+
+    incident: Mapped[Incident] = relationship(back_populates="citations")
+    source: Mapped[Source] = relationship(back_populates="citations")
+
+
+class Setting(Base):
+    """Workspace-level values kept with the database (e.g. the last report's key points)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")

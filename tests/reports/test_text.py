@@ -1,0 +1,259 @@
+"""The text gate: escaping, right-to-left layout and missing glyphs, checked on the computed
+lines and on real PDFs read back with pypdf."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from bidi import get_display
+from pypdf import PdfReader
+from reportlab.lib.fonts import tt2ps
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
+
+from desktop.reports.fonts import BODY_FONT, ITALIC_FONT, register_fonts
+from desktop.reports.text import (
+    REPLACEMENT,
+    BidiParagraph,
+    bidi_reorder,
+    make_paragraph,
+    para_text,
+    replace_missing,
+    text_width,
+    visual_line,
+)
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from reportlab.platypus import Flowable
+
+# Unvocalised news Arabic without brackets, so each line's letters map one to one between
+# the logical text, python-bidi's reordering and the joined glyphs.
+ARABIC_NARRATIVE = (
+    "أعلنت المقاومة في العراق مسؤوليتها عن هجوم بطائرة مسيرة استهدف قاعدة عين الأسد الجوية "
+    "في محافظة الأنبار غربي العراق وقالت في بيان إن الهجوم جاء ردا على الدعم الأمريكي "
+    "وأكدت القيادة المركزية الأمريكية وقوع الهجوم يوم 17 أكتوبر 2023 مشيرة إلى إصابات طفيفة "
+    "بين أفرادها فيما تبنت الفصائل هجمات أخرى على قاعدة حرير في أربيل"
+)
+MIXED = "Kataib Hezbollah (كتائب حزب الله) said on 17 Oct 2023 that it attacked al-Asad."
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _fonts() -> None:
+    register_fonts()
+
+
+@pytest.fixture
+def style() -> ParagraphStyle:
+    return ParagraphStyle("body", fontName=BODY_FONT, fontSize=11, leading=15)
+
+
+def build_pdf(path: Path, story: list[Flowable]) -> PdfReader:
+    SimpleDocTemplate(str(path), pagesize=A4).build(story)
+    return PdfReader(str(path))
+
+
+def pdf_text(reader: PdfReader) -> str:
+    return "\n".join(page.extract_text() or "" for page in reader.pages)
+
+
+def nfkc(s: str) -> str:
+    return unicodedata.normalize("NFKC", s)
+
+
+def unshape(glyphs: str) -> str:
+    """Joined forms back to letters, in visual order (a lam-alef ligature decomposes to
+    lam then alef, which is logical order, so it is turned round)."""
+    return "".join(nfkc(c)[::-1] if "\ufef5" <= c <= "\ufefc" else nfkc(c) for c in glyphs)
+
+
+class RecordingCanvas:
+    """Just enough of a canvas to see where a flowable draws its lines."""
+
+    def __init__(self) -> None:
+        self.strings: list[tuple[float, float, str]] = []
+
+    def drawString(self, x: float, y: float, text: str) -> None:
+        self.strings.append((x, y, text))
+
+    def __getattr__(self, name: str) -> Any:
+        return lambda *args, **kwargs: None
+
+
+# ------------------------------------------------------------------------------- escaping
+
+
+def test_markup_characters_print_literally(tmp_path: Path, style: ParagraphStyle) -> None:
+    text = 'Tom & Jerry <b>not bold</b> a<b & "quotes" &amp; </para>'
+    reader = build_pdf(tmp_path / "m.pdf", [make_paragraph(text, style)])
+    assert text in pdf_text(reader)
+
+
+def test_img_tag_is_text_not_a_file_fetch(tmp_path: Path, style: ParagraphStyle) -> None:
+    # Were these parsed as markup, ReportLab would try to read them as images and fail.
+    text = '<img src="/etc/passwd"/> <img src="/no/such/file.png" width="10" height="10"/>'
+    reader = build_pdf(tmp_path / "img.pdf", [make_paragraph(text, style)])
+    assert text in pdf_text(reader).replace("\n", " ")
+
+
+def test_para_text_turns_newlines_into_breaks() -> None:
+    assert para_text("a < b\nc & d\r\ne") == "a &lt; b<br/>c &amp; d<br/>e"
+
+
+def test_rtl_markup_is_escaped_after_reordering(tmp_path: Path, style: ParagraphStyle) -> None:
+    markup = para_text("قال <b> & إن")
+    assert "&lt;b&gt;" in markup
+    assert "&amp;" in markup
+    assert ";tl&" not in markup  # an entity reversed by the bidi reordering
+    build_pdf(tmp_path / "rtl-markup.pdf", [Paragraph(markup, style)])
+
+
+# ------------------------------------------------------------------------------ long text
+
+
+def test_long_narrative_splits_across_pages(tmp_path: Path, style: ParagraphStyle) -> None:
+    sentence = "The convoy was struck near the checkpoint at 0630 local time; no casualties. "
+    narrative = (sentence * (20_000 // len(sentence) + 1))[:20_000]
+    reader = build_pdf(tmp_path / "long.pdf", [make_paragraph(narrative, style)])
+    assert len(reader.pages) >= 4
+    assert "checkpoint" in reader.pages[-1].extract_text()
+
+
+def test_long_arabic_narrative_splits_across_pages(tmp_path: Path, style: ParagraphStyle) -> None:
+    text = " ".join([ARABIC_NARRATIVE] * 40)
+    flowable = make_paragraph(text, style)
+    assert isinstance(flowable, BidiParagraph)
+    reader = build_pdf(tmp_path / "long-ar.pdf", [flowable])
+    assert len(reader.pages) >= 2
+    assert "أربيل" in nfkc(reader.pages[-1].extract_text())
+
+
+def test_split_parts_keep_the_lines(style: ParagraphStyle) -> None:
+    whole = BidiParagraph(" ".join([ARABIC_NARRATIVE] * 3), style)
+    whole.wrap(300, 10_000)
+    head, tail = whole.split(300, style.leading * 4.5)
+    assert isinstance(head, BidiParagraph)
+    assert isinstance(tail, BidiParagraph)
+    head.wrap(300, 10_000)
+    tail.wrap(300, 10_000)
+    assert len(head.lines) == 4
+    assert head.lines + tail.lines == whole.lines
+
+
+# ------------------------------------------------------------------------- right to left
+
+
+def test_multiline_arabic_lines_are_in_logical_order(style: ParagraphStyle) -> None:
+    paragraph = BidiParagraph(ARABIC_NARRATIVE, style)
+    paragraph.wrap(220, 10_000)
+    lines = paragraph.lines
+    assert len(lines) >= 4
+    # Line breaking happened on the logical text: the first line holds the first words...
+    assert lines[0].logical.startswith("أعلنت المقاومة")
+    assert lines[-1].logical.endswith("في أربيل")
+    assert " ".join(line.logical for line in lines) == ARABIC_NARRATIVE
+    for line in lines:
+        assert line.rtl
+        assert line.width <= 220
+        # ...and each line was reordered on its own, exactly as the bidi algorithm says.
+        assert line.visual == get_display(line.logical, base_dir="R")
+        # The drawn glyphs are the same letters, joined (presentation forms).
+        assert unshape(line.glyphs) == line.visual
+    assert any("\ufe70" <= c <= "\ufeff" for c in lines[0].glyphs)
+
+
+def test_rtl_lines_are_right_aligned_and_ltr_left(style: ParagraphStyle) -> None:
+    for text, rtl in ((ARABIC_NARRATIVE, True), (MIXED * 3, False)):
+        paragraph = BidiParagraph(text, style)
+        paragraph.wrap(250, 10_000)
+        canvas = RecordingCanvas()
+        paragraph.canv = canvas
+        paragraph.draw()
+        assert len(canvas.strings) == len(paragraph.lines)
+        for (x, _, drawn), line in zip(canvas.strings, paragraph.lines, strict=True):
+            assert drawn == line.glyphs
+            if rtl:
+                assert x + line.width == pytest.approx(250)
+            else:
+                assert x == 0
+        ys = [y for _, y, _ in canvas.strings]
+        assert ys == sorted(ys, reverse=True)  # the first logical line is the top one
+
+
+def test_mixed_text_keeps_latin_order_and_reverses_the_arabic_run() -> None:
+    visual = bidi_reorder(MIXED, rtl=False)
+    assert visual.startswith("Kataib Hezbollah (هللا بزح بئاتك) said on 17 Oct 2023")
+
+
+def test_brackets_are_mirrored_and_numbers_kept_in_rtl_text() -> None:
+    assert bidi_reorder("قال (17) إن", rtl=True) == "نإ (17) لاق"
+    # Arabic-Indic digits read left to right even inside Arabic (ReportLab's own shaping
+    # reverses them).
+    assert "٢٠٢٣" in visual_line("في عام ٢٠٢٣ وقع")
+
+
+def test_paragraph_direction_comes_from_the_first_strong_character(
+    style: ParagraphStyle,
+) -> None:
+    paragraph = BidiParagraph(f"{MIXED}\nقال المتحدث إن CENTCOM أكدت", style)
+    paragraph.wrap(1000, 1000)
+    assert [line.rtl for line in paragraph.lines] == [False, True]
+
+
+def test_arabic_paragraph_builds_with_italic_style(tmp_path: Path) -> None:
+    italic = ParagraphStyle("quote", fontName=ITALIC_FONT, fontSize=10, leading=13)
+    flowable = make_paragraph(MIXED, italic)
+    assert isinstance(flowable, BidiParagraph)
+    assert flowable.font_name == BODY_FONT  # DejaVu's oblique face has no Arabic
+    build_pdf(tmp_path / "italic.pdf", [flowable])
+
+
+def test_bidi_paragraph_works_inside_a_table(tmp_path: Path, style: ParagraphStyle) -> None:
+    table = Table([["Where", make_paragraph("قاعدة عين الأسد الجوية، محافظة الأنبار", style)]])
+    reader = build_pdf(tmp_path / "table.pdf", [table])
+    assert "الأنبار" in nfkc(pdf_text(reader))
+
+
+def test_latin_text_gets_a_plain_paragraph(style: ParagraphStyle) -> None:
+    assert type(make_paragraph("Plain English.", style)) is Paragraph
+
+
+def test_visual_line_width_matches_drawn_width() -> None:
+    line = visual_line("كتائب حزب الله", font_size=12)
+    assert text_width(line, BODY_FONT, 12) > 0
+    assert nfkc(str(line)) == "هللا بزح بئاتك"
+
+
+# ----------------------------------------------------------------------------- emoji etc.
+
+
+def test_unsupported_graphemes_become_one_replacement_each() -> None:
+    text = "ok 👍🏽 👨‍👩‍👧 🇮🇶 🧨🧨 北京 done"
+    assert replace_missing(text) == "ok \ufffd \ufffd \ufffd \ufffd\ufffd \ufffd\ufffd done"
+
+
+def test_emoji_do_not_crash_the_build(tmp_path: Path, style: ParagraphStyle) -> None:
+    story = [
+        make_paragraph("Protest 🔥🔥 outside the embassy 👍🏽 ✓", style),
+        make_paragraph("احتجاج 🔥 أمام السفارة 🇮🇶", style),
+    ]
+    text = pdf_text(build_pdf(tmp_path / "emoji.pdf", story))
+    assert REPLACEMENT in text
+    assert "embassy" in text
+    assert "🔥" not in text
+
+
+# ---------------------------------------------------------------------------------- fonts
+
+
+def test_register_fonts_is_idempotent() -> None:
+    register_fonts()
+    register_fonts()
+    assert {BODY_FONT, ITALIC_FONT} <= set(pdfmetrics.getRegisteredFontNames())
+    assert tt2ps("DejaVuSans", 1, 0) == "DejaVuSans-Bold"  # <b> inside a Paragraph
+    assert tt2ps("DejaVuSans", 1, 1) == "DejaVuSans-BoldOblique"
