@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, distinct, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from desktop.errors import ConflictError, NotFoundError, ValidationError
 from desktop.services import mapping, search
-from desktop.services.dto import IncidentData, IncidentQuery, IncidentRow
 from desktop.services.validation import check_incident
 from desktop.store import fulltext
-from desktop.store.engine import Database
 from desktop.store.models import Citation, Incident, IncidentActor, IncidentTag, Source
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from desktop.services.dto import IncidentData, IncidentQuery, IncidentRow
+    from desktop.store.engine import Database
 
 PAGE_SIZE = 200
 
@@ -168,7 +172,9 @@ def count_incidents(db: Database, query: IncidentQuery) -> int:
         return int(session.scalar(stmt) or 0)
 
 
-def get_incidents(db: Database, query: IncidentQuery, limit: int | None = None) -> list[IncidentData]:
+def get_incidents(
+    db: Database, query: IncidentQuery, limit: int | None = None
+) -> list[IncidentData]:
     """Complete records matching ``query`` in its order: for reports and exports."""
     with db.begin() as session:
         stmt = search.filtered(session, query, select(Incident))
@@ -199,18 +205,24 @@ def facets(db: Database) -> Facets:
     with db.begin() as session:
         live = Incident.deleted_at.is_(None)
 
-        def values(column: object) -> tuple[str, ...]:
-            stmt = select(distinct(column)).where(live).order_by(column)  # type: ignore[call-overload]
+        def values(column: InstrumentedAttribute[str]) -> tuple[str, ...]:
+            stmt = select(column).distinct().where(live).order_by(column)
             return tuple(v for v in session.scalars(stmt) if v)
 
         tags = session.scalars(
-            select(distinct(IncidentTag.tag))
+            select(IncidentTag.tag)
+            .distinct()
             .join(Incident, Incident.id == IncidentTag.incident_id)
             .where(live)
             .order_by(IncidentTag.tag)
         )
         actors = session.scalars(
-            select(distinct(IncidentActor.name)).order_by(IncidentActor.name).limit(5000)
+            select(IncidentActor.name)
+            .distinct()
+            .join(Incident, Incident.id == IncidentActor.incident_id)
+            .where(live)
+            .order_by(IncidentActor.name)
+            .limit(5000)
         )
         return Facets(
             countries=values(Incident.country),

@@ -6,7 +6,7 @@ import getpass
 import os
 from datetime import UTC, datetime
 
-from desktop.domain import ActorRole, Confidence, Status, TimePrecision
+from desktop.domain import ActorRole, Confidence, Status, TimePrecision, normalise_marking
 from desktop.services.dto import (
     Actor,
     Audit,
@@ -144,7 +144,9 @@ def incident_to_row(row: models.Incident) -> IncidentRow:
     )
 
 
-def apply_incident(row: models.Incident, data: IncidentData, sources: dict[str, models.Source]) -> None:
+def apply_incident(
+    row: models.Incident, data: IncidentData, sources: dict[str, models.Source]
+) -> None:
     """Copy every field of ``data`` onto ``row``; ``sources`` maps each cited slug to its row."""
     row.title = data.title.strip()
     row.summary = data.summary
@@ -166,7 +168,7 @@ def apply_incident(row: models.Incident, data: IncidentData, sources: dict[str, 
     row.status = str(data.status)
     row.confidence = str(data.confidence)
     row.likelihood = data.likelihood
-    row.marking = data.marking
+    row.marking = normalise_marking(data.marking)
     row.actors = [
         models.IncidentActor(position=i, name=a.name.strip(), role=str(a.role))
         for i, a in enumerate(data.actors)
@@ -188,7 +190,9 @@ def apply_incident(row: models.Incident, data: IncidentData, sources: dict[str, 
     row.source_count = len({c.source for c in data.citations})
 
 
-def source_to_data(row: models.Source, citation_count: int = 0, incident_count: int = 0) -> SourceData:
+def source_to_data(
+    row: models.Source, citation_count: int = 0, incident_count: int = 0
+) -> SourceData:
     return SourceData(
         id=row.slug,
         name=row.name,

@@ -7,15 +7,30 @@ the cost of a page grows with the rows shown rather than the rows stored.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Float, Integer, Select, and_, case, false, or_, select, text
-from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy import (
+    Float,
+    Integer,
+    Select,
+    and_,
+    case,
+    false,
+    func,
+    literal_column,
+    or_,
+    select,
+    text,
+)
 
-from desktop.domain import TLP_LABELS
+from desktop.domain import TLP_LABELS, normalise_marking
 from desktop.services.dto import SORT_KEYS, IncidentQuery
 from desktop.store import fulltext
 from desktop.store.models import Citation, Incident, IncidentTag, Source
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+    from sqlalchemy.sql.elements import ColumnClause, ColumnElement
 
 _CONFIDENCE_ORDER = case(
     {"high": 3, "moderate": 2, "low": 1}, value=Incident.confidence, else_=0
@@ -27,17 +42,18 @@ _MARKING_ORDER = case(
 )
 _SORT_COLUMNS: dict[str, ColumnElement[object]] = {
     "when": Incident.start_at,  # type: ignore[dict-item]
-    "title": Incident.title,  # type: ignore[dict-item]
-    "place": Incident.place_name,  # type: ignore[dict-item]
+    # Case-insensitive, so "al-Asad" sorts among the a's rather than after "Z".
+    "title": func.lower(Incident.title),
+    "place": func.lower(Incident.place_name),
     "type": Incident.event_type,  # type: ignore[dict-item]
     "status": Incident.status,  # type: ignore[dict-item]
-    "confidence": _CONFIDENCE_ORDER,  # type: ignore[dict-item]
+    "confidence": _CONFIDENCE_ORDER,
     "sources": Incident.source_count,  # type: ignore[dict-item]
-    "marking": _MARKING_ORDER,  # type: ignore[dict-item]
+    "marking": _MARKING_ORDER,
 }
 
 
-def filtered(session: Session, query: IncidentQuery, stmt: Select) -> Select:  # type: ignore[type-arg]
+def filtered(session: Session, query: IncidentQuery, stmt: Select) -> Select:
     """Add the query's filters (and its full-text match) to a select over incidents."""
     if query.deleted:
         stmt = stmt.where(Incident.deleted_at.is_not(None))
@@ -54,7 +70,7 @@ def filtered(session: Session, query: IncidentQuery, stmt: Select) -> Select:  #
         (Incident.country, query.countries),
         (Incident.status, query.statuses),
         (Incident.confidence, query.confidences),
-        (Incident.marking, query.markings),
+        (Incident.marking, tuple(normalise_marking(m) for m in query.markings)),
     ):
         if values:
             stmt = stmt.where(column.in_(values))
@@ -71,7 +87,7 @@ def filtered(session: Session, query: IncidentQuery, stmt: Select) -> Select:  #
     return _text_match(session, query, stmt)
 
 
-def _text_match(session: Session, query: IncidentQuery, stmt: Select) -> Select:  # type: ignore[type-arg]
+def _text_match(session: Session, query: IncidentQuery, stmt: Select) -> Select:
     if not query.text.strip():
         return stmt
     expression = fulltext.match_expression(query.text)
@@ -105,15 +121,17 @@ def _text_match(session: Session, query: IncidentQuery, stmt: Select) -> Select:
     )
 
 
-def ordered(session: Session, query: IncidentQuery, stmt: Select) -> Select:  # type: ignore[type-arg]
+def ordered(session: Session, query: IncidentQuery, stmt: Select) -> Select:
     """Apply the sort; ties are broken by insertion order so paging is stable."""
     if query.sort not in SORT_KEYS:
         raise ValueError(f"unknown sort key {query.sort!r}")
     relevant = fulltext.match_expression(query.text) is not None
     if query.sort == "relevance" and relevant and fulltext.supported(session):
-        rank = text("fts.rank")
+        rank: ColumnClause[float] = literal_column("fts.rank", Float)
         # bm25 is lower-is-better, so "descending relevance" means ascending rank.
-        return stmt.order_by(rank if query.descending else rank.desc(), Incident.id.desc())
+        if query.descending:
+            return stmt.order_by(rank.asc(), Incident.id.desc())
+        return stmt.order_by(rank.desc(), Incident.id.asc())
     column = _SORT_COLUMNS.get(query.sort, Incident.start_at)
     if query.descending:
         return stmt.order_by(column.desc(), Incident.id.desc())

@@ -5,17 +5,21 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from sqlalchemy import distinct, func, select, update
-from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from desktop.errors import ConflictError, NotFoundError, ValidationError
 from desktop.services import mapping
-from desktop.services.dto import SourceData
 from desktop.services.validation import check_source
-from desktop.store.engine import Database
 from desktop.store.models import Citation, Incident, Source
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from desktop.services.dto import SourceData
+    from desktop.store.engine import Database
 
 MAX_SLUG = 60
 
@@ -57,8 +61,11 @@ def list_sources(db: Database, text: str = "") -> list[SourceData]:
     with db.begin() as session:
         stmt = select(Source).order_by(func.lower(Source.name), Source.slug)
         if text.strip():
-            pattern = f"%{text.strip()}%"
-            stmt = stmt.where(Source.name.ilike(pattern) | Source.slug.ilike(pattern))
+            wanted = text.strip()  # literal text: % and _ are not wildcards here
+            stmt = stmt.where(
+                Source.name.icontains(wanted, autoescape=True)
+                | Source.slug.icontains(wanted, autoescape=True)
+            )
         counts = _counts(session)
         return [
             mapping.source_to_data(row, *counts.get(row.id, (0, 0)))
@@ -146,7 +153,9 @@ def merge_sources(db: Database, keep: str, duplicates: list[str]) -> SourceData:
         rows = [load_source(session, slug) for slug in others]
         ids = [row.id for row in rows]
         touched = list(
-            session.scalars(select(distinct(Citation.incident_id)).where(Citation.source_id.in_(ids)))
+            session.scalars(
+                select(Citation.incident_id).distinct().where(Citation.source_id.in_(ids))
+            )
         )
         session.execute(
             update(Citation).where(Citation.source_id.in_(ids)).values(source_id=target.id)

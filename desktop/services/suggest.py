@@ -57,7 +57,8 @@ def suggest(citations: tuple[Citation, ...] | list[Citation]) -> Suggestion:
         c
         for c in independent
         if c.source_reliability in CREDIBLE_RELIABILITY
-        and c.credibility >= CONTRADICTING_CREDIBILITY
+        # 6 means "cannot be judged", not "improbable": it contradicts nothing.
+        and c.credibility == CONTRADICTING_CREDIBILITY
     ]
 
     if contradicting and credible:

@@ -11,6 +11,7 @@ import math
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from functools import cache
+from typing import TYPE_CHECKING
 
 import pycountry
 
@@ -28,7 +29,9 @@ from desktop.domain import (
     TimePrecision,
 )
 from desktop.errors import ValidationError
-from desktop.services.dto import Citation, IncidentData, SourceData
+
+if TYPE_CHECKING:
+    from desktop.services.dto import Citation, IncidentData, SourceData
 
 # Reports one problem: the field's path and what is wrong with it.
 _Reporter = Callable[[str, str], None]
@@ -36,6 +39,8 @@ _Reporter = Callable[[str, str], None]
 MAX_TITLE = 500
 MAX_NAME = 300
 MAX_TAG = 100
+# Far above any real count, far below what the database's integers can hold.
+MAX_CASUALTIES = 10_000_000
 
 
 @cache
@@ -90,6 +95,8 @@ def incident_problems(data: IncidentData) -> list[ValidationError]:
             problem(f"casualties.{name}", "must be a whole number or unknown")
         elif value is not None and value < 0:
             problem(f"casualties.{name}", "cannot be negative")
+        elif value is not None and value > MAX_CASUALTIES:
+            problem(f"casualties.{name}", f"is more than {MAX_CASUALTIES:,}")
 
     if data.status not in {s.value for s in Status}:
         problem("status", f"'{data.status}' is not one of {_one_of(s.value for s in Status)}")
@@ -107,9 +114,9 @@ def incident_problems(data: IncidentData) -> list[ValidationError]:
             problem(f"tags[{index}]", "is blank")
         elif len(tag) > MAX_TAG:
             problem(f"tags[{index}]", f"is longer than {MAX_TAG} characters")
-        elif tag.casefold() in seen_tags:
-            problem(f"tags[{index}]", f"'{tag}' is given twice")
-        seen_tags.add(tag.casefold())
+        elif tag.strip().casefold() in seen_tags:
+            problem(f"tags[{index}]", f"'{tag.strip()}' is given twice")
+        seen_tags.add(tag.strip().casefold())
 
     if not data.marking.strip():
         problem("marking", "is required (e.g. TLP:CLEAR)")
@@ -143,7 +150,7 @@ def _check_when(data: IncidentData, problem: _Reporter) -> None:
         problem("when.start", "needs a time zone (UTC)")
     elif isinstance(when.end, datetime) and when.end.tzinfo is None:
         problem("when.end", "needs a time zone (UTC)")
-    elif when.end < when.start:  # type: ignore[operator]  # both dates or both datetimes
+    elif when.end < when.start:  # both dates or both datetimes
         problem("when.end", "before start")
 
 
@@ -160,7 +167,11 @@ def _check_where(data: IncidentData, problem: _Reporter) -> None:
         value = getattr(where, name)
         if value is None:
             continue
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
             problem(f"where.{name}", "must be a number")
         elif not -limit <= value <= limit:
             problem(f"where.{name}", f"{value} is outside -{limit:g}…{limit:g}")

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 from sqlalchemy import create_engine, event
@@ -18,6 +17,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from desktop.errors import StoreError
 from desktop.store.dberrors import describe_db_error
 from desktop.store.migrate import upgrade
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 ENV_VAR = "INCIDENT_DESK_DB"
 APP_DIR_NAME = "incident-desk"
@@ -61,7 +63,15 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     try:
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
+        # WAL mode is written into the file: only switch it on in files that are (or are
+        # about to become) ours, never in another program's database we are about to refuse.
+        cursor.execute(
+            "SELECT count(*) = 0 OR sum(name = 'alembic_version') > 0 FROM sqlite_master "
+            "WHERE type = 'table'"
+        )
+        ours = cursor.fetchone()[0]
+        if ours:
+            cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
     finally:
         cursor.close()
@@ -124,7 +134,9 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(target: str | os.PathLike[str] | None = None, *, migrate: bool = True) -> Database:
+def open_database(
+    target: str | os.PathLike[str] | None = None, *, migrate: bool = True
+) -> Database:
     """Open (and create or upgrade) the workspace at ``target``."""
     url = resolve_url(target)
     engine = make_engine(url)

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from sqlalchemy import text
-from sqlalchemy.orm import Session
 
-from desktop.store.models import Incident
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from sqlalchemy.orm import Session
+
+    from desktop.store.models import Incident
 
 FTS_TABLE = "incident_fts"
 FTS_COLUMNS = ("title", "summary", "notes", "actors", "places", "excerpts")
@@ -30,7 +34,23 @@ CREATE_FTS_SQL = (
 
 _ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _ARABIC_FOLDS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
-_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def _words(value: str) -> list[str]:
+    """Split text the way FTS5's unicode61 tokenizer does: letters, digits and combining
+    marks (Devanagari vowel signs …) make words; everything else separates them."""
+    words: list[str] = []
+    current: list[str] = []
+    for char in value:
+        category = unicodedata.category(char)
+        if category[0] in "LNM" or category == "Co":
+            current.append(char)
+        elif current:
+            words.append("".join(current))
+            current = []
+    if current:
+        words.append("".join(current))
+    return words
 
 
 def normalise(value: str) -> str:
@@ -46,7 +66,7 @@ def match_expression(query: str) -> str | None:
     Words are quoted, so the user's text can never be read as FTS5 syntax (``AND``, ``*``,
     ``"`` …). Returns None when the query holds no searchable word.
     """
-    words = _WORD.findall(normalise(query))
+    words = _words(normalise(query))
     if not words:
         return None
     quoted = [f'"{word}"' for word in words]

@@ -13,7 +13,9 @@ from desktop.store.models import Base
 config = context.config
 
 
-def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+def include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
     # FTS5 shadow tables are not in the models; autogenerate must not propose dropping them.
     return not (type_ == "table" and name is not None and name.startswith(FTS_TABLE))
 

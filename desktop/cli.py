@@ -1,0 +1,168 @@
+"""The ``incident-desk`` command: the desktop app, and headless commands for scripts.
+
+Every user error is one line on stderr and exit code 2; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from desktop import APP_NAME, __version__
+from desktop.errors import DeskError
+from desktop.services.dto import IncidentQuery, IncidentRow
+from desktop.store.engine import ENV_VAR, Database, open_database
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+USAGE_ERROR = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        # argparse prints usage plus the message; one clear line is friendlier in scripts.
+        self.exit(USAGE_ERROR, f"{self.prog}: {message}\n")
+
+
+def _db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        metavar="PATH_OR_URL",
+        help=f"database file or URL (default: ${ENV_VAR}, else the per-user data folder)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="incident-desk",
+        description=f"{APP_NAME}: incident records and situation reports for security analysts.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _db_option(parser)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    sample = commands.add_parser("sample", help="load the sample workspace (safe to repeat)")
+    _db_option(sample)
+
+    imp = commands.add_parser("import", help="import an interchange JSON file (all or nothing)")
+    imp.add_argument("file", type=Path)
+    _db_option(imp)
+
+    export = commands.add_parser("export", help="export incidents")
+    formats = export.add_subparsers(
+        dest="format", metavar="FORMAT", parser_class=_Parser, required=True
+    )
+    json_export = formats.add_parser("json", help="the interchange JSON format")
+    _db_option(json_export)
+    json_export.add_argument("--out", type=Path, required=True, help="file to write")
+
+    find = commands.add_parser("search", help="full-text search, best matches first")
+    find.add_argument("query")
+    find.add_argument("--json", action="store_true", help="print JSON lines")
+    find.add_argument("--limit", type=int, default=50)
+    _db_option(find)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except DeskError as exc:
+        print(f"incident-desk: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    except KeyboardInterrupt:
+        print("incident-desk: interrupted; nothing was changed.", file=sys.stderr)
+        return 130
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command is None:
+        return _open_app(args.db)
+    db = open_database(args.db)
+    try:
+        handler = {"sample": _sample, "import": _import, "export": _export, "search": _search}
+        return handler[args.command](db, args)
+    finally:
+        db.close()
+
+
+def _open_app(target: str | None) -> int:
+    try:
+        # Imported by name so that Qt loads only for the GUI, never for headless commands.
+        app = importlib.import_module("desktop.views.app")
+    except ImportError:
+        print(
+            "incident-desk: the desktop window is not available in this build yet; "
+            "use the commands listed by 'incident-desk --help'.",
+            file=sys.stderr,
+        )
+        return USAGE_ERROR
+    return int(app.run(target))
+
+
+def _sample(db: Database, _args: argparse.Namespace) -> int:
+    from desktop.services.sample import load_sample
+
+    result = load_sample(db)
+    print(f"Sample workspace loaded into {db.location}: {result.summary}")
+    return 0
+
+
+def _import(db: Database, args: argparse.Namespace) -> int:
+    from desktop.services.interchange import import_file
+
+    result = import_file(db, args.file)
+    print(f"Imported {args.file}: {result.summary}")
+    return 0
+
+
+def _export(db: Database, args: argparse.Namespace) -> int:
+    from desktop.services.interchange import export_file
+
+    count = export_file(db, args.out)
+    print(f"Exported {count} incident(s) to {args.out}")
+    return 0
+
+
+def _search(db: Database, args: argparse.Namespace) -> int:
+    from desktop.services.incidents import list_incidents
+
+    if args.limit < 1:
+        print("incident-desk: --limit must be at least 1", file=sys.stderr)
+        return USAGE_ERROR
+    query = IncidentQuery(text=args.query, sort="relevance")
+    rows = list_incidents(db, query, limit=args.limit)
+    for row in rows:
+        print(json.dumps(_row_json(row), ensure_ascii=False) if args.json else _row_line(row))
+    if not rows and not args.json:
+        print(f"No incident matches {args.query!r}.", file=sys.stderr)
+    return 0
+
+
+def _row_json(row: IncidentRow) -> dict[str, object]:
+    return {
+        "id": row.id,
+        "start": row.start.isoformat(),
+        "title": row.title,
+        "place": row.place,
+        "event_type": row.event_type,
+        "status": str(row.status),
+        "confidence": str(row.confidence),
+        "sources": row.source_count,
+        "marking": row.marking,
+    }
+
+
+def _row_line(row: IncidentRow) -> str:
+    when = row.start.isoformat()[:16].replace("T", " ")
+    return f"{when}  {row.title}  —  {row.place or 'place unknown'}  [{row.status}, {row.marking}]"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,610 @@
+"""The JSON interchange format, version 1 (``shared/domain.md`` §6): parse, import, export.
+
+Parsing is strict and complete before anything is written: the first problem is reported
+with its path (``incidents[2].when.end: before start``) and the database is left untouched.
+An import is one transaction, so it either lands whole or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from desktop.domain import ActorRole, Confidence, SourceKind, Status, TimePrecision
+from desktop.errors import ValidationError
+from desktop.services import mapping
+from desktop.services.dto import (
+    Actor,
+    Casualties,
+    Citation,
+    IncidentData,
+    IncidentQuery,
+    Moment,
+    SourceData,
+    When,
+    Where,
+)
+from desktop.services.incidents import get_incidents, insert_incident, resolve_sources
+from desktop.services.sources import insert_source, list_sources, slugify
+from desktop.services.validation import incident_problems, source_problems
+from desktop.store import fulltext
+from desktop.store.models import Citation as CitationRow
+from desktop.store.models import Incident, Source
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from desktop.store.engine import Database
+
+FORMAT = "incident-desk/1"
+MAX_FILE_BYTES = 512 * 1024 * 1024
+
+TOP_KEYS = ("format", "sources", "incidents")
+SOURCE_KEYS = ("id", "name", "kind", "reliability", "url", "notes")
+INCIDENT_KEYS = (
+    "id",
+    "title",
+    "summary",
+    "notes",
+    "when",
+    "where",
+    "event_type",
+    "sub_event_type",
+    "actors",
+    "casualties",
+    "status",
+    "confidence",
+    "likelihood",
+    "tags",
+    "marking",
+    "citations",
+)
+WHEN_KEYS = ("start", "end", "precision")
+WHERE_KEYS = ("name", "admin1", "country", "lat", "lon", "precision")
+ACTOR_KEYS = ("name", "role")
+CASUALTY_KEYS = ("killed", "injured", "note")
+CITATION_KEYS = ("source", "credibility", "url", "published", "retrieved", "language", "excerpt")
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+
+
+@dataclass(frozen=True)
+class Document:
+    sources: tuple[SourceData, ...]
+    incidents: tuple[IncidentData, ...]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    incidents_created: int = 0
+    incidents_updated: int = 0
+    incidents_unchanged: int = 0
+    sources_created: int = 0
+    sources_updated: int = 0
+
+    @property
+    def summary(self) -> str:
+        return (
+            f"{self.incidents_created} incident(s) added, {self.incidents_updated} updated, "
+            f"{self.incidents_unchanged} unchanged; {self.sources_created} source(s) added, "
+            f"{self.sources_updated} updated."
+        )
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def read_file(path: Path) -> Document:
+    """Read and check an interchange file; any problem is one ValidationError."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ValidationError("", f"{path.name} is larger than 512 MiB; split it first")
+        raw = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise ValidationError("", f"{path}: no such file") from exc
+    except IsADirectoryError as exc:
+        raise ValidationError("", f"{path} is a folder, not a file") from exc
+    except OSError as exc:
+        raise ValidationError("", f"{path}: cannot be read ({exc.strerror})") from exc
+    return parse_bytes(raw)
+
+
+def parse_bytes(raw: bytes) -> Document:
+    if b"\x00" in raw[:8192]:
+        raise ValidationError("", "this is a binary file, not an Incident Desk JSON file")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValidationError("", f"not UTF-8 text (byte {exc.start})") from exc
+    try:
+        value = json.loads(text, object_pairs_hook=_no_duplicate_keys)
+    except json.JSONDecodeError as exc:
+        raise ValidationError(
+            "", f"not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}"
+        ) from exc
+    return parse_document(value)
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValidationError("", f"key '{key}' appears twice in one object")
+        result[key] = value
+    return result
+
+
+def parse_document(value: Any) -> Document:
+    top = _object(value, "", TOP_KEYS, required=TOP_KEYS)
+    if top["format"] != FORMAT:
+        raise ValidationError("format", f"must be '{FORMAT}', not {json.dumps(top['format'])}")
+    sources = tuple(
+        _at(f"sources[{i}]", _source, item)
+        for i, item in enumerate(_list(top["sources"], "sources"))
+    )
+    seen: set[str] = set()
+    for i, source in enumerate(sources):
+        if source.id in seen:
+            raise ValidationError(f"sources[{i}].id", f"'{source.id}' is given twice")
+        seen.add(source.id)
+    incidents = tuple(
+        _at(f"incidents[{i}]", _incident, item)
+        for i, item in enumerate(_list(top["incidents"], "incidents"))
+    )
+    ids: set[str] = set()
+    for i, incident in enumerate(incidents):
+        assert incident.id is not None
+        if incident.id in ids:
+            raise ValidationError(f"incidents[{i}].id", f"'{incident.id}' is given twice")
+        ids.add(incident.id)
+        for j, citation in enumerate(incident.citations):
+            if citation.source not in seen:
+                raise ValidationError(
+                    f"incidents[{i}].citations[{j}].source",
+                    f"unknown source '{citation.source}' (not in sources)",
+                )
+    return Document(sources, incidents)
+
+
+def _at(prefix: str, parse: Any, value: Any) -> Any:
+    try:
+        return parse(value)
+    except ValidationError as exc:
+        raise exc.under(prefix) from None
+
+
+def _object(
+    value: Any, where: str, keys: tuple[str, ...], required: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ValidationError(where, f"must be an object, not {_kind(value)}")
+    unknown = [key for key in value if key not in keys]
+    if unknown:
+        raise ValidationError(where, "unknown key(s) " + ", ".join(f"'{k}'" for k in unknown))
+    missing = [key for key in required if key not in value]
+    if missing:
+        raise ValidationError(where, "missing key(s) " + ", ".join(f"'{k}'" for k in missing))
+    return value
+
+
+def _list(value: Any, where: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise ValidationError(where, f"must be a list, not {_kind(value)}")
+    return value
+
+
+def _kind(value: Any) -> str:
+    return {
+        dict: "an object",
+        list: "a list",
+        str: "text",
+        bool: "true/false",
+        type(None): "null",
+        int: "a number",
+        float: "a number",
+    }.get(type(value), "a value")
+
+
+def _text(obj: dict[str, Any], key: str, default: str = "") -> str:
+    value = obj.get(key, default)
+    if not isinstance(value, str):
+        raise ValidationError(key, f"must be text, not {_kind(value)}")
+    return value
+
+
+def _optional_text(obj: dict[str, Any], key: str) -> str | None:
+    value = obj.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValidationError(key, f"must be text or null, not {_kind(value)}")
+    return value
+
+
+def _choice(obj: dict[str, Any], key: str, choices: type[Any], default: str | None = None) -> Any:
+    value = obj.get(key, default)
+    allowed = [c.value for c in choices]
+    if value not in allowed:
+        raise ValidationError(
+            key, f"{json.dumps(value, ensure_ascii=False)} is not one of " + ", ".join(allowed)
+        )
+    return choices(value)
+
+
+def _date(value: Any, key: str) -> date | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _DATE.fullmatch(value):
+        raise ValidationError(
+            key, f"{json.dumps(value, ensure_ascii=False)} is not a date (YYYY-MM-DD)"
+        )
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValidationError(key, f"'{value}' is not a real date") from exc
+
+
+def _moment(value: Any, key: str, precision: TimePrecision) -> Moment:
+    if precision != TimePrecision.EXACT:
+        parsed = _date(value, key)
+        if parsed is None:
+            raise ValidationError(key, "is required")
+        return parsed
+    if not isinstance(value, str) or not _DATETIME.fullmatch(value):
+        raise ValidationError(
+            key,
+            f"{json.dumps(value, ensure_ascii=False)} is not a UTC date-time "
+            "(YYYY-MM-DDTHH:MM:SSZ), which precision 'exact' needs",
+        )
+    try:
+        return datetime.fromisoformat(value[:-1]).replace(tzinfo=UTC)
+    except ValueError as exc:
+        raise ValidationError(key, f"'{value}' is not a real date-time") from exc
+
+
+def _number(obj: dict[str, Any], key: str) -> float | None:
+    value = obj.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValidationError(key, f"must be a number or null, not {_kind(value)}")
+    return float(value)
+
+
+def _count(obj: dict[str, Any], key: str) -> int | None:
+    value = obj.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(key, f"must be a whole number or null, not {_kind(value)}")
+    return value
+
+
+def _source(value: Any) -> SourceData:
+    obj = _object(value, "", SOURCE_KEYS, required=("id", "name"))
+    slug = _text(obj, "id")
+    if not slug or slugify(slug) != slug:
+        raise ValidationError("id", f"'{slug}' is not a slug (a-z, 0-9 and hyphens)")
+    data = SourceData(
+        id=slug,
+        name=_text(obj, "name"),
+        kind=_choice(obj, "kind", SourceKind, "other").value,
+        reliability=_text(obj, "reliability", "F"),
+        url=_optional_text(obj, "url"),
+        notes=_text(obj, "notes"),
+    )
+    problems = source_problems(data)
+    if problems:
+        raise problems[0]
+    return data
+
+
+def _incident(value: Any) -> IncidentData:
+    obj = _object(
+        value, "", INCIDENT_KEYS, required=("title", "when", "event_type", "sub_event_type")
+    )
+    raw_id = obj.get("id")
+    if raw_id is None:
+        incident_id = str(uuid.uuid4())
+    else:
+        try:
+            incident_id = str(uuid.UUID(raw_id)) if isinstance(raw_id, str) else ""
+        except ValueError:
+            incident_id = ""
+        if incident_id != raw_id:
+            raise ValidationError("id", f"{json.dumps(raw_id)} is not a UUID string")
+    when = _at("when", _when, obj["when"])
+    where = _at("where", _where, obj.get("where", {}))
+    actors = tuple(
+        _at(f"actors[{i}]", _actor, a) for i, a in enumerate(_list(obj.get("actors", []), "actors"))
+    )
+    casualties = _at("casualties", _casualties, obj.get("casualties", {}))
+    tags = _list(obj.get("tags", []), "tags")
+    for i, tag in enumerate(tags):
+        if not isinstance(tag, str):
+            raise ValidationError(f"tags[{i}]", f"must be text, not {_kind(tag)}")
+    citations = tuple(
+        _at(f"citations[{i}]", _citation, c)
+        for i, c in enumerate(_list(obj.get("citations", []), "citations"))
+    )
+    data = IncidentData(
+        id=incident_id,
+        title=_text(obj, "title"),
+        summary=_text(obj, "summary"),
+        notes=_text(obj, "notes"),
+        when=when,
+        where=where,
+        event_type=_text(obj, "event_type"),
+        sub_event_type=_text(obj, "sub_event_type"),
+        actors=actors,
+        casualties=casualties,
+        status=_choice(obj, "status", Status, "unverified"),
+        confidence=_choice(obj, "confidence", Confidence, "low"),
+        likelihood=_optional_text(obj, "likelihood"),
+        tags=tuple(tags),
+        marking=_text(obj, "marking", "TLP:CLEAR"),
+        citations=citations,
+    )
+    problems = incident_problems(data)
+    if problems:
+        raise problems[0]
+    return data
+
+
+def _when(value: Any) -> When:
+    obj = _object(value, "", WHEN_KEYS, required=("start",))
+    precision = _choice(obj, "precision", TimePrecision, "day")
+    start = _moment(obj["start"], "start", precision)
+    end = _moment(obj["end"], "end", precision) if obj.get("end") is not None else start
+    return When(start, end, precision)
+
+
+def _where(value: Any) -> Where:
+    obj = _object(value, "", WHERE_KEYS)
+    precision = obj.get("precision", 3)
+    if isinstance(precision, bool) or precision not in (1, 2, 3):
+        raise ValidationError(
+            "precision", "must be 1 (exact place), 2 (near) or 3 (province or larger)"
+        )
+    country = _text(obj, "country")
+    return Where(
+        name=_text(obj, "name"),
+        admin1=_text(obj, "admin1"),
+        country=country.upper() if len(country) == 2 else country,
+        lat=_number(obj, "lat"),
+        lon=_number(obj, "lon"),
+        precision=precision,
+    )
+
+
+def _actor(value: Any) -> Actor:
+    obj = _object(value, "", ACTOR_KEYS, required=("name",))
+    return Actor(_text(obj, "name"), _choice(obj, "role", ActorRole, "other"))
+
+
+def _casualties(value: Any) -> Casualties:
+    obj = _object(value, "", CASUALTY_KEYS)
+    return Casualties(_count(obj, "killed"), _count(obj, "injured"), _text(obj, "note"))
+
+
+def _citation(value: Any) -> Citation:
+    obj = _object(value, "", CITATION_KEYS, required=("source", "credibility"))
+    credibility = obj["credibility"]
+    if isinstance(credibility, bool) or credibility not in (1, 2, 3, 4, 5, 6):
+        raise ValidationError("credibility", "must be a whole number from 1 to 6")
+    return Citation(
+        source=_text(obj, "source"),
+        credibility=credibility,
+        url=_optional_text(obj, "url"),
+        published=_date(obj.get("published"), "published"),
+        retrieved=_date(obj.get("retrieved"), "retrieved"),
+        language=_text(obj, "language"),
+        excerpt=_text(obj, "excerpt"),
+    )
+
+
+# --- importing -------------------------------------------------------------------------
+
+
+def _comparable(data: IncidentData) -> IncidentData:
+    """The record without what the database adds, to tell an unchanged import apart."""
+    return replace(
+        data,
+        version=None,
+        audit=None,
+        citations=tuple(
+            replace(c, source_name="", source_reliability="", source_kind="")
+            for c in data.citations
+        ),
+    )
+
+
+def import_document(db: Database, document: Document) -> ImportResult:
+    """Add or update everything in ``document`` in one transaction.
+
+    Sources are matched by id and incidents by UUID; a record identical to the stored one is
+    left alone, so importing the same file twice changes nothing.
+    """
+    user = mapping.current_user()
+    counts = dict.fromkeys(
+        (
+            "incidents_created",
+            "incidents_updated",
+            "incidents_unchanged",
+            "sources_created",
+            "sources_updated",
+        ),
+        0,
+    )
+    with db.begin() as session:
+        existing_sources = {
+            s.slug: s
+            for s in session.scalars(
+                select(Source).where(Source.slug.in_([s.id for s in document.sources]))
+            )
+        }
+        for source in document.sources:
+            stored = existing_sources.get(source.id)
+            fields = (
+                source.name.strip(),
+                source.kind,
+                source.reliability,
+                source.url or None,
+                source.notes,
+            )
+            if stored is None:
+                insert_source(session, source, user)
+                counts["sources_created"] += 1
+            elif (stored.name, stored.kind, stored.reliability, stored.url, stored.notes) != fields:
+                stored.name, stored.kind, stored.reliability, stored.url, stored.notes = fields
+                stored.updated_at, stored.updated_by = mapping.utcnow(), user
+                counts["sources_updated"] += 1
+        session.flush()
+
+        ids = [i.id for i in document.incidents]
+        existing = {
+            row.uuid: row
+            for row in session.scalars(
+                select(Incident)
+                .where(Incident.uuid.in_(ids))
+                .options(
+                    selectinload(Incident.actors),
+                    selectinload(Incident.tags),
+                    selectinload(Incident.citations).joinedload(CitationRow.source),
+                )
+            )
+        }
+        touched: list[Incident] = []
+        for index, data in enumerate(document.incidents):
+            try:
+                row = existing.get(data.id or "")
+                if row is None:
+                    touched.append(insert_incident(session, data, user))
+                    counts["incidents_created"] += 1
+                elif _comparable(mapping.incident_to_data(row)) == _comparable(data) and (
+                    row.deleted_at is None
+                ):
+                    counts["incidents_unchanged"] += 1
+                else:
+                    mapping.apply_incident(row, data, resolve_sources(session, data))
+                    row.deleted_at = row.deleted_by = None
+                    row.updated_at, row.updated_by = mapping.utcnow(), user
+                    touched.append(row)
+                    counts["incidents_updated"] += 1
+            except ValidationError as exc:
+                raise exc.under(f"incidents[{index}]") from None
+        session.flush()
+        fulltext.reindex(session, touched)
+    return ImportResult(**counts)
+
+
+def import_file(db: Database, path: Path) -> ImportResult:
+    return import_document(db, read_file(path))
+
+
+# --- exporting -------------------------------------------------------------------------
+
+
+def _moment_text(value: Moment) -> str:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value.isoformat()
+
+
+def incident_to_json(data: IncidentData) -> dict[str, Any]:
+    return {
+        "id": data.id,
+        "title": data.title,
+        "summary": data.summary,
+        "notes": data.notes,
+        "when": {
+            "start": _moment_text(data.when.start),
+            "end": _moment_text(data.when.end),
+            "precision": str(data.when.precision),
+        },
+        "where": {
+            "name": data.where.name,
+            "admin1": data.where.admin1,
+            "country": data.where.country,
+            "lat": data.where.lat,
+            "lon": data.where.lon,
+            "precision": data.where.precision,
+        },
+        "event_type": data.event_type,
+        "sub_event_type": data.sub_event_type,
+        "actors": [{"name": a.name, "role": str(a.role)} for a in data.actors],
+        "casualties": {
+            "killed": data.casualties.killed,
+            "injured": data.casualties.injured,
+            "note": data.casualties.note,
+        },
+        "status": str(data.status),
+        "confidence": str(data.confidence),
+        "likelihood": data.likelihood,
+        "tags": list(data.tags),
+        "marking": data.marking,
+        "citations": [
+            {
+                "source": c.source,
+                "credibility": c.credibility,
+                "url": c.url,
+                "published": c.published.isoformat() if c.published else None,
+                "retrieved": c.retrieved.isoformat() if c.retrieved else None,
+                "language": c.language,
+                "excerpt": c.excerpt,
+            }
+            for c in data.citations
+        ],
+    }
+
+
+def source_to_json(data: SourceData) -> dict[str, Any]:
+    return {
+        "id": data.id,
+        "name": data.name,
+        "kind": data.kind,
+        "reliability": data.reliability,
+        "url": data.url,
+        "notes": data.notes,
+    }
+
+
+def export_document(db: Database, query: IncidentQuery | None = None) -> dict[str, Any]:
+    """The workspace (or the incidents matching ``query``) as an interchange document.
+
+    Incidents come oldest first and sources by id, so the same data always gives the same
+    document.
+    """
+    query = replace(query or IncidentQuery(), sort="when", descending=False)
+    incidents = get_incidents(db, query)
+    return {
+        "format": FORMAT,
+        "sources": [source_to_json(s) for s in sorted(list_sources(db), key=lambda s: s.id)],
+        "incidents": [incident_to_json(i) for i in incidents],
+    }
+
+
+def dumps(document: dict[str, Any]) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def export_file(db: Database, path: Path, query: IncidentQuery | None = None) -> int:
+    """Write the document atomically (a temporary file renamed over the target)."""
+    document = export_document(db, query)
+    tmp = path.with_name(f".{path.name}.part")
+    try:
+        tmp.write_text(dumps(document), encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ValidationError("", f"cannot write {path}: {exc.strerror}") from exc
+    return len(document["incidents"])

@@ -1,0 +1,138 @@
+"""Export → import into an empty database → export reproduces the same document."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from desktop.domain import EVENT_TYPES
+from desktop.resources import resource_path
+from desktop.services import interchange
+from desktop.store.engine import open_database
+
+HOSTILE = '<img src="/etc/passwd"> & <b>bold</b> كتائب حزب الله 🚀👩‍👩‍👧 "quotes" \\ \u200f'
+
+
+def _roundtrip(document: dict[str, object], folder: Path) -> dict[str, object]:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "in.json"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    db = open_database(folder / "rt.sqlite3")
+    try:
+        interchange.import_file(db, path)
+        return interchange.export_document(db)
+    finally:
+        db.close()
+
+
+def test_sample_roundtrips_exactly(tmp_path: Path) -> None:
+    sample = json.loads(resource_path("sample", "workspace.json").read_text(encoding="utf-8"))
+    first = _roundtrip(sample, tmp_path / "a")
+    second = _roundtrip(first, tmp_path / "b")
+    assert first == second
+    titles = [i["title"] for i in first["incidents"]]  # type: ignore[index]
+    assert any("al-Asad" in t for t in titles)
+    assert any("al-Harir" in t for t in titles)
+
+
+def _incident(n: int, title: str, summary: str, day: date) -> dict[str, object]:
+    event_type = sorted(EVENT_TYPES)[n % len(EVENT_TYPES)]
+    return {
+        "id": f"00000000-0000-4000-8000-{n:012d}",
+        "title": title,
+        "summary": summary,
+        "notes": summary[:50],
+        "when": {
+            "start": day.isoformat(),
+            "end": (day + timedelta(days=1)).isoformat(),
+            "precision": "day",
+        },
+        "where": {
+            "name": title[:40],
+            "admin1": "",
+            "country": "IQ",
+            "lat": 33.785,
+            "lon": 42.441,
+            "precision": 1,
+        },
+        "event_type": event_type,
+        "sub_event_type": EVENT_TYPES[event_type][0],
+        "actors": [{"name": title[:30] or "x", "role": "claimed_by"}],
+        "casualties": {"killed": None, "injured": n, "note": summary[:20]},
+        "status": "reported",
+        "confidence": "moderate",
+        "likelihood": None,
+        "tags": ["t"],
+        "marking": "TLP:AMBER",
+        "citations": [
+            {
+                "source": "src",
+                "credibility": 2,
+                "url": None,
+                "published": None,
+                "retrieved": day.isoformat(),
+                "language": "ar",
+                "excerpt": summary,
+            }
+        ],
+    }
+
+
+def _document(incidents: list[dict[str, object]]) -> dict[str, object]:
+    return {
+        "format": "incident-desk/1",
+        "sources": [
+            {
+                "id": "src",
+                "name": HOSTILE,
+                "kind": "media",
+                "reliability": "C",
+                "url": None,
+                "notes": HOSTILE,
+            }
+        ],
+        "incidents": incidents,
+    }
+
+
+def test_long_hostile_text_roundtrips_exactly(tmp_path: Path) -> None:
+    long_text = (HOSTILE + "\n") * (20_000 // len(HOSTILE) + 1)
+    exact = _incident(1, HOSTILE, long_text, date(2023, 10, 17))
+    exact["when"] = {
+        "start": "2023-10-17T15:59:00Z",
+        "end": "2023-10-17T16:30:00Z",
+        "precision": "exact",
+    }
+    document = _document([exact])
+    assert _roundtrip(document, tmp_path) == document
+
+
+text_strategy = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=200)
+title_strategy = text_strategy.filter(lambda s: s.strip() != "" and len(s.strip()) <= 500).map(
+    str.strip
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    title=title_strategy,
+    summary=text_strategy,
+    day=st.dates(min_value=date(1950, 1, 1), max_value=date(2100, 1, 1)),
+)
+def test_arbitrary_unicode_roundtrips(
+    tmp_path_factory: object, title: str, summary: str, day: date
+) -> None:
+    folder = Path(tmp_path_factory.mktemp("rt"))  # type: ignore[attr-defined]
+    document = _document([_incident(7, title, summary, day)])
+    assert _roundtrip(document, folder) == document
+
+
+def test_exact_times_are_written_in_utc() -> None:
+    moment = datetime(2023, 10, 17, 21, 59, tzinfo=UTC)
+    assert interchange._moment_text(moment) == "2023-10-17T21:59:00Z"

@@ -1,0 +1,131 @@
+"""The command line, run as a user runs it: a separate process, output and exit code."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+def run(*args: str, cwd: Path, env_db: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "INCIDENT_DESK_USER": "cli-test"}
+    env.pop("INCIDENT_DESK_DB", None)
+    if env_db:
+        env["INCIDENT_DESK_DB"] = env_db
+    return subprocess.run(
+        [sys.executable, "-m", "desktop", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("cli")
+    db = folder / "sample.sqlite3"
+    first = run("sample", "--db", str(db), cwd=folder)
+    assert first.returncode == 0, first.stderr
+    assert "7 incident(s) added" in first.stdout
+    return db
+
+
+def test_sample_twice_changes_nothing(sample_db: Path, tmp_path: Path) -> None:
+    before = run(
+        "export", "json", "--db", str(sample_db), "--out", str(tmp_path / "a.json"), cwd=tmp_path
+    )
+    again = run("sample", "--db", str(sample_db), cwd=tmp_path)
+    assert again.returncode == 0
+    assert "0 incident(s) added, 0 updated, 7 unchanged" in again.stdout
+    run("export", "json", "--db", str(sample_db), "--out", str(tmp_path / "b.json"), cwd=tmp_path)
+    assert before.returncode == 0
+    assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
+
+
+def test_export_shows_graded_al_asad_and_al_harir(sample_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "export.json"
+    result = run("export", "json", "--db", str(sample_db), "--out", str(out), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    document = json.loads(out.read_text(encoding="utf-8"))
+    sources = {s["id"]: s for s in document["sources"]}
+    by_title = {i["title"]: i for i in document["incidents"]}
+    for place in ("al-Asad", "al-Harir"):
+        incident = next(i for t, i in by_title.items() if place in t)
+        assert len(incident["citations"]) >= 2
+        for citation in incident["citations"]:
+            assert sources[citation["source"]]["reliability"] in "ABCDEF"
+            assert 1 <= citation["credibility"] <= 6
+
+
+def test_export_import_export_is_identical(sample_db: Path, tmp_path: Path) -> None:
+    a, b, fresh = tmp_path / "a.json", tmp_path / "b.json", tmp_path / "fresh.sqlite3"
+    assert (
+        run("export", "json", "--db", str(sample_db), "--out", str(a), cwd=tmp_path).returncode == 0
+    )
+    assert run("import", str(a), "--db", str(fresh), cwd=tmp_path).returncode == 0
+    assert run("export", "json", "--db", str(fresh), "--out", str(b), cwd=tmp_path).returncode == 0
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_search_finds_arabic_and_prints_json(sample_db: Path, tmp_path: Path) -> None:
+    result = run("search", "الاسد", "--db", str(sample_db), "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert rows
+    assert "al-Asad" in rows[0]["title"]
+
+
+def test_database_from_environment(sample_db: Path, tmp_path: Path) -> None:
+    result = run("search", "drone", cwd=tmp_path, env_db=str(sample_db))
+    assert result.returncode == 0
+    assert "al-Asad" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"garbage", "not valid JSON"),
+        (
+            b'{"format": "incident-desk/1", "sources": [], "incidents": [], "x": 1}',
+            "unknown key(s) 'x'",
+        ),
+        (b"\x00\x01\x02binary", "binary file"),
+    ],
+)
+def test_bad_import_is_one_line_and_exit_2(
+    sample_db: Path, tmp_path: Path, content: bytes, expected: str
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(content)
+    result = run("import", str(bad), "--db", str(sample_db), cwd=tmp_path)
+    assert result.returncode == 2
+    assert expected in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_user_errors_never_show_a_traceback(tmp_path: Path) -> None:
+    corrupt = tmp_path / "corrupt.sqlite3"
+    corrupt.write_bytes(b"this is not a database" * 200)
+    cases = [
+        ("import", str(tmp_path / "missing.json"), "--db", str(tmp_path / "x.sqlite3")),
+        ("search", "x", "--db", str(corrupt)),
+        ("export", "json", "--db", str(tmp_path / "y.sqlite3")),
+        ("no-such-command",),
+        ("search", "x", "--limit", "0", "--db", str(tmp_path / "z.sqlite3")),
+    ]
+    for args in cases:
+        result = run(*args, cwd=tmp_path)
+        assert result.returncode == 2, (args, result.stderr)
+        assert "Traceback" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1, (args, result.stderr)
