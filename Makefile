@@ -16,7 +16,7 @@ run: $(STAMP)
 	$(BIN)/incident-desk
 
 lint: $(STAMP)
-	$(BIN)/ruff check desktop tests benchmarks
+	$(BIN)/ruff check .
 	$(BIN)/mypy
 
 test: lint
