@@ -108,24 +108,18 @@ def update_incident(db: Database, data: IncidentData) -> IncidentData:
 
 
 def _refuse_if_changed(row: Incident, version: int | None) -> None:
-    if version is not None and row.version != version:
-        raise ConflictError(
-            f"'{row.title}' was changed by {row.updated_by} at "
-            f"{row.updated_at:%Y-%m-%d %H:%M} UTC since you opened it. "
-            "Nothing was overwritten: reload it, then apply your changes again.",
-            changed_by=row.updated_by,
-            changed_at=row.updated_at.isoformat(),
-        )
+    conflict = mapping.stale_edit(f"'{row.title}'", row, version)
+    if conflict is not None:
+        raise conflict
 
 
 def _conflict(db: Database, incident_id: str) -> ConflictError:
+    """Describe who won a race between our read and our write."""
     with db.begin() as session:
         row = load_incident(session, incident_id)
-        try:
-            _refuse_if_changed(row, -1)
-        except ConflictError as conflict:
-            return conflict
-    raise AssertionError("unreachable")  # pragma: no cover
+        return mapping.stale_edit(f"'{row.title}'", row, -1) or ConflictError(
+            f"'{row.title}' was changed by someone else while saving. Reload it."
+        )
 
 
 def delete_incident(db: Database, incident_id: str) -> None:

@@ -7,6 +7,7 @@ import os
 from datetime import UTC, datetime
 
 from desktop.domain import ActorRole, Confidence, Status, TimePrecision, normalise_marking
+from desktop.errors import ConflictError
 from desktop.services.dto import (
     Actor,
     Audit,
@@ -205,3 +206,16 @@ def source_to_data(
         incident_count=incident_count,
     )
 
+
+def stale_edit(
+    label: str, row: models.Incident | models.Source, version: int | None
+) -> ConflictError | None:
+    """The error to raise when ``row`` moved on from the ``version`` the user opened."""
+    if version is None or row.version == version:
+        return None
+    return ConflictError(
+        f"{label} was changed by {row.updated_by} at {row.updated_at:%Y-%m-%d %H:%M} UTC "
+        "since you opened it. Nothing was overwritten: reload it, then apply your changes again.",
+        changed_by=row.updated_by,
+        changed_at=row.updated_at.isoformat(),
+    )

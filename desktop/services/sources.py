@@ -120,14 +120,9 @@ def update_source(db: Database, data: SourceData) -> SourceData:
     try:
         with db.begin() as session:
             row = load_source(session, data.id)
-            if data.version is not None and row.version != data.version:
-                raise ConflictError(
-                    f"Source '{row.name}' was changed by {row.updated_by} at "
-                    f"{row.updated_at:%Y-%m-%d %H:%M} UTC since you opened it. "
-                    "Nothing was overwritten: reload it and try again.",
-                    changed_by=row.updated_by,
-                    changed_at=row.updated_at.isoformat(),
-                )
+            conflict = mapping.stale_edit(f"Source '{row.name}'", row, data.version)
+            if conflict is not None:
+                raise conflict
             row.name = data.name.strip()
             row.kind = data.kind
             row.reliability = data.reliability
