@@ -68,19 +68,27 @@ def create_incident(db: Database, data: IncidentData) -> IncidentData:
         if session.scalar(select(Incident.id).where(Incident.uuid == incident_id)) is not None:
             raise ValidationError("id", f"an incident with id {incident_id} already exists")
         row = insert_incident(session, replace(data, id=incident_id), mapping.current_user())
+        session.flush()
         fulltext.reindex(session, [row])
         session.flush()
         return mapping.incident_to_data(row)
 
 
-def insert_incident(session: Session, data: IncidentData, user: str) -> Incident:
-    """Add a validated record with a known id to the session (no index update: callers batch)."""
+def insert_incident(
+    session: Session, data: IncidentData, user: str, sources: dict[str, Source] | None = None
+) -> Incident:
+    """Add a validated record with a known id to the session (no index update: callers batch).
+
+    ``sources`` maps slugs to rows when the caller already has them (a bulk import); the row
+    gets its id at the caller's next flush.
+    """
     assert data.id is not None
     now = mapping.utcnow()
     row = Incident(uuid=data.id, created_at=now, created_by=user, updated_at=now, updated_by=user)
-    mapping.apply_incident(row, data, resolve_sources(session, data))
+    if sources is None:
+        sources = resolve_sources(session, data)
+    mapping.apply_incident(row, data, sources)
     session.add(row)
-    session.flush()
     return row
 
 

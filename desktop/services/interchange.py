@@ -72,6 +72,8 @@ ACTOR_KEYS = ("name", "role")
 CASUALTY_KEYS = ("killed", "injured", "note")
 CITATION_KEYS = ("source", "credibility", "url", "published", "retrieved", "language", "excerpt")
 
+# Ids per IN (...) query: well under every database's bound-parameter limit.
+_ID_CHUNK = 500
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 
@@ -470,25 +472,28 @@ def import_document(db: Database, document: Document) -> ImportResult:
                 counts["sources_updated"] += 1
         session.flush()
 
-        ids = [i.id for i in document.incidents]
-        existing = {
-            row.uuid: row
-            for row in session.scalars(
-                select(Incident)
-                .where(Incident.uuid.in_(ids))
-                .options(
-                    selectinload(Incident.actors),
-                    selectinload(Incident.tags),
-                    selectinload(Incident.citations).joinedload(CitationRow.source),
+        all_sources = {row.slug: row for row in session.scalars(select(Source))}
+        ids = [i.id for i in document.incidents if i.id]
+        existing: dict[str, Incident] = {}
+        for start in range(0, len(ids), _ID_CHUNK):
+            existing.update(
+                (row.uuid, row)
+                for row in session.scalars(
+                    select(Incident)
+                    .where(Incident.uuid.in_(ids[start : start + _ID_CHUNK]))
+                    .options(
+                        selectinload(Incident.actors),
+                        selectinload(Incident.tags),
+                        selectinload(Incident.citations).joinedload(CitationRow.source),
+                    )
                 )
             )
-        }
         touched: list[Incident] = []
         for index, data in enumerate(document.incidents):
             try:
                 row = existing.get(data.id or "")
                 if row is None:
-                    touched.append(insert_incident(session, data, user))
+                    touched.append(insert_incident(session, data, user, all_sources))
                     counts["incidents_created"] += 1
                 elif _comparable(mapping.incident_to_data(row)) == _comparable(data) and (
                     row.deleted_at is None
