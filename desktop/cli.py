@@ -9,12 +9,15 @@ import argparse
 import importlib
 import json
 import sys
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop import APP_NAME, __version__
+from desktop.domain import DEFAULT_MARKING, EVENT_TYPES, MAX_MARKING_LENGTH, normalise_marking
 from desktop.errors import DeskError
 from desktop.services.dto import IncidentQuery, IncidentRow
+from desktop.services.validation import country_codes
 from desktop.store.engine import ENV_VAR, Database, open_database
 
 if TYPE_CHECKING:
@@ -61,12 +64,75 @@ def build_parser() -> argparse.ArgumentParser:
     _db_option(json_export)
     json_export.add_argument("--out", type=Path, required=True, help="file to write")
 
+    pdf = formats.add_parser("pdf", help="a situation report (SITREP) as PDF")
+    _db_option(pdf)
+    pdf.add_argument("--out", type=Path, required=True, help="PDF file to write")
+    pdf.add_argument("--since", type=_iso_date, metavar="YYYY-MM-DD", help="first day covered")
+    pdf.add_argument("--until", type=_iso_date, metavar="YYYY-MM-DD", help="last day covered")
+    pdf.add_argument("--title", default="Situation Report", help="report title")
+    pdf.add_argument(
+        "--marking",
+        type=_marking,
+        default=DEFAULT_MARKING,
+        help="TLP label or classification line (raised to the strictest incident's)",
+    )
+    pdf.add_argument(
+        "--country",
+        type=_country,
+        action="append",
+        default=[],
+        metavar="CC",
+        help="ISO country code (repeatable)",
+    )
+    pdf.add_argument("--tag", action="append", default=[], help="tag (repeatable)")
+    pdf.add_argument(
+        "--type",
+        dest="event_type",
+        type=_event_type,
+        action="append",
+        default=[],
+        metavar="TYPE",
+        help="ACLED event type (repeatable)",
+    )
+    pdf.add_argument("--author", default="", help="author printed on the report")
+    pdf.add_argument("--organisation", default="", help="organisation printed on the report")
+
     find = commands.add_parser("search", help="full-text search, best matches first")
     find.add_argument("query")
     find.add_argument("--json", action="store_true", help="print JSON lines")
     find.add_argument("--limit", type=int, default=50)
     _db_option(find)
     return parser
+
+
+def _iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a date (YYYY-MM-DD)") from None
+
+
+def _marking(value: str) -> str:
+    marking = normalise_marking(value)
+    if not marking or len(marking) > MAX_MARKING_LENGTH:
+        raise argparse.ArgumentTypeError("give a TLP label such as TLP:AMBER or a short line")
+    return marking
+
+
+def _country(value: str) -> str:
+    code = value.strip().upper()
+    if code not in country_codes():
+        raise argparse.ArgumentTypeError(f"'{value}' is not an ISO 3166-1 alpha-2 country code")
+    return code
+
+
+def _event_type(value: str) -> str:
+    for name in EVENT_TYPES:
+        if name.casefold() == value.strip().casefold():
+            return name
+    raise argparse.ArgumentTypeError(
+        f"'{value}' is not an ACLED event type ({', '.join(EVENT_TYPES)})"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -123,10 +189,41 @@ def _import(db: Database, args: argparse.Namespace) -> int:
 
 
 def _export(db: Database, args: argparse.Namespace) -> int:
+    if args.format == "pdf":
+        return _export_pdf(db, args)
     from desktop.services.interchange import export_file
 
     count = export_file(db, args.out)
     print(f"Exported {count} incident(s) to {args.out}")
+    return 0
+
+
+def _export_pdf(db: Database, args: argparse.Namespace) -> int:
+    from desktop.reports.sitrep_data import ReportOptions
+    from desktop.services.reporting import export_sitrep
+
+    if args.since and args.until and args.until < args.since:
+        print("incident-desk: --until is before --since", file=sys.stderr)
+        return USAGE_ERROR
+    query = IncidentQuery(
+        since=args.since,
+        until=args.until,
+        countries=tuple(args.country),
+        tags=tuple(args.tag),
+        event_types=tuple(args.event_type),
+    )
+    options = ReportOptions(
+        title=args.title,
+        marking=args.marking,
+        author=args.author,
+        organisation=args.organisation,
+    )
+    result = export_sitrep(db, args.out, query, options)
+    raised = " (raised to match its incidents)" if result.marking_raised else ""
+    print(
+        f"Wrote {result.path}: {result.pages} page(s), {result.incidents} incident(s), "
+        f"marked {result.marking}{raised}"
+    )
     return 0
 
 

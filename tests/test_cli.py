@@ -129,3 +129,65 @@ def test_user_errors_never_show_a_traceback(tmp_path: Path) -> None:
         assert result.returncode == 2, (args, result.stderr)
         assert "Traceback" not in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1, (args, result.stderr)
+
+
+def test_export_pdf_brief(sample_db: Path, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    out = tmp_path / "brief.pdf"
+    result = run("export", "pdf", "--db", str(sample_db), "--out", str(out), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    reader = PdfReader(out)
+    assert len(reader.pages) >= 3
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "Situation Report" in text
+    assert "al-Asad" in text
+    assert "al-Harir" in text
+    assert "TLP:AMBER" in reader.pages[0].extract_text()  # raised from the default CLEAR
+
+
+def test_export_pdf_filters(sample_db: Path, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    out = tmp_path / "iraq.pdf"
+    result = run(
+        "export",
+        "pdf",
+        "--db",
+        str(sample_db),
+        "--out",
+        str(out),
+        "--country",
+        "iq",
+        "--type",
+        "Explosions/Remote violence",
+        "--title",
+        "Iraq <b>brief</b> & more",
+        "--since",
+        "2023-10-17",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "1 incident(s)" in result.stdout
+    text = PdfReader(out).pages[0].extract_text()
+    assert "Iraq <b>brief</b> & more" in text
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("--since", "2023-13-01"), "is not a date"),
+        (("--country", "ZZ"), "is not an ISO 3166-1"),
+        (("--type", "Bombing"), "is not an ACLED event type"),
+        (("--since", "2023-10-20", "--until", "2023-10-01"), "--until is before --since"),
+    ],
+)
+def test_export_pdf_bad_options(
+    sample_db: Path, tmp_path: Path, args: tuple[str, ...], expected: str
+) -> None:
+    out = tmp_path / "x.pdf"
+    result = run("export", "pdf", "--db", str(sample_db), "--out", str(out), *args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert expected in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not out.exists()

@@ -1,0 +1,195 @@
+"""Small-multiple charts for page 1 of the SITREP: incidents per day and by event type.
+
+Drawn by hand with reportlab.graphics shapes (no axes library), in DejaVu Sans, so that both
+charts share one quiet look: a title, thin bars, the count on each bar, no grid.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from reportlab.graphics.shapes import Drawing, Line, Rect, String
+from reportlab.lib.colors import HexColor
+
+from desktop.reports import fonts
+from desktop.reports.sitrep_data import MONTHS
+from desktop.reports.text import text_width, visual_line
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from datetime import date
+
+BAR = HexColor("#2F5D8A")
+AXIS = HexColor("#8A8A8A")
+INK = HexColor("#222222")
+MUTED = HexColor("#6B6B6B")
+TITLE_SIZE = 8.5
+LABEL_SIZE = 7.0
+TITLE_HEIGHT = 14.0
+
+
+def _title(drawing: Drawing, text: str, height: float) -> None:
+    drawing.add(
+        String(
+            0,
+            height - TITLE_SIZE - 1,
+            text,
+            fontName=fonts.BOLD_FONT,
+            fontSize=TITLE_SIZE,
+            fillColor=INK,
+        )
+    )
+
+
+def _empty(drawing: Drawing, width: float, height: float, message: str) -> Drawing:
+    drawing.add(
+        String(
+            width / 2,
+            (height - TITLE_HEIGHT) / 2,
+            message,
+            fontName=fonts.BODY_FONT,
+            fontSize=LABEL_SIZE + 1,
+            fillColor=MUTED,
+            textAnchor="middle",
+        )
+    )
+    return drawing
+
+
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    """``text`` as one drawable line, cut with '…' to ``width`` points."""
+    line = visual_line(text, font, size)
+    if text_width(line, font, size) <= width:
+        return line
+    while len(text) > 1 and text_width(visual_line(text + "…", font, size), font, size) > width:
+        text = text[:-1]
+    return visual_line(text.rstrip() + "…", font, size)
+
+
+def per_day_chart(
+    per_day: Sequence[tuple[date, int]], width: float, height: float, note: str = ""
+) -> Drawing:
+    """Vertical bars, one per day; labels thinned so they never collide."""
+    fonts.register_fonts()
+    drawing = Drawing(width, height)
+    _title(drawing, "Incidents per day", height)
+    if not per_day:
+        return _empty(drawing, width, height, "No incidents dated to the day")
+    bottom = 2 * LABEL_SIZE + 6 + (LABEL_SIZE + 3 if note else 0)
+    top = height - TITLE_HEIGHT - LABEL_SIZE - 3
+    plot_h = max(10.0, top - bottom)
+    peak = max(n for _, n in per_day) or 1
+    slot = width / len(per_day)
+    bar_w = max(1.0, min(slot * 0.7, 28.0))
+    label_every = max(1, int((LABEL_SIZE * 2.6) // slot) + 1)
+    previous_month = None
+    for i, (day, n) in enumerate(per_day):
+        x = i * slot + (slot - bar_w) / 2
+        h = plot_h * n / peak
+        if n:
+            drawing.add(Rect(x, bottom, bar_w, h, fillColor=BAR, strokeColor=None))
+            if slot >= LABEL_SIZE * 1.6:
+                drawing.add(
+                    String(
+                        x + bar_w / 2,
+                        bottom + h + 2,
+                        str(n),
+                        fontName=fonts.BODY_FONT,
+                        fontSize=LABEL_SIZE,
+                        fillColor=INK,
+                        textAnchor="middle",
+                    )
+                )
+        if i % label_every == 0:
+            drawing.add(
+                String(
+                    x + bar_w / 2,
+                    bottom - LABEL_SIZE - 2,
+                    str(day.day),
+                    fontName=fonts.BODY_FONT,
+                    fontSize=LABEL_SIZE,
+                    fillColor=MUTED,
+                    textAnchor="middle",
+                )
+            )
+            month = (day.year, day.month)
+            if month != previous_month:
+                drawing.add(
+                    String(
+                        x + bar_w / 2,
+                        bottom - 2 * LABEL_SIZE - 4,
+                        f"{MONTHS[day.month - 1].title()} {day.year}",
+                        fontName=fonts.BODY_FONT,
+                        fontSize=LABEL_SIZE - 0.5,
+                        fillColor=MUTED,
+                        textAnchor="start" if i == 0 else "middle",
+                    )
+                )
+                previous_month = month
+    drawing.add(Line(0, bottom, width, bottom, strokeColor=AXIS, strokeWidth=0.6))
+    if note:
+        drawing.add(
+            String(
+                0,
+                1,
+                _fit(note, fonts.ITALIC_FONT, LABEL_SIZE - 0.5, width),
+                fontName=fonts.ITALIC_FONT,
+                fontSize=LABEL_SIZE - 0.5,
+                fillColor=MUTED,
+            )
+        )
+    return drawing
+
+
+def per_type_chart(per_type: Sequence[tuple[str, int]], width: float, height: float) -> Drawing:
+    """Horizontal bars, one per event type, largest first; at most as many as fit."""
+    fonts.register_fonts()
+    drawing = Drawing(width, height)
+    _title(drawing, "Incidents by type", height)
+    if not per_type:
+        return _empty(drawing, width, height, "No incidents")
+    row_h = 13.0
+    rows = list(per_type)
+    room = int((height - TITLE_HEIGHT - 2) // row_h)
+    if len(rows) > room:
+        rest = sum(n for _, n in rows[room - 1 :])
+        rows = [*rows[: room - 1], ("Other types", rest)]
+    label_w = min(
+        width * 0.5,
+        max(
+            text_width(visual_line(t, fonts.BODY_FONT, LABEL_SIZE), fonts.BODY_FONT, LABEL_SIZE)
+            for t, _ in rows
+        )
+        + 6,
+    )
+    bar_room = width - label_w - 16
+    peak = max(n for _, n in rows) or 1
+    y = height - TITLE_HEIGHT - row_h
+    for label, n in rows:
+        drawing.add(
+            String(
+                0,
+                y + 3,
+                _fit(label, fonts.BODY_FONT, LABEL_SIZE, label_w - 6),
+                fontName=fonts.BODY_FONT,
+                fontSize=LABEL_SIZE,
+                fillColor=INK,
+            )
+        )
+        w = max(1.0, bar_room * n / peak)
+        drawing.add(Rect(label_w, y + 1.5, w, row_h - 4, fillColor=BAR, strokeColor=None))
+        drawing.add(
+            String(
+                label_w + w + 3,
+                y + 3,
+                str(n),
+                fontName=fonts.BODY_FONT,
+                fontSize=LABEL_SIZE,
+                fillColor=INK,
+            )
+        )
+        y -= row_h
+    drawing.add(
+        Line(label_w, y + row_h, label_w, height - TITLE_HEIGHT, strokeColor=AXIS, strokeWidth=0.6)
+    )
+    return drawing
