@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop import APP_NAME, __version__
-from desktop.domain import DEFAULT_MARKING, EVENT_TYPES, MAX_MARKING_LENGTH, normalise_marking
+from desktop.domain import EVENT_TYPES, MAX_MARKING_LENGTH, normalise_marking
 from desktop.errors import DeskError
 from desktop.services.dto import IncidentQuery, IncidentRow
 from desktop.services.validation import country_codes
@@ -69,11 +69,10 @@ def build_parser() -> argparse.ArgumentParser:
     pdf.add_argument("--out", type=Path, required=True, help="PDF file to write")
     pdf.add_argument("--since", type=_iso_date, metavar="YYYY-MM-DD", help="first day covered")
     pdf.add_argument("--until", type=_iso_date, metavar="YYYY-MM-DD", help="last day covered")
-    pdf.add_argument("--title", default="Situation Report", help="report title")
+    pdf.add_argument("--title", help="report title (default: the last one used)")
     pdf.add_argument(
         "--marking",
         type=_marking,
-        default=DEFAULT_MARKING,
         help="TLP label or classification line (raised to the strictest incident's)",
     )
     pdf.add_argument(
@@ -94,8 +93,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="TYPE",
         help="ACLED event type (repeatable)",
     )
-    pdf.add_argument("--author", default="", help="author printed on the report")
-    pdf.add_argument("--organisation", default="", help="organisation printed on the report")
+    pdf.add_argument("--author", help="author printed on the report (remembered)")
+    pdf.add_argument("--organisation", help="organisation on the report (remembered)")
+    pdf.add_argument(
+        "--key-point",
+        action="append",
+        metavar="TEXT",
+        help="a key point (BLUF) bullet, repeatable; replaces the remembered ones",
+    )
+    pdf.add_argument("--assessment", metavar="TEXT", help="assessment and outlook (remembered)")
 
     find = commands.add_parser("search", help="full-text search, best matches first")
     find.add_argument("query")
@@ -200,6 +206,11 @@ def _export(db: Database, args: argparse.Namespace) -> int:
 
 def _export_pdf(db: Database, args: argparse.Namespace) -> int:
     from desktop.reports.sitrep_data import ReportOptions
+    from desktop.services.report_settings import (
+        ReportTexts,
+        load_report_texts,
+        save_report_texts,
+    )
     from desktop.services.reporting import export_sitrep
 
     if args.since and args.until and args.until < args.since:
@@ -212,13 +223,26 @@ def _export_pdf(db: Database, args: argparse.Namespace) -> int:
         tags=tuple(args.tag),
         event_types=tuple(args.event_type),
     )
+    stored = load_report_texts(db)
+    texts = ReportTexts(
+        title=args.title if args.title is not None else stored.title,
+        author=args.author if args.author is not None else stored.author,
+        organisation=args.organisation if args.organisation is not None else stored.organisation,
+        marking=args.marking or stored.marking,
+        key_points=tuple(args.key_point) if args.key_point is not None else stored.key_points,
+        assessment=args.assessment if args.assessment is not None else stored.assessment,
+    )
     options = ReportOptions(
-        title=args.title,
-        marking=args.marking,
-        author=args.author,
-        organisation=args.organisation,
+        title=texts.title,
+        marking=texts.marking,
+        author=texts.author,
+        organisation=texts.organisation,
+        key_points=texts.key_points,
+        assessment=texts.assessment,
     )
     result = export_sitrep(db, args.out, query, options)
+    if texts != stored:
+        save_report_texts(db, texts)
     raised = " (raised to match its incidents)" if result.marking_raised else ""
     print(
         f"Wrote {result.path}: {result.pages} page(s), {result.incidents} incident(s), "

@@ -191,3 +191,32 @@ def test_export_pdf_bad_options(
     assert expected in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not out.exists()
+
+
+def test_export_pdf_remembers_report_texts(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    db = str(tmp_path / "texts.sqlite3")
+    assert run("sample", "--db", db, cwd=tmp_path).returncode == 0
+    first = run(
+        "export",
+        "pdf",
+        "--db",
+        db,
+        "--out",
+        str(tmp_path / "1.pdf"),
+        "--key-point",
+        "Attacks on bases rose after 17 Oct",
+        "--author",
+        "J. Analyst",
+        "--assessment",
+        "We assess with moderate confidence that attacks continue.",
+        cwd=tmp_path,
+    )
+    assert first.returncode == 0, first.stderr
+    second = run("export", "pdf", "--db", db, "--out", str(tmp_path / "2.pdf"), cwd=tmp_path)
+    assert second.returncode == 0, second.stderr
+    text = "\n".join(p.extract_text() for p in PdfReader(tmp_path / "2.pdf").pages)
+    assert "Attacks on bases rose after 17 Oct" in text
+    assert "J. Analyst" in text
+    assert "We assess with moderate confidence" in text
