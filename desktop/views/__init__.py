@@ -1,0 +1,1 @@
+"""The Qt layer: windows, dialogs and the models behind them. Only this package imports Qt."""

@@ -1,0 +1,272 @@
+"""The incident table's model: a thin window onto one query's rows, paged in on demand.
+
+The model holds no database code. It is given two callables — one page of rows for a query
+and the number of rows matching it — and asks them again whenever the query or the sort
+changes, so sorting and filtering happen in SQL and only the rows shown are in memory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from desktop.domain import (
+    CONFIDENCE_MEANING,
+    STATUS_MEANING,
+    TLP_COLOURS,
+    TimePrecision,
+)
+from desktop.services.dto import IncidentQuery, IncidentRow
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from PySide6.QtCore import QObject
+
+    from desktop.services.dto import Moment
+
+    FetchPage = Callable[[IncidentQuery, int, int], list[IncidentRow]]
+    CountRows = Callable[[IncidentQuery], int]
+    AnyIndex = QModelIndex | QPersistentModelIndex
+
+# Must match desktop.services.incidents.PAGE_SIZE; kept here so the view imports no ORM code.
+DEFAULT_PAGE_SIZE = 200
+
+_ROOT = QModelIndex()
+_TLP_BACKGROUND = QColor("#000000")
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+def when_text(start: Moment, precision: TimePrecision) -> str:
+    """The start of an incident as precisely as it is known, e.g. ``wk of 2023-10-16``."""
+    if precision == TimePrecision.EXACT and isinstance(start, datetime):
+        moment = start.astimezone(UTC) if start.tzinfo else start
+        return moment.strftime("%Y-%m-%d %H:%MZ")
+    day = start.date() if isinstance(start, datetime) else start
+    if precision == TimePrecision.WEEK:
+        return f"wk of {day.isoformat()}"
+    if precision == TimePrecision.MONTH:
+        return day.strftime("%Y-%m")
+    return day.isoformat()
+
+
+class IncidentTableModel(QAbstractTableModel):
+    COL_WHEN = 0
+    COL_TITLE = 1
+    COL_PLACE = 2
+    COL_TYPE = 3
+    COL_STATUS = 4
+    COL_CONFIDENCE = 5
+    COL_SOURCES = 6
+    COL_MARKING = 7
+
+    HEADERS: tuple[str, ...] = (
+        "When",
+        "Title",
+        "Place",
+        "Type",
+        "Status",
+        "Confidence",
+        "Sources",
+        "Marking",
+    )
+    # Each column's sort key in desktop.services.dto.SORT_KEYS.
+    COLUMN_SORT_KEYS: tuple[str, ...] = (
+        "when",
+        "title",
+        "place",
+        "type",
+        "status",
+        "confidence",
+        "sources",
+        "marking",
+    )
+
+    def __init__(
+        self,
+        fetch_page: FetchPage,
+        count: CountRows,
+        page_size: int = DEFAULT_PAGE_SIZE,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._fetch_page = fetch_page
+        self._count = count
+        self._page_size = page_size
+        self._query = IncidentQuery()
+        self._rows: list[IncidentRow] = []
+        self._positions: dict[str, int] = {}
+        self._total = 0
+        # True while rows are being replaced or added: views (and Qt's model tester) ask for
+        # more rows from slots connected to the model's own signals, and must not re-enter.
+        self._busy = False
+
+    # --- what is shown ---------------------------------------------------------------
+
+    @property
+    def query(self) -> IncidentQuery:
+        return self._query
+
+    @property
+    def total(self) -> int:
+        """How many incidents match the query (loaded or not)."""
+        return self._total
+
+    @property
+    def loaded(self) -> int:
+        return len(self._rows)
+
+    def set_query(self, query: IncidentQuery) -> None:
+        """Show ``query``'s rows: the count and the first page, read afresh."""
+        self._reload(query, self._page_size)
+
+    def refresh(self) -> None:
+        """Read the same query again, keeping as many rows loaded as before."""
+        self._reload(self._query, max(self._page_size, len(self._rows)))
+
+    def _reload(self, query: IncidentQuery, limit: int) -> None:
+        self._busy = True
+        self.beginResetModel()
+        try:
+            self._query = query
+            self._total = self._count(query)
+            self._rows = self._fetch_page(query, 0, limit) if self._total else []
+            self._positions = {row.id: i for i, row in enumerate(self._rows)}
+            if len(self._rows) < limit:  # the database had fewer than it counted
+                self._total = len(self._rows)
+        finally:
+            self.endResetModel()
+            self._busy = False
+
+    def row_at(self, index: AnyIndex) -> IncidentRow | None:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        return self._rows[index.row()]
+
+    def index_of(self, incident_id: str) -> QModelIndex:
+        """The first column's index of a loaded incident; invalid if it is not loaded."""
+        position = self._positions.get(incident_id)
+        if position is None:
+            return QModelIndex()
+        return self.index(position, self.COL_WHEN)
+
+    def sort_column(self) -> int:
+        """The column the query is sorted by, or -1 (e.g. sorted by relevance)."""
+        if self._query.sort in self.COLUMN_SORT_KEYS:
+            return self.COLUMN_SORT_KEYS.index(self._query.sort)
+        return -1
+
+    # --- Qt's model interface --------------------------------------------------------
+
+    def rowCount(self, parent: AnyIndex = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def canFetchMore(self, parent: AnyIndex = _ROOT) -> bool:
+        return not self._busy and not parent.isValid() and len(self._rows) < self._total
+
+    def fetchMore(self, parent: AnyIndex = _ROOT) -> None:
+        if not self.canFetchMore(parent):
+            return
+        self._busy = True
+        try:
+            start = len(self._rows)
+            page = self._fetch_page(self._query, start, self._page_size)
+            if len(page) < self._page_size:  # the end, whatever the count said
+                self._total = start + len(page)
+            if not page:
+                return
+            self.beginInsertRows(QModelIndex(), start, start + len(page) - 1)
+            self._rows.extend(page)
+            for offset, row in enumerate(page):
+                self._positions.setdefault(row.id, start + offset)
+            self.endInsertRows()
+        finally:
+            self._busy = False
+
+    def sort(
+        self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder
+    ) -> None:
+        """Sort in the database: the query's sort key changes and the rows are read again."""
+        if not 0 <= column < len(self.COLUMN_SORT_KEYS):
+            return
+        descending = order == Qt.SortOrder.DescendingOrder
+        self.set_query(
+            replace(self._query, sort=self.COLUMN_SORT_KEYS[column], descending=descending)
+        )
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self.HEADERS)
+        ):
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        row = self.row_at(index)
+        if row is None:
+            return None
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, column)
+        if role == Qt.ItemDataRole.UserRole:
+            return row.id
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == self.COL_SOURCES:
+            return _RIGHT
+        if column == self.COL_MARKING and row.marking in TLP_COLOURS:
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QColor(TLP_COLOURS[row.marking])
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return _TLP_BACKGROUND
+        return None
+
+    def _display(self, row: IncidentRow, column: int) -> str | None:
+        match column:
+            case self.COL_WHEN:
+                return when_text(row.start, row.precision)
+            case self.COL_TITLE:
+                return row.title
+            case self.COL_PLACE:
+                return row.place
+            case self.COL_TYPE:
+                return row.sub_event_type
+            case self.COL_STATUS:
+                return row.status.value.capitalize()
+            case self.COL_CONFIDENCE:
+                return row.confidence.value.capitalize()
+            case self.COL_SOURCES:
+                return str(row.source_count)
+            case self.COL_MARKING:
+                return row.marking
+        return None
+
+    def _tooltip(self, row: IncidentRow, column: int) -> str | None:
+        match column:
+            case self.COL_WHEN:
+                start = when_text(row.start, row.precision)
+                end = when_text(row.end, row.precision)
+                return start if start == end else f"{start} to {end}"
+            case self.COL_TITLE:
+                return row.title
+            case self.COL_TYPE:
+                return row.event_type
+            case self.COL_STATUS:
+                return STATUS_MEANING[row.status]
+            case self.COL_CONFIDENCE:
+                return CONFIDENCE_MEANING[row.confidence]
+        return None

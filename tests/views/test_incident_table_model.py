@@ -1,0 +1,386 @@
+"""The incident table model over a real 10,000-incident workspace, through the services."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from PySide6.QtCore import (
+    QMessageLogContext,
+    QModelIndex,
+    Qt,
+    QtMsgType,
+    qInstallMessageHandler,
+)
+from PySide6.QtGui import QColor
+from PySide6.QtTest import QAbstractItemModelTester
+
+from desktop.domain import EVENT_TYPES, TLP_COLOURS, Confidence, Status, TimePrecision
+from desktop.services import interchange
+from desktop.services.dto import SORT_KEYS, IncidentQuery, IncidentRow
+from desktop.services.incidents import PAGE_SIZE, count_incidents, list_incidents
+from desktop.store.engine import Database, open_database
+from desktop.views.partials.incident_table_model import (
+    DEFAULT_PAGE_SIZE,
+    IncidentTableModel,
+    when_text,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from pytestqt.qtbot import QtBot
+
+N = 10_000
+COUNTRIES = ("IQ", "SY", "LB", "YE")
+STATUSES = ("confirmed", "reported", "claimed", "unverified", "disputed", "denied")
+CONFIDENCES = ("high", "moderate", "low")
+MARKINGS = ("TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED", "OFFICIAL")
+PRECISIONS = ("exact", "day", "week", "month")
+EVENT_TYPE_NAMES = sorted(EVENT_TYPES)
+FIRST_DAY = date(2020, 1, 6)  # a Monday
+
+
+def _is_drone(n: int) -> bool:
+    return n % 7 == 0
+
+
+def _spec(n: int) -> dict[str, Any]:
+    """The n-th generated incident, in the interchange format."""
+    precision = PRECISIONS[n % len(PRECISIONS)]
+    day = FIRST_DAY + timedelta(days=(n * 37) % 1500)
+    if precision == "exact":
+        when = {
+            "start": f"{day.isoformat()}T{n % 24:02d}:{n % 60:02d}:00Z",
+            "end": f"{day.isoformat()}T{n % 24:02d}:{n % 60:02d}:00Z",
+            "precision": "exact",
+        }
+    elif precision == "week":
+        monday = day - timedelta(days=day.weekday())
+        when = {
+            "start": monday.isoformat(),
+            "end": (monday + timedelta(days=6)).isoformat(),
+            "precision": "week",
+        }
+    elif precision == "month":
+        first = day.replace(day=1)
+        when = {"start": first.isoformat(), "end": first.isoformat(), "precision": "month"}
+    else:
+        when = {"start": day.isoformat(), "end": day.isoformat(), "precision": "day"}
+    event_type = EVENT_TYPE_NAMES[n % len(EVENT_TYPE_NAMES)]
+    subs = EVENT_TYPES[event_type]
+    what = "Drone strike" if _is_drone(n) else "Shelling"
+    return {
+        "id": f"00000000-0000-4000-8000-{n:012d}",
+        "title": f"{what} number {n} at site {(n * 7919) % 10_000}",
+        "when": when,
+        "where": {"name": f"Town {(n * 31) % 500}", "country": COUNTRIES[n % len(COUNTRIES)]},
+        "event_type": event_type,
+        "sub_event_type": subs[n % len(subs)],
+        "status": STATUSES[n % len(STATUSES)],
+        "confidence": CONFIDENCES[n % len(CONFIDENCES)],
+        "marking": MARKINGS[n % len(MARKINGS)],
+        "citations": [{"source": f"src-{k}", "credibility": 3} for k in range(n % 4)],
+    }
+
+
+SPECS = [_spec(n) for n in range(N)]
+
+
+@pytest.fixture(scope="module")
+def big_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    """One workspace of 10,000 generated incidents, shared by this module's tests."""
+    document = {
+        "format": "incident-desk/1",
+        "sources": [
+            {"id": f"src-{k}", "name": f"Source {k}", "kind": "media", "reliability": "C"}
+            for k in range(3)
+        ],
+        "incidents": SPECS,
+    }
+    database = open_database(tmp_path_factory.mktemp("big") / "big.sqlite3")
+    started = time.perf_counter()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("INCIDENT_DESK_USER", "tester")
+        result = interchange.import_document(database, interchange.parse_document(document))
+    print(f"\nbuilt {N} incidents in {time.perf_counter() - started:.2f} s")
+    assert result.incidents_created == N
+    try:
+        yield database
+    finally:
+        database.close()
+
+
+class Recorder:
+    """The services, as the window passes them, remembering every page asked for."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.pages: list[tuple[IncidentQuery, int, int]] = []
+        self.counts: list[IncidentQuery] = []
+
+    def fetch_page(self, query: IncidentQuery, offset: int, limit: int) -> list[IncidentRow]:
+        self.pages.append((query, offset, limit))
+        return list_incidents(self.db, query, offset, limit)
+
+    def count(self, query: IncidentQuery) -> int:
+        self.counts.append(query)
+        return count_incidents(self.db, query)
+
+
+@pytest.fixture
+def recorder(big_db: Database) -> Recorder:
+    return Recorder(big_db)
+
+
+@pytest.fixture
+def model(qapp: Any, recorder: Recorder) -> IncidentTableModel:
+    table = IncidentTableModel(recorder.fetch_page, recorder.count, PAGE_SIZE)
+    table.set_query(IncidentQuery())
+    return table
+
+
+def _ids(model: IncidentTableModel) -> list[str]:
+    return [model.index(r, 0).data(Qt.ItemDataRole.UserRole) for r in range(model.rowCount())]
+
+
+def test_default_page_size_is_the_services(qapp: Any) -> None:
+    assert DEFAULT_PAGE_SIZE == PAGE_SIZE
+
+
+def test_first_page_and_total(model: IncidentTableModel) -> None:
+    assert model.total == N
+    assert model.loaded == model.rowCount() == PAGE_SIZE
+    assert model.columnCount() == 8
+    assert model.canFetchMore(QModelIndex())
+    started = time.perf_counter()
+    model.fetchMore(QModelIndex())
+    print(f"\nfetchMore of {PAGE_SIZE} rows: {(time.perf_counter() - started) * 1000:.1f} ms")
+    assert model.loaded == 2 * PAGE_SIZE
+
+
+def test_fetch_more_loads_every_row_once(model: IncidentTableModel, qtbot: QtBot) -> None:
+    with qtbot.waitSignal(model.rowsInserted) as inserted:
+        model.fetchMore(QModelIndex())
+    assert inserted.args[1:] == [PAGE_SIZE, 2 * PAGE_SIZE - 1]
+    while model.canFetchMore(QModelIndex()):
+        model.fetchMore(QModelIndex())
+    ids = _ids(model)
+    assert len(ids) == model.loaded == N
+    assert len(set(ids)) == N
+    model.fetchMore(QModelIndex())  # nothing more: a no-op
+    assert model.loaded == N
+
+
+def test_headers_and_sort_keys(model: IncidentTableModel) -> None:
+    headers = [
+        model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
+        for c in range(model.columnCount())
+    ]
+    assert headers == [
+        "When", "Title", "Place", "Type", "Status", "Confidence", "Sources", "Marking"
+    ]
+    assert set(model.COLUMN_SORT_KEYS) <= set(SORT_KEYS)
+    assert model.COLUMN_SORT_KEYS[model.COL_SOURCES] == "sources"
+
+
+@pytest.mark.parametrize("column", range(8))
+@pytest.mark.parametrize(
+    "order", [Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder], ids=["asc", "desc"]
+)
+def test_sort_is_done_by_the_database(
+    model: IncidentTableModel, recorder: Recorder, column: int, order: Qt.SortOrder
+) -> None:
+    model.fetchMore(QModelIndex())
+    recorder.pages.clear()
+    model.sort(column, order)
+    key = model.COLUMN_SORT_KEYS[column]
+    descending = order == Qt.SortOrder.DescendingOrder
+    # The sort went to the database as the query's sort key, from the first row again.
+    assert [(q.sort, q.descending, offset) for q, offset, _ in recorder.pages] == [
+        (key, descending, 0)
+    ]
+    assert model.query.sort == key
+    assert model.query.descending is descending
+    assert model.sort_column() == column
+    assert model.loaded == PAGE_SIZE
+    assert model.total == N
+    expected = list_incidents(
+        recorder.db, IncidentQuery(sort=key, descending=descending), 0, PAGE_SIZE
+    )
+    assert _ids(model) == [row.id for row in expected]
+
+
+def test_sorted_by_sources_is_in_order(model: IncidentTableModel) -> None:
+    model.sort(model.COL_SOURCES, Qt.SortOrder.DescendingOrder)
+    counts = [int(model.index(r, model.COL_SOURCES).data()) for r in range(model.rowCount())]
+    assert counts == sorted(counts, reverse=True)
+    assert counts[0] == 3
+
+
+def test_text_filter_changes_total_and_resets_rows(
+    model: IncidentTableModel, qtbot: QtBot
+) -> None:
+    model.fetchMore(QModelIndex())
+    model.fetchMore(QModelIndex())
+    with qtbot.waitSignal(model.modelReset):
+        model.set_query(IncidentQuery(text="drone"))
+    expected = sum(1 for n in range(N) if _is_drone(n))
+    assert model.total == expected
+    assert model.loaded == PAGE_SIZE
+    assert all("Drone" in model.index(r, model.COL_TITLE).data() for r in range(PAGE_SIZE))
+
+
+def test_filters_change_total(model: IncidentTableModel) -> None:
+    model.set_query(IncidentQuery(countries=("SY",), statuses=("confirmed", "denied")))
+    expected = sum(
+        1 for s in SPECS if s["where"]["country"] == "SY" and s["status"] in ("confirmed", "denied")
+    )
+    assert 0 < expected < PAGE_SIZE * 5
+    assert model.total == expected
+    assert model.loaded == min(PAGE_SIZE, expected)
+    while model.canFetchMore(QModelIndex()):
+        model.fetchMore(QModelIndex())
+    assert model.loaded == expected
+    shown = {model.index(r, model.COL_STATUS).data() for r in range(expected)}
+    assert shown <= {"Confirmed", "Denied"}
+
+
+def test_no_match_is_empty(model: IncidentTableModel) -> None:
+    model.set_query(IncidentQuery(countries=("FR",)))
+    assert model.total == model.loaded == model.rowCount() == 0
+    assert not model.canFetchMore(QModelIndex())
+
+
+def test_refresh_keeps_query_and_loaded_rows(model: IncidentTableModel) -> None:
+    model.sort(model.COL_TITLE, Qt.SortOrder.AscendingOrder)
+    model.fetchMore(QModelIndex())
+    before = _ids(model)
+    model.refresh()
+    assert model.query.sort == "title"
+    assert _ids(model) == before
+
+
+def _row_for(model: IncidentTableModel, n: int) -> int:
+    index = model.index_of(SPECS[n]["id"])
+    assert index.isValid()
+    return index.row()
+
+
+@pytest.mark.parametrize(
+    ("n", "expected"),
+    [
+        (20, "2022-01-15 20:20Z"),  # exact
+        (1, "2020-02-12"),  # day
+        (2, "wk of 2020-03-16"),  # week
+        (3, "2020-04"),  # month
+    ],
+)
+def test_when_by_precision(model: IncidentTableModel, n: int, expected: str) -> None:
+    model.set_query(IncidentQuery(sort="when", descending=False, text=f"number {n} at"))
+    row = _row_for(model, n)
+    assert model.index(row, model.COL_WHEN).data() == expected
+
+
+def test_when_text() -> None:
+    moment = datetime(2023, 10, 17, 15, 59, tzinfo=UTC)
+    assert when_text(moment, TimePrecision.EXACT) == "2023-10-17 15:59Z"
+    assert when_text(date(2023, 10, 17), TimePrecision.DAY) == "2023-10-17"
+    assert when_text(date(2023, 10, 16), TimePrecision.WEEK) == "wk of 2023-10-16"
+    assert when_text(date(2023, 10, 1), TimePrecision.MONTH) == "2023-10"
+
+
+def test_cells(model: IncidentTableModel) -> None:
+    # Incident 4: TLP:RED, no sources (4 % 4), "disputed", "moderate".
+    model.set_query(IncidentQuery(text="number 4 at"))
+    row = _row_for(model, 4)
+    spec = SPECS[4]
+
+    def cell(column: int, role: Qt.ItemDataRole = Qt.ItemDataRole.DisplayRole) -> Any:
+        return model.index(row, column).data(role)
+
+    assert cell(model.COL_TITLE) == spec["title"]
+    assert cell(model.COL_TITLE, Qt.ItemDataRole.ToolTipRole) == spec["title"]
+    assert cell(model.COL_PLACE).startswith(spec["where"]["name"])
+    assert cell(model.COL_TYPE) == spec["sub_event_type"]
+    assert cell(model.COL_TYPE, Qt.ItemDataRole.ToolTipRole) == spec["event_type"]
+    assert cell(model.COL_STATUS) == spec["status"].capitalize()
+    assert cell(model.COL_CONFIDENCE) == spec["confidence"].capitalize()
+    assert cell(model.COL_SOURCES) == "0"
+    alignment = cell(model.COL_SOURCES, Qt.ItemDataRole.TextAlignmentRole)
+    assert Qt.AlignmentFlag(alignment) & Qt.AlignmentFlag.AlignRight
+    assert cell(model.COL_MARKING) == "TLP:RED"
+    assert cell(model.COL_MARKING, Qt.ItemDataRole.ForegroundRole) == QColor(
+        TLP_COLOURS["TLP:RED"]
+    )
+    assert cell(model.COL_MARKING, Qt.ItemDataRole.BackgroundRole) == QColor("#000000")
+    for column in range(model.columnCount()):
+        assert cell(column, Qt.ItemDataRole.UserRole) == spec["id"]
+    record = model.row_at(model.index(row, 0))
+    assert record is not None
+    assert record.id == spec["id"]
+    assert model.row_at(QModelIndex()) is None
+
+
+def test_free_text_marking_has_no_colour(model: IncidentTableModel) -> None:
+    model.set_query(IncidentQuery(markings=("OFFICIAL",)))
+    index = model.index(0, model.COL_MARKING)
+    assert index.data() == "OFFICIAL"
+    assert index.data(Qt.ItemDataRole.ForegroundRole) is None
+    assert index.data(Qt.ItemDataRole.BackgroundRole) is None
+
+
+def test_markup_in_titles_stays_plain_text(qapp: Any) -> None:
+    title = "<b>x</b> & <img src='/etc/passwd'>"
+    row = IncidentRow(
+        id="id-1",
+        start=date(2023, 10, 17),
+        end=date(2023, 10, 17),
+        precision=TimePrecision.DAY,
+        title=title,
+        place="",
+        country="",
+        event_type="Battles",
+        sub_event_type="Armed clash",
+        status=Status.REPORTED,
+        confidence=Confidence.LOW,
+        source_count=0,
+        marking="TLP:CLEAR",
+        killed=None,
+        injured=None,
+    )
+    model = IncidentTableModel(lambda q, o, n: [row][o : o + n], lambda q: 1)
+    model.set_query(IncidentQuery())
+    assert model.index(0, model.COL_TITLE).data() == title  # unescaped: shown as plain text
+
+
+def test_index_of_unknown_or_unloaded(model: IncidentTableModel) -> None:
+    assert not model.index_of("no-such-id").isValid()
+    first = model.index(0, 0).data(Qt.ItemDataRole.UserRole)
+    assert model.index_of(first) == model.index(0, 0)
+
+
+def test_passes_qt_model_tester(model: IncidentTableModel) -> None:
+    problems: list[str] = []
+
+    def record(_mode: QtMsgType, context: QMessageLogContext, message: str) -> None:
+        if context.category == "qt.modeltest":
+            problems.append(message)
+
+    previous = qInstallMessageHandler(record)
+    try:
+        tester = QAbstractItemModelTester(
+            model, QAbstractItemModelTester.FailureReportingMode.Warning
+        )
+        model.fetchMore(QModelIndex())
+        model.sort(model.COL_TITLE, Qt.SortOrder.DescendingOrder)
+        model.set_query(IncidentQuery(countries=("LB",)))
+        model.fetchMore(QModelIndex())
+        model.refresh()
+        model.set_query(IncidentQuery(countries=("FR",)))
+        del tester
+    finally:
+        qInstallMessageHandler(previous)
+    assert problems == []
