@@ -40,6 +40,7 @@ def test_sample_roundtrips_exactly(tmp_path: Path) -> None:
 
 
 def _incident(n: int, title: str, summary: str, day: date) -> dict[str, object]:
+    # Names are stored trimmed by design, so the generated ones are trimmed here too.
     event_type = sorted(EVENT_TYPES)[n % len(EVENT_TYPES)]
     return {
         "id": f"00000000-0000-4000-8000-{n:012d}",
@@ -52,7 +53,7 @@ def _incident(n: int, title: str, summary: str, day: date) -> dict[str, object]:
             "precision": "day",
         },
         "where": {
-            "name": title[:40],
+            "name": title[:40].strip(),
             "admin1": "",
             "country": "IQ",
             "lat": 33.785,
@@ -61,7 +62,7 @@ def _incident(n: int, title: str, summary: str, day: date) -> dict[str, object]:
         },
         "event_type": event_type,
         "sub_event_type": EVENT_TYPES[event_type][0],
-        "actors": [{"name": title[:30] or "x", "role": "claimed_by"}],
+        "actors": [{"name": title[:30].strip() or "x", "role": "claimed_by"}],
         "casualties": {"killed": None, "injured": n, "note": summary[:20]},
         "status": "reported",
         "confidence": "moderate",
