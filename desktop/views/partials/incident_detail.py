@@ -1,0 +1,272 @@
+"""The read-only panel beside the table: one incident, everything an analyst checks.
+
+Every piece of user text goes into a label set to plain text, so a title such as
+``<img src=x>`` is shown as typed and never interpreted as markup.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QFont, QResizeEvent
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain import (
+    ACTOR_ROLE_LABELS,
+    CONFIDENCE_MEANING,
+    CREDIBILITY,
+    RELIABILITY,
+    STATUS_MEANING,
+    GeoPrecision,
+    TimePrecision,
+    admiralty_code,
+    admiralty_words,
+)
+from desktop.services.validation import country_name
+from desktop.views.partials.incident_table_model import when_text
+
+if TYPE_CHECKING:
+    from desktop.services.dto import Casualties, Citation, IncidentData, Where
+
+NOTHING_SELECTED = "Select an incident in the table to see it here."
+
+
+def _label(text: str = "", parent: QWidget | None = None) -> QLabel:
+    label = QLabel(parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    label.setText(text)
+    return label
+
+
+def _count(value: int | None) -> str:
+    return "unknown" if value is None else str(value)
+
+
+def casualties_text(casualties: Casualties) -> str:
+    text = f"{_count(casualties.killed)} killed, {_count(casualties.injured)} injured"
+    return f"{text} ({casualties.note})" if casualties.note else text
+
+
+def where_text(where: Where) -> str:
+    country = country_name(where.country) or where.country if where.country else ""
+    parts: list[str] = []
+    for part in (where.name, where.admin1, country):
+        if part and part not in parts:  # e.g. a country-wide event named after the country
+            parts.append(part)
+    return ", ".join(parts) if parts else "not recorded"
+
+
+def coordinates_text(where: Where) -> str:
+    if where.lat is None or where.lon is None:
+        return "not located"
+    precision = GeoPrecision.LABELS.get(where.precision, f"precision {where.precision}")
+    return f"{where.lat:.4f}, {where.lon:.4f} ({precision.lower()})"
+
+
+def citation_heading(citation: Citation) -> str:
+    """e.g. ``U.S. Central Command — B2 (Usually reliable / Probably true)``."""
+    name = citation.source_name or citation.source
+    reliability = citation.source_reliability
+    if reliability in RELIABILITY and citation.credibility in CREDIBILITY:
+        code = admiralty_code(reliability, citation.credibility)
+        words = admiralty_words(reliability, citation.credibility)
+        return f"{name} — {code} ({words})"
+    return f"{name} — credibility {citation.credibility}"
+
+
+def citation_details(citation: Citation) -> str:
+    parts = []
+    if citation.published:
+        parts.append(f"published {citation.published.isoformat()}")
+    if citation.retrieved:
+        parts.append(f"retrieved {citation.retrieved.isoformat()}")
+    if citation.language:
+        parts.append(f"language {citation.language}")
+    if citation.url:
+        parts.append(citation.url)
+    return " · ".join(parts)
+
+
+_PRECISION_WORDS = {
+    TimePrecision.EXACT: "exact time, UTC",
+    TimePrecision.DAY: "known to the day",
+    TimePrecision.WEEK: "known to the week",
+    TimePrecision.MONTH: "known to the month",
+}
+
+class IncidentDetail(QScrollArea):
+    """Shows one :class:`IncidentData`, or a hint when nothing is selected."""
+
+    FIELDS: tuple[str, ...] = (
+        "When",
+        "Where",
+        "Coordinates",
+        "Type",
+        "Actors",
+        "Casualties",
+        "Status",
+        "Confidence",
+        "Likelihood",
+        "Marking",
+        "Tags",
+        "Summary",
+        "Notes",
+    )
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setMinimumWidth(320)
+        body = QWidget(self)
+        self._body = body
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(12, 8, 12, 12)
+
+        self.title_label = _label(NOTHING_SELECTED, body)
+        font = QFont(self.title_label.font())
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.title_label.setFont(font)
+        layout.addWidget(self.title_label)
+
+        self._form_widget = QWidget(body)
+        form = QFormLayout(self._form_widget)
+        self._form = form
+        form.setContentsMargins(0, 4, 0, 0)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.values: dict[str, QLabel] = {}
+        for name in self.FIELDS:
+            value = _label("", self._form_widget)
+            caption = QLabel(f"{name}:", self._form_widget)
+            caption.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+            form.addRow(caption, value)
+            self.values[name] = value
+        layout.addWidget(self._form_widget)
+
+        self._sources_heading = QLabel("Sources", body)
+        heading_font = QFont(self._sources_heading.font())
+        heading_font.setBold(True)
+        self._sources_heading.setFont(heading_font)
+        layout.addWidget(self._sources_heading)
+        self._citations = QVBoxLayout()
+        self._citations.setSpacing(6)
+        layout.addLayout(self._citations)
+        layout.addStretch(1)
+        self.setWidget(body)
+        self.citation_labels: list[QLabel] = []
+        self.clear()
+
+    def clear(self) -> None:
+        self.incident_id: str | None = None
+        self.title_label.setText(NOTHING_SELECTED)
+        self._form_widget.hide()
+        self._sources_heading.hide()
+        self._set_citations(())
+        self._relayout()
+
+    def show_incident(self, data: IncidentData) -> None:
+        self.incident_id = data.id
+        self.title_label.setText(data.title)
+        when = data.when
+        start = when_text(when.start, when.precision)
+        end = when_text(when.end, when.precision)
+        span = start if start == end else f"{start} to {end}"
+        actors = "\n".join(
+            f"{ACTOR_ROLE_LABELS.get(actor.role, actor.role)}: {actor.name}"
+            for actor in data.actors
+        )
+        texts = {
+            "When": f"{span} ({_PRECISION_WORDS[when.precision]})",
+            "Where": where_text(data.where),
+            "Coordinates": coordinates_text(data.where),
+            "Type": f"{data.event_type} — {data.sub_event_type}",
+            "Actors": actors or "none recorded",
+            "Casualties": casualties_text(data.casualties),
+            "Status": f"{data.status.value.capitalize()} — {STATUS_MEANING[data.status]}",
+            "Confidence": (
+                f"{data.confidence.value.capitalize()} — {CONFIDENCE_MEANING[data.confidence]}"
+            ),
+            "Likelihood": data.likelihood or "not assessed",
+            "Marking": data.marking,
+            "Tags": ", ".join(data.tags) or "none",
+            "Summary": data.summary or "none",
+            "Notes": data.notes or "none",
+        }
+        for name, text in texts.items():
+            self.values[name].setText(text)
+        self._form_widget.show()
+        self._sources_heading.setText(f"Sources ({len(data.citations)})")
+        self._sources_heading.show()
+        self._set_citations(data.citations)
+        self._relayout()
+        # Once more when the labels' new sizes have settled in the event loop.
+        QTimer.singleShot(0, self, self._relayout)
+
+    def _relayout(self) -> None:
+        """Give the body the height its wrapped labels need at the current width.
+
+        A scroll area sizes its widget from minimum sizes, which ignore how tall wrapped
+        text becomes; without this, long summaries are squeezed and clipped.
+        """
+        body = self._body
+        layout = body.layout()
+        if layout is None:
+            return
+        # Drop heights cached for the previous text, in the inner form first.
+        self._form.invalidate()
+        layout.invalidate()
+        width = self.viewport().width()
+        if layout.hasHeightForWidth():
+            body.setMinimumHeight(layout.heightForWidth(width))
+        else:
+            body.setMinimumHeight(layout.sizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._relayout()
+
+    def _set_citations(self, citations: tuple[Citation, ...]) -> None:
+        for label in self.citation_labels:
+            self._citations.removeWidget(label)
+            label.hide()
+            label.deleteLater()
+        self.citation_labels = []
+        body = self._body
+        for citation in citations:
+            heading = _label(citation_heading(citation), body)
+            font = QFont(heading.font())
+            font.setBold(True)
+            heading.setFont(font)
+            self.citation_labels.append(heading)
+            details = citation_details(citation)
+            if details:
+                self.citation_labels.append(_label(details, body))
+            if citation.excerpt:
+                excerpt = _label(f"“{citation.excerpt}”", body)
+                excerpt.setIndent(12)
+                self.citation_labels.append(excerpt)
+        for label in self.citation_labels:
+            self._citations.addWidget(label)
+
+    def text(self) -> str:
+        """Everything shown, as plain text (for copying and for tests)."""
+        lines = [self.title_label.text()]
+        if self._form_widget.isVisibleTo(self):
+            lines += [f"{name}: {label.text()}" for name, label in self.values.items()]
+        lines += [label.text() for label in self.citation_labels]
+        return "\n".join(lines)

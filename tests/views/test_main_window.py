@@ -1,0 +1,194 @@
+"""The main window driven as an analyst would: search, select, clear, export."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication
+
+from desktop.services import incidents
+from desktop.services.sample import load_sample
+from desktop.views.main_window import MainWindow
+from desktop.views.partials.filter_bar import SEARCH_PLACEHOLDER
+from desktop.views.partials.incident_table_model import IncidentTableModel
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QWidget
+    from pytestqt.qtbot import QtBot
+
+    from desktop.store.engine import Database
+    from tests.conftest import IncidentFactory
+
+
+class RecordingDialogs:
+    """Stands in for the window's message boxes and file dialogs."""
+
+    def __init__(self, answer: bool = False) -> None:
+        self.messages: list[tuple[str, str, str]] = []
+        self.answer = answer
+
+    def warning(self, title: str, text: str) -> None:
+        self.messages.append(("warning", title, text))
+
+    def information(self, title: str, text: str) -> None:
+        self.messages.append(("information", title, text))
+
+    def question(self, title: str, text: str) -> bool:
+        self.messages.append(("question", title, text))
+        return self.answer
+
+    def open_path(self, title: str, filter_: str) -> Path | None:
+        return None
+
+    def save_path(self, title: str, suggested: str, filter_: str) -> Path | None:
+        return None
+
+
+@pytest.fixture
+def window(qtbot: QtBot, db: Database) -> MainWindow:
+    load_sample(db)
+    win = MainWindow(db, offer_sample=False)
+    win.dialogs = RecordingDialogs()  # type: ignore[assignment]
+    qtbot.addWidget(win)
+    win.resize(1280, 800)
+    win.show()
+    return win
+
+
+def titles(win: MainWindow) -> list[str]:
+    model = win.model
+    return [
+        str(model.data(model.index(r, IncidentTableModel.COL_TITLE)))
+        for r in range(model.rowCount())
+    ]
+
+
+def select_row(win: MainWindow, title_part: str) -> None:
+    row = next(i for i, t in enumerate(titles(win)) if title_part in t)
+    win.table.selectRow(row)
+
+
+def type_text(widget: QWidget, text: str) -> None:
+    """Type ``text`` key by key. ``qtbot.keyClicks`` accepts ASCII only: QTest aborts the
+    process (``qasciikey.cpp`` assertion) on Arabic letters, so send the key events here."""
+    for char in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            event = QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char)
+            QApplication.sendEvent(widget, event)
+
+
+def test_shows_all_sample_incidents(window: MainWindow, db: Database) -> None:
+    assert window.model.rowCount() == 7
+    assert window.filter_bar.count_label.text() == "7 of 7 incidents"
+    assert window.windowTitle() == f"Incident Desk — {db.label}"
+    assert window.statusBar().currentMessage() == db.location
+    assert window.filter_bar.search.placeholderText() == SEARCH_PLACEHOLDER
+
+
+def test_search_ascii_with_keyclicks(qtbot: QtBot, window: MainWindow) -> None:
+    qtbot.keyClicks(window.filter_bar.search, "Harir")
+    qtbot.waitUntil(lambda: window.model.query.text == "Harir", timeout=3000)
+    assert any("al-Harir" in t for t in titles(window))
+    assert window.model.total < 7
+
+
+def test_search_arabic_then_clear(qtbot: QtBot, window: MainWindow) -> None:
+    type_text(window.filter_bar.search, "الاسد")
+    assert window.filter_bar.search.text() == "الاسد"
+    assert window.model.rowCount() == 7  # debounced: nothing asked for yet
+    qtbot.waitUntil(lambda: window.model.query.text == "الاسد", timeout=3000)
+    assert window.model.query.sort == "relevance"
+    shown = titles(window)
+    assert "al-Asad" in shown[0]
+    assert all("al-Asad" in t or "عين الأسد" not in t for t in shown)
+    assert window.filter_bar.count_label.text() == f"{len(shown)} of 7 incidents"
+    assert len(shown) < 7
+
+    qtbot.mouseClick(window.filter_bar.clear_button, Qt.MouseButton.LeftButton)
+    assert window.model.rowCount() == 7
+    assert window.filter_bar.search.text() == ""
+    assert window.model.query.sort == "when"
+    assert window.filter_bar.count_label.text() == "7 of 7 incidents"
+
+
+def test_status_filter(window: MainWindow) -> None:
+    combo = window.filter_bar.status
+    combo.setCurrentIndex(combo.findData("confirmed"))
+    assert window.model.query.statuses == ("confirmed",)
+    assert window.model.total == incidents.count_incidents(window.db, window.model.query)
+    assert window.filter_bar.count_label.text() == f"{window.model.total} of 7 incidents"
+
+
+def test_selecting_a_row_fills_the_detail(window: MainWindow) -> None:
+    select_row(window, "al-Asad")
+    detail = window.detail
+    assert "al-Asad" in detail.title_label.text()
+    text = detail.text()
+    grades = [label.text() for label in detail.citation_labels]
+    assert any(" — B2 (Usually reliable / Probably true)" in g for g in grades), grades
+    assert "Casualties:" in text
+    assert "Claimed by:" in text or "Target:" in text
+
+
+def test_header_click_sorts_in_the_database(qtbot: QtBot, window: MainWindow) -> None:
+    header = window.table.horizontalHeader()
+    x = header.sectionViewportPosition(IncidentTableModel.COL_TITLE) + 10
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    assert window.model.query.sort == "title"
+    shown = titles(window)
+    assert shown in (sorted(shown), sorted(shown, reverse=True))
+
+
+def test_user_text_is_never_markup(
+    qtbot: QtBot, db: Database, make_incident: IncidentFactory
+) -> None:
+    nasty = '<img src="x"> & <b>bold</b>'
+    incidents.create_incident(db, make_incident(title=nasty, summary="<i>not italic</i>"))
+    win = MainWindow(db, offer_sample=False)
+    qtbot.addWidget(win)
+    select_row(win, "<img")
+    label = win.detail.title_label
+    assert label.text() == nasty
+    assert label.textFormat() == Qt.TextFormat.PlainText
+    assert win.detail.values["Summary"].text() == "<i>not italic</i>"
+    assert win.detail.values["Summary"].textFormat() == Qt.TextFormat.PlainText
+
+
+def test_export_sitrep_writes_a_pdf(window: MainWindow, tmp_path: Path) -> None:
+    out = tmp_path / "report.pdf"
+    result = window.export_sitrep(out)
+    assert result is not None
+    assert out.read_bytes().startswith(b"%PDF")
+    assert result.incidents == 7
+    dialogs = window.dialogs
+    assert isinstance(dialogs, RecordingDialogs)
+    kind, _title, text = dialogs.messages[-1]
+    assert kind == "information"
+    assert f"{result.pages} page(s)" in text
+
+
+def test_export_problem_is_a_warning_not_a_traceback(window: MainWindow, tmp_path: Path) -> None:
+    folder = tmp_path / "taken.pdf"
+    folder.mkdir()
+    assert window.export_sitrep(folder) is None
+    dialogs = window.dialogs
+    assert isinstance(dialogs, RecordingDialogs)
+    kind, _title, text = dialogs.messages[-1]
+    assert kind == "warning"
+    assert "is a folder" in text
+
+
+def test_empty_workspace_offers_the_sample(qtbot: QtBot, db: Database) -> None:
+    win = MainWindow(db, offer_sample=False)
+    qtbot.addWidget(win)
+    dialogs = RecordingDialogs(answer=True)
+    win.dialogs = dialogs  # type: ignore[assignment]
+    assert win.filter_bar.count_label.text() == "0 of 0 incidents"
+    win._offer_sample()
+    assert dialogs.messages[0][0] == "question"
+    assert win.model.rowCount() == 7
