@@ -14,10 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop import APP_NAME, __version__
-from desktop.domain import EVENT_TYPES, MAX_MARKING_LENGTH, normalise_marking
+from desktop.domain import EVENT_TYPES, MAX_MARKING_LENGTH, country_codes, normalise_marking
 from desktop.errors import DeskError
 from desktop.services.dto import IncidentQuery, IncidentRow
-from desktop.services.validation import country_codes
 from desktop.store.engine import ENV_VAR, Database, open_database
 
 if TYPE_CHECKING:

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
+
+import pycountry
 
 
 @dataclass(frozen=True)
@@ -280,3 +283,20 @@ def most_restrictive(markings: list[str], floor: str = DEFAULT_MARKING) -> str:
         if marking_rank(candidate) > marking_rank(best):
             best = candidate
     return best
+
+
+@cache
+def country_codes() -> frozenset[str]:
+    """Every ISO 3166-1 alpha-2 code."""
+    return frozenset(country.alpha_2 for country in pycountry.countries)
+
+
+def country_name(code: str) -> str:
+    """``IQ`` → ``Iraq``; a blank code gives "", an unknown one comes back in capitals."""
+    code = code.strip().upper()
+    if not code:
+        return ""
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        return code
+    return str(getattr(country, "common_name", None) or country.name)

@@ -11,11 +11,11 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import pycountry
 from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Path, Polygon, Rect, String
 from reportlab.lib.colors import Color, HexColor, white
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from desktop.domain import country_name as domain_country_name
 from desktop.reports import fonts, geo
 from desktop.reports.text import text_width, visual_line
 
@@ -232,11 +232,9 @@ def country_name(key: str) -> str:
     """Short English name for an outline key (ISO alpha-2, or a Natural Earth name)."""
     if key in _SHORT_NAMES:
         return _SHORT_NAMES[key]
-    country = pycountry.countries.get(alpha_2=key)
-    if country is None:
+    if len(key) != 2:  # Natural Earth names for places without an ISO code
         return key
-    name = getattr(country, "common_name", None) or country.name
-    return str(name).split(",")[0]
+    return domain_country_name(key).split(",")[0]
 
 
 def _country_names(project: _Projection) -> Group:

@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-import pycountry
-
 from desktop import domain
 from desktop.domain import (
     ACTOR_ROLE_LABELS,
@@ -251,17 +249,8 @@ def shorten(text: str, limit: int = EXCERPT_LIMIT) -> str:
     return cut.rstrip(" ,;:.-–—") + "…"
 
 
-def country_name(code: str) -> str:
-    if not code:
-        return ""
-    country = pycountry.countries.get(alpha_2=code.upper())
-    if country is None:
-        return code.upper()
-    return str(getattr(country, "common_name", None) or country.name)
-
-
 def place_text(where: Where) -> str:
-    parts = [where.name.strip(), where.admin1.strip(), country_name(where.country.strip())]
+    parts = [where.name.strip(), where.admin1.strip(), domain.country_name(where.country)]
     unique: list[str] = []
     for part in parts:
         if part and part not in unique:

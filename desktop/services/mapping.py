@@ -6,7 +6,14 @@ import getpass
 import os
 from datetime import UTC, datetime
 
-from desktop.domain import ActorRole, Confidence, Status, TimePrecision, normalise_marking
+from desktop.domain import (
+    ActorRole,
+    Confidence,
+    Status,
+    TimePrecision,
+    country_name,
+    normalise_marking,
+)
 from desktop.errors import ConflictError
 from desktop.services.dto import (
     Actor,
@@ -20,7 +27,6 @@ from desktop.services.dto import (
     When,
     Where,
 )
-from desktop.services.validation import country_name
 from desktop.store import models
 
 USER_ENV_VAR = "INCIDENT_DESK_USER"

@@ -6,12 +6,12 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from desktop.domain import country_name
 from desktop.errors import ValidationError
 from desktop.reports.sitrep_data import ReportOptions, prepare
 from desktop.reports.sitrep_pdf import render_sitrep
 from desktop.services.dto import IncidentQuery
 from desktop.services.incidents import get_incidents
-from desktop.services.validation import country_name
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -10,10 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from functools import cache
 from typing import TYPE_CHECKING
-
-import pycountry
 
 from desktop.domain import (
     CREDIBILITY,
@@ -27,6 +24,7 @@ from desktop.domain import (
     SourceKind,
     Status,
     TimePrecision,
+    country_codes,
 )
 from desktop.errors import ValidationError
 
@@ -41,19 +39,6 @@ MAX_NAME = 300
 MAX_TAG = 100
 # Far above any real count, far below what the database's integers can hold.
 MAX_CASUALTIES = 10_000_000
-
-
-@cache
-def country_codes() -> frozenset[str]:
-    return frozenset(country.alpha_2 for country in pycountry.countries)
-
-
-def country_name(code: str) -> str:
-    """``IQ`` → ``Iraq``; unknown or blank codes come back as they are."""
-    if not code:
-        return ""
-    country = pycountry.countries.get(alpha_2=code)
-    return str(getattr(country, "common_name", None) or country.name) if country else code
 
 
 def incident_problems(data: IncidentData) -> list[ValidationError]:

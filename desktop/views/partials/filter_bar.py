@@ -20,9 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain import Confidence, Status
+from desktop.domain import Confidence, Status, country_name
 from desktop.services.dto import IncidentQuery
-from desktop.services.validation import country_name
 
 if TYPE_CHECKING:
     from desktop.services.incidents import Facets

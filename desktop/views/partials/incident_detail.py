@@ -29,8 +29,8 @@ from desktop.domain import (
     TimePrecision,
     admiralty_code,
     admiralty_words,
+    country_name,
 )
-from desktop.services.validation import country_name
 from desktop.views.partials.incident_table_model import when_text
 
 if TYPE_CHECKING:
