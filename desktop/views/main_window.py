@@ -7,7 +7,6 @@ raises is shown to the analyst as its message, never as a traceback.
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
@@ -16,7 +15,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHeaderView,
     QLabel,
     QMainWindow,
@@ -35,12 +33,14 @@ from desktop.errors import DeskError
 from desktop.services import incidents as incident_service
 from desktop.services import interchange, reporting, sample
 from desktop.store.engine import open_database
+from desktop.views.partials.dialogs import Dialogs
 from desktop.views.partials.filter_bar import FilterBar
 from desktop.views.partials.incident_detail import IncidentDetail
 from desktop.views.partials.incident_table_model import IncidentTableModel
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from pathlib import Path
 
     from desktop.services.dto import IncidentQuery, IncidentRow
     from desktop.store.engine import Database
@@ -60,37 +60,6 @@ COLUMN_SAMPLES: dict[int, str] = {
 }
 # The table's and the detail panel's share of the window's width, at first.
 SPLITTER_SIZES = (900, 380)
-
-
-class Dialogs:
-    """The message boxes the window shows, in one place so tests can replace them."""
-
-    def __init__(self, parent: QWidget) -> None:
-        self._parent = parent
-
-    def warning(self, title: str, text: str) -> None:
-        QMessageBox.warning(self._parent, title, text)
-
-    def information(self, title: str, text: str) -> None:
-        QMessageBox.information(self._parent, title, text)
-
-    def question(self, title: str, text: str) -> bool:
-        answer = QMessageBox.question(
-            self._parent,
-            title,
-            text,
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.Yes,
-        )
-        return answer == QMessageBox.StandardButton.Yes
-
-    def open_path(self, title: str, filter_: str) -> Path | None:
-        path, _ = QFileDialog.getOpenFileName(self._parent, title, "", filter_)
-        return Path(path) if path else None
-
-    def save_path(self, title: str, suggested: str, filter_: str) -> Path | None:
-        path, _ = QFileDialog.getSaveFileName(self._parent, title, suggested, filter_)
-        return Path(path) if path else None
 
 
 class GradingScalesDialog(QDialog):

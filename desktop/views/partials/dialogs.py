@@ -1,0 +1,64 @@
+"""The message boxes and file pickers a window shows, in one place so tests can replace them.
+
+Widgets take a :class:`Dialogs` (or build their own); tests swap it for a fake that
+records what was asked and answers as the test wishes, so no modal box blocks a test.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+
+class Choice(Enum):
+    """The analyst's answer to "save your changes?"."""
+
+    SAVE = "save"
+    DISCARD = "discard"
+    CANCEL = "cancel"
+
+
+class Dialogs:
+    def __init__(self, parent: QWidget) -> None:
+        self._parent = parent
+
+    def warning(self, title: str, text: str) -> None:
+        QMessageBox.warning(self._parent, title, text)
+
+    def information(self, title: str, text: str) -> None:
+        QMessageBox.information(self._parent, title, text)
+
+    def question(self, title: str, text: str) -> bool:
+        answer = QMessageBox.question(
+            self._parent,
+            title,
+            text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def save_discard_cancel(self, title: str, text: str) -> Choice:
+        buttons = QMessageBox.StandardButton
+        answer = QMessageBox.question(
+            self._parent,
+            title,
+            text,
+            buttons.Save | buttons.Discard | buttons.Cancel,
+            buttons.Save,
+        )
+        if answer == buttons.Save:
+            return Choice.SAVE
+        if answer == buttons.Discard:
+            return Choice.DISCARD
+        return Choice.CANCEL
+
+    def open_path(self, title: str, filter_: str) -> Path | None:
+        path, _ = QFileDialog.getOpenFileName(self._parent, title, "", filter_)
+        return Path(path) if path else None
+
+    def save_path(self, title: str, suggested: str, filter_: str) -> Path | None:
+        path, _ = QFileDialog.getSaveFileName(self._parent, title, suggested, filter_)
+        return Path(path) if path else None
