@@ -2,32 +2,58 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import APP_NAME, __version__
 from desktop.errors import DeskError
-from desktop.store.engine import open_database
+from desktop.store.engine import Database, open_database
 from desktop.views.main_window import MainWindow
+from desktop.views.palette import follow_system_palette
+from desktop.views.window_settings import WindowSettings
 
 USAGE_ERROR = 2
 ORGANISATION = "incident-desk"
 
 
+def _open_workspace(target: str | None, settings: WindowSettings) -> Database | None:
+    """The workspace asked for; else the last one used; else the default file.
+
+    A last workspace that can no longer be opened (moved, deleted, server down) is not
+    fatal: the analyst is told, and the default workspace opens instead.
+    """
+    chosen_elsewhere = target is not None or os.environ.get("INCIDENT_DESK_DB")
+    if not chosen_elsewhere and (last := settings.last_database()) is not None:
+        try:
+            return open_database(last)
+        except DeskError as exc:
+            QMessageBox.warning(
+                None,
+                f"{APP_NAME}: cannot reopen the last workspace",
+                f"{exc}\n\nThe default workspace opens instead; File ▸ Open recent lists the "
+                "others.",
+            )
+    try:
+        return open_database(target)
+    except DeskError as exc:
+        QMessageBox.critical(None, f"{APP_NAME}: cannot open the workspace", str(exc))
+        return None
+
+
 def run(target: str | None) -> int:
-    """Open the workspace at ``target`` (None: the default) and run until the window closes."""
+    """Open the workspace at ``target`` (None: the last or default one); run until closed."""
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setOrganizationName(ORGANISATION)
-    try:
-        db = open_database(target)
-    except DeskError as exc:
-        QMessageBox.critical(None, f"{APP_NAME}: cannot open the workspace", str(exc))
+    follow_system_palette(app)
+    settings = WindowSettings()
+    db = _open_workspace(target, settings)
+    if db is None:
         return USAGE_ERROR
     window = MainWindow(db)
-    window.resize(1280, 800)
     window.show()
     return int(app.exec())

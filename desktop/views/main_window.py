@@ -1,46 +1,46 @@
 """The main window: filter bar and incident table on the left, the selected incident right.
 
 Views only call services, one short session per action; every :class:`DeskError` a service
-raises is shown to the analyst as its message, never as a traceback.
+raises is shown to the analyst as its message, never as a traceback. Dialogs that are not
+needed at start (editor, sources, trash, export) are imported when first opened, which keeps
+the start fast.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
-    QDialogButtonBox,
     QHeaderView,
     QLabel,
     QMainWindow,
     QMessageBox,
     QSplitter,
     QTableView,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop import APP_NAME, __version__
-from desktop.domain import CREDIBILITY, RELIABILITY, Grade
 from desktop.errors import DeskError
 from desktop.services import incidents as incident_service
 from desktop.services import interchange, reporting, sample
 from desktop.store.engine import open_database
+from desktop.views.grading_scales_dialog import GradingScalesDialog
+from desktop.views.main_actions import build_actions, recent_icon
 from desktop.views.partials.dialogs import Dialogs
 from desktop.views.partials.filter_bar import FilterBar
 from desktop.views.partials.incident_detail import IncidentDetail
 from desktop.views.partials.incident_table_model import IncidentTableModel
+from desktop.views.window_settings import WindowSettings
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from pathlib import Path
 
     from desktop.services.dto import IncidentQuery, IncidentRow
     from desktop.store.engine import Database
@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 P = ParamSpec("P")
 R = TypeVar("R")
 
+WORKSPACE_FILTER = "Incident Desk workspaces (*.sqlite3 *.sqlite *.db);;All files (*)"
 # The widest text each fixed column usually shows; the title column takes what is left.
 COLUMN_SAMPLES: dict[int, str] = {
     IncidentTableModel.COL_WHEN: "2023-10-17 15:55Z",
@@ -62,75 +63,41 @@ COLUMN_SAMPLES: dict[int, str] = {
 SPLITTER_SIZES = (900, 380)
 
 
-class GradingScalesDialog(QDialog):
-    """The Admiralty (NATO AJP-2.1) scales: source reliability A–F, credibility 1–6."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Grading scales")
-        self.resize(720, 560)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Source reliability (a property of the source)", self))
-        layout.addWidget(self._table(list(RELIABILITY.values())))
-        layout.addWidget(QLabel("Information credibility (a property of each citation)", self))
-        layout.addWidget(self._table(list(CREDIBILITY.values())))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-
-    def _table(self, grades: list[Grade]) -> QTableWidget:
-        table = QTableWidget(len(grades), 3, self)
-        table.setHorizontalHeaderLabels(["Grade", "Label", "Meaning"])
-        table.verticalHeader().hide()
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setWordWrap(True)
-        for row, grade in enumerate(grades):
-            for column, text in enumerate((grade.code, grade.label, grade.meaning)):
-                table.setItem(row, column, QTableWidgetItem(text))
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        table.resizeRowsToContents()
-        return table
-
-
 class MainWindow(QMainWindow):
     def __init__(
-        self, db: Database, *, offer_sample: bool = True, parent: QWidget | None = None
+        self,
+        db: Database,
+        *,
+        offer_sample: bool = True,
+        settings: QSettings | None = None,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._db = db
         self.dialogs = Dialogs(self)
+        self.settings = WindowSettings(settings)
         self._total = 0
+        self._deleted: list[tuple[str, str]] = []  # (id, title), the last deleted last
+        self._open_dialogs: dict[str, QWidget] = {}
 
         self.filter_bar = FilterBar(self)
         self.model = IncidentTableModel(self._fetch_page, self._count, parent=self)
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
-        header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        metrics = self.table.fontMetrics()
-        for column, sample_text in COLUMN_SAMPLES.items():
-            self.table.setColumnWidth(column, metrics.horizontalAdvance(sample_text) + 18)
-        header.setSectionResizeMode(IncidentTableModel.COL_TITLE, QHeaderView.ResizeMode.Stretch)
-        header.setSortIndicator(IncidentTableModel.COL_WHEN, Qt.SortOrder.DescendingOrder)
-        header.setSortIndicatorShown(True)
-        header.sortIndicatorChanged.connect(self._sort)
+        self.table = self._build_table()
         self.detail = IncidentDetail(self)
+        self.empty_label = QLabel(self)
+        self.empty_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.hide()
 
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(6, 6, 0, 6)
         left_layout.addWidget(self.filter_bar)
         left_layout.addWidget(self.table, 1)
+        left_layout.addWidget(self.empty_label, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("main-splitter")
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 3)
@@ -138,15 +105,78 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setSizes(list(SPLITTER_SIZES))
         self.setCentralWidget(self.splitter)
-        self._build_menus()
+
+        self.actions_ = build_actions(self)
+        self._connect_actions()
+        self.location_label = QLabel(self)
+        self.location_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.statusBar().addPermanentWidget(self.location_label)
 
         self.filter_bar.changed.connect(self.apply_filters)
         self.model.modelReset.connect(self._after_reset)
-        selection = self.table.selectionModel()
-        selection.currentRowChanged.connect(self._current_changed)
+        self.model.rowsInserted.connect(self._update_actions)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.table.doubleClicked.connect(lambda _index: self.edit_incident())
+        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, self.edit_incident,
+                  context=Qt.ShortcutContext.WidgetShortcut)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self.filter_bar.search,
+                  self.filter_bar.search.clear, context=Qt.ShortcutContext.WidgetShortcut)
+        self.resize(1280, 800)
+        self._restore_layout()
         self._show_database()
         if offer_sample and self._total == 0:
             QTimer.singleShot(0, self._offer_sample)
+
+    def _build_table(self) -> QTableView:
+        table = QTableView(self)
+        table.setModel(self.model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.setTabKeyNavigation(False)  # Tab leaves the table, arrows move in it
+        table.verticalHeader().hide()
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+        header = table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionsMovable(True)
+        metrics = table.fontMetrics()
+        for column, sample_text in COLUMN_SAMPLES.items():
+            table.setColumnWidth(column, metrics.horizontalAdvance(sample_text) + 18)
+        header.setSectionResizeMode(IncidentTableModel.COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        header.setSortIndicator(IncidentTableModel.COL_WHEN, Qt.SortOrder.DescendingOrder)
+        header.setSortIndicatorShown(True)
+        header.sortIndicatorChanged.connect(self._sort)
+        return table
+
+    def _connect_actions(self) -> None:
+        a = self.actions_
+        connections: list[tuple[object, Callable[[], object]]] = [
+            (a.new_database, self.new_database),
+            (a.open_database, self.open_database),
+            (a.load_sample, self.load_sample),
+            (a.import_json, self.import_json),
+            (a.export_json, self.export_json),
+            (a.export_sitrep, self.export_sitrep),
+            (a.quit, self.close),
+            (a.new_incident, self.new_incident),
+            (a.edit_incident, self.edit_incident),
+            (a.delete_incident, self.delete_incident),
+            (a.undo_delete, self.undo_delete),
+            (a.find, self.focus_search),
+            (a.sources, self.show_sources),
+            (a.trash, self.show_trash),
+            (a.refresh, self.reload),
+            (a.clear_filters, self.filter_bar.clear),
+            (a.grading_scales, self.show_grading_scales),
+            (a.about, self.show_about),
+        ]
+        for action, slot in connections:
+            action.triggered.connect(lambda _checked=False, slot=slot: slot())  # type: ignore[attr-defined]
+        self.table.addAction(a.delete_incident)
+        a.show_detail.setChecked(True)
+        a.show_detail.toggled.connect(self.detail.setVisible)
+        a.recent_menu.aboutToShow.connect(self._fill_recent_menu)
 
     # --- services, one session per call ------------------------------------------------
 
@@ -170,40 +200,14 @@ class MainWindow(QMainWindow):
     def db(self) -> Database:
         return self._db
 
-    # --- building --------------------------------------------------------------------
-
-    def _action(
-        self, text: str, slot: Callable[[], object], shortcut: str | None = None
-    ) -> QAction:
-        action = QAction(text, self)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(lambda _checked=False: slot())
-        return action
-
-    def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        file_menu.addAction(self._action("&Open database…", self.open_database, "Ctrl+O"))
-        file_menu.addAction(self._action("Load &sample workspace", self.load_sample))
-        file_menu.addSeparator()
-        file_menu.addAction(self._action("&Import JSON…", self.import_json, "Ctrl+I"))
-        file_menu.addAction(self._action("&Export JSON…", self.export_json, "Ctrl+E"))
-        file_menu.addAction(self._action("Export SITREP (&PDF)…", self.export_sitrep, "Ctrl+P"))
-        file_menu.addSeparator()
-        quit_action = self._action("&Quit", self.close, "Ctrl+Q")
-        quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        file_menu.addAction(quit_action)
-        help_menu = self.menuBar().addMenu("&Help")
-        help_menu.addAction(self._action("&Grading scales", self.show_grading_scales))
-        about = self._action(f"&About {APP_NAME}", self.show_about)
-        about.setMenuRole(QAction.MenuRole.AboutRole)
-        help_menu.addAction(about)
-
     # --- showing ---------------------------------------------------------------------
 
     def _show_database(self) -> None:
         self.setWindowTitle(f"{APP_NAME} — {self._db.label}")
-        self.statusBar().showMessage(self._db.location)
+        self.location_label.setText(self._db.location)
+        self.location_label.setToolTip(f"Workspace: {self._db.location}")
+        self.settings.remember_database(self._db.location)
+        self._deleted.clear()
         self.reload()
 
     def reload(self) -> None:
@@ -223,7 +227,17 @@ class MainWindow(QMainWindow):
             query = replace(query, sort="when", descending=True)
         else:
             query = replace(query, sort=current.sort, descending=current.descending)
+        query = replace(query, source=current.source)
         self._attempt("Cannot show the incidents", self.model.set_query, query)
+
+    def show_source_incidents(self, slug: str) -> None:
+        """Show the incidents that cite one source (from the sources manager)."""
+        self.filter_bar.clear()
+        query = replace(self.model.query, source=slug)
+        self._attempt("Cannot show the incidents", self.model.set_query, query)
+        self.statusBar().showMessage(
+            f"Showing the incidents that cite '{slug}'. Clear filters to see all.", 10000
+        )
 
     def _sort(self, column: int, order: Qt.SortOrder) -> None:
         self._attempt("Cannot sort the incidents", self.model.sort, column, order)
@@ -238,6 +252,7 @@ class MainWindow(QMainWindow):
         )
         header.blockSignals(False)
         self.filter_bar.set_counts(self.model.total, self._total)
+        self._show_empty_state()
         # Keep the incident the analyst was reading if it is still shown, else the first.
         index = QModelIndex()
         if self.detail.incident_id is not None:
@@ -245,17 +260,45 @@ class MainWindow(QMainWindow):
         if not index.isValid() and self.model.rowCount() > 0:
             index = self.model.index(0, IncidentTableModel.COL_WHEN)
         if index.isValid():
-            self.table.selectionModel().setCurrentIndex(
-                index,
-                QItemSelectionModel.SelectionFlag.ClearAndSelect
-                | QItemSelectionModel.SelectionFlag.Rows,
-            )
-            self._show_incident(index)
+            self.select_index(index)
         else:
             self.detail.clear()
+        self._update_actions()
+
+    def _show_empty_state(self) -> None:
+        empty = self.model.total == 0
+        if empty and self._total == 0:
+            self.empty_label.setText(
+                "No incidents in this workspace yet.\n\nNew incident (Ctrl+N) records one; "
+                "File ▸ Load sample workspace adds seven real examples."
+            )
+        elif empty:
+            self.empty_label.setText(
+                "No incident matches these filters.\n\nClear filters (Ctrl+Shift+L) to see "
+                "all of them."
+            )
+        self.table.setVisible(not empty)
+        self.empty_label.setVisible(empty)
+
+    def select_index(self, index: QModelIndex) -> None:
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(index)
+        self._show_incident(index)
+
+    def select_incident(self, incident_id: str) -> bool:
+        """Select an incident if the table shows it; True when it does."""
+        index = self.model.index_of(incident_id)
+        if index.isValid():
+            self.select_index(index)
+        return index.isValid()
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self._show_incident(current)
+        self._update_actions()
 
     def _show_incident(self, index: QModelIndex) -> None:
         row = self.model.row_at(index)
@@ -270,7 +313,127 @@ class MainWindow(QMainWindow):
         else:
             self.detail.show_incident(data)
 
-    # --- actions ---------------------------------------------------------------------
+    def current_row(self) -> IncidentRow | None:
+        return self.model.row_at(self.table.currentIndex())
+
+    def _update_actions(self) -> None:
+        selected = self.current_row() is not None
+        self.actions_.edit_incident.setEnabled(selected)
+        self.actions_.delete_incident.setEnabled(selected)
+        undo = self.actions_.undo_delete
+        undo.setEnabled(bool(self._deleted))
+        undo.setText(f"&Undo delete of '{self._deleted[-1][1]}'" if self._deleted
+                     else "&Undo delete")
+
+    def focus_search(self) -> None:
+        self.filter_bar.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filter_bar.search.selectAll()
+
+    # --- incidents -------------------------------------------------------------------
+
+    def new_incident(self) -> None:
+        self._open_editor(None)
+
+    def edit_incident(self) -> None:
+        row = self.current_row()
+        if row is not None:
+            self._open_editor(row.id)
+
+    def _open_editor(self, incident_id: str | None) -> None:
+        from desktop.views.incident_editor import IncidentEditor
+
+        editor = IncidentEditor(self._db, incident_id, parent=self)
+        editor.saved.connect(self._after_save)
+        editor.exec()
+        editor.deleteLater()
+
+    def _after_save(self, incident_id: str) -> None:
+        self.detail.incident_id = incident_id  # keep it selected after the reload
+        self.reload()
+        if not self.select_incident(incident_id):
+            self.statusBar().showMessage(
+                "Saved. The incident is hidden by the current filters.", 10000
+            )
+        else:
+            self.statusBar().showMessage("Saved.", 5000)
+
+    def delete_incident(self) -> None:
+        row = self.current_row()
+        if row is None:
+            return
+        if not self.dialogs.question(
+            "Delete incident",
+            f"Move '{row.title}' to the trash?\n\nUndo delete (Ctrl+Z) or the trash "
+            "(Edit ▸ Trash) brings it back.",
+        ):
+            return
+        next_index = self.model.index(min(self.table.currentIndex().row() + 1,
+                                          self.model.rowCount() - 1), 0)
+        next_row = self.model.row_at(next_index)
+        if self._attempt("Cannot delete", incident_service.delete_incident, self._db,
+                         row.id) is None and not self._was_deleted(row.id):
+            return
+        self._deleted.append((row.id, row.title))
+        self.detail.incident_id = next_row.id if next_row and next_row.id != row.id else None
+        self.reload()
+        self.statusBar().showMessage(f"Moved '{row.title}' to the trash. Ctrl+Z to undo.",
+                                     10000)
+
+    def _was_deleted(self, incident_id: str) -> bool:
+        try:
+            data = incident_service.get_incident(self._db, incident_id)
+        except DeskError:
+            return False
+        return data.audit is not None and data.audit.deleted_at is not None
+
+    def undo_delete(self) -> None:
+        if not self._deleted:
+            return
+        incident_id, title = self._deleted.pop()
+        try:
+            incident_service.restore_incident(self._db, incident_id)
+        except DeskError as exc:
+            self.dialogs.warning("Cannot undo the delete", str(exc))
+            self._update_actions()
+            return
+        self.detail.incident_id = incident_id
+        self.reload()
+        self.select_incident(incident_id)
+        self.statusBar().showMessage(f"Restored '{title}'.", 5000)
+
+    # --- other windows ---------------------------------------------------------------
+
+    def show_sources(self) -> None:
+        from desktop.views.sources_dialog import SourcesDialog
+
+        dialog = SourcesDialog(self._db, parent=self)
+        dialog.changed.connect(self.reload)
+        dialog.show_incidents.connect(self.show_source_incidents)
+        dialog.show_incidents.connect(dialog.accept)
+        dialog.exec()
+        dialog.deleteLater()
+
+    def show_trash(self) -> None:
+        from desktop.views.trash_dialog import TrashDialog
+
+        dialog = TrashDialog(self._db, parent=self)
+        dialog.changed.connect(self.reload)
+        dialog.exec()
+        dialog.deleteLater()
+
+    def show_grading_scales(self) -> None:
+        GradingScalesDialog(self).exec()
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            f"About {APP_NAME}",
+            f"{APP_NAME} {__version__}\n\nAn offline workspace for security-incident analysts: "
+            "graded sources, confidence and PDF situation reports.\n\nLicensed under the "
+            "GNU GPL, version 3 or later.",
+        )
+
+    # --- workspaces ------------------------------------------------------------------
 
     def _offer_sample(self) -> None:
         if self.dialogs.question(
@@ -285,19 +448,61 @@ class MainWindow(QMainWindow):
             self.reload()
             self.dialogs.information("Sample workspace", result.summary)
 
-    def open_database(self, path: Path | None = None) -> None:
-        path = path or self.dialogs.open_path(
-            "Open database", "Incident Desk workspaces (*.sqlite3 *.sqlite *.db);;All files (*)"
+    def new_database(self, path: Path | None = None) -> None:
+        path = path or self.dialogs.save_path(
+            "New database", "incidents.sqlite3", WORKSPACE_FILTER
         )
         if path is None:
             return
-        db = self._attempt("Cannot open the database", open_database, path)
+        if path.suffix == "":
+            path = path.with_suffix(".sqlite3")
+        if path.exists():
+            self.dialogs.warning(
+                "New database",
+                f"{path} already exists. Use File ▸ Open database to open it, or choose "
+                "another name.",
+            )
+            return
+        self._switch_to(path)
+
+    def open_database(self, path: Path | str | None = None) -> None:
+        target = path or self.dialogs.open_path("Open database", WORKSPACE_FILTER)
+        if target is None:
+            return
+        if isinstance(target, Path) and not target.exists():
+            self.dialogs.warning("Cannot open the database", f"{target} does not exist.")
+            self.settings.forget_database(str(target))
+            return
+        self._switch_to(target)
+
+    def _switch_to(self, target: Path | str) -> None:
+        db = self._attempt("Cannot open the database", open_database, target)
         if db is None:
             return
         old, self._db = self._db, db
         old.close()
         self.detail.clear()
         self._show_database()
+
+    def _fill_recent_menu(self) -> None:
+        menu = self.actions_.recent_menu
+        menu.clear()
+        current = self._db.location
+        recent = [r for r in self.settings.recent_databases() if r != current]
+        for location in recent:
+            action = menu.addAction(recent_icon(self), location)
+            is_file = "://" not in location
+            action.triggered.connect(
+                lambda _c=False, loc=location, f=is_file: self.open_database(
+                    Path(loc) if f else loc
+                )
+            )
+        if not recent:
+            menu.addAction("No other recent databases").setEnabled(False)
+        menu.addSeparator()
+        menu.addAction("Clear the list", self.settings.clear_recent).setEnabled(bool(recent))
+
+    # --- interchange and reports -----------------------------------------------------
 
     def import_json(self, path: Path | None = None) -> None:
         path = path or self.dialogs.open_path("Import JSON", "Interchange JSON (*.json)")
@@ -342,18 +547,32 @@ class MainWindow(QMainWindow):
             )
         return result
 
-    def show_grading_scales(self) -> None:
-        GradingScalesDialog(self).exec()
+    # --- layout memory ---------------------------------------------------------------
 
-    def show_about(self) -> None:
-        QMessageBox.about(
-            self,
-            f"About {APP_NAME}",
-            f"{APP_NAME} {__version__}\n\nAn offline workspace for security-incident analysts: "
-            "graded sources, confidence and PDF situation reports.\n\nLicensed under the "
-            "GNU GPL, version 3 or later.",
-        )
+    def _restore_layout(self) -> None:
+        s = self.settings
+        if (geometry := s.state("geometry")) is not None:
+            self.restoreGeometry(geometry)
+        if (state := s.state("state")) is not None:
+            self.restoreState(state)
+        if (splitter := s.state("splitter")) is not None:
+            self.splitter.restoreState(splitter)
+        if (header := s.state("table-header")) is not None:
+            self.table.horizontalHeader().restoreState(header)
+        self.actions_.show_detail.setChecked(s.flag("detail-shown", True))
+        self.actions_.show_toolbar.setChecked(s.flag("toolbar-shown", True))
+
+    def save_layout(self) -> None:
+        s = self.settings
+        s.set_state("geometry", self.saveGeometry())
+        s.set_state("state", self.saveState())
+        s.set_state("splitter", self.splitter.saveState())
+        s.set_state("table-header", self.table.horizontalHeader().saveState())
+        s.set_flag("detail-shown", self.actions_.show_detail.isChecked())
+        s.set_flag("toolbar-shown", self.actions_.show_toolbar.isChecked())
+        s.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
         self._db.close()
         super().closeEvent(event)

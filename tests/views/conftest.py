@@ -1,7 +1,26 @@
-"""Qt view tests run without a display."""
+"""Qt view tests run without a display, with settings kept in a per-test folder."""
 
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
+
+import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QCoreApplication, QSettings
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path: Path) -> None:
+    """QSettings() in the code under test writes to this test's folder, never to ~/.config."""
+    QCoreApplication.setOrganizationName("incident-desk-tests")
+    QCoreApplication.setApplicationName("Incident Desk tests")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings")
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
 from typing import TYPE_CHECKING
 
 import pytest
@@ -86,7 +88,7 @@ def test_shows_all_sample_incidents(window: MainWindow, db: Database) -> None:
     assert window.model.rowCount() == 7
     assert window.filter_bar.count_label.text() == "7 of 7 incidents"
     assert window.windowTitle() == f"Incident Desk — {db.label}"
-    assert window.statusBar().currentMessage() == db.location
+    assert window.location_label.text() == db.location
     assert window.filter_bar.search.placeholderText() == SEARCH_PLACEHOLDER
 
 
@@ -192,3 +194,111 @@ def test_empty_workspace_offers_the_sample(qtbot: QtBot, db: Database) -> None:
     win._offer_sample()
     assert dialogs.messages[0][0] == "question"
     assert win.model.rowCount() == 7
+
+
+def test_delete_asks_then_undo_brings_it_back(qtbot: QtBot, window: MainWindow) -> None:
+    select_row(window, "al-Harir")
+    dialogs = window.dialogs
+    assert isinstance(dialogs, RecordingDialogs)
+    dialogs.answer = False
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_Delete)
+    assert dialogs.messages[-1][0] == "question"
+    assert window.model.total == 7  # "No" keeps it
+
+    dialogs.answer = True
+    qtbot.keyClick(window.table, Qt.Key.Key_Delete)
+    assert window.model.total == 6
+    assert not any("al-Harir" in t for t in titles(window))
+    assert window.actions_.undo_delete.isEnabled()
+    assert "al-Harir" in window.actions_.undo_delete.text()
+    trash = incidents.count_incidents(window.db, replace(window.model.query, deleted=True))
+    assert trash == 1
+
+    window.actions_.undo_delete.trigger()
+    assert window.model.total == 7
+    assert "al-Harir" in window.detail.title_label.text()
+    assert not window.actions_.undo_delete.isEnabled()
+
+
+def test_delete_key_in_the_search_box_edits_text(qtbot: QtBot, window: MainWindow) -> None:
+    search = window.filter_bar.search
+    search.setFocus()
+    qtbot.keyClicks(search, "drone")
+    search.setCursorPosition(0)
+    qtbot.keyClick(search, Qt.Key.Key_Delete)
+    assert search.text() == "rone"
+    dialogs = window.dialogs
+    assert isinstance(dialogs, RecordingDialogs)
+    assert not dialogs.messages
+
+
+def test_tag_and_period_filters(window: MainWindow) -> None:
+    bar = window.filter_bar
+    bar.tag.setCurrentIndex(bar.tag.findData("Telegram"))
+    assert window.model.query.tags == ("Telegram",)
+    tagged = window.model.total
+    assert 0 < tagged < 7
+    bar.clear()
+    bar.set_period(date(2023, 10, 17), date(2023, 10, 17))
+    assert window.model.query.since == date(2023, 10, 17)
+    shown = titles(window)
+    assert any("al-Asad" in t for t in shown)
+    assert not any("spokesman" in t for t in shown)  # its week ended on the 16th
+    bar.clear()
+    assert window.model.query.since is None
+    assert window.model.total == 7
+
+
+def test_no_match_shows_a_hint(window: MainWindow) -> None:
+    window.filter_bar.set_period(date(1990, 1, 1), date(1990, 1, 2))
+    assert window.model.total == 0
+    assert window.empty_label.isVisible()
+    assert "No incident matches" in window.empty_label.text()
+    window.actions_.clear_filters.trigger()
+    assert not window.empty_label.isVisible()
+
+
+def test_new_and_recent_databases(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    first = window.db.location
+    fresh = tmp_path / "team"
+    window.new_database(fresh)
+    assert window.db.label == "team.sqlite3"
+    assert window.model.total == 0
+    assert window.empty_label.isVisible()
+    assert window.settings.recent_databases()[:2] == [str(fresh.with_suffix(".sqlite3")), first]
+
+    window.actions_.recent_menu.aboutToShow.emit()
+    entries = [a for a in window.actions_.recent_menu.actions() if a.text() == first]
+    assert entries
+    entries[0].trigger()
+    assert window.db.location == first
+    assert window.model.total == 7
+
+
+def test_missing_database_is_a_warning(window: MainWindow, tmp_path: Path) -> None:
+    window.open_database(tmp_path / "gone.sqlite3")
+    dialogs = window.dialogs
+    assert isinstance(dialogs, RecordingDialogs)
+    assert dialogs.messages[-1][0] == "warning"
+    assert "does not exist" in dialogs.messages[-1][2]
+    assert window.model.total == 7
+
+
+def test_layout_is_remembered(qtbot: QtBot, db: Database) -> None:
+    first = MainWindow(db, offer_sample=False)
+    qtbot.addWidget(first)
+    first.show()
+    first.splitter.setSizes([700, 500])
+    first.table.setColumnWidth(IncidentTableModel.COL_PLACE, 222)
+    first.actions_.show_detail.setChecked(False)
+    sizes = first.splitter.sizes()
+    first.save_layout()
+
+    second = MainWindow(db, offer_sample=False)
+    qtbot.addWidget(second)
+    second.show()
+    assert second.table.columnWidth(IncidentTableModel.COL_PLACE) == 222
+    assert not second.actions_.show_detail.isChecked()
+    second.actions_.show_detail.setChecked(True)
+    assert second.splitter.sizes()[0] == sizes[0]

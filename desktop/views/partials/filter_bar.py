@@ -6,11 +6,13 @@ listens to :attr:`FilterBar.changed`, then asks for :meth:`FilterBar.query`.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QDate, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QDateEdit,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -28,6 +30,24 @@ if TYPE_CHECKING:
 
 SEARCH_PLACEHOLDER = "Search title, summary, actors, places, excerpts…"
 DEBOUNCE_MS = 200
+CUSTOM_PERIOD = "custom"
+# Period presets: label and how many days back from today (None: no limit).
+PERIODS: tuple[tuple[str, int | None], ...] = (
+    ("Any time", None),
+    ("Last 24 hours", 1),
+    ("Last 7 days", 7),
+    ("Last 30 days", 30),
+    ("Last 12 months", 365),
+)
+
+
+def today() -> date:
+    """Today's date; a function so tests can fix it."""
+    return date.today()
+
+
+def _to_date(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
 
 
 class FilterBar(QWidget):
@@ -52,6 +72,15 @@ class FilterBar(QWidget):
         self.event_type = self._combo("Any event type", "Event type")
         self.country = self._combo("Any country", "Country")
         self.marking = self._combo("Any marking", "Handling marking (TLP)")
+        self.tag = self._combo("Any tag", "Tag")
+        self.period = QComboBox(self)
+        self.period.setToolTip("Period: incidents that overlap it")
+        for label, days in PERIODS:
+            self.period.addItem(label, days)
+        self.period.addItem("Custom range…", CUSTOM_PERIOD)
+        self.period.currentIndexChanged.connect(self._period_changed)
+        self.since = self._date_edit("From (inclusive)")
+        self.until = self._date_edit("To (inclusive)")
         for status in Status:
             self.status.addItem(status.value.capitalize(), status.value)
         for confidence in Confidence:
@@ -65,13 +94,24 @@ class FilterBar(QWidget):
 
         combos = QHBoxLayout()
         combos.setContentsMargins(0, 0, 0, 0)
-        for combo in (self.status, self.confidence, self.event_type, self.country, self.marking):
+        for combo in (
+            self.status,
+            self.confidence,
+            self.event_type,
+            self.country,
+            self.tag,
+            self.marking,
+        ):
             combos.addWidget(combo, 1)
         combos.addWidget(self.clear_button)
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
-        top.addWidget(self.search, 1)
+        top.addWidget(self.search, 3)
+        top.addWidget(self.period, 1)
+        top.addWidget(self.since)
+        top.addWidget(self.until)
         top.addWidget(self.count_label)
+        self._show_dates(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
@@ -85,6 +125,52 @@ class FilterBar(QWidget):
         combo.setMinimumContentsLength(8)
         combo.currentIndexChanged.connect(self.changed)
         return combo
+
+    def _date_edit(self, tip: str) -> QDateEdit:
+        edit = QDateEdit(self)
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat("yyyy-MM-dd")
+        edit.setToolTip(tip)
+        edit.dateChanged.connect(self.changed)
+        return edit
+
+    def _show_dates(self, shown: bool) -> None:
+        self.since.setVisible(shown)
+        self.until.setVisible(shown)
+
+    def _period_changed(self) -> None:
+        custom = self.period.currentData() == CUSTOM_PERIOD
+        if custom:
+            # Start the range on the last month, a sensible first guess to adjust.
+            end = today()
+            for edit, value in ((self.since, end - timedelta(days=30)), (self.until, end)):
+                edit.blockSignals(True)
+                edit.setDate(QDate(value.year, value.month, value.day))
+                edit.blockSignals(False)
+        self._show_dates(custom)
+        self.changed.emit()
+
+    def set_period(self, since: date | None, until: date | None) -> None:
+        """Show a custom range (the export dialog and tests set one directly)."""
+        self.period.blockSignals(True)
+        self.period.setCurrentIndex(self.period.findData(CUSTOM_PERIOD))
+        self.period.blockSignals(False)
+        self._show_dates(True)
+        for edit, value in ((self.since, since), (self.until, until)):
+            if value is not None:
+                edit.blockSignals(True)
+                edit.setDate(QDate(value.year, value.month, value.day))
+                edit.blockSignals(False)
+        self.changed.emit()
+
+    def _dates(self) -> tuple[date | None, date | None]:
+        chosen = self.period.currentData()
+        if chosen == CUSTOM_PERIOD:
+            since, until = _to_date(self.since.date()), _to_date(self.until.date())
+            return (since, until) if since <= until else (until, since)
+        if chosen is None:
+            return None, None
+        return today() - timedelta(days=int(chosen)), None
 
     def _search_now(self) -> None:
         self._debounce.stop()
@@ -100,6 +186,7 @@ class FilterBar(QWidget):
             sorted(((country_name(c) or c, c) for c in facets.countries), key=lambda p: p[0]),
         )
         self._refill(self.marking, [(m, m) for m in facets.markings])
+        self._refill(self.tag, [(t, t) for t in facets.tags])
 
     def _refill(self, combo: QComboBox, items: list[tuple[str, str]]) -> None:
         chosen = combo.currentData()
@@ -126,8 +213,12 @@ class FilterBar(QWidget):
             value = combo.currentData()
             return (str(value),) if value is not None else ()
 
+        since, until = self._dates()
         return IncidentQuery(
             text=self.search.text().strip(),
+            since=since,
+            until=until,
+            tags=chosen(self.tag),
             statuses=chosen(self.status),
             confidences=chosen(self.confidence),
             event_types=chosen(self.event_type),
@@ -138,7 +229,15 @@ class FilterBar(QWidget):
     def clear(self) -> None:
         """Back to every incident: one change signal, not one per control."""
         self._debounce.stop()
-        combos = (self.status, self.confidence, self.event_type, self.country, self.marking)
+        combos = (
+            self.period,
+            self.status,
+            self.confidence,
+            self.event_type,
+            self.country,
+            self.tag,
+            self.marking,
+        )
         widgets: tuple[QWidget, ...] = (self.search, *combos)
         for widget in widgets:
             widget.blockSignals(True)
@@ -146,6 +245,7 @@ class FilterBar(QWidget):
             self.search.clear()
             for combo in combos:
                 combo.setCurrentIndex(0)
+            self._show_dates(False)
         finally:
             for widget in widgets:
                 widget.blockSignals(False)
