@@ -11,7 +11,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from desktop.errors import ConflictError, NotFoundError, ValidationError
-from desktop.services import mapping, search
+from desktop.services import history, mapping, search
 from desktop.services.validation import check_incident
 from desktop.store import fulltext
 from desktop.store.models import Citation, Incident, IncidentActor, IncidentTag, Source
@@ -70,6 +70,8 @@ def create_incident(db: Database, data: IncidentData) -> IncidentData:
         row = insert_incident(session, replace(data, id=incident_id), mapping.current_user())
         session.flush()
         fulltext.reindex(session, [row])
+        history.record(session, incident_id, history.CREATED, by=row.created_by,
+                       at=row.created_at)
         session.flush()
         return mapping.incident_to_data(row)
 
@@ -104,13 +106,19 @@ def update_incident(db: Database, data: IncidentData) -> IncidentData:
     try:
         with db.begin() as session:
             row = load_incident(session, data.id)
+            _refuse_if_trashed(row)  # first: trashing also moves the version on
             _refuse_if_changed(row, data.version)
+            before = mapping.incident_to_data(row)
             mapping.apply_incident(row, data, resolve_sources(session, data))
             row.updated_at = mapping.utcnow()
             row.updated_by = mapping.current_user()
             session.flush()
             fulltext.reindex(session, [row])
-            return mapping.incident_to_data(row)
+            after = mapping.incident_to_data(row)
+            history.record(session, data.id, history.UPDATED,
+                           history.differences(before, after),
+                           by=row.updated_by, at=row.updated_at)
+            return after
     except StaleDataError as exc:  # another writer won the race between read and write
         raise _conflict(db, data.id) from exc
 
@@ -119,6 +127,16 @@ def _refuse_if_changed(row: Incident, version: int | None) -> None:
     conflict = mapping.stale_edit(f"'{row.title}'", row, version)
     if conflict is not None:
         raise conflict
+
+
+def _refuse_if_trashed(row: Incident) -> None:
+    if row.deleted_at is not None:
+        raise ConflictError(
+            f"'{row.title}' was moved to the trash by {row.deleted_by} at "
+            f"{row.deleted_at:%Y-%m-%d %H:%M} UTC. Restore it from the trash, then save again.",
+            changed_by=row.deleted_by or "",
+            changed_at=row.deleted_at.isoformat(),
+        )
 
 
 def _conflict(db: Database, incident_id: str) -> ConflictError:
@@ -137,15 +155,21 @@ def delete_incident(db: Database, incident_id: str) -> None:
         if row.deleted_at is None:
             row.deleted_at = mapping.utcnow()
             row.deleted_by = mapping.current_user()
+            history.record(session, incident_id, history.DELETED, by=row.deleted_by,
+                           at=row.deleted_at)
 
 
 def restore_incident(db: Database, incident_id: str) -> None:
     with db.begin() as session:
         row = load_incident(session, incident_id)
+        if row.deleted_at is None:
+            return
         row.deleted_at = None
         row.deleted_by = None
         row.updated_at = mapping.utcnow()
         row.updated_by = mapping.current_user()
+        history.record(session, incident_id, history.RESTORED, by=row.updated_by,
+                       at=row.updated_at)
 
 
 def purge_incident(db: Database, incident_id: str) -> None:
@@ -155,6 +179,7 @@ def purge_incident(db: Database, incident_id: str) -> None:
         if row.deleted_at is None:
             raise ValidationError("", "Only incidents in the trash can be deleted for good.")
         fulltext.remove(session, [row.id])
+        history.record(session, incident_id, history.PURGED)
         session.delete(row)
 
 
@@ -239,10 +264,13 @@ def facets(db: Database) -> Facets:
 def empty_trash(db: Database, incident_ids: Sequence[str] | None = None) -> int:
     """Delete trashed incidents for good (all of them, or those listed); returns how many."""
     with db.begin() as session:
-        stmt = select(Incident.id).where(Incident.deleted_at.is_not(None))
+        stmt = select(Incident.id, Incident.uuid).where(Incident.deleted_at.is_not(None))
         if incident_ids is not None:
             stmt = stmt.where(Incident.uuid.in_(incident_ids))
-        ids = list(session.scalars(stmt))
+        found = session.execute(stmt).all()
+        ids = [row_id for row_id, _uuid in found]
+        for _row_id, uuid_ in found:
+            history.record(session, uuid_, history.PURGED)
         fulltext.remove(session, ids)
         if ids:
             session.execute(delete(Incident).where(Incident.id.in_(ids)))

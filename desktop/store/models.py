@@ -193,3 +193,22 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text, default="")
+
+
+class HistoryEntry(Base):
+    """One change to one field of an incident: who, when, which field, old → new.
+
+    Keyed by the incident's uuid, not its row id, so the record of what happened outlives
+    the incident itself when it is purged from the trash.
+    """
+
+    __tablename__ = "incident_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_uuid: Mapped[str] = mapped_column(String(36), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    by: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(20))
+    field: Mapped[str] = mapped_column(String(120), default="")
+    old: Mapped[str | None] = mapped_column(Text)
+    new: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,186 @@
+"""The change history of incidents: who changed which field, when, from what to what.
+
+Writers call :func:`record` inside their own transaction, so a change and its history are
+saved together or not at all. Values are kept as the words an analyst reads ("B2", "3
+killed", "unknown"), because the timeline is for people, not for replaying.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from desktop.domain import admiralty_code
+from desktop.services import mapping
+from desktop.store.models import HistoryEntry
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from sqlalchemy.orm import Session
+
+    from desktop.services.dto import Citation, IncidentData
+    from desktop.store.engine import Database
+
+# What happened to the incident as a whole; "updated" entries name a field.
+CREATED = "created"
+UPDATED = "updated"
+DELETED = "deleted"
+RESTORED = "restored"
+PURGED = "purged"
+IMPORTED = "imported"
+
+ACTION_WORDS = {
+    CREATED: "created the incident",
+    UPDATED: "changed",
+    DELETED: "moved it to the trash",
+    RESTORED: "restored it from the trash",
+    PURGED: "deleted it for good",
+    IMPORTED: "imported it",
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One entry of an incident's timeline."""
+
+    at: datetime  # aware, UTC
+    by: str
+    action: str
+    field: str = ""
+    old: str | None = None
+    new: str | None = None
+
+    @property
+    def sentence(self) -> str:
+        """e.g. ``alice changed Status: reported → confirmed``."""
+        if self.action == UPDATED and self.field:
+            old = self.old if self.old else "(empty)"
+            new = self.new if self.new else "(empty)"
+            if self.old is None:
+                return f"{self.by} added {self.field}: {new}"
+            if self.new is None:
+                return f"{self.by} removed {self.field}: {old}"
+            return f"{self.by} changed {self.field}: {old} → {new}"
+        return f"{self.by} {ACTION_WORDS.get(self.action, self.action)}"
+
+
+def _moment(value: date | datetime) -> str:
+    if isinstance(value, datetime):
+        moment = value.astimezone(UTC) if value.tzinfo else value
+        return moment.strftime("%Y-%m-%d %H:%MZ")
+    return value.isoformat()
+
+
+def _count(value: int | None) -> str:
+    return "unknown" if value is None else str(value)
+
+
+def _citation(citation: Citation) -> str:
+    code = admiralty_code(citation.source_reliability, citation.credibility) if (
+        citation.source_reliability
+    ) else str(citation.credibility)
+    parts = [f"{citation.source_name or citation.source} {code}"]
+    if citation.published:
+        parts.append(f"published {citation.published.isoformat()}")
+    if citation.url:
+        parts.append(citation.url)
+    if citation.excerpt:
+        excerpt = " ".join(citation.excerpt.split())
+        parts.append(f"“{excerpt[:200]}{'…' if len(excerpt) > 200 else ''}”")
+    return " · ".join(parts)
+
+
+def fields(data: IncidentData) -> dict[str, str]:
+    """The incident as labelled values, in the order the timeline lists changes."""
+    values = {
+        "Title": data.title,
+        "Summary": data.summary,
+        "Notes": data.notes,
+        "Start": _moment(data.when.start),
+        "End": _moment(data.when.end),
+        "Time precision": str(data.when.precision),
+        "Place": data.where.name,
+        "Region": data.where.admin1,
+        "Country": data.where.country,
+        "Coordinates": (
+            f"{data.where.lat:.5f}, {data.where.lon:.5f}"
+            if data.where.lat is not None and data.where.lon is not None
+            else ""
+        ),
+        "Location precision": str(data.where.precision),
+        "Event type": data.event_type,
+        "Sub-event type": data.sub_event_type,
+        "Actors": "; ".join(f"{a.name} ({a.role})" for a in data.actors),
+        "Killed": _count(data.casualties.killed),
+        "Injured": _count(data.casualties.injured),
+        "Casualty note": data.casualties.note,
+        "Status": str(data.status),
+        "Confidence": str(data.confidence),
+        "Likelihood": data.likelihood or "",
+        "Tags": ", ".join(data.tags),
+        "Marking": data.marking,
+    }
+    for number, citation in enumerate(data.citations, start=1):
+        values[f"Citation {number}"] = _citation(citation)
+    return values
+
+
+FieldChange = tuple[str, str | None, str | None]
+
+
+def differences(before: IncidentData, after: IncidentData) -> list[FieldChange]:
+    """(field, old, new) for each field that changed; None marks a citation added/removed."""
+    old, new = fields(before), fields(after)
+    changed: list[FieldChange] = []
+    for name in dict.fromkeys([*old, *new]):
+        if old.get(name) != new.get(name):
+            changed.append((name, old.get(name), new.get(name)))
+    return changed
+
+
+def record(
+    session: Session,
+    incident_id: str,
+    action: str,
+    changes: Iterable[FieldChange] = (),
+    *,
+    by: str | None = None,
+    at: datetime | None = None,
+) -> None:
+    """Add the entries of one action to the session (the caller's transaction)."""
+    who = by or mapping.current_user()
+    when = at or mapping.utcnow()
+    entries = [
+        HistoryEntry(incident_uuid=incident_id, at=when, by=who, action=action,
+                     field=field, old=old, new=new)
+        for field, old, new in changes
+    ]
+    if not entries:
+        entries = [HistoryEntry(incident_uuid=incident_id, at=when, by=who, action=action,
+                                field="", old=None, new=None)]
+    session.add_all(entries)
+
+
+def incident_history(db: Database, incident_id: str) -> list[Change]:
+    """The incident's timeline, oldest first."""
+    with db.begin() as session:
+        rows = session.scalars(
+            select(HistoryEntry)
+            .where(HistoryEntry.incident_uuid == incident_id)
+            .order_by(HistoryEntry.at, HistoryEntry.id)
+        )
+        return [
+            Change(
+                at=mapping.as_aware(row.at),
+                by=row.by,
+                action=row.action,
+                field=row.field,
+                old=row.old,
+                new=row.new,
+            )
+            for row in rows
+        ]
