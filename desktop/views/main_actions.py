@@ -34,6 +34,7 @@ class MainActions:
     edit_incident: QAction
     delete_incident: QAction
     undo_delete: QAction
+    history: QAction
     find: QAction
     sources: QAction
     trash: QAction
@@ -95,6 +96,8 @@ def build_actions(window: QMainWindow) -> MainActions:
                                 "Move the selected incident to the trash", pix.SP_TrashIcon),
         undo_delete=_action(window, "&Undo delete", key.Undo,
                             "Bring back the incident deleted last"),
+        history=_action(window, "&History…", "Ctrl+H",
+                        "Who changed the selected incident, and what"),
         find=_action(window, "&Find…", key.Find, "Search the incidents"),
         sources=_action(window, "&Sources…", "Ctrl+Shift+S",
                         "Review, edit and merge sources", pix.SP_DirIcon),
@@ -147,7 +150,7 @@ def _menus(window: QMainWindow, a: MainActions) -> None:
 
     edit_menu = bar.addMenu("&Edit")
     _fill(edit_menu, (a.undo_delete, None, a.new_incident, a.edit_incident,
-                      a.delete_incident, None, a.find, None, a.sources, a.trash))
+                      a.delete_incident, a.history, None, a.find, None, a.sources, a.trash))
 
     view_menu = bar.addMenu("&View")
     _fill(view_menu, (a.refresh, a.clear_filters, None, a.show_detail, a.show_toolbar))

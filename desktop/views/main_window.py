@@ -28,10 +28,11 @@ from PySide6.QtWidgets import (
 
 from desktop import APP_NAME, __version__
 from desktop.errors import DeskError
+from desktop.services import history, interchange, reporting, sample
 from desktop.services import incidents as incident_service
-from desktop.services import interchange, reporting, sample
 from desktop.store.engine import open_database
 from desktop.views.grading_scales_dialog import GradingScalesDialog
+from desktop.views.history_dialog import HistoryDialog
 from desktop.views.main_actions import build_actions, recent_icon
 from desktop.views.partials.dialogs import Dialogs
 from desktop.views.partials.filter_bar import FilterBar
@@ -163,6 +164,7 @@ class MainWindow(QMainWindow):
             (a.edit_incident, self.edit_incident),
             (a.delete_incident, self.delete_incident),
             (a.undo_delete, self.undo_delete),
+            (a.history, self.show_history),
             (a.find, self.focus_search),
             (a.sources, self.show_sources),
             (a.trash, self.show_trash),
@@ -173,7 +175,10 @@ class MainWindow(QMainWindow):
         ]
         for action, slot in connections:
             action.triggered.connect(lambda _checked=False, slot=slot: slot())  # type: ignore[attr-defined]
-        self.table.addAction(a.delete_incident)
+        # Right-click on a row offers what can be done to it.
+        for action in (a.edit_incident, a.history, a.delete_incident):
+            self.table.addAction(action)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         a.show_detail.setChecked(True)
         a.show_detail.toggled.connect(self.detail.setVisible)
         a.recent_menu.aboutToShow.connect(self._fill_recent_menu)
@@ -320,6 +325,7 @@ class MainWindow(QMainWindow):
         selected = self.current_row() is not None
         self.actions_.edit_incident.setEnabled(selected)
         self.actions_.delete_incident.setEnabled(selected)
+        self.actions_.history.setEnabled(selected)
         undo = self.actions_.undo_delete
         undo.setEnabled(bool(self._deleted))
         undo.setText(f"&Undo delete of '{self._deleted[-1][1]}'" if self._deleted
@@ -402,6 +408,20 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Restored '{title}'.", 5000)
 
     # --- other windows ---------------------------------------------------------------
+
+    def show_history(self) -> HistoryDialog | None:
+        row = self.current_row()
+        if row is None:
+            return None
+        changes = self._attempt(
+            "Cannot read the history", history.incident_history, self._db, row.id
+        )
+        if changes is None:
+            return None
+        dialog = HistoryDialog(row.title, changes, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()  # not modal: the analyst may compare it with the detail pane
+        return dialog
 
     def show_sources(self) -> None:
         from desktop.views.sources_dialog import SourcesDialog

@@ -302,3 +302,20 @@ def test_layout_is_remembered(qtbot: QtBot, db: Database) -> None:
     assert not second.actions_.show_detail.isChecked()
     second.actions_.show_detail.setChecked(True)
     assert second.splitter.sizes()[0] == sizes[0]
+
+
+def test_history_lists_the_changes(qtbot: QtBot, window: MainWindow) -> None:
+    select_row(window, "al-Harir")
+    row = window.current_row()
+    assert row is not None
+    data = incidents.get_incident(window.db, row.id)
+    incidents.update_incident(window.db, replace(data, title="<b>al-Harir</b> & more"))
+    window.reload()
+    window.select_incident(row.id)
+    dialog = window.show_history()
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    rows = dialog.rows()
+    assert rows[-1][1:3] == ["tester", "Title"]
+    assert rows[-1][4] == "<b>al-Harir</b> & more"
+    assert "al-Harir" in rows[-1][3]
