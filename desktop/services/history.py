@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from desktop.domain import admiralty_code
 from desktop.services import mapping
-from desktop.store.models import HistoryEntry
+from desktop.store.models import HistoryEntry, Incident, Source
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -184,3 +184,23 @@ def incident_history(db: Database, incident_id: str) -> list[Change]:
             )
             for row in rows
         ]
+
+
+def workspace_stamp(db: Database) -> tuple[object, ...]:
+    """A value that changes whenever anyone changes the workspace, cheap enough to poll.
+
+    The newest history entry moves with every incident write; the source figures catch
+    edits in the sources manager; the counts catch bulk imports.
+    """
+    with db.begin() as session:
+        return tuple(
+            session.execute(
+                select(
+                    select(func.max(HistoryEntry.id)).scalar_subquery(),
+                    select(func.count(Incident.id)).scalar_subquery(),
+                    select(func.max(Incident.updated_at)).scalar_subquery(),
+                    select(func.count(Source.id)).scalar_subquery(),
+                    select(func.max(Source.updated_at)).scalar_subquery(),
+                )
+            ).one()
+        )

@@ -78,6 +78,8 @@ class Incident(AuditMixin, Base):
         CheckConstraint("(lat IS NULL) = (lon IS NULL)", name="latlon_pair"),
         CheckConstraint("geo_precision IN (1, 2, 3)", name="geo_precision"),
         Index("ix_incidents_live_start", "deleted_at", "start_at"),
+        # The change watcher polls max(updated_at); an index makes that one lookup.
+        Index("ix_incidents_updated_at", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -30,10 +30,11 @@ from desktop import APP_NAME, __version__
 from desktop.errors import DeskError
 from desktop.services import history, interchange, reporting, sample
 from desktop.services import incidents as incident_service
-from desktop.store.engine import open_database
+from desktop.store.engine import open_database, sqlite_path
 from desktop.views.grading_scales_dialog import GradingScalesDialog
 from desktop.views.history_dialog import HistoryDialog
 from desktop.views.main_actions import build_actions, recent_icon
+from desktop.views.partials.change_watcher import ChangeWatcher
 from desktop.views.partials.dialogs import Dialogs
 from desktop.views.partials.filter_bar import FilterBar
 from desktop.views.partials.incident_detail import IncidentDetail
@@ -79,7 +80,7 @@ class MainWindow(QMainWindow):
         self.settings = WindowSettings(settings)
         self._total = 0
         self._deleted: list[tuple[str, str]] = []  # (id, title), the last deleted last
-        self._open_dialogs: dict[str, QWidget] = {}
+        self.watcher: ChangeWatcher | None = None
 
         self.filter_bar = FilterBar(self)
         self.model = IncidentTableModel(self._fetch_page, self._count, parent=self)
@@ -207,7 +208,27 @@ class MainWindow(QMainWindow):
 
     # --- showing ---------------------------------------------------------------------
 
+    def _watch_database(self) -> None:
+        if self.watcher is not None:
+            self.watcher.stop()
+            self.watcher.deleteLater()
+        path = sqlite_path(self._db.url)
+        files = [path, path.with_name(path.name + "-wal")] if path is not None else []
+        db = self._db
+        self.watcher = ChangeWatcher(lambda: history.workspace_stamp(db), files, parent=self)
+        self.watcher.changed.connect(self._changed_elsewhere)
+
+    def _changed_elsewhere(self) -> None:
+        """Someone else saved: show it, keeping the analyst's place and selection."""
+        facets = self._attempt("Cannot read the workspace", incident_service.facets, self._db)
+        if facets is not None:
+            self._total = facets.total
+            self.filter_bar.set_facets(facets)
+        self._attempt("Cannot show the incidents", self.model.refresh)
+        self.statusBar().showMessage("Changes saved elsewhere were loaded.", 5000)
+
     def _show_database(self) -> None:
+        self._watch_database()
         self.setWindowTitle(f"{APP_NAME} — {self._db.label}")
         self.location_label.setText(self._db.location)
         self.location_label.setToolTip(f"Workspace: {self._db.location}")
@@ -222,6 +243,8 @@ class MainWindow(QMainWindow):
             self._total = facets.total
             self.filter_bar.set_facets(facets)
         self.apply_filters()
+        if self.watcher is not None:
+            self.watcher.acknowledge()
 
     def apply_filters(self) -> None:
         query = self.filter_bar.query()
@@ -593,6 +616,8 @@ class MainWindow(QMainWindow):
         s.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.watcher is not None:
+            self.watcher.stop()
         self.save_layout()
         self._db.close()
         super().closeEvent(event)

@@ -1,5 +1,7 @@
 """Incident history: every change to an incident and its citations, field by field.
 
+Also indexes ``incidents.updated_at``, which the app polls to notice other users' changes.
+
 Revision ID: 0003
 Revises: 0002
 Create Date: 2026-11-24
@@ -35,8 +37,10 @@ def upgrade() -> None:
         ["incident_uuid"],
         unique=False,
     )
+    op.create_index("ix_incidents_updated_at", "incidents", ["updated_at"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_incidents_updated_at", table_name="incidents")
     op.drop_index(op.f("ix_incident_history_incident_uuid"), table_name="incident_history")
     op.drop_table("incident_history")
