@@ -1,0 +1,331 @@
+"""The trash: deleted incidents wait here until they are restored or deleted for good.
+
+The list reuses the incident table's paged model with a query for deleted incidents, so a
+trash of thousands loads as the analyst scrolls. Deleting for good and emptying the trash
+cannot be undone, so both ask first and say how many incidents go.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.errors import DeskError
+from desktop.services import incidents as incident_service
+from desktop.services.dto import IncidentQuery, IncidentRow
+from desktop.views.partials.dialogs import Dialogs
+from desktop.views.partials.incident_table_model import IncidentTableModel
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from PySide6.QtCore import QModelIndex
+
+    from desktop.store.engine import Database
+
+TRASH_QUERY = IncidentQuery(deleted=True, sort="when", descending=True)
+EMPTY_TEXT = (
+    "The trash is empty.\n\n"
+    "Incidents you delete wait here until you restore them or delete them permanently."
+)
+_ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+def _plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:
+    label = QLabel(parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setText(text)
+    return label
+
+
+def _button(text: str, parent: QWidget) -> QPushButton:
+    button = QPushButton(text, parent)
+    # Enter belongs to the table (restore the selection), not to a default button.
+    button.setAutoDefault(False)
+    button.setDefault(False)
+    return button
+
+
+def _incidents(count: int) -> str:
+    return "1 incident" if count == 1 else f"{count} incidents"
+
+
+def deleted_text(moment: datetime | None) -> str:
+    """When an incident was deleted, in the analyst's local time."""
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+class TrashTableModel(IncidentTableModel):
+    """The incident model with a "Deleted" column in place of the grading columns."""
+
+    COL_DELETED = 4
+    HEADERS: tuple[str, ...] = ("When", "Title", "Place", "Type", "Deleted")
+    # The service cannot sort by deletion time yet; that column keeps the current order.
+    COLUMN_SORT_KEYS: tuple[str, ...] = ("when", "title", "place", "type")
+
+    def _display(self, row: IncidentRow, column: int) -> str | None:
+        if column == self.COL_DELETED:
+            return deleted_text(row.deleted_at)
+        return super()._display(row, column)
+
+    def _tooltip(self, row: IncidentRow, column: int) -> str | None:
+        if column == self.COL_DELETED:
+            return None
+        return super()._tooltip(row, column)
+
+
+class TrashDialog(QDialog):
+    """Deleted incidents, with Restore, Delete permanently and Empty trash."""
+
+    changed = Signal()  # incidents were restored or deleted for good
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        dialogs: Dialogs | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.dialogs = dialogs or Dialogs(self)
+        self.setWindowTitle("Trash")
+        self.resize(820, 480)
+
+        self.count_label = _plain_label("", self)
+        self.model = TrashTableModel(self._fetch_page, self._count, parent=self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(TrashTableModel.COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        # Wide enough for an exact time ("2023-10-17 18:30Z") and a local deletion time.
+        self.table.setColumnWidth(TrashTableModel.COL_WHEN, 130)
+        self.table.setColumnWidth(TrashTableModel.COL_PLACE, 150)
+        self.table.setColumnWidth(TrashTableModel.COL_TYPE, 150)
+        self.table.setColumnWidth(TrashTableModel.COL_DELETED, 125)
+        self.table.setSortingEnabled(True)
+        header.setSortIndicator(TrashTableModel.COL_WHEN, Qt.SortOrder.DescendingOrder)
+        header.sortIndicatorChanged.connect(self._keep_indicator_sortable)
+        self.table.installEventFilter(self)
+
+        self.empty_label = _plain_label(EMPTY_TEXT, self)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setStyleSheet("color: #5f6368; font-size: 11pt;")
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.empty_label)
+
+        # Who deleted the selected incident and when: the row holds the time only.
+        self.detail_label = _plain_label("", self)
+        self.detail_label.setStyleSheet("color: #5f6368;")
+        self.detail_label.setWordWrap(True)
+
+        self.restore_button = _button("&Restore", self)
+        self.purge_button = _button("&Delete permanently…", self)
+        self.empty_button = _button("&Empty trash…", self)
+        self.close_button = _button("Close", self)
+        self.restore_button.setToolTip("Put the selected incidents back in the incident table")
+        self.purge_button.setToolTip("Delete the selected incidents for good (cannot be undone)")
+        self.empty_button.setToolTip("Delete every incident in the trash for good")
+
+        # The buttons sit under the table so the titles get the dialog's whole width.
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.restore_button)
+        buttons.addWidget(self.purge_button)
+        buttons.addSpacing(24)
+        buttons.addWidget(self.empty_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.count_label)
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.detail_label)
+        layout.addLayout(buttons)
+
+        self.table.selectionModel().selectionChanged.connect(self._on_selection)
+        self.table.doubleClicked.connect(self._on_double_click)
+        self.restore_button.clicked.connect(self.restore_selected)
+        self.purge_button.clicked.connect(self.purge_selected)
+        self.empty_button.clicked.connect(self.empty)
+        self.close_button.clicked.connect(self.close)
+
+        self.model.set_query(TRASH_QUERY)
+        self._after_reload(0)
+        self.table.setFocus()
+
+    # --- reading -----------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # The window may be kept and shown again after other windows changed the data.
+        if not event.spontaneous():
+            self.reload()
+        super().showEvent(event)
+
+    def _fetch_page(self, query: IncidentQuery, offset: int, limit: int) -> list[IncidentRow]:
+        try:
+            return incident_service.list_incidents(self.db, query, offset, limit)
+        except DeskError as exc:
+            self.dialogs.warning("Trash not read", str(exc))
+            return []
+
+    def _count(self, query: IncidentQuery) -> int:
+        try:
+            return incident_service.count_incidents(self.db, query)
+        except DeskError as exc:
+            self.dialogs.warning("Trash not read", str(exc))
+            return 0
+
+    def reload(self) -> None:
+        rows = self.selected_rows()
+        self.model.refresh()
+        self._after_reload(rows[0] if rows else 0)
+
+    def _after_reload(self, near_row: int) -> None:
+        """Count, empty state and a selection near where the analyst was working."""
+        total = self.model.total
+        self.count_label.setText(
+            f"{_incidents(total)} in the trash" if total else "The trash is empty"
+        )
+        self.stack.setCurrentWidget(self.table if total else self.empty_label)
+        if self.model.rowCount():
+            row = min(near_row, self.model.rowCount() - 1)
+            flags = (
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows
+            )
+            self.table.selectionModel().setCurrentIndex(self.model.index(row, 0), flags)
+        self._on_selection()
+
+    def selected_rows(self) -> list[int]:
+        return sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+
+    def selected_incidents(self) -> list[IncidentRow]:
+        found = (self.model.row_at(self.model.index(row, 0)) for row in self.selected_rows())
+        return [row for row in found if row is not None]
+
+    def _on_selection(self) -> None:
+        chosen = self.selected_incidents()
+        self.restore_button.setEnabled(bool(chosen))
+        self.purge_button.setEnabled(bool(chosen))
+        self.empty_button.setEnabled(self.model.total > 0)
+        self.detail_label.setText(self._detail(chosen))
+
+    def _detail(self, chosen: list[IncidentRow]) -> str:
+        if len(chosen) != 1:
+            return f"{_incidents(len(chosen))} selected" if chosen else ""
+        row = chosen[0]
+        try:
+            audit = incident_service.get_incident(self.db, row.id).audit
+        except DeskError:
+            audit = None
+        when = deleted_text(audit.deleted_at if audit else row.deleted_at)
+        who = audit.deleted_by if audit and audit.deleted_by else ""
+        return f"“{row.title}” was deleted {when}" + (f" by {who}." if who else ".")
+
+    def _keep_indicator_sortable(self, column: int, order: Qt.SortOrder) -> None:
+        # Columns the service cannot sort by must not show an arrow the rows do not follow.
+        if column < len(TrashTableModel.COLUMN_SORT_KEYS):
+            return
+        header = self.table.horizontalHeader()
+        header.blockSignals(True)
+        query = self.model.query
+        previous = Qt.SortOrder.DescendingOrder if query.descending else Qt.SortOrder.AscendingOrder
+        header.setSortIndicator(max(self.model.sort_column(), 0), previous)
+        header.blockSignals(False)
+
+    # --- writing -----------------------------------------------------------------------
+
+    def restore_selected(self) -> None:
+        chosen = self.selected_incidents()
+        if not chosen:
+            return
+        restored = 0
+        for row in chosen:
+            try:
+                incident_service.restore_incident(self.db, row.id)
+                restored += 1
+            except DeskError as exc:
+                self.dialogs.warning("Incident not restored", str(exc))
+                break
+        self._finish_write(restored)
+
+    def purge_selected(self) -> None:
+        chosen = self.selected_incidents()
+        if not chosen:
+            return
+        if len(chosen) == 1:
+            text = f"Delete “{chosen[0].title}” permanently?"
+        else:
+            text = f"Delete {_incidents(len(chosen))} permanently?"
+        text += "\n\nThis cannot be undone: the incident and its citations are gone for good."
+        if not self.dialogs.question("Delete permanently", text):
+            return
+        try:
+            purged = incident_service.empty_trash(self.db, [row.id for row in chosen])
+        except DeskError as exc:
+            self.dialogs.warning("Incidents not deleted", str(exc))
+            purged = 0
+        self._finish_write(purged)
+
+    def empty(self) -> None:
+        total = self._count(TRASH_QUERY)
+        if not total:
+            self.reload()
+            return
+        text = f"Delete all {_incidents(total)} in the trash permanently?\n\nThis cannot be undone."
+        if total == 1:
+            text = "Delete the 1 incident in the trash permanently?\n\nThis cannot be undone."
+        if not self.dialogs.question("Empty trash", text):
+            return
+        try:
+            purged = incident_service.empty_trash(self.db)
+        except DeskError as exc:
+            self.dialogs.warning("Trash not emptied", str(exc))
+            purged = 0
+        self._finish_write(purged)
+
+    def _finish_write(self, count: int) -> None:
+        if count:
+            self.changed.emit()
+        self.reload()
+
+    # --- navigation --------------------------------------------------------------------
+
+    def _on_double_click(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.restore_selected()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table and isinstance(event, QKeyEvent):
+            if event.type() != QEvent.Type.KeyPress:
+                return super().eventFilter(watched, event)
+            if event.key() in _ENTER_KEYS and self.restore_button.isEnabled():
+                self.restore_selected()
+                return True
+            if event.key() == Qt.Key.Key_Delete and self.purge_button.isEnabled():
+                self.purge_selected()
+                return True
+        return super().eventFilter(watched, event)
