@@ -30,6 +30,7 @@ from desktop import APP_NAME, __version__
 from desktop.errors import DeskError
 from desktop.services import history, interchange, reporting, sample
 from desktop.services import incidents as incident_service
+from desktop.services import sources as source_service
 from desktop.store.engine import open_database, sqlite_path
 from desktop.views.grading_scales_dialog import GradingScalesDialog
 from desktop.views.history_dialog import HistoryDialog
@@ -46,6 +47,8 @@ if TYPE_CHECKING:
 
     from desktop.services.dto import IncidentQuery, IncidentRow
     from desktop.store.engine import Database
+    from desktop.views.sources_dialog import SourcesDialog
+    from desktop.views.trash_dialog import TrashDialog
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -81,6 +84,8 @@ class MainWindow(QMainWindow):
         self._total = 0
         self._deleted: list[tuple[str, str]] = []  # (id, title), the last deleted last
         self.watcher: ChangeWatcher | None = None
+        self._sources_dialog: SourcesDialog | None = None
+        self._trash_dialog: TrashDialog | None = None
 
         self.filter_bar = FilterBar(self)
         self.model = IncidentTableModel(self._fetch_page, self._count, parent=self)
@@ -245,6 +250,10 @@ class MainWindow(QMainWindow):
         self.apply_filters()
         if self.watcher is not None:
             self.watcher.acknowledge()
+        # Open companions show the same data: citation counts, the trash's content.
+        for companion in (self._sources_dialog, self._trash_dialog):
+            if companion is not None and companion.isVisible():
+                companion.reload()
 
     def apply_filters(self) -> None:
         query = self.filter_bar.query()
@@ -255,17 +264,18 @@ class MainWindow(QMainWindow):
             query = replace(query, sort="when", descending=True)
         else:
             query = replace(query, sort=current.sort, descending=current.descending)
-        query = replace(query, source=current.source)
         self._attempt("Cannot show the incidents", self.model.set_query, query)
 
     def show_source_incidents(self, slug: str) -> None:
         """Show the incidents that cite one source (from the sources manager)."""
+        source = self._attempt("Cannot show the incidents", source_service.get_source,
+                               self._db, slug)
+        if source is None:
+            return
         self.filter_bar.clear()
-        query = replace(self.model.query, source=slug)
-        self._attempt("Cannot show the incidents", self.model.set_query, query)
-        self.statusBar().showMessage(
-            f"Showing the incidents that cite '{slug}'. Clear filters to see all.", 10000
-        )
+        self.filter_bar.set_source(slug, source.name)
+        self.raise_()
+        self.activateWindow()
 
     def _sort(self, column: int, order: Qt.SortOrder) -> None:
         self._attempt("Cannot sort the incidents", self.model.sort, column, order)
@@ -446,23 +456,44 @@ class MainWindow(QMainWindow):
         dialog.show()  # not modal: the analyst may compare it with the detail pane
         return dialog
 
-    def show_sources(self) -> None:
+    def show_sources(self) -> SourcesDialog:
+        """The sources manager, one per window, beside the table rather than over it."""
         from desktop.views.sources_dialog import SourcesDialog
 
-        dialog = SourcesDialog(self._db, parent=self)
-        dialog.changed.connect(self.reload)
-        dialog.show_incidents.connect(self.show_source_incidents)
-        dialog.show_incidents.connect(dialog.accept)
-        dialog.exec()
-        dialog.deleteLater()
+        if self._sources_dialog is None:
+            dialog = SourcesDialog(self._db, parent=self)
+            dialog.changed.connect(self.reload)
+            dialog.show_incidents.connect(self.show_source_incidents)
+            self._sources_dialog = dialog
+        self._sources_dialog.show()
+        self._sources_dialog.raise_()
+        self._sources_dialog.activateWindow()
+        return self._sources_dialog
 
-    def show_trash(self) -> None:
+    def show_trash(self) -> TrashDialog:
         from desktop.views.trash_dialog import TrashDialog
 
-        dialog = TrashDialog(self._db, parent=self)
-        dialog.changed.connect(self.reload)
-        dialog.exec()
-        dialog.deleteLater()
+        if self._trash_dialog is None:
+            dialog = TrashDialog(self._db, parent=self)
+            dialog.changed.connect(self._trash_changed)
+            self._trash_dialog = dialog
+        self._trash_dialog.show()
+        self._trash_dialog.raise_()
+        self._trash_dialog.activateWindow()
+        return self._trash_dialog
+
+    def _trash_changed(self) -> None:
+        self._deleted.clear()  # restored or purged there: nothing left to undo here
+        self.reload()
+
+    def _close_workspace_windows(self) -> None:
+        """Windows bound to the old database go when another one is opened."""
+        for dialog in (self._sources_dialog, self._trash_dialog):
+            if dialog is not None:
+                dialog.close()
+                dialog.deleteLater()
+        self._sources_dialog = None
+        self._trash_dialog = None
 
     def show_grading_scales(self) -> None:
         GradingScalesDialog(self).exec()
@@ -522,6 +553,7 @@ class MainWindow(QMainWindow):
         db = self._attempt("Cannot open the database", open_database, target)
         if db is None:
             return
+        self._close_workspace_windows()
         old, self._db = self._db, db
         old.close()
         self.detail.clear()

@@ -12,6 +12,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
 from desktop.services import incidents
+from desktop.services import sources as source_service
 from desktop.services.sample import load_sample
 from desktop.views.main_window import MainWindow
 from desktop.views.partials.filter_bar import SEARCH_PLACEHOLDER
@@ -319,3 +320,34 @@ def test_history_lists_the_changes(qtbot: QtBot, window: MainWindow) -> None:
     assert rows[-1][1:3] == ["tester", "Title"]
     assert rows[-1][4] == "<b>al-Harir</b> & more"
     assert "al-Harir" in rows[-1][3]
+
+
+def test_sources_manager_jumps_to_citing_incidents(qtbot: QtBot, window: MainWindow) -> None:
+    manager = window.show_sources()
+    qtbot.addWidget(manager)
+    assert manager.isVisible()
+    assert window.show_sources() is manager  # one per window
+    cited = next(s for s in source_service.list_sources(window.db) if s.name.startswith("U.S."))
+    manager.show_incidents.emit(cited.id)
+    assert window.model.query.source == cited.id
+    assert 0 < window.model.total < 7
+    assert window.filter_bar.source_button.isVisible()
+    assert "U.S. Central Command" in window.filter_bar.source_button.text()
+    window.actions_.clear_filters.trigger()
+    assert window.model.query.source is None
+    assert window.model.total == 7
+
+
+def test_trash_restores_and_the_table_follows(qtbot: QtBot, window: MainWindow) -> None:
+    select_row(window, "al-Harir")
+    dialogs = window.dialogs
+    assert isinstance(dialogs, RecordingDialogs)
+    dialogs.answer = True
+    window.delete_incident()
+    trash = window.show_trash()
+    qtbot.addWidget(trash)
+    assert trash.model.total == 1
+    trash.table.selectRow(0)
+    trash.restore_selected()
+    assert window.model.total == 7
+    assert not window.actions_.undo_delete.isEnabled()

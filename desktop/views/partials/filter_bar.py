@@ -86,6 +86,14 @@ class FilterBar(QWidget):
         for confidence in Confidence:
             self.confidence.addItem(confidence.value.capitalize(), confidence.value)
 
+        # Shown while the table is limited to the incidents citing one source.
+        self._source: str | None = None
+        self.source_button = QPushButton(self)
+        self.source_button.setToolTip("Showing only the incidents that cite this source; "
+                                      "click to show all sources again")
+        self.source_button.clicked.connect(lambda: self.set_source(None))
+        self.source_button.hide()
+
         self.clear_button = QPushButton("Clear", self)
         self.clear_button.setToolTip("Show all incidents again")
         self.clear_button.clicked.connect(self.clear)
@@ -103,6 +111,7 @@ class FilterBar(QWidget):
             self.marking,
         ):
             combos.addWidget(combo, 1)
+        combos.addWidget(self.source_button)
         combos.addWidget(self.clear_button)
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
@@ -172,6 +181,14 @@ class FilterBar(QWidget):
             return None, None
         return today() - timedelta(days=int(chosen)), None
 
+    def set_source(self, slug: str | None, name: str = "") -> None:
+        """Limit to the incidents citing one source (None: any source)."""
+        self._source = slug
+        # Buttons read "&" as a mnemonic marker: double it so a name shows as typed.
+        self.source_button.setText(f"Source: {(name or slug or '').replace('&', '&&')} ✕")
+        self.source_button.setVisible(slug is not None)
+        self.changed.emit()
+
     def _search_now(self) -> None:
         self._debounce.stop()
         self.changed.emit()
@@ -219,6 +236,7 @@ class FilterBar(QWidget):
             since=since,
             until=until,
             tags=chosen(self.tag),
+            source=self._source,
             statuses=chosen(self.status),
             confidences=chosen(self.confidence),
             event_types=chosen(self.event_type),
@@ -246,6 +264,8 @@ class FilterBar(QWidget):
             for combo in combos:
                 combo.setCurrentIndex(0)
             self._show_dates(False)
+            self._source = None
+            self.source_button.hide()
         finally:
             for widget in widgets:
                 widget.blockSignals(False)
