@@ -38,6 +38,8 @@ from desktop.reports.mapchart import incident_map
 from desktop.reports.text import make_paragraph, para_text, text_width, visual_line
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from desktop.reports.sitrep_data import IncidentEntry, KeyEntry, SitrepData
 
 # Nothing in a report may make ReportLab fetch a file or a URL.
@@ -608,7 +610,9 @@ class SitrepRenderer:
 
     # ----------------------------------------------------------------------------- building
 
-    def render(self, out: Path | BinaryIO) -> int:
+    def render(
+        self, out: Path | BinaryIO, on_progress: Callable[[str, int], None] | None = None
+    ) -> int:
         d = self.data
         target: Any = str(out) if isinstance(out, Path) else out
         doc = _SitrepDocTemplate(
@@ -627,6 +631,8 @@ class SitrepRenderer:
             lang="en",
         )
         doc.addPageTemplates(self._get_templates())
+        if on_progress is not None:
+            doc.setProgressCallBack(on_progress)
         page_x = self.page_width - self.right_margin
         page_y = self.banner_margin + self.banner_height + 8
 
@@ -637,8 +643,18 @@ class SitrepRenderer:
         return int(doc.page)
 
 
-def render_sitrep(data: SitrepData, out: Path | BinaryIO) -> int:
-    """Write the PDF for ``data`` to a path or a binary file; returns the number of pages."""
+def render_sitrep(
+    data: SitrepData,
+    out: Path | BinaryIO,
+    on_progress: Callable[[str, int], None] | None = None,
+) -> int:
+    """Write the PDF for ``data`` to a path or a binary file; returns the number of pages.
+
+    ``on_progress`` receives ReportLab's build progress as ``(kind, value)``: "SIZE_EST" (the
+    flowables in the story), "PROGRESS" (flowables laid out so far), "PAGE" (a page finished),
+    "STARTED", "FINISHED". An exception it raises stops the build: that is how a cancelled
+    export unwinds.
+    """
     if isinstance(out, Path):
         out.parent.mkdir(parents=True, exist_ok=True)
-    return SitrepRenderer(data).render(out)
+    return SitrepRenderer(data).render(out, on_progress)

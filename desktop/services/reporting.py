@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop.domain import country_name
@@ -11,12 +12,19 @@ from desktop.errors import ValidationError
 from desktop.reports.sitrep_data import ReportOptions, prepare
 from desktop.reports.sitrep_pdf import render_sitrep
 from desktop.services.dto import IncidentQuery
-from desktop.services.incidents import get_incidents
+from desktop.services.incidents import count_incidents, get_incidents
+from desktop.services.progress import step
+from desktop.store.models import Setting
 
 if TYPE_CHECKING:
-    from pathlib import Path
+    from collections.abc import Callable
 
+    from desktop.services.progress import Progress
     from desktop.store.engine import Database
+
+LAST_FOLDER_KEY = "report.last_folder"
+# Export progress on a 0–100 scale: reading and preparing are quick next to laying out pages.
+_READ, _PREPARE, _LAYOUT, _WRITTEN, _DONE = 0, 5, 10, 97, 100
 
 
 @dataclass(frozen=True)
@@ -53,15 +61,32 @@ def describe_query(query: IncidentQuery) -> str:
     return "; ".join(parts) if parts else "all incidents"
 
 
+def report_query(query: IncidentQuery | None) -> IncidentQuery:
+    """The query a report runs: live incidents only, oldest first."""
+    return replace(query or IncidentQuery(), sort="when", descending=False, deleted=False)
+
+
+def count_for_report(db: Database, query: IncidentQuery | None) -> int:
+    """How many incidents a report of ``query`` would hold (for a preview before exporting)."""
+    return count_incidents(db, report_query(query))
+
+
 def export_sitrep(
     db: Database,
     out: Path,
     query: IncidentQuery | None = None,
     options: ReportOptions | None = None,
     now: datetime | None = None,
+    progress: Progress | None = None,
 ) -> ReportResult:
-    """Write a SITREP of the incidents matching ``query`` (oldest first) to ``out``."""
-    query = replace(query or IncidentQuery(), sort="when", descending=False, deleted=False)
+    """Write a SITREP of the incidents matching ``query`` (oldest first) to ``out``.
+
+    The PDF is written to a hidden ``.NAME.part`` file beside ``out`` and renamed over it only
+    when complete, so a failed or cancelled export (``progress.cancel()`` raises
+    :class:`~desktop.services.progress.Cancelled` here) leaves any earlier file untouched and
+    no partial one behind.
+    """
+    query = report_query(query)
     options = options or ReportOptions()
     options = replace(
         options,
@@ -71,13 +96,75 @@ def export_sitrep(
     )
     if out.exists() and out.is_dir():
         raise ValidationError("out", f"{out} is a folder; give a file name ending in .pdf")
+    step(progress, _READ, _DONE, "Reading the incidents…")
     incidents = get_incidents(db, query)
+    count = "1 incident" if len(incidents) == 1 else f"{len(incidents)} incidents"
+    step(progress, _PREPARE, _DONE, f"Preparing the report on {count}…")
     data = prepare(incidents, options, now or datetime.now(UTC))
+    step(progress, _LAYOUT, _DONE, "Laying out the pages…")
     tmp = out.with_name(f".{out.name}.part")
     try:
-        pages = render_sitrep(data, tmp)
+        pages = render_sitrep(data, tmp, _layout_progress(progress))
+        step(progress, _WRITTEN, _DONE, "Saving the file…")
         tmp.replace(out)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ValidationError("out", f"cannot write {out}: {exc.strerror}") from exc
+        _discard(tmp)
+        raise ValidationError("out", f"cannot write {out}: {exc.strerror or exc}") from exc
+    except BaseException:
+        _discard(tmp)  # cancelled, or ReportLab failed: no half-written file
+        raise
+    step(progress, _DONE, _DONE, "1 page written." if pages == 1 else f"{pages} pages written.")
     return ReportResult(out, pages, len(incidents), data.marking, data.marking_raised)
+
+
+def _discard(tmp: Path) -> None:
+    # The folder may be what failed (missing, not a folder, read-only): nothing to remove then.
+    try:
+        tmp.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def _layout_progress(progress: Progress | None) -> Callable[[str, int], None] | None:
+    """ReportLab's build callback turned into steps between _LAYOUT and _WRITTEN."""
+    if progress is None:
+        return None
+    flowables = 0
+    page = 1
+    shown = _LAYOUT
+
+    def on_progress(kind: str, value: int) -> None:
+        nonlocal flowables, page, shown
+        if kind == "SIZE_EST":
+            flowables = max(value, 1)
+        elif kind == "PAGE":
+            page = value + 1
+        elif kind == "PROGRESS" and flowables:
+            # A flowable split across pages puts its rest back in the story, so the count
+            # can fall back: the bar never does.
+            share = min(max(value, 0), flowables) / flowables
+            shown = max(shown, _LAYOUT + round((_WRITTEN - _LAYOUT) * share))
+            progress.step(shown, _DONE, f"Laying out page {page}…")
+            return
+        progress.check()
+
+    return on_progress
+
+
+def last_export_folder(db: Database) -> Path | None:
+    """The folder the last report was written to, if it still exists."""
+    with db.begin() as session:
+        row = session.get(Setting, LAST_FOLDER_KEY)
+        value = row.value if row is not None else ""
+    folder = Path(value) if value else None
+    return folder if folder is not None and folder.is_dir() else None
+
+
+def remember_export_folder(db: Database, folder: Path) -> None:
+    """Offer ``folder`` first next time (kept with the database, like the report texts)."""
+    with db.begin() as session:
+        row = session.get(Setting, LAST_FOLDER_KEY)
+        if row is None:
+            session.add(Setting(key=LAST_FOLDER_KEY, value=str(folder)))
+        else:
+            row.value = str(folder)

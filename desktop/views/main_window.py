@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from desktop import APP_NAME, __version__
 from desktop.errors import DeskError
-from desktop.services import history, interchange, reporting, sample
+from desktop.services import history, interchange, sample
 from desktop.services import incidents as incident_service
 from desktop.services import sources as source_service
 from desktop.store.engine import open_database, sqlite_path
@@ -40,13 +40,17 @@ from desktop.views.partials.dialogs import Dialogs
 from desktop.views.partials.filter_bar import FilterBar
 from desktop.views.partials.incident_detail import IncidentDetail
 from desktop.views.partials.incident_table_model import IncidentTableModel
+from desktop.views.partials.task_runner import run_task, wait_for_all_tasks
 from desktop.views.window_settings import WindowSettings
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from desktop.services.dto import IncidentQuery, IncidentRow
+    from desktop.services.progress import Progress
     from desktop.store.engine import Database
+    from desktop.views.export_dialog import ExportDialog
+    from desktop.views.partials.task_runner import TaskHandle
     from desktop.views.sources_dialog import SourcesDialog
     from desktop.views.trash_dialog import TrashDialog
 
@@ -381,7 +385,7 @@ class MainWindow(QMainWindow):
     def _open_editor(self, incident_id: str | None) -> None:
         from desktop.views.incident_editor import IncidentEditor
 
-        editor = IncidentEditor(self._db, incident_id, parent=self)
+        editor = IncidentEditor(self._db, incident_id, dialogs=self.dialogs, parent=self)
         editor.saved.connect(self._after_save)
         editor.exec()
         editor.deleteLater()
@@ -461,7 +465,7 @@ class MainWindow(QMainWindow):
         from desktop.views.sources_dialog import SourcesDialog
 
         if self._sources_dialog is None:
-            dialog = SourcesDialog(self._db, parent=self)
+            dialog = SourcesDialog(self._db, dialogs=self.dialogs, parent=self)
             dialog.changed.connect(self.reload)
             dialog.show_incidents.connect(self.show_source_incidents)
             self._sources_dialog = dialog
@@ -474,7 +478,7 @@ class MainWindow(QMainWindow):
         from desktop.views.trash_dialog import TrashDialog
 
         if self._trash_dialog is None:
-            dialog = TrashDialog(self._db, parent=self)
+            dialog = TrashDialog(self._db, dialogs=self.dialogs, parent=self)
             dialog.changed.connect(self._trash_changed)
             self._trash_dialog = dialog
         self._trash_dialog.show()
@@ -577,50 +581,82 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addAction("Clear the list", self.settings.clear_recent).setEnabled(bool(recent))
 
-    # --- interchange and reports -----------------------------------------------------
+    # --- interchange and reports (in the background) ---------------------------------
 
-    def import_json(self, path: Path | None = None) -> None:
+    def import_json(self, path: Path | None = None) -> TaskHandle | None:
         path = path or self.dialogs.open_path("Import JSON", "Interchange JSON (*.json)")
         if path is None:
-            return
-        result = self._attempt("Import failed", interchange.import_file, self._db, path)
-        if result is not None:
+            return None
+        db = self._db
+
+        def done(result: interchange.ImportResult) -> None:
             self.reload()
             self.dialogs.information("Import finished", result.summary)
 
-    def export_json(self, path: Path | None = None) -> None:
+        return self._run(
+            "Importing incidents",
+            lambda progress: interchange.import_file(db, path, progress),
+            done,
+            "Import failed",
+            "Import cancelled: the workspace is unchanged.",
+        )
+
+    def export_json(self, path: Path | None = None) -> TaskHandle | None:
         path = path or self.dialogs.save_path(
             "Export JSON", "incidents.json", "Interchange JSON (*.json)"
         )
         if path is None:
-            return
-        query = self.model.query
-        count = self._attempt("Export failed", interchange.export_file, self._db, path, query)
-        if count is not None:
+            return None
+        db, query = self._db, self.model.query
+
+        def done(count: int) -> None:
             self.dialogs.information("Export finished", f"{count} incident(s) written to {path}.")
 
-    def export_sitrep(self, path: Path | None = None) -> reporting.ReportResult | None:
-        """Write a SITREP of the incidents the filters show; returns what was written."""
-        path = path or self.dialogs.save_path("Export SITREP", "sitrep.pdf", "PDF (*.pdf)")
-        if path is None:
-            return None
-        if path.suffix.lower() != ".pdf":
-            path = path.with_name(path.name + ".pdf")
-        result = self._attempt(
-            "SITREP failed", reporting.export_sitrep, self._db, path, self.model.query
+        return self._run(
+            "Exporting incidents",
+            lambda _progress: interchange.export_file(db, path, query),
+            done,
+            "Export failed",
+            "Export cancelled.",
         )
-        if result is not None:
-            raised = (
-                f"\nThe marking was raised to {result.marking} by the incidents included."
-                if result.marking_raised
-                else ""
-            )
-            self.dialogs.information(
-                "SITREP written",
-                f"{result.pages} page(s), {result.incidents} incident(s), marked "
-                f"{result.marking}, written to {result.path}.{raised}",
-            )
-        return result
+
+    def _run(
+        self,
+        title: str,
+        work: Callable[[Progress], R],
+        done: Callable[[R], None],
+        failure: str,
+        cancelled: str,
+    ) -> TaskHandle:
+        """Run long work off the GUI thread; the actions wait until it is over."""
+        busy = (self.actions_.import_json, self.actions_.export_json,
+                self.actions_.open_database, self.actions_.new_database)
+        for action in busy:
+            action.setEnabled(False)
+
+        def finished() -> None:
+            for action in busy:
+                action.setEnabled(True)
+
+        handle = run_task(
+            self,
+            title,
+            work,
+            on_done=done,
+            on_error=lambda error: self.dialogs.warning(failure, str(error)),
+            on_cancelled=lambda: self.statusBar().showMessage(cancelled, 10000),
+        )
+        handle.finished.connect(finished)
+        return handle
+
+    def export_sitrep(self) -> ExportDialog:
+        """The SITREP dialog, starting from the table's filters."""
+        from desktop.views.export_dialog import ExportDialog
+
+        dialog = ExportDialog(self._db, self.model.query, dialogs=self.dialogs, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()  # window-modal, without blocking the caller
+        return dialog
 
     # --- layout memory ---------------------------------------------------------------
 
@@ -648,6 +684,7 @@ class MainWindow(QMainWindow):
         s.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        wait_for_all_tasks()  # an import in flight is cancelled and rolled back
         if self.watcher is not None:
             self.watcher.stop()
         self.save_layout()

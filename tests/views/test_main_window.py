@@ -162,28 +162,59 @@ def test_user_text_is_never_markup(
     assert win.detail.values["Summary"].textFormat() == Qt.TextFormat.PlainText
 
 
-def test_export_sitrep_writes_a_pdf(window: MainWindow, tmp_path: Path) -> None:
-    out = tmp_path / "report.pdf"
-    result = window.export_sitrep(out)
-    assert result is not None
+def test_export_sitrep_starts_from_the_table_filters(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    combo = window.filter_bar.country
+    combo.setCurrentIndex(combo.findData("IQ"))
+    dialog = window.export_sitrep()  # deletes itself once closed
+    assert dialog.isVisible()
+    assert dialog.query().countries == ("IQ",)
+    out = tmp_path / "brief.pdf"
+    dialog.path_edit.setText(str(out))
+    dialog.open_when_done.setChecked(False)
+    handle = dialog.export_now()
+    assert handle is not None
+    assert handle.wait(60_000)
     assert out.read_bytes().startswith(b"%PDF")
-    assert result.incidents == 7
     dialogs = window.dialogs
     assert isinstance(dialogs, RecordingDialogs)
-    kind, _title, text = dialogs.messages[-1]
-    assert kind == "information"
-    assert f"{result.pages} page(s)" in text
+    kind, title, text = dialogs.messages[-1]
+    assert (kind, title) == ("information", "SITREP written")
+    assert f"{window.model.total} incidents" in text
 
 
-def test_export_problem_is_a_warning_not_a_traceback(window: MainWindow, tmp_path: Path) -> None:
-    folder = tmp_path / "taken.pdf"
-    folder.mkdir()
-    assert window.export_sitrep(folder) is None
+def test_import_runs_in_the_background(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    exported = tmp_path / "all.json"
+    handle = window.export_json(exported)
+    assert handle is not None
+    assert handle.wait(30_000)
+    select_row(window, "al-Harir")
     dialogs = window.dialogs
     assert isinstance(dialogs, RecordingDialogs)
-    kind, _title, text = dialogs.messages[-1]
-    assert kind == "warning"
-    assert "is a folder" in text
+    dialogs.answer = True
+    window.delete_incident()
+    assert window.model.total == 6
+    handle = window.import_json(exported)
+    assert handle is not None
+    assert not window.actions_.import_json.isEnabled()  # one long job at a time
+    assert handle.wait(30_000)
+    assert window.actions_.import_json.isEnabled()
+    kind, title, _text = dialogs.messages[-1]
+    assert (kind, title) == ("information", "Import finished")
+
+
+def test_a_bad_import_file_is_a_warning(window: MainWindow, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "something else"}', encoding="utf-8")
+    handle = window.import_json(bad)
+    assert handle is not None
+    assert handle.wait(30_000)
+    dialogs = window.dialogs
+    assert isinstance(dialogs, RecordingDialogs)
+    kind, title, _text = dialogs.messages[-1]
+    assert (kind, title) == ("warning", "Import failed")
+    assert window.model.total == 7
 
 
 def test_empty_workspace_offers_the_sample(qtbot: QtBot, db: Database) -> None:

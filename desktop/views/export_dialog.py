@@ -1,0 +1,626 @@
+"""The SITREP export dialog: what the report covers, what it says, and where it goes.
+
+It offers what ``incident-desk export pdf`` offers — title, period, marking, country, tag and
+event type, author, organisation, key points and assessment — starting from the filters the
+incident table shows. The texts come from and go back to the workspace's report settings, so
+the next report starts from this one's. A live count says how many incidents the report will
+hold; Export stays disabled, with the reason beside it, while there is nothing to report or
+something to fix. The export runs in a worker thread with a progress dialog and Cancel; a
+problem is a warning and the dialog stays open with everything typed in it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QDate, Qt, QTimer, QUrl
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QFont
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain import MAX_MARKING_LENGTH, TLP_LABELS, country_name, normalise_marking
+from desktop.errors import DeskError
+from desktop.reports.sitrep_data import ReportOptions
+from desktop.services import incidents as incident_service
+from desktop.services import reporting
+from desktop.services.dto import IncidentQuery
+from desktop.services.report_settings import (
+    MAX_KEY_POINTS,
+    ReportTexts,
+    load_report_texts,
+    save_report_texts,
+)
+from desktop.views.palette import is_dark
+from desktop.views.partials.dialogs import Dialogs
+from desktop.views.partials.task_runner import TaskHandle, run_task
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from desktop.services.incidents import Facets
+    from desktop.services.reporting import ReportResult
+    from desktop.store.engine import Database
+
+DEBOUNCE_MS = 250
+DEFAULT_PERIOD_DAYS = 7  # the range offered when the analyst ticks "From"/"To"
+TASK_TITLE = "Exporting the SITREP"
+PROBLEM_COLOURS = {False: "#B3261E", True: "#FF8A80"}  # readable on light / dark windows
+OTHERS_SHOWN = 50  # characters of the table's other filters shown beside their tick box
+
+
+def today() -> date:
+    """Today's date; a function so tests can fix it."""
+    return date.today()
+
+
+def open_file(path: Path) -> None:
+    """Open ``path`` in the system's PDF viewer."""
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def _plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:
+    label = QLabel(parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setText(text)
+    return label
+
+
+def _hint(text: str, parent: QWidget) -> QLabel:
+    label = _plain_label(text, parent)
+    label.setWordWrap(True)
+    font = label.font()
+    font.setPointSizeF(max(font.pointSizeF() - 1, 7.0))
+    label.setFont(font)
+    label.setStyleSheet("color: palette(placeholder-text);")
+    return label
+
+
+def _qdate(value: date) -> QDate:
+    return QDate(value.year, value.month, value.day)
+
+
+def _date(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
+def _plural(count: int, word: str) -> str:
+    return f"1 {word}" if count == 1 else f"{count} {word}s"
+
+
+def _incidents(count: int) -> str:
+    return _plural(count, "incident")
+
+
+def other_filters(query: IncidentQuery) -> str:
+    """The table's filters this dialog has no control for, in words ("" if none)."""
+    extra = IncidentQuery(
+        text=query.text,
+        statuses=query.statuses,
+        confidences=query.confidences,
+        markings=query.markings,
+    )
+    words = reporting.describe_query(extra) if extra.is_filtered else ""
+    if query.source:
+        words = f"{words}; citing source {query.source}" if words else f"source {query.source}"
+    return words
+
+
+def summary_text(result: ReportResult) -> str:
+    """What the analyst is told once the report is written."""
+    text = (
+        f"{_plural(result.pages, 'page')}, {_incidents(result.incidents)}, "
+        f"marked {result.marking}.\n"
+        f"Saved as {result.path}."
+    )
+    if result.marking_raised:
+        text += (
+            f"\n\nThe marking was raised to {result.marking} because the report holds "
+            "incidents with a stricter marking than the one you chose."
+        )
+    return text
+
+
+class _DateLimit(QWidget):
+    """A tick box and the date it enables; cleared, the date reads "no limit"."""
+
+    NO_LIMIT = QDate(1900, 1, 1)
+
+    def __init__(self, label: str, tip: str, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.check = QCheckBox(label, self)
+        self.edit = QDateEdit(self)
+        self.edit.setCalendarPopup(True)
+        self.edit.setDisplayFormat("yyyy-MM-dd")
+        self.edit.setMinimumDate(self.NO_LIMIT)
+        self.edit.setSpecialValueText("no limit")  # shown while the date is NO_LIMIT
+        self.edit.setToolTip(tip)
+        self.check.setToolTip(f"{tip}; clear for no limit")
+        self._kept = QDate.currentDate()  # the date to offer again when ticked
+        self.check.toggled.connect(self._toggled)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.check)
+        layout.addWidget(self.edit, 1)
+
+    def _toggled(self, on: bool) -> None:
+        self.edit.setEnabled(on)
+        if on:
+            self.edit.setDate(self._kept)
+        else:
+            if self.edit.date() != self.NO_LIMIT:
+                self._kept = self.edit.date()
+            self.edit.setDate(self.NO_LIMIT)
+
+    def set_value(self, value: date | None, fallback: date) -> None:
+        self._kept = _qdate(value or fallback)
+        self.check.setChecked(value is not None)
+        self._toggled(value is not None)
+
+    def value(self) -> date | None:
+        return _date(self.edit.date()) if self.check.isChecked() else None
+
+
+class ExportDialog(QDialog):
+    """Choose and write one situation report; see the module docstring.
+
+    After ``exec()``, :attr:`result_report` holds what was written (None if nothing was).
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        query: IncidentQuery,
+        *,
+        dialogs: Dialogs | None = None,
+        parent: QWidget | None = None,
+        opener: Callable[[Path], None] = open_file,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Export SITREP (PDF)")
+        self._db = db
+        self._query = query
+        self.dialogs = dialogs or Dialogs(self)
+        self._opener = opener
+        self._task: TaskHandle | None = None
+        self._count: int | None = None
+        self._notice = ""  # what happened last ("cancelled"), until the analyst changes something
+        self.result_report: ReportResult | None = None
+
+        stored = self._load_texts()
+        self._build()
+        self._fill(stored, self._load_facets())
+
+        self._recount = QTimer(self)
+        self._recount.setSingleShot(True)
+        self._recount.setInterval(DEBOUNCE_MS)
+        self._recount.timeout.connect(self.update_count)
+        self._connect_changes()
+        self.update_count()
+
+    # --- building --------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.title = QLineEdit(self)
+        self.title.setPlaceholderText("Situation Report")
+        self.title.setMaxLength(200)
+        title_font = QFont(self.title.font())
+        title_font.setPointSizeF(title_font.pointSizeF() + 2)
+        self.title.setFont(title_font)
+
+        # What the report covers.
+        self.since = _DateLimit("From", "First day covered (inclusive)", self)
+        self.until = _DateLimit("To", "Last day covered (inclusive)", self)
+        period = QWidget(self)
+        period_row = QHBoxLayout(period)
+        period_row.setContentsMargins(0, 0, 0, 0)
+        period_row.addWidget(self.since, 1)
+        period_row.addSpacing(12)
+        period_row.addWidget(self.until, 1)
+        self.country = self._combo("Any country")
+        self.event_type = self._combo("Any event type")
+        self.tag = self._combo("Any tag")
+        self.keep_other = QCheckBox(self)
+        self.keep_other.setChecked(True)
+        self.count_label = _plain_label("", self)
+        count_font = self.count_label.font()
+        count_font.setBold(True)
+        self.count_label.setFont(count_font)
+        self.problem_label = _plain_label("", self)
+        self.problem_label.setWordWrap(True)
+        self.problem_label.setStyleSheet(f"color: {PROBLEM_COLOURS[is_dark()]};")
+
+        covers = QGroupBox("What it covers", self)
+        covers_form = QFormLayout(covers)
+        covers_form.addRow("Period", period)
+        covers_form.addRow("Country", self.country)
+        covers_form.addRow("Event type", self.event_type)
+        covers_form.addRow("Tag", self.tag)
+        covers_form.addRow("", self.keep_other)
+        covers_form.addRow("", self.count_label)
+
+        # Where it goes.
+        self.path_edit = QLineEdit(self)
+        self.path_edit.setPlaceholderText("File to write, ending in .pdf")
+        self.browse = QPushButton("Browse…", self)
+        self.browse.setAutoDefault(False)
+        self.browse.clicked.connect(self.choose_path)
+        path_row = QWidget(self)
+        path_layout = QHBoxLayout(path_row)
+        path_layout.setContentsMargins(0, 0, 0, 0)
+        path_layout.addWidget(self.path_edit, 1)
+        path_layout.addWidget(self.browse)
+        self.open_when_done = QCheckBox("Open the PDF when done", self)
+        goes = QGroupBox("Where it goes", self)
+        goes_form = QFormLayout(goes)
+        goes_form.addRow("File", path_row)
+        goes_form.addRow("", self.open_when_done)
+
+        # What it says.
+        self.marking = QComboBox(self)
+        self.marking.setEditable(True)
+        self.marking.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.marking.addItems(list(TLP_LABELS))
+        self.marking.setToolTip(
+            "A TLP label, or type a classification line. It is raised automatically to the "
+            "strictest marking among the incidents included."
+        )
+        self.key_points = QPlainTextEdit(self)
+        self.key_points.setTabChangesFocus(True)
+        self.key_points.setPlaceholderText(
+            "One point per line: what happened and what it means, most important first."
+        )
+        self.assessment = QPlainTextEdit(self)
+        self.assessment.setTabChangesFocus(True)
+        self.assessment.setPlaceholderText(
+            "What it means and what to expect next, in ICD 203 words "
+            "(likely, almost certainly…) and with your confidence."
+        )
+        self.author = QLineEdit(self)
+        self.organisation = QLineEdit(self)
+        says = QGroupBox("What it says", self)
+        says_form = QFormLayout(says)
+        says_form.addRow("Marking", self.marking)
+        says_form.addRow(
+            "Key points",
+            self._with_hint(
+                self.key_points,
+                f"The bottom line up front, on page 1. Up to {MAX_KEY_POINTS} points.",
+            ),
+        )
+        says_form.addRow("Assessment", self.assessment)
+        says_form.addRow("Author", self.author)
+        says_form.addRow("Organisation", self.organisation)
+        says_form.addRow("", _hint("Texts and marking are kept for the next report.", self))
+
+        self.buttons = QDialogButtonBox(self)
+        self.export_button = self.buttons.addButton(
+            "Export", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.export_button.setDefault(True)
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.export_now)
+        self.buttons.rejected.connect(self.reject)
+
+        left = QVBoxLayout()
+        left.addWidget(covers)
+        left.addWidget(goes)
+        left.addStretch(1)
+        columns = QHBoxLayout()
+        columns.setSpacing(12)
+        columns.addLayout(left, 5)
+        columns.addWidget(says, 6)
+        title_row = QFormLayout()
+        title_row.addRow("Title", self.title)
+        footer = QHBoxLayout()
+        footer.addWidget(self.problem_label, 1)
+        footer.addWidget(self.buttons)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 12, 14, 12)
+        layout.setSpacing(10)
+        layout.addLayout(title_row)
+        layout.addLayout(columns, 1)
+        layout.addLayout(footer)
+        self.resize(940, 600)
+
+    def _combo(self, any_text: str) -> QComboBox:
+        combo = QComboBox(self)
+        combo.addItem(any_text, ())
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(16)
+        return combo
+
+    def _with_hint(self, widget: QWidget, hint: str) -> QWidget:
+        box = QWidget(self)
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(widget)
+        layout.addWidget(_hint(hint, box))
+        return box
+
+    def _load_texts(self) -> ReportTexts:
+        try:
+            return load_report_texts(self._db)
+        except DeskError as exc:
+            self.dialogs.warning("Cannot read the saved report texts", str(exc))
+            return ReportTexts()
+
+    def _load_facets(self) -> Facets | None:
+        try:
+            return incident_service.facets(self._db)
+        except DeskError as exc:
+            self.dialogs.warning("Cannot read the workspace", str(exc))
+            return None
+
+    def _fill(self, texts: ReportTexts, facets: Facets | None) -> None:
+        q = self._query
+        end = q.until or today()
+        self.since.set_value(q.since, end - timedelta(days=DEFAULT_PERIOD_DAYS))
+        self.until.set_value(q.until, max(end, q.since or end))
+        countries = facets.countries if facets else ()
+        self._offer(
+            self.country,
+            sorted(((country_name(c) or c, c) for c in countries), key=lambda p: p[0]),
+            q.countries,
+            lambda codes: ", ".join(country_name(c) or c for c in codes),
+        )
+        self._offer(
+            self.event_type,
+            [(t, t) for t in (facets.event_types if facets else ())],
+            q.event_types,
+            ", ".join,
+        )
+        self._offer(self.tag, [(t, t) for t in (facets.tags if facets else ())], q.tags, ", ".join)
+        others = other_filters(q)
+        shown = others if len(others) <= OTHERS_SHOWN else others[: OTHERS_SHOWN - 1] + "…"
+        self.keep_other.setText(f"Also apply the table's other filters: {shown}")
+        self.keep_other.setVisible(bool(others))
+        self.keep_other.setToolTip(others)
+
+        self.title.setText(texts.title)
+        marking = normalise_marking(texts.marking) or TLP_LABELS[-1]
+        self.marking.setCurrentText(marking)
+        self.key_points.setPlainText("\n".join(texts.key_points))
+        self.assessment.setPlainText(texts.assessment)
+        self.author.setText(texts.author)
+        self.organisation.setText(texts.organisation)
+        folder = self._last_folder() or Path.home()
+        self.path_edit.setText(str(folder / f"sitrep-{today():%Y-%m-%d}.pdf"))
+
+    def _offer(
+        self,
+        combo: QComboBox,
+        items: Sequence[tuple[str, str]],
+        chosen: tuple[str, ...],
+        label: Callable[[tuple[str, ...]], str],
+    ) -> None:
+        for text, value in items:
+            combo.addItem(text, (value,))
+        if not chosen:
+            return
+        # findData cannot compare Python tuples held in QVariants: look them up here.
+        values = [tuple(combo.itemData(i) or ()) for i in range(combo.count())]
+        position = values.index(chosen) if chosen in values else -1
+        if position < 0:  # no incident uses it now, or several were chosen: keep it anyway
+            combo.addItem(label(chosen), chosen)
+            position = combo.count() - 1
+        combo.setCurrentIndex(position)
+
+    def _last_folder(self) -> Path | None:
+        try:
+            return reporting.last_export_folder(self._db)
+        except DeskError:
+            return None  # only a convenience: the home folder will do
+
+    def _connect_changes(self) -> None:
+        for check in (self.since.check, self.until.check, self.keep_other):
+            check.toggled.connect(self._filters_changed)
+        for edit in (self.since.edit, self.until.edit):
+            edit.dateChanged.connect(self._filters_changed)
+        for combo in (self.country, self.event_type, self.tag):
+            combo.currentIndexChanged.connect(self._filters_changed)
+        for line in (self.title, self.path_edit):
+            line.textChanged.connect(self._changed)
+        self.marking.currentTextChanged.connect(self._changed)
+        self.key_points.textChanged.connect(self._changed)
+
+    # --- reading the form --------------------------------------------------------------
+
+    def query(self) -> IncidentQuery:
+        """The incidents the report will hold, as chosen in the dialog."""
+        base = self._query if self.keep_other.isChecked() else IncidentQuery()
+        return replace(
+            base,
+            since=self.since.value(),
+            until=self.until.value(),
+            countries=tuple(self.country.currentData() or ()),
+            event_types=tuple(self.event_type.currentData() or ()),
+            tags=tuple(self.tag.currentData() or ()),
+        )
+
+    def key_point_lines(self) -> tuple[str, ...]:
+        return tuple(
+            line.strip() for line in self.key_points.toPlainText().splitlines() if line.strip()
+        )
+
+    def report_texts(self) -> ReportTexts:
+        """The texts as typed, to keep for the next report."""
+        return ReportTexts(
+            title=" ".join(self.title.text().split()),
+            author=self.author.text().strip(),
+            organisation=self.organisation.text().strip(),
+            marking=normalise_marking(self.marking.currentText()),
+            key_points=self.key_point_lines(),
+            assessment=self.assessment.toPlainText().strip(),
+        )
+
+    def output_path(self) -> Path | None:
+        text = self.path_edit.text().strip()
+        if not text:
+            return None
+        path = Path(text).expanduser()
+        return path if path.suffix.lower() == ".pdf" else path.with_name(path.name + ".pdf")
+
+    def problem(self) -> str:
+        """Why Export is disabled, or "" when the report can be written."""
+        since, until = self.since.value(), self.until.value()
+        if since and until and until < since:
+            return "The period ends before it starts."
+        if self._count == 0:
+            return "No incident matches these choices: there is nothing to report."
+        if not self.title.text().strip():
+            return "Give the report a title."
+        marking = normalise_marking(self.marking.currentText())
+        if not marking:
+            return "Choose a marking (a TLP label or a classification line)."
+        if len(marking) > MAX_MARKING_LENGTH:
+            return f"The marking is longer than {MAX_MARKING_LENGTH} characters."
+        points = len(self.key_point_lines())
+        if points > MAX_KEY_POINTS:
+            return f"At most {MAX_KEY_POINTS} key points, one per line (there are {points})."
+        if self.output_path() is None:
+            return "Choose where to save the PDF."
+        return ""
+
+    # --- reacting ----------------------------------------------------------------------
+
+    def _filters_changed(self) -> None:
+        self._recount.start()
+        self._changed()
+
+    def _changed(self) -> None:
+        self._notice = ""
+        self._update_state()
+
+    def update_count(self) -> None:
+        """Count the incidents the report would hold now (the debounce timer calls this)."""
+        self._recount.stop()
+        since, until = self.since.value(), self.until.value()
+        if since and until and until < since:
+            self._count = None
+            self.count_label.setText("")
+        else:
+            try:
+                self._count = reporting.count_for_report(self._db, self.query())
+            except DeskError as exc:
+                self._count = None
+                self.count_label.setText(f"Cannot count the incidents: {exc}")
+            else:
+                self.count_label.setText(f"{_incidents(self._count)} will be included.")
+        self._update_state()
+
+    def _update_state(self) -> None:
+        problem = self.problem()
+        busy = self._task is not None and not self._task.done
+        self.problem_label.setText(problem or self._notice)
+        self.export_button.setEnabled(not problem and not busy)
+        self.export_button.setToolTip(problem or "Write the PDF")
+
+    def choose_path(self) -> None:
+        current = self.output_path()
+        suggested = str(current) if current else f"sitrep-{today():%Y-%m-%d}.pdf"
+        path = self.dialogs.save_path("Save the SITREP as", suggested, "PDF (*.pdf)")
+        if path is not None:
+            self.path_edit.setText(str(path))
+
+    # --- exporting ---------------------------------------------------------------------
+
+    def export_now(self) -> TaskHandle | None:
+        """Save the texts and start writing the PDF; returns the running task (or None)."""
+        if self._task is not None and not self._task.done:
+            return self._task
+        self.update_count()  # the filters may have changed within the debounce interval
+        problem = self.problem()
+        path = self.output_path()
+        if problem or path is None:
+            self.dialogs.warning("The SITREP cannot be exported yet", problem)
+            return None
+        if path.is_file() and not self.dialogs.question(
+            "Replace the file?", f"{path} already exists. Replace it with the new report?"
+        ):
+            return None
+        texts = self.report_texts()
+        try:
+            save_report_texts(self._db, texts)
+        except DeskError as exc:
+            self.dialogs.warning("Cannot keep the report texts", str(exc))
+            return None
+        db, query = self._db, self.query()
+        options = ReportOptions(
+            title=texts.title,
+            marking=texts.marking,
+            author=texts.author,
+            organisation=texts.organisation,
+            key_points=texts.key_points,
+            assessment=texts.assessment,
+        )
+        self._task = run_task(
+            self,
+            TASK_TITLE,
+            lambda progress: reporting.export_sitrep(db, path, query, options, progress=progress),
+            on_done=self._exported,
+            on_error=self._failed,
+            on_cancelled=self._cancelled,
+        )
+        self._task.finished.connect(self._update_state)
+        self._update_state()
+        return self._task
+
+    def _exported(self, result: ReportResult) -> None:
+        self.result_report = result
+        try:
+            reporting.remember_export_folder(self._db, result.path.parent)
+        except DeskError:
+            pass  # the report is written; only next time's suggested folder is lost
+        if self.open_when_done.isChecked():
+            self._opener(result.path)
+        self.dialogs.information("SITREP written", summary_text(result))
+        self.accept()
+
+    def _failed(self, error: DeskError) -> None:
+        self.dialogs.warning("The SITREP was not written", str(error))
+
+    def _cancelled(self) -> None:
+        self._notice = "Export cancelled; no file was written."
+        self._update_state()
+
+    # --- closing -----------------------------------------------------------------------
+
+    def reject(self) -> None:
+        if self._task is not None and not self._task.done:
+            self._task.cancel()  # the progress dialog closes when the work has stopped
+            return
+        super().reject()
+
+    def done(self, code: int) -> None:
+        self._stop_task()
+        super().done(code)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._task is not None and not self._task.done:
+            self._task.cancel()  # like Cancel: stop the export first, then close
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+    def _stop_task(self) -> None:
+        # A dialog never goes away with its export still running in a thread.
+        if self._task is not None and not self._task.done:
+            self._task.abandon()
