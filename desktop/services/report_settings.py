@@ -10,6 +10,7 @@ import json
 from dataclasses import asdict, dataclass, fields
 from typing import TYPE_CHECKING
 
+from desktop.reports.sitrep_data import ReportOptions
 from desktop.store.models import Setting
 
 if TYPE_CHECKING:
@@ -27,6 +28,17 @@ class ReportTexts:
     marking: str = "TLP:CLEAR"
     key_points: tuple[str, ...] = ()
     assessment: str = ""
+
+    def options(self) -> ReportOptions:
+        """The report's options with these texts (filters come from the query)."""
+        return ReportOptions(
+            title=self.title,
+            marking=self.marking,
+            author=self.author,
+            organisation=self.organisation,
+            key_points=self.key_points,
+            assessment=self.assessment,
+        )
 
 
 def load_report_texts(db: Database) -> ReportTexts:

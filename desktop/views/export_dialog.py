@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, Qt, QTimer, QUrl
+from PySide6.QtCore import QDate, QTimer, QUrl
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QFont
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
 
 from desktop.domain import MAX_MARKING_LENGTH, TLP_LABELS, country_name, normalise_marking
 from desktop.errors import DeskError
-from desktop.reports.sitrep_data import ReportOptions
 from desktop.services import incidents as incident_service
 from desktop.services import reporting
 from desktop.services.dto import IncidentQuery
@@ -49,6 +48,7 @@ from desktop.services.report_settings import (
 )
 from desktop.views.palette import is_dark
 from desktop.views.partials.dialogs import Dialogs
+from desktop.views.partials.plain_widgets import plain_label
 from desktop.views.partials.task_runner import TaskHandle, run_task
 
 if TYPE_CHECKING:
@@ -75,15 +75,9 @@ def open_file(path: Path) -> None:
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
-def _plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:
-    label = QLabel(parent)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setText(text)
-    return label
-
 
 def _hint(text: str, parent: QWidget) -> QLabel:
-    label = _plain_label(text, parent)
+    label = plain_label(text, parent)
     label.setWordWrap(True)
     font = label.font()
     font.setPointSizeF(max(font.pointSizeF() - 1, 7.0))
@@ -238,11 +232,11 @@ class ExportDialog(QDialog):
         self.tag = self._combo("Any tag")
         self.keep_other = QCheckBox(self)
         self.keep_other.setChecked(True)
-        self.count_label = _plain_label("", self)
+        self.count_label = plain_label("", self)
         count_font = self.count_label.font()
         count_font.setBold(True)
         self.count_label.setFont(count_font)
-        self.problem_label = _plain_label("", self)
+        self.problem_label = plain_label("", self)
         self.problem_label.setWordWrap(True)
         self.problem_label.setStyleSheet(f"color: {PROBLEM_COLOURS[is_dark()]};")
 
@@ -563,14 +557,7 @@ class ExportDialog(QDialog):
             self.dialogs.warning("Cannot keep the report texts", str(exc))
             return None
         db, query = self._db, self.query()
-        options = ReportOptions(
-            title=texts.title,
-            marking=texts.marking,
-            author=texts.author,
-            organisation=texts.organisation,
-            key_points=texts.key_points,
-            assessment=texts.assessment,
-        )
+        options = texts.options()
         self._task = run_task(
             self,
             TASK_TITLE,

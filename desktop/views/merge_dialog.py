@@ -9,32 +9,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
     QDialogButtonBox,
     QGridLayout,
     QGroupBox,
-    QLabel,
     QRadioButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop.views.partials.plain_widgets import plain_label
+
 if TYPE_CHECKING:
     from desktop.services.merge import MergePlan
 
-
-def _plain(text: str, parent: QWidget) -> QLabel:
-    label = QLabel(parent)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-    label.setText(text)
-    return label
 
 
 class MergeDialog(QDialog):
@@ -52,7 +43,7 @@ class MergeDialog(QDialog):
             )
         if plan.conflicts:
             intro += " You both changed the parts below: choose which version to keep."
-        layout.addWidget(_plain(intro, self))
+        layout.addWidget(plain_label(intro, self, wrap=True))
 
         body = QWidget(self)
         body_layout = QVBoxLayout(body)
@@ -68,8 +59,8 @@ class MergeDialog(QDialog):
             self._groups[conflict.part] = group
             grid.addWidget(mine, 0, 0)
             grid.addWidget(theirs, 0, 1)
-            grid.addWidget(_plain(conflict.mine, box), 1, 0)
-            grid.addWidget(_plain(conflict.theirs, box), 1, 1)
+            grid.addWidget(plain_label(conflict.mine, box, wrap=True, selectable=True), 1, 0)
+            grid.addWidget(plain_label(conflict.theirs, box, wrap=True, selectable=True), 1, 1)
             grid.setColumnStretch(0, 1)
             grid.setColumnStretch(1, 1)
             body_layout.addWidget(box)

@@ -11,19 +11,17 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPushButton,
     QStackedWidget,
     QTableView,
     QVBoxLayout,
@@ -34,6 +32,7 @@ from desktop.errors import ConflictError, DeskError, NotFoundError
 from desktop.services import sources as source_service
 from desktop.services.dto import SourceData
 from desktop.views.partials.dialogs import Dialogs
+from desktop.views.partials.plain_widgets import TableKeys, plain_label, side_button
 from desktop.views.partials.source_form import SourceDialog
 from desktop.views.partials.source_table_model import (
     SourceTableModel,
@@ -47,26 +46,12 @@ if TYPE_CHECKING:
     from desktop.store.engine import Database
 
 FILTER_PLACEHOLDER = "Filter by name or id…"
-_ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
-
-def _plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:
-    label = QLabel(parent)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setText(text)
-    return label
 
 
 def _plural(count: int, one: str, many: str | None = None) -> str:
     return f"{count} {one}" if count == 1 else f"{count} {many or one + 's'}"
 
-
-def _button(text: str, parent: QWidget) -> QPushButton:
-    button = QPushButton(text, parent)
-    # Enter belongs to the table (edit the selected source), not to a default button.
-    button.setAutoDefault(False)
-    button.setDefault(False)
-    return button
 
 
 class MergeChooser(QDialog):
@@ -76,7 +61,7 @@ class MergeChooser(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Merge sources")
         self.setMinimumWidth(640)
-        intro = _plain_label(
+        intro = plain_label(
             "Keep which source? The citations of the others move to it, "
             "then the others are deleted.",
             self,
@@ -145,7 +130,7 @@ class SourcesDialog(QDialog):
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setPlaceholderText(FILTER_PLACEHOLDER)
         self.filter_edit.setClearButtonEnabled(True)
-        self.count_label = _plain_label("", self)
+        self.count_label = plain_label("", self)
 
         self.model = SourceTableModel(self)
         self.table = QTableView(self)
@@ -165,12 +150,11 @@ class SourcesDialog(QDialog):
         self.table.setColumnWidth(SourceTableModel.COL_RELIABILITY, 205)
         self.table.setColumnWidth(SourceTableModel.COL_INCIDENTS, 75)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        self.table.installEventFilter(self)
         find = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
         find.activated.connect(self.filter_edit.setFocus)
         find.activated.connect(self.filter_edit.selectAll)
 
-        self.empty_label = _plain_label("", self)
+        self.empty_label = plain_label("", self)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
         self.empty_label.setStyleSheet("color: #5f6368; font-size: 11pt;")
@@ -178,12 +162,17 @@ class SourcesDialog(QDialog):
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.empty_label)
 
-        self.new_button = _button("&New…", self)
-        self.edit_button = _button("&Edit…", self)
-        self.merge_button = _button("&Merge…", self)
-        self.delete_button = _button("&Delete", self)
-        self.show_button = _button("Show &incidents", self)
-        self.close_button = _button("Close", self)
+        self.new_button = side_button("&New…", self)
+        self.edit_button = side_button("&Edit…", self)
+        self.merge_button = side_button("&Merge…", self)
+        self.delete_button = side_button("&Delete", self)
+        TableKeys(
+            self.table,
+            enter=(self.edit_button, self.edit_selected),
+            delete=(self.delete_button, self.delete_selected),
+        )
+        self.show_button = side_button("Show &incidents", self)
+        self.close_button = side_button("Close", self)
         self.new_button.setToolTip("Add a source")
         self.merge_button.setToolTip(
             "Select two or more duplicates of one source to merge them into one"
@@ -459,17 +448,6 @@ class SourcesDialog(QDialog):
             return
         self.edit_selected()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.table and isinstance(event, QKeyEvent):
-            if event.type() != QEvent.Type.KeyPress:
-                return super().eventFilter(watched, event)
-            if event.key() in _ENTER_KEYS and self.edit_button.isEnabled():
-                self.edit_selected()
-                return True
-            if event.key() == Qt.Key.Key_Delete and self.delete_button.isEnabled():
-                self.delete_selected()
-                return True
-        return super().eventFilter(watched, event)
 
 
 _KEPT = "\n\nWhat you typed is kept in the form: correct it and save again, or cancel."

@@ -9,15 +9,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QShowEvent
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
-    QPushButton,
     QStackedWidget,
     QTableView,
     QVBoxLayout,
@@ -29,11 +26,13 @@ from desktop.services import incidents as incident_service
 from desktop.services.dto import IncidentQuery, IncidentRow
 from desktop.views.partials.dialogs import Dialogs
 from desktop.views.partials.incident_table_model import IncidentTableModel
+from desktop.views.partials.plain_widgets import TableKeys, plain_label, side_button
 
 if TYPE_CHECKING:
     from datetime import datetime
 
     from PySide6.QtCore import QModelIndex
+    from PySide6.QtGui import QShowEvent
 
     from desktop.store.engine import Database
 
@@ -42,22 +41,8 @@ EMPTY_TEXT = (
     "The trash is empty.\n\n"
     "Incidents you delete wait here until you restore them or delete them permanently."
 )
-_ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
-def _plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:
-    label = QLabel(parent)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setText(text)
-    return label
-
-
-def _button(text: str, parent: QWidget) -> QPushButton:
-    button = QPushButton(text, parent)
-    # Enter belongs to the table (restore the selection), not to a default button.
-    button.setAutoDefault(False)
-    button.setDefault(False)
-    return button
 
 
 def _incidents(count: int) -> str:
@@ -106,7 +91,7 @@ class TrashDialog(QDialog):
         self.setWindowTitle("Trash")
         self.resize(820, 480)
 
-        self.count_label = _plain_label("", self)
+        self.count_label = plain_label("", self)
         self.model = TrashTableModel(self._fetch_page, self._count, parent=self)
         self.table = QTableView(self)
         self.table.setModel(self.model)
@@ -128,9 +113,8 @@ class TrashDialog(QDialog):
         self.table.setSortingEnabled(True)
         header.setSortIndicator(TrashTableModel.COL_WHEN, Qt.SortOrder.DescendingOrder)
         header.sortIndicatorChanged.connect(self._keep_indicator_sortable)
-        self.table.installEventFilter(self)
 
-        self.empty_label = _plain_label(EMPTY_TEXT, self)
+        self.empty_label = plain_label(EMPTY_TEXT, self)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
         self.empty_label.setStyleSheet("color: #5f6368; font-size: 11pt;")
@@ -139,14 +123,19 @@ class TrashDialog(QDialog):
         self.stack.addWidget(self.empty_label)
 
         # Who deleted the selected incident and when: the row holds the time only.
-        self.detail_label = _plain_label("", self)
+        self.detail_label = plain_label("", self)
         self.detail_label.setStyleSheet("color: #5f6368;")
         self.detail_label.setWordWrap(True)
 
-        self.restore_button = _button("&Restore", self)
-        self.purge_button = _button("&Delete permanently…", self)
-        self.empty_button = _button("&Empty trash…", self)
-        self.close_button = _button("Close", self)
+        self.restore_button = side_button("&Restore", self)
+        self.purge_button = side_button("&Delete permanently…", self)
+        TableKeys(
+            self.table,
+            enter=(self.restore_button, self.restore_selected),
+            delete=(self.purge_button, self.purge_selected),
+        )
+        self.empty_button = side_button("&Empty trash…", self)
+        self.close_button = side_button("Close", self)
         self.restore_button.setToolTip("Put the selected incidents back in the incident table")
         self.purge_button.setToolTip("Delete the selected incidents for good (cannot be undone)")
         self.empty_button.setToolTip("Delete every incident in the trash for good")
@@ -318,14 +307,3 @@ class TrashDialog(QDialog):
         if index.isValid():
             self.restore_selected()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.table and isinstance(event, QKeyEvent):
-            if event.type() != QEvent.Type.KeyPress:
-                return super().eventFilter(watched, event)
-            if event.key() in _ENTER_KEYS and self.restore_button.isEnabled():
-                self.restore_selected()
-                return True
-            if event.key() == Qt.Key.Key_Delete and self.purge_button.isEnabled():
-                self.purge_selected()
-                return True
-        return super().eventFilter(watched, event)
