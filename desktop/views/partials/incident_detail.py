@@ -32,6 +32,7 @@ from desktop.domain import (
     country_name,
 )
 from desktop.views.partials.incident_table_model import when_text
+from desktop.views.partials.plain_widgets import plain_label
 
 if TYPE_CHECKING:
     from desktop.services.dto import Casualties, Citation, IncidentData, Where
@@ -40,13 +41,7 @@ NOTHING_SELECTED = "Select an incident in the table to see it here."
 
 
 def _label(text: str = "", parent: QWidget | None = None) -> QLabel:
-    label = QLabel(parent)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-    label.setText(text)
-    return label
+    return plain_label(text, parent, wrap=True, selectable=True)
 
 
 def _count(value: int | None) -> str:
