@@ -31,10 +31,13 @@ class _Parser(argparse.ArgumentParser):
         self.exit(USAGE_ERROR, f"{self.prog}: {message}\n")
 
 
-def _db_option(parser: argparse.ArgumentParser) -> None:
+def _db_option(parser: argparse.ArgumentParser, *, main: bool = False) -> None:
     parser.add_argument(
         "--db",
         metavar="PATH_OR_URL",
+        # Only the main parser has a default: a command's own default would silently replace
+        # a --db given before the command name (argparse applies sub-parser defaults last).
+        default=None if main else argparse.SUPPRESS,
         help=f"database file or URL (default: ${ENV_VAR}, else the per-user data folder)",
     )
 
@@ -45,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
         description=f"{APP_NAME}: incident records and situation reports for security analysts.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    _db_option(parser)
+    _db_option(parser, main=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     sample = commands.add_parser("sample", help="load the sample workspace (safe to repeat)")
@@ -102,6 +105,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     pdf.add_argument("--assessment", metavar="TEXT", help="assessment and outlook (remembered)")
 
+    backup = commands.add_parser(
+        "backup", help="copy a workspace file consistently (also while the app has it open)"
+    )
+    _db_option(backup)
+    backup.add_argument("--out", type=Path, required=True, help="backup file to write")
+
+    restore = commands.add_parser(
+        "restore",
+        help="replace a workspace file with a backup (the replaced file is kept beside it)",
+    )
+    restore.add_argument("file", type=Path, help="the backup file")
+    _db_option(restore)
+
     find = commands.add_parser("search", help="full-text search, best matches first")
     find.add_argument("query")
     find.add_argument("--json", action="store_true", help="print JSON lines")
@@ -155,6 +171,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command is None:
         return _open_app(args.db)
+    # Neither opens (nor upgrades) the workspace: a restore is for one that cannot be opened.
+    if args.command == "backup":
+        return _backup(args)
+    if args.command == "restore":
+        return _restore(args)
     db = open_database(args.db)
     try:
         handler = {"sample": _sample, "import": _import, "export": _export, "search": _search}
@@ -175,6 +196,23 @@ def _open_app(target: str | None) -> int:
         )
         return USAGE_ERROR
     return int(app.run(target))
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from desktop.store.backup import backup_database
+
+    out = backup_database(args.db, args.out)
+    print(f"Backed up to {out}")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from desktop.store.backup import restore_database
+
+    result = restore_database(args.file, args.db)
+    kept = f"; the replaced workspace was kept as {result.kept}" if result.kept else ""
+    print(f"Restored {result.target} from {args.file}{kept}")
+    return 0
 
 
 def _sample(db: Database, _args: argparse.Namespace) -> int:

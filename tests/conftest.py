@@ -1,10 +1,19 @@
-"""Shared fixtures: a fresh, migrated SQLite workspace per test and ready-made records."""
+"""Shared fixtures: a fresh, migrated workspace per test and ready-made records.
+
+The store, services, interchange and command-line tests run twice, on SQLite and on a real
+PostgreSQL server the tests start themselves (tests/postgres_server.py); the report and view
+tests stay on SQLite to keep the suite quick. A test opts in simply by using ``db`` (or
+``db_url``, ``new_db_url``) under one of :data:`PG_TEST_PATHS`. The PostgreSQL variants carry
+the ``postgresql`` marker: ``pytest -m 'not postgresql'`` leaves them out.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -23,19 +32,183 @@ from desktop.services.dto import (
 from desktop.store.engine import Database, open_database
 
 if TYPE_CHECKING:
-    from pathlib import Path
+    from postgres_server import PostgresServer
 
 TEST_USER = "tester"
+BACKENDS = ("sqlite", "postgresql")
+PG_TEST_PATHS = ("tests/store/", "tests/services/", "tests/interchange/", "tests/test_cli.py")
+# Set (by .ci/run) to make a missing PostgreSQL a failure instead of a skip.
+REQUIRE_PG_VAR = "INCIDENT_DESK_REQUIRE_PG"
+_ROOT = Path(__file__).resolve().parent.parent
+
+# Tests expected to fail on PostgreSQL until it has full-text search of its own (issue 6):
+# services/search.py falls back there to ILIKE over title, summary, notes and place name, so
+# actors, province, citation excerpts, Arabic spelling variants and ranking are missing.
+_NO_PG_FTS = "PostgreSQL full-text search is not implemented yet (ILIKE fallback): "
+PG_XFAIL: dict[str, str] = {
+    "tests/services/test_search.py::test_full_text[postgresql-Kataib-expected2]": _NO_PG_FTS
+    + "actor names are not searched",
+    "tests/services/test_search.py::test_full_text[postgresql-Hezbollah-expected3]": _NO_PG_FTS
+    + "actor names are not searched",
+    "tests/services/test_search.py::test_full_text[postgresql-Anbar-expected5]": _NO_PG_FTS
+    + "the province (admin1) is not searched",
+    "tests/services/test_search.py::test_full_text_finds_citation_excerpts_and_prefixes": (
+        _NO_PG_FTS + "citation excerpts are not searched"
+    ),
+    "tests/services/test_search.py::test_full_text_arabic": _NO_PG_FTS
+    + "stored text is not normalised (hamza, vowel marks), only the query is",
+    "tests/services/test_search.py::test_relevance_puts_title_matches_first": _NO_PG_FTS
+    + "no ranking, relevance falls back to time order",
+    "tests/services/test_bulk_import.py::test_bulk_import_adds_every_row_and_its_index_entry": (
+        _NO_PG_FTS + "citation excerpts (the Arabic ones here) are not searched"
+    ),
+    "tests/test_cli.py::test_search_finds_arabic_and_prints_json": _NO_PG_FTS
+    + "stored Arabic is not normalised, so الاسد does not find الأسد",
+}
+# Failing only for some generated inputs, so not strict.
+PG_FLAKY_XFAIL: dict[str, str] = {
+    "tests/services/test_incidents.py::test_any_text_round_trips_and_is_searchable": (
+        "PostgreSQL text cannot hold NUL characters; services/validation.py should refuse "
+        "them with a ValidationError (hypothesis generates them now and then)"
+    ),
+}
 
 IncidentFactory = Callable[..., IncidentData]
 
 
+def _runs_on_postgres(path: Path) -> bool:
+    relative = path.resolve().relative_to(_ROOT).as_posix()
+    return relative.startswith(PG_TEST_PATHS)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "db_backend" in metafunc.fixturenames and _runs_on_postgres(metafunc.definition.path):
+        # Module scope, so module-scoped fixtures (a loaded sample database) can follow it.
+        metafunc.parametrize("db_backend", BACKENDS, scope="module")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_postgres = callspec is not None and callspec.params.get("db_backend") == "postgresql"
+        if on_postgres or "pg_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.postgresql)
+        if not on_postgres:
+            continue
+        # The node id without its parameters, or with them: either may be listed.
+        base = item.nodeid.split("[", 1)[0]
+        reason = PG_XFAIL.get(item.nodeid) or PG_XFAIL.get(base)
+        if reason is not None:
+            item.add_marker(pytest.mark.xfail(strict=True, reason=reason))
+        elif base in PG_FLAKY_XFAIL:
+            item.add_marker(pytest.mark.xfail(strict=False, reason=PG_FLAKY_XFAIL[base]))
+
+
+@pytest.fixture(scope="module")
+def db_backend() -> str:
+    """``sqlite`` or ``postgresql``: parametrised for the tests in PG_TEST_PATHS."""
+    return "sqlite"
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PostgresServer]:
+    """A PostgreSQL server of our own for the whole run, started on first use."""
+    import postgres_server as pg
+
+    try:
+        server = pg.start_server()
+    except pg.Unavailable as exc:
+        if os.environ.get(REQUIRE_PG_VAR):
+            pytest.fail(f"PostgreSQL is required ({REQUIRE_PG_VAR} is set): {exc}")
+        pytest.skip(f"PostgreSQL tests skipped: {exc}")
+    try:
+        yield server
+    finally:
+        pg.stop_server(server)
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server: PostgresServer) -> str:
+    """A database migrated once, copied for every test that needs a workspace."""
+    name = pg_server.create_database(prefix="template")
+    open_database(pg_server.url(name)).close()
+    return name
+
+
+class DbUrls:
+    """Makes databases of one backend for a module's tests, and drops them again.
+
+    ``DbUrls(...)()`` is a new database: for SQLite a path that does not exist yet (created
+    and migrated on open); for PostgreSQL the URL of a new database, already migrated from
+    the template unless ``migrated=False``.
+    """
+
+    def __init__(self, folder: Path, server: PostgresServer | None, template: str) -> None:
+        self.folder = folder
+        self.server = server
+        self.template = template
+        self._names: dict[str, str] = {}
+        self._count = 0
+
+    @property
+    def backend(self) -> str:
+        return "sqlite" if self.server is None else "postgresql"
+
+    def __call__(self, migrated: bool = True) -> str:
+        self._count += 1
+        if self.server is None:
+            return str(self.folder / f"test-{self._count}.sqlite3")
+        name = self.server.create_database(template=self.template if migrated else None)
+        url = self.server.url(name)
+        self._names[url] = name
+        return url
+
+    def drop(self, url: str) -> None:
+        name = self._names.pop(url, None)
+        if name is not None and self.server is not None:
+            self.server.drop_database(name)
+
+    def drop_all(self) -> None:
+        for url in list(self._names):
+            self.drop(url)
+
+
+@pytest.fixture(scope="module")
+def new_db_url(
+    db_backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[DbUrls]:
+    """A maker of further databases of the test's backend (see :class:`DbUrls`)."""
+    server: PostgresServer | None = None
+    template = ""
+    if db_backend == "postgresql":
+        server = request.getfixturevalue("pg_server")
+        template = request.getfixturevalue("pg_template")
+    urls = DbUrls(tmp_path_factory.mktemp("db"), server, template)
+    try:
+        yield urls
+    finally:
+        urls.drop_all()
+
+
 @pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
-    """A new migrated workspace in a temporary folder, closed after the test."""
+def db_url(new_db_url: DbUrls, tmp_path: Path) -> Iterator[str]:
+    """Where the test's workspace lives: a file path (SQLite) or a URL (PostgreSQL)."""
+    if new_db_url.server is None:
+        yield str(tmp_path / "test.sqlite3")
+        return
+    url = new_db_url()
+    try:
+        yield url
+    finally:
+        new_db_url.drop(url)
+
+
+@pytest.fixture
+def db(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+    """A new migrated workspace (a temporary file, or a fresh PostgreSQL database)."""
     monkeypatch.setenv("INCIDENT_DESK_USER", TEST_USER)
     monkeypatch.delenv("INCIDENT_DESK_DB", raising=False)
-    database = open_database(tmp_path / "test.sqlite3")
+    database = open_database(db_url)
     try:
         yield database
     finally:

@@ -13,6 +13,10 @@ import pytest
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from postgres_server import PostgresServer
+
+    from tests.conftest import DbUrls
+
 
 def run(*args: str, cwd: Path, env_db: str | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "INCIDENT_DESK_USER": "cli-test"}
@@ -31,30 +35,31 @@ def run(*args: str, cwd: Path, env_db: str | None = None) -> subprocess.Complete
 
 
 @pytest.fixture(scope="module")
-def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def sample_db(tmp_path_factory: pytest.TempPathFactory, new_db_url: DbUrls) -> str:
+    """The sample workspace, loaded by the command: a file, or a PostgreSQL URL."""
     folder = tmp_path_factory.mktemp("cli")
-    db = folder / "sample.sqlite3"
-    first = run("sample", "--db", str(db), cwd=folder)
+    db = new_db_url()
+    first = run("sample", "--db", db, cwd=folder)
     assert first.returncode == 0, first.stderr
     assert "7 incident(s) added" in first.stdout
     return db
 
 
-def test_sample_twice_changes_nothing(sample_db: Path, tmp_path: Path) -> None:
+def test_sample_twice_changes_nothing(sample_db: str, tmp_path: Path) -> None:
     before = run(
-        "export", "json", "--db", str(sample_db), "--out", str(tmp_path / "a.json"), cwd=tmp_path
+        "export", "json", "--db", sample_db, "--out", str(tmp_path / "a.json"), cwd=tmp_path
     )
-    again = run("sample", "--db", str(sample_db), cwd=tmp_path)
+    again = run("sample", "--db", sample_db, cwd=tmp_path)
     assert again.returncode == 0
     assert "0 incident(s) added, 0 updated, 7 unchanged" in again.stdout
-    run("export", "json", "--db", str(sample_db), "--out", str(tmp_path / "b.json"), cwd=tmp_path)
+    run("export", "json", "--db", sample_db, "--out", str(tmp_path / "b.json"), cwd=tmp_path)
     assert before.returncode == 0
     assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
 
 
-def test_export_shows_graded_al_asad_and_al_harir(sample_db: Path, tmp_path: Path) -> None:
+def test_export_shows_graded_al_asad_and_al_harir(sample_db: str, tmp_path: Path) -> None:
     out = tmp_path / "export.json"
-    result = run("export", "json", "--db", str(sample_db), "--out", str(out), cwd=tmp_path)
+    result = run("export", "json", "--db", sample_db, "--out", str(out), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     document = json.loads(out.read_text(encoding="utf-8"))
     sources = {s["id"]: s for s in document["sources"]}
@@ -67,26 +72,26 @@ def test_export_shows_graded_al_asad_and_al_harir(sample_db: Path, tmp_path: Pat
             assert 1 <= citation["credibility"] <= 6
 
 
-def test_export_import_export_is_identical(sample_db: Path, tmp_path: Path) -> None:
-    a, b, fresh = tmp_path / "a.json", tmp_path / "b.json", tmp_path / "fresh.sqlite3"
-    assert (
-        run("export", "json", "--db", str(sample_db), "--out", str(a), cwd=tmp_path).returncode == 0
-    )
-    assert run("import", str(a), "--db", str(fresh), cwd=tmp_path).returncode == 0
-    assert run("export", "json", "--db", str(fresh), "--out", str(b), cwd=tmp_path).returncode == 0
+def test_export_import_export_is_identical(
+    sample_db: str, tmp_path: Path, new_db_url: DbUrls
+) -> None:
+    a, b, fresh = tmp_path / "a.json", tmp_path / "b.json", new_db_url()
+    assert run("export", "json", "--db", sample_db, "--out", str(a), cwd=tmp_path).returncode == 0
+    assert run("import", str(a), "--db", fresh, cwd=tmp_path).returncode == 0
+    assert run("export", "json", "--db", fresh, "--out", str(b), cwd=tmp_path).returncode == 0
     assert a.read_bytes() == b.read_bytes()
 
 
-def test_search_finds_arabic_and_prints_json(sample_db: Path, tmp_path: Path) -> None:
-    result = run("search", "الاسد", "--db", str(sample_db), "--json", cwd=tmp_path)
+def test_search_finds_arabic_and_prints_json(sample_db: str, tmp_path: Path) -> None:
+    result = run("search", "الاسد", "--db", sample_db, "--json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert rows
     assert "al-Asad" in rows[0]["title"]
 
 
-def test_database_from_environment(sample_db: Path, tmp_path: Path) -> None:
-    result = run("search", "drone", cwd=tmp_path, env_db=str(sample_db))
+def test_database_from_environment(sample_db: str, tmp_path: Path) -> None:
+    result = run("search", "drone", cwd=tmp_path, env_db=sample_db)
     assert result.returncode == 0
     assert "al-Asad" in result.stdout
 
@@ -103,11 +108,11 @@ def test_database_from_environment(sample_db: Path, tmp_path: Path) -> None:
     ],
 )
 def test_bad_import_is_one_line_and_exit_2(
-    sample_db: Path, tmp_path: Path, content: bytes, expected: str
+    sample_db: str, tmp_path: Path, content: bytes, expected: str
 ) -> None:
     bad = tmp_path / "bad.json"
     bad.write_bytes(content)
-    result = run("import", str(bad), "--db", str(sample_db), cwd=tmp_path)
+    result = run("import", str(bad), "--db", sample_db, cwd=tmp_path)
     assert result.returncode == 2
     assert expected in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
@@ -131,11 +136,11 @@ def test_user_errors_never_show_a_traceback(tmp_path: Path) -> None:
         assert len(result.stderr.strip().splitlines()) == 1, (args, result.stderr)
 
 
-def test_export_pdf_brief(sample_db: Path, tmp_path: Path) -> None:
+def test_export_pdf_brief(sample_db: str, tmp_path: Path) -> None:
     from pypdf import PdfReader
 
     out = tmp_path / "brief.pdf"
-    result = run("export", "pdf", "--db", str(sample_db), "--out", str(out), cwd=tmp_path)
+    result = run("export", "pdf", "--db", sample_db, "--out", str(out), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     reader = PdfReader(out)
     assert len(reader.pages) >= 3
@@ -146,7 +151,7 @@ def test_export_pdf_brief(sample_db: Path, tmp_path: Path) -> None:
     assert "TLP:AMBER" in reader.pages[0].extract_text()  # raised from the default CLEAR
 
 
-def test_export_pdf_filters(sample_db: Path, tmp_path: Path) -> None:
+def test_export_pdf_filters(sample_db: str, tmp_path: Path) -> None:
     from pypdf import PdfReader
 
     out = tmp_path / "iraq.pdf"
@@ -154,7 +159,7 @@ def test_export_pdf_filters(sample_db: Path, tmp_path: Path) -> None:
         "export",
         "pdf",
         "--db",
-        str(sample_db),
+        sample_db,
         "--out",
         str(out),
         "--country",
@@ -183,20 +188,20 @@ def test_export_pdf_filters(sample_db: Path, tmp_path: Path) -> None:
     ],
 )
 def test_export_pdf_bad_options(
-    sample_db: Path, tmp_path: Path, args: tuple[str, ...], expected: str
+    sample_db: str, tmp_path: Path, args: tuple[str, ...], expected: str
 ) -> None:
     out = tmp_path / "x.pdf"
-    result = run("export", "pdf", "--db", str(sample_db), "--out", str(out), *args, cwd=tmp_path)
+    result = run("export", "pdf", "--db", sample_db, "--out", str(out), *args, cwd=tmp_path)
     assert result.returncode == 2
     assert expected in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not out.exists()
 
 
-def test_export_pdf_remembers_report_texts(tmp_path: Path) -> None:
+def test_export_pdf_remembers_report_texts(tmp_path: Path, new_db_url: DbUrls) -> None:
     from pypdf import PdfReader
 
-    db = str(tmp_path / "texts.sqlite3")
+    db = new_db_url()
     assert run("sample", "--db", db, cwd=tmp_path).returncode == 0
     first = run(
         "export",
@@ -220,3 +225,76 @@ def test_export_pdf_remembers_report_texts(tmp_path: Path) -> None:
     assert "Attacks on bases rose after 17 Oct" in text
     assert "J. Analyst" in text
     assert "We assess with moderate confidence" in text
+
+
+def test_backup_and_restore_commands(tmp_path: Path) -> None:
+    db, copy = tmp_path / "work.sqlite3", tmp_path / "work-copy.bak"
+    assert run("sample", "--db", str(db), cwd=tmp_path).returncode == 0
+    backup = run("backup", "--db", str(db), "--out", str(copy), cwd=tmp_path)
+    assert backup.returncode == 0, backup.stderr
+    assert f"Backed up to {copy}" in backup.stdout
+    assert copy.stat().st_mode & 0o777 == 0o600
+
+    db.write_bytes(b"overwritten by mistake" * 500)
+    broken = run("search", "drone", "--db", str(db), cwd=tmp_path)
+    assert broken.returncode == 2
+    assert "restore a backup" in broken.stderr
+
+    restore = run("restore", str(copy), "--db", str(db), cwd=tmp_path)
+    assert restore.returncode == 0, restore.stderr
+    assert "the replaced workspace was kept as" in restore.stdout
+    kept = list(tmp_path.glob("work.sqlite3.before-restore-*.bak"))
+    assert len(kept) == 1
+    assert kept[0].read_bytes() == b"overwritten by mistake" * 500
+    found = run("search", "drone", "--db", str(db), cwd=tmp_path)
+    assert found.returncode == 0
+    assert "al-Asad" in found.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("backup", "--db", "{missing}", "--out", "{out}"), "does not exist"),
+        (("restore", "{missing}", "--db", "{db}"), "does not exist"),
+        (("restore", "{notes}", "--db", "{db}"), "not an Incident Desk database"),
+        (("backup", "--db", "postgresql://me@localhost/db", "--out", "{out}"), "pg_dump"),
+    ],
+)
+def test_backup_and_restore_errors_are_one_line(
+    tmp_path: Path, args: tuple[str, ...], expected: str
+) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a backup\n")
+    names = {
+        "missing": str(tmp_path / "missing.sqlite3"),
+        "out": str(tmp_path / "out.bak"),
+        "db": str(tmp_path / "db.sqlite3"),
+        "notes": str(notes),
+    }
+    result = run(*(arg.format(**names) for arg in args), cwd=tmp_path)
+    assert result.returncode == 2
+    assert expected in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "out.bak").exists()
+    assert not (tmp_path / "db.sqlite3").exists()
+
+
+def test_unreachable_postgresql_server_is_one_line(
+    pg_server: PostgresServer, tmp_path: Path
+) -> None:
+    down = pg_server.url("postgres").replace(f"port={pg_server.port}", "port=1")
+    result = run("search", "x", "--db", down, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "cannot be reached" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_db_before_the_command_name_is_honoured(tmp_path: Path) -> None:
+    db, copy = tmp_path / "first.sqlite3", tmp_path / "first.bak"
+    assert run("--db", str(db), "sample", cwd=tmp_path).returncode == 0
+    assert run("--db", str(db), "backup", "--out", str(copy), cwd=tmp_path).returncode == 0
+    db.write_bytes(b"damaged" * 100)
+    restore = run("--db", str(db), "restore", str(copy), cwd=tmp_path)
+    assert restore.returncode == 0, restore.stderr
+    found = run("--db", str(db), "search", "drone", cwd=tmp_path)
+    assert "al-Asad" in found.stdout

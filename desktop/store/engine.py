@@ -7,14 +7,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 import platformdirs
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.errors import StoreError
+from desktop.store.backup import create_private_file, daily_backup_if_due, private_folder
 from desktop.store.dberrors import describe_db_error
 from desktop.store.migrate import upgrade
 
@@ -26,6 +28,10 @@ APP_DIR_NAME = "incident-desk"
 DEFAULT_FILE_NAME = "incidents.sqlite3"
 # How long a write waits for another process's lock before the user is told.
 BUSY_TIMEOUT_MS = 5000
+# How long to wait for a database server to answer before saying it cannot be reached.
+CONNECT_TIMEOUT_S = 10
+# The PostgreSQL driver Incident Desk ships with; a bare ``postgresql://`` means it.
+PG_DRIVER = "postgresql+psycopg"
 
 
 def default_database_path() -> Path:
@@ -40,9 +46,12 @@ def resolve_url(target: str | os.PathLike[str] | None = None) -> str:
         value = os.fspath(default_database_path())
     if "://" in value:
         try:
-            make_url(value)
+            url = make_url(value)
         except ArgumentError as exc:
             raise StoreError(f"Not a database address: {value}") from exc
+        if url.drivername in ("postgresql", "postgres"):
+            # SQLAlchemy's default PostgreSQL driver (psycopg2) is not installed; psycopg 3 is.
+            return url.set(drivername=PG_DRIVER).render_as_string(hide_password=False)
         return value
     path = Path(value).expanduser().resolve()
     return f"sqlite:///{path}"
@@ -77,17 +86,47 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
+def _server_connect_args(url: str) -> dict[str, Any]:
+    """Bounded waits for a database server: to connect, and for another user's row locks."""
+    query = make_url(url).query
+    args: dict[str, Any] = {}
+    if "connect_timeout" not in query:
+        args["connect_timeout"] = CONNECT_TIMEOUT_S
+    if "options" not in query:
+        args["options"] = f"-c lock_timeout={BUSY_TIMEOUT_MS}"
+    return args
+
+
+def _prepare_sqlite_file(path: Path) -> None:
+    if path.exists() and path.is_dir():
+        raise StoreError(f"{path} is a folder, not a database file.")
+    private_folder(path.parent)
+    if not path.exists():
+        try:
+            # Owner-only from the first byte; SQLite gives its -wal/-shm files the same mode.
+            create_private_file(path)
+        except FileExistsError:
+            pass  # another process created it meanwhile: it is theirs to have set up
+        except OSError as exc:
+            raise StoreError(f"Cannot create {path}: {exc.strerror}") from exc
+
+
 def make_engine(url: str) -> Engine:
-    """An engine with the pragmas every SQLite connection needs."""
+    """An engine with the pragmas every SQLite connection needs, or bounded server waits."""
     path = sqlite_path(url)
     if path is not None:
-        if path.exists() and path.is_dir():
-            raise StoreError(f"{path} is a folder, not a database file.")
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(f"Cannot create the folder {path.parent}: {exc.strerror}") from exc
-    engine = create_engine(url, future=True)
+        _prepare_sqlite_file(path)
+    backend = make_url(url).get_backend_name()
+    try:
+        if path is not None or backend == "sqlite":
+            engine = create_engine(url)
+        else:
+            engine = create_engine(url, connect_args=_server_connect_args(url), pool_pre_ping=True)
+    except (NoSuchModuleError, ImportError, ArgumentError) as exc:
+        raise StoreError(
+            f"Incident Desk cannot open '{backend}' databases: give a file path or a "
+            f"{PG_DRIVER}://user@host/database address."
+        ) from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _set_sqlite_pragmas)
     return engine
@@ -115,7 +154,8 @@ class Database:
         path = sqlite_path(self.url)
         if path is not None:
             return str(path)
-        return make_url(self.url).render_as_string(hide_password=True)
+        # Unquoted, so a socket folder reads as /run/postgresql rather than %2Frun%2F….
+        return unquote(make_url(self.url).render_as_string(hide_password=True))
 
     @property
     def is_sqlite(self) -> bool:
@@ -137,8 +177,14 @@ class Database:
 def open_database(
     target: str | os.PathLike[str] | None = None, *, migrate: bool = True
 ) -> Database:
-    """Open (and create or upgrade) the workspace at ``target``."""
+    """Open (and create or upgrade) the workspace at ``target``.
+
+    A SQLite workspace that already held data gets its daily automatic backup here
+    (see :mod:`desktop.store.backup`).
+    """
     url = resolve_url(target)
+    path = sqlite_path(url)
+    existed = path is not None and path.is_file() and path.stat().st_size > 0
     engine = make_engine(url)
     db = Database(url, engine, sessionmaker(engine, expire_on_commit=False))
     if migrate:
@@ -147,4 +193,6 @@ def open_database(
         except BaseException:
             engine.dispose()
             raise
+        if path is not None and existed:
+            daily_backup_if_due(path)
     return db

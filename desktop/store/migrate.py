@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,16 +10,19 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from desktop.errors import StoreError
+from desktop.store.backup import BEFORE_UPGRADE, automatic_backup
 from desktop.store.dberrors import describe_db_error
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# Any constant, as long as it is only ours: the key of the upgrade's PostgreSQL advisory lock.
+_UPGRADE_LOCK_KEY = 0x494464657366
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -45,21 +47,15 @@ def current_revision(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
-def backup_sqlite_file(path: Path, reason: str) -> Path:
-    """Copy a live SQLite file consistently (the backup API also copies the WAL's pages)."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    target = path.with_name(f"{path.name}.{reason}-{stamp}.bak")
-    source = sqlite3.connect(path)
+def backup_sqlite_file(path: Path, revision: str) -> Path:
+    """The automatic copy made before upgrading to ``revision`` (``backups/`` beside it)."""
     try:
-        copy = sqlite3.connect(target)
-        try:
-            source.backup(copy)
-        finally:
-            copy.close()
-    finally:
-        source.close()
-    target.chmod(0o600)
-    return target
+        return automatic_backup(path, BEFORE_UPGRADE, revision)
+    except (OSError, sqlite3.Error) as exc:
+        # Never upgrade without the copy: the upgrade is the moment data could be lost.
+        raise StoreError(
+            f"Cannot make the backup copy of {path} needed before upgrading it: {exc}"
+        ) from exc
 
 
 def upgrade(engine: Engine, location: str, revision: str = "head") -> None:
@@ -84,9 +80,17 @@ def upgrade(engine: Engine, location: str, revision: str = "head") -> None:
             "Update Incident Desk to open it."
         )
     if current is not None and engine.dialect.name == "sqlite" and engine.url.database:
-        backup_sqlite_file(Path(engine.url.database), f"before-{target}")
+        backup_sqlite_file(Path(engine.url.database), target)
     try:
         with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                # Team workspaces: when several copies of the app open a new or older database
+                # at once, one upgrades it while the others wait, then find nothing to do.
+                connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": _UPGRADE_LOCK_KEY}
+                )
+                if current_revision(connection) == target:
+                    return
             command.upgrade(alembic_config(connection), target)
     except DBAPIError as exc:
         raise StoreError(describe_db_error(exc, location)) from exc
