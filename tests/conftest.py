@@ -65,14 +65,6 @@ PG_XFAIL: dict[str, str] = {
     "tests/test_cli.py::test_search_finds_arabic_and_prints_json": _NO_PG_FTS
     + "stored Arabic is not normalised, so الاسد does not find الأسد",
 }
-# Failing only for some generated inputs, so not strict.
-PG_FLAKY_XFAIL: dict[str, str] = {
-    "tests/services/test_incidents.py::test_any_text_round_trips_and_is_searchable": (
-        "PostgreSQL text cannot hold NUL characters; services/validation.py should refuse "
-        "them with a ValidationError (hypothesis generates them now and then)"
-    ),
-}
-
 IncidentFactory = Callable[..., IncidentData]
 
 
@@ -100,8 +92,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         reason = PG_XFAIL.get(item.nodeid) or PG_XFAIL.get(base)
         if reason is not None:
             item.add_marker(pytest.mark.xfail(strict=True, reason=reason))
-        elif base in PG_FLAKY_XFAIL:
-            item.add_marker(pytest.mark.xfail(strict=False, reason=PG_FLAKY_XFAIL[base]))
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
+from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -110,7 +111,26 @@ def incident_problems(data: IncidentData) -> list[ValidationError]:
 
     for index, citation in enumerate(data.citations):
         problems.extend(error.under(f"citations[{index}]") for error in citation_problems(citation))
+    problems.extend(_nul_problems(data))
     return problems
+
+
+def _nul_problems(value: object, path: str = "") -> list[ValidationError]:
+    """A NUL character anywhere in the text: PostgreSQL cannot store it, and no analyst
+    typed it on purpose (it comes from pasted binary or a broken file)."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            return [ValidationError(path, "contains a NUL character, which cannot be stored")]
+        return []
+    if isinstance(value, tuple | list):
+        return [p for i, item in enumerate(value) for p in _nul_problems(item, f"{path}[{i}]")]
+    if is_dataclass(value) and not isinstance(value, type):
+        found: list[ValidationError] = []
+        for item in fields(value):
+            child = f"{path}.{item.name}" if path else item.name
+            found.extend(_nul_problems(getattr(value, item.name), child))
+        return found
+    return []
 
 
 def _check_when(data: IncidentData, problem: _Reporter) -> None:
@@ -192,6 +212,7 @@ def source_problems(source: SourceData) -> list[ValidationError]:
         problems.append(ValidationError("kind", f"'{source.kind}' is not one of {kinds}"))
     if source.reliability not in RELIABILITY:
         problems.append(ValidationError("reliability", "must be one of A, B, C, D, E, F"))
+    problems.extend(_nul_problems(source))
     return problems
 
 

@@ -20,8 +20,8 @@ SAMPLE = json.loads(resource_path("sample", "workspace.json").read_text(encoding
 
 
 @pytest.fixture
-def loaded_db(tmp_path: Path) -> Any:
-    db = open_database(tmp_path / "refusals.sqlite3")
+def loaded_db(db_url: str) -> Any:
+    db = open_database(db_url)
     interchange.import_document(db, interchange.parse_document(copy.deepcopy(SAMPLE)))
     yield db
     db.close()

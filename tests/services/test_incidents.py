@@ -372,14 +372,18 @@ def test_facets_of_empty_workspace(db: Database) -> None:
     assert facets.countries == facets.tags == facets.actors == ()
 
 
+# NUL is refused by validation (tested below); everything else must survive.
+NO_NUL = st.characters(blacklist_characters="\x00")
+
+
 @settings(
     max_examples=25,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
-    title=st.text(min_size=1, max_size=80).filter(lambda t: bool(t.strip())),
-    summary=st.text(max_size=200),
+    title=st.text(NO_NUL, min_size=1, max_size=80).filter(lambda t: bool(t.strip())),
+    summary=st.text(NO_NUL, max_size=200),
 )
 def test_any_text_round_trips_and_is_searchable(
     db: Database, make_incident: IncidentFactory, title: str, summary: str
@@ -390,3 +394,12 @@ def test_any_text_round_trips_and_is_searchable(
     assert loaded.summary == summary
     # Searching for the title never fails, whatever characters it holds.
     incidents.list_incidents(db, IncidentQuery(text=title, sort="relevance"))
+
+
+def test_a_nul_character_is_refused_with_its_field(
+    db: Database, make_incident: IncidentFactory
+) -> None:
+    with pytest.raises(ValidationError, match=r"actors\[0\]\.name: contains a NUL"):
+        incidents.create_incident(
+            db, make_incident(actors=(Actor(name="bad\x00name", role=ActorRole.CLAIMED_BY),))
+        )
