@@ -4,18 +4,27 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import APP_NAME, __version__
 from desktop.errors import DeskError
-from desktop.store.engine import Database, open_database
 from desktop.views.main_window import MainWindow
+from desktop.views.opening import open_workspace
 from desktop.views.palette import follow_system_palette
 from desktop.views.window_settings import WindowSettings
 
+if TYPE_CHECKING:
+    from desktop.store.engine import Database
+
 USAGE_ERROR = 2
 ORGANISATION = "incident-desk"
+
+
+def _ask(title: str, text: str) -> bool:
+    answer = QMessageBox.question(None, f"{APP_NAME}: {title}", text)
+    return answer == QMessageBox.StandardButton.Yes
 
 
 def _open_workspace(target: str | None, settings: WindowSettings) -> Database | None:
@@ -27,7 +36,7 @@ def _open_workspace(target: str | None, settings: WindowSettings) -> Database | 
     chosen_elsewhere = target is not None or os.environ.get("INCIDENT_DESK_DB")
     if not chosen_elsewhere and (last := settings.last_database()) is not None:
         try:
-            return open_database(last)
+            return _opened(open_workspace(last, _ask))
         except DeskError as exc:
             QMessageBox.warning(
                 None,
@@ -36,10 +45,17 @@ def _open_workspace(target: str | None, settings: WindowSettings) -> Database | 
                 "others.",
             )
     try:
-        return open_database(target)
+        return _opened(open_workspace(target, _ask))
     except DeskError as exc:
         QMessageBox.critical(None, f"{APP_NAME}: cannot open the workspace", str(exc))
         return None
+
+
+def _opened(result: tuple[Database, str]) -> Database:
+    db, note = result
+    if note:
+        QMessageBox.information(None, f"{APP_NAME}: workspace restored", note)
+    return db
 
 
 def run(target: str | None) -> int:

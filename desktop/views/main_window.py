@@ -31,10 +31,11 @@ from desktop.errors import DeskError
 from desktop.services import history, interchange, sample
 from desktop.services import incidents as incident_service
 from desktop.services import sources as source_service
-from desktop.store.engine import open_database, sqlite_path
+from desktop.store.engine import sqlite_path
 from desktop.views.grading_scales_dialog import GradingScalesDialog
 from desktop.views.history_dialog import HistoryDialog
 from desktop.views.main_actions import build_actions, recent_icon
+from desktop.views.opening import open_workspace
 from desktop.views.partials.change_watcher import ChangeWatcher
 from desktop.views.partials.dialogs import Dialogs
 from desktop.views.partials.filter_bar import FilterBar
@@ -554,9 +555,14 @@ class MainWindow(QMainWindow):
         self._switch_to(target)
 
     def _switch_to(self, target: Path | str) -> None:
-        db = self._attempt("Cannot open the database", open_database, target)
-        if db is None:
+        opened = self._attempt(
+            "Cannot open the database", open_workspace, target, self.dialogs.question
+        )
+        if opened is None:
             return
+        db, note = opened
+        if note:
+            self.dialogs.information("Workspace restored", note)
         self._close_workspace_windows()
         old, self._db = self._db, db
         old.close()

@@ -382,3 +382,34 @@ def test_trash_restores_and_the_table_follows(qtbot: QtBot, window: MainWindow) 
     trash.restore_selected()
     assert window.model.total == 7
     assert not window.actions_.undo_delete.isEnabled()
+
+
+def test_a_damaged_workspace_offers_its_latest_backup(
+    window: MainWindow, tmp_path: Path
+) -> None:
+    from desktop.store.backup import automatic_backups
+    from desktop.store.engine import open_database
+
+    path = tmp_path / "field.sqlite3"
+    first = open_database(path)
+    load_sample(first)
+    first.close()
+    open_database(path).close()  # reopening an existing file makes the day's backup
+    assert automatic_backups(path)
+    path.write_bytes(b"\x00garbage" * 4096)  # the disk ate it
+
+    dialogs = window.dialogs
+    assert isinstance(dialogs, RecordingDialogs)
+    dialogs.answer = False
+    window.open_database(path)
+    assert dialogs.messages[-2][0] == "question"
+    assert dialogs.messages[-1][0] == "warning"
+    assert window.db.label == "test.sqlite3"  # still on the workspace that worked
+
+    dialogs.answer = True
+    window.open_database(path)
+    kind, title, text = dialogs.messages[-1]
+    assert (kind, title) == ("information", "Workspace restored")
+    assert "damaged file was kept" in text
+    assert window.db.label == "field.sqlite3"
+    assert window.model.total == 7
