@@ -545,7 +545,7 @@ class MainWindow(QMainWindow):
         self._switch_to(path)
 
     def open_database(self, path: Path | str | None = None) -> None:
-        target = path or self.dialogs.open_path("Open database", WORKSPACE_FILTER)
+        target = path or self.dialogs.open_workspace()
         if target is None:
             return
         if isinstance(target, Path) and not target.exists():

@@ -59,6 +59,13 @@ class Dialogs:
         path, _ = QFileDialog.getOpenFileName(self._parent, title, "", filter_)
         return Path(path) if path else None
 
+    def open_workspace(self) -> Path | str | None:
+        """Ask for a workspace file or a PostgreSQL server (File ▸ Open database)."""
+        from desktop.views.open_database_dialog import OpenDatabaseDialog
+
+        dialog = OpenDatabaseDialog(self._parent)
+        return dialog.target() if dialog.exec() == OpenDatabaseDialog.DialogCode.Accepted else None
+
     def save_path(self, title: str, suggested: str, filter_: str) -> Path | None:
         path, _ = QFileDialog.getSaveFileName(self._parent, title, suggested, filter_)
         return Path(path) if path else None
