@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from desktop.errors import ConflictError, NotFoundError, ValidationError
@@ -18,6 +18,8 @@ from desktop.store.models import Citation, Incident, IncidentActor, IncidentTag,
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+    from sqlalchemy import Select
 
     from desktop.services.dto import IncidentData, IncidentQuery, IncidentRow
     from desktop.store.engine import Database
@@ -188,14 +190,31 @@ def list_incidents(
 ) -> list[IncidentRow]:
     """One page of table rows matching ``query``, in its sort order."""
     with db.begin() as session:
-        stmt = search.filtered(session, query, select(Incident))
-        stmt = search.ordered(session, query, stmt).offset(offset).limit(limit)
-        return [mapping.incident_to_row(row) for row in session.scalars(stmt)]
+        if query.sort == "relevance" and query.text.strip():
+            # Rank only the best matches first (a common word matches 40,000 incidents of
+            # 100,000, and scoring and joining them all is the cost of a search); only when
+            # the filters leave less than a page of them is everything ranked.
+            page = _page(session, query, offset, limit, best=_BEST_FACTOR * (offset + limit))
+            if len(page) == limit:
+                return page
+        return _page(session, query, offset, limit)
+
+
+# How many best-ranked matches the first try of a relevance page takes, per row it needs.
+_BEST_FACTOR = 4
+
+
+def _page(
+    session: Session, query: IncidentQuery, offset: int, limit: int, best: int | None = None
+) -> list[IncidentRow]:
+    stmt = search.filtered(session, query, select(Incident), best=best)
+    stmt = search.ordered(session, query, stmt).offset(offset).limit(limit)
+    return [mapping.incident_to_row(row) for row in session.scalars(stmt)]
 
 
 def count_incidents(db: Database, query: IncidentQuery) -> int:
     with db.begin() as session:
-        stmt = search.filtered(session, query, select(func.count(Incident.id)))
+        stmt = search.filtered(session, query, select(func.count(Incident.id)), ranked=False)
         return int(session.scalar(stmt) or 0)
 
 
@@ -236,20 +255,9 @@ def facets(db: Database) -> Facets:
             stmt = select(column).distinct().where(live).order_by(column)
             return tuple(v for v in session.scalars(stmt) if v)
 
-        tags = session.scalars(
-            select(IncidentTag.tag)
-            .distinct()
-            .join(Incident, Incident.id == IncidentTag.incident_id)
-            .where(live)
-            .order_by(IncidentTag.tag)
-        )
+        tags = session.scalars(_live_values(IncidentTag.tag, aliased(IncidentTag)))
         actors = session.scalars(
-            select(IncidentActor.name)
-            .distinct()
-            .join(Incident, Incident.id == IncidentActor.incident_id)
-            .where(live)
-            .order_by(IncidentActor.name)
-            .limit(5000)
+            _live_values(IncidentActor.name, aliased(IncidentActor)).limit(5000)
         )
         return Facets(
             countries=values(Incident.country),
@@ -259,6 +267,26 @@ def facets(db: Database) -> Facets:
             actors=tuple(actors),
             total=int(session.scalar(select(func.count(Incident.id)).where(live)) or 0),
         )
+
+
+def _live_values(column: InstrumentedAttribute[str], inner: Any) -> Select[Any]:
+    """The distinct values of a tag or actor column that some live incident uses, in order.
+
+    ``inner`` is an alias of the column's table. The distinct values come from the column's
+    index alone; then each needs one live incident, and the search for it stops at the first.
+    Joining every tag or actor row to its incident first took 100-160 ms at 100,000
+    incidents, on every reload of the filter lists.
+    """
+    values = select(column.label("value")).distinct().subquery()
+    inner_column = getattr(inner, column.key)
+    used = (
+        select(Incident.id)
+        .where(inner_column == values.c.value)
+        .where(Incident.id == inner.incident_id)
+        .where(Incident.deleted_at.is_(None))
+        .exists()
+    )
+    return select(values.c.value).where(used).order_by(values.c.value)
 
 
 def empty_trash(db: Database, incident_ids: Sequence[str] | None = None) -> int:

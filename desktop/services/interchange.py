@@ -7,9 +7,11 @@ An import is one transaction, so it either lands whole or not at all.
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
@@ -19,7 +21,7 @@ from sqlalchemy.orm import selectinload
 
 from desktop.domain import ActorRole, Confidence, SourceKind, Status, TimePrecision
 from desktop.errors import ValidationError
-from desktop.services import mapping
+from desktop.services import bulk, history, mapping
 from desktop.services.dto import (
     Actor,
     Casualties,
@@ -31,7 +33,7 @@ from desktop.services.dto import (
     When,
     Where,
 )
-from desktop.services.incidents import get_incidents, insert_incident, resolve_sources
+from desktop.services.incidents import get_incidents, resolve_sources
 from desktop.services.sources import insert_source, list_sources, slugify
 from desktop.services.validation import incident_problems, source_problems
 from desktop.store import fulltext
@@ -39,8 +41,12 @@ from desktop.store.models import Citation as CitationRow
 from desktop.store.models import Incident, Source
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from pathlib import Path
 
+    from sqlalchemy.orm import Session
+
+    from desktop.services.progress import Progress
     from desktop.store.engine import Database
 
 FORMAT = "incident-desk/1"
@@ -72,8 +78,9 @@ ACTOR_KEYS = ("name", "role")
 CASUALTY_KEYS = ("killed", "injured", "note")
 CITATION_KEYS = ("source", "credibility", "url", "published", "retrieved", "language", "excerpt")
 
-# Ids per IN (...) query: well under every database's bound-parameter limit.
-_ID_CHUNK = 500
+# Incidents per batch: ids per IN (...) query well under every database's bound-parameter
+# limit, and the unit of progress reports and cancel checks.
+_BATCH = 500
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 
@@ -110,17 +117,42 @@ def read_file(path: Path) -> Document:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise ValidationError("", f"{path.name} is larger than 512 MiB; split it first")
-        raw = path.read_bytes()
+        # Read into a temporary: the 100+ MB of bytes and text are freed once the JSON tree
+        # is built, and the tree itself item by item as the records are made from it.
+        with _collector_paused():
+            return parse_document(_load(path.read_bytes()), consume=True)
     except FileNotFoundError as exc:
         raise ValidationError("", f"{path}: no such file") from exc
     except IsADirectoryError as exc:
         raise ValidationError("", f"{path} is a folder, not a file") from exc
     except OSError as exc:
         raise ValidationError("", f"{path}: cannot be read ({exc.strerror})") from exc
-    return parse_bytes(raw)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Keep Python's cyclic garbage collector out of a bulk read or write.
+
+    Parsing 100,000 incidents makes millions of containers, and the collector would walk all
+    of them again and again as they survive (half the parse time at that size). Nothing made
+    here holds reference cycles, so reference counting frees it all anyway.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def parse_bytes(raw: bytes) -> Document:
+    with _collector_paused():
+        return parse_document(_load(raw), consume=True)
+
+
+def _load(raw: bytes) -> Any:
+    """The JSON value in ``raw``, refusing binary files, other encodings and repeated keys."""
     if b"\x00" in raw[:8192]:
         raise ValidationError("", "this is a binary file, not an Incident Desk JSON file")
     try:
@@ -128,24 +160,31 @@ def parse_bytes(raw: bytes) -> Document:
     except UnicodeDecodeError as exc:
         raise ValidationError("", f"not UTF-8 text (byte {exc.start})") from exc
     try:
-        value = json.loads(text, object_pairs_hook=_no_duplicate_keys)
+        return json.loads(text, object_pairs_hook=_no_duplicate_keys)
     except json.JSONDecodeError as exc:
         raise ValidationError(
             "", f"not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}"
         ) from exc
-    return parse_document(value)
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
+    result = dict(pairs)
+    if len(result) == len(pairs):  # the common case, checked at C speed
+        return result
+    seen: set[str] = set()
+    for key, _value in pairs:
+        if key in seen:
             raise ValidationError("", f"key '{key}' appears twice in one object")
-        result[key] = value
-    return result
+        seen.add(key)
+    return result  # not reached: a shorter dict means a repeated key
 
 
-def parse_document(value: Any) -> Document:
+def parse_document(value: Any, *, consume: bool = False) -> Document:
+    """Check a JSON value and make the records of it.
+
+    ``consume`` lets go of each incident's JSON object once its record is made (the caller
+    must not need ``value`` afterwards), so a large file is not held twice in memory.
+    """
     top = _object(value, "", TOP_KEYS, required=TOP_KEYS)
     if top["format"] != FORMAT:
         raise ValidationError("format", f"must be '{FORMAT}', not {json.dumps(top['format'])}")
@@ -158,9 +197,9 @@ def parse_document(value: Any) -> Document:
         if source.id in seen:
             raise ValidationError(f"sources[{i}].id", f"'{source.id}' is given twice")
         seen.add(source.id)
+    items = _list(top["incidents"], "incidents")
     incidents = tuple(
-        _at(f"incidents[{i}]", _incident, item)
-        for i, item in enumerate(_list(top["incidents"], "incidents"))
+        _at(f"incidents[{i}]", _incident, _take(items, i, consume)) for i in range(len(items))
     )
     ids: set[str] = set()
     for i, incident in enumerate(incidents):
@@ -175,6 +214,13 @@ def parse_document(value: Any) -> Document:
                     f"unknown source '{citation.source}' (not in sources)",
                 )
     return Document(sources, incidents)
+
+
+def _take(items: list[Any], index: int, consume: bool) -> Any:
+    item = items[index]
+    if consume:
+        items[index] = None
+    return item
 
 
 def _at(prefix: str, parse: Any, value: Any) -> Any:
@@ -232,10 +278,21 @@ def _optional_text(obj: dict[str, Any], key: str) -> str | None:
     return value
 
 
+_ALLOWED: dict[type[Any], frozenset[str]] = {}
+
+
+def _values(choices: type[Any]) -> frozenset[str]:
+    """An enum's values, made once: a parse checks several per incident."""
+    allowed = _ALLOWED.get(choices)
+    if allowed is None:
+        allowed = _ALLOWED[choices] = frozenset(c.value for c in choices)
+    return allowed
+
+
 def _choice(obj: dict[str, Any], key: str, choices: type[Any], default: str | None = None) -> Any:
     value = obj.get(key, default)
-    allowed = [c.value for c in choices]
-    if value not in allowed:
+    if not isinstance(value, str) or value not in _values(choices):
+        allowed = [c.value for c in choices]
         raise ValidationError(
             key, f"{json.dumps(value, ensure_ascii=False)} is not one of " + ", ".join(allowed)
         )
@@ -430,11 +487,16 @@ def _comparable(data: IncidentData) -> IncidentData:
     )
 
 
-def import_document(db: Database, document: Document) -> ImportResult:
+def import_document(
+    db: Database, document: Document, progress: Progress | None = None
+) -> ImportResult:
     """Add or update everything in ``document`` in one transaction.
 
     Sources are matched by id and incidents by UUID; a record identical to the stored one is
-    left alone, so importing the same file twice changes nothing.
+    left alone, so importing the same file twice changes nothing. New incidents go in by
+    batches of Core inserts (:mod:`desktop.services.bulk`); existing ones are compared and
+    updated through the ORM. ``progress`` hears after every batch of 500 and may cancel:
+    the :class:`~desktop.services.progress.Cancelled` it raises rolls the whole import back.
     """
     user = mapping.current_user()
     counts = dict.fromkeys(
@@ -447,7 +509,7 @@ def import_document(db: Database, document: Document) -> ImportResult:
         ),
         0,
     )
-    with db.begin() as session:
+    with _collector_paused(), db.begin() as session:
         existing_sources = {
             s.slug: s
             for s in session.scalars(
@@ -471,49 +533,123 @@ def import_document(db: Database, document: Document) -> ImportResult:
                 stored.updated_at, stored.updated_by = mapping.utcnow(), user
                 counts["sources_updated"] += 1
         session.flush()
+        session.expunge_all()
 
-        all_sources = {row.slug: row for row in session.scalars(select(Source))}
-        ids = [i.id for i in document.incidents if i.id]
-        existing: dict[str, Incident] = {}
-        for start in range(0, len(ids), _ID_CHUNK):
-            existing.update(
-                (row.uuid, row)
-                for row in session.scalars(
-                    select(Incident)
-                    .where(Incident.uuid.in_(ids[start : start + _ID_CHUNK]))
-                    .options(
-                        selectinload(Incident.actors),
-                        selectinload(Incident.tags),
-                        selectinload(Incident.citations).joinedload(CitationRow.source),
-                    )
+        source_ids: dict[str, int] = {
+            slug: source_id for slug, source_id in session.execute(select(Source.slug, Source.id))
+        }
+        now = mapping.utcnow()
+        next_id = bulk.next_incident_id(session)
+        total = len(document.incidents)
+        lookup = next_id != 1 or not db.is_sqlite  # SQLite with no incidents yet: all are new
+        # An upper bound of the new incidents, good enough to choose how to keep the indexes.
+        with bulk.indexes_rebuilt(session, total - (next_id - 1)):
+            for start in range(0, total, _BATCH):
+                if progress is not None:
+                    progress.check()
+                batch = document.incidents[start : start + _BATCH]
+                next_id = _import_batch(
+                    session, batch, start, next_id, lookup, source_ids, user, now, counts
                 )
-            )
-        touched: list[Incident] = []
-        for index, data in enumerate(document.incidents):
-            try:
-                row = existing.get(data.id or "")
-                if row is None:
-                    touched.append(insert_incident(session, data, user, all_sources))
-                    counts["incidents_created"] += 1
-                elif _comparable(mapping.incident_to_data(row)) == _comparable(data) and (
-                    row.deleted_at is None
-                ):
-                    counts["incidents_unchanged"] += 1
-                else:
-                    mapping.apply_incident(row, data, resolve_sources(session, data))
-                    row.deleted_at = row.deleted_by = None
-                    row.updated_at, row.updated_by = mapping.utcnow(), user
-                    touched.append(row)
-                    counts["incidents_updated"] += 1
-            except ValidationError as exc:
-                raise exc.under(f"incidents[{index}]") from None
-        session.flush()
-        fulltext.reindex(session, touched)
+                if progress is not None:
+                    done = start + len(batch)
+                    progress.step(done, total, f"{done:,} of {total:,} incidents")
+            if progress is not None:
+                progress.step(total, total, "Indexing")
+        if progress is not None:
+            progress.check()  # a cancel during the last batch still undoes everything
     return ImportResult(**counts)
 
 
-def import_file(db: Database, path: Path) -> ImportResult:
-    return import_document(db, read_file(path))
+def _import_batch(
+    session: Session,
+    batch: tuple[IncidentData, ...],
+    first: int,
+    next_id: int,
+    lookup: bool,
+    source_ids: dict[str, int],
+    user: str,
+    now: datetime,
+    counts: dict[str, int],
+) -> int:
+    """Write one batch: compare and update the incidents already stored, add the others.
+
+    ``first`` is the batch's position in the document (for error paths), ``next_id`` the
+    first free incident id; ``lookup`` False skips looking for stored incidents (there were
+    none when the import began). Returns the next free id after the batch.
+    """
+    for offset, data in enumerate(batch):
+        for j, citation in enumerate(data.citations):
+            if citation.source not in source_ids:
+                raise ValidationError(
+                    f"incidents[{first + offset}].citations[{j}].source",
+                    f"unknown source '{citation.source}'",
+                )
+    stored: set[str] = set()
+    if lookup:
+        ids = [data.id for data in batch if data.id]
+        stored = set(session.scalars(select(Incident.uuid).where(Incident.uuid.in_(ids))))
+    if stored:
+        _update_existing(session, batch, first, stored, user, counts)
+    new = [data for data in batch if data.id not in stored]
+    counts["incidents_created"] += len(new)
+    return bulk.insert_new_incidents(session, new, next_id, source_ids, user, now)
+
+
+def _update_existing(
+    session: Session,
+    batch: tuple[IncidentData, ...],
+    first: int,
+    stored: set[str],
+    user: str,
+    counts: dict[str, int],
+) -> None:
+    rows = {
+        row.uuid: row
+        for row in session.scalars(
+            select(Incident)
+            .where(Incident.uuid.in_(stored))
+            .options(
+                selectinload(Incident.actors),
+                selectinload(Incident.tags),
+                selectinload(Incident.citations).joinedload(CitationRow.source),
+            )
+        )
+    }
+    touched: list[Incident] = []
+    for offset, data in enumerate(batch):
+        row = rows.get(data.id or "")
+        if row is None:
+            continue
+        try:
+            before = mapping.incident_to_data(row)
+            if _comparable(before) == _comparable(data) and row.deleted_at is None:
+                counts["incidents_unchanged"] += 1
+                continue
+            mapping.apply_incident(row, data, resolve_sources(session, data))
+            after = mapping.incident_to_data(row)  # as stored: with the sources' names
+            history.record(
+                session, row.uuid, history.IMPORTED, history.differences(before, after), by=user
+            )
+        except ValidationError as exc:
+            raise exc.under(f"incidents[{first + offset}]") from None
+        row.deleted_at = row.deleted_by = None
+        row.updated_at, row.updated_by = mapping.utcnow(), user
+        touched.append(row)
+        counts["incidents_updated"] += 1
+    session.flush()
+    fulltext.reindex(session, touched)
+    # The batch's objects are written: let them go, so memory does not grow with the file.
+    session.expunge_all()
+
+
+def import_file(
+    db: Database, path: Path, progress: Progress | None = None
+) -> ImportResult:
+    """Read, check and import a file; ``progress`` hears "reading" first, then the batches."""
+    if progress is not None:
+        progress.step(0, 0, f"Reading {path.name}")
+    return import_document(db, read_file(path), progress)
 
 
 # --- exporting -------------------------------------------------------------------------

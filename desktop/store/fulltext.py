@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from sqlalchemy import text
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping, Sequence
 
     from sqlalchemy.orm import Session
 
@@ -55,6 +56,8 @@ def _words(value: str) -> list[str]:
 
 def normalise(value: str) -> str:
     """Fold the spelling variants a searcher should not have to match exactly."""
+    if value.isascii():  # nothing to fold: NFKC, the marks and the folds are all non-ASCII
+        return value
     value = unicodedata.normalize("NFKC", value)
     value = _ARABIC_MARKS.sub("", value)
     return value.translate(_ARABIC_FOLDS)
@@ -74,18 +77,34 @@ def match_expression(query: str) -> str | None:
     return " ".join(quoted)
 
 
-def _document(incident: Incident) -> dict[str, str]:
-    places = " ".join(
-        part for part in (incident.place_name, incident.admin1, incident.country) if part
-    )
+def document(
+    title: str,
+    summary: str,
+    notes: str,
+    actors: Iterable[str],
+    places: Iterable[str],
+    excerpts: Iterable[str],
+) -> dict[str, str]:
+    """One index entry's columns, normalised; the single definition of what is searchable."""
     return {
-        "title": normalise(incident.title),
-        "summary": normalise(incident.summary),
-        "notes": normalise(incident.notes),
-        "actors": normalise(" ; ".join(actor.name for actor in incident.actors)),
-        "places": normalise(places),
-        "excerpts": normalise(" ; ".join(c.excerpt for c in incident.citations)),
+        "title": normalise(title),
+        "summary": normalise(summary),
+        "notes": normalise(notes),
+        "actors": normalise(" ; ".join(actors)),
+        "places": normalise(" ".join(part for part in places if part)),
+        "excerpts": normalise(" ; ".join(excerpts)),
     }
+
+
+def _document(incident: Incident) -> dict[str, str]:
+    return document(
+        incident.title,
+        incident.summary,
+        incident.notes,
+        (actor.name for actor in incident.actors),
+        (incident.place_name, incident.admin1, incident.country),
+        (c.excerpt for c in incident.citations),
+    )
 
 
 def supported(session: Session) -> bool:
@@ -108,6 +127,25 @@ def reindex(session: Session, incidents: Iterable[Incident]) -> None:
     values = ", ".join(f":{name}" for name in FTS_COLUMNS)
     session.execute(
         text(f"INSERT INTO {FTS_TABLE} (rowid, {columns}) VALUES (:id, {values})"), rows
+    )
+
+
+def insert_documents(session: Session, rows: Sequence[Mapping[str, object]]) -> None:
+    """Add index entries for new incidents in one executemany (bulk import).
+
+    Each row holds ``id`` (the incident's id) and the columns made by :func:`document`. Unlike
+    :func:`reindex` nothing is deleted first: the ids are new, so there is nothing to replace.
+    """
+    if not rows or not supported(session):
+        return
+    columns = ", ".join(FTS_COLUMNS)
+    placeholders = ", ".join("?" * (len(FTS_COLUMNS) + 1))
+    # Straight to the driver as tuples: all text, nothing for SQLAlchemy to convert, and its
+    # per-row parameter handling would cost as much as the indexing itself.
+    values = itemgetter("id", *FTS_COLUMNS)
+    session.connection().exec_driver_sql(
+        f"INSERT INTO {FTS_TABLE} (rowid, {columns}) VALUES ({placeholders})",
+        [values(row) for row in rows],
     )
 
 

@@ -1,0 +1,158 @@
+"""Measurements that need a fresh process: ``python -m benchmarks.child CASE ARGS``.
+
+Cases: ``import FILE DB`` (read and import a workspace into a new database), ``start DB``
+(the app to its first painted rows), ``floor`` (a bare QApplication + QMainWindow to its
+first paint) and ``rss DB`` (the app's peak memory after start, scrolling and searching).
+Each prints one line of JSON. Start times count from this module's first line, so Python's
+own start-up (the same for both) is left out and the imports are in.
+"""
+
+from __future__ import annotations
+
+import time
+
+T0 = time.perf_counter()
+
+import inspect  # noqa: E402 - after T0 on purpose: imports are part of a cold start
+import json  # noqa: E402
+import resource  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import TYPE_CHECKING, Any  # noqa: E402
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+
+def _peak_mb() -> float:
+    # Linux reports ru_maxrss in KiB.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_import(file: str, db_path: str) -> dict[str, Any]:
+    from desktop.services import interchange
+    from desktop.store.engine import open_database
+
+    target = Path(db_path)
+    for stale in target.parent.glob(target.name + "*"):
+        stale.unlink()
+    db = open_database(target)
+    cpu = _cpu_seconds()
+    start = time.perf_counter()
+    document = interchange.read_file(Path(file))
+    parsed = time.perf_counter()
+    result = interchange.import_document(db, document)
+    done = time.perf_counter()
+    db.close()
+    return {
+        "seconds": done - start,
+        "parse_seconds": parsed - start,
+        "write_seconds": done - parsed,
+        "cpu_seconds": _cpu_seconds() - cpu,
+        "incidents": result.incidents_created,
+        "peak_mb": _peak_mb(),
+    }
+
+
+def _wait_for_paint(app: Any, widget: Any, ready: Any) -> None:
+    """Process events until ``widget`` has painted while ``ready()`` holds."""
+    from PySide6.QtCore import QEvent, QObject
+
+    class PaintWatch(QObject):
+        painted = False
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and ready():
+                self.painted = True
+            return False
+
+    watch = PaintWatch()
+    widget.installEventFilter(watch)
+    deadline = time.perf_counter() + 60
+    while not watch.painted and time.perf_counter() < deadline:
+        app.processEvents()
+    if not watch.painted:
+        raise RuntimeError("nothing was painted within 60 s")
+
+
+def _main_window(db_path: str) -> tuple[Any, Any]:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.store.engine import open_database
+    from desktop.views.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    db = open_database(db_path)
+    kwargs: dict[str, Any] = {"offer_sample": False}
+    if "settings" in inspect.signature(MainWindow).parameters:
+        # Never read or write the analyst's own window settings from a benchmark.
+        ini = Path(tempfile.mkdtemp(prefix="bench-")) / "settings.ini"
+        kwargs["settings"] = QSettings(str(ini), QSettings.Format.IniFormat)
+    window = MainWindow(db, **kwargs)
+    window.resize(1280, 800)
+    window.show()
+    return app, window
+
+
+def run_start(db_path: str) -> dict[str, Any]:
+    app, window = _main_window(db_path)
+    _wait_for_paint(app, window.table.viewport(), lambda: window.model.rowCount() > 0)
+    seconds = time.perf_counter() - T0
+    rows = window.model.rowCount()
+    window.close()
+    return {"seconds": seconds, "rows": rows, "peak_mb": _peak_mb()}
+
+
+def run_floor() -> dict[str, Any]:
+    from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+
+    app = QApplication(sys.argv[:1])
+    window = QMainWindow()
+    window.setCentralWidget(QLabel("Incident Desk", window))
+    window.resize(1280, 800)
+    window.show()
+    _wait_for_paint(app, window, lambda: True)
+    seconds = time.perf_counter() - T0
+    window.close()
+    return {"seconds": seconds, "peak_mb": _peak_mb()}
+
+
+def run_rss(db_path: str) -> dict[str, Any]:
+    """Start, scroll ten pages, search and open incidents: what a first minute does."""
+    from dataclasses import replace
+
+    app, window = _main_window(db_path)
+    _wait_for_paint(app, window.table.viewport(), lambda: window.model.rowCount() > 0)
+    model = window.model
+    for _ in range(10):
+        model.fetchMore()
+        app.processEvents()
+    for text in ("drone", "Baghdad", "قصف", "convoy near"):
+        model.set_query(replace(model.query, text=text, sort="relevance"))
+        app.processEvents()
+    window.table.scrollToBottom()
+    app.processEvents()
+    rows = model.rowCount()
+    window.close()
+    return {"seconds": time.perf_counter() - T0, "rows": rows, "peak_mb": _peak_mb()}
+
+
+def main(argv: list[str]) -> int:
+    case, *args = argv
+    runs: dict[str, Callable[..., dict[str, Any]]] = {
+        "import": run_import, "start": run_start, "floor": run_floor, "rss": run_rss
+    }
+    result = runs[case](*args)
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,45 @@
+"""The benchmark itself runs (at a tiny size), so ``make bench`` cannot rot between releases."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SIZE = 500  # three pages of the table, so scrolling fetches
+
+
+@pytest.mark.slow
+def test_benchmark_runs_every_case_and_writes_its_table(tmp_path: Path) -> None:
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--sizes", str(SIZE), "--runs", "1",
+         "--out", str(tmp_path)],
+        cwd=ROOT,
+        env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    elapsed = time.perf_counter() - started
+
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert elapsed < 20, f"the smoke run took {elapsed:.1f} s"
+    assert "search median" in done.stdout
+    assert "not judged" in done.stdout
+    document = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    figures = document["results"][str(SIZE)]
+    for key in ("import_s", "start_s", "start_floor_s", "search_median_ms", "filter_max_ms",
+                "sort_max_ms", "scroll_max_ms", "editor_open_ms", "editor_save_ms",
+                "pdf100_s", "pdf100_floor_s", "rss_mb"):
+        assert figures[key] > 0, key
+    assert figures["pdf100_incidents"] >= 100
+    assert document["targets"] == {}  # only 100,000 incidents are judged
+    assert (tmp_path / f"workspace-{SIZE}-v1.json").exists()  # cached for the next run

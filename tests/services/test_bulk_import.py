@@ -1,0 +1,321 @@
+"""Large imports go in by bulk inserts: same rows as before, all-or-nothing, cancellable."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import pytest
+from sqlalchemy import text
+
+from desktop.errors import StoreError, ValidationError
+from desktop.services import bulk, history, interchange
+from desktop.services import incidents as incident_service
+from desktop.services.dto import Actor, Citation, IncidentData, IncidentQuery, SourceData
+from desktop.services.progress import Cancelled, Progress
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from desktop.store.engine import Database
+    from tests.conftest import IncidentFactory
+
+COUNT = 2_000
+PLACES = ("Erbil", "Baghdad", "Mosul", "Basra")
+
+
+@pytest.fixture
+def document(make_incident: IncidentFactory) -> interchange.Document:
+    """2,000 incidents citing the two fixture sources and a third that only the file has."""
+    extra = SourceData(name="Shafaq News", kind="media", reliability="C", id="shafaq-news")
+    sources = (
+        SourceData(name="U.S. Central Command", kind="military", reliability="B",
+                   url="https://www.centcom.mil", id="u-s-central-command"),
+        SourceData(name="Reuters", kind="media", reliability="C", id="reuters"),
+        extra,
+    )
+    base = make_incident()
+    incidents = tuple(
+        replace(
+            base,
+            id=str(uuid.UUID(int=i + 1, version=4)),
+            title=f"Strike number{i} near {PLACES[i % len(PLACES)]}",
+            actors=(*base.actors, Actor(f"Brigade {i % 7}")),
+            citations=(
+                *base.citations,
+                *((Citation(source=extra.id, credibility=4, excerpt="شفق نيوز أفادت بهجوم"),)
+                  if i % 10 == 0 else ()),
+            ),
+        )
+        for i in range(COUNT)
+    )
+    return interchange.Document(sources, incidents)
+
+
+def _count(db: Database, **filters: object) -> int:
+    return incident_service.count_incidents(db, IncidentQuery(**filters))  # type: ignore[arg-type]
+
+
+def _table_counts(db: Database) -> dict[str, int]:
+    with db.begin() as session:
+        return {
+            table: int(session.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
+            for table in ("incidents", "incident_actors", "incident_tags", "citations",
+                          "sources", "incident_history")
+        }
+
+
+def test_bulk_import_adds_every_row_and_its_index_entry(
+    db: Database, document: interchange.Document
+) -> None:
+    result = interchange.import_document(db, document)
+
+    assert (result.incidents_created, result.sources_created) == (COUNT, 1)
+    assert _table_counts(db) == {
+        "incidents": COUNT,
+        "incident_actors": 3 * COUNT,
+        "incident_tags": 2 * COUNT,
+        "citations": 2 * COUNT + COUNT // 10,
+        "sources": 3,
+        "incident_history": COUNT,
+    }
+    assert _count(db) == COUNT
+    assert _count(db, text="Erbil") == COUNT // 4
+    assert _count(db, text="number1234") == 1
+    assert _count(db, source="shafaq-news") == COUNT // 10
+    assert _count(db, tags=("drone",)) == COUNT
+    # Arabic is normalised on the way in: searched without hamza or prefix, still found.
+    assert _count(db, text="افادت") == COUNT // 10
+    # The stored record is the one in the file, read back in full.
+    first = incident_service.get_incident(db, document.incidents[10].id or "")
+    assert first.title == "Strike number10 near Mosul"
+    assert [c.source for c in first.citations] == [
+        "u-s-central-command", "reuters", "shafaq-news"
+    ]
+    assert first.citations[0].source_name == "U.S. Central Command"
+    assert first.version == 1
+    assert first.audit is not None
+    assert [c.action for c in history.incident_history(db, first.id or "")] == ["imported"]
+
+
+def test_a_second_import_changes_only_what_changed(
+    db: Database, document: interchange.Document
+) -> None:
+    interchange.import_document(db, document)
+    changed = list(document.incidents)
+    changed[1500] = replace(changed[1500], title="Renamed strike in Erbil")
+    new = replace(document.incidents[0], id=str(uuid.uuid4()), title="A new one")
+
+    result = interchange.import_document(
+        db, replace(document, incidents=(*changed, new))
+    )
+
+    assert (result.incidents_created, result.incidents_updated) == (1, 1)
+    assert result.incidents_unchanged == COUNT - 1
+    assert _count(db, text="Renamed") == 1
+    assert _count(db, text="number1500") == 0
+    assert _count(db) == COUNT + 1
+    actions = [c.action for c in history.incident_history(db, changed[1500].id or "")]
+    assert actions == ["imported", "imported"]
+
+
+def test_a_bad_record_late_in_the_file_leaves_the_database_as_it_was(
+    db: Database, document: interchange.Document, make_incident: IncidentFactory
+) -> None:
+    kept = incident_service.create_incident(db, make_incident(title="Already here"))
+    before = _table_counts(db)
+    records = list(document.incidents)
+    records[1700] = replace(records[1700], citations=(Citation(source="nobody"),))
+
+    with pytest.raises(ValidationError, match=r"incidents\[1700\]\.citations\[0\]\.source"):
+        interchange.import_document(db, replace(document, incidents=tuple(records)))
+
+    assert _table_counts(db) == before
+    assert _count(db) == 1
+    assert _count(db, text="Already") == 1
+    assert incident_service.get_incident(db, kept.id or "").title == "Already here"
+
+
+def test_a_database_refusal_late_in_the_file_rolls_everything_back(
+    db: Database, document: interchange.Document
+) -> None:
+    before = _table_counts(db)
+    records = list(document.incidents)
+    # Files are checked when read; a record built in code can still break a constraint.
+    records[1900] = replace(records[1900], tags=("same", "same"))
+
+    with pytest.raises(StoreError):
+        interchange.import_document(db, replace(document, incidents=tuple(records)))
+
+    assert _table_counts(db) == before
+    assert _count(db, text="Strike") == 0
+
+
+def test_cancelling_through_progress_rolls_the_import_back(
+    db: Database, document: interchange.Document
+) -> None:
+    steps: list[tuple[int, int, str]] = []
+
+    def on_step(done: int, total: int, text: str) -> None:
+        steps.append((done, total, text))
+        if done >= 1000:
+            progress.cancel()
+
+    progress = Progress(on_step)
+    before = _table_counts(db)
+
+    with pytest.raises(Cancelled):
+        interchange.import_document(db, document, progress)
+
+    assert steps[0] == (500, COUNT, f"500 of {COUNT:,} incidents")
+    assert steps[-1][0] == 1000
+    assert _table_counts(db) == before
+
+
+def test_progress_hears_every_batch_and_the_end(
+    db: Database, document: interchange.Document
+) -> None:
+    steps: list[tuple[int, int, str]] = []
+    interchange.import_document(
+        db, document, Progress(lambda done, total, text: steps.append((done, total, text)))
+    )
+    assert [done for done, _total, _text in steps] == [500, 1000, 1500, 2000, 2000]
+    assert steps[-1] == (COUNT, COUNT, "Indexing")
+
+
+def _indexes(db: Database) -> set[str]:
+    with db.begin() as session:
+        return set(
+            session.execute(
+                text("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
+            ).scalars()
+        )
+
+
+def test_a_large_import_rebuilds_the_indexes_it_dropped(
+    db: Database, document: interchange.Document, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not db.is_sqlite:
+        pytest.skip("indexes are rebuilt only on SQLite")
+    monkeypatch.setattr(bulk, "REBUILD_INDEXES_FROM", 100)
+    indexes = _indexes(db)
+    assert "ix_incidents_live_title" in indexes
+
+    records = list(document.incidents)
+    records[1900] = replace(records[1900], tags=("same", "same"))
+    with pytest.raises(StoreError):
+        interchange.import_document(db, replace(document, incidents=tuple(records)))
+    assert _indexes(db) == indexes  # the rollback brought back what was dropped
+
+    interchange.import_document(db, document)
+    assert _indexes(db) == indexes
+    assert _count(db, countries=("IQ",), text="Basra") == COUNT // 4
+    with db.begin() as session:
+        check = session.execute(text("PRAGMA integrity_check")).scalar_one()
+    assert check == "ok"
+
+
+def test_bulk_rows_match_what_the_editor_path_writes(
+    db: Database, make_incident: IncidentFactory
+) -> None:
+    """The same record saved by create_incident and by an import reads back the same."""
+    record: IncidentData = make_incident(title="  Padded title  ", marking="tlp:amber")
+    saved = incident_service.create_incident(db, replace(record, id=str(uuid.uuid4())))
+    imported_id = str(uuid.uuid4())
+    sources = tuple(
+        SourceData(name=n, kind=k, reliability=r, url=u, id=i)
+        for n, k, r, u, i in (
+            ("U.S. Central Command", "military", "B", "https://www.centcom.mil",
+             "u-s-central-command"),
+            ("Reuters", "media", "C", None, "reuters"),
+        )
+    )
+    interchange.import_document(
+        db, interchange.Document(sources, (replace(record, id=imported_id),))
+    )
+    imported = incident_service.get_incident(db, imported_id)
+
+    def comparable(data: IncidentData) -> IncidentData:
+        return replace(data, id=None, audit=None)
+
+    assert comparable(imported) == comparable(saved)
+    assert _count(db, text="Padded") == 2
+
+
+# --- the indexes of migration 0004 are used by the queries they were made for --------------
+
+
+def _plan(db: Database, query: IncidentQuery, *, count: bool = False) -> str:
+    from sqlalchemy import func, select
+
+    from desktop.services import search
+    from desktop.store.models import Incident
+
+    with db.begin() as session:
+        if count:
+            stmt = search.filtered(session, query, select(func.count(Incident.id)), ranked=False)
+        else:
+            stmt = search.filtered(session, query, select(Incident))
+            stmt = search.ordered(session, query, stmt).limit(200)
+        sql = str(stmt.compile(session.get_bind(), compile_kwargs={"literal_binds": True}))
+        rows = session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}").all()
+    return " | ".join(str(row[3]) for row in rows)
+
+
+@pytest.mark.parametrize(
+    ("sort", "index"),
+    [
+        ("when", "ix_incidents_live_start"),
+        ("title", "ix_incidents_live_title"),
+        ("place", "ix_incidents_live_place"),
+        ("type", "ix_incidents_live_type"),
+        ("status", "ix_incidents_live_status"),
+        ("confidence", "ix_incidents_live_confidence"),
+        ("sources", "ix_incidents_live_sources"),
+        ("marking", "ix_incidents_live_marking"),
+    ],
+)
+def test_every_sort_reads_its_page_from_an_index(db: Database, sort: str, index: str) -> None:
+    """If search.py's sort expression and the migration's ever differ, SQLite silently sorts
+    every row again for every page: this catches it."""
+    if not db.is_sqlite:
+        pytest.skip("query plans are SQLite's")
+    for descending in (True, False):
+        plan = _plan(db, IncidentQuery(sort=sort, descending=descending))
+        assert index in plan
+        assert "TEMP B-TREE" not in plan
+
+
+def test_a_text_filter_runs_its_match_once(db: Database) -> None:
+    if not db.is_sqlite:
+        pytest.skip("query plans are SQLite's")
+    plan = _plan(db, IncidentQuery(text="drone", countries=("IQ",)), count=True)
+    assert "LIST SUBQUERY" in plan  # the matches are a set built once, not a MATCH per row
+    plan = _plan(db, IncidentQuery(text="drone", sort="relevance"))
+    assert plan.startswith("MATERIALIZE")
+
+
+def test_migration_0004_goes_up_and_down(tmp_path: Path) -> None:
+    from desktop.store.engine import make_engine, open_database, resolve_url
+    from desktop.store.migrate import alembic_config, upgrade
+
+    path = tmp_path / "old.sqlite3"
+    engine = make_engine(resolve_url(path))
+    try:
+        upgrade(engine, str(path), "0003")
+    finally:
+        engine.dispose()
+    database = open_database(path)  # upgrades to the newest revision
+    try:
+        assert {"ix_incidents_live_title", "ix_incidents_live_end"} <= _indexes(database)
+        from alembic import command
+
+        with database.engine.begin() as connection:
+            command.downgrade(alembic_config(connection), "0003")
+        left = _indexes(database)
+        assert not {name for name in left if name.startswith("ix_incidents_live_")} - {
+            "ix_incidents_live_start"
+        }
+    finally:
+        database.close()
