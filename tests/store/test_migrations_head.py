@@ -1,0 +1,11 @@
+"""The head revision the app checks without Alembic is the one Alembic's scripts end at."""
+
+from __future__ import annotations
+
+from desktop.store.migrate import HEAD_REVISION, head_revision
+
+
+def test_head_revision_constant_matches_the_scripts() -> None:
+    assert head_revision() == HEAD_REVISION, (
+        "a migration was added: set HEAD_REVISION in desktop/store/migrate.py to its id"
+    )
