@@ -34,8 +34,10 @@ from PySide6.QtWidgets import (
 from desktop.domain import DEFAULT_MARKING, EVENT_TYPES, TLP_LABELS, TimePrecision
 from desktop.errors import ConflictError, DeskError, ValidationError
 from desktop.services import incidents as incident_service
+from desktop.services import merge
 from desktop.services.dto import IncidentData, When
 from desktop.services.validation import MAX_TITLE, incident_problems
+from desktop.views.merge_dialog import MergeDialog
 from desktop.views.partials.actors_edit import ActorsEdit, ActorsState
 from desktop.views.partials.assessment_edit import AssessmentEdit, AssessmentState
 from desktop.views.partials.casualties_edit import CasualtiesEdit, CasualtiesState
@@ -58,6 +60,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Hashable
 
     from desktop.services.dto import Citation
+    from desktop.services.merge import MergePlan
     from desktop.store.engine import Database
 
 __all__ = ["ConflictChoice", "FormState", "IncidentEditor", "ask_conflict"]
@@ -138,6 +141,8 @@ class IncidentEditor(QDialog):
         self.ask_conflict: Callable[[str], ConflictChoice] = (
             lambda message: ask_conflict(self, message)
         )
+        # Which conflicting parts go to the other version (None: the analyst cancelled).
+        self.ask_merge: Callable[[MergePlan, str], set[str] | None] = self._ask_merge
         self._record = new_incident()
         self._problems: list[ValidationError] = []
         self.setStyleSheet(INVALID_STYLE)
@@ -676,6 +681,8 @@ class IncidentEditor(QDialog):
             if choice is ConflictChoice.RELOAD:
                 self._load(incident_service.get_incident(self._db, data.id))
                 return None
+            if choice is ConflictChoice.MERGE:
+                return self._merge(data, conflict.changed_by or "Someone else")
             if choice is ConflictChoice.OVERWRITE:
                 # Theirs is read only for its version number: what is saved is what is shown.
                 current = incident_service.get_incident(self._db, data.id)
@@ -685,6 +692,24 @@ class IncidentEditor(QDialog):
         except DeskError as error:  # e.g. deleted meanwhile, or changed yet again
             self.dialogs.warning("Could not save the incident", str(error))
         return None
+
+
+    def _merge(self, mine: IncidentData, who: str) -> IncidentData | None:
+        """Three-way merge of what was opened, what is typed and what they saved."""
+        assert mine.id is not None
+        theirs = incident_service.get_incident(self._db, mine.id)
+        plan = merge.plan(self._record, mine, theirs)
+        choose_theirs = self.ask_merge(plan, who) if plan.conflicts else set()
+        if choose_theirs is None:
+            return None  # still open, with everything typed
+        return incident_service.update_incident(
+            self._db, merge.resolve(plan, theirs, choose_theirs)
+        )
+
+    def _ask_merge(self, plan: MergePlan, who: str) -> set[str] | None:
+        dialog = MergeDialog(plan, who, self)
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        return dialog.choose_theirs() if accepted else None
 
 
 def _reword(problem: ValidationError, data: IncidentData) -> ValidationError:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain import CREDIBILITY, Confidence, Status, TimePrecision
 from desktop.services import incidents as incident_service
+from desktop.services import merge
 from desktop.services import sources as source_service
 from desktop.services.dto import When
 from desktop.views.incident_editor import ConflictChoice, IncidentEditor, ask_conflict
@@ -593,6 +594,58 @@ def test_conflict_keep_mine_overwrites(
     assert saved.summary == created.summary  # what the analyst saw is what was saved
 
 
+def test_conflict_merge_keeps_both_and_asks_where_both_changed(
+    qtbot: QtBot,
+    db: Database,
+    make_incident: IncidentFactory,
+    open_editor: Callable[[str | None], IncidentEditor],
+) -> None:
+    created = incident_service.create_incident(db, make_incident())
+    assert created.id is not None
+    editor = open_editor(created.id)
+    qtbot.keyClick(editor.title_edit, Qt.Key.Key_End)
+    qtbot.keyClicks(editor.title_edit, " (mine)")
+    # Someone else changes the summary (which I did not touch) and the title (which I did).
+    incident_service.update_incident(
+        db, replace(created, summary="Theirs.", title="Their title")
+    )
+    editor.ask_conflict = lambda _message: ConflictChoice.MERGE
+    offered: list[list[str]] = []
+
+    def choose(plan: merge.MergePlan, who: str) -> set[str]:
+        offered.append([c.part for c in plan.conflicts])
+        assert who == "tester"
+        return set()  # keep my title
+
+    editor.ask_merge = choose
+    with qtbot.waitSignal(editor.saved):
+        qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert offered == [["Title"]]
+    saved = incident_service.get_incident(db, created.id)
+    assert saved.title == "Drone attack on al-Asad airbase (mine)"
+    assert saved.summary == "Theirs."  # their change to a part I left alone survives
+
+
+def test_conflict_merge_cancelled_keeps_the_form(
+    qtbot: QtBot,
+    db: Database,
+    make_incident: IncidentFactory,
+    open_editor: Callable[[str | None], IncidentEditor],
+) -> None:
+    created = incident_service.create_incident(db, make_incident())
+    assert created.id is not None
+    editor = open_editor(created.id)
+    qtbot.keyClick(editor.title_edit, Qt.Key.Key_End)
+    qtbot.keyClicks(editor.title_edit, " (mine)")
+    incident_service.update_incident(db, replace(created, title="Their title"))
+    editor.ask_conflict = lambda _message: ConflictChoice.MERGE
+    editor.ask_merge = lambda _plan, _who: None
+    assert not editor.save()
+    assert editor.isVisible()
+    assert editor.title_edit.text() == "Drone attack on al-Asad airbase (mine)"
+    assert incident_service.get_incident(db, created.id).title == "Their title"
+
+
 def test_conflict_reload_theirs_and_cancel(
     qtbot: QtBot,
     db: Database,
@@ -705,7 +758,7 @@ def test_tags_complete_from_existing_ones(
 @pytest.mark.parametrize(
     ("button", "expected"),
     [("Keep mine", ConflictChoice.OVERWRITE), ("Reload theirs", ConflictChoice.RELOAD),
-     ("Cancel", ConflictChoice.CANCEL)],
+     ("Merge", ConflictChoice.MERGE), ("Cancel", ConflictChoice.CANCEL)],
 )
 def test_conflict_question_buttons_say_what_they_do(
     qtbot: QtBot,

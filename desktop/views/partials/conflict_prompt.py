@@ -14,6 +14,7 @@ _SERVICE_ADVICE = " Nothing was overwritten: reload it, then apply your changes 
 class ConflictChoice(Enum):
     RELOAD = "reload"  # take their version, drop these edits
     OVERWRITE = "overwrite"  # save these edits over theirs
+    MERGE = "merge"  # keep both where they differ by part, choose where both changed
     CANCEL = "cancel"  # neither for now: keep editing
 
 
@@ -25,15 +26,19 @@ def ask_conflict(parent: QWidget, message: str) -> ConflictChoice:
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.setText(message.replace(_SERVICE_ADVICE, " Nothing was overwritten yet."))
     box.setInformativeText(
-        "Keep mine saves what you see here over their changes. "
+        "Merge keeps their changes to the parts you did not touch and lets you choose where "
+        "you both changed something. Keep mine saves what you see here over their changes. "
         "Reload theirs discards your edits and shows their version."
     )
+    merge = box.addButton("&Merge…", QMessageBox.ButtonRole.AcceptRole)
     keep = box.addButton("&Keep mine (overwrite)", QMessageBox.ButtonRole.AcceptRole)
     reload = box.addButton("&Reload theirs", QMessageBox.ButtonRole.DestructiveRole)
     box.addButton(QMessageBox.StandardButton.Cancel)
-    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(merge)
     box.exec()
     clicked = box.clickedButton()
+    if clicked is merge:
+        return ConflictChoice.MERGE
     if clicked is keep:
         return ConflictChoice.OVERWRITE
     if clicked is reload:
