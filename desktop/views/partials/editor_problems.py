@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QLabel, QSizePolicy, QStyle
+
+from desktop.views.partials.plain_widgets import plain_label as wrapping_label
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QTabWidget, QWidget
@@ -81,12 +82,9 @@ def field_root(field: str) -> str:
 
 def plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:
     """A wrapping label that shows user text as typed, never as markup."""
-    label = QLabel(parent)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
+    label = wrapping_label(text, parent, wrap=True)
     # Without an expanding policy a wrapped label in a form row keeps a narrow width.
     label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-    label.setText(text)
     return label
 
 
