@@ -32,7 +32,7 @@ from desktop.services.dto import (
 from desktop.store.engine import Database, open_database
 
 if TYPE_CHECKING:
-    from postgres_server import PostgresServer
+    from tests.postgres_server import PostgresServer
 
 TEST_USER = "tester"
 BACKENDS = ("sqlite", "postgresql")
@@ -103,7 +103,7 @@ def db_backend() -> str:
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[PostgresServer]:
     """A PostgreSQL server of our own for the whole run, started on first use."""
-    import postgres_server as pg
+    import tests.postgres_server as pg
 
     try:
         server = pg.start_server()

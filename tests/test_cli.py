@@ -13,9 +13,8 @@ import pytest
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from postgres_server import PostgresServer
-
     from tests.conftest import DbUrls
+    from tests.postgres_server import PostgresServer
 
 
 def run(*args: str, cwd: Path, env_db: str | None = None) -> subprocess.CompletedProcess[str]:

@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from desktop.services.progress import Progress
     from desktop.store.engine import Database
     from desktop.views.export_dialog import ExportDialog
+    from desktop.views.incident_editor import IncidentEditor
     from desktop.views.partials.task_runner import TaskHandle
     from desktop.views.sources_dialog import SourcesDialog
     from desktop.views.trash_dialog import TrashDialog
@@ -131,8 +132,6 @@ class MainWindow(QMainWindow):
         self.table.doubleClicked.connect(lambda _index: self.edit_incident())
         QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, self.edit_incident,
                   context=Qt.ShortcutContext.WidgetShortcut)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self.filter_bar.search,
-                  self.filter_bar.search.clear, context=Qt.ShortcutContext.WidgetShortcut)
         self.resize(1280, 800)
         self._restore_layout()
         self._show_database()
@@ -375,21 +374,24 @@ class MainWindow(QMainWindow):
 
     # --- incidents -------------------------------------------------------------------
 
-    def new_incident(self) -> None:
-        self._open_editor(None)
+    def new_incident(self) -> IncidentEditor:
+        return self._open_editor(None)
 
-    def edit_incident(self) -> None:
+    def edit_incident(self) -> IncidentEditor | None:
         row = self.current_row()
-        if row is not None:
-            self._open_editor(row.id)
+        return self._open_editor(row.id) if row is not None else None
 
-    def _open_editor(self, incident_id: str | None) -> None:
+    def _open_editor(self, incident_id: str | None) -> IncidentEditor:
+        """The editor, window-modal and not blocking (tests and the event loop go on)."""
         from desktop.views.incident_editor import IncidentEditor
 
-        editor = IncidentEditor(self._db, incident_id, dialogs=self.dialogs, parent=self)
+        editor = IncidentEditor(
+            self._db, incident_id, dialogs=self.dialogs.for_child(None), parent=self
+        )
         editor.saved.connect(self._after_save)
-        editor.exec()
-        editor.deleteLater()
+        editor.finished.connect(editor.deleteLater)
+        editor.open()
+        return editor
 
     def _after_save(self, incident_id: str) -> None:
         self.detail.incident_id = incident_id  # keep it selected after the reload
@@ -466,7 +468,7 @@ class MainWindow(QMainWindow):
         from desktop.views.sources_dialog import SourcesDialog
 
         if self._sources_dialog is None:
-            dialog = SourcesDialog(self._db, dialogs=self.dialogs, parent=self)
+            dialog = SourcesDialog(self._db, dialogs=self.dialogs.for_child(None), parent=self)
             dialog.changed.connect(self.reload)
             dialog.show_incidents.connect(self.show_source_incidents)
             self._sources_dialog = dialog
@@ -479,7 +481,7 @@ class MainWindow(QMainWindow):
         from desktop.views.trash_dialog import TrashDialog
 
         if self._trash_dialog is None:
-            dialog = TrashDialog(self._db, dialogs=self.dialogs, parent=self)
+            dialog = TrashDialog(self._db, dialogs=self.dialogs.for_child(None), parent=self)
             dialog.changed.connect(self._trash_changed)
             self._trash_dialog = dialog
         self._trash_dialog.show()
@@ -659,7 +661,9 @@ class MainWindow(QMainWindow):
         """The SITREP dialog, starting from the table's filters."""
         from desktop.views.export_dialog import ExportDialog
 
-        dialog = ExportDialog(self._db, self.model.query, dialogs=self.dialogs, parent=self)
+        dialog = ExportDialog(
+            self._db, self.model.query, dialogs=self.dialogs.for_child(None), parent=self
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()  # window-modal, without blocking the caller
         return dialog

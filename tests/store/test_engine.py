@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import pytest
-from postgres_server import PASSWORD, PASSWORD_ROLE
 from sqlalchemy import inspect, text
 
 from desktop.errors import StoreError
@@ -18,13 +17,13 @@ from desktop.store import backup
 from desktop.store import engine as engine_module
 from desktop.store.engine import make_engine, open_database, resolve_url, sqlite_path
 from desktop.store.migrate import backup_sqlite_file, current_revision, head_revision, upgrade
+from tests.postgres_server import PASSWORD, PASSWORD_ROLE
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from postgres_server import PostgresServer
-
     from desktop.store.engine import Database
+    from tests.postgres_server import PostgresServer
 
 
 def test_open_database_creates_a_migrated_workspace(db: Database, db_backend: str) -> None:

@@ -7,19 +7,16 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 import pytest
-from PySide6.QtCore import QDate, QDateTime, QEvent, Qt, QTime, QTimer, QTimeZone
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimer, QTimeZone
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
-    QComboBox,
     QDialog,
     QLineEdit,
     QMessageBox,
-    QWidget,
 )
 
-from desktop.domain import CREDIBILITY, Confidence, Status, TimePrecision
+from desktop.domain import Confidence, Status, TimePrecision
 from desktop.services import incidents as incident_service
 from desktop.services import merge
 from desktop.services import sources as source_service
@@ -27,6 +24,7 @@ from desktop.services.dto import When
 from desktop.views.incident_editor import ConflictChoice, IncidentEditor, ask_conflict
 from desktop.views.partials.dialogs import Choice, Dialogs
 from desktop.views.partials.source_form import SourceDialog
+from tests.views.driving import choose, cite, credibility_text, replace_text, type_unicode
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -63,64 +61,6 @@ class FakeDialogs(Dialogs):
     def save_discard_cancel(self, title: str, text: str) -> Choice:
         self.asked.append(text)
         return self.choice
-
-
-def type_unicode(widget: QWidget, text: str) -> None:
-    """qtbot.keyClicks aborts offscreen on non-Latin letters; send the key events here."""
-    for char in text:
-        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            event = QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char)
-            QApplication.sendEvent(widget, event)
-
-
-def replace_text(qtbot: QtBot, widget: QWidget, text: str) -> None:
-    """Select all in a line edit and type over it, as a user does."""
-    widget.setFocus()
-    qtbot.keyClick(widget, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    qtbot.keyClick(widget, Qt.Key.Key_Backspace)
-    qtbot.keyClicks(widget, text)
-
-
-def choose(qtbot: QtBot, combo: QWidget, text: str) -> None:
-    """Pick an item of a (non-editable) combo box with the keyboard, by its visible text."""
-    assert isinstance(combo, QComboBox)
-    index = combo.findText(text)
-    assert index >= 0, f"{text!r} not offered"
-    combo.setFocus()
-    # Home then Down n times: what the keyboard does; each step emits ``activated``.
-    qtbot.keyClick(combo, Qt.Key.Key_Home)
-    for _ in range(index):
-        qtbot.keyClick(combo, Qt.Key.Key_Down)
-    assert combo.currentIndex() == index
-
-
-def cite(qtbot: QtBot, search: str, credibility: int, excerpt: str = "",
-         published: str = "") -> Callable[[QDialog], bool]:
-    """Answers the citation dialog: search the source, click it, grade, quote, OK."""
-
-    def run(dialog: QDialog) -> bool:
-        citation_dialog: CitationDialog = dialog  # type: ignore[assignment]
-        dialog.show()
-        picker = citation_dialog.source_picker
-        replace_text(qtbot, picker.search_edit, search)
-        item = picker.list.topLevelItem(0)
-        assert item is not None, f"no source matches {search!r}"
-        rect = picker.list.visualItemRect(item)
-        qtbot.mouseClick(picker.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-        choose(qtbot, citation_dialog.credibility_combo, _credibility_text(credibility))
-        if published:
-            replace_text(qtbot, citation_dialog.published_edit, published)
-        if excerpt:
-            citation_dialog.excerpt_edit.setFocus()
-            qtbot.keyClicks(citation_dialog.excerpt_edit, excerpt)
-        qtbot.mouseClick(citation_dialog.ok_button, Qt.MouseButton.LeftButton)
-        return dialog.result() == QDialog.DialogCode.Accepted
-
-    return run
-
-
-def _credibility_text(code: int) -> str:
-    return f"{code} — {CREDIBILITY[code].label}"
 
 
 @pytest.fixture
@@ -274,7 +214,7 @@ def test_edit_citation_by_double_click(
         # The dialog opens on the citation as it is.
         assert citation_dialog.source_picker.source() is not None
         assert citation_dialog.excerpt_edit.toPlainText() == "Reuters reported the attack."
-        choose(qtbot, citation_dialog.credibility_combo, _credibility_text(5))
+        choose(qtbot, citation_dialog.credibility_combo, credibility_text(5))
         qtbot.mouseClick(citation_dialog.ok_button, Qt.MouseButton.LeftButton)
         return True
 

@@ -48,6 +48,9 @@ class RecordingDialogs:
     def open_path(self, title: str, filter_: str) -> Path | None:
         return None
 
+    def for_child(self, _child: object) -> RecordingDialogs:
+        return self  # the window's dialogs answer for the editor and companions too
+
     def save_path(self, title: str, suggested: str, filter_: str) -> Path | None:
         return None
 

@@ -24,6 +24,11 @@ class Dialogs:
     def __init__(self, parent: QWidget) -> None:
         self._parent = parent
 
+    def for_child(self, child: QWidget | None) -> Dialogs | None:
+        """The dialogs a child window should use: None lets it parent its own boxes to
+        itself (so they stack above it); a test's fake returns itself instead."""
+        return Dialogs(child) if child is not None else None
+
     def warning(self, title: str, text: str) -> None:
         QMessageBox.warning(self._parent, title, text)
 

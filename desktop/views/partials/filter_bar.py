@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, QTimer, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -66,6 +67,7 @@ class FilterBar(QWidget):
         self._debounce.timeout.connect(self.changed)
         self.search.textChanged.connect(self._debounce.start)
         self.search.returnPressed.connect(self._search_now)
+        self.search.installEventFilter(self)  # Esc in the box clears it
 
         self.status = self._combo("Any status", "Information status")
         self.confidence = self._combo("Any confidence", "Analytic confidence")
@@ -188,6 +190,19 @@ class FilterBar(QWidget):
         self.source_button.setText(f"Source: {(name or slug or '').replace('&', '&&')} ✕")
         self.source_button.setVisible(slug is not None)
         self.changed.emit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.search
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Escape
+            and self.search.text()
+        ):
+            self.search.clear()
+            self._search_now()
+            return True
+        return super().eventFilter(watched, event)
 
     def _search_now(self) -> None:
         self._debounce.stop()
