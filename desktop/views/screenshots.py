@@ -49,12 +49,21 @@ def render(out: Path) -> list[Path]:
             window.select_incident(chosen.id)
         written.append(_grab(window, out / "main-window.png"))
 
-        from desktop.views.incident_editor import IncidentEditor
-
-        editor = IncidentEditor(db, chosen.id if chosen else None, parent=window)
-        written.append(_grab(editor, out / "incident-editor.png"))
-        editor.close()
+        editor = window.edit_incident()
+        if editor is not None:
+            editor.tabs.setCurrentIndex(editor.tabs.count() - 1)  # sources and confidence
+            written.append(_grab(editor, out / "incident-editor.png"))
+            editor.tabs.setCurrentIndex(0)
+            written.append(_grab(editor, out / "incident-editor-event.png"))
+            editor.reject()
+        sources = window.show_sources()
+        written.append(_grab(sources, out / "sources.png"))
+        sources.close()
+        export = window.export_sitrep()
+        written.append(_grab(export, out / "export-dialog.png"))
+        export.reject()
         window.close()
+        db.close()
     return written
 
 
