@@ -65,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     json_export = formats.add_parser("json", help="the interchange JSON format")
     _db_option(json_export)
     json_export.add_argument("--out", type=Path, required=True, help="file to write")
+    json_export.add_argument(
+        "--history", action="store_true", help="include each incident's change history"
+    )
 
     pdf = formats.add_parser("pdf", help="a situation report (SITREP) as PDF")
     _db_option(pdf)
@@ -236,7 +239,7 @@ def _export(db: Database, args: argparse.Namespace) -> int:
         return _export_pdf(db, args)
     from desktop.services.interchange import export_file
 
-    count = export_file(db, args.out)
+    count = export_file(db, args.out, with_history=args.history)
     print(f"Exported {count} incident(s) to {args.out}")
     return 0
 

@@ -71,7 +71,11 @@ INCIDENT_KEYS = (
     "tags",
     "marking",
     "citations",
+    # Written by `export json --history`; read back for a round trip but not imported: the
+    # importing workspace starts its own record of the incident ("imported").
+    "history",
 )
+HISTORY_KEYS = ("at", "by", "action", "field", "old", "new")
 WHEN_KEYS = ("start", "end", "precision")
 WHERE_KEYS = ("name", "admin1", "country", "lat", "lon", "precision")
 ACTOR_KEYS = ("name", "role")
@@ -395,6 +399,8 @@ def _incident(value: Any) -> IncidentData:
         _at(f"citations[{i}]", _citation, c)
         for i, c in enumerate(_list(obj.get("citations", []), "citations"))
     )
+    for i, entry in enumerate(_list(obj.get("history", []), "history")):
+        _object(entry, f"history[{i}]", HISTORY_KEYS, required=("at", "by", "action"))
     data = IncidentData(
         id=incident_id,
         title=_text(obj, "title"),
@@ -719,28 +725,48 @@ def source_to_json(data: SourceData) -> dict[str, Any]:
     }
 
 
-def export_document(db: Database, query: IncidentQuery | None = None) -> dict[str, Any]:
+def export_document(
+    db: Database, query: IncidentQuery | None = None, *, with_history: bool = False
+) -> dict[str, Any]:
     """The workspace (or the incidents matching ``query``) as an interchange document.
 
     Incidents come oldest first and sources by id, so the same data always gives the same
-    document.
+    document. ``with_history`` adds each incident's change history (who, when, what).
     """
     query = replace(query or IncidentQuery(), sort="when", descending=False)
     incidents = get_incidents(db, query)
+    records = [incident_to_json(i) for i in incidents]
+    if with_history:
+        timelines = history.histories(db, [i.id for i in incidents if i.id])
+        for record, data in zip(records, incidents, strict=True):
+            record["history"] = [history_to_json(c) for c in timelines.get(data.id or "", [])]
     return {
         "format": FORMAT,
         "sources": [source_to_json(s) for s in sorted(list_sources(db), key=lambda s: s.id)],
-        "incidents": [incident_to_json(i) for i in incidents],
+        "incidents": records,
     }
+
+
+def history_to_json(change: history.Change) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "at": change.at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+        "by": change.by,
+        "action": change.action,
+    }
+    if change.field:
+        entry.update(field=change.field, old=change.old, new=change.new)
+    return entry
 
 
 def dumps(document: dict[str, Any]) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def export_file(db: Database, path: Path, query: IncidentQuery | None = None) -> int:
+def export_file(
+    db: Database, path: Path, query: IncidentQuery | None = None, *, with_history: bool = False
+) -> int:
     """Write the document atomically (a temporary file renamed over the target)."""
-    document = export_document(db, query)
+    document = export_document(db, query, with_history=with_history)
     tmp = path.with_name(f".{path.name}.part")
     try:
         tmp.write_text(dumps(document), encoding="utf-8")

@@ -151,3 +151,24 @@ def test_a_late_problem_rolls_back_the_whole_import(loaded_db: Database, tmp_pat
     with pytest.raises(ValidationError, match=r"incidents\[1\]\.id: .* is given twice"):
         interchange.import_file(loaded_db, path)
     assert _snapshot(loaded_db) == before
+
+
+def test_a_malformed_history_entry_is_named(tmp_path: Path) -> None:
+    from desktop.errors import ValidationError
+    from desktop.services import interchange
+
+    document = {
+        "format": interchange.FORMAT,
+        "sources": [],
+        "incidents": [
+            {
+                "title": "x",
+                "when": {"start": "2023-10-17", "end": "2023-10-17", "precision": "day"},
+                "event_type": "Protests",
+                "sub_event_type": "Peaceful protest",
+                "history": [{"at": "2023-10-17T00:00:00Z", "by": "a", "did": "?"}],
+            }
+        ],
+    }
+    with pytest.raises(ValidationError, match=r"incidents\[0\]\.history\[0\]: unknown key"):
+        interchange.parse_document(document)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,11 +13,12 @@ from hypothesis import strategies as st
 
 from desktop.domain import EVENT_TYPES
 from desktop.resources import resource_path
-from desktop.services import interchange
+from desktop.services import incidents, interchange
 from desktop.store.engine import open_database
 
 if TYPE_CHECKING:
-    from tests.conftest import DbUrls
+    from desktop.store.engine import Database
+    from tests.conftest import DbUrls, IncidentFactory
 
 HOSTILE = '<img src="/etc/passwd"> & <b>bold</b> كتائب حزب الله 🚀👩‍👩‍👧 "quotes" \\ \u200f'
 
@@ -149,3 +151,24 @@ def test_arbitrary_unicode_roundtrips(
 def test_exact_times_are_written_in_utc() -> None:
     moment = datetime(2023, 10, 17, 21, 59, tzinfo=UTC)
     assert interchange._moment_text(moment) == "2023-10-17T21:59:00Z"
+
+
+def test_export_with_history_lists_changes_and_reads_back(
+    db: Database, make_incident: IncidentFactory, tmp_path: Path
+) -> None:
+    saved = incidents.create_incident(db, make_incident())
+    incidents.update_incident(db, replace(saved, title="Renamed <b>&</b>"))
+    out = tmp_path / "with-history.json"
+    interchange.export_file(db, out, with_history=True)
+    document = json.loads(out.read_text(encoding="utf-8"))
+    entries = document["incidents"][0]["history"]
+    assert [e["action"] for e in entries] == ["created", "updated"]
+    assert entries[1]["field"] == "Title"
+    assert entries[1]["new"] == "Renamed <b>&</b>"
+    assert entries[1]["by"] == "tester"
+    assert entries[1]["at"].endswith("Z")
+    plain = json.loads(interchange.dumps(interchange.export_document(db)))
+    assert "history" not in plain["incidents"][0]
+    # A history export is still a valid interchange file: importing it changes nothing here.
+    result = interchange.import_file(db, out)
+    assert result.incidents_unchanged == 1
