@@ -14,6 +14,7 @@ from desktop.errors import DeskError
 from desktop.views.main_window import MainWindow
 from desktop.views.opening import open_workspace
 from desktop.views.palette import follow_system_palette
+from desktop.views.partials.dialogs import Button, message
 from desktop.views.window_settings import WindowSettings
 
 if TYPE_CHECKING:
@@ -24,8 +25,10 @@ ORGANISATION = "incident-desk"
 
 
 def _ask(title: str, text: str) -> bool:
-    answer = QMessageBox.question(None, f"{APP_NAME}: {title}", text)
-    return answer == QMessageBox.StandardButton.Yes
+    answer = message(
+        None, QMessageBox.Icon.Question, f"{APP_NAME}: {title}", text, Button.Yes | Button.No
+    )
+    return answer == Button.Yes
 
 
 def _open_workspace(target: str | None, settings: WindowSettings) -> Database | None:
@@ -39,8 +42,9 @@ def _open_workspace(target: str | None, settings: WindowSettings) -> Database | 
         try:
             return _opened(open_workspace(last, _ask))
         except DeskError as exc:
-            QMessageBox.warning(
+            message(
                 None,
+                QMessageBox.Icon.Warning,
                 f"{APP_NAME}: cannot reopen the last workspace",
                 f"{exc}\n\nThe default workspace opens instead; File ▸ Open recent lists the "
                 "others.",
@@ -48,14 +52,15 @@ def _open_workspace(target: str | None, settings: WindowSettings) -> Database | 
     try:
         return _opened(open_workspace(target, _ask))
     except DeskError as exc:
-        QMessageBox.critical(None, f"{APP_NAME}: cannot open the workspace", str(exc))
+        message(None, QMessageBox.Icon.Critical, f"{APP_NAME}: cannot open the workspace",
+                str(exc))
         return None
 
 
 def _opened(result: tuple[Database, str]) -> Database:
     db, note = result
     if note:
-        QMessageBox.information(None, f"{APP_NAME}: workspace restored", note)
+        message(None, QMessageBox.Icon.Information, f"{APP_NAME}: workspace restored", note)
     return db
 
 

@@ -48,7 +48,7 @@ from desktop.services.report_settings import (
 )
 from desktop.views.palette import is_dark
 from desktop.views.partials.dialogs import Dialogs
-from desktop.views.partials.plain_widgets import plain_label
+from desktop.views.partials.plain_widgets import plain_label, plain_tooltip
 from desktop.views.partials.task_runner import TaskHandle, run_task
 
 if TYPE_CHECKING:
@@ -386,7 +386,7 @@ class ExportDialog(QDialog):
         shown = others if len(others) <= OTHERS_SHOWN else others[: OTHERS_SHOWN - 1] + "…"
         self.keep_other.setText(f"Also apply the table's other filters: {shown}")
         self.keep_other.setVisible(bool(others))
-        self.keep_other.setToolTip(others)
+        self.keep_other.setToolTip(plain_tooltip(others))
 
         self.title.setText(texts.title)
         marking = normalise_marking(texts.marking) or TLP_LABELS[-1]
@@ -525,7 +525,7 @@ class ExportDialog(QDialog):
         busy = self._task is not None and not self._task.done
         self.problem_label.setText(problem or self._notice)
         self.export_button.setEnabled(not problem and not busy)
-        self.export_button.setToolTip(problem or "Write the PDF")
+        self.export_button.setToolTip(plain_tooltip(problem or "Write the PDF"))
 
     def choose_path(self) -> None:
         current = self.output_path()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services import history
+from desktop.views.partials.plain_widgets import plain_tooltip
 
 if TYPE_CHECKING:
     from desktop.services.history import Change
@@ -89,9 +90,9 @@ class HistoryDialog(QDialog):
                 _cut(change.new),
             ]
         )
-        item.setToolTip(2, change.sentence)
-        item.setToolTip(3, change.old or "")
-        item.setToolTip(4, change.new or "")
+        item.setToolTip(2, plain_tooltip(change.sentence))
+        item.setToolTip(3, plain_tooltip(change.old or ""))
+        item.setToolTip(4, plain_tooltip(change.new or ""))
         return item
 
     def rows(self) -> list[list[str]]:

@@ -41,6 +41,7 @@ from desktop.views.partials.dialogs import Dialogs
 from desktop.views.partials.filter_bar import FilterBar
 from desktop.views.partials.incident_detail import IncidentDetail
 from desktop.views.partials.incident_table_model import IncidentTableModel
+from desktop.views.partials.plain_widgets import plain_tooltip
 from desktop.views.partials.task_runner import run_task, wait_for_all_tasks
 from desktop.views.window_settings import WindowSettings
 
@@ -240,7 +241,7 @@ class MainWindow(QMainWindow):
         self._watch_database()
         self.setWindowTitle(f"{APP_NAME} — {self._db.label}")
         self.location_label.setText(self._db.location)
-        self.location_label.setToolTip(f"Workspace: {self._db.location}")
+        self.location_label.setToolTip(plain_tooltip(f"Workspace: {self._db.location}"))
         self.settings.remember_database(self._db.location)
         self._deleted.clear()
         self.reload()

@@ -18,6 +18,7 @@ from desktop.services.sample import load_sample
 from desktop.views import export_dialog
 from desktop.views.export_dialog import ExportDialog
 from desktop.views.partials import task_runner
+from desktop.views.partials.plain_widgets import plain_tooltip
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -204,7 +205,7 @@ def test_nothing_to_report_disables_export_with_the_reason(qtbot: QtBot, make_di
     assert dialog.problem_label.text() == (
         "No incident matches these choices: there is nothing to report."
     )
-    assert dialog.export_button.toolTip() == dialog.problem_label.text()
+    assert dialog.export_button.toolTip() == plain_tooltip(dialog.problem_label.text())
     qtbot.mouseClick(dialog.since.check, Qt.MouseButton.LeftButton)  # back to no limit
     qtbot.waitUntil(dialog.export_button.isEnabled, timeout=3000)
     assert dialog.problem_label.text() == ""

@@ -27,6 +27,7 @@ from desktop.views.partials.incident_table_model import (
     IncidentTableModel,
     when_text,
 )
+from desktop.views.partials.plain_widgets import plain_tooltip
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -302,10 +303,10 @@ def test_cells(model: IncidentTableModel) -> None:
         return model.index(row, column).data(role)
 
     assert cell(model.COL_TITLE) == spec["title"]
-    assert cell(model.COL_TITLE, Qt.ItemDataRole.ToolTipRole) == spec["title"]
+    assert cell(model.COL_TITLE, Qt.ItemDataRole.ToolTipRole) == plain_tooltip(spec["title"])
     assert cell(model.COL_PLACE).startswith(spec["where"]["name"])
     assert cell(model.COL_TYPE) == spec["sub_event_type"]
-    assert cell(model.COL_TYPE, Qt.ItemDataRole.ToolTipRole) == spec["event_type"]
+    assert cell(model.COL_TYPE, Qt.ItemDataRole.ToolTipRole) == plain_tooltip(spec["event_type"])
     assert cell(model.COL_STATUS) == spec["status"].capitalize()
     assert cell(model.COL_CONFIDENCE) == spec["confidence"].capitalize()
     assert cell(model.COL_SOURCES) == "0"

@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QMessageBox
 
 from desktop.services import incidents
 from desktop.services.dto import IncidentQuery
@@ -67,7 +66,7 @@ def test_a_vanished_last_workspace_falls_back_with_a_warning(
     tmp_path: Path, settings: WindowSettings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     warnings: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda *args: warnings.append(args[2]))
+    monkeypatch.setattr(app, "message", lambda *args, **_kw: warnings.append(args[3]))
     (tmp_path / "corrupt.sqlite3").write_bytes(b"not a database at all" * 100)
     settings.remember_database(str(tmp_path / "corrupt.sqlite3"))
     monkeypatch.delenv("INCIDENT_DESK_DB", raising=False)

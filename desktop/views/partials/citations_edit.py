@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain import CREDIBILITY, RELIABILITY, admiralty_code, admiralty_words
 from desktop.views.partials.citation_dialog import CitationDialog
+from desktop.views.partials.plain_widgets import plain_tooltip
 from desktop.views.partials.source_picker import run_modal
 
 if TYPE_CHECKING:
@@ -108,10 +109,10 @@ class CitationsModel(QAbstractTableModel):
                 return _one_line(citation.excerpt)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == self.COL_EXCERPT and citation.excerpt:
-                return citation.excerpt
+                return plain_tooltip(citation.excerpt)
             if column == self.COL_SOURCE:
                 name = citation.source_name or citation.source
-                return f"{name}\n{citation.url}" if citation.url else name
+                return plain_tooltip(f"{name}\n{citation.url}" if citation.url else name)
             if column == self.COL_WORDS and graded:
                 return (f"{RELIABILITY[citation.source_reliability].meaning}\n"
                         f"{CREDIBILITY[citation.credibility].meaning}")

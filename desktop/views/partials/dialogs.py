@@ -9,6 +9,7 @@ from __future__ import annotations
 from enum import Enum
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 
@@ -18,6 +19,30 @@ class Choice(Enum):
     SAVE = "save"
     DISCARD = "discard"
     CANCEL = "cancel"
+
+
+Button = QMessageBox.StandardButton
+
+
+def message(
+    parent: QWidget | None,
+    icon: QMessageBox.Icon,
+    title: str,
+    text: str,
+    buttons: Button = Button.Ok,
+    default: Button = Button.NoButton,
+) -> Button:
+    """A message box that shows its text as plain text.
+
+    QMessageBox's static helpers guess rich text from the content, so a message quoting a
+    title such as ``<img src=/etc/passwd>`` would render (and load) it. Messages here often
+    quote user text, file names and database errors, so the guess is never made.
+    """
+    box = QMessageBox(icon, title, text, buttons, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    if default != Button.NoButton:
+        box.setDefaultButton(default)
+    return Button(box.exec())
 
 
 class Dialogs:
@@ -30,33 +55,26 @@ class Dialogs:
         return Dialogs(child) if child is not None else None
 
     def warning(self, title: str, text: str) -> None:
-        QMessageBox.warning(self._parent, title, text)
+        message(self._parent, QMessageBox.Icon.Warning, title, text)
 
     def information(self, title: str, text: str) -> None:
-        QMessageBox.information(self._parent, title, text)
+        message(self._parent, QMessageBox.Icon.Information, title, text)
 
     def question(self, title: str, text: str) -> bool:
-        answer = QMessageBox.question(
-            self._parent,
-            title,
-            text,
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.Yes,
+        answer = message(
+            self._parent, QMessageBox.Icon.Question, title, text, Button.Yes | Button.No,
+            Button.Yes,
         )
-        return answer == QMessageBox.StandardButton.Yes
+        return answer == Button.Yes
 
     def save_discard_cancel(self, title: str, text: str) -> Choice:
-        buttons = QMessageBox.StandardButton
-        answer = QMessageBox.question(
-            self._parent,
-            title,
-            text,
-            buttons.Save | buttons.Discard | buttons.Cancel,
-            buttons.Save,
+        answer = message(
+            self._parent, QMessageBox.Icon.Question, title, text,
+            Button.Save | Button.Discard | Button.Cancel, Button.Save,
         )
-        if answer == buttons.Save:
+        if answer == Button.Save:
             return Choice.SAVE
-        if answer == buttons.Discard:
+        if answer == Button.Discard:
             return Choice.DISCARD
         return Choice.CANCEL
 

@@ -23,6 +23,7 @@ from desktop.domain import (
     TimePrecision,
 )
 from desktop.services.dto import IncidentQuery, IncidentRow
+from desktop.views.partials.plain_widgets import plain_tooltip
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -260,7 +261,8 @@ class IncidentTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row, column)
+            tip = self._tooltip(row, column)
+            return plain_tooltip(tip) if tip else None
         if role == Qt.ItemDataRole.UserRole:
             return row.id
         if role == Qt.ItemDataRole.TextAlignmentRole and column == self.COL_SOURCES:

@@ -7,6 +7,7 @@ Enter belongs to the table.
 
 from __future__ import annotations
 
+import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt
@@ -37,6 +38,13 @@ def plain_label(
         label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
     label.setText(text)
     return label
+
+
+def plain_tooltip(text: str) -> str:
+    """A tooltip that shows user text as typed. Qt guesses rich text from a tooltip's
+    content (a title like ``<img src=…>`` would be rendered, and its file loaded), so the
+    text is escaped inside an explicit paragraph."""
+    return "<p>" + html.escape(text).replace("\n", "<br>") + "</p>" if text else ""
 
 
 def side_button(text: str, parent: QWidget) -> QPushButton:

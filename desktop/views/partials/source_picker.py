@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from desktop.domain import RELIABILITY, SOURCE_KIND_LABELS, SourceKind
 from desktop.errors import DeskError
 from desktop.services import sources as source_service
+from desktop.views.partials.plain_widgets import plain_tooltip
 from desktop.views.partials.source_form import SourceDialog
 
 if TYPE_CHECKING:
@@ -158,7 +159,7 @@ class SourcePicker(QWidget):
                 item = QTreeWidgetItem([source.name, kind_label(source.kind),
                                         reliability_label(source.reliability)])
                 item.setData(0, Qt.ItemDataRole.UserRole, source)
-                item.setToolTip(0, source.name)
+                item.setToolTip(0, plain_tooltip(source.name))
                 grade = RELIABILITY.get(source.reliability)
                 if grade:
                     item.setToolTip(2, grade.meaning)

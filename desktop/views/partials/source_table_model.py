@@ -6,12 +6,12 @@ rows are all in memory and sorting happens here; filtering is done by the servic
 
 from __future__ import annotations
 
-import html
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from desktop.domain import RELIABILITY, SOURCE_KIND_LABELS, SourceKind
+from desktop.views.partials.plain_widgets import plain_tooltip
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -37,11 +37,6 @@ def reliability_text(code: str) -> str:
     grade = RELIABILITY.get(code)
     return f"{code} — {grade.label}" if grade else code
 
-
-def plain_tooltip(text: str) -> str:
-    """A tooltip that shows user text as typed: Qt guesses rich text from a tooltip's
-    content, so a name like ``<b>x</b>`` is escaped inside an explicit paragraph."""
-    return "<p>" + html.escape(text).replace("\n", "<br>") + "</p>"
 
 
 def citing_text(source: SourceData) -> str:
