@@ -41,30 +41,9 @@ PG_TEST_PATHS = ("tests/store/", "tests/services/", "tests/interchange/", "tests
 REQUIRE_PG_VAR = "INCIDENT_DESK_REQUIRE_PG"
 _ROOT = Path(__file__).resolve().parent.parent
 
-# Tests expected to fail on PostgreSQL until it has full-text search of its own (issue 6):
-# services/search.py falls back there to ILIKE over title, summary, notes and place name, so
-# actors, province, citation excerpts, Arabic spelling variants and ranking are missing.
-_NO_PG_FTS = "PostgreSQL full-text search is not implemented yet (ILIKE fallback): "
-PG_XFAIL: dict[str, str] = {
-    "tests/services/test_search.py::test_full_text[postgresql-Kataib-expected2]": _NO_PG_FTS
-    + "actor names are not searched",
-    "tests/services/test_search.py::test_full_text[postgresql-Hezbollah-expected3]": _NO_PG_FTS
-    + "actor names are not searched",
-    "tests/services/test_search.py::test_full_text[postgresql-Anbar-expected5]": _NO_PG_FTS
-    + "the province (admin1) is not searched",
-    "tests/services/test_search.py::test_full_text_finds_citation_excerpts_and_prefixes": (
-        _NO_PG_FTS + "citation excerpts are not searched"
-    ),
-    "tests/services/test_search.py::test_full_text_arabic": _NO_PG_FTS
-    + "stored text is not normalised (hamza, vowel marks), only the query is",
-    "tests/services/test_search.py::test_relevance_puts_title_matches_first": _NO_PG_FTS
-    + "no ranking, relevance falls back to time order",
-    "tests/services/test_bulk_import.py::test_bulk_import_adds_every_row_and_its_index_entry": (
-        _NO_PG_FTS + "citation excerpts (the Arabic ones here) are not searched"
-    ),
-    "tests/test_cli.py::test_search_finds_arabic_and_prints_json": _NO_PG_FTS
-    + "stored Arabic is not normalised, so الاسد does not find الأسد",
-}
+# Tests expected to fail on PostgreSQL (node id, with or without its parameters → reason):
+# each becomes a strict xfail there. None at present; full-text search works on both.
+PG_XFAIL: dict[str, str] = {}
 IncidentFactory = Callable[..., IncidentData]
 
 

@@ -13,11 +13,9 @@ from sqlalchemy import (
     Float,
     Integer,
     Select,
-    and_,
     false,
     func,
     literal_column,
-    or_,
     select,
     text,
 )
@@ -69,7 +67,7 @@ def filtered(
 ) -> Select:
     """Add the query's filters (and its full-text match) to a select over incidents.
 
-    ``ranked`` says whether the match carries its bm25 rank (for :func:`ordered`); by default
+    ``ranked`` says whether the match carries its rank (for :func:`ordered`); by default
     only when the query sorts by relevance. A count never needs it: scoring every match of a
     common word is most of the cost of searching 100,000 incidents. ``best`` (ranked only)
     keeps only the best-ranked matches, in :func:`ordered`'s order: a prefix of the full
@@ -114,63 +112,37 @@ def _text_match(
 ) -> Select:
     if not query.text.strip():
         return stmt
-    expression = fulltext.match_expression(query.text)
+    expression = fulltext.search_expression(session, query.text)
     if expression is None:
         return stmt.where(false())
-    if fulltext.supported(session) and not ranked:
-        # A set of ids: SQLite builds it once, then walks the incidents in the sort's index
-        # order and stops at the page's last row, or counts without scoring anything.
-        ids = text(
-            f"SELECT rowid FROM {fulltext.FTS_TABLE} WHERE {fulltext.FTS_TABLE} MATCH :match"
-        ).bindparams(match=expression)
-        return stmt.where(Incident.id.in_(ids.columns(rowid=Integer)))
-    if fulltext.supported(session):
-        limit = ""
-        if best is not None:
-            # The same order as ordered() (rank, then id), so this is a prefix of it.
-            if query.descending:
-                limit = f" ORDER BY rank ASC, rowid DESC LIMIT {int(best)}"
-            else:
-                limit = f" ORDER BY rank DESC, rowid ASC LIMIT {int(best)}"
-        matches = (
-            text(
-                f"SELECT rowid AS id, {fulltext.rank_sql()} AS rank "
-                f"FROM {fulltext.FTS_TABLE} WHERE {fulltext.FTS_TABLE} MATCH :match{limit}"
-            )
-            .bindparams(match=expression)
-            .columns(id=Integer, rank=Float)
-            # Materialised: the MATCH runs once. As a plain subquery SQLite may instead walk
-            # the incidents of a filter (a country …) and run the MATCH again for each one,
-            # which took 0.8 s for "drone" in Iraq at 10,000 incidents.
-            .cte("fts")
-            .prefix_with("MATERIALIZED")
-        )
-        return stmt.join(matches, matches.c.id == Incident.id)
-    # Other databases: every word somewhere in the title, summary or notes.
-    words = fulltext.normalise(query.text).split()
-    return stmt.where(
-        and_(
-            *(
-                or_(
-                    Incident.title.ilike(f"%{word}%"),
-                    Incident.summary.ilike(f"%{word}%"),
-                    Incident.notes.ilike(f"%{word}%"),
-                    Incident.place_name.ilike(f"%{word}%"),
-                )
-                for word in words
-            )
-        )
+    if not ranked:
+        # A set of ids: the database builds it once, then (SQLite) walks the incidents in the
+        # sort's index order and stops at the page's last row, or counts without scoring.
+        ids = text(fulltext.matches_sql(session, ranked=False)).bindparams(match=expression)
+        return stmt.where(Incident.id.in_(ids.columns(id=Integer)))
+    # With best, the same order as ordered() (rank, then id), so this is a prefix of it.
+    sql = fulltext.matches_sql(session, ranked=True, best=best, descending=query.descending)
+    matches = (
+        text(sql)
+        .bindparams(match=expression)
+        .columns(id=Integer, rank=Float)
+        # Materialised: the MATCH runs once. As a plain subquery SQLite may instead walk
+        # the incidents of a filter (a country …) and run the MATCH again for each one,
+        # which took 0.8 s for "drone" in Iraq at 10,000 incidents.
+        .cte("fts")
+        .prefix_with("MATERIALIZED")
     )
+    return stmt.join(matches, matches.c.id == Incident.id)
 
 
 def ordered(session: Session, query: IncidentQuery, stmt: Select) -> Select:
     """Apply the sort; ties are broken by insertion order so paging is stable."""
     if query.sort not in SORT_KEYS:
         raise ValueError(f"unknown sort key {query.sort!r}")
-    relevant = fulltext.match_expression(query.text) is not None
+    relevant = fulltext.search_expression(session, query.text) is not None
     if query.sort == "relevance" and relevant and fulltext.supported(session):
         rank: ColumnClause[float] = literal_column("fts.rank", Float)
-        # bm25 is lower-is-better, so "descending relevance" means ascending rank.
+        # The rank is lower-is-better, so "descending relevance" means ascending rank.
         if query.descending:
             return stmt.order_by(rank.asc(), Incident.id.desc())
         return stmt.order_by(rank.desc(), Incident.id.asc())

@@ -19,6 +19,7 @@ from desktop.errors import StoreError
 from desktop.store.backup import create_private_file, daily_backup_if_due, private_folder
 from desktop.store.dberrors import describe_db_error
 from desktop.store.migrate import upgrade
+from desktop.store.notify import install as install_change_notification
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -139,6 +140,11 @@ class Database:
     url: str
     engine: Engine
     sessions: sessionmaker[Session]
+
+    def __post_init__(self) -> None:
+        if self.engine.dialect.name == "postgresql":
+            # Every committed write tells the other open windows (desktop.store.notify).
+            install_change_notification(self.sessions)
 
     @property
     def label(self) -> str:

@@ -1,9 +1,16 @@
-"""Full-text search over incidents: an SQLite FTS5 index kept in step by the services.
+"""Full-text search over incidents: an index kept in step by the services, on both backends.
 
-The index is a separate FTS5 table whose rowid is ``incidents.id``. The services call
+SQLite: a separate FTS5 table whose rowid is ``incidents.id``. PostgreSQL: a table of one
+``tsvector`` per incident with a GIN index (migration 0005). The services call
 :func:`reindex` inside the same transaction as every write, so the index can never disagree
 with committed data. Text is normalised the same way on both sides (index and query) so that
 Arabic written with or without vowel marks, tatweel or hamza forms still matches.
+
+On PostgreSQL the words are split, case-folded and stripped of Latin accents here, in Python,
+and handed over as ready-made ``tsvector`` / ``tsquery`` values: the server's own parser and
+lower-casing depend on its locale (a ``C`` server folds only ASCII) and cut words at marks,
+so doing it here makes index and query agree on every server, the way FTS5's unicode61
+tokenizer makes them agree on SQLite.
 """
 
 from __future__ import annotations
@@ -15,9 +22,12 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import text
 
+from desktop.errors import StoreError
+
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
 
+    from sqlalchemy.engine import Connection
     from sqlalchemy.orm import Session
 
     from desktop.store.models import Incident
@@ -26,6 +36,28 @@ FTS_TABLE = "incident_fts"
 FTS_COLUMNS = ("title", "summary", "notes", "actors", "places", "excerpts")
 # bm25 weights, in FTS_COLUMNS order: a word in the title counts most.
 FTS_WEIGHTS = (10.0, 3.0, 1.0, 5.0, 5.0, 2.0)
+
+# PostgreSQL's index (migration 0005). The name starts with FTS_TABLE so that Alembic's
+# autogenerate leaves it alone like FTS5's tables (see migrations/env.py).
+PG_TABLE = "incident_fts_pg"
+# tsvector weights (A is the heaviest), in the same order of importance as FTS_WEIGHTS.
+PG_WEIGHTS = {
+    "title": "A",
+    "actors": "B",
+    "places": "B",
+    "summary": "C",
+    "excerpts": "D",
+    "notes": "D",
+}
+# ts_rank_cd's weights of D, C, B and A (PostgreSQL's order).
+PG_RANK_WEIGHTS = (0.2, 0.3, 0.5, 1.0)
+# tsvector limits: a position is at most 16383, a lexeme keeps at most 256 positions, a
+# lexeme is shorter than 2 KB (500 characters are at most 2000 bytes of UTF-8).
+_PG_MAX_POSITION = 16383
+_PG_MAX_POSITIONS = 256
+_PG_MAX_LEXEME = 500
+# A tsvector holds at most 1 MB: keep well under it.
+_PG_MAX_SIZE = 900_000
 
 CREATE_FTS_SQL = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
@@ -63,6 +95,34 @@ def normalise(value: str) -> str:
     return value.translate(_ARABIC_FOLDS)
 
 
+def _fold(word: str) -> str:
+    """A word as FTS5's unicode61 tokenizer (remove_diacritics 2) indexes it: lower case,
+    Latin letters without their accents (é → e), other scripts' marks kept."""
+    if word.isascii():
+        return word.lower()[:_PG_MAX_LEXEME]
+    folded: list[str] = []
+    latin = True  # a mark with no letter before it is dropped too (´ becomes space + mark)
+    for char in unicodedata.normalize("NFD", word.lower()):
+        if unicodedata.category(char) == "Mn":
+            if latin:
+                continue  # an accent on a Latin letter
+        else:
+            latin = "LATIN" in unicodedata.name(char, "")
+        folded.append(char)
+    return unicodedata.normalize("NFC", "".join(folded)).replace("ς", "σ")[:_PG_MAX_LEXEME]
+
+
+def lexemes(value: str) -> list[str]:
+    """The words of normalised text as PostgreSQL's index holds them."""
+    return [lexeme for lexeme in map(_fold, _words(value)) if lexeme]
+
+
+def _quote_lexeme(lexeme: str) -> str:
+    # Words hold only letters, digits and marks, so this never changes anything; it is here
+    # so that no text can ever be read as tsvector or tsquery syntax, whatever _words does.
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
 def match_expression(query: str) -> str | None:
     """An FTS5 MATCH expression: every word must occur, the last one as a prefix.
 
@@ -75,6 +135,49 @@ def match_expression(query: str) -> str | None:
     quoted = [f'"{word}"' for word in words]
     quoted[-1] += "*"  # type-ahead: the word being typed matches as a prefix
     return " ".join(quoted)
+
+
+def tsquery_expression(query: str) -> str | None:
+    """A PostgreSQL ``tsquery`` value: every word must occur, the last one as a prefix.
+
+    Each lexeme is quoted, so ``&``, ``|``, ``!``, ``<->``, ``:*`` or quotes typed by the user
+    are never operators (most are not even part of a word). It is bound as a parameter and
+    cast, never spliced into SQL. Returns None when the query holds no searchable word.
+    """
+    words = lexemes(normalise(query))
+    if not words:
+        return None
+    quoted = [_quote_lexeme(word) for word in words]
+    quoted[-1] += ":*"  # type-ahead: the word being typed matches as a prefix
+    return " & ".join(quoted)
+
+
+def tsvector(entry: Mapping[str, str]) -> str:
+    """A PostgreSQL ``tsvector`` value of one index entry (the columns of :func:`document`),
+    each word with its position and its column's weight, so ``ts_rank_cd`` can rank."""
+    positions: dict[str, list[tuple[int, str]]] = {}
+    position = 0
+    size = 0  # what the literal will take, at least as much as the stored tsvector
+    for column in FTS_COLUMNS:
+        weight = PG_WEIGHTS[column]
+        for word in lexemes(entry[column]):
+            position = min(position + 1, _PG_MAX_POSITION)
+            seen = positions.get(word)
+            if seen is None:
+                size += len(word.encode()) + 4
+                if size > _PG_MAX_SIZE:
+                    continue  # a book pasted into the notes: its end is not searchable
+                seen = positions[word] = []
+            # Past the last position all words share it: note it once per word.
+            if len(seen) < _PG_MAX_POSITIONS and (not seen or seen[-1][0] != position):
+                seen.append((position, weight))
+                size += 7
+        position += 1  # a gap, so that no phrase spans two columns
+    return " ".join(
+        _quote_lexeme(word) + ":" + ",".join(f"{at}{weight}" for at, weight in seen)
+        for word, seen in positions.items()
+    )
+
 
 
 def document(
@@ -107,22 +210,46 @@ def _document(incident: Incident) -> dict[str, str]:
     )
 
 
+SQLITE = "sqlite"
+POSTGRESQL = "postgresql"
+
+
+def backend(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
 def supported(session: Session) -> bool:
-    return session.get_bind().dialect.name == "sqlite"
+    """Whether this database has an index (SQLite and PostgreSQL, the two Incident Desk uses)."""
+    return backend(session) in (SQLITE, POSTGRESQL)
+
+
+_PG_UPSERT_SQL = (
+    f"INSERT INTO {PG_TABLE} (incident_id, document) VALUES (:id, CAST(:document AS tsvector)) "
+    "ON CONFLICT (incident_id) DO UPDATE SET document = EXCLUDED.document"
+)
+
+
+def _pg_rows(rows: Iterable[Mapping[str, object]]) -> list[dict[str, object]]:
+    return [
+        {"id": row["id"], "document": tsvector({c: str(row[c]) for c in FTS_COLUMNS})}
+        for row in rows
+    ]
 
 
 def reindex(session: Session, incidents: Iterable[Incident]) -> None:
     """Replace the index entries of these incidents (flushed, so they have ids)."""
-    if not supported(session):
+    name = backend(session)
+    if name not in (SQLITE, POSTGRESQL):
         return
-    rows = []
-    ids = []
-    for incident in incidents:
-        ids.append({"id": incident.id})
-        rows.append({"id": incident.id, **_document(incident)})
+    rows = [{"id": incident.id, **_document(incident)} for incident in incidents]
     if not rows:
         return
-    session.execute(text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :id"), ids)
+    if name == POSTGRESQL:
+        session.execute(text(_PG_UPSERT_SQL), _pg_rows(rows))
+        return
+    session.execute(
+        text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :id"), [{"id": row["id"]} for row in rows]
+    )
     columns = ", ".join(FTS_COLUMNS)
     values = ", ".join(f":{name}" for name in FTS_COLUMNS)
     session.execute(
@@ -136,7 +263,19 @@ def insert_documents(session: Session, rows: Sequence[Mapping[str, object]]) -> 
     Each row holds ``id`` (the incident's id) and the columns made by :func:`document`. Unlike
     :func:`reindex` nothing is deleted first: the ids are new, so there is nothing to replace.
     """
-    if not rows or not supported(session):
+    if not rows:
+        return
+    name = backend(session)
+    if name == POSTGRESQL:
+        session.execute(
+            text(
+                f"INSERT INTO {PG_TABLE} (incident_id, document) "
+                "VALUES (:id, CAST(:document AS tsvector))"
+            ),
+            _pg_rows(rows),
+        )
+        return
+    if name != SQLITE:
         return
     columns = ", ".join(FTS_COLUMNS)
     placeholders = ", ".join("?" * (len(FTS_COLUMNS) + 1))
@@ -150,10 +289,15 @@ def insert_documents(session: Session, rows: Sequence[Mapping[str, object]]) -> 
 
 
 def remove(session: Session, incident_ids: Iterable[int]) -> None:
-    if not supported(session):
+    name = backend(session)
+    if name not in (SQLITE, POSTGRESQL):
         return
     params = [{"id": incident_id} for incident_id in incident_ids]
-    if params:
+    if not params:
+        return
+    if name == POSTGRESQL:
+        session.execute(text(f"DELETE FROM {PG_TABLE} WHERE incident_id = :id"), params)
+    else:
         session.execute(text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :id"), params)
 
 
@@ -161,3 +305,104 @@ def rank_sql() -> str:
     """The bm25 expression (lower is better) with the column weights above."""
     weights = ", ".join(str(w) for w in FTS_WEIGHTS)
     return f"bm25({FTS_TABLE}, {weights})"
+
+
+def _pg_rank_sql() -> str:
+    """ts_rank_cd with the weights above, negated so that lower is better, as with bm25."""
+    weights = ",".join(str(w) for w in PG_RANK_WEIGHTS)
+    return f"-ts_rank_cd('{{{weights}}}', document, CAST(:match AS tsquery))"
+
+
+def search_expression(session: Session, query: str) -> str | None:
+    """What :func:`matches_sql` binds as ``:match`` for this database; None without words."""
+    if backend(session) == POSTGRESQL:
+        return tsquery_expression(query)
+    return match_expression(query)
+
+
+def matches_sql(
+    session: Session, *, ranked: bool, best: int | None = None, descending: bool = True
+) -> str:
+    """A select of the ids (as ``id``) of the incidents matching ``:match``.
+
+    ``ranked`` adds their ``rank`` (lower is better on both databases). ``best`` keeps only
+    the best-ranked ones, most relevant first when ``descending`` (ties: newest id first),
+    least relevant first otherwise, the order the search results take.
+    """
+    name = backend(session)
+    if name == POSTGRESQL:
+        key = "incident_id"
+        where = f"FROM {PG_TABLE} WHERE document @@ CAST(:match AS tsquery)"
+        rank = _pg_rank_sql()
+    elif name == SQLITE:
+        key = "rowid"
+        where = f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :match"
+        rank = rank_sql()
+    else:
+        raise StoreError(f"Full-text search is not available on {name} databases.")
+    if not ranked:
+        return f"SELECT {key} AS id {where}"
+    limit = ""
+    if best is not None:
+        if descending:
+            limit = f" ORDER BY rank ASC, {key} DESC LIMIT {int(best)}"
+        else:
+            limit = f" ORDER BY rank DESC, {key} ASC LIMIT {int(best)}"
+    return f"SELECT {key} AS id, {rank} AS rank {where}{limit}"
+
+
+def rebuild_postgres(connection: Connection, batch: int = 2000) -> None:
+    """Fill PostgreSQL's index from the stored incidents (migration 0005, or to repair it)."""
+    connection.execute(text(f"DELETE FROM {PG_TABLE}"))
+    last = 0
+    while True:
+        incidents = connection.execute(
+            text(
+                "SELECT id, title, summary, notes, place_name, admin1, country FROM incidents "
+                "WHERE id > :last ORDER BY id LIMIT :batch"
+            ),
+            {"last": last, "batch": batch},
+        ).all()
+        if not incidents:
+            return
+        first, last = incidents[0].id, incidents[-1].id
+        bounds = {"first": first, "last": last}
+        actors: dict[int, list[str]] = {}
+        for incident_id, name in connection.execute(
+            text(
+                "SELECT incident_id, name FROM incident_actors "
+                "WHERE incident_id BETWEEN :first AND :last ORDER BY incident_id, position, id"
+            ),
+            bounds,
+        ):
+            actors.setdefault(incident_id, []).append(name)
+        excerpts: dict[int, list[str]] = {}
+        for incident_id, excerpt in connection.execute(
+            text(
+                "SELECT incident_id, excerpt FROM citations "
+                "WHERE incident_id BETWEEN :first AND :last ORDER BY incident_id, position, id"
+            ),
+            bounds,
+        ):
+            excerpts.setdefault(incident_id, []).append(excerpt)
+        rows = [
+            {
+                "id": row.id,
+                **document(
+                    row.title,
+                    row.summary,
+                    row.notes,
+                    actors.get(row.id, ()),
+                    (row.place_name, row.admin1, row.country),
+                    excerpts.get(row.id, ()),
+                ),
+            }
+            for row in incidents
+        ]
+        connection.execute(
+            text(
+                f"INSERT INTO {PG_TABLE} (incident_id, document) "
+                "VALUES (:id, CAST(:document AS tsvector))"
+            ),
+            _pg_rows(rows),
+        )

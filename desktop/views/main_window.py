@@ -32,6 +32,7 @@ from desktop.services import history, interchange, sample
 from desktop.services import incidents as incident_service
 from desktop.services import sources as source_service
 from desktop.store.engine import sqlite_path
+from desktop.store.notify import listener_factory
 from desktop.views.grading_scales_dialog import GradingScalesDialog
 from desktop.views.history_dialog import HistoryDialog
 from desktop.views.main_actions import build_actions, recent_icon
@@ -225,7 +226,12 @@ class MainWindow(QMainWindow):
         path = sqlite_path(self._db.url)
         files = [path, path.with_name(path.name + "-wal")] if path is not None else []
         db = self._db
-        self.watcher = ChangeWatcher(lambda: history.workspace_stamp(db), files, parent=self)
+        self.watcher = ChangeWatcher(
+            lambda: history.workspace_stamp(db),
+            files,
+            listener=listener_factory(db.url),  # PostgreSQL: LISTEN/NOTIFY; SQLite: None
+            parent=self,
+        )
         self.watcher.changed.connect(self._changed_elsewhere)
 
     def _changed_elsewhere(self) -> None:

@@ -7,10 +7,14 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 import pytest
+from sqlalchemy import text as sql_text
 
 from desktop.domain import ActorRole, Confidence, Status, TimePrecision
+from desktop.errors import ConflictError
 from desktop.services import incidents
 from desktop.services.dto import SORT_KEYS, Actor, Citation, IncidentQuery, When, Where
+from desktop.store.engine import open_database
+from desktop.store.migrate import alembic_config
 
 if TYPE_CHECKING:
     from desktop.services.dto import IncidentData, SourceData
@@ -287,3 +291,116 @@ def test_rows_carry_place_and_counts(db: Database, three: dict[str, IncidentData
     assert rows[C].marking == "TLP:GREEN"
     assert IncidentQuery(text="x").is_filtered
     assert not IncidentQuery().is_filtered
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("drone & !attack", [A]),  # PostgreSQL's tsquery operators are not operators
+        ("drone | protest", []),  # every word must occur, "|" does not make it "or"
+        ("'drone'", [A]),
+        ("erbil:*", [B]),
+        ("rocket <-> fire", [B]),
+        ("\\drone\\", [A]),
+        ('drone" OR "protest', []),  # nor are FTS5's
+        ("drone%", [A]),  # nor LIKE's wildcards
+        ("d_one", []),
+    ],
+)
+def test_full_text_reads_no_query_syntax(
+    db: Database, three: dict[str, IncidentData], text: str, expected: list[str]
+) -> None:
+    assert titles(db, IncidentQuery(text=text)) == expected
+    assert titles(db, IncidentQuery(text=text, sort="relevance")) == expected
+
+
+def test_full_text_ignores_latin_accents_and_case(
+    db: Database, make_incident: IncidentFactory
+) -> None:
+    incidents.create_incident(db, make_incident(title="Réunion à Genève", summary="ÉCOLE"))
+    incidents.create_incident(db, make_incident(title="Unrelated", summary="Other"))
+    for text in ("geneve", "GENÈVE", "reunion gen", "école", "ecole"):
+        assert titles(db, IncidentQuery(text=text)) == ["Réunion à Genève"], text
+
+
+def test_relevance_ranks_title_then_actors_then_summary_then_notes(
+    db: Database, make_incident: IncidentFactory
+) -> None:
+    # Created best-last, so neither the time nor the id order could pass for relevance.
+    for title, summary, notes, actor in (
+        ("In the notes", "Nothing.", "Convoy hit.", "Someone"),
+        ("In the summary", "Convoy hit.", "", "Someone"),
+        ("By an actor", "Nothing.", "", "Convoy Brigade"),
+        ("Convoy hit", "Nothing.", "", "Someone"),
+    ):
+        incidents.create_incident(
+            db,
+            make_incident(
+                title=title,
+                summary=summary,
+                notes=notes,
+                actors=(Actor(actor, ActorRole.PERPETRATOR),),
+                citations=(),
+            ),
+        )
+    expected = ["Convoy hit", "By an actor", "In the summary", "In the notes"]
+    assert titles(db, IncidentQuery(text="convoy", sort="relevance")) == expected
+    assert titles(db, IncidentQuery(text="conv", sort="relevance", descending=False)) == list(
+        reversed(expected)
+    )
+    # The best page alone is the first page of the full order.
+    query = IncidentQuery(text="convoy", sort="relevance")
+    assert [row.title for row in incidents.list_incidents(db, query, 0, 2)] == expected[:2]
+
+
+def _index_size(db: Database) -> int:
+    table = "incident_fts" if db.is_sqlite else "incident_fts_pg"
+    with db.begin() as session:
+        return int(session.execute(sql_text(f"SELECT count(*) FROM {table}")).scalar_one())
+
+
+def test_the_index_holds_one_entry_per_stored_incident(
+    db: Database, make_incident: IncidentFactory
+) -> None:
+    kept = incidents.create_incident(db, make_incident(title="Kept"))
+    purged = incidents.create_incident(db, make_incident(title="Purged"))
+    emptied = incidents.create_incident(db, make_incident(title="Emptied"))
+    assert _index_size(db) == 3
+    for record in (purged, emptied):
+        incidents.delete_incident(db, record.id or "")
+    incidents.purge_incident(db, purged.id or "")
+    assert _index_size(db) == 2
+    incidents.empty_trash(db)
+    assert _index_size(db) == 1
+    with pytest.raises(ConflictError):  # refused: nothing of it reaches the index
+        incidents.update_incident(db, replace(kept, title="Stale words", version=0))
+    assert titles(db, IncidentQuery(text="stale")) == []
+    assert titles(db, IncidentQuery(text="kept")) == ["Kept"]
+
+
+def test_the_upgrade_indexes_incidents_stored_before_it(
+    db: Database, make_incident: IncidentFactory
+) -> None:
+    """Migration 0005 fills PostgreSQL's new index from the incidents already there."""
+    from alembic import command
+
+    incidents.create_incident(db, make_incident(title="Stored before the upgrade"))
+    incidents.create_incident(db, make_incident(title="هجوم على قاعدة عين الأسد"))
+    with db.engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "0004")
+    open_database(db.url).close()  # upgrades to the head again
+    assert titles(db, IncidentQuery(text="stored upgr")) == ["Stored before the upgrade"]
+    assert titles(db, IncidentQuery(text="الاسد")) == ["هجوم على قاعدة عين الأسد"]
+    assert titles(db, IncidentQuery(text="Kataib")) == []
+    assert titles(db, IncidentQuery(text="islamic resistance")) == [
+        "هجوم على قاعدة عين الأسد",
+        "Stored before the upgrade",
+    ]  # the actors of make_incident, newest first
+
+
+@pytest.mark.parametrize("text", ["¯", "´ ¨", "\u0301"])
+def test_text_of_marks_alone_finds_nothing_in_any_order(
+    db: Database, three: dict[str, IncidentData], text: str
+) -> None:
+    for sort in ("relevance", "when"):
+        assert titles(db, IncidentQuery(text=text, sort=sort)) == []

@@ -20,7 +20,7 @@ from desktop.errors import DeskError
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from desktop.store.notify import ChangeListener
+    from desktop.store.notify import Listener
 
 POLL_MS = 3000
 SETTLE_MS = 250  # a commit touches the files several times: check once it settles
@@ -38,12 +38,12 @@ class _ListenerThread(QThread):
     notified = Signal()
     listening = Signal(bool)
 
-    def __init__(self, factory: Callable[[], ChangeListener], parent: QObject | None) -> None:
+    def __init__(self, factory: Callable[[], Listener], parent: QObject | None) -> None:
         super().__init__(parent)
         self._factory = factory
         self._stopping = threading.Event()
         self._lock = threading.Lock()  # guards _listener between run() and stop()
-        self._listener: ChangeListener | None = None
+        self._listener: Listener | None = None
 
     def run(self) -> None:
         while not self._stopping.is_set():
@@ -89,7 +89,7 @@ class ChangeWatcher(QObject):
         files: list[Path] | None = None,
         *,
         poll_ms: int = POLL_MS,
-        listener: Callable[[], ChangeListener] | None = None,
+        listener: Callable[[], Listener] | None = None,
         parent: QObject | None = None,
     ) -> None:
         """``listener`` makes a connection listening to a PostgreSQL workspace
