@@ -181,12 +181,16 @@ class Database:
 
 
 def open_database(
-    target: str | os.PathLike[str] | None = None, *, migrate: bool = True
+    target: str | os.PathLike[str] | None = None,
+    *,
+    migrate: bool = True,
+    daily_backup: bool = True,
 ) -> Database:
     """Open (and create or upgrade) the workspace at ``target``.
 
     A SQLite workspace that already held data gets its daily automatic backup here
-    (see :mod:`desktop.store.backup`).
+    (see :mod:`desktop.store.backup`), unless ``daily_backup`` is False: the app makes it
+    in the background instead, so a large workspace's copy never delays the window.
     """
     url = resolve_url(target)
     path = sqlite_path(url)
@@ -199,6 +203,6 @@ def open_database(
         except BaseException:
             engine.dispose()
             raise
-        if path is not None and existed:
+        if daily_backup and path is not None and existed:
             daily_backup_if_due(path)
     return db

@@ -8,6 +8,9 @@ the start fast.
 
 from __future__ import annotations
 
+import logging
+import sqlite3
+import threading
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
@@ -31,6 +34,7 @@ from desktop.errors import DeskError
 from desktop.services import history, interchange, sample
 from desktop.services import incidents as incident_service
 from desktop.services import sources as source_service
+from desktop.store.backup import daily_backup_if_due
 from desktop.store.engine import sqlite_path
 from desktop.store.notify import listener_factory
 from desktop.views.grading_scales_dialog import GradingScalesDialog
@@ -57,6 +61,8 @@ if TYPE_CHECKING:
     from desktop.views.partials.task_runner import TaskHandle
     from desktop.views.sources_dialog import SourcesDialog
     from desktop.views.trash_dialog import TrashDialog
+
+log = logging.getLogger(__name__)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -92,6 +98,7 @@ class MainWindow(QMainWindow):
         self._total = 0
         self._deleted: list[tuple[str, str]] = []  # (id, title), the last deleted last
         self.watcher: ChangeWatcher | None = None
+        self._backup_thread: threading.Thread | None = None
         self._sources_dialog: SourcesDialog | None = None
         self._trash_dialog: TrashDialog | None = None
 
@@ -243,7 +250,24 @@ class MainWindow(QMainWindow):
         self._attempt("Cannot show the incidents", self.model.refresh)
         self.statusBar().showMessage("Changes saved elsewhere were loaded.", 5000)
 
+    def _start_daily_backup(self) -> None:
+        """The day's automatic backup of a SQLite workspace, copied off the GUI thread."""
+        path = sqlite_path(self._db.url)
+        if path is None:
+            return
+        self._join_backup()
+        self._backup_thread = threading.Thread(
+            target=_daily_backup, args=(path,), name="daily-backup"
+        )
+        self._backup_thread.start()
+
+    def _join_backup(self) -> None:
+        if self._backup_thread is not None:
+            self._backup_thread.join()  # a half-written backup must never be left behind
+            self._backup_thread = None
+
     def _show_database(self) -> None:
+        self._start_daily_backup()
         self._watch_database()
         self.setWindowTitle(f"{APP_NAME} — {self._db.label}")
         self.location_label.setText(self._db.location)
@@ -702,8 +726,17 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         wait_for_all_tasks()  # an import in flight is cancelled and rolled back
+        self._join_backup()
         if self.watcher is not None:
             self.watcher.stop()
         self.save_layout()
         self._db.close()
         super().closeEvent(event)
+
+
+def _daily_backup(path: Path) -> None:
+    try:
+        daily_backup_if_due(path)
+    except (DeskError, OSError, sqlite3.Error):
+        # Not fatal: the workspace works; tomorrow's start tries again.
+        log.warning("daily backup of %s failed", path, exc_info=True)

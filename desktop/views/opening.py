@@ -38,7 +38,7 @@ def open_workspace(
     declines, and a :class:`StoreError` naming both problems when the restore fails too.
     """
     try:
-        return open_database(target), ""
+        return open_database(target, daily_backup=False), ""
     except StoreError as exc:
         path = sqlite_path(resolve_url(target))
         backups = automatic_backups(path) if path is not None and path.exists() else []
@@ -58,4 +58,5 @@ def open_workspace(
             raise StoreError(f"{exc}\n\nRestoring {latest.name} failed too: {restore_error}") \
                 from restore_error
         kept = f" The damaged file was kept as {result.kept.name}." if result.kept else ""
-        return open_database(path), f"Restored the workspace from {latest.name}.{kept}"
+        note = f"Restored the workspace from {latest.name}.{kept}"
+        return open_database(path, daily_backup=False), note

@@ -416,3 +416,19 @@ def test_a_damaged_workspace_offers_its_latest_backup(
     assert "damaged file was kept" in text
     assert window.db.label == "field.sqlite3"
     assert window.model.total == 7
+
+
+def test_the_daily_backup_is_made_in_the_background(qtbot: QtBot, tmp_path: Path) -> None:
+    from desktop.store.backup import automatic_backups
+    from desktop.views.opening import open_workspace
+
+    path = tmp_path / "desk.sqlite3"
+    first, _note = open_workspace(path, lambda _t, _x: False)
+    load_sample(first)
+    first.close()
+    db, _note = open_workspace(path, lambda _t, _x: False)
+    assert automatic_backups(path) == []  # opening did not copy on the GUI thread
+    win = MainWindow(db, offer_sample=False)
+    qtbot.addWidget(win)
+    win.close()  # waits for the copy: never a half-written backup
+    assert len(automatic_backups(path)) == 1
