@@ -46,7 +46,7 @@ from desktop.services.report_settings import (
     load_report_texts,
     save_report_texts,
 )
-from desktop.views.palette import is_dark
+from desktop.views.palette import problem_style
 from desktop.views.partials.dialogs import Dialogs
 from desktop.views.partials.plain_widgets import plain_label, plain_tooltip
 from desktop.views.partials.task_runner import TaskHandle, run_task
@@ -61,7 +61,6 @@ if TYPE_CHECKING:
 DEBOUNCE_MS = 250
 DEFAULT_PERIOD_DAYS = 7  # the range offered when the analyst ticks "From"/"To"
 TASK_TITLE = "Exporting the SITREP"
-PROBLEM_COLOURS = {False: "#B3261E", True: "#FF8A80"}  # readable on light / dark windows
 OTHERS_SHOWN = 50  # characters of the table's other filters shown beside their tick box
 
 
@@ -238,7 +237,7 @@ class ExportDialog(QDialog):
         self.count_label.setFont(count_font)
         self.problem_label = plain_label("", self)
         self.problem_label.setWordWrap(True)
-        self.problem_label.setStyleSheet(f"color: {PROBLEM_COLOURS[is_dark()]};")
+        self.problem_label.setStyleSheet(problem_style())
 
         covers = QGroupBox("What it covers", self)
         covers_form = QFormLayout(covers)

@@ -87,7 +87,7 @@ def build_actions(window: QMainWindow) -> MainActions:
         export_sitrep=_action(window, "Export &SITREP (PDF)…", key.Print,
                               "Write a situation report of the incidents shown",
                               pix.SP_FileDialogDetailedView),
-        quit=_action(window, "&Quit", key.Quit),
+        quit=_action(window, "&Quit", "Ctrl+Q"),  # StandardKey.Quit is empty on some desktops
         new_incident=_action(window, "&New incident…", key.New,
                              "Record a new incident", pix.SP_FileIcon),
         edit_incident=_action(window, "&Edit incident…", "Ctrl+E",

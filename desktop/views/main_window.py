@@ -76,7 +76,7 @@ COLUMN_SAMPLES: dict[int, str] = {
     IncidentTableModel.COL_STATUS: "Unverified",
     IncidentTableModel.COL_CONFIDENCE: "Confidence",
     IncidentTableModel.COL_SOURCES: "Sources",
-    IncidentTableModel.COL_MARKING: "TLP:AMBER",
+    IncidentTableModel.COL_MARKING: "TLP:AMBER+STRICT",
 }
 # The table's and the detail panel's share of the window's width, at first.
 SPLITTER_SIZES = (900, 380)
@@ -135,6 +135,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.location_label)
 
         self.filter_bar.changed.connect(self.apply_filters)
+        self.filter_bar.leave_down.connect(self._focus_table)
         self.model.modelReset.connect(self._after_reset)
         self.model.rowsInserted.connect(self._update_actions)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
@@ -341,6 +342,7 @@ class MainWindow(QMainWindow):
     def _show_empty_state(self) -> None:
         empty = self.model.total == 0
         if empty and self._total == 0:
+            self.detail.clear("Nothing to show yet: the workspace has no incidents.")
             self.empty_label.setText(
                 "No incidents in this workspace yet.\n\nNew incident (Ctrl+N) records one; "
                 "File ▸ Load sample workspace adds seven real examples."
@@ -398,6 +400,13 @@ class MainWindow(QMainWindow):
         undo.setEnabled(bool(self._deleted))
         undo.setText(f"&Undo delete of '{self._deleted[-1][1]}'" if self._deleted
                      else "&Undo delete")
+
+    def _focus_table(self) -> None:
+        """Down from the search box goes to the rows, as in a mail client."""
+        if self.model.rowCount():
+            self.table.setFocus(Qt.FocusReason.TabFocusReason)
+            if not self.table.currentIndex().isValid():
+                self.select_index(self.model.index(0, IncidentTableModel.COL_WHEN))
 
     def focus_search(self) -> None:
         self.filter_bar.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -638,6 +647,8 @@ class MainWindow(QMainWindow):
             done,
             "Import failed",
             "Import cancelled: the workspace is unchanged.",
+            f"Nothing was imported from {path.name}: the workspace is unchanged.\n\n"
+            "The problem (incidents are counted from 0, in file order):\n",
         )
 
     def export_json(self, path: Path | None = None) -> TaskHandle | None:
@@ -666,6 +677,7 @@ class MainWindow(QMainWindow):
         done: Callable[[R], None],
         failure: str,
         cancelled: str,
+        explain: str = "",
     ) -> TaskHandle:
         """Run long work off the GUI thread; the actions wait until it is over."""
         busy = (self.actions_.import_json, self.actions_.export_json,
@@ -682,7 +694,7 @@ class MainWindow(QMainWindow):
             title,
             work,
             on_done=done,
-            on_error=lambda error: self.dialogs.warning(failure, str(error)),
+            on_error=lambda error: self.dialogs.warning(failure, f"{explain}{error}"),
             on_cancelled=lambda: self.statusBar().showMessage(cancelled, 10000),
         )
         handle.finished.connect(finished)

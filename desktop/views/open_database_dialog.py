@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.engine import URL
 
+from desktop.views.palette import problem_style
 from desktop.views.partials.plain_widgets import plain_label
 
 WORKSPACE_FILTER = "Incident Desk workspaces (*.sqlite3 *.sqlite *.db);;All files (*)"
@@ -78,7 +79,7 @@ class OpenDatabaseDialog(QDialog):
         form.addRow(note)
 
         self.problem = plain_label("", self, wrap=True)
-        self.problem.setStyleSheet("color: #b3261e;")
+        self.problem.setStyleSheet(problem_style())
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Open | QDialogButtonBox.StandardButton.Cancel, self
         )

@@ -55,3 +55,18 @@ def follow_system_palette(app: QApplication) -> None:
     hints = QGuiApplication.styleHints()
     hints.colorSchemeChanged.connect(lambda scheme: app.setPalette(palette_for(
         scheme == Qt.ColorScheme.Dark)))
+
+
+def dark_palette_in_use() -> bool:
+    """Whether the palette actually applied is dark (it may differ from the system's)."""
+    window = QApplication.palette().color(QPalette.ColorRole.Window)
+    return window.lightness() < 128
+
+
+def problem_style() -> str:
+    """Red text that stays readable on the light and on the dark palette."""
+    return f"color: {'#ff8a80' if dark_palette_in_use() else '#b3261e'};"
+
+
+# Secondary text follows the palette, so hints read well in both modes.
+HINT_STYLE = "color: palette(placeholder-text);"

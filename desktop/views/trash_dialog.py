@@ -117,14 +117,14 @@ class TrashDialog(QDialog):
         self.empty_label = plain_label(EMPTY_TEXT, self)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
-        self.empty_label.setStyleSheet("color: #5f6368; font-size: 11pt;")
+        self.empty_label.setStyleSheet("color: palette(placeholder-text); font-size: 11pt;")
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.empty_label)
 
         # Who deleted the selected incident and when: the row holds the time only.
         self.detail_label = plain_label("", self)
-        self.detail_label.setStyleSheet("color: #5f6368;")
+        self.detail_label.setStyleSheet("color: palette(placeholder-text);")
         self.detail_label.setWordWrap(True)
 
         self.restore_button = side_button("&Restore", self)

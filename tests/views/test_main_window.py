@@ -366,7 +366,8 @@ def test_sources_manager_jumps_to_citing_incidents(qtbot: QtBot, window: MainWin
     assert window.model.query.source == cited.id
     assert 0 < window.model.total < 7
     assert window.filter_bar.source_button.isVisible()
-    assert "U.S. Central Command" in window.filter_bar.source_button.text()
+    assert window.filter_bar.source_button.text().startswith("Source: U.S. Central")
+    assert "U.S. Central Command (CENTCOM)" in window.filter_bar.source_button.toolTip()
     window.actions_.clear_filters.trigger()
     assert window.model.query.source is None
     assert window.model.total == 7
@@ -432,3 +433,17 @@ def test_the_daily_backup_is_made_in_the_background(qtbot: QtBot, tmp_path: Path
     qtbot.addWidget(win)
     win.close()  # waits for the copy: never a half-written backup
     assert len(automatic_backups(path)) == 1
+
+
+def test_keyboard_moves_from_search_to_rows(qtbot: QtBot, window: MainWindow) -> None:
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    search = window.filter_bar.search
+    search.setFocus()
+    qtbot.keyClick(search, Qt.Key.Key_Down)
+    assert window.table.hasFocus()
+    assert window.current_row() is not None
+    # Tab from the search box follows the layout: period comes next.
+    search.setFocus()
+    qtbot.keyClick(search, Qt.Key.Key_Tab)
+    assert window.filter_bar.period.hasFocus()

@@ -26,11 +26,11 @@ from desktop.domain import CREDIBILITY, RELIABILITY, admiralty_code, admiralty_w
 from desktop.errors import ValidationError
 from desktop.services.dto import Citation
 from desktop.services.validation import citation_problems
+from desktop.views.palette import problem_style
 from desktop.views.partials.dialogs import Dialogs
 from desktop.views.partials.editor_problems import (
     HINT_STYLE,
     INVALID_STYLE,
-    PROBLEM_STYLE,
     mark_invalid,
     plain_label,
 )
@@ -105,7 +105,7 @@ class CitationDialog(QDialog):
         )
         self.excerpt_edit.setTabChangesFocus(True)
         self.problem_label = plain_label("", self)
-        self.problem_label.setStyleSheet(PROBLEM_STYLE)
+        self.problem_label.setStyleSheet(problem_style())
         self.problem_label.hide()
 
         form = QFormLayout()

@@ -167,7 +167,7 @@ class CitationsEdit(QWidget):
             "the suggested status and confidence follow from them.", self)
         self.empty_hint.setTextFormat(Qt.TextFormat.PlainText)
         self.empty_hint.setWordWrap(True)
-        self.empty_hint.setStyleSheet("color: #5f6368;")
+        self.empty_hint.setStyleSheet("color: palette(placeholder-text);")
         self.model.modelReset.connect(
             lambda: self.empty_hint.setVisible(self.model.rowCount() == 0)
         )

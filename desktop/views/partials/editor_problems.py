@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QLabel, QSizePolicy, QStyle
 
+from desktop.views.palette import HINT_STYLE, problem_style
 from desktop.views.partials.plain_widgets import plain_label as wrapping_label
 
 if TYPE_CHECKING:
@@ -21,8 +22,6 @@ if TYPE_CHECKING:
 
     from desktop.errors import ValidationError
 
-PROBLEM_STYLE = "color: #b00020;"
-HINT_STYLE = "color: #5f6368;"
 INVALID_PROPERTY = "invalid"
 INVALID_STYLE = (
     'QLineEdit[invalid="true"], QComboBox[invalid="true"], QDateTimeEdit[invalid="true"], '
@@ -91,7 +90,7 @@ def plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:
 def problem_label(parent: QWidget) -> QLabel:
     """A red line of text under a field, hidden until there is something to say."""
     label = plain_label("", parent)
-    label.setStyleSheet(PROBLEM_STYLE)
+    label.setStyleSheet(problem_style())
     label.hide()
     return label
 
@@ -167,7 +166,7 @@ class ProblemMarker:
         summary.setToolTip("\n".join(texts))
         # Grey while none of it is shown in red yet (a fresh form), red once it is.
         shown = any(self.shown(p.field) for p in problems)
-        summary.setStyleSheet(PROBLEM_STYLE if shown else HINT_STYLE)
+        summary.setStyleSheet(problem_style() if shown else HINT_STYLE)
 
 
 def mark_invalid(widget: QWidget, invalid: bool) -> None:

@@ -6,6 +6,7 @@ listens to :attr:`FilterBar.changed`, then asks for :meth:`FilterBar.query`.
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -25,12 +26,14 @@ from PySide6.QtWidgets import (
 
 from desktop.domain import Confidence, Status, country_name
 from desktop.services.dto import IncidentQuery
+from desktop.views.partials.plain_widgets import plain_tooltip
 
 if TYPE_CHECKING:
     from desktop.services.incidents import Facets
 
 SEARCH_PLACEHOLDER = "Search title, summary, actors, places, excerpts…"
 DEBOUNCE_MS = 200
+SOURCE_CHIP_CHARS = 18
 CUSTOM_PERIOD = "custom"
 # Period presets: label and how many days back from today (None: no limit).
 PERIODS: tuple[tuple[str, int | None], ...] = (
@@ -55,6 +58,7 @@ class FilterBar(QWidget):
     """Emits :attr:`changed` when the analyst changes what the table should show."""
 
     changed = Signal()
+    leave_down = Signal()  # Down pressed in the search box: the window moves to the table
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -123,6 +127,12 @@ class FilterBar(QWidget):
         top.addWidget(self.until)
         top.addWidget(self.count_label)
         self._show_dates(False)
+        # Tab follows the layout: the first row left to right, then the second.
+        chain = (self.search, self.period, self.since, self.until, self.status,
+                 self.confidence, self.event_type, self.country, self.tag, self.marking,
+                 self.source_button, self.clear_button)
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
@@ -187,7 +197,12 @@ class FilterBar(QWidget):
         """Limit to the incidents citing one source (None: any source)."""
         self._source = slug
         # Buttons read "&" as a mnemonic marker: double it so a name shows as typed.
-        self.source_button.setText(f"Source: {(name or slug or '').replace('&', '&&')} ✕")
+        label = name or slug or ""
+        if len(label) > SOURCE_CHIP_CHARS:  # a long name must not squeeze the filters
+            label = label[: SOURCE_CHIP_CHARS - 1] + "…"
+        self.source_button.setText(f"Source: {label.replace('&', '&&')} ✕")
+        self.source_button.setToolTip(plain_tooltip(
+            f"Showing only the incidents that cite {name or slug}; click to show all again"))
         self.source_button.setVisible(slug is not None)
         self.changed.emit()
 
@@ -196,12 +211,14 @@ class FilterBar(QWidget):
             watched is self.search
             and event.type() == QEvent.Type.KeyPress
             and isinstance(event, QKeyEvent)
-            and event.key() == Qt.Key.Key_Escape
-            and self.search.text()
         ):
-            self.search.clear()
-            self._search_now()
-            return True
+            if event.key() == Qt.Key.Key_Escape and self.search.text():
+                self.search.clear()
+                self._search_now()
+                return True
+            if event.key() == Qt.Key.Key_Down:
+                self.leave_down.emit()
+                return True
         return super().eventFilter(watched, event)
 
     def _search_now(self) -> None:

@@ -166,9 +166,9 @@ class IncidentDetail(QScrollArea):
         self.citation_labels: list[QLabel] = []
         self.clear()
 
-    def clear(self) -> None:
+    def clear(self, text: str = NOTHING_SELECTED) -> None:
         self.incident_id: str | None = None
-        self.title_label.setText(NOTHING_SELECTED)
+        self.title_label.setText(text)
         self._form_widget.hide()
         self._sources_heading.hide()
         self._set_citations(())

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from desktop.domain import RELIABILITY, SOURCE_KIND_LABELS
 from desktop.services.dto import SourceData
 from desktop.services.validation import source_problems
+from desktop.views.palette import problem_style
 from desktop.views.partials.grade_combo import ReliabilityCombo
 
 if TYPE_CHECKING:
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
 NAME_PLACEHOLDER = "e.g. U.S. Central Command, Reuters, @channel_name"
 URL_PLACEHOLDER = "https://…  (the source's home page or channel, optional)"
 _FIELD_NAMES = {"name": "Name", "kind": "Kind", "reliability": "Reliability"}
-_PROBLEM_STYLE = "color: #b00020;"
 _HINT_STYLE = "color: #5f6368;"
 
 
@@ -198,7 +198,7 @@ class SourceDialog(QDialog):
 
     def _problem_label(self) -> QLabel:
         label = _plain_label("", self)
-        label.setStyleSheet(_PROBLEM_STYLE)
+        label.setStyleSheet(problem_style())
         label.hide()
         return label
 
