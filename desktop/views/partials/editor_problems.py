@@ -144,7 +144,10 @@ class ProblemMarker:
             texts = list(dict.fromkeys(messages.get(label, [])))
             label.setText(" ".join(texts))
             label.setVisible(bool(texts))
-        self._mark_tabs({self._tab_of[label] for label in messages})
+        # Tabs point at every problem the summary lists, also in fields not visited yet,
+        # so "Type is not chosen yet" always says where to go.
+        pending = (self.slot(p.field) for p in problems)
+        self._mark_tabs({self._tab_of[slot[1]] for slot in pending if slot is not None})
         self._summarise(problems)
 
     def _mark_tabs(self, tabs: set[int]) -> None:
