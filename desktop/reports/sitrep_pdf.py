@@ -372,6 +372,10 @@ class SitrepRenderer:
                 flowable = make_paragraph(point, s["Bullet"])
                 if isinstance(flowable, Paragraph):
                     flowable.bulletText = "•"
+                else:
+                    # A right-to-left point: the bullet leads the text, so it stands at the
+                    # start of the line in the text's own direction (the right for Arabic).
+                    flowable = make_paragraph(f"• {point}", s["Bullet"])
                 story.append(flowable)
         else:
             story.append(make_paragraph("No key points were given.", s["Note"]))
