@@ -18,6 +18,7 @@ from desktop.domain import EVENT_TYPES, MAX_MARKING_LENGTH, country_codes, norma
 from desktop.errors import DeskError
 from desktop.services.dto import IncidentQuery, IncidentRow
 from desktop.store.engine import ENV_VAR, Database, open_database
+from desktop.wording import plural
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -240,7 +241,7 @@ def _export(db: Database, args: argparse.Namespace) -> int:
     from desktop.services.interchange import export_file
 
     count = export_file(db, args.out, with_history=args.history)
-    print(f"Exported {count} incident(s) to {args.out}")
+    print(f"Exported {plural(count, 'incident')} to {args.out}")
     return 0
 
 
@@ -285,7 +286,8 @@ def _export_pdf(db: Database, args: argparse.Namespace) -> int:
         save_report_texts(db, texts)
     raised = " (raised to match its incidents)" if result.marking_raised else ""
     print(
-        f"Wrote {result.path}: {result.pages} page(s), {result.incidents} incident(s), "
+        f"Wrote {result.path}: {plural(result.pages, 'page')}, "
+        f"{plural(result.incidents, 'incident')}, "
         f"marked {result.marking}{raised}"
     )
     return 0

@@ -39,6 +39,7 @@ from desktop.services.validation import incident_problems, source_problems
 from desktop.store import fulltext
 from desktop.store.models import Citation as CitationRow
 from desktop.store.models import Incident, Source
+from desktop.wording import plural
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -106,8 +107,9 @@ class ImportResult:
     @property
     def summary(self) -> str:
         return (
-            f"{self.incidents_created} incident(s) added, {self.incidents_updated} updated, "
-            f"{self.incidents_unchanged} unchanged; {self.sources_created} source(s) added, "
+            f"{plural(self.incidents_created, 'incident')} added, "
+            f"{self.incidents_updated} updated, {self.incidents_unchanged} unchanged; "
+            f"{plural(self.sources_created, 'source')} added, "
             f"{self.sources_updated} updated."
         )
 

@@ -14,6 +14,7 @@ from desktop.errors import ConflictError, NotFoundError, ValidationError
 from desktop.services import mapping
 from desktop.services.validation import check_source
 from desktop.store.models import Citation, Incident, Source
+from desktop.wording import plural
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -179,7 +180,8 @@ def delete_source(db: Database, slug: str) -> None:
         cited = session.scalar(select(func.count(Citation.id)).where(Citation.source_id == row.id))
         if cited:
             raise ValidationError(
-                "", f"'{row.name}' is cited {cited} time(s); merge it into another source instead."
+                "", f"'{row.name}' is cited {plural(cited, 'time')}; merge it into another source "
+                "instead."
             )
         session.delete(row)
 

@@ -50,6 +50,7 @@ from desktop.views.palette import problem_style
 from desktop.views.partials.dialogs import Dialogs
 from desktop.views.partials.plain_widgets import plain_label, plain_tooltip
 from desktop.views.partials.task_runner import TaskHandle, run_task
+from desktop.wording import plural
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -93,12 +94,8 @@ def _date(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
 
 
-def _plural(count: int, word: str) -> str:
-    return f"1 {word}" if count == 1 else f"{count} {word}s"
-
-
 def _incidents(count: int) -> str:
-    return _plural(count, "incident")
+    return plural(count, "incident")
 
 
 def other_filters(query: IncidentQuery) -> str:
@@ -118,7 +115,7 @@ def other_filters(query: IncidentQuery) -> str:
 def summary_text(result: ReportResult) -> str:
     """What the analyst is told once the report is written."""
     text = (
-        f"{_plural(result.pages, 'page')}, {_incidents(result.incidents)}, "
+        f"{plural(result.pages, 'page')}, {_incidents(result.incidents)}, "
         f"marked {result.marking}.\n"
         f"Saved as {result.path}."
     )

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from desktop.services import history
 from desktop.views.partials.plain_widgets import plain_tooltip
+from desktop.wording import plural
 
 if TYPE_CHECKING:
     from desktop.services.history import Change
@@ -45,7 +46,7 @@ class HistoryDialog(QDialog):
         heading.setTextFormat(Qt.TextFormat.PlainText)
         heading.setWordWrap(True)
         heading.setText(
-            f"{len(changes)} recorded change(s) to '{title}', oldest first."
+            f"{plural(len(changes), 'recorded change')} to '{title}', oldest first."
             if changes
             else f"No recorded changes to '{title}' (it predates the history)."
         )

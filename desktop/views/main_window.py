@@ -49,6 +49,7 @@ from desktop.views.partials.incident_table_model import IncidentTableModel
 from desktop.views.partials.plain_widgets import plain_tooltip
 from desktop.views.partials.task_runner import run_task, wait_for_all_tasks
 from desktop.views.window_settings import WindowSettings
+from desktop.wording import plural
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -660,7 +661,8 @@ class MainWindow(QMainWindow):
         db, query = self._db, self.model.query
 
         def done(count: int) -> None:
-            self.dialogs.information("Export finished", f"{count} incident(s) written to {path}.")
+            written = f"{plural(count, 'incident')} written to {path}."
+            self.dialogs.information("Export finished", written)
 
         return self._run(
             "Exporting incidents",

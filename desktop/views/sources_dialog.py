@@ -39,6 +39,7 @@ from desktop.views.partials.source_table_model import (
     kind_label,
     reliability_text,
 )
+from desktop.wording import plural
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QModelIndex
@@ -47,10 +48,6 @@ if TYPE_CHECKING:
 
 FILTER_PLACEHOLDER = "Filter by name or id…"
 
-
-
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one}" if count == 1 else f"{count} {many or one + 's'}"
 
 
 
@@ -71,7 +68,7 @@ class MergeChooser(QDialog):
         # The most cited source is the likeliest one to keep.
         ordered = sorted(sources, key=lambda s: (-s.citation_count, s.name.casefold()))
         for source in ordered:
-            cited = _plural(source.citation_count, "citation")
+            cited = plural(source.citation_count, "citation")
             text = f"{source.name}   ({source.reliability}, {cited})"
             item = QListWidgetItem(text, self.choices)
             item.setData(Qt.ItemDataRole.UserRole, source.id)
@@ -240,7 +237,7 @@ class SourcesDialog(QDialog):
         self._update_buttons()
 
     def _update_count(self, text: str, shown: int) -> None:
-        total = _plural(self._total, "source")
+        total = plural(self._total, "source")
         self.count_label.setText(total if not text.strip() else f"{shown} of {total}")
         if shown:
             self.stack.setCurrentWidget(self.table)
@@ -393,8 +390,8 @@ class SourcesDialog(QDialog):
         moving = sum(source.citation_count for source in others)
         names = ", ".join(f"'{source.name}'" for source in others)
         text = (
-            f"Merge {_plural(len(others), 'source')} into '{keeper.name}'?\n\n"
-            f"{_plural(moving, 'citation')} will move to '{keeper.name}' "
+            f"Merge {plural(len(others), 'source')} into '{keeper.name}'?\n\n"
+            f"{plural(moving, 'citation')} will move to '{keeper.name}' "
             f"({kind_label(keeper.kind)}, {reliability_text(keeper.reliability)}), "
             f"then {names} {'is' if len(others) == 1 else 'are'} deleted.\n\n"
             "This cannot be undone."

@@ -27,6 +27,7 @@ from desktop.services.dto import IncidentQuery, IncidentRow
 from desktop.views.partials.dialogs import Dialogs
 from desktop.views.partials.incident_table_model import IncidentTableModel
 from desktop.views.partials.plain_widgets import TableKeys, plain_label, side_button
+from desktop.wording import plural
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -46,7 +47,7 @@ EMPTY_TEXT = (
 
 
 def _incidents(count: int) -> str:
-    return "1 incident" if count == 1 else f"{count} incidents"
+    return plural(count, "incident")
 
 
 def deleted_text(moment: datetime | None) -> str:
