@@ -14,6 +14,8 @@ from desktop.views.partials.tags_edit import join_tags, split_tags
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
 
+    from desktop.store.engine import Database
+
 
 @pytest.mark.parametrize(
     ("text", "value"),
@@ -86,3 +88,22 @@ def test_problems_read_as_sentences(field: str, problem: str, text: str) -> None
 )
 def test_field_roots(field: str, root: str) -> None:
     assert field_root(field) == root
+
+
+def test_a_pause_in_typing_starts_a_new_undo_step(
+    qtbot: QtBot, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.views.incident_editor import IncidentEditor
+    from desktop.views.partials import editor_undo
+
+    clock = [100.0]
+    monkeypatch.setattr(editor_undo.time, "monotonic", lambda: clock[0])
+    editor = IncidentEditor(db)
+    qtbot.addWidget(editor)
+    qtbot.keyClicks(editor.title_edit, "Drone strike")
+    clock[0] += 2.0  # the analyst pauses
+    qtbot.keyClicks(editor.title_edit, " near Erbil")
+    editor.undo_stack.undo()
+    assert editor.title_edit.text() == "Drone strike"
+    editor.undo_stack.undo()
+    assert editor.title_edit.text() == ""

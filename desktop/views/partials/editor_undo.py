@@ -3,11 +3,13 @@
 Undoing a snapshot restores the whole form, so edits of any field — a citation added, a
 title typed, a suggestion applied — undo in the order they were made, whatever widget has
 the focus. Consecutive changes of one field (typing, stepping through a list) merge into
-one step, as in a word processor.
+one step, as in a word processor — until the analyst pauses: a pause starts a new step, so
+Ctrl+Z takes back the last burst of typing, not the whole field.
 """
 
 from __future__ import annotations
 
+import time
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -20,6 +22,8 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
 _SNAPSHOT_ID = 0x1D17
+# Typing that resumes after this long is a new undo step.
+PAUSE_S = 0.5
 
 
 class SnapshotCommand(QUndoCommand):
@@ -33,6 +37,7 @@ class SnapshotCommand(QUndoCommand):
         self.after = after
         self.key = key
         self.mergeable = mergeable
+        self.at = time.monotonic()
         self._first_redo = True
 
     def id(self) -> int:
@@ -43,7 +48,10 @@ class SnapshotCommand(QUndoCommand):
             return False
         if not (self.mergeable and other.mergeable and other.key == self.key):
             return False
+        if other.at - self.at > PAUSE_S:
+            return False
         self.after = other.after
+        self.at = other.at  # a pause is measured from the last keystroke of the step
         return True
 
     def redo(self) -> None:
