@@ -141,6 +141,13 @@ class MainWindow(QMainWindow):
         self.model.rowsInserted.connect(self._update_actions)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.doubleClicked.connect(lambda _index: self.edit_incident())
+        # Ctrl+End goes to the last incident even when only the first pages are loaded: the
+        # rest is paged in on a timer, so the window keeps answering meanwhile.
+        self._to_end = QTimer(self)
+        self._to_end.setInterval(0)
+        self._to_end.timeout.connect(self._page_towards_end)
+        QShortcut(QKeySequence("Ctrl+End"), self.table, self.go_to_end,
+                  context=Qt.ShortcutContext.WidgetShortcut)
         QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, self.edit_incident,
                   context=Qt.ShortcutContext.WidgetShortcut)
         self.resize(1280, 800)
@@ -293,6 +300,7 @@ class MainWindow(QMainWindow):
                 companion.reload()
 
     def apply_filters(self) -> None:
+        self._to_end.stop()  # a new query: the old one's last row no longer matters
         query = self.filter_bar.query()
         current = self.model.query
         if query.text:
@@ -408,6 +416,33 @@ class MainWindow(QMainWindow):
             self.table.setFocus(Qt.FocusReason.TabFocusReason)
             if not self.table.currentIndex().isValid():
                 self.select_index(self.model.index(0, IncidentTableModel.COL_WHEN))
+
+    def go_to_end(self) -> None:
+        if self.model.canFetchMore(QModelIndex()):
+            self.statusBar().showMessage(
+                f"Loading all {plural(self.model.total, 'incident')} to reach the last…"
+            )
+            self._to_end.start()
+        else:
+            self._select_last()
+
+    def _page_towards_end(self) -> None:
+        try:
+            if self.model.canFetchMore(QModelIndex()):
+                self.model.fetchMore(QModelIndex())
+                if self.model.canFetchMore(QModelIndex()):
+                    return
+        except DeskError as exc:
+            self._to_end.stop()
+            self.dialogs.warning("Cannot read the incidents", str(exc))
+            return
+        self._to_end.stop()
+        self.statusBar().clearMessage()
+        self._select_last()
+
+    def _select_last(self) -> None:
+        if self.model.rowCount():
+            self.select_index(self.model.index(self.model.rowCount() - 1, 0))
 
     def focus_search(self) -> None:
         self.filter_bar.search.setFocus(Qt.FocusReason.ShortcutFocusReason)

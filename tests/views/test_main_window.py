@@ -447,3 +447,18 @@ def test_keyboard_moves_from_search_to_rows(qtbot: QtBot, window: MainWindow) ->
     search.setFocus()
     qtbot.keyClick(search, Qt.Key.Key_Tab)
     assert window.filter_bar.period.hasFocus()
+
+
+def test_ctrl_end_pages_in_to_the_last_incident(qtbot: QtBot, window: MainWindow) -> None:
+    window.model._page_size = 2  # seven incidents: four pages
+    window.reload()
+    assert window.model.rowCount() == 2
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.table.currentIndex().row() == 6, timeout=3000)
+    assert window.model.rowCount() == 7
+    row = window.current_row()
+    assert row is not None
+    assert row.title == titles(window)[-1]
