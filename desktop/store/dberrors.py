@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
 
@@ -80,6 +81,13 @@ def describe_db_error(exc: BaseException, where: str) -> str:
         )
     if "readonly" in lowered or "read-only" in lowered or "permission" in lowered:
         return f"The database {where} cannot be written: {_first_line(text)}"
+    if "disk i/o error" in lowered:
+        return (
+            f"The database {where} could not be read or written (a disk I/O error). Check "
+            "that the disk is present and not full. If the file was moved or deleted while "
+            f"its companions {Path(where).name}-wal and -shm stayed behind, move those two "
+            "away and open it again."
+        )
     if isinstance(original, sqlite3.OperationalError) and "unable to open" in lowered:
         return f"The database {where} cannot be opened: check the path and its permissions."
     # psycopg's messages may span lines (server detail, hints): one line for the user.
