@@ -49,7 +49,7 @@ _SORT_COLUMNS: dict[str, ColumnElement[object]] = {
     # Case-insensitive, so "al-Asad" sorts among the a's rather than after "Z".
     "title": func.lower(Incident.title),
     "place": func.lower(Incident.place_name),
-    "type": Incident.event_type,  # type: ignore[dict-item]
+    "type": Incident.sub_event_type,  # type: ignore[dict-item] # the Type column shows it
     "status": Incident.status,  # type: ignore[dict-item]
     "confidence": _CONFIDENCE_ORDER,  # type: ignore[dict-item]
     "sources": Incident.source_count,  # type: ignore[dict-item]

@@ -23,7 +23,7 @@ _UPGRADE_LOCK_KEY = 0x494464657366
 # The newest revision, known without loading Alembic: opening an up-to-date workspace (every
 # start but the first after an update) then costs one query, not Alembic's ~0.1 s import.
 # tests/store/test_migrations_head.py fails when a new migration forgets to move it.
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0006"
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

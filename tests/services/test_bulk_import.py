@@ -269,7 +269,7 @@ def _plan(db: Database, query: IncidentQuery, *, count: bool = False) -> str:
         ("when", "ix_incidents_live_start"),
         ("title", "ix_incidents_live_title"),
         ("place", "ix_incidents_live_place"),
-        ("type", "ix_incidents_live_type"),
+        ("type", "ix_incidents_live_sub_type"),
         ("status", "ix_incidents_live_status"),
         ("confidence", "ix_incidents_live_confidence"),
         ("sources", "ix_incidents_live_sources"),

@@ -150,8 +150,9 @@ def test_sort_keys(
 def test_sort_by_type_and_sources_break_ties_by_insertion(
     db: Database, three: dict[str, IncidentData]
 ) -> None:
-    # A and B share the event type; ties are broken by insertion order.
-    assert titles(db, IncidentQuery(sort="type", descending=False)) == [A, B, C]
+    # "Type" sorts by the sub-event type the table shows: Air/drone strike, Peaceful
+    # protest, Shelling/artillery/missile attack.
+    assert titles(db, IncidentQuery(sort="type", descending=False)) == [A, C, B]
     assert titles(db, IncidentQuery(sort="sources", descending=False)) == [A, C, B]
     assert titles(db, IncidentQuery(sort="sources", descending=True)) == [B, C, A]
 
