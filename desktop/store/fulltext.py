@@ -123,18 +123,36 @@ def _quote_lexeme(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
+MIN_PREFIX = 2  # letters before the word being typed is searched as a prefix
+
+
 def match_expression(query: str) -> str | None:
     """An FTS5 MATCH expression: every word must occur, the last one as a prefix.
 
     Words are quoted, so the user's text can never be read as FTS5 syntax (``AND``, ``*``,
     ``"`` …). Returns None when the query holds no searchable word.
     """
-    words = _words(normalise(query))
+    words, prefix = _typed(_words(normalise(query)))
     if not words:
         return None
     quoted = [f'"{word}"' for word in words]
-    quoted[-1] += "*"  # type-ahead: the word being typed matches as a prefix
+    if prefix:
+        quoted[-1] += "*"  # type-ahead: the word being typed matches as a prefix
     return " ".join(quoted)
+
+
+def _typed(words: list[str]) -> tuple[list[str], bool]:
+    """The words to search and whether the last is a prefix (the word being typed).
+
+    A one-letter prefix matches nearly every incident and costs a full scan of the index
+    for nothing: "drone a" searches "drone" until the second letter comes, and a lone
+    letter is searched as a whole word.
+    """
+    if not words or len(words[-1]) >= MIN_PREFIX:
+        return words, bool(words)
+    if len(words) > 1:
+        return words[:-1], False
+    return words, False
 
 
 def tsquery_expression(query: str) -> str | None:
@@ -144,11 +162,12 @@ def tsquery_expression(query: str) -> str | None:
     are never operators (most are not even part of a word). It is bound as a parameter and
     cast, never spliced into SQL. Returns None when the query holds no searchable word.
     """
-    words = lexemes(normalise(query))
+    words, prefix = _typed(lexemes(normalise(query)))
     if not words:
         return None
     quoted = [_quote_lexeme(word) for word in words]
-    quoted[-1] += ":*"  # type-ahead: the word being typed matches as a prefix
+    if prefix:
+        quoted[-1] += ":*"  # type-ahead: the word being typed matches as a prefix
     return " & ".join(quoted)
 
 
