@@ -82,3 +82,32 @@ def test_the_checker_sees_imports() -> None:
     assert "desktop.views.main" in found
     assert "desktop.services" in found
     assert "desktop.views.y" in found
+
+
+VIEWS = sorted((DESKTOP / "views").rglob("*.py"))
+
+
+def runtime_imports(path: Path) -> set[str]:
+    """Modules imported when the file runs: those under ``if TYPE_CHECKING:`` don't count."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    checking: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            checking.update(id(child) for stmt in node.body for child in ast.walk(stmt))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in checking:
+            continue
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+    return found
+
+
+@pytest.mark.parametrize("path", VIEWS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_views_reach_the_store_only_through_services(path: Path) -> None:
+    """Widgets call use cases; the ORM, engine and files stay behind the services layer."""
+    imported = runtime_imports(path)
+    bad = {m for m in imported if _under(m, "desktop.store") or _under(m, "sqlalchemy")}
+    assert not bad, f"{path.relative_to(ROOT)} imports {sorted(bad)}"

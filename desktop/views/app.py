@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import APP_NAME, __version__
 from desktop.errors import DeskError
+from desktop.services.workspace import open_workspace
 from desktop.views.main_window import MainWindow
-from desktop.views.opening import open_workspace
 from desktop.views.palette import follow_system_palette
 from desktop.views.partials.dialogs import Button, message
 from desktop.views.window_settings import WindowSettings

@@ -31,16 +31,12 @@ from PySide6.QtWidgets import (
 
 from desktop import APP_NAME, __version__
 from desktop.errors import DeskError
-from desktop.services import history, interchange, sample
+from desktop.services import history, interchange, sample, workspace
 from desktop.services import incidents as incident_service
 from desktop.services import sources as source_service
-from desktop.store.backup import daily_backup_if_due
-from desktop.store.engine import sqlite_path
-from desktop.store.notify import listener_factory
 from desktop.views.grading_scales_dialog import GradingScalesDialog
 from desktop.views.history_dialog import HistoryDialog
 from desktop.views.main_actions import build_actions, recent_icon
-from desktop.views.opening import open_workspace
 from desktop.views.partials.change_watcher import ChangeWatcher
 from desktop.views.partials.dialogs import Dialogs
 from desktop.views.partials.filter_bar import FilterBar
@@ -239,13 +235,12 @@ class MainWindow(QMainWindow):
         if self.watcher is not None:
             self.watcher.stop()
             self.watcher.deleteLater()
-        path = sqlite_path(self._db.url)
-        files = [path, path.with_name(path.name + "-wal")] if path is not None else []
+        files = workspace.watched_files(self._db)
         db = self._db
         self.watcher = ChangeWatcher(
             lambda: history.workspace_stamp(db),
             files,
-            listener=listener_factory(db.url),  # PostgreSQL: LISTEN/NOTIFY; SQLite: None
+            listener=workspace.change_listener(db),  # PostgreSQL: NOTIFY; SQLite: None
             parent=self,
         )
         self.watcher.changed.connect(self._changed_elsewhere)
@@ -261,12 +256,11 @@ class MainWindow(QMainWindow):
 
     def _start_daily_backup(self) -> None:
         """The day's automatic backup of a SQLite workspace, copied off the GUI thread."""
-        path = sqlite_path(self._db.url)
-        if path is None:
-            return
+        if not workspace.watched_files(self._db):
+            return  # not a file: the server keeps its own backups
         self._join_backup()
         self._backup_thread = threading.Thread(
-            target=_daily_backup, args=(path,), name="daily-backup"
+            target=_daily_backup, args=(self._db,), name="daily-backup"
         )
         self._backup_thread.start()
 
@@ -634,7 +628,7 @@ class MainWindow(QMainWindow):
 
     def _switch_to(self, target: Path | str) -> None:
         opened = self._attempt(
-            "Cannot open the database", open_workspace, target, self.dialogs.question
+            "Cannot open the database", workspace.open_workspace, target, self.dialogs.question
         )
         if opened is None:
             return
@@ -783,9 +777,9 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def _daily_backup(path: Path) -> None:
+def _daily_backup(db: Database) -> None:
     try:
-        daily_backup_if_due(path)
+        workspace.daily_backup(db)
     except (DeskError, OSError, sqlite3.Error):
         # Not fatal: the workspace works; tomorrow's start tries again.
-        log.warning("daily backup of %s failed", path, exc_info=True)
+        log.warning("daily backup of %s failed", db.location, exc_info=True)

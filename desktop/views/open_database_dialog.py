@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.engine import URL
 
+from desktop.services.workspace import server_url
 from desktop.views.palette import problem_style
 from desktop.views.partials.plain_widgets import plain_label
 
@@ -139,12 +139,10 @@ class OpenDatabaseDialog(QDialog):
             return None
         if self.file_choice.isChecked():
             return Path(self.path_edit.text().strip()).expanduser()
-        url = URL.create(
-            "postgresql+psycopg",
-            username=self.user_edit.text().strip() or None,
-            password=self.password_edit.text() or None,
-            host=self.host_edit.text().strip(),
-            port=self.port_edit.value(),
-            database=self.database_edit.text().strip(),
+        return server_url(
+            self.host_edit.text().strip(),
+            self.port_edit.value(),
+            self.database_edit.text().strip(),
+            self.user_edit.text().strip(),
+            self.password_edit.text(),
         )
-        return url.render_as_string(hide_password=False)

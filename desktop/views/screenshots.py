@@ -14,7 +14,7 @@ from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.services import sample
-from desktop.store.engine import open_database
+from desktop.services.workspace import new_scratch_workspace
 from desktop.views.main_window import MainWindow
 from desktop.views.palette import follow_system_palette
 
@@ -38,7 +38,7 @@ def render(out: Path) -> list[Path]:
         QCoreApplication.setOrganizationName("incident-desk-screenshots")
         QSettings.setDefaultFormat(QSettings.Format.IniFormat)
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, scratch)
-        db = open_database(Path(scratch) / "sample.sqlite3")
+        db = new_scratch_workspace(Path(scratch) / "sample.sqlite3")
         sample.load_sample(db)
         window = MainWindow(db, offer_sample=False)
         window.resize(*WINDOW_SIZE)

@@ -420,8 +420,8 @@ def test_a_damaged_workspace_offers_its_latest_backup(
 
 
 def test_the_daily_backup_is_made_in_the_background(qtbot: QtBot, tmp_path: Path) -> None:
+    from desktop.services.workspace import open_workspace
     from desktop.store.backup import automatic_backups
-    from desktop.views.opening import open_workspace
 
     path = tmp_path / "desk.sqlite3"
     first, _note = open_workspace(path, lambda _t, _x: False)

@@ -20,7 +20,7 @@ from desktop.errors import DeskError
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from desktop.store.notify import Listener
+    from desktop.services.workspace import Listener
 
 POLL_MS = 3000
 SETTLE_MS = 250  # a commit touches the files several times: check once it settles

@@ -1,8 +1,9 @@
-"""Open a workspace for the app, offering the latest automatic backup when it is damaged.
+"""Workspace use cases for the app: open one (offering a backup when it is damaged), make
+its daily backup, and say how to notice other people's changes to it.
 
-Used at start and by File ▸ Open: when a SQLite workspace cannot be opened (corrupt, not a
-database, cut short) and automatic backups of it exist, the analyst is asked whether to
-restore the newest one. The damaged file is kept beside it, never deleted.
+The views reach the store only through here. When a SQLite workspace cannot be opened
+(corrupt, not a database, cut short) and automatic backups of it exist, the analyst is
+asked (through ``ask``) whether to restore the newest one; the damaged file is kept.
 """
 
 from __future__ import annotations
@@ -10,9 +11,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from sqlalchemy.engine import URL
+
 from desktop.errors import DeskError, StoreError
-from desktop.store.backup import automatic_backups, restore_database
+from desktop.store.backup import automatic_backups, daily_backup_if_due, restore_database
 from desktop.store.engine import open_database, resolve_url, sqlite_path
+from desktop.store.notify import Listener, listener_factory
 
 if TYPE_CHECKING:
     import os
@@ -20,6 +24,16 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from desktop.store.engine import Database
+
+__all__ = [
+    "Listener",
+    "change_listener",
+    "daily_backup",
+    "new_scratch_workspace",
+    "open_workspace",
+    "server_url",
+    "watched_files",
+]
 
 
 def _backup_words(path: Path) -> str:
@@ -60,3 +74,38 @@ def open_workspace(
         kept = f" The damaged file was kept as {result.kept.name}." if result.kept else ""
         note = f"Restored the workspace from {latest.name}.{kept}"
         return open_database(path, daily_backup=False), note
+
+
+def daily_backup(db: Database) -> Path | None:
+    """Make the day's automatic backup of a SQLite workspace if it is due (slow: a copy)."""
+    path = sqlite_path(db.url)
+    return daily_backup_if_due(path) if path is not None else None
+
+
+def watched_files(db: Database) -> list[Path]:
+    """The files whose change means someone else wrote (SQLite: the file and its log)."""
+    path = sqlite_path(db.url)
+    return [path, path.with_name(path.name + "-wal")] if path is not None else []
+
+
+def change_listener(db: Database) -> Callable[[], Listener] | None:
+    """How to hear other sessions' commits at once (PostgreSQL NOTIFY); None for SQLite."""
+    return listener_factory(db.url)
+
+
+def new_scratch_workspace(path: Path) -> Database:
+    """A workspace for tools (screenshots): opened without the daily backup."""
+    return open_database(path, daily_backup=False)
+
+
+def server_url(host: str, port: int, database: str, user: str = "", password: str = "") -> str:
+    """The URL of a team workspace on a PostgreSQL server (the password only to connect)."""
+    url = URL.create(
+        "postgresql+psycopg",
+        username=user or None,
+        password=password or None,
+        host=host,
+        port=port,
+        database=database,
+    )
+    return url.render_as_string(hide_password=False)
