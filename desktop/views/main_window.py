@@ -338,14 +338,15 @@ class MainWindow(QMainWindow):
             index = self.model.index(0, IncidentTableModel.COL_WHEN)
         if index.isValid():
             self.select_index(index)
+        elif self._total == 0:
+            self.detail.clear("Nothing to show yet: this workspace has no incidents.")
         else:
-            self.detail.clear()
+            self.detail.clear("No incident matches the filters.")
         self._update_actions()
 
     def _show_empty_state(self) -> None:
         empty = self.model.total == 0
         if empty and self._total == 0:
-            self.detail.clear("Nothing to show yet: the workspace has no incidents.")
             self.empty_label.setText(
                 "No incidents in this workspace yet.\n\nNew incident (Ctrl+N) records one; "
                 "File ▸ Load sample workspace adds seven real examples."

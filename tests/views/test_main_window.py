@@ -462,3 +462,13 @@ def test_ctrl_end_pages_in_to_the_last_incident(qtbot: QtBot, window: MainWindow
     row = window.current_row()
     assert row is not None
     assert row.title == titles(window)[-1]
+
+
+def test_the_detail_pane_says_why_it_is_empty(qtbot: QtBot, db: Database) -> None:
+    win = MainWindow(db, offer_sample=False)
+    qtbot.addWidget(win)
+    assert "no incidents" in win.detail.title_label.text()
+    load_sample(db)
+    win.reload()
+    win.filter_bar.set_period(date(1990, 1, 1), date(1990, 1, 2))
+    assert win.detail.title_label.text() == "No incident matches the filters."
