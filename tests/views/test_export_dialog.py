@@ -19,6 +19,7 @@ from desktop.views import export_dialog
 from desktop.views.export_dialog import ExportDialog
 from desktop.views.partials import task_runner
 from desktop.views.partials.plain_widgets import plain_tooltip
+from tests.views.fakes import RecordingDialogs
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -34,35 +35,6 @@ WAIT_MS = 20_000
 TODAY = date(2023, 10, 20)
 
 
-class FakeDialogs:
-    """Records messages; answers file pickers and questions as the test says."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[str, str, str]] = []
-        self.save_answer: Path | None = None
-        self.question_answer = True
-
-    def warning(self, title: str, text: str) -> None:
-        self.messages.append(("warning", title, text))
-
-    def information(self, title: str, text: str) -> None:
-        self.messages.append(("information", title, text))
-
-    def question(self, title: str, text: str) -> bool:
-        self.messages.append(("question", title, text))
-        return self.question_answer
-
-    def open_path(self, title: str, filter_: str) -> Path | None:
-        return None
-
-    def save_path(self, title: str, suggested: str, filter_: str) -> Path | None:
-        self.messages.append(("save_path", title, suggested))
-        return self.save_answer
-
-    def kinds(self) -> list[str]:
-        return [kind for kind, _title, _text in self.messages]
-
-
 @pytest.fixture(autouse=True)
 def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(export_dialog, "today", lambda: TODAY)
@@ -75,8 +47,8 @@ def sample_db(db: Database) -> Database:
 
 
 @pytest.fixture
-def fake() -> FakeDialogs:
-    return FakeDialogs()
+def fake() -> RecordingDialogs:
+    return RecordingDialogs()
 
 
 @pytest.fixture
@@ -86,7 +58,7 @@ def opened() -> list[Path]:
 
 @pytest.fixture
 def make_dialog(
-    qtbot: QtBot, sample_db: Database, fake: FakeDialogs, opened: list[Path]
+    qtbot: QtBot, sample_db: Database, fake: RecordingDialogs, opened: list[Path]
 ) -> Iterator[Any]:
     def make(query: IncidentQuery | None = None) -> ExportDialog:
         dialog = ExportDialog(
@@ -222,7 +194,7 @@ def test_export_writes_the_pdf_keeps_the_texts_and_says_what_it_wrote(
     qtbot: QtBot,
     make_dialog: Any,
     sample_db: Database,
-    fake: FakeDialogs,
+    fake: RecordingDialogs,
     opened: list[Path],
     tmp_path: Path,
 ) -> None:
@@ -304,7 +276,7 @@ def test_texts_and_folder_come_back_next_time(
 
 
 def test_raised_marking_is_reported(
-    qtbot: QtBot, make_dialog: Any, fake: FakeDialogs, tmp_path: Path
+    qtbot: QtBot, make_dialog: Any, fake: RecordingDialogs, tmp_path: Path
 ) -> None:
     dialog = make_dialog(IncidentQuery(countries=("LB",)))  # the one TLP:AMBER incident
     dialog.path_edit.setText(str(tmp_path / "lb"))  # ".pdf" is added
@@ -317,7 +289,7 @@ def test_raised_marking_is_reported(
 
 
 def test_bad_folder_is_a_warning_and_everything_typed_stays(
-    qtbot: QtBot, make_dialog: Any, fake: FakeDialogs, tmp_path: Path
+    qtbot: QtBot, make_dialog: Any, fake: RecordingDialogs, tmp_path: Path
 ) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
@@ -339,24 +311,24 @@ def test_bad_folder_is_a_warning_and_everything_typed_stays(
 
 
 def test_existing_file_is_replaced_only_when_the_analyst_agrees(
-    qtbot: QtBot, make_dialog: Any, fake: FakeDialogs, tmp_path: Path
+    qtbot: QtBot, make_dialog: Any, fake: RecordingDialogs, tmp_path: Path
 ) -> None:
     out = tmp_path / "old.pdf"
     out.write_bytes(b"older report")
     dialog = make_dialog()
     dialog.path_edit.setText(str(out))
-    fake.question_answer = False
+    fake.answer = False
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
     assert fake.kinds() == ["question"]
     assert dialog._task is None
     assert out.read_bytes() == b"older report"
-    fake.question_answer = True
+    fake.answer = True
     export(qtbot, dialog)
     assert out.read_bytes().startswith(b"%PDF")
 
 
 def test_browse_fills_the_path(
-    qtbot: QtBot, make_dialog: Any, fake: FakeDialogs, tmp_path: Path
+    qtbot: QtBot, make_dialog: Any, fake: RecordingDialogs, tmp_path: Path
 ) -> None:
     dialog = make_dialog()
     fake.save_answer = tmp_path / "chosen.pdf"
@@ -375,7 +347,7 @@ def test_too_many_key_points_are_refused_not_dropped(make_dialog: Any) -> None:
 def test_cancel_during_the_export_writes_nothing_and_keeps_the_dialog(
     qtbot: QtBot,
     make_dialog: Any,
-    fake: FakeDialogs,
+    fake: RecordingDialogs,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -22,9 +22,10 @@ from desktop.services import merge
 from desktop.services import sources as source_service
 from desktop.services.dto import When
 from desktop.views.incident_editor import ConflictChoice, IncidentEditor, ask_conflict
-from desktop.views.partials.dialogs import Choice, Dialogs
+from desktop.views.partials.dialogs import Choice
 from desktop.views.partials.source_form import SourceDialog
 from tests.views.driving import choose, cite, credibility_text, replace_text, type_unicode
+from tests.views.fakes import RecordingDialogs
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -40,39 +41,17 @@ UTC_ZONE = QTimeZone(QTimeZone.Initialization.UTC)
 ARABIC = "هجوم بطائرة مسيرة على قاعدة عين الأسد"
 
 
-class FakeDialogs(Dialogs):
-    """Records what the editor asks and answers as the test says; never opens a box."""
-
-    def __init__(self, choice: Choice = Choice.CANCEL) -> None:
-        self.choice = choice
-        self.warnings: list[tuple[str, str]] = []
-        self.asked: list[str] = []
-
-    def warning(self, title: str, text: str) -> None:
-        self.warnings.append((title, text))
-
-    def information(self, title: str, text: str) -> None:
-        self.warnings.append((title, text))
-
-    def question(self, title: str, text: str) -> bool:
-        self.asked.append(text)
-        return False
-
-    def save_discard_cancel(self, title: str, text: str) -> Choice:
-        self.asked.append(text)
-        return self.choice
+@pytest.fixture
+def fake() -> RecordingDialogs:
+    # The editor's own questions are answered "no", and "save your changes?" with Cancel.
+    return RecordingDialogs(answer=False, choice=Choice.CANCEL)
 
 
 @pytest.fixture
-def fake() -> FakeDialogs:
-    return FakeDialogs()
-
-
-@pytest.fixture
-def open_editor(qtbot: QtBot, db: Database, fake: FakeDialogs
+def open_editor(qtbot: QtBot, db: Database, fake: RecordingDialogs
                 ) -> Callable[[str | None], IncidentEditor]:
     def opener(incident_id: str | None = None) -> IncidentEditor:
-        editor = IncidentEditor(db, incident_id, dialogs=fake)
+        editor = IncidentEditor(db, incident_id, dialogs=fake)  # type: ignore[arg-type]
         # At teardown, throw edits away rather than keep the window open asking.
         qtbot.addWidget(editor, before_close_func=lambda _w: setattr(fake, "choice",
                                                                       Choice.DISCARD))
@@ -452,7 +431,7 @@ def test_undo_adding_a_citation_and_applying_the_suggestion(
 
 def test_closing_with_changes_asks_and_cancel_keeps_the_dialog(
     qtbot: QtBot,
-    fake: FakeDialogs,
+    fake: RecordingDialogs,
     open_editor: Callable[[str | None], IncidentEditor],
 ) -> None:
     editor = open_editor(None)
@@ -474,7 +453,7 @@ def test_closing_with_changes_asks_and_cancel_keeps_the_dialog(
 
 def test_closing_without_changes_does_not_ask(
     qtbot: QtBot,
-    fake: FakeDialogs,
+    fake: RecordingDialogs,
     open_editor: Callable[[str | None], IncidentEditor],
 ) -> None:
     editor = open_editor(None)
@@ -488,7 +467,7 @@ def test_closing_without_changes_does_not_ask(
 def test_choosing_save_when_closing_saves(
     qtbot: QtBot,
     db: Database,
-    fake: FakeDialogs,
+    fake: RecordingDialogs,
     make_incident: IncidentFactory,
     open_editor: Callable[[str | None], IncidentEditor],
 ) -> None:
@@ -589,7 +568,7 @@ def test_conflict_merge_cancelled_keeps_the_form(
 def test_conflict_reload_theirs_and_cancel(
     qtbot: QtBot,
     db: Database,
-    fake: FakeDialogs,
+    fake: RecordingDialogs,
     make_incident: IncidentFactory,
     open_editor: Callable[[str | None], IncidentEditor],
 ) -> None:
@@ -611,13 +590,13 @@ def test_conflict_reload_theirs_and_cancel(
     assert editor.title_edit.text() == "Their title"
     assert editor.windowTitle() == "Edit incident — Their title"
     assert not editor.is_dirty()
-    assert fake.warnings == []
+    assert fake.told == []
 
 
 def test_save_error_keeps_the_text_and_says_why(
     qtbot: QtBot,
     db: Database,
-    fake: FakeDialogs,
+    fake: RecordingDialogs,
     make_incident: IncidentFactory,
     open_editor: Callable[[str | None], IncidentEditor],
 ) -> None:
@@ -629,8 +608,8 @@ def test_save_error_keeps_the_text_and_says_why(
     incident_service.delete_incident(db, created.id)
     incident_service.purge_incident(db, created.id)
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
-    assert len(fake.warnings) == 1
-    assert "No incident with id" in fake.warnings[0][1]
+    assert len(fake.told) == 1
+    assert "No incident with id" in fake.told[0][1]
     assert editor.isVisible()
     assert editor.title_edit.text() == "Drone attack on al-Asad airbase (edited)"
 

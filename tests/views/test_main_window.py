@@ -17,6 +17,7 @@ from desktop.services.sample import load_sample
 from desktop.views.main_window import MainWindow
 from desktop.views.partials.filter_bar import SEARCH_PLACEHOLDER
 from desktop.views.partials.incident_table_model import IncidentTableModel
+from tests.views.fakes import RecordingDialogs
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -28,38 +29,11 @@ if TYPE_CHECKING:
     from tests.conftest import IncidentFactory
 
 
-class RecordingDialogs:
-    """Stands in for the window's message boxes and file dialogs."""
-
-    def __init__(self, answer: bool = False) -> None:
-        self.messages: list[tuple[str, str, str]] = []
-        self.answer = answer
-
-    def warning(self, title: str, text: str) -> None:
-        self.messages.append(("warning", title, text))
-
-    def information(self, title: str, text: str) -> None:
-        self.messages.append(("information", title, text))
-
-    def question(self, title: str, text: str) -> bool:
-        self.messages.append(("question", title, text))
-        return self.answer
-
-    def open_path(self, title: str, filter_: str) -> Path | None:
-        return None
-
-    def for_child(self, _child: object) -> RecordingDialogs:
-        return self  # the window's dialogs answer for the editor and companions too
-
-    def save_path(self, title: str, suggested: str, filter_: str) -> Path | None:
-        return None
-
-
 @pytest.fixture
 def window(qtbot: QtBot, db: Database) -> MainWindow:
     load_sample(db)
     win = MainWindow(db, offer_sample=False)
-    win.dialogs = RecordingDialogs()  # type: ignore[assignment]
+    win.dialogs = RecordingDialogs(answer=False)  # type: ignore[assignment]
     qtbot.addWidget(win)
     win.resize(1280, 800)
     win.show()

@@ -14,9 +14,9 @@ from desktop.services import sources as source_service
 from desktop.services.dto import Citation, IncidentQuery, SourceData
 from desktop.views.partials.source_table_model import SourceTableModel
 from desktop.views.sources_dialog import SourcesDialog
+from tests.views.fakes import RecordingDialogs
 
 if TYPE_CHECKING:
-    from pathlib import Path
 
     from pytestqt.qtbot import QtBot
 
@@ -25,41 +25,14 @@ if TYPE_CHECKING:
     from tests.conftest import IncidentFactory
 
 
-class FakeDialogs:
-    """Records every message and answers questions as the test says."""
-
-    def __init__(self, answer: bool = True) -> None:
-        self.messages: list[tuple[str, str, str]] = []
-        self.answer = answer
-
-    def warning(self, title: str, text: str) -> None:
-        self.messages.append(("warning", title, text))
-
-    def information(self, title: str, text: str) -> None:
-        self.messages.append(("information", title, text))
-
-    def question(self, title: str, text: str) -> bool:
-        self.messages.append(("question", title, text))
-        return self.answer
-
-    def open_path(self, title: str, filter_: str) -> Path | None:
-        return None
-
-    def save_path(self, title: str, suggested: str, filter_: str) -> Path | None:
-        return None
-
-    def kinds(self) -> list[str]:
-        return [kind for kind, _title, _text in self.messages]
-
-
 @pytest.fixture
-def dialogs() -> FakeDialogs:
-    return FakeDialogs()
+def dialogs() -> RecordingDialogs:
+    return RecordingDialogs()
 
 
 @pytest.fixture
 def manager(
-    qtbot: QtBot, db: Database, sources: tuple[SourceData, SourceData], dialogs: FakeDialogs
+    qtbot: QtBot, db: Database, sources: tuple[SourceData, SourceData], dialogs: RecordingDialogs
 ) -> SourcesDialog:
     dialog = SourcesDialog(db, dialogs=dialogs)  # type: ignore[arg-type]
     qtbot.addWidget(dialog)
@@ -208,7 +181,7 @@ def test_edit_with_enter_key(
 def test_refused_save_reopens_the_form_with_what_was_typed(
     qtbot: QtBot,
     manager: SourcesDialog,
-    dialogs: FakeDialogs,
+    dialogs: RecordingDialogs,
     db: Database,
     sources: tuple[SourceData, SourceData],
 ) -> None:
@@ -238,7 +211,7 @@ def test_refused_save_reopens_the_form_with_what_was_typed(
 def test_merge_moves_citations(
     qtbot: QtBot,
     manager: SourcesDialog,
-    dialogs: FakeDialogs,
+    dialogs: RecordingDialogs,
     db: Database,
     sources: tuple[SourceData, SourceData],
     make_incident: IncidentFactory,
@@ -283,7 +256,7 @@ def test_merge_moves_citations(
 
 
 def test_merge_answered_no_changes_nothing(
-    qtbot: QtBot, manager: SourcesDialog, dialogs: FakeDialogs, db: Database
+    qtbot: QtBot, manager: SourcesDialog, dialogs: RecordingDialogs, db: Database
 ) -> None:
     dialogs.answer = False
     manager.table.selectAll()
@@ -298,7 +271,7 @@ def test_merge_answered_no_changes_nothing(
 def test_delete_is_for_uncited_sources_only(
     qtbot: QtBot,
     manager: SourcesDialog,
-    dialogs: FakeDialogs,
+    dialogs: RecordingDialogs,
     db: Database,
     make_incident: IncidentFactory,
 ) -> None:
@@ -323,7 +296,7 @@ def test_delete_is_for_uncited_sources_only(
 
 
 def test_delete_answered_no_keeps_the_source(
-    qtbot: QtBot, manager: SourcesDialog, dialogs: FakeDialogs, db: Database
+    qtbot: QtBot, manager: SourcesDialog, dialogs: RecordingDialogs, db: Database
 ) -> None:
     dialogs.answer = False
     click_row(qtbot, manager, "Reuters")
@@ -367,7 +340,7 @@ def test_double_click_on_a_name_edits(qtbot: QtBot, manager: SourcesDialog) -> N
 
 
 def test_empty_workspace_says_what_to_do(qtbot: QtBot, db: Database) -> None:
-    dialog = SourcesDialog(db, dialogs=FakeDialogs())  # type: ignore[arg-type]
+    dialog = SourcesDialog(db, dialogs=RecordingDialogs())  # type: ignore[arg-type]
     qtbot.addWidget(dialog)
     assert dialog.count_label.text() == "0 sources"
     assert dialog.stack.currentWidget() is dialog.empty_label

@@ -11,9 +11,9 @@ from desktop.errors import NotFoundError
 from desktop.services import incidents as incident_service
 from desktop.services.dto import IncidentQuery
 from desktop.views.trash_dialog import EMPTY_TEXT, TrashDialog, TrashTableModel
+from tests.views.fakes import RecordingDialogs
 
 if TYPE_CHECKING:
-    from pathlib import Path
 
     from pytestqt.qtbot import QtBot
 
@@ -25,33 +25,9 @@ TRASH = IncidentQuery(deleted=True)
 LIVE = IncidentQuery()
 
 
-class FakeDialogs:
-    """Records every message and answers questions as the test says."""
-
-    def __init__(self, answer: bool = True) -> None:
-        self.messages: list[tuple[str, str, str]] = []
-        self.answer = answer
-
-    def warning(self, title: str, text: str) -> None:
-        self.messages.append(("warning", title, text))
-
-    def information(self, title: str, text: str) -> None:
-        self.messages.append(("information", title, text))
-
-    def question(self, title: str, text: str) -> bool:
-        self.messages.append(("question", title, text))
-        return self.answer
-
-    def open_path(self, title: str, filter_: str) -> Path | None:
-        return None
-
-    def save_path(self, title: str, suggested: str, filter_: str) -> Path | None:
-        return None
-
-
 @pytest.fixture
-def dialogs() -> FakeDialogs:
-    return FakeDialogs()
+def dialogs() -> RecordingDialogs:
+    return RecordingDialogs()
 
 
 @pytest.fixture
@@ -69,7 +45,7 @@ def trashed(db: Database, make_incident: IncidentFactory) -> list[IncidentData]:
 
 @pytest.fixture
 def trash(
-    qtbot: QtBot, db: Database, trashed: list[IncidentData], dialogs: FakeDialogs
+    qtbot: QtBot, db: Database, trashed: list[IncidentData], dialogs: RecordingDialogs
 ) -> TrashDialog:
     dialog = TrashDialog(db, dialogs=dialogs)  # type: ignore[arg-type]
     qtbot.addWidget(dialog)
@@ -133,7 +109,7 @@ def test_enter_restores(qtbot: QtBot, trash: TrashDialog, db: Database) -> None:
 
 
 def test_permanent_delete_asks_and_honours_no(
-    qtbot: QtBot, trash: TrashDialog, db: Database, dialogs: FakeDialogs
+    qtbot: QtBot, trash: TrashDialog, db: Database, dialogs: RecordingDialogs
 ) -> None:
     dialogs.answer = False
     click_row(qtbot, trash, "Drone attack on al-Asad")
@@ -149,7 +125,7 @@ def test_permanent_delete_when_confirmed(
     qtbot: QtBot,
     trash: TrashDialog,
     db: Database,
-    dialogs: FakeDialogs,
+    dialogs: RecordingDialogs,
     trashed: list[IncidentData],
 ) -> None:
     click_row(qtbot, trash, "Drone attack on al-Asad")
@@ -165,7 +141,7 @@ def test_permanent_delete_when_confirmed(
 
 
 def test_several_selected_are_deleted_together(
-    qtbot: QtBot, trash: TrashDialog, db: Database, dialogs: FakeDialogs
+    qtbot: QtBot, trash: TrashDialog, db: Database, dialogs: RecordingDialogs
 ) -> None:
     click_row(qtbot, trash, "Drone attack on al-Asad")
     click_row(qtbot, trash, "Rocket fire at al-Harir", Qt.KeyboardModifier.ControlModifier)
@@ -176,7 +152,7 @@ def test_several_selected_are_deleted_together(
 
 
 def test_empty_trash_asks_how_many_and_honours_no(
-    qtbot: QtBot, trash: TrashDialog, db: Database, dialogs: FakeDialogs
+    qtbot: QtBot, trash: TrashDialog, db: Database, dialogs: RecordingDialogs
 ) -> None:
     dialogs.answer = False
     qtbot.mouseClick(trash.empty_button, Qt.MouseButton.LeftButton)
@@ -197,7 +173,7 @@ def test_empty_trash_asks_how_many_and_honours_no(
 
 
 def test_an_empty_trash_says_so(qtbot: QtBot, db: Database) -> None:
-    dialog = TrashDialog(db, dialogs=FakeDialogs())  # type: ignore[arg-type]
+    dialog = TrashDialog(db, dialogs=RecordingDialogs())  # type: ignore[arg-type]
     qtbot.addWidget(dialog)
     assert dialog.count_label.text() == "The trash is empty"
     assert dialog.empty_label.text() == EMPTY_TEXT

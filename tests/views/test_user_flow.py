@@ -16,11 +16,10 @@ from desktop.domain import Status
 from desktop.services import incidents as incident_service
 from desktop.views.incident_editor import IncidentEditor
 from desktop.views.main_window import MainWindow
-from desktop.views.partials.dialogs import Choice
 from tests.views.driving import choose, cite, replace_text
+from tests.views.fakes import RecordingDialogs
 
 if TYPE_CHECKING:
-    from pathlib import Path
 
     from pytestqt.qtbot import QtBot
 
@@ -28,35 +27,6 @@ if TYPE_CHECKING:
     from desktop.store.engine import Database
 
 UTC_ZONE = QTimeZone(QTimeZone.Initialization.UTC)
-
-
-class Answers:
-    """The window's message boxes, answered "yes" and recorded."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[str, str]] = []
-
-    def warning(self, title: str, text: str) -> None:
-        self.messages.append((title, text))
-
-    def information(self, title: str, text: str) -> None:
-        self.messages.append((title, text))
-
-    def question(self, title: str, text: str) -> bool:
-        self.messages.append((title, text))
-        return True
-
-    def save_discard_cancel(self, title: str, text: str) -> Choice:
-        return Choice.DISCARD
-
-    def open_path(self, title: str, filter_: str) -> Path | None:
-        return None
-
-    def save_path(self, title: str, suggested: str, filter_: str) -> Path | None:
-        return None
-
-    def for_child(self, _child: object) -> Answers:
-        return self
 
 
 def _editor(window: MainWindow) -> IncidentEditor:
@@ -83,7 +53,7 @@ def test_record_edit_find_delete_undo(
     sources: tuple[SourceData, SourceData],
 ) -> None:
     window = MainWindow(db, offer_sample=False)
-    window.dialogs = Answers()  # type: ignore[assignment]
+    window.dialogs = RecordingDialogs()  # type: ignore[assignment]
     qtbot.addWidget(window)
     with qtbot.waitActive(window):
         window.show()
@@ -166,8 +136,8 @@ def test_record_edit_find_delete_undo(
     window.table.setFocus()
     qtbot.keyClick(window.table, Qt.Key.Key_Delete)
     answers = window.dialogs
-    assert isinstance(answers, Answers)
-    assert answers.messages[-1][0] == "Delete incident"
+    assert isinstance(answers, RecordingDialogs)
+    assert answers.messages[-1][:2] == ("question", "Delete incident")
     assert window.model.total == 1
     assert "second salvo" not in " ".join(_titles(window))
     qtbot.keyClick(window.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)

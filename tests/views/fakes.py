@@ -1,0 +1,64 @@
+"""A stand-in for :class:`desktop.views.partials.dialogs.Dialogs`: no box ever opens.
+
+It records every message as ``(kind, title, text)`` and answers as the test says, so a test
+can drive a window end to end and then read what the analyst would have been told.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from desktop.views.partials.dialogs import Choice
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+class RecordingDialogs:
+    def __init__(self, answer: bool = True, choice: Choice = Choice.DISCARD) -> None:
+        self.messages: list[tuple[str, str, str]] = []
+        self.answer = answer  # to yes/no questions
+        self.choice = choice  # to "save your changes?"
+        self.save_answer: Path | None = None  # the file a save dialog returns
+
+    def warning(self, title: str, text: str) -> None:
+        self.messages.append(("warning", title, text))
+
+    def information(self, title: str, text: str) -> None:
+        self.messages.append(("information", title, text))
+
+    def question(self, title: str, text: str) -> bool:
+        self.messages.append(("question", title, text))
+        return self.answer
+
+    def save_discard_cancel(self, title: str, text: str) -> Choice:
+        self.messages.append(("save_discard_cancel", title, text))
+        return self.choice
+
+    def open_path(self, title: str, filter_: str) -> Path | None:
+        return None
+
+    def open_workspace(self) -> Path | str | None:
+        return None
+
+    def save_path(self, title: str, suggested: str, filter_: str) -> Path | None:
+        self.messages.append(("save_path", title, suggested))
+        return self.save_answer
+
+    def for_child(self, _child: object) -> RecordingDialogs:
+        return self  # a window's dialogs answer for the editor and companions too
+
+    def kinds(self) -> list[str]:
+        return [kind for kind, _title, _text in self.messages]
+
+    @property
+    def asked(self) -> list[str]:
+        """The texts of the questions put to the analyst, in order."""
+        return [text for kind, _t, text in self.messages
+                if kind in ("question", "save_discard_cancel")]
+
+    @property
+    def told(self) -> list[tuple[str, str]]:
+        """The (title, text) of the warnings and notices shown, in order."""
+        return [(title, text) for kind, title, text in self.messages
+                if kind in ("warning", "information")]
