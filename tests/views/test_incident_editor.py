@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimer, QTimeZone
@@ -32,10 +32,13 @@ if TYPE_CHECKING:
 
     from pytestqt.qtbot import QtBot
 
-    from desktop.services.dto import SourceData
+    from desktop.services.dto import IncidentData, SourceData
     from desktop.store.engine import Database
     from desktop.views.partials.citation_dialog import CitationDialog
     from tests.conftest import IncidentFactory
+
+    # Edits an incident in the editor while someone else saves it (the fixture below).
+    EditWhileTheySave = Callable[..., tuple[IncidentData, str, IncidentEditor]]
 
 UTC_ZONE = QTimeZone(QTimeZone.Initialization.UTC)
 ARABIC = "هجوم بطائرة مسيرة على قاعدة عين الأسد"
@@ -45,6 +48,28 @@ ARABIC = "هجوم بطائرة مسيرة على قاعدة عين الأسد"
 def fake() -> RecordingDialogs:
     # The editor's own questions are answered "no", and "save your changes?" with Cancel.
     return RecordingDialogs(answer=False, choice=Choice.CANCEL)
+
+
+@pytest.fixture
+def edit_while_they_save(
+    qtbot: QtBot,
+    db: Database,
+    make_incident: IncidentFactory,
+    open_editor: Callable[[str | None], IncidentEditor],
+) -> EditWhileTheySave:
+    """Open a saved incident, type " (mine)" after its title, then let someone else save
+    the changes given as keywords: the next Save meets a conflict."""
+
+    def run(**theirs: Any) -> tuple[IncidentData, str, IncidentEditor]:
+        created = incident_service.create_incident(db, make_incident())
+        assert created.id is not None
+        editor = open_editor(created.id)
+        qtbot.keyClick(editor.title_edit, Qt.Key.Key_End)
+        qtbot.keyClicks(editor.title_edit, " (mine)")
+        incident_service.update_incident(db, replace(created, **theirs))
+        return created, created.id, editor
+
+    return run
 
 
 @pytest.fixture
@@ -486,16 +511,10 @@ def test_choosing_save_when_closing_saves(
 def test_conflict_keep_mine_overwrites(
     qtbot: QtBot,
     db: Database,
-    make_incident: IncidentFactory,
-    open_editor: Callable[[str | None], IncidentEditor],
+    edit_while_they_save: EditWhileTheySave,
 ) -> None:
-    created = incident_service.create_incident(db, make_incident())
-    assert created.id is not None
-    editor = open_editor(created.id)
-    qtbot.keyClick(editor.title_edit, Qt.Key.Key_End)
-    qtbot.keyClicks(editor.title_edit, " (mine)")
     # Someone else saves first.
-    incident_service.update_incident(db, replace(created, summary="Theirs."))
+    created, incident_id, editor = edit_while_they_save(summary="Theirs.")
 
     asked: list[str] = []
 
@@ -508,7 +527,7 @@ def test_conflict_keep_mine_overwrites(
         qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
     assert len(asked) == 1
     assert "was changed by tester" in asked[0]
-    saved = incident_service.get_incident(db, created.id)
+    saved = incident_service.get_incident(db, incident_id)
     assert saved.title == "Drone attack on al-Asad airbase (mine)"
     assert saved.summary == created.summary  # what the analyst saw is what was saved
 
@@ -516,18 +535,10 @@ def test_conflict_keep_mine_overwrites(
 def test_conflict_merge_keeps_both_and_asks_where_both_changed(
     qtbot: QtBot,
     db: Database,
-    make_incident: IncidentFactory,
-    open_editor: Callable[[str | None], IncidentEditor],
+    edit_while_they_save: EditWhileTheySave,
 ) -> None:
-    created = incident_service.create_incident(db, make_incident())
-    assert created.id is not None
-    editor = open_editor(created.id)
-    qtbot.keyClick(editor.title_edit, Qt.Key.Key_End)
-    qtbot.keyClicks(editor.title_edit, " (mine)")
     # Someone else changes the summary (which I did not touch) and the title (which I did).
-    incident_service.update_incident(
-        db, replace(created, summary="Theirs.", title="Their title")
-    )
+    _created, incident_id, editor = edit_while_they_save(summary="Theirs.", title="Their title")
     editor.ask_conflict = lambda _message: ConflictChoice.MERGE
     offered: list[list[str]] = []
 
@@ -540,7 +551,7 @@ def test_conflict_merge_keeps_both_and_asks_where_both_changed(
     with qtbot.waitSignal(editor.saved):
         qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
     assert offered == [["Title"]]
-    saved = incident_service.get_incident(db, created.id)
+    saved = incident_service.get_incident(db, incident_id)
     assert saved.title == "Drone attack on al-Asad airbase (mine)"
     assert saved.summary == "Theirs."  # their change to a part I left alone survives
 
@@ -548,36 +559,23 @@ def test_conflict_merge_keeps_both_and_asks_where_both_changed(
 def test_conflict_merge_cancelled_keeps_the_form(
     qtbot: QtBot,
     db: Database,
-    make_incident: IncidentFactory,
-    open_editor: Callable[[str | None], IncidentEditor],
+    edit_while_they_save: EditWhileTheySave,
 ) -> None:
-    created = incident_service.create_incident(db, make_incident())
-    assert created.id is not None
-    editor = open_editor(created.id)
-    qtbot.keyClick(editor.title_edit, Qt.Key.Key_End)
-    qtbot.keyClicks(editor.title_edit, " (mine)")
-    incident_service.update_incident(db, replace(created, title="Their title"))
+    _created, incident_id, editor = edit_while_they_save(title="Their title")
     editor.ask_conflict = lambda _message: ConflictChoice.MERGE
     editor.ask_merge = lambda _plan, _who: None
     assert not editor.save()
     assert editor.isVisible()
     assert editor.title_edit.text() == "Drone attack on al-Asad airbase (mine)"
-    assert incident_service.get_incident(db, created.id).title == "Their title"
+    assert incident_service.get_incident(db, incident_id).title == "Their title"
 
 
 def test_conflict_reload_theirs_and_cancel(
     qtbot: QtBot,
-    db: Database,
     fake: RecordingDialogs,
-    make_incident: IncidentFactory,
-    open_editor: Callable[[str | None], IncidentEditor],
+    edit_while_they_save: EditWhileTheySave,
 ) -> None:
-    created = incident_service.create_incident(db, make_incident())
-    assert created.id is not None
-    editor = open_editor(created.id)
-    qtbot.keyClick(editor.title_edit, Qt.Key.Key_End)
-    qtbot.keyClicks(editor.title_edit, " (mine)")
-    incident_service.update_incident(db, replace(created, title="Their title"))
+    _created, _incident_id, editor = edit_while_they_save(title="Their title")
 
     editor.ask_conflict = lambda _message: ConflictChoice.CANCEL
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
