@@ -167,13 +167,7 @@ def record(
 
 def incident_history(db: Database, incident_id: str) -> list[Change]:
     """The incident's timeline, oldest first."""
-    with db.begin() as session:
-        rows = session.scalars(
-            select(HistoryEntry)
-            .where(HistoryEntry.incident_uuid == incident_id)
-            .order_by(HistoryEntry.at, HistoryEntry.id)
-        )
-        return [_change(row) for row in rows]
+    return histories(db, [incident_id])[incident_id]
 
 
 def workspace_stamp(db: Database) -> tuple[object, ...]:

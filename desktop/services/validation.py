@@ -70,14 +70,13 @@ def incident_problems(data: IncidentData) -> list[ValidationError]:
             f"'{data.sub_event_type}' is not a sub-event type of {data.event_type}",
         )
 
-    roles = ROLES
     for index, actor in enumerate(data.actors):
         if not actor.name.strip():
             problem(f"actors[{index}].name", "is required")
         elif len(actor.name) > MAX_NAME:
             problem(f"actors[{index}].name", f"is longer than {MAX_NAME} characters")
-        if actor.role not in roles:
-            problem(f"actors[{index}].role", f"'{actor.role}' is not one of {_one_of(roles)}")
+        if actor.role not in ROLES:
+            problem(f"actors[{index}].role", f"'{actor.role}' is not one of {_one_of(ROLES)}")
 
     for name in ("killed", "injured"):
         value = getattr(data.casualties, name)
@@ -89,11 +88,11 @@ def incident_problems(data: IncidentData) -> list[ValidationError]:
             problem(f"casualties.{name}", f"is more than {MAX_CASUALTIES:,}")
 
     if data.status not in STATUSES:
-        problem("status", f"'{data.status}' is not one of {_one_of(s.value for s in Status)}")
+        problem("status", f"'{data.status}' is not one of {_one_of(STATUSES)}")
     if data.confidence not in CONFIDENCES:
         problem(
             "confidence",
-            f"'{data.confidence}' is not one of {_one_of(c.value for c in Confidence)}",
+            f"'{data.confidence}' is not one of {_one_of(CONFIDENCES)}",
         )
     if data.likelihood is not None and data.likelihood not in LIKELIHOOD_TERMS:
         problem("likelihood", f"'{data.likelihood}' is not an ICD 203 estimative term")
@@ -217,7 +216,7 @@ def source_problems(source: SourceData) -> list[ValidationError]:
     elif len(source.name) > MAX_NAME:
         problems.append(ValidationError("name", f"is longer than {MAX_NAME} characters"))
     if source.kind not in SOURCE_KINDS:
-        kinds = _one_of(k.value for k in SourceKind)
+        kinds = _one_of(SOURCE_KINDS)
         problems.append(ValidationError("kind", f"'{source.kind}' is not one of {kinds}"))
     if source.reliability not in RELIABILITY:
         problems.append(ValidationError("reliability", "must be one of A, B, C, D, E, F"))

@@ -247,17 +247,14 @@ class MainWindow(QMainWindow):
 
     def _changed_elsewhere(self) -> None:
         """Someone else saved: show it, keeping the analyst's place and selection."""
-        facets = self._attempt("Cannot read the workspace", incident_service.facets, self._db)
-        if facets is not None:
-            self._total = facets.total
-            self.filter_bar.set_facets(facets)
+        self._read_facets()
         self._attempt("Cannot show the incidents", self.model.refresh)
         self.statusBar().showMessage("Changes saved elsewhere were loaded.", 5000)
 
     def _start_daily_backup(self) -> None:
         """The day's automatic backup of a SQLite workspace, copied off the GUI thread."""
-        if not workspace.watched_files(self._db):
-            return  # not a file: the server keeps its own backups
+        if not self._db.is_sqlite:
+            return  # a server keeps its own backups
         self._join_backup()
         self._backup_thread = threading.Thread(
             target=_daily_backup, args=(self._db,), name="daily-backup"
@@ -281,10 +278,7 @@ class MainWindow(QMainWindow):
 
     def reload(self) -> None:
         """Read the filter values and the rows again (after the data changed)."""
-        facets = self._attempt("Cannot read the workspace", incident_service.facets, self._db)
-        if facets is not None:
-            self._total = facets.total
-            self.filter_bar.set_facets(facets)
+        self._read_facets()
         self.apply_filters()
         if self.watcher is not None:
             self.watcher.acknowledge()
@@ -292,6 +286,13 @@ class MainWindow(QMainWindow):
         for companion in (self._sources_dialog, self._trash_dialog):
             if companion is not None and companion.isVisible():
                 companion.reload()
+
+    def _read_facets(self) -> None:
+        """The total and the values the filter lists offer, read afresh."""
+        facets = self._attempt("Cannot read the workspace", incident_service.facets, self._db)
+        if facets is not None:
+            self._total = facets.total
+            self.filter_bar.set_facets(facets)
 
     def apply_filters(self) -> None:
         self._to_end.stop()  # a new query: the old one's last row no longer matters
@@ -457,7 +458,7 @@ class MainWindow(QMainWindow):
         from desktop.views.incident_editor import IncidentEditor
 
         editor = IncidentEditor(
-            self._db, incident_id, dialogs=self.dialogs.for_child(None), parent=self
+            self._db, incident_id, dialogs=self.dialogs.for_child(), parent=self
         )
         editor.saved.connect(self._after_save)
         editor.finished.connect(editor.deleteLater)
@@ -539,7 +540,7 @@ class MainWindow(QMainWindow):
         from desktop.views.sources_dialog import SourcesDialog
 
         if self._sources_dialog is None:
-            dialog = SourcesDialog(self._db, dialogs=self.dialogs.for_child(None), parent=self)
+            dialog = SourcesDialog(self._db, dialogs=self.dialogs.for_child(), parent=self)
             dialog.changed.connect(self.reload)
             dialog.show_incidents.connect(self.show_source_incidents)
             self._sources_dialog = dialog
@@ -552,7 +553,7 @@ class MainWindow(QMainWindow):
         from desktop.views.trash_dialog import TrashDialog
 
         if self._trash_dialog is None:
-            dialog = TrashDialog(self._db, dialogs=self.dialogs.for_child(None), parent=self)
+            dialog = TrashDialog(self._db, dialogs=self.dialogs.for_child(), parent=self)
             dialog.changed.connect(self._trash_changed)
             self._trash_dialog = dialog
         self._trash_dialog.show()
@@ -737,7 +738,7 @@ class MainWindow(QMainWindow):
         from desktop.views.export_dialog import ExportDialog
 
         dialog = ExportDialog(
-            self._db, self.model.query, dialogs=self.dialogs.for_child(None), parent=self
+            self._db, self.model.query, dialogs=self.dialogs.for_child(), parent=self
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()  # window-modal, without blocking the caller

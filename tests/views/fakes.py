@@ -45,7 +45,7 @@ class RecordingDialogs:
         self.messages.append(("save_path", title, suggested))
         return self.save_answer
 
-    def for_child(self, _child: object) -> RecordingDialogs:
+    def for_child(self) -> RecordingDialogs:
         return self  # a window's dialogs answer for the editor and companions too
 
     def kinds(self) -> list[str]:

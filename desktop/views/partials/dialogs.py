@@ -49,10 +49,10 @@ class Dialogs:
     def __init__(self, parent: QWidget) -> None:
         self._parent = parent
 
-    def for_child(self, child: QWidget | None) -> Dialogs | None:
+    def for_child(self) -> Dialogs | None:
         """The dialogs a child window should use: None lets it parent its own boxes to
         itself (so they stack above it); a test's fake returns itself instead."""
-        return Dialogs(child) if child is not None else None
+        return None
 
     def warning(self, title: str, text: str) -> None:
         message(self._parent, QMessageBox.Icon.Warning, title, text)

@@ -94,9 +94,7 @@ class FilterBar(QWidget):
 
         # Shown while the table is limited to the incidents citing one source.
         self._source: str | None = None
-        self.source_button = QPushButton(self)
-        self.source_button.setToolTip("Showing only the incidents that cite this source; "
-                                      "click to show all sources again")
+        self.source_button = QPushButton(self)  # text and tip set by set_source
         self.source_button.clicked.connect(lambda: self.set_source(None))
         self.source_button.hide()
 
