@@ -6,6 +6,7 @@ Every user error is one line on stderr and exit code 2; never a traceback.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import json
 import sys
@@ -17,11 +18,13 @@ from desktop import APP_NAME, __version__
 from desktop.domain import EVENT_TYPES, MAX_MARKING_LENGTH, country_codes, normalise_marking
 from desktop.errors import DeskError
 from desktop.services.dto import IncidentQuery, IncidentRow
-from desktop.store.engine import ENV_VAR, Database, open_database
+from desktop.store.locations import ENV_VAR
 from desktop.wording import plural
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+    from desktop.store.engine import Database
 
 USAGE_ERROR = 2
 
@@ -180,6 +183,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _backup(args)
     if args.command == "restore":
         return _restore(args)
+    # Here, not at the top: the window's start must not wait for SQLAlchemy (views/app.py).
+    from desktop.store.engine import open_database
+
     db = open_database(args.db)
     try:
         handler = {"sample": _sample, "import": _import, "export": _export, "search": _search}
@@ -189,10 +195,14 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def _open_app(target: str | None) -> int:
+    # Start-up makes a great many objects that all live on: looking for garbage among them
+    # while they are being made is wasted work. views/app.py collects once, when it is done.
+    gc.disable()
     try:
         # Imported by name so that Qt loads only for the GUI, never for headless commands.
         app = importlib.import_module("desktop.views.app")
     except ImportError:
+        gc.enable()
         print(
             "incident-desk: the desktop window is not available in this build yet; "
             "use the commands listed by 'incident-desk --help'.",

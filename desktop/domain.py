@@ -6,11 +6,12 @@ reports and views — speaks the same words. See ``shared/domain.md`` for the so
 
 from __future__ import annotations
 
+import importlib.util
+import json
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
-
-import pycountry
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -286,9 +287,26 @@ def most_restrictive(markings: list[str], floor: str = DEFAULT_MARKING) -> str:
 
 
 @cache
+def _country_names() -> dict[str, str]:
+    """ISO 3166-1 alpha-2 code → the country's common name, from pycountry's data.
+
+    Read from pycountry's data file rather than through ``import pycountry``: that import
+    looks up the package's own version with importlib.metadata, about 20 ms, which would be
+    a sixth of the window's start (the first rows' places need these names).
+    tests/test_domain.py checks every name against pycountry's own lookup.
+    """
+    spec = importlib.util.find_spec("pycountry")
+    assert spec is not None, "pycountry is a dependency"
+    assert spec.submodule_search_locations, "pycountry is a package"
+    data = Path(spec.submodule_search_locations[0]) / "databases" / "iso3166-1.json"
+    countries = json.loads(data.read_text(encoding="utf-8"))["3166-1"]
+    return {c["alpha_2"]: c.get("common_name") or c["name"] for c in countries}
+
+
+@cache
 def country_codes() -> frozenset[str]:
     """Every ISO 3166-1 alpha-2 code."""
-    return frozenset(country.alpha_2 for country in pycountry.countries)
+    return frozenset(_country_names())
 
 
 def country_name(code: str) -> str:
@@ -296,7 +314,4 @@ def country_name(code: str) -> str:
     code = code.strip().upper()
     if not code:
         return ""
-    country = pycountry.countries.get(alpha_2=code)
-    if country is None:
-        return code
-    return str(getattr(country, "common_name", None) or country.name)
+    return _country_names().get(code, code)

@@ -8,7 +8,7 @@ build new ones with :func:`dataclasses.replace`; nothing here touches the databa
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from desktop.domain import (
     DEFAULT_MARKING,
@@ -19,9 +19,14 @@ from desktop.domain import (
     TimePrecision,
 )
 
-# A point or window in time: a ``date`` for day/week/month precision, an aware UTC
-# ``datetime`` for exact precision.
-Moment = date | datetime
+# The table's records live apart, so the window can show its first rows without the rest.
+from desktop.services.listing import SORT_KEYS as SORT_KEYS
+from desktop.services.listing import IncidentQuery as IncidentQuery
+from desktop.services.listing import IncidentRow as IncidentRow
+from desktop.services.listing import Moment as Moment  # noqa: TC001 - re-exported
+
+if TYPE_CHECKING:
+    from datetime import date, datetime
 
 
 @dataclass(frozen=True)
@@ -113,28 +118,6 @@ class IncidentData:
 
 
 @dataclass(frozen=True)
-class IncidentRow:
-    """What the incident table shows: one line, cheap to read by the hundred."""
-
-    id: str
-    start: Moment
-    end: Moment
-    precision: TimePrecision
-    title: str
-    place: str
-    country: str
-    event_type: str
-    sub_event_type: str
-    status: Status
-    confidence: Confidence
-    source_count: int
-    marking: str
-    killed: int | None
-    injured: int | None
-    deleted_at: datetime | None = None
-
-
-@dataclass(frozen=True)
 class SourceData:
     """A source. ``id`` is its slug; blank for a new source (one is made from the name)."""
 
@@ -147,55 +130,6 @@ class SourceData:
     version: int | None = None
     citation_count: int = 0
     incident_count: int = 0
-
-
-SORT_KEYS: tuple[str, ...] = (
-    "when",
-    "title",
-    "place",
-    "type",
-    "status",
-    "confidence",
-    "sources",
-    "marking",
-    "relevance",
-)
-
-
-@dataclass(frozen=True)
-class IncidentQuery:
-    """What the analyst asked to see. Empty tuples mean "any"."""
-
-    text: str = ""
-    since: date | None = None
-    until: date | None = None
-    event_types: tuple[str, ...] = ()
-    countries: tuple[str, ...] = ()
-    statuses: tuple[str, ...] = ()
-    confidences: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
-    markings: tuple[str, ...] = ()
-    source: str | None = None  # only incidents citing this source slug
-    deleted: bool = False  # True: the trash instead of the live incidents
-    sort: str = "when"
-    descending: bool = True
-
-    @property
-    def is_filtered(self) -> bool:
-        return any(
-            (
-                self.text.strip(),
-                self.since,
-                self.until,
-                self.event_types,
-                self.countries,
-                self.statuses,
-                self.confidences,
-                self.tags,
-                self.markings,
-                self.source,
-            )
-        )
 
 
 @dataclass(frozen=True)

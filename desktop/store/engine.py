@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-import platformdirs
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
@@ -18,26 +17,19 @@ from sqlalchemy.orm import Session, sessionmaker
 from desktop.errors import StoreError
 from desktop.store.backup import create_private_file, daily_backup_if_due, private_folder
 from desktop.store.dberrors import describe_db_error
+from desktop.store.locations import ENV_VAR, default_database_path
 from desktop.store.migrate import upgrade
 from desktop.store.notify import install as install_change_notification
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-ENV_VAR = "INCIDENT_DESK_DB"
-APP_DIR_NAME = "incident-desk"
-DEFAULT_FILE_NAME = "incidents.sqlite3"
 # How long a write waits for another process's lock before the user is told.
 BUSY_TIMEOUT_MS = 5000
 # How long to wait for a database server to answer before saying it cannot be reached.
 CONNECT_TIMEOUT_S = 10
 # The PostgreSQL driver Incident Desk ships with; a bare ``postgresql://`` means it.
 PG_DRIVER = "postgresql+psycopg"
-
-
-def default_database_path() -> Path:
-    """The platform's per-user data folder, e.g. ``~/.local/share/incident-desk/``."""
-    return platformdirs.user_data_path(APP_DIR_NAME, appauthor=False) / DEFAULT_FILE_NAME
 
 
 def resolve_url(target: str | os.PathLike[str] | None = None) -> str:

@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from desktop.errors import StoreError
 from desktop.store.backup import BEFORE_UPGRADE, automatic_backup
 from desktop.store.dberrors import describe_db_error
+from desktop.store.locations import HEAD_REVISION
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -20,10 +21,6 @@ if TYPE_CHECKING:
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # Any constant, as long as it is only ours: the key of the upgrade's PostgreSQL advisory lock.
 _UPGRADE_LOCK_KEY = 0x494464657366
-# The newest revision, known without loading Alembic: opening an up-to-date workspace (every
-# start but the first after an update) then costs one query, not Alembic's ~0.1 s import.
-# tests/store/test_migrations_head.py fails when a new migration forgets to move it.
-HEAD_REVISION = "0006"
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

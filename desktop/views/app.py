@@ -1,27 +1,41 @@
-"""Start the desktop app: one QApplication, one workspace, one main window."""
+"""Start the desktop app: one QApplication, one workspace, one main window.
+
+An analyst opening a workspace of 100,000 incidents should see them at once. Loading the
+services (SQLAlchemy and the rest) takes about five times as long as starting Qt, so a
+workspace that can be read cheaply is shown first from its newest rows
+(:mod:`desktop.services.preview`, standard library only), and opened properly as soon as
+those rows are on screen: the window then fills its filters and starts answering.
+"""
 
 from __future__ import annotations
 
 import gc
-import os
 import sys
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desktop import APP_NAME, __version__
 from desktop.errors import DeskError
-from desktop.services.workspace import open_workspace
+from desktop.services.preview import preview_workspace, workspace_from_environment
 from desktop.views.main_window import MainWindow
 from desktop.views.palette import follow_system_palette
 from desktop.views.partials.dialogs import Button, message
+from desktop.views.partials.incident_table_model import DEFAULT_PAGE_SIZE
 from desktop.views.window_settings import WindowSettings
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from PySide6.QtCore import QSettings
+
     from desktop.store.engine import Database
 
 USAGE_ERROR = 2
 ORGANISATION = "incident-desk"
+# Should the first paint never come (a window started minimised), open the workspace anyway.
+_ATTACH_AT_THE_LATEST_MS = 1000
 
 
 def _ask(title: str, text: str) -> bool:
@@ -31,14 +45,22 @@ def _ask(title: str, text: str) -> bool:
     return answer == Button.Yes
 
 
+def _first_choice(target: str | None, settings: WindowSettings) -> str | None:
+    """What to open first: ``target``, else the environment's, else the last one used."""
+    if target is not None or workspace_from_environment():
+        return target
+    return settings.last_database()
+
+
 def _open_workspace(target: str | None, settings: WindowSettings) -> Database | None:
     """The workspace asked for; else the last one used; else the default file.
 
     A last workspace that can no longer be opened (moved, deleted, server down) is not
     fatal: the analyst is told, and the default workspace opens instead.
     """
-    chosen_elsewhere = target is not None or os.environ.get("INCIDENT_DESK_DB")
-    if not chosen_elsewhere and (last := settings.last_database()) is not None:
+    from desktop.services.workspace import open_workspace
+
+    if target is None and (last := _first_choice(None, settings)) is not None:
         try:
             return _opened(open_workspace(last, _ask))
         except DeskError as exc:
@@ -64,22 +86,82 @@ def _opened(result: tuple[Database, str]) -> Database:
     return db
 
 
-def run(target: str | None) -> int:
-    """Open the workspace at ``target`` (None: the last or default one); run until closed."""
+class _AfterFirstPaint(QObject):
+    """Calls ``then`` once, just after ``widget`` first paints (or after a time limit)."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._widget = widget
+        self._then: Callable[[], None] | None = then
+        widget.installEventFilter(self)
+        QTimer.singleShot(_ATTACH_AT_THE_LATEST_MS, self, self._call)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self._widget.removeEventFilter(self)
+            # Queued, so this paint reaches the screen before the long work begins.
+            QTimer.singleShot(0, self, self._call)
+        return False
+
+    def _call(self) -> None:
+        then, self._then = self._then, None
+        if then is not None:
+            self._widget.removeEventFilter(self)
+            then()
+
+
+def _settle() -> None:
+    # What start-up created lives as long as the app: move it out of the collector's reach,
+    # so a full collection does not walk it again in the middle of a scroll (~100 ms).
+    # The collector was off while it was made (cli.py); it works from here on.
+    gc.collect()
+    gc.freeze()
+    gc.enable()
+
+
+def start(target: str | None, settings: QSettings | None = None) -> MainWindow | None:
+    """Show the window on ``target`` (None: the last or default workspace).
+
+    Returns the window, which opens its workspace once its first rows are painted when they
+    could be read early; None when no workspace could be opened (the analyst was told).
+    ``settings`` replaces the analyst's own window settings (tests, benchmarks).
+    """
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setOrganizationName(ORGANISATION)
     follow_system_palette(app)
-    settings = WindowSettings()
-    db = _open_workspace(target, settings)
-    if db is None:
-        return USAGE_ERROR
-    window = MainWindow(db)
+    window_settings = WindowSettings(settings)
+    preview = preview_workspace(_first_choice(target, window_settings), DEFAULT_PAGE_SIZE)
+    if preview is None:
+        db = _open_workspace(target, window_settings)
+        if db is None:
+            return None
+        window = MainWindow(db, settings=settings)
+        window.show()
+        _settle()
+        return window
+
+    window = MainWindow(None, preview=preview, settings=settings)
+
+    def attach() -> None:
+        db = _open_workspace(target, window_settings)
+        if db is None:
+            window.close()
+            QApplication.exit(USAGE_ERROR)
+            return
+        window.attach(db)
+        _settle()
+
+    _AfterFirstPaint(window.table.viewport(), attach)
     window.show()
-    # What start-up created lives as long as the app: move it out of the collector's reach,
-    # so a full collection does not walk it again in the middle of a scroll (~100 ms).
-    gc.collect()
-    gc.freeze()
-    return int(app.exec())
+    return window
+
+
+def run(target: str | None) -> int:
+    """Open the workspace at ``target`` (None: the last or default one); run until closed."""
+    window = start(target)
+    if window is None:
+        return USAGE_ERROR
+    return int(QApplication.exec())

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -31,35 +31,50 @@ from PySide6.QtWidgets import (
 
 from desktop import APP_NAME, __version__
 from desktop.errors import DeskError
-from desktop.services import history, interchange, sample, workspace
-from desktop.services import incidents as incident_service
-from desktop.services import sources as source_service
-from desktop.views.grading_scales_dialog import GradingScalesDialog
-from desktop.views.history_dialog import HistoryDialog
 from desktop.views.main_actions import build_actions, recent_icon
-from desktop.views.partials.change_watcher import ChangeWatcher
 from desktop.views.partials.dialogs import Dialogs
 from desktop.views.partials.filter_bar import FilterBar
 from desktop.views.partials.incident_detail import IncidentDetail
 from desktop.views.partials.incident_table_model import IncidentTableModel
 from desktop.views.partials.plain_widgets import plain_tooltip
-from desktop.views.partials.task_runner import run_task, wait_for_all_tasks
 from desktop.views.window_settings import WindowSettings
 from desktop.wording import plural
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from PySide6.QtGui import QCloseEvent
+
+    # Imported at run time by _load_services(), once the first rows are painted.
+    from desktop.services import history, interchange, sample, workspace  # noqa: TC004
+    from desktop.services import incidents as incident_service  # noqa: TC004
+    from desktop.services import sources as source_service  # noqa: TC004
     from desktop.services.dto import IncidentQuery, IncidentRow
+    from desktop.services.preview import WorkspacePreview
     from desktop.services.progress import Progress
     from desktop.store.engine import Database
     from desktop.views.export_dialog import ExportDialog
+    from desktop.views.history_dialog import HistoryDialog
     from desktop.views.incident_editor import IncidentEditor
+    from desktop.views.partials.change_watcher import ChangeWatcher
     from desktop.views.partials.task_runner import TaskHandle
     from desktop.views.sources_dialog import SourcesDialog
     from desktop.views.trash_dialog import TrashDialog
-
 log = logging.getLogger(__name__)
+
+
+def _load_services() -> None:
+    """Import the services, and SQLAlchemy with them, for the window's module-level names.
+
+    Not at the top of this module: a window can paint its first rows before they are loaded
+    (see app.py), which takes about five times as long as starting Qt. Called by
+    :meth:`MainWindow.attach`, on the GUI thread, before any thread of the window uses them.
+    """
+    global history, incident_service, interchange, sample, source_service, workspace
+    from desktop.services import history, interchange, sample, workspace
+    from desktop.services import incidents as incident_service
+    from desktop.services import sources as source_service
+
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -82,14 +97,19 @@ SPLITTER_SIZES = (900, 380)
 class MainWindow(QMainWindow):
     def __init__(
         self,
-        db: Database,
+        db: Database | None,
         *,
         offer_sample: bool = True,
         settings: QSettings | None = None,
+        preview: WorkspacePreview | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """A window on ``db``; or, with ``db`` None, on ``preview`` until :meth:`attach`."""
         super().__init__(parent)
-        self._db = db
+        self._db: Database  # set by attach(); the preview needs no database
+        self.attached = False
+        self._restored_sort: tuple[int, Qt.SortOrder] | None = None
+        self._may_offer_sample = offer_sample
         self.dialogs = Dialogs(self)
         self.settings = WindowSettings(settings)
         self._total = 0
@@ -148,9 +168,41 @@ class MainWindow(QMainWindow):
                   context=Qt.ShortcutContext.WidgetShortcut)
         self.resize(1280, 800)
         self._restore_layout()
+        if db is not None:
+            self.attach(db)
+        elif preview is not None:
+            self._show_preview(preview)
+
+    def attach(self, db: Database) -> None:
+        """Show ``db``: read its rows and filter values, and follow its changes."""
+        _load_services()
+        self._db = db
+        self.attached = True
+        self._set_live(True)
+        if self._restored_sort is not None:
+            self._sort(*self._restored_sort)
+            self._restored_sort = None
         self._show_database()
-        if offer_sample and self._total == 0:
+        if self._may_offer_sample and self._total == 0:
             QTimer.singleShot(0, self._offer_sample)
+
+    def _show_preview(self, preview: WorkspacePreview) -> None:
+        """The newest rows, read without the services, while they load (see app.py)."""
+        self._set_live(False)
+        self.setWindowTitle(f"{APP_NAME} — {preview.label}")
+        self.location_label.setText(preview.location)
+        self.model.show_rows(self.model.query, preview.rows)
+        self.detail.clear("Opening the workspace…")
+        self.filter_bar.set_counting()
+        self.statusBar().showMessage("Opening the workspace…")
+
+    def _set_live(self, live: bool) -> None:
+        """Whether the window answers: not until attach() has given it a database."""
+        for widget in (self.filter_bar, self.menuBar(), self.actions_.toolbar):
+            widget.setEnabled(live)
+        self.table.horizontalHeader().setSectionsClickable(live)
+        if live:
+            self.statusBar().clearMessage()
 
     def _build_table(self) -> QTableView:
         table = QTableView(self)
@@ -235,6 +287,8 @@ class MainWindow(QMainWindow):
         if self.watcher is not None:
             self.watcher.stop()
             self.watcher.deleteLater()
+        from desktop.views.partials.change_watcher import ChangeWatcher
+
         files = workspace.watched_files(self._db)
         db = self._db
         self.watcher = ChangeWatcher(
@@ -318,6 +372,9 @@ class MainWindow(QMainWindow):
         self.activateWindow()
 
     def _sort(self, column: int, order: Qt.SortOrder) -> None:
+        if not self.attached:  # the layout being restored: sorted once there is a database
+            self._restored_sort = (column, order)
+            return
         self._attempt("Cannot sort the incidents", self.model.sort, column, order)
 
     def _after_reset(self) -> None:
@@ -329,6 +386,8 @@ class MainWindow(QMainWindow):
             Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder,
         )
         header.blockSignals(False)
+        if not self.attached:
+            return  # preview rows: counted, selected and explained once attach() reads them
         self.filter_bar.set_counts(self.model.total, self._total)
         self._show_empty_state()
         # Keep the incident the analyst was reading if it is still shown, else the first.
@@ -381,6 +440,8 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def _show_incident(self, index: QModelIndex) -> None:
+        if not self.attached:
+            return  # a preview row: its details are read once attach() has a database
         row = self.model.row_at(index)
         if row is None:
             self.detail.clear()
@@ -530,6 +591,8 @@ class MainWindow(QMainWindow):
         )
         if changes is None:
             return None
+        from desktop.views.history_dialog import HistoryDialog
+
         dialog = HistoryDialog(row.title, changes, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()  # not modal: the analyst may compare it with the detail pane
@@ -575,6 +638,8 @@ class MainWindow(QMainWindow):
         self._trash_dialog = None
 
     def show_grading_scales(self) -> None:
+        from desktop.views.grading_scales_dialog import GradingScalesDialog
+
         GradingScalesDialog(self).exec()
 
     def show_about(self) -> None:
@@ -713,6 +778,8 @@ class MainWindow(QMainWindow):
         explain: str = "",
     ) -> TaskHandle:
         """Run long work off the GUI thread; the actions wait until it is over."""
+        from desktop.views.partials.task_runner import run_task
+
         busy = (self.actions_.import_json, self.actions_.export_json,
                 self.actions_.open_database, self.actions_.new_database)
         for action in busy:
@@ -770,12 +837,15 @@ class MainWindow(QMainWindow):
         s.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        from desktop.views.partials.task_runner import wait_for_all_tasks
+
         wait_for_all_tasks()  # an import in flight is cancelled and rolled back
         self._join_backup()
         if self.watcher is not None:
             self.watcher.stop()
-        self.save_layout()
-        self._db.close()
+        if self.attached:  # a preview's layout is the one it restored, its sort aside
+            self.save_layout()
+            self._db.close()
         super().closeEvent(event)
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from desktop.store.migrate import HEAD_REVISION, head_revision
+from desktop.store.locations import HEAD_REVISION
+from desktop.store.migrate import head_revision
 
 
 def test_head_revision_constant_matches_the_scripts() -> None:
     assert head_revision() == HEAD_REVISION, (
-        "a migration was added: set HEAD_REVISION in desktop/store/migrate.py to its id"
+        "a migration was added: set HEAD_REVISION in desktop/store/locations.py to its id"
     )

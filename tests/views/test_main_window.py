@@ -115,6 +115,20 @@ def test_selecting_a_row_fills_the_detail(window: MainWindow) -> None:
     assert "Claimed by:" in text or "Target:" in text
 
 
+def test_an_incident_chosen_while_the_detail_is_hidden_is_laid_out_when_shown(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.actions_.show_detail.setChecked(False)
+    select_row(window, "al-Asad")
+    window.actions_.show_detail.setChecked(True)
+    body = window.detail.widget()
+    layout = body.layout()
+    assert layout is not None
+    # Tall enough for its wrapped text at the pane's width: nothing squeezed or clipped.
+    needed = layout.heightForWidth(window.detail.viewport().width())
+    qtbot.waitUntil(lambda: body.minimumHeight() >= needed > 0)
+
+
 def test_header_click_sorts_in_the_database(qtbot: QtBot, window: MainWindow) -> None:
     header = window.table.horizontalHeader()
     x = header.sectionViewportPosition(IncidentTableModel.COL_TITLE) + 10

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain import Confidence, Status, country_name
-from desktop.services.dto import IncidentQuery
+from desktop.services.listing import IncidentQuery
 from desktop.views.partials.plain_widgets import plain_tooltip
 
 if TYPE_CHECKING:
@@ -251,7 +251,11 @@ class FilterBar(QWidget):
             self.changed.emit()
 
     def set_counts(self, shown: int, total: int) -> None:
-        self.count_label.setText(f"{shown} of {total} incidents")
+        self.count_label.setText(f"{shown:,} of {total:,} incidents")
+
+    def set_counting(self) -> None:
+        """While the counts are not known yet (the window's first moments)."""
+        self.count_label.setText("Counting incidents…")
 
     def query(self) -> IncidentQuery:
         """The filters as a query; the sort is left for the window to choose."""

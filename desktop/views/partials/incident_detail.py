@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QFont, QResizeEvent
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -35,6 +35,8 @@ from desktop.views.partials.incident_table_model import when_text
 from desktop.views.partials.plain_widgets import plain_label
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QResizeEvent, QShowEvent
+
     from desktop.services.dto import Casualties, Citation, IncidentData, Where
 
 NOTHING_SELECTED = "Select an incident in the table to see it here."
@@ -220,8 +222,8 @@ class IncidentDetail(QScrollArea):
         """
         body = self._body
         layout = body.layout()
-        if layout is None:
-            return
+        if layout is None or not self.isVisible():
+            return  # showEvent() comes back here
         # Drop heights cached for the previous text, in the inner form first.
         self._form.invalidate()
         layout.invalidate()
@@ -234,6 +236,10 @@ class IncidentDetail(QScrollArea):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._relayout()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._relayout()  # what was shown while hidden was not laid out
 
     def _set_citations(self, citations: tuple[Citation, ...]) -> None:
         for label in self.citation_labels:

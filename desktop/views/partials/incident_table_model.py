@@ -22,7 +22,7 @@ from desktop.domain import (
     Status,
     TimePrecision,
 )
-from desktop.services.dto import IncidentQuery, IncidentRow
+from desktop.services.listing import IncidentQuery, IncidentRow
 from desktop.views.partials.plain_widgets import plain_tooltip
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
     from PySide6.QtCore import QObject
 
-    from desktop.services.dto import Moment
+    from desktop.services.listing import Moment
 
     FetchPage = Callable[[IncidentQuery, int, int], list[IncidentRow]]
     CountRows = Callable[[IncidentQuery], int]
@@ -69,6 +69,14 @@ def unpack(packed: Packed) -> IncidentRow:
 
 _ROOT = QModelIndex()
 _TLP_BACKGROUND = QColor("#000000")
+# The roles data() answers, as plain ints: comparing with Qt's enum members costs a lookup each.
+_DISPLAY = Qt.ItemDataRole.DisplayRole.value
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
+_USER = Qt.ItemDataRole.UserRole.value
+_ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole.value
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
+_BACKGROUND = Qt.ItemDataRole.BackgroundRole.value
+_ROLES_ANSWERED = frozenset((_DISPLAY, _TOOLTIP, _USER, _ALIGNMENT, _FOREGROUND, _BACKGROUND))
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
@@ -161,21 +169,38 @@ class IncidentTableModel(QAbstractTableModel):
         """Read the same query again, keeping as many rows loaded as before."""
         self._reload(self._query, max(self._page_size, len(self._rows)))
 
+    def show_rows(self, query: IncidentQuery, rows: list[IncidentRow]) -> None:
+        """Show ``rows``, read elsewhere, as all there is of ``query`` for now.
+
+        The app's first paint uses it, before the services that page are loaded; nothing more
+        is fetched until the next :meth:`set_query` or :meth:`refresh`.
+        """
+        self._busy = True
+        self.beginResetModel()
+        try:
+            self._replace(query, rows, len(rows))
+        finally:
+            self.endResetModel()
+            self._busy = False
+
     def _reload(self, query: IncidentQuery, limit: int) -> None:
         self._busy = True
         self.beginResetModel()
         try:
-            self._query = query
-            self._total = self._count(query)
-            page = self._fetch_page(query, 0, limit) if self._total else []
-            self._rows = [pack(row) for row in page]
-            self._last = None
-            self._positions = {row.id: i for i, row in enumerate(page)}
-            if len(self._rows) < limit:  # the database had fewer than it counted
-                self._total = len(self._rows)
+            total = self._count(query)
+            page = self._fetch_page(query, 0, limit) if total else []
+            # Fewer rows than a full page: the database had fewer than it counted.
+            self._replace(query, page, total if len(page) == limit else len(page))
         finally:
             self.endResetModel()
             self._busy = False
+
+    def _replace(self, query: IncidentQuery, page: list[IncidentRow], total: int) -> None:
+        self._query = query
+        self._total = total
+        self._rows = [pack(row) for row in page]
+        self._last = None
+        self._positions = {row.id: i for i, row in enumerate(page)}
 
     def row_at(self, index: AnyIndex) -> IncidentRow | None:
         position = index.row()
@@ -253,25 +278,27 @@ class IncidentTableModel(QAbstractTableModel):
             return self.HEADERS[section]
         return None
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: AnyIndex, role: int = _DISPLAY) -> Any:
+        # Qt asks each painted cell for about seven roles: the others are answered first.
+        if role not in _ROLES_ANSWERED:
+            return None
         row = self.row_at(index)
         if row is None:
             return None
         column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             return self._display(row, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             tip = self._tooltip(row, column)
             return plain_tooltip(tip) if tip else None
-        if role == Qt.ItemDataRole.UserRole:
+        if role == _USER:
             return row.id
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == self.COL_SOURCES:
-            return _RIGHT
+        if role == _ALIGNMENT:
+            return _RIGHT if column == self.COL_SOURCES else None
         if column == self.COL_MARKING and row.marking in TLP_COLOURS:
-            if role == Qt.ItemDataRole.ForegroundRole:
+            if role == _FOREGROUND:
                 return QColor(TLP_COLOURS[row.marking])
-            if role == Qt.ItemDataRole.BackgroundRole:
-                return _TLP_BACKGROUND
+            return _TLP_BACKGROUND
         return None
 
     def _display(self, row: IncidentRow, column: int) -> str | None:
