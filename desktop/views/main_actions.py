@@ -40,6 +40,7 @@ class MainActions:
     trash: QAction
     refresh: QAction
     clear_filters: QAction
+    best_match: QAction
     show_detail: QAction
     show_toolbar: QAction
     grading_scales: QAction
@@ -107,6 +108,9 @@ def build_actions(window: QMainWindow) -> MainActions:
                         pix.SP_BrowserReload),
         clear_filters=_action(window, "&Clear filters", "Ctrl+Shift+L",
                               "Show every incident again"),
+        best_match=_action(window, "Search results by &best match", "Ctrl+Shift+B",
+                           "While searching, list the best matches first instead of the "
+                           "table's order"),
         show_detail=_action(window, "Show &detail pane", "F9"),
         show_toolbar=_action(window, "Show &toolbar"),
         grading_scales=_action(window, "&Grading scales", key.HelpContents,
@@ -117,6 +121,7 @@ def build_actions(window: QMainWindow) -> MainActions:
     a.quit.setMenuRole(QAction.MenuRole.QuitRole)
     a.about.setMenuRole(QAction.MenuRole.AboutRole)
     a.show_detail.setCheckable(True)
+    a.best_match.setCheckable(True)
     a.show_toolbar.setCheckable(True)
     a.undo_delete.setEnabled(False)
     # Delete must not fire while the analyst edits text in the search box: the window
@@ -153,7 +158,8 @@ def _menus(window: QMainWindow, a: MainActions) -> None:
                       a.delete_incident, a.history, None, a.find, None, a.sources, a.trash))
 
     view_menu = bar.addMenu("&View")
-    _fill(view_menu, (a.refresh, a.clear_filters, None, a.show_detail, a.show_toolbar))
+    _fill(view_menu, (a.refresh, a.clear_filters, a.best_match, None, a.show_detail,
+                      a.show_toolbar))
 
     help_menu = bar.addMenu("&Help")
     help_menu.addAction(a.grading_scales)

@@ -180,7 +180,7 @@ class MainWindow(QMainWindow):
         self.attached = True
         self._set_live(True)
         if self._restored_sort is not None:
-            self._sort(*self._restored_sort)
+            self._attempt("Cannot sort the incidents", self.model.sort, *self._restored_sort)
             self._restored_sort = None
         self._show_database()
         if self._may_offer_sample and self._total == 0:
@@ -258,6 +258,7 @@ class MainWindow(QMainWindow):
         a.show_detail.setChecked(True)
         a.show_detail.toggled.connect(self.detail.setVisible)
         a.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        a.best_match.toggled.connect(lambda _on: self.apply_filters())
 
     # --- services, one session per call ------------------------------------------------
 
@@ -349,10 +350,14 @@ class MainWindow(QMainWindow):
             self.filter_bar.set_facets(facets)
 
     def apply_filters(self) -> None:
+        if not self.attached:
+            return  # restoring the layout: attach() reads the rows
         self._to_end.stop()  # a new query: the old one's last row no longer matters
         query = self.filter_bar.query()
         current = self.model.query
-        if query.text:
+        # A search keeps the table's order (newest first unless a column was chosen): its
+        # cost then grows with the rows shown. Ranking every match by relevance is asked for.
+        if query.text and self.actions_.best_match.isChecked():
             query = replace(query, sort="relevance", descending=True)
         elif current.sort == "relevance":
             query = replace(query, sort="when", descending=True)
@@ -375,6 +380,11 @@ class MainWindow(QMainWindow):
         if not self.attached:  # the layout being restored: sorted once there is a database
             self._restored_sort = (column, order)
             return
+        # A column chosen while searching replaces best-match order until asked for again.
+        best_match = self.actions_.best_match
+        best_match.blockSignals(True)
+        best_match.setChecked(False)
+        best_match.blockSignals(False)
         self._attempt("Cannot sort the incidents", self.model.sort, column, order)
 
     def _after_reset(self) -> None:
@@ -825,6 +835,7 @@ class MainWindow(QMainWindow):
             self.table.horizontalHeader().restoreState(header)
         self.actions_.show_detail.setChecked(s.flag("detail-shown", True))
         self.actions_.show_toolbar.setChecked(s.flag("toolbar-shown", True))
+        self.actions_.best_match.setChecked(s.flag("best-match", False))
 
     def save_layout(self) -> None:
         s = self.settings
@@ -834,6 +845,7 @@ class MainWindow(QMainWindow):
         s.set_state("table-header", self.table.horizontalHeader().saveState())
         s.set_flag("detail-shown", self.actions_.show_detail.isChecked())
         s.set_flag("toolbar-shown", self.actions_.show_toolbar.isChecked())
+        s.set_flag("best-match", self.actions_.best_match.isChecked())
         s.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:

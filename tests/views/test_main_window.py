@@ -82,9 +82,9 @@ def test_search_arabic_then_clear(qtbot: QtBot, window: MainWindow) -> None:
     assert window.filter_bar.search.text() == "الاسد"
     assert window.model.rowCount() == 7  # debounced: nothing asked for yet
     qtbot.waitUntil(lambda: window.model.query.text == "الاسد", timeout=3000)
-    assert window.model.query.sort == "relevance"
+    assert window.model.query.sort == "when"  # a search keeps the table's order
     shown = titles(window)
-    assert "al-Asad" in shown[0]
+    assert any("al-Asad" in title for title in shown)
     assert all("al-Asad" in t or "عين الأسد" not in t for t in shown)
     assert window.filter_bar.count_label.text() == f"{len(shown)} of 7 incidents"
     assert len(shown) < 7
@@ -94,6 +94,37 @@ def test_search_arabic_then_clear(qtbot: QtBot, window: MainWindow) -> None:
     assert window.filter_bar.search.text() == ""
     assert window.model.query.sort == "when"
     assert window.filter_bar.count_label.text() == "7 of 7 incidents"
+
+
+def test_best_match_order_is_asked_for_and_remembered(qtbot: QtBot, window: MainWindow) -> None:
+    window.filter_bar.search.setText("drone attack base")
+    qtbot.waitUntil(lambda: window.model.query.text == "drone attack base", timeout=3000)
+    newest_first = titles(window)
+    assert window.model.query.sort == "when"
+    header = window.table.horizontalHeader()
+    assert header.sortIndicatorSection() == IncidentTableModel.COL_WHEN
+
+    window.actions_.best_match.trigger()  # View ▸ Search results by best match
+    assert window.model.query.sort == "relevance"
+    assert sorted(titles(window)) == sorted(newest_first)  # the same matches, ranked
+    assert header.sortIndicatorSection() == -1  # no column orders them now
+
+    # Choosing a column while searching sorts by it, and best match is off until asked.
+    window.table.sortByColumn(IncidentTableModel.COL_TITLE, Qt.SortOrder.AscendingOrder)
+    assert window.model.query.sort == "title"
+    assert not window.actions_.best_match.isChecked()
+    window.filter_bar.search.setText("drone attack")
+    qtbot.waitUntil(lambda: window.model.query.text == "drone attack", timeout=3000)
+    assert window.model.query.sort == "title"
+
+    window.actions_.best_match.trigger()
+    window.filter_bar.search.clear()
+    qtbot.waitUntil(lambda: window.model.query.text == "", timeout=3000)
+    assert window.model.query.sort == "when"  # no search, nothing to rank: newest first
+    window.save_layout()
+    again = MainWindow(window.db, offer_sample=False)
+    qtbot.addWidget(again)
+    assert again.actions_.best_match.isChecked()
 
 
 def test_status_filter(window: MainWindow) -> None:
