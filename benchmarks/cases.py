@@ -48,14 +48,28 @@ def table_model(db: Database) -> IncidentTableModel:
 
 
 def search(db: Database) -> dict[str, float]:
+    """Typing each query: the count, then the first page.
+
+    A typed search keeps the table's order (by default When, newest first): that is the
+    judged figure. Best match is the analyst's explicit choice, measured on its own.
+    """
     model = table_model(db)
     model.set_query(IncidentQuery())
-    timer = Timer()
+    in_order, best = Timer(), Timer()
     for words in SEARCHES:
-        with timer.run():  # what typing a query does: count, then the first page by relevance
+        with in_order.run():
+            model.set_query(IncidentQuery(text=words))
+    for words in SEARCHES:
+        with best.run():
             model.set_query(IncidentQuery(text=words, sort="relevance", descending=True))
-    return {"search_median_ms": timer.median, "search_p95_ms": timer.p95,
-            "search_max_ms": timer.worst}
+    return {
+        "search_median_ms": in_order.median,
+        "search_p95_ms": in_order.p95,
+        "search_max_ms": in_order.worst,
+        "search_best_median_ms": best.median,
+        "search_best_p95_ms": best.p95,
+        "search_best_max_ms": best.worst,
+    }
 
 
 def filters_and_sorts(db: Database) -> dict[str, float]:

@@ -12,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from desktop.errors import ConflictError, NotFoundError, ValidationError
 from desktop.services import history, mapping, search
+from desktop.services.listing import table_row
 from desktop.services.validation import check_incident
 from desktop.store import fulltext
 from desktop.store.models import Citation, Incident, IncidentActor, IncidentTag, Source
@@ -207,15 +208,13 @@ _BEST_FACTOR = 4
 def _page(
     session: Session, query: IncidentQuery, offset: int, limit: int, best: int | None = None
 ) -> list[IncidentRow]:
-    stmt = search.filtered(session, query, select(Incident), best=best)
-    stmt = search.ordered(session, query, stmt).offset(offset).limit(limit)
-    return [mapping.incident_to_row(row) for row in session.scalars(stmt)]
+    stmt = search.page(session, query, mapping.TABLE_ROW_COLUMNS, offset, limit, best=best)
+    return [table_row(values) for values in session.execute(stmt)]
 
 
 def count_incidents(db: Database, query: IncidentQuery) -> int:
     with db.begin() as session:
-        stmt = search.filtered(session, query, select(func.count(Incident.id)), ranked=False)
-        return int(session.scalar(stmt) or 0)
+        return search.count(session, query)
 
 
 def get_incidents(

@@ -7,11 +7,14 @@ needs only these two to paint its first rows, and every dataclass costs its shar
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import TYPE_CHECKING
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from desktop.domain import Confidence, Status, TimePrecision, country_name
 
 if TYPE_CHECKING:
-    from desktop.domain import Confidence, Status, TimePrecision
+    from collections.abc import Sequence
 
 # A point or window in time: a ``date`` for day/week/month precision, an aware UTC
 # ``datetime`` for exact precision.
@@ -87,3 +90,60 @@ class IncidentQuery:
                 self.source,
             )
         )
+
+
+# The columns a table row is read from, in the order :func:`table_row` takes them: no
+# summary or notes, which are most of an incident's bytes.
+TABLE_ROW_FIELDS = (
+    "uuid", "start_at", "end_at", "time_precision", "title", "place_name", "admin1", "country",
+    "event_type", "sub_event_type", "status", "confidence", "source_count", "marking",
+    "killed", "injured", "deleted_at",
+)
+# Enum lookups by value, without the enum's own call machinery (once per cell otherwise).
+_PRECISIONS: dict[str, TimePrecision] = {p.value: p for p in TimePrecision}
+_STATUSES: dict[str, Status] = {s.value: s for s in Status}
+_CONFIDENCES: dict[str, Confidence] = {c.value: c for c in Confidence}
+
+
+def table_row(values: Sequence[Any]) -> IncidentRow:
+    """A table row from the stored values of :data:`TABLE_ROW_FIELDS`, in that order.
+
+    Times are the naive UTC ``datetime`` values the database keeps.
+    """
+    (uuid, start_at, end_at, precision_value, title, place_name, admin1, country, event_type,
+     sub_event_type, status, confidence, source_count, marking, killed, injured,
+     deleted_at) = values
+    precision = _PRECISIONS.get(precision_value) or TimePrecision(precision_value)
+    if precision is TimePrecision.EXACT:
+        start: Moment = start_at.replace(tzinfo=UTC)
+        end: Moment = end_at.replace(tzinfo=UTC)
+    else:
+        start, end = start_at.date(), end_at.date()
+    return IncidentRow(
+        id=uuid,
+        start=start,
+        end=end,
+        precision=precision,
+        title=title,
+        place=_place_label(place_name, admin1, country),
+        country=country,
+        event_type=event_type,
+        sub_event_type=sub_event_type,
+        status=_STATUSES.get(status) or Status(status),
+        confidence=_CONFIDENCES.get(confidence) or Confidence(confidence),
+        source_count=source_count,
+        marking=marking,
+        killed=killed,
+        injured=injured,
+        deleted_at=deleted_at.replace(tzinfo=UTC) if deleted_at else None,
+    )
+
+
+def place_label(name: str, admin1: str, country: str) -> str:
+    """``al-Asad airbase, Anbar, Iraq`` — the parts that are known."""
+    parts = [part for part in (name, admin1, country_name(country)) if part]
+    return ", ".join(dict.fromkeys(parts))  # drop repeats such as "Iraq, Iraq"
+
+
+# A table shows the same few thousand places again and again.
+_place_label = lru_cache(maxsize=8192)(place_label)

@@ -8,16 +8,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import Any
 
-from desktop.domain import Confidence, Status, TimePrecision, country_name
-from desktop.services.listing import IncidentRow
+from desktop.services.listing import IncidentRow, table_row
 from desktop.store import peek
 from desktop.store.locations import ENV_VAR, local_file
-
-if TYPE_CHECKING:
-    from desktop.services.listing import Moment
 
 
 @dataclass(frozen=True)
@@ -47,45 +43,13 @@ def preview_workspace(target: str | os.PathLike[str] | None, limit: int) -> Work
     if not seen:
         return None
     try:
-        rows = [row_from_values(values) for values in seen]
+        rows = [_row(values) for values in seen]
     except (TypeError, ValueError):  # a value this version cannot read: let the open decide
         return None
     return WorkspacePreview(rows, path.name, str(path))
 
 
-def row_from_values(values: tuple[Any, ...]) -> IncidentRow:
-    """A table row from raw SQLite values, in :data:`peek.ROW_COLUMNS` order."""
-    (uuid, start_at, end_at, precision_value, title, place_name, admin1, country, event_type,
-     sub_event_type, status, confidence, source_count, marking, killed, injured) = values
-    precision = TimePrecision(precision_value)
-    return IncidentRow(
-        id=uuid,
-        start=_moment(start_at, precision),
-        end=_moment(end_at, precision),
-        precision=precision,
-        title=title,
-        place=place_label(place_name, admin1, country),
-        country=country,
-        event_type=event_type,
-        sub_event_type=sub_event_type,
-        status=Status(status),
-        confidence=Confidence(confidence),
-        source_count=source_count,
-        marking=marking,
-        killed=killed,
-        injured=injured,
-    )
-
-
-def place_label(name: str, admin1: str, country: str) -> str:
-    """``al-Asad airbase, Anbar, Iraq`` — the parts that are known."""
-    parts = [part for part in (name, admin1, country_name(country)) if part]
-    return ", ".join(dict.fromkeys(parts))  # drop repeats such as "Iraq, Iraq"
-
-
-def _moment(stored: str, precision: TimePrecision) -> Moment:
-    # SQLAlchemy keeps SQLite date-times as ISO text in naive UTC (see services/mapping.py).
-    value = datetime.fromisoformat(stored)
-    if precision == TimePrecision.EXACT:
-        return value.replace(tzinfo=UTC)
-    return value.date()
+def _row(values: tuple[Any, ...]) -> IncidentRow:
+    # The standard library hands SQLAlchemy's stored date-times over as their ISO text.
+    start_at, end_at = (datetime.fromisoformat(text) for text in values[1:3])
+    return table_row((values[0], start_at, end_at, *values[3:]))

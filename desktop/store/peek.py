@@ -18,11 +18,11 @@ from desktop.store.locations import HEAD_REVISION
 if TYPE_CHECKING:
     from pathlib import Path
 
-# The columns of a table row (see services/dto.py::IncidentRow), in this order.
+# The columns of a table row, in services/listing.py's TABLE_ROW_FIELDS order (a test checks).
 ROW_COLUMNS = (
     "uuid", "start_at", "end_at", "time_precision", "title", "place_name", "admin1", "country",
     "event_type", "sub_event_type", "status", "confidence", "source_count", "marking",
-    "killed", "injured",
+    "killed", "injured", "deleted_at",
 )
 _NEWEST = (
     f"SELECT {', '.join(ROW_COLUMNS)} FROM incidents WHERE deleted_at IS NULL "

@@ -139,3 +139,10 @@ def test_a_locked_workspace_is_left_to_the_ordinary_open(workspace: Path) -> Non
     finally:
         holder.close()
     assert preview_workspace(workspace, 10) is not None
+
+
+def test_the_look_reads_the_columns_a_table_row_is_made_from() -> None:
+    from desktop.services.listing import TABLE_ROW_FIELDS
+    from desktop.store.peek import ROW_COLUMNS
+
+    assert ROW_COLUMNS == TABLE_ROW_FIELDS  # the store may not import the services
