@@ -296,8 +296,8 @@ def _country_names() -> dict[str, str]:
     tests/test_domain.py checks every name against pycountry's own lookup.
     """
     spec = importlib.util.find_spec("pycountry")
-    assert spec is not None, "pycountry is a dependency"
-    assert spec.submodule_search_locations, "pycountry is a package"
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("pycountry, a dependency of Incident Desk, is not installed")
     data = Path(spec.submodule_search_locations[0]) / "databases" / "iso3166-1.json"
     countries = json.loads(data.read_text(encoding="utf-8"))["3166-1"]
     return {c["alpha_2"]: c.get("common_name") or c["name"] for c in countries}

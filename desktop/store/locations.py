@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import unquote
 
 ENV_VAR = "INCIDENT_DESK_DB"
 APP_DIR_NAME = "incident-desk"
@@ -35,10 +36,12 @@ def local_file(target: str | os.PathLike[str] | None) -> Path | None:
     value = os.fspath(target) if target is not None else os.environ.get(ENV_VAR, "")
     if not value:
         return default_database_path()
-    if value.startswith(_SQLITE_URL_PREFIX) and "?" not in value:
-        value = value[len(_SQLITE_URL_PREFIX):]
-    elif "://" in value:
+    if "://" not in value:
+        return Path(value).expanduser().resolve()  # as resolve_url() makes its URL
+    if not value.startswith(_SQLITE_URL_PREFIX) or "?" in value:
         return None
-    if not value or value == ":memory:":
+    # As SQLAlchemy reads a SQLite URL: percent-escapes undone, "~" left as it is.
+    name = unquote(value[len(_SQLITE_URL_PREFIX):])
+    if not name or name == ":memory:":
         return None
-    return Path(value).expanduser().resolve()
+    return Path(name).resolve()

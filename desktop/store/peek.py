@@ -1,10 +1,11 @@
 """The newest live incidents of a SQLite workspace, read with the standard library alone.
 
 The app shows these rows while SQLAlchemy and the services are still loading (together about
-five times as long as starting Qt itself). The read is read-only and gives up at the first
-obstacle — a missing, locked, damaged or older-schema file, or anything but a plain local
-file — so that the ordinary way of opening, with its messages and repairs, takes over.
-Its order is the table's default, newest first (``search.ordered`` for ``sort="when"``), and
+five times as long as starting Qt itself). The read never writes the database (SQLite may add
+its usual -wal/-shm companions, as for any reader) and gives up at the first obstacle — a
+missing, locked, damaged or older-schema file, or anything but a plain local file — so that
+the ordinary way of opening, with its messages and repairs, takes over. Its order is the
+table's default, newest first (``search.ordered`` for ``sort="when"``), and
 tests/services/test_preview.py checks the rows against ``incidents.list_incidents``.
 """
 
@@ -35,7 +36,10 @@ def newest_rows(path: Path, limit: int) -> list[tuple[Any, ...]] | None:
 
     None when they cannot be read this way (see above).
     """
-    if not path.is_file():
+    try:
+        if not path.is_file():
+            return None
+    except OSError:  # e.g. a folder on the way that may not be searched
         return None
     try:
         # mode=ro: never create, migrate or otherwise touch the file; timeout=0: a file locked

@@ -10,6 +10,7 @@ those rows are on screen: the window then fills its filters and starts answering
 from __future__ import annotations
 
 import gc
+import logging
 import sys
 from typing import TYPE_CHECKING
 
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
     from PySide6.QtCore import QSettings
 
     from desktop.store.engine import Database
+
+log = logging.getLogger(__name__)
 
 USAGE_ERROR = 2
 ORGANISATION = "incident-desk"
@@ -146,12 +149,23 @@ def start(target: str | None, settings: QSettings | None = None) -> MainWindow |
     window = MainWindow(None, preview=preview, settings=settings)
 
     def attach() -> None:
-        db = _open_workspace(target, window_settings)
+        if not window.isVisible():
+            return  # closed before its workspace was opened: nothing left to open it for
+        try:
+            db = _open_workspace(target, window_settings)
+            if db is not None:
+                window.attach(db)
+        except Exception:
+            # Outside the event loop's reach this would leave a window that never answers.
+            log.exception("opening the workspace failed")
+            message(None, QMessageBox.Icon.Critical, f"{APP_NAME}: cannot open the workspace",
+                    "An unexpected error stopped the workspace from opening; the details are "
+                    "in the log. Nothing was changed.")
+            db = None
         if db is None:
             window.close()
             QApplication.exit(USAGE_ERROR)
             return
-        window.attach(db)
         _settle()
 
     _AfterFirstPaint(window.table.viewport(), attach)

@@ -43,7 +43,7 @@ from desktop.wording import plural
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from PySide6.QtGui import QCloseEvent
+    from PySide6.QtGui import QAction, QCloseEvent
 
     # Imported at run time by _load_services(), once the first rows are painted.
     from desktop.services import history, interchange, sample, workspace  # noqa: TC004
@@ -60,6 +60,7 @@ if TYPE_CHECKING:
     from desktop.views.partials.task_runner import TaskHandle
     from desktop.views.sources_dialog import SourcesDialog
     from desktop.views.trash_dialog import TrashDialog
+
 log = logging.getLogger(__name__)
 
 
@@ -90,6 +91,8 @@ COLUMN_SAMPLES: dict[int, str] = {
     IncidentTableModel.COL_SOURCES: "Sources",
     IncidentTableModel.COL_MARKING: "TLP:AMBER+STRICT",
 }
+# The table's order until a column is chosen (IncidentQuery's default): sort key, descending.
+NEWEST_FIRST = ("when", True)
 # The table's and the detail panel's share of the window's width, at first.
 SPLITTER_SIZES = (900, 380)
 
@@ -108,7 +111,10 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self._db: Database  # set by attach(); the preview needs no database
         self.attached = False
-        self._restored_sort: tuple[int, Qt.SortOrder] | None = None
+        # The table's column order (sort key, descending), kept apart from the model's
+        # query because best-match order replaces it only while searching.
+        self._column_sort: tuple[str, bool] = NEWEST_FIRST
+        self._paused_actions: list[QAction] = []
         self._may_offer_sample = offer_sample
         self.dialogs = Dialogs(self)
         self.settings = WindowSettings(settings)
@@ -176,13 +182,15 @@ class MainWindow(QMainWindow):
     def attach(self, db: Database) -> None:
         """Show ``db``: read its rows and filter values, and follow its changes."""
         _load_services()
+        previewed = not self.attached and self.model.rowCount() > 0
         self._db = db
         self.attached = True
         self._set_live(True)
-        if self._restored_sort is not None:
-            self._attempt("Cannot sort the incidents", self.model.sort, *self._restored_sort)
-            self._restored_sort = None
         self._show_database()
+        if previewed:
+            # Keys typed while the services loaded are waiting: they belong in the search box,
+            # where they would have gone without a preview, not in the table's type-ahead.
+            self.filter_bar.search.setFocus(Qt.FocusReason.OtherFocusReason)
         if self._may_offer_sample and self._total == 0:
             QTimer.singleShot(0, self._offer_sample)
 
@@ -191,7 +199,9 @@ class MainWindow(QMainWindow):
         self._set_live(False)
         self.setWindowTitle(f"{APP_NAME} — {preview.label}")
         self.location_label.setText(preview.location)
-        self.model.show_rows(self.model.query, preview.rows)
+        self.location_label.setToolTip(plain_tooltip(f"Workspace: {preview.location}"))
+        if self._column_sort == NEWEST_FIRST:  # else they are not the first rows
+            self.model.show_rows(self.model.query, preview.rows)
         self.detail.clear("Opening the workspace…")
         self.filter_bar.set_counting()
         self.statusBar().showMessage("Opening the workspace…")
@@ -202,7 +212,19 @@ class MainWindow(QMainWindow):
             widget.setEnabled(live)
         self.table.horizontalHeader().setSectionsClickable(live)
         if live:
+            for action in self._paused_actions:
+                action.setEnabled(True)
+            self._paused_actions = []
             self.statusBar().clearMessage()
+            return
+        # Shortcuts too: every action but those that need no workspace waits for attach().
+        a = self.actions_
+        needless = {a.quit, a.show_detail, a.show_toolbar, a.grading_scales, a.about}
+        self._paused_actions = [
+            action for action in self.actions() if action.isEnabled() and action not in needless
+        ]
+        for action in self._paused_actions:
+            action.setEnabled(False)
 
     def _build_table(self) -> QTableView:
         table = QTableView(self)
@@ -258,7 +280,7 @@ class MainWindow(QMainWindow):
         a.show_detail.setChecked(True)
         a.show_detail.toggled.connect(self.detail.setVisible)
         a.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        a.best_match.toggled.connect(lambda _on: self.apply_filters())
+        a.best_match.toggled.connect(lambda _on: self._best_match_toggled())
 
     # --- services, one session per call ------------------------------------------------
 
@@ -354,15 +376,13 @@ class MainWindow(QMainWindow):
             return  # restoring the layout: attach() reads the rows
         self._to_end.stop()  # a new query: the old one's last row no longer matters
         query = self.filter_bar.query()
-        current = self.model.query
         # A search keeps the table's order (newest first unless a column was chosen): its
         # cost then grows with the rows shown. Ranking every match by relevance is asked for.
         if query.text and self.actions_.best_match.isChecked():
             query = replace(query, sort="relevance", descending=True)
-        elif current.sort == "relevance":
-            query = replace(query, sort="when", descending=True)
         else:
-            query = replace(query, sort=current.sort, descending=current.descending)
+            sort, descending = self._column_sort
+            query = replace(query, sort=sort, descending=descending)
         self._attempt("Cannot show the incidents", self.model.set_query, query)
 
     def show_source_incidents(self, slug: str) -> None:
@@ -377,15 +397,23 @@ class MainWindow(QMainWindow):
         self.activateWindow()
 
     def _sort(self, column: int, order: Qt.SortOrder) -> None:
-        if not self.attached:  # the layout being restored: sorted once there is a database
-            self._restored_sort = (column, order)
+        sorted_query = self.model.sorted_query(column, order)
+        if sorted_query is None:
             return
-        # A column chosen while searching replaces best-match order until asked for again.
-        best_match = self.actions_.best_match
-        best_match.blockSignals(True)
-        best_match.setChecked(False)
-        best_match.blockSignals(False)
-        self._attempt("Cannot sort the incidents", self.model.sort, column, order)
+        self._column_sort = (sorted_query.sort, sorted_query.descending)
+        if not self.attached:
+            return  # the layout being restored: attach() reads the rows in this order
+        if self.model.query.sort == "relevance":
+            # A column chosen while searching replaces best-match order until asked again.
+            best_match = self.actions_.best_match
+            best_match.blockSignals(True)
+            best_match.setChecked(False)
+            best_match.blockSignals(False)
+        self.apply_filters()
+
+    def _best_match_toggled(self) -> None:
+        if self.filter_bar.query().text:  # without a search the order does not change
+            self.apply_filters()
 
     def _after_reset(self) -> None:
         header = self.table.horizontalHeader()
@@ -521,6 +549,8 @@ class MainWindow(QMainWindow):
         return self._open_editor(None)
 
     def edit_incident(self) -> IncidentEditor | None:
+        if not self.attached:  # a double-click or Return on a preview row
+            return None
         row = self.current_row()
         return self._open_editor(row.id) if row is not None else None
 

@@ -90,6 +90,28 @@ def test_urls_and_the_environment_name_the_same_file(
     assert by_environment.rows == by_url.rows
 
 
+def test_a_url_names_the_file_sqlalchemy_opens(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spaced = tmp_path / "my desk.sqlite3"
+    db = open_database(f"sqlite:///{tmp_path}/my%20desk.sqlite3")
+    sample.load_sample(db)
+    db.close()
+    assert spaced.is_file()  # SQLAlchemy undid the escape
+    preview = preview_workspace(f"sqlite:///{tmp_path}/my%20desk.sqlite3", 3)
+    assert preview is not None
+    assert preview.location == str(spaced)
+    # "~" means a folder named "~" in a URL (SQLAlchemy does not expand it), a home in a path.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert preview_workspace("sqlite:///~/my%20desk.sqlite3", 3) is None
+    (tmp_path / "home").mkdir()
+    spaced.rename(tmp_path / "home" / "my desk.sqlite3")
+    at_home = preview_workspace("~/my desk.sqlite3", 3)
+    assert at_home is not None
+    assert at_home.location == str(tmp_path / "home" / "my desk.sqlite3")
+
+
 def test_the_default_workspace_is_previewed_when_nothing_is_named(
     workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

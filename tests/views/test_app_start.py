@@ -72,11 +72,22 @@ def test_the_newest_rows_show_before_the_workspace_opens(
     assert not window.filter_bar.isEnabled()
     assert not window.menuBar().isEnabled()
     assert window.detail.title_label.text() == "Opening the workspace…"
+    # Nothing that needs the workspace answers yet, shortcuts included.
+    actions = window.actions_
+    assert not actions.new_incident.isEnabled()
+    assert not actions.refresh.isEnabled()
+    assert not actions.sources.isEnabled()
+    assert actions.quit.isEnabled()
+    assert window.edit_incident() is None  # what a double-click or Return on a row calls
     assert window.statusBar().currentMessage() == "Opening the workspace…"
     assert window.filter_bar.count_label.text() == "Counting incidents…"
 
     qtbot.waitUntil(lambda: window.attached, timeout=5000)  # once its rows are painted
     assert window.filter_bar.isEnabled()
+    assert actions.new_incident.isEnabled()
+    assert actions.refresh.isEnabled()
+    # Keys typed while it opened go to the search box, as they would have without a preview.
+    assert window.focusWidget() is window.filter_bar.search
     assert window.menuBar().isEnabled()
     assert _titles(window) == _newest_titles(workspace)
     assert window.filter_bar.count_label.text() == "7 of 7 incidents"
@@ -99,7 +110,9 @@ def test_a_remembered_sort_is_applied_once_the_workspace_opens(
     first.close()
 
     second = _started(qtbot, str(workspace), settings)
-    assert second.model.query.sort == "when"  # the preview's order
+    # The newest rows are not this analyst's first rows: no preview rows, just "Opening…".
+    assert second.model.rowCount() == 0
+    assert second.detail.title_label.text() == "Opening the workspace…"
     qtbot.waitUntil(lambda: second.attached, timeout=5000)
     assert second.model.query.sort == "title"
     assert not second.model.query.descending
@@ -129,6 +142,34 @@ def test_a_workspace_that_fails_to_open_after_its_preview_closes_the_window(
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)
     assert exits == [app.USAGE_ERROR]
     assert not window.attached
+
+
+def test_an_unexpected_failure_while_opening_is_shown_and_ends_the_app(
+    qtbot: QtBot, workspace: Path, settings: QSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_args: object) -> None:
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(app, "_open_workspace", broken)
+    shown: list[str] = []
+    monkeypatch.setattr(app, "message", lambda *args, **_kw: shown.append(args[3]))
+    exits: list[int] = []
+    monkeypatch.setattr(QApplication, "exit", staticmethod(lambda code=0: exits.append(code)))
+    window = _started(qtbot, str(workspace), settings)
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)
+    assert exits == [app.USAGE_ERROR]
+    assert "unexpected error" in shown[0]
+
+
+def test_a_window_closed_before_its_workspace_opened_stays_closed(
+    qtbot: QtBot, workspace: Path, settings: QSettings
+) -> None:
+    window = _started(qtbot, str(workspace), settings)
+    window.close()
+    qtbot.wait(app._ATTACH_AT_THE_LATEST_MS + 200)  # past the time limit of the first paint
+    assert not window.attached
+    assert window.watcher is None
+    assert settings.value("databases/last") is None  # nothing opened, nothing remembered
 
 
 def test_the_window_paints_before_sqlalchemy_is_imported() -> None:

@@ -117,10 +117,20 @@ def test_best_match_order_is_asked_for_and_remembered(qtbot: QtBot, window: Main
     qtbot.waitUntil(lambda: window.model.query.text == "drone attack", timeout=3000)
     assert window.model.query.sort == "title"
 
+    # Leaving best-match order goes back to the column the analyst chose.
+    window.actions_.best_match.trigger()
+    assert window.model.query.sort == "relevance"
+    window.actions_.best_match.trigger()
+    assert window.model.query.sort == "title"
+
     window.actions_.best_match.trigger()
     window.filter_bar.search.clear()
     qtbot.waitUntil(lambda: window.model.query.text == "", timeout=3000)
-    assert window.model.query.sort == "when"  # no search, nothing to rank: newest first
+    assert window.model.query.sort == "title"  # no search, nothing to rank: the column's
+    # Sorting without a search leaves the best-match choice for the next search.
+    window.table.sortByColumn(IncidentTableModel.COL_WHEN, Qt.SortOrder.DescendingOrder)
+    assert window.actions_.best_match.isChecked()
+    assert window.model.query.sort == "when"
     window.save_layout()
     again = MainWindow(window.db, offer_sample=False)
     qtbot.addWidget(again)

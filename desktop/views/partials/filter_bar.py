@@ -103,6 +103,10 @@ class FilterBar(QWidget):
         self.clear_button.clicked.connect(self.clear)
         self.count_label = QLabel(self)
         self.count_label.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred)
+        # Room for a large workspace's counts, so the search box keeps its width as they change.
+        self.count_label.setMinimumWidth(
+            self.count_label.fontMetrics().horizontalAdvance("100,000 of 100,000 incidents")
+        )
 
         combos = QHBoxLayout()
         combos.setContentsMargins(0, 0, 0, 0)

@@ -257,12 +257,16 @@ class IncidentTableModel(QAbstractTableModel):
         self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder
     ) -> None:
         """Sort in the database: the query's sort key changes and the rows are read again."""
+        query = self.sorted_query(column, order)
+        if query is not None:
+            self.set_query(query)
+
+    def sorted_query(self, column: int, order: Qt.SortOrder) -> IncidentQuery | None:
+        """The query sorted by ``column`` (None for a column that cannot be sorted)."""
         if not 0 <= column < len(self.COLUMN_SORT_KEYS):
-            return
+            return None
         descending = order == Qt.SortOrder.DescendingOrder
-        self.set_query(
-            replace(self._query, sort=self.COLUMN_SORT_KEYS[column], descending=descending)
-        )
+        return replace(self._query, sort=self.COLUMN_SORT_KEYS[column], descending=descending)
 
     def headerData(
         self,
