@@ -43,7 +43,7 @@ def table_model(db: Database) -> IncidentTableModel:
     """The table model wired to the services exactly as the main window wires it."""
     return IncidentTableModel(
         lambda query, offset, limit: incident_service.list_incidents(db, query, offset, limit),
-        lambda query: incident_service.count_incidents(db, query),
+        lambda query, limit: incident_service.first_page(db, query, limit),
     )
 
 

@@ -191,14 +191,28 @@ def list_incidents(
 ) -> list[IncidentRow]:
     """One page of table rows matching ``query``, in its sort order."""
     with db.begin() as session:
-        if query.sort == "relevance" and query.text.strip():
-            # Rank only the best matches first (a common word matches 40,000 incidents of
-            # 100,000, and scoring and joining them all is the cost of a search); only when
-            # the filters leave less than a page of them is everything ranked.
-            page = _page(session, query, offset, limit, best=_BEST_FACTOR * (offset + limit))
-            if len(page) == limit:
-                return page
-        return _page(session, query, offset, limit)
+        return _rows(session, query, offset, limit)
+
+
+def first_page(
+    db: Database, query: IncidentQuery, limit: int = PAGE_SIZE
+) -> tuple[int, list[IncidentRow]]:
+    """How many incidents match ``query``, and the first ``limit`` of them: what showing a
+    query needs, read in one session (a search reads its matches' count, then its page)."""
+    with db.begin() as session:
+        total = search.count(session, query)
+        return total, _rows(session, query, 0, limit) if total else []
+
+
+def _rows(session: Session, query: IncidentQuery, offset: int, limit: int) -> list[IncidentRow]:
+    if query.sort == "relevance" and query.text.strip():
+        # Rank only the best matches first (a common word matches 40,000 incidents of
+        # 100,000, and scoring and joining them all is the cost of a search); only when
+        # the filters leave less than a page of them is everything ranked.
+        page = _page(session, query, offset, limit, best=_BEST_FACTOR * (offset + limit))
+        if len(page) == limit:
+            return page
+    return _page(session, query, offset, limit)
 
 
 # How many best-ranked matches the first try of a relevance page takes, per row it needs.

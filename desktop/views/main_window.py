@@ -126,7 +126,7 @@ class MainWindow(QMainWindow):
         self._trash_dialog: TrashDialog | None = None
 
         self.filter_bar = FilterBar(self)
-        self.model = IncidentTableModel(self._fetch_page, self._count, parent=self)
+        self.model = IncidentTableModel(self._fetch_page, self._first_page, parent=self)
         self.table = self._build_table()
         self.detail = IncidentDetail(self)
         self.empty_label = QLabel(self)
@@ -287,8 +287,8 @@ class MainWindow(QMainWindow):
     def _fetch_page(self, query: IncidentQuery, offset: int, limit: int) -> list[IncidentRow]:
         return incident_service.list_incidents(self._db, query, offset, limit)
 
-    def _count(self, query: IncidentQuery) -> int:
-        return incident_service.count_incidents(self._db, query)
+    def _first_page(self, query: IncidentQuery, limit: int) -> tuple[int, list[IncidentRow]]:
+        return incident_service.first_page(self._db, query, limit)
 
     def _attempt(
         self, what: str, action: Callable[P, R], *args: P.args, **kwargs: P.kwargs

@@ -93,7 +93,7 @@ class TrashDialog(QDialog):
         self.resize(820, 480)
 
         self.count_label = plain_label("", self)
-        self.model = TrashTableModel(self._fetch_page, self._count, parent=self)
+        self.model = TrashTableModel(self._fetch_page, self._first_page, parent=self)
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -180,6 +180,13 @@ class TrashDialog(QDialog):
         except DeskError as exc:
             self.dialogs.warning("Trash not read", str(exc))
             return []
+
+    def _first_page(self, query: IncidentQuery, limit: int) -> tuple[int, list[IncidentRow]]:
+        try:
+            return incident_service.first_page(self.db, query, limit)
+        except DeskError as exc:
+            self.dialogs.warning("Trash not read", str(exc))
+            return 0, []
 
     def _count(self, query: IncidentQuery) -> int:
         try:

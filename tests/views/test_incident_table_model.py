@@ -20,7 +20,7 @@ from PySide6.QtTest import QAbstractItemModelTester
 from desktop.domain import EVENT_TYPES, TLP_COLOURS, Confidence, Status, TimePrecision
 from desktop.services import interchange
 from desktop.services.dto import SORT_KEYS, IncidentQuery, IncidentRow
-from desktop.services.incidents import PAGE_SIZE, count_incidents, list_incidents
+from desktop.services.incidents import PAGE_SIZE, first_page, list_incidents
 from desktop.store.engine import Database, open_database
 from desktop.views.partials.incident_table_model import (
     DEFAULT_PAGE_SIZE,
@@ -126,9 +126,10 @@ class Recorder:
         self.pages.append((query, offset, limit))
         return list_incidents(self.db, query, offset, limit)
 
-    def count(self, query: IncidentQuery) -> int:
+    def first(self, query: IncidentQuery, limit: int) -> tuple[int, list[IncidentRow]]:
         self.counts.append(query)
-        return count_incidents(self.db, query)
+        self.pages.append((query, 0, limit))
+        return first_page(self.db, query, limit)
 
 
 @pytest.fixture
@@ -138,7 +139,7 @@ def recorder(big_db: Database) -> Recorder:
 
 @pytest.fixture
 def model(qapp: Any, recorder: Recorder) -> IncidentTableModel:
-    table = IncidentTableModel(recorder.fetch_page, recorder.count, PAGE_SIZE)
+    table = IncidentTableModel(recorder.fetch_page, recorder.first, PAGE_SIZE)
     table.set_query(IncidentQuery())
     return table
 
@@ -352,7 +353,7 @@ def test_markup_in_titles_stays_plain_text(qapp: Any) -> None:
         killed=None,
         injured=None,
     )
-    model = IncidentTableModel(lambda q, o, n: [row][o : o + n], lambda q: 1)
+    model = IncidentTableModel(lambda q, o, n: [row][o : o + n], lambda q, n: (1, [row][:n]))
     model.set_query(IncidentQuery())
     assert model.index(0, model.COL_TITLE).data() == title  # unescaped: shown as plain text
 

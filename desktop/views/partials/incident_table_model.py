@@ -33,7 +33,8 @@ if TYPE_CHECKING:
     from desktop.services.listing import Moment
 
     FetchPage = Callable[[IncidentQuery, int, int], list[IncidentRow]]
-    CountRows = Callable[[IncidentQuery], int]
+    # How many rows match a query, and the first of them: one read (see incidents.first_page).
+    ReadFirst = Callable[[IncidentQuery, int], tuple[int, list[IncidentRow]]]
     AnyIndex = QModelIndex | QPersistentModelIndex
 
 # Must match desktop.services.incidents.PAGE_SIZE; kept here so the view imports no ORM code.
@@ -128,13 +129,13 @@ class IncidentTableModel(QAbstractTableModel):
     def __init__(
         self,
         fetch_page: FetchPage,
-        count: CountRows,
+        read_first: ReadFirst,
         page_size: int = DEFAULT_PAGE_SIZE,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._fetch_page = fetch_page
-        self._count = count
+        self._read_first = read_first
         self._page_size = page_size
         self._query = IncidentQuery()
         self._rows: list[Packed] = []
@@ -187,8 +188,7 @@ class IncidentTableModel(QAbstractTableModel):
         self._busy = True
         self.beginResetModel()
         try:
-            total = self._count(query)
-            page = self._fetch_page(query, 0, limit) if total else []
+            total, page = self._read_first(query, limit)
             # Fewer rows than a full page: the database had fewer than it counted.
             self._replace(query, page, total if len(page) == limit else len(page))
         finally:
