@@ -426,7 +426,8 @@ class MainWindow(QMainWindow):
         header.blockSignals(False)
         if not self.attached:
             return  # preview rows: counted, selected and explained once attach() reads them
-        self.filter_bar.set_counts(self.model.total, self._total)
+        self.filter_bar.set_counts(self.model.total, self._total,
+                                   best_match=self.model.query.sort == "relevance")
         self._show_empty_state()
         # Keep the incident the analyst was reading if it is still shown, else the first.
         index = QModelIndex()

@@ -108,6 +108,7 @@ def test_best_match_order_is_asked_for_and_remembered(qtbot: QtBot, window: Main
     assert window.model.query.sort == "relevance"
     assert sorted(titles(window)) == sorted(newest_first)  # the same matches, ranked
     assert header.sortIndicatorSection() == -1  # no column orders them now
+    assert window.filter_bar.count_label.text().endswith("incidents, best match first")
 
     # Choosing a column while searching sorts by it, and best match is off until asked.
     window.table.sortByColumn(IncidentTableModel.COL_TITLE, Qt.SortOrder.AscendingOrder)

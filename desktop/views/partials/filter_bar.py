@@ -254,8 +254,10 @@ class FilterBar(QWidget):
         if chosen is not None and combo.currentData() != chosen:
             self.changed.emit()
 
-    def set_counts(self, shown: int, total: int) -> None:
-        self.count_label.setText(f"{shown:,} of {total:,} incidents")
+    def set_counts(self, shown: int, total: int, *, best_match: bool = False) -> None:
+        """The "n of N incidents" line; best match order is told here, as no column shows it."""
+        ranked = ", best match first" if best_match else ""
+        self.count_label.setText(f"{shown:,} of {total:,} incidents{ranked}")
 
     def set_counting(self) -> None:
         """While the counts are not known yet (the window's first moments)."""
