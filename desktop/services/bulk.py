@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import Date, DateTime, func, insert, select, text
 
 from desktop.domain import normalise_marking
 from desktop.services import history, mapping
@@ -31,11 +31,13 @@ from desktop.store.models import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
-    from datetime import datetime
+    from collections.abc import Callable, Iterator, Sequence
+    from datetime import date, datetime
 
     from sqlalchemy import Table
+    from sqlalchemy.engine import Dialect
     from sqlalchemy.orm import Session
+    from sqlalchemy.types import TypeEngine
 
     from desktop.services.dto import IncidentData
 
@@ -218,7 +220,7 @@ def _executemany(session: Session, table: Table, rows: list[dict[str, Any]]) -> 
     """``INSERT`` every row (all with the same keys) in one ``executemany``.
 
     On SQLite the rows go straight to the driver's ``executemany`` as tuples, with each
-    column's own conversion (dates to SQLAlchemy's text format) applied first: SQLAlchemy's
+    column's own conversion (times to SQLAlchemy's text format) applied first: SQLAlchemy's
     per-row parameter handling would otherwise cost more than SQLite's work. Other databases
     take the portable Core ``insert()``.
     """
@@ -233,17 +235,44 @@ def _executemany(session: Session, table: Table, rows: list[dict[str, Any]]) -> 
     converters = [
         (i, convert)
         for i, name in enumerate(columns)
-        if (convert := table.c[name].type.bind_processor(dialect)) is not None
+        if (convert := _sqlite_converter(table.c[name].type, dialect)) is not None
     ]
     values = itemgetter(*columns)  # one C call per row instead of a Python loop
     params = [values(row) for row in rows]
     if converters:
-        converted = [list(row) for row in params]
-        for row_values in converted:
-            for i, convert in converters:
-                row_values[i] = convert(row_values[i])
-        params = [tuple(row_values) for row_values in converted]
+        # Column by column: a few columns to convert, each in one map over the batch.
+        by_column = list(zip(*params, strict=True))
+        for i, convert in converters:
+            by_column[i] = tuple(map(convert, by_column[i]))
+        params = list(zip(*by_column, strict=True))
     placeholders = ", ".join("?" * len(columns))
     connection.exec_driver_sql(
         f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({placeholders})", params
     )
+
+
+def _sqlite_converter(
+    column_type: TypeEngine[Any], dialect: Dialect
+) -> Callable[[Any], Any] | None:
+    """What SQLAlchemy does to a value of this type before SQLite gets it (None: nothing).
+
+    The dialect's own processor, except for times and dates: those are written by their
+    C ``isoformat`` as exactly the text SQLAlchemy's Python formatter makes (for the naive
+    UTC times stored here), at a fraction of the cost for the 500,000 times of a large
+    import. Leaving them to the driver would store ``2024-07-08 00:00:00`` without the
+    ``.000000``, which compares as text below the ``2024-07-08 00:00:00.000000`` a date
+    filter binds, and so drops the incident from a search from its own day.
+    """
+    if isinstance(column_type, DateTime):
+        return _datetime_text
+    if isinstance(column_type, Date):
+        return _date_text
+    return column_type.dialect_impl(dialect).bind_processor(dialect)
+
+
+def _datetime_text(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat(" ", "microseconds")
+
+
+def _date_text(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()

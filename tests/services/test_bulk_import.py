@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import pytest
@@ -241,6 +242,72 @@ def test_bulk_rows_match_what_the_editor_path_writes(
 
     assert comparable(imported) == comparable(saved)
     assert _count(db, text="Padded") == 2
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        datetime(2024, 7, 8),
+        datetime(2024, 7, 8, 23, 59, 59, 999_999),
+        datetime(999, 1, 2, 3, 4, 5, 6),
+        date(2024, 2, 29),
+        date(5, 1, 1),
+        None,
+    ],
+)
+def test_bulk_times_are_written_as_sqlalchemy_writes_them(value: date | None) -> None:
+    from sqlalchemy import Date, DateTime
+    from sqlalchemy.dialects import sqlite
+
+    dialect = sqlite.dialect()
+    column_type = DateTime() if isinstance(value, datetime) or value is None else Date()
+    expected = column_type.dialect_impl(dialect).bind_processor(dialect)
+    convert = bulk._sqlite_converter(column_type, dialect)
+    assert expected is not None
+    assert convert is not None
+    assert convert(value) == expected(value)
+
+
+def _stored_times(db: Database, incident_id: str) -> tuple[object, ...]:
+    with db.begin() as session:
+        row = session.execute(
+            text(
+                "SELECT start_at, end_at, created_at, updated_at FROM incidents "
+                "WHERE uuid = :uuid"
+            ),
+            {"uuid": incident_id},
+        ).one()
+        at = session.execute(
+            text("SELECT at FROM incident_history WHERE incident_uuid = :uuid"),
+            {"uuid": incident_id},
+        ).scalar_one()
+    return (*row, at)
+
+
+def test_bulk_rows_store_times_as_the_editor_path_does(
+    db: Database, make_incident: IncidentFactory, sources: tuple[SourceData, SourceData]
+) -> None:
+    """Times are compared as stored text on SQLite: "2023-10-17 00:00:00" is less than the
+    "2023-10-17 00:00:00.000000" a date filter binds, so a differently written time would
+    drop an incident from a search from its own day."""
+    record = make_incident()  # day precision: midnight, no microseconds
+    saved = incident_service.create_incident(db, replace(record, id=str(uuid.uuid4())))
+    imported_id = str(uuid.uuid4())
+    interchange.import_document(
+        db, interchange.Document(sources, (replace(record, id=imported_id),))
+    )
+
+    edited, imported = _stored_times(db, saved.id or ""), _stored_times(db, imported_id)
+    if db.is_sqlite:
+        # The same text format, down to the microseconds the import's clock may not have.
+        assert [len(str(value)) for value in imported] == [len(str(v)) for v in edited]
+        assert imported[:2] == edited[:2]
+        assert imported[:2] == ("2023-10-17 00:00:00.000000", "2023-10-18 00:00:00.000000")
+    # Both are found by a search from and until the incident's own days.
+    assert _count(db, since=date(2023, 10, 18)) == 2
+    assert _count(db, until=date(2023, 10, 17)) == 2
+    assert _count(db, since=date(2023, 10, 19)) == 0
+    assert _count(db, until=date(2023, 10, 16)) == 0
 
 
 # --- the indexes of migration 0004 are used by the queries they were made for --------------
