@@ -115,6 +115,9 @@ class MainWindow(QMainWindow):
         # query because best-match order replaces it only while searching.
         self._column_sort: tuple[str, bool] = NEWEST_FIRST
         self._paused_actions: list[QAction] = []
+        # This window's own background writes (imports) are not someone else's changes.
+        self._own_tasks = 0
+        self._missed_change = False
         self._may_offer_sample = offer_sample
         self.dialogs = Dialogs(self)
         self.settings = WindowSettings(settings)
@@ -168,10 +171,13 @@ class MainWindow(QMainWindow):
         self._to_end = QTimer(self)
         self._to_end.setInterval(0)
         self._to_end.timeout.connect(self._page_towards_end)
-        QShortcut(QKeySequence("Ctrl+End"), self.table, self.go_to_end,
-                  context=Qt.ShortcutContext.WidgetShortcut)
-        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, self.edit_incident,
-                  context=Qt.ShortcutContext.WidgetShortcut)
+        for keys, slot in ((QKeySequence("Ctrl+End"), self.go_to_end),
+                           (QKeySequence(Qt.Key.Key_Return), self.edit_incident)):
+            # Made, then narrowed to the table: PySide6 6.11 ignores the context given to the
+            # constructor together with a slot, and Return in the search box opened the editor.
+            shortcut = QShortcut(keys, self.table)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(slot)
         self.resize(1280, 800)
         self._restore_layout()
         if db is not None:
@@ -324,6 +330,10 @@ class MainWindow(QMainWindow):
 
     def _changed_elsewhere(self) -> None:
         """Someone else saved: show it, keeping the analyst's place and selection."""
+        if self._own_tasks:
+            self._missed_change = True  # ours, or not: seen when the task ends (see _run)
+            return
+        self._missed_change = False
         self._read_facets()
         self._attempt("Cannot show the incidents", self.model.refresh)
         self.statusBar().showMessage("Changes saved elsewhere were loaded.", 5000)
@@ -355,6 +365,7 @@ class MainWindow(QMainWindow):
 
     def reload(self) -> None:
         """Read the filter values and the rows again (after the data changed)."""
+        self._missed_change = False  # whatever changed is read now
         self._read_facets()
         self.apply_filters()
         if self.watcher is not None:
@@ -397,6 +408,9 @@ class MainWindow(QMainWindow):
         self.activateWindow()
 
     def _sort(self, column: int, order: Qt.SortOrder) -> None:
+        if self.model.query.sort == "relevance" and column == IncidentTableModel.COL_WHEN:
+            # From best match (no column's order shown), When starts as it does: newest first.
+            order = Qt.SortOrder.DescendingOrder
         sorted_query = self.model.sorted_query(column, order)
         if sorted_query is None:
             return
@@ -825,10 +839,16 @@ class MainWindow(QMainWindow):
                 self.actions_.open_database, self.actions_.new_database)
         for action in busy:
             action.setEnabled(False)
+        self._own_tasks += 1
 
         def finished() -> None:
             for action in busy:
                 action.setEnabled(True)
+            self._own_tasks -= 1
+            # A change seen meanwhile and not read since (an import reloads when it is done)
+            # came from elsewhere.
+            if not self._own_tasks and self._missed_change:
+                self._changed_elsewhere()
 
         handle = run_task(
             self,

@@ -180,6 +180,20 @@ def test_header_click_sorts_in_the_database(qtbot: QtBot, window: MainWindow) ->
     assert shown in (sorted(shown), sorted(shown, reverse=True))
 
 
+def test_when_clicked_after_best_match_starts_newest_first(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.filter_bar.search.setText("drone")
+    qtbot.waitUntil(lambda: window.model.query.text == "drone", timeout=3000)
+    window.actions_.best_match.trigger()
+    assert window.model.query.sort == "relevance"
+    header = window.table.horizontalHeader()
+    x = header.sectionViewportPosition(IncidentTableModel.COL_WHEN) + 10
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    assert (window.model.query.sort, window.model.query.descending) == ("when", True)
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+
+
 def test_user_text_is_never_markup(
     qtbot: QtBot, db: Database, make_incident: IncidentFactory
 ) -> None:
@@ -235,6 +249,47 @@ def test_import_runs_in_the_background(qtbot: QtBot, window: MainWindow, tmp_pat
     assert window.actions_.import_json.isEnabled()
     kind, title, _text = dialogs.messages[-1]
     assert (kind, title) == ("information", "Import finished")
+
+
+def test_the_windows_own_import_is_not_reported_as_a_change_from_elsewhere(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    exported = tmp_path / "all.json"
+    handle = window.export_json(exported)
+    assert handle is not None
+    assert handle.wait(30_000)
+    shown: list[str] = []
+    window.statusBar().messageChanged.connect(shown.append)
+    handle = window.import_json(exported)
+    assert handle is not None
+    assert window.watcher is not None
+    window.watcher.changed.emit()  # the file watcher sees the import's own writes
+    assert handle.wait(30_000)
+    qtbot.waitUntil(lambda: window.actions_.import_json.isEnabled())
+    assert "Changes saved elsewhere were loaded." not in shown
+
+    # A change seen during a task that did not read it afterwards is someone else's.
+    handle = window.export_json(tmp_path / "again.json")
+    assert handle is not None
+    window.watcher.changed.emit()
+    assert handle.wait(30_000)
+    qtbot.waitUntil(lambda: "Changes saved elsewhere were loaded." in shown)
+
+
+def test_return_and_ctrl_end_in_the_search_box_stay_there(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    select_row(window, "al-Harir")
+    search = window.filter_bar.search
+    search.setFocus()
+    qtbot.keyClicks(search, "drone")
+    qtbot.keyClick(search, Qt.Key.Key_Return)
+    qtbot.keyClick(search, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    QApplication.processEvents()
+    editors = [w for w in QApplication.topLevelWidgets()
+               if type(w).__name__ == "IncidentEditor" and w.isVisible()]
+    assert editors == []  # Return in the table edits; in the search box it only searches
+    assert search.cursorPosition() == len("drone")
 
 
 def test_a_bad_import_file_is_a_warning(window: MainWindow, tmp_path: Path) -> None:

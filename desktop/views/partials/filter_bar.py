@@ -35,6 +35,7 @@ SEARCH_PLACEHOLDER = "Search title, summary, actors, places, excerpts…"
 DEBOUNCE_MS = 200
 SOURCE_CHIP_CHARS = 18
 CUSTOM_PERIOD = "custom"
+_BEST_MATCH = ", best match first"  # after the counts, when no column gives the order
 # Period presets: label and how many days back from today (None: no limit).
 PERIODS: tuple[tuple[str, int | None], ...] = (
     ("Any time", None),
@@ -104,9 +105,9 @@ class FilterBar(QWidget):
         self.count_label = QLabel(self)
         self.count_label.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred)
         # Room for a large workspace's counts, so the search box keeps its width as they change.
-        self.count_label.setMinimumWidth(
-            self.count_label.fontMetrics().horizontalAdvance("100,000 of 100,000 incidents")
-        )
+        self.count_label.setMinimumWidth(self.count_label.fontMetrics().horizontalAdvance(
+            f"100,000 of 100,000 incidents{_BEST_MATCH}"
+        ))
 
         combos = QHBoxLayout()
         combos.setContentsMargins(0, 0, 0, 0)
@@ -256,7 +257,7 @@ class FilterBar(QWidget):
 
     def set_counts(self, shown: int, total: int, *, best_match: bool = False) -> None:
         """The "n of N incidents" line; best match order is told here, as no column shows it."""
-        ranked = ", best match first" if best_match else ""
+        ranked = _BEST_MATCH if best_match else ""
         self.count_label.setText(f"{shown:,} of {total:,} incidents{ranked}")
 
     def set_counting(self) -> None:
