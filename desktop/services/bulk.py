@@ -194,7 +194,7 @@ def insert_new_incidents(
                     row["summary"],
                     row["notes"],
                     actor_names,
-                    (row["place_name"], row["admin1"], row["country"]),
+                    fulltext.place_words(row["place_name"], row["admin1"], row["country"]),
                     (c.excerpt for c in data.citations),
                 ),
             }

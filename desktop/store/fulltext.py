@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import text
 
+from desktop.domain import country_name
 from desktop.errors import StoreError
 
 if TYPE_CHECKING:
@@ -218,13 +219,18 @@ def document(
     }
 
 
+def place_words(name: str, admin1: str, country: str) -> tuple[str, ...]:
+    """What a place is found by: its names, and its country's code and name ("IQ", "Iraq")."""
+    return (name, admin1, country, country_name(country))
+
+
 def _document(incident: Incident) -> dict[str, str]:
     return document(
         incident.title,
         incident.summary,
         incident.notes,
         (actor.name for actor in incident.actors),
-        (incident.place_name, incident.admin1, incident.country),
+        place_words(incident.place_name, incident.admin1, incident.country),
         (c.excerpt for c in incident.citations),
     )
 
@@ -370,9 +376,10 @@ def matches_sql(
     return f"SELECT {key} AS id, {rank} AS rank {where}{limit}"
 
 
-def rebuild_postgres(connection: Connection, batch: int = 2000) -> None:
-    """Fill PostgreSQL's index from the stored incidents (migration 0005, or to repair it)."""
-    connection.execute(text(f"DELETE FROM {PG_TABLE}"))
+def rebuild(connection: Connection, batch: int = 2000) -> None:
+    """Fill the index afresh from the stored incidents (migrations 0005 and 0008, repairs)."""
+    postgres = connection.dialect.name == POSTGRESQL
+    connection.execute(text(f"DELETE FROM {PG_TABLE if postgres else FTS_TABLE}"))
     last = 0
     while True:
         incidents = connection.execute(
@@ -412,16 +419,23 @@ def rebuild_postgres(connection: Connection, batch: int = 2000) -> None:
                     row.summary,
                     row.notes,
                     actors.get(row.id, ()),
-                    (row.place_name, row.admin1, row.country),
+                    place_words(row.place_name, row.admin1, row.country),
                     excerpts.get(row.id, ()),
                 ),
             }
             for row in incidents
         ]
-        connection.execute(
-            text(
-                f"INSERT INTO {PG_TABLE} (incident_id, document) "
-                "VALUES (:id, CAST(:document AS tsvector))"
-            ),
-            _pg_rows(rows),
-        )
+        if postgres:
+            connection.execute(
+                text(
+                    f"INSERT INTO {PG_TABLE} (incident_id, document) "
+                    "VALUES (:id, CAST(:document AS tsvector))"
+                ),
+                _pg_rows(rows),
+            )
+        else:
+            columns = ", ".join(FTS_COLUMNS)
+            values = ", ".join(f":{name}" for name in FTS_COLUMNS)
+            connection.execute(
+                text(f"INSERT INTO {FTS_TABLE} (rowid, {columns}) VALUES (:id, {values})"), rows
+            )

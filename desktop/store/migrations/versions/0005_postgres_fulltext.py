@@ -39,9 +39,9 @@ def upgrade() -> None:
     op.execute(f"CREATE INDEX ix_{TABLE}_document ON {TABLE} USING gin (document)")
     # The documents are made in Python, exactly as the services make them: the words are
     # folded there, not by the server (see desktop.store.fulltext).
-    from desktop.store.fulltext import rebuild_postgres
+    from desktop.store.fulltext import rebuild
 
-    rebuild_postgres(connection)
+    rebuild(connection)
 
 
 def downgrade() -> None:
