@@ -10,7 +10,7 @@ import gc
 import importlib
 import json
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -333,7 +333,10 @@ def _row_json(row: IncidentRow) -> dict[str, object]:
 
 
 def _row_line(row: IncidentRow) -> str:
-    when = row.start.isoformat()[:16].replace("T", " ")
+    # As the table shows it: an exact time in UTC with its "Z", else the day.
+    start = row.start
+    when = start.astimezone(UTC).strftime("%Y-%m-%d %H:%MZ") if isinstance(start, datetime) \
+        else start.isoformat()
     return f"{when}  {row.title}  —  {row.place or 'place unknown'}  [{row.status}, {row.marking}]"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from typing import TYPE_CHECKING
@@ -87,6 +88,16 @@ def test_search_finds_arabic_and_prints_json(sample_db: str, tmp_path: Path) -> 
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert rows
     assert "al-Asad" in rows[0]["title"]
+
+
+def test_search_lines_show_times_as_the_table_does(sample_db: str, tmp_path: Path) -> None:
+    result = run("search", "", "--db", sample_db, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    whens = [line.split("  ")[0] for line in result.stdout.splitlines()]
+    assert whens
+    # An exact time in UTC with its "Z" (as in the window), else the day alone.
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d( \d\d:\d\dZ)?", when) for when in whens), whens
+    assert any(when.endswith("Z") for when in whens)
 
 
 def test_database_from_environment(sample_db: str, tmp_path: Path) -> None:

@@ -123,9 +123,9 @@ class ImportResult:
     def summary(self) -> str:
         return (
             f"{plural(self.incidents_created, 'incident')} added, "
-            f"{self.incidents_updated} updated, {self.incidents_unchanged} unchanged; "
+            f"{self.incidents_updated:,} updated, {self.incidents_unchanged:,} unchanged; "
             f"{plural(self.sources_created, 'source')} added, "
-            f"{self.sources_updated} updated."
+            f"{self.sources_updated:,} updated."
         )
 
 
