@@ -13,7 +13,7 @@ from typing import Any
 
 from desktop.services.listing import IncidentRow, table_row
 from desktop.store import peek
-from desktop.store.locations import ENV_VAR, local_file
+from desktop.store.locations import ENV_VAR, HEAD_REVISION, local_file
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,16 @@ class WorkspacePreview:
 def workspace_from_environment() -> str | None:
     """The workspace ``INCIDENT_DESK_DB`` names, if it is set."""
     return os.environ.get(ENV_VAR) or None
+
+
+def upgrade_due(target: str | os.PathLike[str] | None) -> bool:
+    """Whether opening the SQLite workspace ``target`` will first upgrade (and back up) it:
+    seconds for a large one, which the analyst should be told about before they pass."""
+    path = local_file(target)
+    if path is None:
+        return False
+    revision = peek.schema_revision(path)
+    return revision is not None and revision != HEAD_REVISION
 
 
 def preview_workspace(target: str | os.PathLike[str] | None, limit: int) -> WorkspacePreview | None:

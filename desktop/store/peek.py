@@ -31,21 +31,38 @@ _NEWEST = (
 )
 
 
+def schema_revision(path: Path) -> str | None:
+    """The schema revision of the workspace at ``path``; None if there is none to read."""
+    connection = _open(path)
+    if connection is None:
+        return None
+    try:
+        row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        return str(row[0]) if row else None
+    except sqlite3.Error:
+        return None
+    finally:
+        connection.close()
+
+
+def _open(path: Path) -> sqlite3.Connection | None:
+    try:
+        if not path.is_file():
+            return None
+        # mode=ro: never create, migrate or otherwise touch the file; timeout=0: a file
+        # locked by another program is left to the ordinary open, which waits and explains.
+        return sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=0)
+    except (OSError, sqlite3.Error, ValueError):  # e.g. a folder on the way not searchable
+        return None
+
+
 def newest_rows(path: Path, limit: int) -> list[tuple[Any, ...]] | None:
     """The ``limit`` newest live incidents at ``path`` (values in :data:`ROW_COLUMNS` order).
 
     None when they cannot be read this way (see above).
     """
-    try:
-        if not path.is_file():
-            return None
-    except OSError:  # e.g. a folder on the way that may not be searched
-        return None
-    try:
-        # mode=ro: never create, migrate or otherwise touch the file; timeout=0: a file locked
-        # by another program is left to the ordinary open, which waits and explains.
-        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=0)
-    except (sqlite3.Error, ValueError):
+    connection = _open(path)
+    if connection is None:
         return None
     try:
         revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desktop import APP_NAME, __version__
 from desktop.errors import DeskError
-from desktop.services.preview import preview_workspace, workspace_from_environment
+from desktop.services.preview import preview_workspace, upgrade_due, workspace_from_environment
 from desktop.views.main_window import MainWindow
 from desktop.views.palette import follow_system_palette
 from desktop.views.partials.dialogs import Button, message
@@ -113,6 +113,25 @@ class _AfterFirstPaint(QObject):
             then()
 
 
+def _upgrade_notice() -> QWidget:
+    """A window saying why nothing else shows yet: the upgrade blocks for its seconds."""
+    from PySide6.QtWidgets import QProgressDialog  # here: rarely needed, and start counts
+
+    notice = QProgressDialog(
+        "Updating the workspace for this version of Incident Desk…\n\n"
+        "A backup copy is made first, in the backups folder beside it. A large workspace "
+        "takes a few seconds.",
+        "", 0, 0,
+    )
+    notice.setWindowTitle(f"{APP_NAME}: updating the workspace")
+    notice.setCancelButton(None)  # an upgrade is one transaction: it finishes or changes nothing
+    notice.setMinimumDuration(0)
+    notice.show()
+    for _ in range(3):  # shown and painted before the work blocks the event loop
+        QApplication.processEvents()
+    return notice
+
+
 def _settle() -> None:
     # What start-up created lives as long as the app: move it out of the collector's reach,
     # so a full collection does not walk it again in the middle of a scroll (~100 ms).
@@ -136,9 +155,14 @@ def start(target: str | None, settings: QSettings | None = None) -> MainWindow |
     app.setOrganizationName(ORGANISATION)
     follow_system_palette(app)
     window_settings = WindowSettings(settings)
-    preview = preview_workspace(_first_choice(target, window_settings), DEFAULT_PAGE_SIZE)
+    choice = _first_choice(target, window_settings)
+    preview = preview_workspace(choice, DEFAULT_PAGE_SIZE)
     if preview is None:
+        notice = _upgrade_notice() if upgrade_due(choice) else None
         db = _open_workspace(target, window_settings)
+        if notice is not None:
+            notice.close()
+            notice.deleteLater()
         if db is None:
             return None
         window = MainWindow(db, settings=settings)

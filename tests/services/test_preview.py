@@ -12,7 +12,11 @@ import pytest
 from desktop.domain import TimePrecision
 from desktop.services import incidents, sample
 from desktop.services.dto import IncidentQuery, When
-from desktop.services.preview import preview_workspace, workspace_from_environment
+from desktop.services.preview import (
+    preview_workspace,
+    upgrade_due,
+    workspace_from_environment,
+)
 from desktop.store.engine import open_database
 
 if TYPE_CHECKING:
@@ -150,6 +154,17 @@ def test_a_workspace_due_for_an_upgrade_is_not_previewed(workspace: Path) -> Non
         connection.execute("UPDATE alembic_version SET version_num = '0005'")
     connection.close()
     assert preview_workspace(workspace, 10) is None
+
+
+def test_an_upgrade_is_known_to_be_due_before_the_open(workspace: Path, tmp_path: Path) -> None:
+    assert not upgrade_due(workspace)
+    assert not upgrade_due(tmp_path / "missing.sqlite3")
+    assert not upgrade_due("postgresql://analyst@server/incidents")
+    with sqlite3.connect(workspace) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '0005'")
+    connection.close()
+    assert upgrade_due(workspace)
+    assert upgrade_due(f"sqlite:///{workspace}")
 
 
 def test_a_locked_workspace_is_left_to_the_ordinary_open(workspace: Path) -> None:

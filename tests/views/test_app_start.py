@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.services import incidents
 from desktop.services.dto import IncidentQuery
@@ -142,6 +143,30 @@ def test_a_workspace_that_fails_to_open_after_its_preview_closes_the_window(
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)
     assert exits == [app.USAGE_ERROR]
     assert not window.attached
+
+
+def test_an_upgrade_is_announced_while_it_runs(
+    qtbot: QtBot, workspace: Path, settings: QSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with sqlite3.connect(workspace) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '0007'")
+    connection.close()
+    notices: list[QWidget] = []
+    original = app._upgrade_notice
+
+    def recorded() -> QWidget:
+        notice = original()
+        notices.append(notice)
+        assert notice.isVisible()
+        assert "A backup copy is made first" in notice.labelText()  # type: ignore[attr-defined]
+        return notice
+
+    monkeypatch.setattr(app, "_upgrade_notice", recorded)
+    window = _started(qtbot, str(workspace), settings)
+    assert len(notices) == 1
+    assert not notices[0].isVisible()  # gone once the workspace is open
+    assert window.attached  # no first look at an older workspace: it opened at once
+    assert _titles(window) == _newest_titles(workspace)
 
 
 def test_an_unexpected_failure_while_opening_is_shown_and_ends_the_app(
