@@ -114,15 +114,10 @@ def table_row(values: Sequence[Any]) -> IncidentRow:
      sub_event_type, status, confidence, source_count, marking, killed, injured,
      deleted_at) = values
     precision = _PRECISIONS.get(precision_value) or TimePrecision(precision_value)
-    if precision is TimePrecision.EXACT:
-        start: Moment = start_at.replace(tzinfo=UTC)
-        end: Moment = end_at.replace(tzinfo=UTC)
-    else:
-        start, end = start_at.date(), end_at.date()
     return IncidentRow(
         id=uuid,
-        start=start,
-        end=end,
+        start=from_db_time(start_at, precision),
+        end=from_db_time(end_at, precision),
         precision=precision,
         title=title,
         place=_place_label(place_name, admin1, country),
@@ -137,6 +132,13 @@ def table_row(values: Sequence[Any]) -> IncidentRow:
         injured=injured,
         deleted_at=deleted_at.replace(tzinfo=UTC) if deleted_at else None,
     )
+
+
+def from_db_time(value: datetime, precision: str) -> Moment:
+    """A stored (naive UTC) time as a record holds it: aware when exact, else its day."""
+    if precision == TimePrecision.EXACT:
+        return value.replace(tzinfo=UTC)
+    return value.date()
 
 
 def place_label(name: str, admin1: str, country: str) -> str:

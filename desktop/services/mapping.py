@@ -25,7 +25,7 @@ from desktop.services.dto import (
     When,
     Where,
 )
-from desktop.services.listing import TABLE_ROW_FIELDS
+from desktop.services.listing import TABLE_ROW_FIELDS, from_db_time
 from desktop.store import models
 
 USER_ENV_VAR = "INCIDENT_DESK_USER"
@@ -53,12 +53,6 @@ def to_db_time(moment: Moment) -> datetime:
             moment = moment.astimezone(UTC).replace(tzinfo=None)
         return moment
     return datetime(moment.year, moment.month, moment.day)
-
-
-def from_db_time(value: datetime, precision: str) -> Moment:
-    if precision == TimePrecision.EXACT:
-        return value.replace(tzinfo=UTC)
-    return value.date()
 
 
 def as_aware(value: datetime) -> datetime:

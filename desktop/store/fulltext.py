@@ -376,6 +376,22 @@ def matches_sql(
     return f"SELECT {key} AS id, {rank} AS rank {where}{limit}"
 
 
+def _texts_by_incident(
+    connection: Connection, table: str, column: str, first: int, last: int
+) -> dict[int, list[str]]:
+    """One text column of an incident's rows (actors, citations), in their order, by incident."""
+    found: dict[int, list[str]] = {}
+    for incident_id, value in connection.execute(
+        text(
+            f"SELECT incident_id, {column} FROM {table} WHERE incident_id BETWEEN :first "
+            "AND :last ORDER BY incident_id, position, id"
+        ),
+        {"first": first, "last": last},
+    ):
+        found.setdefault(incident_id, []).append(value)
+    return found
+
+
 def rebuild(connection: Connection, batch: int = 2000) -> None:
     """Fill the index afresh from the stored incidents (migrations 0005 and 0008, repairs)."""
     postgres = connection.dialect.name == POSTGRESQL
@@ -392,25 +408,8 @@ def rebuild(connection: Connection, batch: int = 2000) -> None:
         if not incidents:
             return
         first, last = incidents[0].id, incidents[-1].id
-        bounds = {"first": first, "last": last}
-        actors: dict[int, list[str]] = {}
-        for incident_id, name in connection.execute(
-            text(
-                "SELECT incident_id, name FROM incident_actors "
-                "WHERE incident_id BETWEEN :first AND :last ORDER BY incident_id, position, id"
-            ),
-            bounds,
-        ):
-            actors.setdefault(incident_id, []).append(name)
-        excerpts: dict[int, list[str]] = {}
-        for incident_id, excerpt in connection.execute(
-            text(
-                "SELECT incident_id, excerpt FROM citations "
-                "WHERE incident_id BETWEEN :first AND :last ORDER BY incident_id, position, id"
-            ),
-            bounds,
-        ):
-            excerpts.setdefault(incident_id, []).append(excerpt)
+        actors = _texts_by_incident(connection, "incident_actors", "name", first, last)
+        excerpts = _texts_by_incident(connection, "citations", "excerpt", first, last)
         rows = [
             {
                 "id": row.id,
