@@ -581,19 +581,22 @@ def import_document(
         total = len(document.incidents)
         lookup = next_id != 1 or not db.is_sqlite  # SQLite with no incidents yet: all are new
         # An upper bound of the new incidents, good enough to choose how to keep the indexes.
+        to_index = bulk.NewEntries()
         with bulk.indexes_rebuilt(session, total - (next_id - 1)):
             for start in range(0, total, _BATCH):
                 if progress is not None:
                     progress.check()
                 batch = document.incidents[start : start + _BATCH]
                 next_id = _import_batch(
-                    session, batch, start, next_id, lookup, source_ids, user, now, counts
+                    session, batch, start, next_id, lookup, source_ids, user, now, counts,
+                    to_index,
                 )
                 if progress is not None:
                     done = start + len(batch)
                     progress.step(done, total, f"{done:,} of {total:,} incidents")
             if progress is not None:
                 progress.step(total, total, "Indexing")
+            to_index.write(session)
         if progress is not None:
             progress.check()  # a cancel during the last batch still undoes everything
     return ImportResult(**counts)
@@ -609,12 +612,14 @@ def _import_batch(
     user: str,
     now: datetime,
     counts: dict[str, int],
+    to_index: bulk.NewEntries,
 ) -> int:
     """Write one batch: compare and update the incidents already stored, add the others.
 
     ``first`` is the batch's position in the document (for error paths), ``next_id`` the
     first free incident id; ``lookup`` False skips looking for stored incidents (there were
-    none when the import began). Returns the next free id after the batch.
+    none when the import began). The new incidents' index entries are added to ``to_index``,
+    written once all batches are in. Returns the next free id after the batch.
     """
     # One set test for the batch; the citation at fault is looked for only when there is one.
     if not {c.source for data in batch for c in data.citations} <= source_ids.keys():
@@ -633,7 +638,7 @@ def _import_batch(
         _update_existing(session, batch, first, stored, user, counts)
     new = [data for data in batch if data.id not in stored]
     counts["incidents_created"] += len(new)
-    return bulk.insert_new_incidents(session, new, next_id, source_ids, user, now)
+    return bulk.insert_new_incidents(session, new, next_id, source_ids, user, now, to_index)
 
 
 def _update_existing(

@@ -48,10 +48,12 @@ def utcnow() -> datetime:
 
 
 def to_db_time(moment: Moment) -> datetime:
+    """A stored time: naive UTC, to the second (the search index orders by whole seconds,
+    see desktop.store.fts5; nothing finer means anything in an incident's time)."""
     if isinstance(moment, datetime):
         if moment.tzinfo is not None:
-            moment = moment.astimezone(UTC).replace(tzinfo=None)
-        return moment
+            return moment.astimezone(UTC).replace(tzinfo=None, microsecond=0)
+        return moment.replace(microsecond=0) if moment.microsecond else moment
     return datetime(moment.year, moment.month, moment.day)
 
 

@@ -1,6 +1,7 @@
 """Full-text search over incidents: an index kept in step by the services, on both backends.
 
-SQLite: a separate FTS5 table whose rowid is ``incidents.id``. PostgreSQL: a table of one
+SQLite: a separate FTS5 table whose rowids sort as the table's When column (see
+:mod:`desktop.store.fts5`, which keeps it). PostgreSQL: a table of one
 ``tsvector`` per incident with a GIN index (migration 0005). The services call
 :func:`reindex` inside the same transaction as every write, so the index can never disagree
 with committed data. Text is normalised the same way on both sides (index and query) so that
@@ -17,24 +18,25 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from operator import itemgetter
 from typing import TYPE_CHECKING
 
-from sqlalchemy import text
+from sqlalchemy import event, text
+from sqlalchemy.orm import Session
 
 from desktop.domain import country_name
 from desktop.errors import StoreError
+from desktop.store import fts5
+from desktop.store.fts5 import CREATE_FTS_SQL, FTS_COLUMNS, FTS_TABLE
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
 
     from sqlalchemy.engine import Connection
-    from sqlalchemy.orm import Session
 
     from desktop.store.models import Incident
 
-FTS_TABLE = "incident_fts"
-FTS_COLUMNS = ("title", "summary", "notes", "actors", "places", "excerpts")
+__all__ = ["CREATE_FTS_SQL", "FTS_COLUMNS", "FTS_TABLE"]  # defined in fts5, used from here
+
 # bm25 weights, in FTS_COLUMNS order: a word in the title counts most.
 FTS_WEIGHTS = (10.0, 3.0, 1.0, 5.0, 5.0, 2.0)
 
@@ -59,12 +61,6 @@ _PG_MAX_POSITIONS = 256
 _PG_MAX_LEXEME = 500
 # A tsvector holds at most 1 MB: keep well under it.
 _PG_MAX_SIZE = 900_000
-
-CREATE_FTS_SQL = (
-    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
-    + ", ".join(FTS_COLUMNS)
-    + ", tokenize = 'unicode61 remove_diacritics 2')"
-)
 
 _ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _ARABIC_FOLDS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
@@ -140,6 +136,34 @@ def match_expression(query: str) -> str | None:
     if prefix:
         quoted[-1] += "*"  # type-ahead: the word being typed matches as a prefix
     return " ".join(quoted)
+
+
+# Words FTS5 is sure to fold as str.lower() does: ASCII letters and digits, and Arabic
+# letters and digits as normalise() leaves them (no case, no marks). The word list is used
+# only for these; any other prefix stays an FTS5 prefix, slower but never missing a word.
+_PLAIN_WORD = re.compile("[0-9A-Za-z\u0621-\u063a\u0641-\u064a\u0660-\u0669]+")
+
+
+def walkable_expression(session: Session, query: str) -> str | None:
+    """:func:`search_expression`, with (SQLite) the word being typed spelled out as the words
+    of the index it begins: ``"convoy" OR "convoys"`` rather than ``"conv"*``.
+
+    The same incidents match. FTS5 merges every word of a prefix before it returns its first
+    match, which cost 1 ms for a common word at 100,000 incidents whatever the page; it walks
+    an OR of words side by side, so reading the newest matches stops at the page's end (see
+    :mod:`desktop.store.fts5`). Ranking keeps the prefix: bm25 weighs an OR's words apart.
+    """
+    if backend(session) != SQLITE:
+        return search_expression(session, query)
+    expression = match_expression(query)
+    words, prefix = _typed(_words(normalise(query)))
+    if expression is None or not prefix or not _PLAIN_WORD.fullmatch(words[-1]):
+        return expression
+    terms = fts5.prefix_terms(session.connection(), words[-1].lower())
+    if not terms:  # too many words to name, or none: then the prefix matches nothing either
+        return expression
+    spelled = " OR ".join('"' + term.replace('"', '""') + '"' for term in terms)
+    return " AND ".join([*(f'"{word}"' for word in words[:-1]), f"({spelled})"])
 
 
 def _typed(words: list[str]) -> tuple[list[str], bool]:
@@ -266,27 +290,23 @@ def reindex(session: Session, incidents: Iterable[Incident]) -> None:
     name = backend(session)
     if name not in (SQLITE, POSTGRESQL):
         return
-    rows = [{"id": incident.id, **_document(incident)} for incident in incidents]
+    rows = [
+        {"id": incident.id, "start_at": incident.start_at, **_document(incident)}
+        for incident in incidents
+    ]
     if not rows:
         return
     if name == POSTGRESQL:
         session.execute(text(_PG_UPSERT_SQL), _pg_rows(rows))
         return
-    session.execute(
-        text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :id"), [{"id": row["id"]} for row in rows]
-    )
-    columns = ", ".join(FTS_COLUMNS)
-    values = ", ".join(f":{name}" for name in FTS_COLUMNS)
-    session.execute(
-        text(f"INSERT INTO {FTS_TABLE} (rowid, {columns}) VALUES (:id, {values})"), rows
-    )
+    _write(session, rows, new=False)
 
 
 def insert_documents(session: Session, rows: Sequence[Mapping[str, object]]) -> None:
-    """Add index entries for new incidents in one executemany (bulk import).
+    """Add index entries for new incidents (bulk import), several executemany in all.
 
-    Each row holds ``id`` (the incident's id) and the columns made by :func:`document`. Unlike
-    :func:`reindex` nothing is deleted first: the ids are new, so there is nothing to replace.
+    Each row holds ``id`` and ``start_at`` (the incident's) and the columns made by
+    :func:`document`. Unlike :func:`reindex` nothing is deleted first: the ids are new.
     """
     if not rows:
         return
@@ -299,31 +319,41 @@ def insert_documents(session: Session, rows: Sequence[Mapping[str, object]]) -> 
             ),
             _pg_rows(rows),
         )
-        return
-    if name != SQLITE:
-        return
-    columns = ", ".join(FTS_COLUMNS)
-    placeholders = ", ".join("?" * (len(FTS_COLUMNS) + 1))
-    # Straight to the driver as tuples: all text, nothing for SQLAlchemy to convert, and its
-    # per-row parameter handling would cost as much as the indexing itself.
-    values = itemgetter("id", *FTS_COLUMNS)
-    session.connection().exec_driver_sql(
-        f"INSERT INTO {FTS_TABLE} (rowid, {columns}) VALUES ({placeholders})",
-        [values(row) for row in rows],
-    )
+    elif name == SQLITE:
+        _write(session, rows, new=True)
+
+
+# session.info: the keys of the entries written in this transaction whose words the word list
+# may lack; added once, as it commits (an import writes in many batches).
+_TERMS_DUE = "fulltext_terms_due"
+
+
+def _write(session: Session, rows: Sequence[Mapping[str, object]], *, new: bool) -> None:
+    keys = fts5.write(session.connection(), rows, new=new)
+    session.info.setdefault(_TERMS_DUE, set()).update(keys)
+
+
+@event.listens_for(Session, "before_commit")
+def _add_terms(session: Session) -> None:
+    # Before the commit, so that no search ever sees an entry whose words the list lacks.
+    keys = session.info.pop(_TERMS_DUE, None)
+    if keys:
+        fts5.add_terms(session.connection(), keys)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_terms(session: Session) -> None:
+    session.info.pop(_TERMS_DUE, None)
 
 
 def remove(session: Session, incident_ids: Iterable[int]) -> None:
     name = backend(session)
-    if name not in (SQLITE, POSTGRESQL):
-        return
-    params = [{"id": incident_id} for incident_id in incident_ids]
-    if not params:
-        return
     if name == POSTGRESQL:
-        session.execute(text(f"DELETE FROM {PG_TABLE} WHERE incident_id = :id"), params)
-    else:
-        session.execute(text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :id"), params)
+        params = [{"id": incident_id} for incident_id in incident_ids]
+        if params:
+            session.execute(text(f"DELETE FROM {PG_TABLE} WHERE incident_id = :id"), params)
+    elif name == SQLITE:
+        fts5.remove(session.connection(), incident_ids)
 
 
 def rank_sql() -> str:
@@ -360,7 +390,7 @@ def matches_sql(
         where = f"FROM {PG_TABLE} WHERE document @@ CAST(:match AS tsquery)"
         rank = _pg_rank_sql()
     elif name == SQLITE:
-        key = "rowid"
+        key = fts5.incident_id_sql()
         where = f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :match"
         rank = rank_sql()
     else:
@@ -393,26 +423,30 @@ def _texts_by_incident(
 
 
 def rebuild(connection: Connection, batch: int = 2000) -> None:
-    """Fill the index afresh from the stored incidents (migrations 0005 and 0008, repairs)."""
+    """Fill the index afresh from the stored incidents (migrations, repairs)."""
     postgres = connection.dialect.name == POSTGRESQL
-    connection.execute(text(f"DELETE FROM {PG_TABLE if postgres else FTS_TABLE}"))
+    if postgres:
+        connection.execute(text(f"DELETE FROM {PG_TABLE}"))
+    else:
+        fts5.clear(connection)
     last = 0
     while True:
         incidents = connection.execute(
             text(
-                "SELECT id, title, summary, notes, place_name, admin1, country FROM incidents "
-                "WHERE id > :last ORDER BY id LIMIT :batch"
+                "SELECT id, start_at, title, summary, notes, place_name, admin1, country "
+                "FROM incidents WHERE id > :last ORDER BY id LIMIT :batch"
             ),
             {"last": last, "batch": batch},
         ).all()
         if not incidents:
-            return
+            break
         first, last = incidents[0].id, incidents[-1].id
         actors = _texts_by_incident(connection, "incident_actors", "name", first, last)
         excerpts = _texts_by_incident(connection, "citations", "excerpt", first, last)
         rows = [
             {
                 "id": row.id,
+                "start_at": row.start_at,
                 **document(
                     row.title,
                     row.summary,
@@ -433,8 +467,6 @@ def rebuild(connection: Connection, batch: int = 2000) -> None:
                 _pg_rows(rows),
             )
         else:
-            columns = ", ".join(FTS_COLUMNS)
-            values = ", ".join(f":{name}" for name in FTS_COLUMNS)
-            connection.execute(
-                text(f"INSERT INTO {FTS_TABLE} (rowid, {columns}) VALUES (:id, {values})"), rows
-            )
+            fts5.write(connection, rows, new=True)
+    if not postgres:
+        fts5.collect_terms(connection)  # every batch's words at once
