@@ -194,16 +194,6 @@ def list_incidents(
         return _rows(session, query, offset, limit)
 
 
-def first_page(
-    db: Database, query: IncidentQuery, limit: int = PAGE_SIZE
-) -> tuple[int, list[IncidentRow]]:
-    """How many incidents match ``query``, and the first ``limit`` of them: what showing a
-    query needs, read in one session (a search reads its matches' count, then its page)."""
-    with db.begin() as session:
-        total = search.count(session, query)
-        return total, _rows(session, query, 0, limit) if total else []
-
-
 def _rows(session: Session, query: IncidentQuery, offset: int, limit: int) -> list[IncidentRow]:
     if query.sort == "relevance" and query.text.strip():
         # Rank only the best matches first (a common word matches 40,000 incidents of

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from desktop.domain import Confidence, Status, TimePrecision, country_name
 
@@ -21,9 +21,13 @@ if TYPE_CHECKING:
 Moment = date | datetime
 
 
-@dataclass(frozen=True)
-class IncidentRow:
-    """What the incident table shows: one line, cheap to read by the hundred."""
+class IncidentRow(NamedTuple):
+    """What the incident table shows: one line, cheap to read by the hundred.
+
+    A named tuple rather than a frozen dataclass: as immutable, and made in a third of the
+    time (a frozen dataclass sets each of its 16 fields through ``object.__setattr__``), which
+    is most of what a page of 200 search results costs beyond reading it.
+    """
 
     id: str
     start: Moment
@@ -114,23 +118,29 @@ def table_row(values: Sequence[Any]) -> IncidentRow:
      sub_event_type, status, confidence, source_count, marking, killed, injured,
      deleted_at) = values
     precision = _PRECISIONS.get(precision_value) or TimePrecision(precision_value)
+    if precision is TimePrecision.EXACT:
+        start: Moment = start_at.replace(tzinfo=UTC)
+        end: Moment = end_at.replace(tzinfo=UTC)
+    else:
+        start, end = start_at.date(), end_at.date()
+    # Positional, in the fields' order: keywords cost a dict per row.
     return IncidentRow(
-        id=uuid,
-        start=from_db_time(start_at, precision),
-        end=from_db_time(end_at, precision),
-        precision=precision,
-        title=title,
-        place=_place_label(place_name, admin1, country),
-        country=country,
-        event_type=event_type,
-        sub_event_type=sub_event_type,
-        status=_STATUSES.get(status) or Status(status),
-        confidence=_CONFIDENCES.get(confidence) or Confidence(confidence),
-        source_count=source_count,
-        marking=marking,
-        killed=killed,
-        injured=injured,
-        deleted_at=deleted_at.replace(tzinfo=UTC) if deleted_at else None,
+        uuid,
+        start,
+        end,
+        precision,
+        title,
+        _place_label(place_name, admin1, country),
+        country,
+        event_type,
+        sub_event_type,
+        _STATUSES.get(status) or Status(status),
+        _CONFIDENCES.get(confidence) or Confidence(confidence),
+        source_count,
+        marking,
+        killed,
+        injured,
+        deleted_at.replace(tzinfo=UTC) if deleted_at else None,
     )
 
 

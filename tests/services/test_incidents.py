@@ -403,18 +403,3 @@ def test_a_nul_character_is_refused_with_its_field(
         incidents.create_incident(
             db, make_incident(actors=(Actor(name="bad\x00name", role=ActorRole.CLAIMED_BY),))
         )
-
-
-def test_first_page_is_the_count_and_the_first_rows_in_one_read(
-    db: Database, make_incident: IncidentFactory
-) -> None:
-    for number in range(5):
-        incidents.create_incident(db, make_incident(title=f"Drone strike {number}"))
-    gone = incidents.create_incident(db, make_incident(title="Drone strike, trashed"))
-    incidents.delete_incident(db, gone.id or "")
-    for query in (IncidentQuery(), IncidentQuery(text="drone"),
-                  IncidentQuery(text="drone", sort="relevance"), IncidentQuery(deleted=True)):
-        total, rows = incidents.first_page(db, query, 3)
-        assert total == incidents.count_incidents(db, query)
-        assert rows == incidents.list_incidents(db, query, 0, 3)
-    assert incidents.first_page(db, IncidentQuery(text="zzzqx"), 3) == (0, [])

@@ -326,7 +326,7 @@ def test_a_text_count_reads_the_index_and_the_trash_only(
     if not db.is_sqlite:
         pytest.skip("query plans are SQLite's")
     assert incidents.count_incidents(db, IncidentQuery(text="drone")) > 0
-    (plan,) = [p for p in _plans(db, statements) if "incident_fts" in p]
+    (plan,) = [p for p in _plans(db, statements) if "incident_fts VIRTUAL" in p]
     # The trashed incidents through an index on deleted_at, never every incident or match.
     assert "(deleted_at>?)" in plan
     assert "SCAN incidents" not in plan
