@@ -23,7 +23,7 @@ from desktop.services.preview import preview_workspace, upgrade_due, workspace_f
 from desktop.views.main_window import MainWindow
 from desktop.views.palette import follow_system_palette
 from desktop.views.partials.dialogs import Button, message
-from desktop.views.partials.incident_table_model import DEFAULT_PAGE_SIZE
+from desktop.views.partials.incident_table_model import FIRST_PAGE_ROWS
 from desktop.views.window_settings import WindowSettings
 
 if TYPE_CHECKING:
@@ -156,7 +156,7 @@ def start(target: str | None, settings: QSettings | None = None) -> MainWindow |
     follow_system_palette(app)
     window_settings = WindowSettings(settings)
     choice = _first_choice(target, window_settings)
-    preview = preview_workspace(choice, DEFAULT_PAGE_SIZE)
+    preview = preview_workspace(choice, FIRST_PAGE_ROWS)  # what a new query reads first
     if preview is None:
         notice = _upgrade_notice() if upgrade_due(choice) else None
         db = _open_workspace(target, window_settings)

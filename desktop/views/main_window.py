@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
@@ -95,6 +96,10 @@ COLUMN_SAMPLES: dict[int, str] = {
 NEWEST_FIRST = ("when", True)
 # The table's and the detail panel's share of the window's width, at first.
 SPLITTER_SIZES = (900, 380)
+# A count is read after its rows are shown. One as slow as this (a server far away) leaves the
+# last query's count beside the new rows long enough to be read, so "Counting…" is shown
+# instead; a fast one (the usual: a few milliseconds) keeps the line as it is, unflickering.
+SLOW_COUNT_SECONDS = 0.1
 
 
 class MainWindow(QMainWindow):
@@ -122,6 +127,7 @@ class MainWindow(QMainWindow):
         self.dialogs = Dialogs(self)
         self.settings = WindowSettings(settings)
         self._total = 0
+        self._count_seconds = 0.0  # how long the last count took
         self._deleted: list[tuple[str, str]] = []  # (id, title), the last deleted last
         self.watcher: ChangeWatcher | None = None
         self._backup_thread: threading.Thread | None = None
@@ -129,7 +135,7 @@ class MainWindow(QMainWindow):
         self._trash_dialog: TrashDialog | None = None
 
         self.filter_bar = FilterBar(self)
-        self.model = IncidentTableModel(self._fetch_page, self._first_page, parent=self)
+        self.model = IncidentTableModel(self._fetch_page, self._count, parent=self)
         self.table = self._build_table()
         self.detail = IncidentDetail(self)
         self.empty_label = QLabel(self)
@@ -163,6 +169,8 @@ class MainWindow(QMainWindow):
         self.filter_bar.changed.connect(self.apply_filters)
         self.filter_bar.leave_down.connect(self._focus_table)
         self.model.modelReset.connect(self._after_reset)
+        self.model.totalChanged.connect(lambda _total: self._show_counts())
+        self.model.countFailed.connect(self._count_failed)
         self.model.rowsInserted.connect(self._update_actions)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.doubleClicked.connect(lambda _index: self.edit_incident())
@@ -293,8 +301,12 @@ class MainWindow(QMainWindow):
     def _fetch_page(self, query: IncidentQuery, offset: int, limit: int) -> list[IncidentRow]:
         return incident_service.list_incidents(self._db, query, offset, limit)
 
-    def _first_page(self, query: IncidentQuery, limit: int) -> tuple[int, list[IncidentRow]]:
-        return incident_service.first_page(self._db, query, limit)
+    def _count(self, query: IncidentQuery) -> int:
+        started = time.perf_counter()
+        try:
+            return incident_service.count_incidents(self._db, query)
+        finally:
+            self._count_seconds = time.perf_counter() - started
 
     def _attempt(
         self, what: str, action: Callable[P, R], *args: P.args, **kwargs: P.kwargs
@@ -440,8 +452,11 @@ class MainWindow(QMainWindow):
         header.blockSignals(False)
         if not self.attached:
             return  # preview rows: counted, selected and explained once attach() reads them
-        self.filter_bar.set_counts(self.model.total, self._total,
-                                   best_match=self.model.query.sort == "relevance")
+        if self.model.total is not None:
+            self._show_counts()
+        elif self._count_seconds >= SLOW_COUNT_SECONDS:
+            self.filter_bar.set_counting()
+        # else the line keeps its text the few milliseconds until model.totalChanged.
         self._show_empty_state()
         # Keep the incident the analyst was reading if it is still shown, else the first.
         index = QModelIndex()
@@ -457,8 +472,23 @@ class MainWindow(QMainWindow):
             self.detail.clear("No incident matches the filters.")
         self._update_actions()
 
+    def _show_counts(self) -> None:
+        """The "n of N incidents" line, once the model has counted its query."""
+        best_match = self.model.query.sort == "relevance"
+        total = self.model.total
+        if total is None:
+            self.filter_bar.set_counts_unknown(self.model.loaded, self._total,
+                                               best_match=best_match)
+        else:
+            self.filter_bar.set_counts(total, self._total, best_match=best_match)
+
+    def _count_failed(self, message: str) -> None:
+        self._show_counts()  # the rows shown, as "at least": never a stale number
+        self.dialogs.warning("Cannot count the incidents", message)
+
     def _show_empty_state(self) -> None:
-        empty = self.model.total == 0
+        # An empty first page is a short one: the model knows it is all there is.
+        empty = self.model.rowCount() == 0
         if empty and self._total == 0:
             self.empty_label.setText(
                 "No incidents in this workspace yet.\n\nNew incident (Ctrl+N) records one; "
@@ -528,10 +558,11 @@ class MainWindow(QMainWindow):
                 self.select_index(self.model.index(0, IncidentTableModel.COL_WHEN))
 
     def go_to_end(self) -> None:
+        # The count first, so the message can say how many (a failure is told by countFailed).
+        total = self.model.count_now()
         if self.model.canFetchMore(QModelIndex()):
-            self.statusBar().showMessage(
-                f"Loading all {plural(self.model.total, 'incident')} to reach the last…"
-            )
+            how_many = plural(total, "incident") if total is not None else "incidents"
+            self.statusBar().showMessage(f"Loading all {how_many} to reach the last…")
             self._to_end.start()
         else:
             self._select_last()

@@ -93,7 +93,11 @@ class TrashDialog(QDialog):
         self.resize(820, 480)
 
         self.count_label = plain_label("", self)
-        self.model = TrashTableModel(self._fetch_page, self._first_page, parent=self)
+        self.model = TrashTableModel(
+            self._fetch_page,
+            lambda query: incident_service.count_incidents(self.db, query),
+            parent=self,
+        )
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -161,8 +165,11 @@ class TrashDialog(QDialog):
         self.purge_button.clicked.connect(self.purge_selected)
         self.empty_button.clicked.connect(self.empty)
         self.close_button.clicked.connect(self.close)
+        self.model.totalChanged.connect(lambda _total: self._show_count())
+        self.model.countFailed.connect(self._count_failed)
 
         self.model.set_query(TRASH_QUERY)
+        self.model.count_now()  # not on screen yet: no rows to show before the count
         self._after_reload(0)
         self.table.setFocus()
 
@@ -181,13 +188,6 @@ class TrashDialog(QDialog):
             self.dialogs.warning("Trash not read", str(exc))
             return []
 
-    def _first_page(self, query: IncidentQuery, limit: int) -> tuple[int, list[IncidentRow]]:
-        try:
-            return incident_service.first_page(self.db, query, limit)
-        except DeskError as exc:
-            self.dialogs.warning("Trash not read", str(exc))
-            return 0, []
-
     def _count(self, query: IncidentQuery) -> int:
         try:
             return incident_service.count_incidents(self.db, query)
@@ -202,11 +202,10 @@ class TrashDialog(QDialog):
 
     def _after_reload(self, near_row: int) -> None:
         """Count, empty state and a selection near where the analyst was working."""
-        total = self.model.total
-        self.count_label.setText(
-            f"{_incidents(total)} in the trash" if total else "The trash is empty"
-        )
-        self.stack.setCurrentWidget(self.table if total else self.empty_label)
+        if self.model.total is not None:
+            self._show_count()
+        # else the count follows from the event loop (model.totalChanged), the rows first.
+        self.stack.setCurrentWidget(self.table if self.model.rowCount() else self.empty_label)
         if self.model.rowCount():
             row = min(near_row, self.model.rowCount() - 1)
             flags = (
@@ -215,6 +214,19 @@ class TrashDialog(QDialog):
             )
             self.table.selectionModel().setCurrentIndex(self.model.index(row, 0), flags)
         self._on_selection()
+
+    def _show_count(self) -> None:
+        total = self.model.total
+        if total is None:  # not counted: the rows shown are there, at least
+            self.count_label.setText(f"{self.model.loaded:,}+ incidents in the trash")
+        else:
+            self.count_label.setText(
+                f"{_incidents(total)} in the trash" if total else "The trash is empty"
+            )
+
+    def _count_failed(self, message: str) -> None:
+        self._show_count()
+        self.dialogs.warning("Trash not counted", message)
 
     def selected_rows(self) -> list[int]:
         return sorted({index.row() for index in self.table.selectionModel().selectedRows()})
@@ -227,7 +239,8 @@ class TrashDialog(QDialog):
         chosen = self.selected_incidents()
         self.restore_button.setEnabled(bool(chosen))
         self.purge_button.setEnabled(bool(chosen))
-        self.empty_button.setEnabled(self.model.total > 0)
+        # Any row shown is in the trash: no need to wait for the count.
+        self.empty_button.setEnabled(self.model.rowCount() > 0)
         self.detail_label.setText(self._detail(chosen))
 
     def _detail(self, chosen: list[IncidentRow]) -> str:

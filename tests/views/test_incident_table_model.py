@@ -18,12 +18,14 @@ from PySide6.QtGui import QColor
 from PySide6.QtTest import QAbstractItemModelTester
 
 from desktop.domain import EVENT_TYPES, TLP_COLOURS, Confidence, Status, TimePrecision
+from desktop.errors import StoreError
 from desktop.services import interchange
 from desktop.services.dto import SORT_KEYS, IncidentQuery, IncidentRow
-from desktop.services.incidents import PAGE_SIZE, first_page, list_incidents
+from desktop.services.incidents import PAGE_SIZE, count_incidents, list_incidents
 from desktop.store.engine import Database, open_database
 from desktop.views.partials.incident_table_model import (
     DEFAULT_PAGE_SIZE,
+    FIRST_PAGE_ROWS,
     IncidentTableModel,
     when_text,
 )
@@ -126,10 +128,9 @@ class Recorder:
         self.pages.append((query, offset, limit))
         return list_incidents(self.db, query, offset, limit)
 
-    def first(self, query: IncidentQuery, limit: int) -> tuple[int, list[IncidentRow]]:
+    def count(self, query: IncidentQuery) -> int:
         self.counts.append(query)
-        self.pages.append((query, 0, limit))
-        return first_page(self.db, query, limit)
+        return count_incidents(self.db, query)
 
 
 @pytest.fixture
@@ -139,8 +140,9 @@ def recorder(big_db: Database) -> Recorder:
 
 @pytest.fixture
 def model(qapp: Any, recorder: Recorder) -> IncidentTableModel:
-    table = IncidentTableModel(recorder.fetch_page, recorder.first, PAGE_SIZE)
+    table = IncidentTableModel(recorder.fetch_page, recorder.count, PAGE_SIZE, first_page=PAGE_SIZE)
     table.set_query(IncidentQuery())
+    table.count_now()
     return table
 
 
@@ -150,6 +152,20 @@ def _ids(model: IncidentTableModel) -> list[str]:
 
 def test_default_page_size_is_the_services(qapp: Any) -> None:
     assert DEFAULT_PAGE_SIZE == PAGE_SIZE
+
+
+def test_a_new_query_reads_a_screenful_then_pages(qapp: Any, recorder: Recorder) -> None:
+    table = IncidentTableModel(recorder.fetch_page, recorder.count)
+    table.set_query(IncidentQuery(text="Drone"))
+    assert recorder.pages[-1][1:] == (0, FIRST_PAGE_ROWS)
+    assert table.rowCount() == FIRST_PAGE_ROWS < PAGE_SIZE
+    table.fetchMore(QModelIndex())  # scrolling reads whole pages after it
+    assert recorder.pages[-1][1:] == (FIRST_PAGE_ROWS, PAGE_SIZE)
+    assert table.rowCount() == FIRST_PAGE_ROWS + PAGE_SIZE
+    table.refresh()  # the data changed: as many rows as were loaded, read again
+    assert recorder.pages[-1][1:] == (0, FIRST_PAGE_ROWS + PAGE_SIZE)
+    expected = list_incidents(recorder.db, IncidentQuery(text="Drone"), 0, table.rowCount())
+    assert _ids(table) == [row.id for row in expected]
 
 
 def test_first_page_and_total(model: IncidentTableModel) -> None:
@@ -208,7 +224,8 @@ def test_sort_is_done_by_the_database(
     assert model.query.descending is descending
     assert model.sort_column() == column
     assert model.loaded == PAGE_SIZE
-    assert model.total == N
+    assert model.total is None  # counted from the event loop
+    assert model.count_now() == model.total == N
     expected = list_incidents(
         recorder.db, IncidentQuery(sort=key, descending=descending), 0, PAGE_SIZE
     )
@@ -230,6 +247,9 @@ def test_text_filter_changes_total_and_resets_rows(
     with qtbot.waitSignal(model.modelReset):
         model.set_query(IncidentQuery(text="drone"))
     expected = sum(1 for n in range(N) if _is_drone(n))
+    with qtbot.waitSignal(model.totalChanged) as counted:
+        pass  # the event loop counts
+    assert counted.args == [expected]
     assert model.total == expected
     assert model.loaded == PAGE_SIZE
     assert all("Drone" in model.index(r, model.COL_TITLE).data() for r in range(PAGE_SIZE))
@@ -240,8 +260,8 @@ def test_filters_change_total(model: IncidentTableModel) -> None:
     expected = sum(
         1 for s in SPECS if s["where"]["country"] == "SY" and s["status"] in ("confirmed", "denied")
     )
-    assert 0 < expected < PAGE_SIZE * 5
-    assert model.total == expected
+    assert PAGE_SIZE < expected < PAGE_SIZE * 5
+    assert model.count_now() == model.total == expected
     assert model.loaded == min(PAGE_SIZE, expected)
     while model.canFetchMore(QModelIndex()):
         model.fetchMore(QModelIndex())
@@ -353,7 +373,7 @@ def test_markup_in_titles_stays_plain_text(qapp: Any) -> None:
         killed=None,
         injured=None,
     )
-    model = IncidentTableModel(lambda q, o, n: [row][o : o + n], lambda q, n: (1, [row][:n]))
+    model = IncidentTableModel(lambda q, o, n: [row][o : o + n], lambda q: 1)
     model.set_query(IncidentQuery())
     assert model.index(0, model.COL_TITLE).data() == title  # unescaped: shown as plain text
 
@@ -386,3 +406,159 @@ def test_passes_qt_model_tester(model: IncidentTableModel) -> None:
     finally:
         qInstallMessageHandler(previous)
     assert problems == []
+
+
+# --- the count follows the rows ------------------------------------------------------------
+
+
+def test_rows_come_first_and_the_count_from_the_event_loop(
+    qapp: Any, recorder: Recorder, qtbot: QtBot
+) -> None:
+    model = IncidentTableModel(recorder.fetch_page, recorder.count, PAGE_SIZE, first_page=PAGE_SIZE)
+    expected = sum(1 for n in range(N) if _is_drone(n))
+    model.set_query(IncidentQuery(text="drone"))
+    # The first page is there at once; the count has not been asked for.
+    assert model.rowCount() == PAGE_SIZE
+    assert all("Drone" in model.index(r, model.COL_TITLE).data() for r in range(PAGE_SIZE))
+    assert model.total is None
+    assert recorder.counts == []
+    assert model.canFetchMore(QModelIndex())
+    with qtbot.waitSignal(model.totalChanged, timeout=2000) as counted:
+        pass
+    assert counted.args == [expected]
+    assert model.total == expected
+    assert recorder.counts == [IncidentQuery(text="drone")]
+    model.count_now()  # nothing pending: no second count
+    assert recorder.counts == [IncidentQuery(text="drone")]
+
+
+def test_fast_typing_counts_only_the_last_query(
+    qapp: Any, recorder: Recorder, qtbot: QtBot
+) -> None:
+    model = IncidentTableModel(recorder.fetch_page, recorder.count, PAGE_SIZE, first_page=PAGE_SIZE)
+    for typed in ("d", "dr", "dro", "dron", "drone"):
+        model.set_query(IncidentQuery(text=typed))
+    assert recorder.counts == []
+    qtbot.waitUntil(lambda: model.total is not None, timeout=2000)
+    assert recorder.counts == [IncidentQuery(text="drone")]
+    assert model.total == sum(1 for n in range(N) if _is_drone(n))
+
+
+def test_paging_to_the_end_settles_the_total_before_the_count(
+    qapp: Any, recorder: Recorder, qtbot: QtBot
+) -> None:
+    model = IncidentTableModel(recorder.fetch_page, recorder.count, PAGE_SIZE, first_page=PAGE_SIZE)
+    query = IncidentQuery(countries=("SY",), statuses=("confirmed", "denied"))
+    model.set_query(query)
+    assert model.total is None
+    with qtbot.waitSignal(model.totalChanged) as settled:
+        while model.canFetchMore(QModelIndex()):
+            model.fetchMore(QModelIndex())
+    assert settled.args == [model.loaded] == [model.total]
+    qtbot.wait(10)  # the timer had nothing left to count
+    assert recorder.counts == []
+
+
+def _rows(n: int) -> list[IncidentRow]:
+    return [
+        IncidentRow(
+            id=f"id-{k}", start=date(2023, 10, 17), end=date(2023, 10, 17),
+            precision=TimePrecision.DAY, title=f"Incident {k}", place="", country="",
+            event_type="Battles", sub_event_type="Armed clash", status=Status.REPORTED,
+            confidence=Confidence.LOW, source_count=0, marking="TLP:CLEAR", killed=None,
+            injured=None,
+        )
+        for k in range(n)
+    ]
+
+
+class FakeServices:
+    """In-memory rows, recording each count; ``failure`` makes the count fail as the store does."""
+
+    def __init__(self, n: int) -> None:
+        self.rows = _rows(n)
+        self.counts: list[IncidentQuery] = []
+        self.failure: str | None = None
+
+    def fetch_page(self, query: IncidentQuery, offset: int, limit: int) -> list[IncidentRow]:
+        return self.rows[offset : offset + limit]
+
+    def count(self, query: IncidentQuery) -> int:
+        self.counts.append(query)
+        if self.failure is not None:
+            raise StoreError(self.failure)
+        return len(self.rows)
+
+
+@pytest.mark.parametrize("n", [0, 1, 9])
+def test_a_short_first_page_is_its_own_count(qapp: Any, qtbot: QtBot, n: int) -> None:
+    services = FakeServices(n)
+    model = IncidentTableModel(services.fetch_page, services.count, page_size=10)
+    model.set_query(IncidentQuery(text="x"))
+    assert model.total == model.rowCount() == n
+    assert not model.canFetchMore(QModelIndex())
+    qtbot.wait(10)
+    assert model.count_now() == n
+    assert services.counts == []
+
+
+def test_a_full_page_exactly_is_counted(qapp: Any, qtbot: QtBot) -> None:
+    services = FakeServices(10)
+    model = IncidentTableModel(services.fetch_page, services.count, page_size=10)
+    model.set_query(IncidentQuery())
+    assert model.total is None
+    with qtbot.waitSignal(model.totalChanged):
+        pass
+    assert model.total == 10
+    assert not model.canFetchMore(QModelIndex())
+
+
+def test_a_failed_count_is_reported_not_raised(qapp: Any, qtbot: QtBot) -> None:
+    services = FakeServices(25)
+    services.failure = "The workspace cannot be read: disk I/O error"
+    model = IncidentTableModel(services.fetch_page, services.count, page_size=10)
+    with qtbot.captureExceptions() as raised:
+        model.set_query(IncidentQuery(text="x"))
+        with qtbot.waitSignal(model.countFailed) as failed:
+            pass
+    assert raised == []
+    assert failed.args == ["The workspace cannot be read: disk I/O error"]
+    assert model.total is None
+    assert model.rowCount() == 10
+    # The rows still page in, and the end of them settles the total.
+    with qtbot.waitSignal(model.totalChanged) as settled:
+        while model.canFetchMore(QModelIndex()):
+            model.fetchMore(QModelIndex())
+    assert settled.args == [25]
+    # Asked again after the problem is gone, the count is read.
+    model.set_query(IncidentQuery(text="y"))
+    services.failure = None
+    assert model.count_now() == model.total == 25
+
+
+def test_a_count_outlived_by_its_query_is_dropped(qapp: Any) -> None:
+    services = FakeServices(25)
+
+    def count_while_the_analyst_types(query: IncidentQuery) -> int:
+        # As if a dialog's event loop ran during the count and a new search was typed.
+        if query.text == "old":
+            model.set_query(IncidentQuery(text="new"))
+        return 999
+
+    model = IncidentTableModel(services.fetch_page, count_while_the_analyst_types, page_size=10)
+    model.set_query(IncidentQuery(text="old"))
+    assert model.count_now() is None
+    assert model.query.text == "new"
+    assert model.total is None  # the old query's 999 was not taken for the new one
+
+
+def test_show_rows_is_all_there_is(qapp: Any, qtbot: QtBot) -> None:
+    services = FakeServices(25)
+    model = IncidentTableModel(services.fetch_page, services.count, page_size=10)
+    model.set_query(IncidentQuery())  # a count pending...
+    model.show_rows(IncidentQuery(), services.rows[:10])  # ...and then the preview's rows
+    assert model.total == 10
+    assert not model.canFetchMore(QModelIndex())
+    qtbot.wait(10)
+    assert services.counts == []
+    assert model.total == 10

@@ -535,7 +535,7 @@ def test_keyboard_moves_from_search_to_rows(qtbot: QtBot, window: MainWindow) ->
 
 
 def test_ctrl_end_pages_in_to_the_last_incident(qtbot: QtBot, window: MainWindow) -> None:
-    window.model._page_size = 2  # seven incidents: four pages
+    window.model._page_size = window.model._first_page = 2  # seven incidents: four pages
     window.reload()
     assert window.model.rowCount() == 2
     with qtbot.waitActive(window):

@@ -40,7 +40,7 @@ def test_table_tooltips_escape_titles(db: Database, make_incident: IncidentFacto
     incidents.create_incident(db, make_incident(title=NASTY))
     model = IncidentTableModel(
         lambda q, o, n: incidents.list_incidents(db, q, o, n),
-        lambda q, n: incidents.first_page(db, q, n),
+        lambda q: incidents.count_incidents(db, q),
     )
     model.refresh()
     tip = model.data(model.index(0, model.COL_TITLE), Qt.ItemDataRole.ToolTipRole)

@@ -103,6 +103,7 @@ class FilterBar(QWidget):
         self.clear_button.setToolTip("Show all incidents again")
         self.clear_button.clicked.connect(self.clear)
         self.count_label = QLabel(self)
+        self.count_label.setTextFormat(Qt.TextFormat.PlainText)
         self.count_label.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred)
         # Room for a large workspace's counts, so the search box keeps its width as they change.
         self.count_label.setMinimumWidth(self.count_label.fontMetrics().horizontalAdvance(
@@ -259,6 +260,11 @@ class FilterBar(QWidget):
         """The "n of N incidents" line; best match order is told here, as no column shows it."""
         ranked = _BEST_MATCH if best_match else ""
         self.count_label.setText(f"{shown:,} of {total:,} incidents{ranked}")
+
+    def set_counts_unknown(self, at_least: int, total: int, *, best_match: bool = False) -> None:
+        """The line when the matches could not be counted: as many as are shown, at least."""
+        ranked = _BEST_MATCH if best_match else ""
+        self.count_label.setText(f"{at_least:,}+ of {total:,} incidents{ranked}")
 
     def set_counting(self) -> None:
         """While the counts are not known yet (the window's first moments)."""

@@ -3,6 +3,11 @@
 The model holds no database code. It is given two callables — one page of rows for a query
 and the number of rows matching it — and asks them again whenever the query or the sort
 changes, so sorting and filtering happen in SQL and only the rows shown are in memory.
+
+The first page is shown before the matches are counted: reading rows costs what is shown,
+counting a common word costs every match. The count follows from the event loop, once the
+rows are on screen (:attr:`IncidentTableModel.totalChanged`), unless the first page was short
+and so already is the count.
 """
 
 from __future__ import annotations
@@ -11,7 +16,14 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QColor
 
 from desktop.domain import (
@@ -22,6 +34,7 @@ from desktop.domain import (
     Status,
     TimePrecision,
 )
+from desktop.errors import DeskError
 from desktop.services.listing import IncidentQuery, IncidentRow
 from desktop.views.partials.plain_widgets import plain_tooltip
 
@@ -33,12 +46,15 @@ if TYPE_CHECKING:
     from desktop.services.listing import Moment
 
     FetchPage = Callable[[IncidentQuery, int, int], list[IncidentRow]]
-    # How many rows match a query, and the first of them: one read (see incidents.first_page).
-    ReadFirst = Callable[[IncidentQuery, int], tuple[int, list[IncidentRow]]]
+    Count = Callable[[IncidentQuery], int]
     AnyIndex = QModelIndex | QPersistentModelIndex
 
 # Must match desktop.services.incidents.PAGE_SIZE; kept here so the view imports no ORM code.
 DEFAULT_PAGE_SIZE = 200
+# A new query's first read: a screenful (a maximised window on a 1440-pixel-high screen shows
+# about 60 rows). The view asks for the next page at once if it shows more, and scrolling
+# reads DEFAULT_PAGE_SIZE rows at a time. Typing in the search box reads only what is seen.
+FIRST_PAGE_ROWS = 64
 
 # Loaded rows are kept as plain tuples of text, numbers and dates, not as IncidentRow objects:
 # CPython's cyclic garbage collector stops tracking such tuples, while every dataclass (and its
@@ -126,23 +142,42 @@ class IncidentTableModel(QAbstractTableModel):
         "marking",
     )
 
+    # The total became known, or changed, other than by a reset: the count of the shown query
+    # arrived, or a short page ended the table. Carries the total.
+    totalChanged = Signal(int)
+    # The count of the shown query could not be read: a message for the analyst. The total
+    # stays unknown (rows still page in) until count_now() is asked again.
+    countFailed = Signal(str)
+
     def __init__(
         self,
         fetch_page: FetchPage,
-        read_first: ReadFirst,
+        count: Count,
         page_size: int = DEFAULT_PAGE_SIZE,
         parent: QObject | None = None,
+        *,
+        first_page: int = FIRST_PAGE_ROWS,
     ) -> None:
         super().__init__(parent)
         self._fetch_page = fetch_page
-        self._read_first = read_first
+        self._count = count
         self._page_size = page_size
+        self._first_page = min(first_page, page_size)
         self._query = IncidentQuery()
         self._rows: list[Packed] = []
         # The last row unpacked: Qt asks for every column and role of a row in turn.
         self._last: tuple[int, IncidentRow] | None = None
         self._positions: dict[str, int] = {}
-        self._total = 0
+        self._total: int | None = 0
+        # Bumped by every reset: a count that outlives its query (the count callable may run
+        # an event loop, e.g. a dialog) is then recognised and dropped.
+        self._generation = 0
+        # The pending count waits for the event loop, so the rows are painted first; restarted
+        # by each new query, so typing fast counts only the last one.
+        self._counter = QTimer(self)
+        self._counter.setSingleShot(True)
+        self._counter.setInterval(0)
+        self._counter.timeout.connect(self.count_now)
         # True while rows are being replaced or added: views (and Qt's model tester) ask for
         # more rows from slots connected to the model's own signals, and must not re-enter.
         self._busy = False
@@ -154,8 +189,8 @@ class IncidentTableModel(QAbstractTableModel):
         return self._query
 
     @property
-    def total(self) -> int:
-        """How many incidents match the query (loaded or not)."""
+    def total(self) -> int | None:
+        """How many incidents match the query (loaded or not); None while being counted."""
         return self._total
 
     @property
@@ -163,18 +198,18 @@ class IncidentTableModel(QAbstractTableModel):
         return len(self._rows)
 
     def set_query(self, query: IncidentQuery) -> None:
-        """Show ``query``'s rows: the count and the first page, read afresh."""
-        self._reload(query, self._page_size)
+        """Show ``query``'s first page now; count its matches from the event loop."""
+        self._reload(query, self._first_page)
 
     def refresh(self) -> None:
         """Read the same query again, keeping as many rows loaded as before."""
-        self._reload(self._query, max(self._page_size, len(self._rows)))
+        self._reload(self._query, max(self._first_page, len(self._rows)))
 
     def show_rows(self, query: IncidentQuery, rows: list[IncidentRow]) -> None:
         """Show ``rows``, read elsewhere, as all there is of ``query`` for now.
 
         The app's first paint uses it, before the services that page are loaded; nothing more
-        is fetched until the next :meth:`set_query` or :meth:`refresh`.
+        is fetched (or counted) until the next :meth:`set_query` or :meth:`refresh`.
         """
         self._busy = True
         self.beginResetModel()
@@ -183,24 +218,60 @@ class IncidentTableModel(QAbstractTableModel):
         finally:
             self.endResetModel()
             self._busy = False
+        self._counter.stop()
+
+    def count_now(self) -> int | None:
+        """Count the shown query's matches now if that is pending; the total (None if failed).
+
+        Emits :attr:`totalChanged` with the count, or :attr:`countFailed` with the problem: a
+        :class:`DeskError` (a read that failed) is never raised from here, the timer's slot.
+        """
+        self._counter.stop()
+        if self._total is not None:
+            return self._total
+        generation = self._generation
+        try:
+            counted = self._count(self._query)
+        except DeskError as exc:
+            if generation != self._generation:
+                return self._total  # the failure was another query's
+            self.countFailed.emit(str(exc))
+            return None
+        if generation != self._generation or self._total is not None:
+            return self._total  # another query is shown now, or its rows ended the table
+        # At least the rows shown match, whatever a count racing a change said.
+        self._settle(max(counted, len(self._rows)))
+        return self._total
 
     def _reload(self, query: IncidentQuery, limit: int) -> None:
         self._busy = True
         self.beginResetModel()
         try:
-            total, page = self._read_first(query, limit)
-            # Fewer rows than a full page: the database had fewer than it counted.
-            self._replace(query, page, total if len(page) == limit else len(page))
+            page = self._fetch_page(query, 0, limit)
+            # A short page is all there is: counted already. A full one is counted later.
+            self._replace(query, page, len(page) if len(page) < limit else None)
         finally:
             self.endResetModel()
             self._busy = False
+        if self._total is None:
+            self._counter.start()
+        else:
+            self._counter.stop()
 
-    def _replace(self, query: IncidentQuery, page: list[IncidentRow], total: int) -> None:
+    def _replace(self, query: IncidentQuery, page: list[IncidentRow], total: int | None) -> None:
+        self._generation += 1
         self._query = query
         self._total = total
         self._rows = [pack(row) for row in page]
         self._last = None
         self._positions = {row.id: i for i, row in enumerate(page)}
+
+    def _settle(self, total: int) -> None:
+        self._counter.stop()
+        changed = total != self._total
+        self._total = total
+        if changed:
+            self.totalChanged.emit(total)
 
     def row_at(self, index: AnyIndex) -> IncidentRow | None:
         position = index.row()
@@ -232,7 +303,10 @@ class IncidentTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.HEADERS)
 
     def canFetchMore(self, parent: AnyIndex = _ROOT) -> bool:
-        return not self._busy and not parent.isValid() and len(self._rows) < self._total
+        if self._busy or parent.isValid():
+            return False
+        # Not counted yet: the last page was full, so there may be more.
+        return self._total is None or len(self._rows) < self._total
 
     def fetchMore(self, parent: AnyIndex = _ROOT) -> None:
         if not self.canFetchMore(parent):
@@ -241,17 +315,16 @@ class IncidentTableModel(QAbstractTableModel):
         try:
             start = len(self._rows)
             page = self._fetch_page(self._query, start, self._page_size)
-            if len(page) < self._page_size:  # the end, whatever the count said
-                self._total = start + len(page)
-            if not page:
-                return
-            self.beginInsertRows(QModelIndex(), start, start + len(page) - 1)
-            self._rows.extend(pack(row) for row in page)
-            for offset, row in enumerate(page):
-                self._positions.setdefault(row.id, start + offset)
-            self.endInsertRows()
+            if page:
+                self.beginInsertRows(QModelIndex(), start, start + len(page) - 1)
+                self._rows.extend(pack(row) for row in page)
+                for offset, row in enumerate(page):
+                    self._positions.setdefault(row.id, start + offset)
+                self.endInsertRows()
         finally:
             self._busy = False
+        if len(page) < self._page_size:  # the end, whatever the count said (or before it)
+            self._settle(start + len(page))
 
     def sort(
         self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder
