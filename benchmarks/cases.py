@@ -43,29 +43,46 @@ def table_model(db: Database) -> IncidentTableModel:
     """The table model wired to the services exactly as the main window wires it."""
     return IncidentTableModel(
         lambda query, offset, limit: incident_service.list_incidents(db, query, offset, limit),
-        lambda query, limit: incident_service.first_page(db, query, limit),
+        lambda query: incident_service.count_incidents(db, query),
     )
 
 
+def _change(model: IncidentTableModel, query: IncidentQuery) -> None:
+    """A whole change of the table: its first rows, then its count (the window counts from
+    the event loop, once the rows are painted; here at once, so both are in the time)."""
+    model.set_query(query)
+    model.count_now()
+
+
 def search(db: Database) -> dict[str, float]:
-    """Typing each query: the count, then the first page.
+    """Typing each query: the first rows, then (timed apart) the count of the matches.
 
     A typed search keeps the table's order (by default When, newest first): that is the
-    judged figure. Best match is the analyst's explicit choice, measured on its own.
+    judged figure, until the rows are in the table. The window paints them before it counts
+    the matches, which costs every match (see desktop.views.partials.incident_table_model);
+    the count is timed apart, and the two together. Best match is the analyst's explicit
+    choice, measured whole.
     """
     model = table_model(db)
-    model.set_query(IncidentQuery())
-    in_order, best = Timer(), Timer()
+    _change(model, IncidentQuery())
+    rows, counted, whole, best = Timer(), Timer(), Timer(), Timer()
     for words in SEARCHES:
-        with in_order.run():
+        started = time.perf_counter()
+        with rows.run():
             model.set_query(IncidentQuery(text=words))
+        with counted.run():
+            model.count_now()
+        whole.samples.append((time.perf_counter() - started) * 1000)
     for words in SEARCHES:
         with best.run():
-            model.set_query(IncidentQuery(text=words, sort="relevance", descending=True))
+            _change(model, IncidentQuery(text=words, sort="relevance", descending=True))
     return {
-        "search_median_ms": in_order.median,
-        "search_p95_ms": in_order.p95,
-        "search_max_ms": in_order.worst,
+        "search_median_ms": rows.median,
+        "search_p95_ms": rows.p95,
+        "search_max_ms": rows.worst,
+        "search_count_median_ms": counted.median,
+        "search_whole_median_ms": whole.median,
+        "search_whole_p95_ms": whole.p95,
         "search_best_median_ms": best.median,
         "search_best_p95_ms": best.p95,
         "search_best_max_ms": best.worst,
@@ -75,7 +92,7 @@ def search(db: Database) -> dict[str, float]:
 def filters_and_sorts(db: Database) -> dict[str, float]:
     model = table_model(db)
     base = IncidentQuery()
-    model.set_query(base)
+    _change(model, base)
     latest = incident_service.list_incidents(db, base, 0, 1)[0].start
     latest_day = latest if isinstance(latest, date) else latest.date()
     sources = sorted(s.id for s in list_sources(db))
@@ -100,9 +117,9 @@ def filters_and_sorts(db: Database) -> dict[str, float]:
         runs = Timer()
         for _ in range(3):
             with runs.run():
-                model.set_query(query)
+                _change(model, query)
         filter_timer.samples.append(runs.median)
-    model.set_query(base)
+    _change(model, base)
     sort_timer = Timer()
     for column in range(model.columnCount()):
         for order in (0, 1):
@@ -122,7 +139,7 @@ def filters_and_sorts(db: Database) -> dict[str, float]:
 def scroll(db: Database) -> dict[str, float]:
     """Page to the end of the table as scrolling does: every fetchMore timed."""
     model = table_model(db)
-    model.set_query(IncidentQuery())
+    _change(model, IncidentQuery())
     timer = Timer()
     start = time.perf_counter()
     while model.canFetchMore():
