@@ -262,10 +262,11 @@ def few_matches(rows: int, stored: int) -> int:
     return max(FEW_MATCHES_FLOOR, math.isqrt(int(rows * stored * FEW_MATCHES_FACTOR)))
 
 
-# How many matches recent searches had, per database: a hint that spares a page the extra
-# pass over the index that would only choose how to read it (the table counts, then reads
-# the first page, of the same search). Only the speed depends on it, never the rows: both
-# ways read the same ones, so a count a few edits old chooses no worse than a fresh one.
+# How many matches recent searches had, per database: a hint that spares a count the extra
+# pass over the index that only chose how to read a page of the same search (the table reads
+# a filtered search's first page, then counts it). Only the speed depends on it, never the
+# rows: both ways read the same ones, so a count a few edits old chooses no worse than a
+# fresh one.
 _RECENT: weakref.WeakKeyDictionary[object, dict[str, tuple[int, int]]] = (
     weakref.WeakKeyDictionary()
 )

@@ -15,7 +15,7 @@ some it no longer does), so a search can name them: see :func:`prefix_terms`.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, cast
 
 from sqlalchemy import text
@@ -69,7 +69,9 @@ def sort_key(start_at: datetime | str, incident_id: int) -> int:
         )
     if isinstance(start_at, str):  # SQLite hands stored times over as text in raw SQL
         start_at = datetime.fromisoformat(start_at)
-    seconds = (start_at.replace(tzinfo=None) - _EPOCH) // _SECOND
+    if start_at.tzinfo is not None:
+        start_at = start_at.astimezone(UTC).replace(tzinfo=None)
+    seconds = (start_at - _EPOCH) // _SECOND
     return (seconds << ID_BITS) | incident_id
 
 

@@ -26,7 +26,11 @@ from sqlalchemy.orm import Session
 from desktop.domain import country_name
 from desktop.errors import StoreError
 from desktop.store import fts5
-from desktop.store.fts5 import CREATE_FTS_SQL, FTS_COLUMNS, FTS_TABLE
+
+# Defined with the index's other SQLite details, and used from here as before.
+from desktop.store.fts5 import CREATE_FTS_SQL as CREATE_FTS_SQL
+from desktop.store.fts5 import FTS_COLUMNS as FTS_COLUMNS
+from desktop.store.fts5 import FTS_TABLE as FTS_TABLE
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
@@ -34,8 +38,6 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
     from desktop.store.models import Incident
-
-__all__ = ["CREATE_FTS_SQL", "FTS_COLUMNS", "FTS_TABLE"]  # defined in fts5, used from here
 
 # bm25 weights, in FTS_COLUMNS order: a word in the title counts most.
 FTS_WEIGHTS = (10.0, 3.0, 1.0, 5.0, 5.0, 2.0)
@@ -152,6 +154,8 @@ def walkable_expression(session: Session, query: str) -> str | None:
     match, which cost 1 ms for a common word at 100,000 incidents whatever the page; it walks
     an OR of words side by side, so reading the newest matches stops at the page's end (see
     :mod:`desktop.store.fts5`). Ranking keeps the prefix: bm25 weighs an OR's words apart.
+    The words are read in their own statement: a word another program commits between it and
+    the search is missed by this one read, and found by the refresh its change brings.
     """
     if backend(session) != SQLITE:
         return search_expression(session, query)
@@ -339,11 +343,6 @@ def _add_terms(session: Session) -> None:
     keys = session.info.pop(_TERMS_DUE, None)
     if keys:
         fts5.add_terms(session.connection(), keys)
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_terms(session: Session) -> None:
-    session.info.pop(_TERMS_DUE, None)
 
 
 def remove(session: Session, incident_ids: Iterable[int]) -> None:

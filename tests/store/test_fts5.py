@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from desktop.domain import TimePrecision
 from desktop.errors import StoreError
@@ -24,6 +24,7 @@ from desktop.store import fts5, fulltext
 from desktop.store.engine import open_database
 from desktop.store.locations import HEAD_REVISION
 from desktop.store.migrate import alembic_config
+from desktop.store.models import Incident
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -219,3 +220,19 @@ def test_upgrading_from_0008_orders_the_index_and_lists_its_words(tmp_path: Path
     finally:
         db.close()
     assert HEAD_REVISION == "0009"
+
+
+def test_a_rolled_back_savepoint_keeps_the_other_entries_words(
+    sqlite_db: Database, make_incident: IncidentFactory
+) -> None:
+    made = incidents.create_incident(sqlite_db, make_incident(title="Convoy stopped"))
+    with sqlite_db.begin() as session:
+        row = session.scalars(select(Incident).where(Incident.uuid == made.id)).one()
+        row.title = "Flibbertigibbet convoy"
+        session.flush()
+        fulltext.reindex(session, [row])
+        savepoint = session.begin_nested()
+        savepoint.rollback()  # something else tried and undone, in the same action
+    assert _missing_words(sqlite_db) == set()
+    found = incidents.list_incidents(sqlite_db, IncidentQuery(text="flibb"))
+    assert [incident.id for incident in found] == [made.id]

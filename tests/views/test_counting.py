@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -189,3 +190,26 @@ def test_a_slow_count_says_counting_meanwhile(qtbot: QtBot, window: MainWindow) 
     at_reset.clear()
     window.reload()
     assert at_reset == [f"{N} of {N} incidents"]
+
+
+def test_reading_the_same_query_again_keeps_the_place_in_a_long_list(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    # Scrolled past the first screenful, the analyst edits an incident: the window reads the
+    # rows again (after a save, a delete, a change elsewhere) and must keep them all loaded.
+    while window.model.rowCount() < 150:
+        window.model.fetchMore(QModelIndex())
+    window.select_index(window.model.index(100, 0))
+    chosen = window.current_row()
+    assert chosen is not None
+    data = incident_service.get_incident(window.db, chosen.id)
+    incident_service.update_incident(window.db, replace(data, notes="Edited far down."))
+    window.reload()
+    assert window.model.rowCount() >= 150
+    current = window.current_row()
+    assert current is not None
+    assert current.id == chosen.id
+    # A new query starts again from its first screenful.
+    window.filter_bar.search.setText("Shelling")
+    qtbot.waitUntil(lambda: window.model.query.text == "Shelling", timeout=3000)
+    assert window.model.rowCount() == FIRST_PAGE_ROWS
