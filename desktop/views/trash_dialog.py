@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -165,6 +166,10 @@ class TrashDialog(QDialog):
         self.purge_button.clicked.connect(self.purge_selected)
         self.empty_button.clicked.connect(self.empty)
         self.close_button.clicked.connect(self.close)
+        # Ctrl+End reaches the last incident in the trash, not the last one loaded so far.
+        to_end = QShortcut(QKeySequence("Ctrl+End"), self.table)
+        to_end.setContext(Qt.ShortcutContext.WidgetShortcut)  # not the context+slot overload:
+        to_end.activated.connect(self.go_to_end)  # PySide6 ignores the context given with it
         self.model.totalChanged.connect(lambda _total: self._show_count())
         self.model.countFailed.connect(self._count_failed)
 
@@ -199,6 +204,20 @@ class TrashDialog(QDialog):
         rows = self.selected_rows()
         self.model.refresh()
         self._after_reload(rows[0] if rows else 0)
+
+    def go_to_end(self) -> None:
+        """Select the last incident in the trash, reading the pages not loaded yet (the trash
+        holds hundreds, not the main table's hundred thousand: read at once)."""
+        while self.model.canFetchMore():
+            self.model.fetchMore()
+        if self.model.rowCount():
+            flags = (
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows
+            )
+            last = self.model.index(self.model.rowCount() - 1, 0)
+            self.table.selectionModel().setCurrentIndex(last, flags)
+            self.table.scrollTo(last)
 
     def _after_reload(self, near_row: int) -> None:
         """Count, empty state and a selection near where the analyst was working."""

@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QModelIndex, Qt
 
 from desktop.errors import StoreError
 from desktop.services import incidents as incident_service
@@ -213,3 +213,23 @@ def test_reading_the_same_query_again_keeps_the_place_in_a_long_list(
     window.filter_bar.search.setText("Shelling")
     qtbot.waitUntil(lambda: window.model.query.text == "Shelling", timeout=3000)
     assert window.model.rowCount() == FIRST_PAGE_ROWS
+
+
+def test_ctrl_end_in_the_trash_reaches_its_last_incident(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    for n in range(100):  # more than a screenful in the trash
+        incident_service.delete_incident(window.db, f"00000000-0000-4000-8000-{n:012d}")
+    trash = TrashDialog(window.db, dialogs=RecordingDialogs())  # type: ignore[arg-type]
+    qtbot.addWidget(trash)
+    trash.show()
+    with qtbot.waitActive(trash):
+        trash.activateWindow()
+    assert trash.model.rowCount() == FIRST_PAGE_ROWS
+    trash.table.setFocus()
+    qtbot.keyClick(trash.table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    assert trash.model.rowCount() == 100
+    assert trash.selected_rows() == [99]
+    last = trash.model.row_at(trash.model.index(99, 0))
+    assert last is not None
+    assert trash.detail_label.text()  # the detail line follows the selection
