@@ -212,8 +212,8 @@ _BEST_FACTOR = 4
 def _page(
     session: Session, query: IncidentQuery, offset: int, limit: int, best: int | None = None
 ) -> list[IncidentRow]:
-    stmt = search.page(session, query, mapping.TABLE_ROW_COLUMNS, offset, limit, best=best)
-    return [table_row(values) for values in session.execute(stmt)]
+    rows = search.read_page(session, query, mapping.TABLE_ROW_COLUMNS, offset, limit, best=best)
+    return [table_row(values) for values in rows]
 
 
 def count_incidents(db: Database, query: IncidentQuery) -> int:

@@ -357,3 +357,24 @@ def test_the_crossover_grows_with_the_workspace() -> None:
     assert small < large < 100_000 // 10
     assert search.few_matches(2000, 100_000) > large  # deep pages walk further
     assert replace(IncidentQuery(text="x"), text="").is_filtered is False
+
+
+def test_a_search_in_time_order_goes_on_where_its_last_page_ended(
+    db: Database, varied: list[IncidentData], statements: Statements
+) -> None:
+    if not db.is_sqlite:
+        pytest.skip("the index keeps the time order on SQLite")
+    query = IncidentQuery(text="in")  # most of them
+    expected = reference(db, query)
+    first = ids(db, query, 0, 5)
+    statements.seen.clear()
+    second = ids(db, query, 5, 5)
+    assert first + second == expected[:10]
+    # The second page started after the first one's last row instead of passing over it.
+    sql = next(sql for sql, _params in statements.seen if "MATCH" in sql)
+    assert "incident_fts.rowid <" in sql
+    # A change between two pages neither repeats a row nor skips one of the list being read.
+    incidents.delete_incident(db, first[0])
+    third = ids(db, query, 10, 5)
+    assert third == expected[10:15]
+    assert ids(db, query, 0, 10) == expected[1:11]  # read afresh: the list as it is now
