@@ -7,18 +7,20 @@ The app paints these rows at once and opens the workspace properly right after; 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from desktop.services.listing import IncidentRow, table_row
 from desktop.store import peek
 from desktop.store.locations import ENV_VAR, HEAD_REVISION, local_file
 
 
-@dataclass(frozen=True)
-class WorkspacePreview:
-    """The newest live incidents and the workspace's names."""
+class WorkspacePreview(NamedTuple):
+    """The newest live incidents and the workspace's names.
+
+    A named tuple rather than a frozen dataclass: as immutable, and its class is made in a
+    sixth of the time, which counts here (this module is imported before the first paint).
+    """
 
     rows: list[IncidentRow]
     label: str  # as Database.label: the file name

@@ -15,14 +15,14 @@ import sys
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop import APP_NAME, __version__
 from desktop.errors import DeskError
 from desktop.services.preview import preview_workspace, upgrade_due, workspace_from_environment
 from desktop.views.main_window import MainWindow
 from desktop.views.palette import follow_system_palette
-from desktop.views.partials.dialogs import Button, message
+from desktop.views.partials.dialogs import message
 from desktop.views.partials.incident_table_model import FIRST_PAGE_ROWS
 from desktop.views.window_settings import WindowSettings
 
@@ -42,10 +42,13 @@ _ATTACH_AT_THE_LATEST_MS = 1000
 
 
 def _ask(title: str, text: str) -> bool:
+    from PySide6.QtWidgets import QMessageBox  # here: only a workspace's problems need it
+
+    button = QMessageBox.StandardButton
     answer = message(
-        None, QMessageBox.Icon.Question, f"{APP_NAME}: {title}", text, Button.Yes | Button.No
+        None, QMessageBox.Icon.Question, f"{APP_NAME}: {title}", text, button.Yes | button.No
     )
-    return answer == Button.Yes
+    return answer == button.Yes
 
 
 def _first_choice(target: str | None, settings: WindowSettings) -> str | None:
@@ -67,6 +70,8 @@ def _open_workspace(target: str | None, settings: WindowSettings) -> Database | 
         try:
             return _opened(open_workspace(last, _ask))
         except DeskError as exc:
+            from PySide6.QtWidgets import QMessageBox  # here: only a failure needs it
+
             message(
                 None,
                 QMessageBox.Icon.Warning,
@@ -77,6 +82,8 @@ def _open_workspace(target: str | None, settings: WindowSettings) -> Database | 
     try:
         return _opened(open_workspace(target, _ask))
     except DeskError as exc:
+        from PySide6.QtWidgets import QMessageBox
+
         message(None, QMessageBox.Icon.Critical, f"{APP_NAME}: cannot open the workspace",
                 str(exc))
         return None
@@ -85,6 +92,8 @@ def _open_workspace(target: str | None, settings: WindowSettings) -> Database | 
 def _opened(result: tuple[Database, str]) -> Database:
     db, note = result
     if note:
+        from PySide6.QtWidgets import QMessageBox
+
         message(None, QMessageBox.Icon.Information, f"{APP_NAME}: workspace restored", note)
     return db
 
@@ -182,6 +191,8 @@ def start(target: str | None, settings: QSettings | None = None) -> MainWindow |
         except Exception:
             # Outside the event loop's reach this would leave a window that never answers.
             log.exception("opening the workspace failed")
+            from PySide6.QtWidgets import QMessageBox
+
             message(None, QMessageBox.Icon.Critical, f"{APP_NAME}: cannot open the workspace",
                     "An unexpected error stopped the workspace from opening; the details are "
                     "in the log. Nothing was changed.")

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -37,7 +36,7 @@ from desktop.views.partials.dialogs import Dialogs
 from desktop.views.partials.filter_bar import FilterBar
 from desktop.views.partials.incident_detail import IncidentDetail
 from desktop.views.partials.incident_table_model import IncidentTableModel
-from desktop.views.partials.plain_widgets import plain_tooltip
+from desktop.views.partials.plain_widgets import known_viewport, plain_tooltip
 from desktop.views.window_settings import WindowSettings
 from desktop.wording import plural
 
@@ -242,6 +241,7 @@ class MainWindow(QMainWindow):
 
     def _build_table(self) -> QTableView:
         table = QTableView(self)
+        known_viewport(table)  # the app waits for it to paint (app.py)
         table.setModel(self.model)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -729,6 +729,8 @@ class MainWindow(QMainWindow):
         GradingScalesDialog(self).exec()
 
     def show_about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox  # here: not needed to start
+
         QMessageBox.about(
             self,
             f"About {APP_NAME}",

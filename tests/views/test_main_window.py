@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 
 from desktop.services import incidents
 from desktop.services import sources as source_service
@@ -17,12 +17,12 @@ from desktop.services.sample import load_sample
 from desktop.views.main_window import MainWindow
 from desktop.views.partials.filter_bar import SEARCH_PLACEHOLDER
 from desktop.views.partials.incident_table_model import IncidentTableModel
+from desktop.views.partials.plain_widgets import known_viewport
 from tests.views.fakes import RecordingDialogs
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from PySide6.QtWidgets import QWidget
     from pytestqt.qtbot import QtBot
 
     from desktop.store.engine import Database
@@ -68,6 +68,24 @@ def test_shows_all_sample_incidents(window: MainWindow, db: Database) -> None:
     assert window.windowTitle() == f"Incident Desk — {db.label}"
     assert window.location_label.text() == db.location
     assert window.filter_bar.search.placeholderText() == SEARCH_PLACEHOLDER
+
+
+def test_the_table_and_detail_keep_the_viewports_qt_made(window: MainWindow) -> None:
+    # known_viewport() only hands Qt's own viewport to Python early: same look as ever.
+    for area in (window.table, window.detail):
+        viewport = area.viewport()
+        assert viewport.objectName() == "qt_scrollarea_viewport"
+        assert viewport.autoFillBackground()
+        assert viewport.isVisible()
+
+
+def test_known_viewport_is_the_viewport_also_when_replaced(qtbot: QtBot) -> None:
+    area = QScrollArea()
+    qtbot.addWidget(area)
+    assert known_viewport(area) is area.viewport()
+    replacement = QWidget()
+    area.setViewport(replacement)
+    assert known_viewport(area) is replacement
 
 
 def test_search_ascii_with_keyclicks(qtbot: QtBot, window: MainWindow) -> None:
@@ -536,7 +554,7 @@ def test_keyboard_moves_from_search_to_rows(qtbot: QtBot, window: MainWindow) ->
 
 def test_ctrl_end_pages_in_to_the_last_incident(qtbot: QtBot, window: MainWindow) -> None:
     window.model._page_size = window.model._first_page = 2  # seven incidents: four pages
-    window.reload()
+    window.model._reload(window.model.query, 2)  # the query shown, from its first page
     assert window.model.rowCount() == 2
     with qtbot.waitActive(window):
         window.activateWindow()

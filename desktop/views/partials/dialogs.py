@@ -2,15 +2,24 @@
 
 Widgets take a :class:`Dialogs` (or build their own); tests swap it for a fake that
 records what was asked and answers as the test wishes, so no modal box blocks a test.
+
+QMessageBox and QFileDialog are imported where a box is shown, not at the top: the main
+window imports this module before its first paint, and making their Python classes (with
+their enums) is a part of the start nothing on screen needs yet.
 """
 
 from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMessageBox, QWidget
+
+    Button = QMessageBox.StandardButton
 
 
 class Choice(Enum):
@@ -21,28 +30,28 @@ class Choice(Enum):
     CANCEL = "cancel"
 
 
-Button = QMessageBox.StandardButton
-
-
 def message(
     parent: QWidget | None,
     icon: QMessageBox.Icon,
     title: str,
     text: str,
-    buttons: Button = Button.Ok,
-    default: Button = Button.NoButton,
+    buttons: Button | None = None,
+    default: Button | None = None,
 ) -> Button:
-    """A message box that shows its text as plain text.
+    """A message box that shows its text as plain text (``buttons`` None: just OK).
 
     QMessageBox's static helpers guess rich text from the content, so a message quoting a
     title such as ``<img src=/etc/passwd>`` would render (and load) it. Messages here often
     quote user text, file names and database errors, so the guess is never made.
     """
-    box = QMessageBox(icon, title, text, buttons, parent)
+    from PySide6.QtWidgets import QMessageBox
+
+    standard = QMessageBox.StandardButton
+    box = QMessageBox(icon, title, text, standard.Ok if buttons is None else buttons, parent)
     box.setTextFormat(Qt.TextFormat.PlainText)
-    if default != Button.NoButton:
+    if default is not None:
         box.setDefaultButton(default)
-    return Button(box.exec())
+    return standard(box.exec())
 
 
 class Dialogs:
@@ -55,30 +64,42 @@ class Dialogs:
         return None
 
     def warning(self, title: str, text: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         message(self._parent, QMessageBox.Icon.Warning, title, text)
 
     def information(self, title: str, text: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         message(self._parent, QMessageBox.Icon.Information, title, text)
 
     def question(self, title: str, text: str) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
+        button = QMessageBox.StandardButton
         answer = message(
-            self._parent, QMessageBox.Icon.Question, title, text, Button.Yes | Button.No,
-            Button.Yes,
+            self._parent, QMessageBox.Icon.Question, title, text, button.Yes | button.No,
+            button.Yes,
         )
-        return answer == Button.Yes
+        return answer == button.Yes
 
     def save_discard_cancel(self, title: str, text: str) -> Choice:
+        from PySide6.QtWidgets import QMessageBox
+
+        button = QMessageBox.StandardButton
         answer = message(
             self._parent, QMessageBox.Icon.Question, title, text,
-            Button.Save | Button.Discard | Button.Cancel, Button.Save,
+            button.Save | button.Discard | button.Cancel, button.Save,
         )
-        if answer == Button.Save:
+        if answer == button.Save:
             return Choice.SAVE
-        if answer == Button.Discard:
+        if answer == button.Discard:
             return Choice.DISCARD
         return Choice.CANCEL
 
     def open_path(self, title: str, filter_: str) -> Path | None:
+        from PySide6.QtWidgets import QFileDialog
+
         path, _ = QFileDialog.getOpenFileName(self._parent, title, "", filter_)
         return Path(path) if path else None
 
@@ -90,5 +111,7 @@ class Dialogs:
         return dialog.target() if dialog.exec() == OpenDatabaseDialog.DialogCode.Accepted else None
 
     def save_path(self, title: str, suggested: str, filter_: str) -> Path | None:
+        from PySide6.QtWidgets import QFileDialog
+
         path, _ = QFileDialog.getSaveFileName(self._parent, title, suggested, filter_)
         return Path(path) if path else None

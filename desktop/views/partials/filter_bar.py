@@ -14,7 +14,6 @@ from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -29,6 +28,8 @@ from desktop.services.listing import IncidentQuery
 from desktop.views.partials.plain_widgets import plain_tooltip
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDateEdit
+
     from desktop.services.incidents import Facets
 
 SEARCH_PLACEHOLDER = "Search title, summary, actors, places, excerpts…"
@@ -86,8 +87,8 @@ class FilterBar(QWidget):
             self.period.addItem(label, days)
         self.period.addItem("Custom range…", CUSTOM_PERIOD)
         self.period.currentIndexChanged.connect(self._period_changed)
-        self.since = self._date_edit("From (inclusive)")
-        self.until = self._date_edit("To (inclusive)")
+        # The custom range's date boxes are made when first shown (see _date_edits()).
+        self._range: tuple[QDateEdit, QDateEdit] | None = None
         for status in Status:
             self.status.addItem(status.value.capitalize(), status.value)
         for confidence in Confidence:
@@ -127,12 +128,10 @@ class FilterBar(QWidget):
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(self.search, 3)
         top.addWidget(self.period, 1)
-        top.addWidget(self.since)
-        top.addWidget(self.until)
         top.addWidget(self.count_label)
-        self._show_dates(False)
+        self._top = top
         # Tab follows the layout: the first row left to right, then the second.
-        chain = (self.search, self.period, self.since, self.until, self.status,
+        chain = (self.search, self.period, self.status,
                  self.confidence, self.event_type, self.country, self.tag, self.marking,
                  self.source_button, self.clear_button)
         for first, second in itertools.pairwise(chain):
@@ -151,17 +150,45 @@ class FilterBar(QWidget):
         combo.currentIndexChanged.connect(self.changed)
         return combo
 
-    def _date_edit(self, tip: str) -> QDateEdit:
-        edit = QDateEdit(self)
-        edit.setCalendarPopup(True)
-        edit.setDisplayFormat("yyyy-MM-dd")
-        edit.setToolTip(tip)
-        edit.dateChanged.connect(self.changed)
-        return edit
+    @property
+    def since(self) -> QDateEdit:
+        """The first day of a custom range (inclusive)."""
+        return self._date_edits()[0]
+
+    @property
+    def until(self) -> QDateEdit:
+        """The last day of a custom range (inclusive)."""
+        return self._date_edits()[1]
+
+    def _date_edits(self) -> tuple[QDateEdit, QDateEdit]:
+        """The custom range's two date boxes, beside the period list; made when first needed.
+
+        Hidden until a custom range is chosen, which most sessions never do: the window's
+        first paint does not wait for them (or for their Qt classes) this way.
+        """
+        if self._range is None:
+            from PySide6.QtWidgets import QDateEdit
+
+            since, until = (QDateEdit(self), QDateEdit(self))
+            for edit, tip in ((since, "From (inclusive)"), (until, "To (inclusive)")):
+                edit.hide()
+                edit.setCalendarPopup(True)
+                edit.setDisplayFormat("yyyy-MM-dd")
+                edit.setToolTip(tip)
+                edit.dateChanged.connect(self.changed)
+            at = self._top.indexOf(self.period) + 1
+            self._top.insertWidget(at, since)
+            self._top.insertWidget(at + 1, until)
+            for first, second in ((self.period, since), (since, until), (until, self.status)):
+                QWidget.setTabOrder(first, second)
+            self._range = (since, until)
+        return self._range
 
     def _show_dates(self, shown: bool) -> None:
-        self.since.setVisible(shown)
-        self.until.setVisible(shown)
+        if self._range is None and not shown:
+            return  # not made yet, so not shown either
+        for edit in self._date_edits():
+            edit.setVisible(shown)
 
     def _period_changed(self) -> None:
         custom = self.period.currentData() == CUSTOM_PERIOD

@@ -32,7 +32,7 @@ from desktop.domain import (
     country_name,
 )
 from desktop.views.partials.incident_table_model import when_text
-from desktop.views.partials.plain_widgets import plain_label
+from desktop.views.partials.plain_widgets import known_viewport, plain_label
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QResizeEvent, QShowEvent
@@ -123,6 +123,7 @@ class IncidentDetail(QScrollArea):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        known_viewport(self)  # _relayout() reads its width, first while the window shows
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

@@ -7,19 +7,21 @@ Enter belongs to the table.
 
 from __future__ import annotations
 
-import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QLabel, QPushButton
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from PySide6.QtWidgets import QAbstractButton, QWidget
+    from PySide6.QtWidgets import QAbstractButton, QAbstractScrollArea
 
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+# As html.escape(): the window's first paint needs nothing else of the html package, whose
+# entity table is a millisecond of the start to import.
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
 
 
 def plain_label(
@@ -44,7 +46,20 @@ def plain_tooltip(text: str) -> str:
     """A tooltip that shows user text as typed. Qt guesses rich text from a tooltip's
     content (a title like ``<img src=…>`` would be rendered, and its file loaded), so the
     text is escaped inside an explicit paragraph."""
-    return "<p>" + html.escape(text).replace("\n", "<br>") + "</p>" if text else ""
+    return "<p>" + text.translate(_ESCAPES).replace("\n", "<br>") + "</p>" if text else ""
+
+
+def known_viewport(area: QAbstractScrollArea) -> QWidget:
+    """``area.viewport()``, handed to Python without PySide6's search for its class.
+
+    A widget Qt made itself gets its Python class from a search of every QWidget subclass
+    the first time one is returned as a plain QWidget, which builds some fifty classes and
+    their enums (about 7 ms, once per process, before the first paint if nothing else did).
+    findChild() wraps the viewport as the class it is asked for instead; later viewport()
+    calls return that same wrapper. Qt names every scroll area's viewport so.
+    """
+    area.findChild(QWidget, "qt_scrollarea_viewport", Qt.FindChildOption.FindDirectChildrenOnly)
+    return area.viewport()
 
 
 def side_button(text: str, parent: QWidget) -> QPushButton:
