@@ -216,6 +216,13 @@ def _page(
     return [table_row(values) for values in rows]
 
 
+def shows(db: Database, query: IncidentQuery, incident_id: str) -> bool:
+    """Whether ``query`` lists the incident, wherever in its order."""
+    with db.begin() as session:
+        stmt = select(Incident.id).where(Incident.uuid == incident_id)
+        return session.scalar(search.filtered(session, query, stmt, ranked=False)) is not None
+
+
 def count_incidents(db: Database, query: IncidentQuery) -> int:
     with db.begin() as session:
         return search.count(session, query)

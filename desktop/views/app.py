@@ -19,11 +19,12 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop import APP_NAME, __version__
 from desktop.errors import DeskError
-from desktop.services.preview import preview_workspace, upgrade_due, workspace_from_environment
+from desktop.services.preview import preview_workspace, workspace_from_environment
 from desktop.views.main_window import MainWindow
 from desktop.views.palette import follow_system_palette
 from desktop.views.partials.dialogs import message
 from desktop.views.partials.incident_table_model import FIRST_PAGE_ROWS
+from desktop.views.partials.upgrade_notice import notice_if_upgrading
 from desktop.views.window_settings import WindowSettings
 
 if TYPE_CHECKING:
@@ -122,25 +123,6 @@ class _AfterFirstPaint(QObject):
             then()
 
 
-def _upgrade_notice() -> QWidget:
-    """A window saying why nothing else shows yet: the upgrade blocks for its seconds."""
-    from PySide6.QtWidgets import QProgressDialog  # here: rarely needed, and start counts
-
-    notice = QProgressDialog(
-        "Updating the workspace for this version of Incident Desk…\n\n"
-        "A backup copy is made first, in the backups folder beside it. A large workspace "
-        "takes a few seconds.",
-        "", 0, 0,
-    )
-    notice.setWindowTitle(f"{APP_NAME}: updating the workspace")
-    notice.setCancelButton(None)  # an upgrade is one transaction: it finishes or changes nothing
-    notice.setMinimumDuration(0)
-    notice.show()
-    for _ in range(3):  # shown and painted before the work blocks the event loop
-        QApplication.processEvents()
-    return notice
-
-
 def _settle() -> None:
     # What start-up created lives as long as the app: move it out of the collector's reach,
     # so a full collection does not walk it again in the middle of a scroll (~100 ms).
@@ -167,11 +149,8 @@ def start(target: str | None, settings: QSettings | None = None) -> MainWindow |
     choice = _first_choice(target, window_settings)
     preview = preview_workspace(choice, FIRST_PAGE_ROWS)  # what a new query reads first
     if preview is None:
-        notice = _upgrade_notice() if upgrade_due(choice) else None
-        db = _open_workspace(target, window_settings)
-        if notice is not None:
-            notice.close()
-            notice.deleteLater()
+        with notice_if_upgrading(choice):
+            db = _open_workspace(target, window_settings)
         if db is None:
             return None
         window = MainWindow(db, settings=settings)

@@ -37,6 +37,7 @@ from desktop.views.partials.filter_bar import FilterBar
 from desktop.views.partials.incident_detail import IncidentDetail
 from desktop.views.partials.incident_table_model import IncidentTableModel
 from desktop.views.partials.plain_widgets import known_viewport, plain_tooltip
+from desktop.views.partials.upgrade_notice import notice_if_upgrading
 from desktop.views.window_settings import WindowSettings
 from desktop.wording import plural
 
@@ -420,8 +421,9 @@ class MainWindow(QMainWindow):
         self.activateWindow()
 
     def _sort(self, column: int, order: Qt.SortOrder) -> None:
-        if self.model.query.sort == "relevance" and column == IncidentTableModel.COL_WHEN:
-            # From best match (no column's order shown), When starts as it does: newest first.
+        if column == IncidentTableModel.COL_WHEN and self.model.query.sort != "when":
+            # Coming to When from another order (a column, best match), it starts as the table
+            # does: newest first. Qt would start a newly clicked column in ascending order.
             order = Qt.SortOrder.DescendingOrder
         sorted_query = self.model.sorted_query(column, order)
         if sorted_query is None:
@@ -615,12 +617,16 @@ class MainWindow(QMainWindow):
     def _after_save(self, incident_id: str) -> None:
         self.detail.incident_id = incident_id  # keep it selected after the reload
         self.reload()
-        if not self.select_incident(incident_id):
+        if self.select_incident(incident_id):
+            self.statusBar().showMessage("Saved.", 5000)
+        elif self._attempt("Cannot read the incidents", incident_service.shows, self._db,
+                           self.model.query, incident_id):
+            # Its new time (or title …) put it past the rows loaded so far.
+            self.statusBar().showMessage("Saved. It is further down the list now.", 10000)
+        else:
             self.statusBar().showMessage(
                 "Saved. The incident is hidden by the current filters.", 10000
             )
-        else:
-            self.statusBar().showMessage("Saved.", 5000)
 
     def delete_incident(self) -> None:
         row = self.current_row()
@@ -782,9 +788,7 @@ class MainWindow(QMainWindow):
         self._switch_to(target)
 
     def _switch_to(self, target: Path | str) -> None:
-        opened = self._attempt(
-            "Cannot open the database", workspace.open_workspace, target, self.dialogs.question
-        )
+        opened = self._attempt("Cannot open the database", self._open_workspace, target)
         if opened is None:
             return
         db, note = opened
@@ -795,6 +799,11 @@ class MainWindow(QMainWindow):
         old.close()
         self.detail.clear()
         self._show_database()
+
+    def _open_workspace(self, target: Path | str) -> tuple[Database, str]:
+        # The notice closes before a failure is shown: _attempt shows it after this returns.
+        with notice_if_upgrading(target, self):
+            return workspace.open_workspace(target, self.dialogs.question)
 
     def _fill_recent_menu(self) -> None:
         menu = self.actions_.recent_menu

@@ -396,7 +396,7 @@ class SourcesDialog(QDialog):
             f"then {names} {'is' if len(others) == 1 else 'are'} deleted.\n\n"
             "This cannot be undone."
         )
-        if not self.dialogs.question("Merge sources", text):
+        if not self.dialogs.question("Merge sources", text, destructive=True):
             return
         try:
             merged = source_service.merge_sources(self.db, keep, [source.id for source in others])
@@ -415,7 +415,7 @@ class SourcesDialog(QDialog):
             text = f"Delete the source '{chosen[0].name}'? No incident cites it."
         else:
             text = f"Delete {len(chosen)} sources? No incident cites them."
-        if not self.dialogs.question("Delete sources", text):
+        if not self.dialogs.question("Delete sources", text, destructive=True):
             return
         deleted = 0
         for source in chosen:

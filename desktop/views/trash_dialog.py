@@ -310,7 +310,7 @@ class TrashDialog(QDialog):
         else:
             text = f"Delete {_incidents(len(chosen))} permanently?"
         text += "\n\nThis cannot be undone: the incident and its citations are gone for good."
-        if not self.dialogs.question("Delete permanently", text):
+        if not self.dialogs.question("Delete permanently", text, destructive=True):
             return
         try:
             purged = incident_service.empty_trash(self.db, [row.id for row in chosen])
@@ -327,7 +327,7 @@ class TrashDialog(QDialog):
         text = f"Delete all {_incidents(total)} in the trash permanently?\n\nThis cannot be undone."
         if total == 1:
             text = "Delete the 1 incident in the trash permanently?\n\nThis cannot be undone."
-        if not self.dialogs.question("Empty trash", text):
+        if not self.dialogs.question("Empty trash", text, destructive=True):
             return
         try:
             purged = incident_service.empty_trash(self.db)

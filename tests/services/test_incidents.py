@@ -403,3 +403,17 @@ def test_a_nul_character_is_refused_with_its_field(
         incidents.create_incident(
             db, make_incident(actors=(Actor(name="bad\x00name", role=ActorRole.CLAIMED_BY),))
         )
+
+
+def test_shows_tells_whether_a_query_lists_an_incident(
+    db: Database, make_incident: IncidentFactory
+) -> None:
+    drone = incidents.create_incident(db, make_incident(title="Xylophonist strike on a depot"))
+    other = incidents.create_incident(db, make_incident(title="Convoy stopped"))
+    query = IncidentQuery(text="xylophonist")
+    assert incidents.shows(db, query, drone.id or "")
+    assert not incidents.shows(db, query, other.id or "")
+    assert incidents.shows(db, IncidentQuery(), other.id or "")
+    incidents.delete_incident(db, drone.id or "")
+    assert not incidents.shows(db, query, drone.id or "")  # the trash is not the table
+    assert incidents.shows(db, IncidentQuery(deleted=True), drone.id or "")

@@ -18,6 +18,7 @@ class RecordingDialogs:
     def __init__(self, answer: bool = True, choice: Choice = Choice.DISCARD) -> None:
         self.messages: list[tuple[str, str, str]] = []
         self.answer = answer  # to yes/no questions
+        self.destructive: list[str] = []  # titles of the questions asked with No as default
         self.choice = choice  # to "save your changes?"
         self.save_answer: Path | None = None  # the file a save dialog returns
 
@@ -27,8 +28,10 @@ class RecordingDialogs:
     def information(self, title: str, text: str) -> None:
         self.messages.append(("information", title, text))
 
-    def question(self, title: str, text: str) -> bool:
+    def question(self, title: str, text: str, *, destructive: bool = False) -> bool:
         self.messages.append(("question", title, text))
+        if destructive:
+            self.destructive.append(title)
         return self.answer
 
     def save_discard_cancel(self, title: str, text: str) -> Choice:

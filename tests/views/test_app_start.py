@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from desktop.services import incidents
 from desktop.services.dto import IncidentQuery
 from desktop.services.sample import load_sample
 from desktop.store.engine import open_database
 from desktop.views import app
+from desktop.views.partials import upgrade_notice
 from desktop.views.partials.incident_table_model import IncidentTableModel
 
 if TYPE_CHECKING:
@@ -152,16 +153,16 @@ def test_an_upgrade_is_announced_while_it_runs(
         connection.execute("UPDATE alembic_version SET version_num = '0007'")
     connection.close()
     notices: list[QWidget] = []
-    original = app._upgrade_notice
+    original = upgrade_notice.upgrade_notice
 
-    def recorded() -> QWidget:
-        notice = original()
+    def recorded(parent: QWidget | None = None) -> QProgressDialog:
+        notice = original(parent)
         notices.append(notice)
         assert notice.isVisible()
-        assert "A backup copy is made first" in notice.labelText()  # type: ignore[attr-defined]
+        assert "A backup copy is made first" in notice.labelText()
         return notice
 
-    monkeypatch.setattr(app, "_upgrade_notice", recorded)
+    monkeypatch.setattr(upgrade_notice, "upgrade_notice", recorded)
     window = _started(qtbot, str(workspace), settings)
     assert len(notices) == 1
     assert not notices[0].isVisible()  # gone once the workspace is open

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
+from desktop.domain import TimePrecision
 from desktop.errors import StoreError
 from desktop.services import incidents as incident_service
 from desktop.services import interchange
+from desktop.services.dto import When
 from desktop.views.main_window import MainWindow
 from desktop.views.partials.incident_table_model import FIRST_PAGE_ROWS
 from desktop.views.trash_dialog import TrashDialog
@@ -233,3 +236,34 @@ def test_ctrl_end_in_the_trash_reaches_its_last_incident(
     last = trash.model.row_at(trash.model.index(99, 0))
     assert last is not None
     assert trash.detail_label.text()  # the detail line follows the selection
+
+
+def test_a_search_starts_at_its_second_letter(qtbot: QtBot, window: MainWindow) -> None:
+    qtbot.keyClicks(window.filter_bar.search, "D")
+    qtbot.wait(400)  # past the search box's pause
+    assert window.model.query.text == ""  # one letter: every incident still shown
+    assert window.model.rowCount() == FIRST_PAGE_ROWS
+    assert not window.empty_label.isVisible()
+    assert window.filter_bar.count_label.text() == f"{N} of {N} incidents"
+    qtbot.keyClicks(window.filter_bar.search, "r")  # the second letter searches
+    qtbot.waitUntil(lambda: window.model.query.text == "Dr", timeout=3000)
+    qtbot.waitUntil(lambda: window.model.total == DRONES, timeout=3000)
+
+
+def test_a_save_that_moves_the_incident_down_says_so(qtbot: QtBot, window: MainWindow) -> None:
+    newest = window.current_row()
+    assert newest is not None
+    data = incident_service.get_incident(window.db, newest.id)
+    older = When(date(2019, 1, 1), date(2019, 1, 1), TimePrecision.DAY)
+    incident_service.update_incident(window.db, replace(data, when=older))
+    window._after_save(newest.id)  # what the editor's saved signal calls
+    assert window.statusBar().currentMessage() == "Saved. It is further down the list now."
+    # Saved out of the search shown: that one is hidden by the filters.
+    _search(qtbot, window, "Shelling")
+    shown = window.current_row()
+    assert shown is not None
+    data = incident_service.get_incident(window.db, shown.id)
+    incident_service.update_incident(window.db, replace(data, title="Convoy stopped"))
+    window._after_save(shown.id)
+    message = window.statusBar().currentMessage()
+    assert message == "Saved. The incident is hidden by the current filters."

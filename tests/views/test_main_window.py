@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
+from PySide6.QtWidgets import QApplication, QProgressDialog, QScrollArea, QWidget
 
 from desktop.services import incidents
 from desktop.services import sources as source_service
@@ -210,6 +210,20 @@ def test_when_clicked_after_best_match_starts_newest_first(
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
     assert (window.model.query.sort, window.model.query.descending) == ("when", True)
     assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+
+
+def test_when_clicked_after_another_column_starts_newest_first(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    header = window.table.horizontalHeader()
+    for column in (IncidentTableModel.COL_PLACE, IncidentTableModel.COL_WHEN):
+        x = header.sectionViewportPosition(column) + 10
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    assert (window.model.query.sort, window.model.query.descending) == ("when", True)
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    x = header.sectionViewportPosition(IncidentTableModel.COL_WHEN) + 10
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    assert window.model.query.descending is False  # a second click turns it round
 
 
 def test_user_text_is_never_markup(
@@ -575,3 +589,36 @@ def test_the_detail_pane_says_why_it_is_empty(qtbot: QtBot, db: Database) -> Non
     win.reload()
     win.filter_bar.set_period(date(1990, 1, 1), date(1990, 1, 2))
     assert win.detail.title_label.text() == "No incident matches the filters."
+
+
+def test_opening_an_older_workspace_says_it_is_being_updated(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from desktop.store.engine import open_database
+    from desktop.views.partials import upgrade_notice
+
+    path = tmp_path / "older.sqlite3"
+    older = open_database(path)
+    load_sample(older)
+    older.close()
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '0008'")
+    connection.close()
+    shown: list[str] = []
+    original = upgrade_notice.upgrade_notice
+
+    def recorded(parent: QWidget | None = None) -> QProgressDialog:
+        notice = original(parent)
+        shown.append(notice.labelText())
+        return notice
+
+    monkeypatch.setattr(upgrade_notice, "upgrade_notice", recorded)
+    window.open_database(path)  # File ▸ Open, as from the start: the same notice
+    assert len(shown) == 1
+    assert "A backup copy is made first" in shown[0]
+    assert window.db.label == "older.sqlite3"
+    assert window.model.total == 7
+    window.open_database(path)  # current now: nothing to announce
+    assert len(shown) == 1

@@ -36,6 +36,26 @@ def test_message_boxes_show_markup_as_typed(qtbot: QtBot) -> None:
     assert seen == [(Qt.TextFormat.PlainText, f"'{NASTY}' was changed by someone else.")]
 
 
+def test_a_destructive_question_defaults_to_no(qtbot: QtBot) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    defaults: list[str] = []
+
+    def press_enter() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        default = box.defaultButton()
+        defaults.append(default.text().replace("&", ""))
+        default.click()  # what Enter does
+
+    dialogs = Dialogs(parent)
+    QTimer.singleShot(0, press_enter)
+    assert dialogs.question("Load sample", "Load the sample workspace?")  # Enter: yes
+    QTimer.singleShot(0, press_enter)
+    assert not dialogs.question("Empty trash", "Delete all for good?", destructive=True)
+    assert defaults == ["Yes", "No"]
+
+
 def test_table_tooltips_escape_titles(db: Database, make_incident: IncidentFactory) -> None:
     incidents.create_incident(db, make_incident(title=NASTY))
     model = IncidentTableModel(

@@ -118,6 +118,7 @@ def test_permanent_delete_asks_and_honours_no(
     assert kind == "question"
     assert "“Drone attack on al-Asad” permanently" in text
     assert "cannot be undone" in text
+    assert dialogs.destructive == ["Delete permanently"]  # No is the default button
     assert incident_service.count_incidents(db, TRASH) == 2
 
 
@@ -159,6 +160,7 @@ def test_empty_trash_asks_how_many_and_honours_no(
     kind, _title, text = dialogs.messages[-1]
     assert kind == "question"
     assert "all 2 incidents" in text
+    assert dialogs.destructive == ["Empty trash"]  # No is the default button
     assert incident_service.count_incidents(db, TRASH) == 2
 
     dialogs.answer = True

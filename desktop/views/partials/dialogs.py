@@ -73,13 +73,15 @@ class Dialogs:
 
         message(self._parent, QMessageBox.Icon.Information, title, text)
 
-    def question(self, title: str, text: str) -> bool:
+    def question(self, title: str, text: str, *, destructive: bool = False) -> bool:
+        """Yes or no; a ``destructive`` question (what cannot be undone) has No as its
+        default button, so that Enter pressed out of habit destroys nothing."""
         from PySide6.QtWidgets import QMessageBox
 
         button = QMessageBox.StandardButton
         answer = message(
             self._parent, QMessageBox.Icon.Question, title, text, button.Yes | button.No,
-            button.Yes,
+            button.No if destructive else button.Yes,
         )
         return answer == button.Yes
 

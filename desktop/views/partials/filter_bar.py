@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
     from desktop.services.incidents import Facets
 
+MIN_SEARCH = 2
 SEARCH_PLACEHOLDER = "Search title, summary, actors, places, excerpts…"
 DEBOUNCE_MS = 200
 SOURCE_CHIP_CHARS = 18
@@ -305,8 +306,11 @@ class FilterBar(QWidget):
             return (str(value),) if value is not None else ()
 
         since, until = self._dates()
+        text = self.search.text().strip()
         return IncidentQuery(
-            text=self.search.text().strip(),
+            # A search starts at its second character: one letter alone is a word that matches
+            # nothing (or "a"), and the table went blank between two keystrokes.
+            text=text if len(text) >= MIN_SEARCH else "",
             since=since,
             until=until,
             tags=chosen(self.tag),
