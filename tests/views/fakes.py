@@ -1,4 +1,5 @@
-"""A stand-in for :class:`desktop.views.partials.dialogs.Dialogs`: no box ever opens.
+"""Stand-ins for what would block a test: :class:`desktop.views.partials.dialogs.Dialogs`
+(no box ever opens) and a recorder of the upgrade notice.
 
 It records every message as ``(kind, title, text)`` and answers as the test says, so a test
 can drive a window end to end and then read what the analyst would have been told.
@@ -8,10 +9,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from desktop.views.partials import upgrade_notice
 from desktop.views.partials.dialogs import Choice
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    import pytest
+    from PySide6.QtWidgets import QProgressDialog, QWidget
 
 
 class RecordingDialogs:
@@ -65,3 +70,19 @@ class RecordingDialogs:
         """The (title, text) of the warnings and notices shown, in order."""
         return [(title, text) for kind, title, text in self.messages
                 if kind in ("warning", "information")]
+
+
+def record_upgrade_notices(monkeypatch: pytest.MonkeyPatch) -> list[QProgressDialog]:
+    """The upgrade notices shown from now on (each as shown: visible, with its text)."""
+    shown: list[QProgressDialog] = []
+    original = upgrade_notice.upgrade_notice
+
+    def recorded(parent: QWidget | None = None) -> QProgressDialog:
+        notice = original(parent)
+        assert notice.isVisible()
+        assert "A backup copy is made first" in notice.labelText()
+        shown.append(notice)
+        return notice
+
+    monkeypatch.setattr(upgrade_notice, "upgrade_notice", recorded)
+    return shown

@@ -9,15 +9,15 @@ from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
+from PySide6.QtWidgets import QApplication
 
 from desktop.services import incidents
 from desktop.services.dto import IncidentQuery
 from desktop.services.sample import load_sample
 from desktop.store.engine import open_database
 from desktop.views import app
-from desktop.views.partials import upgrade_notice
 from desktop.views.partials.incident_table_model import IncidentTableModel
+from tests.views.fakes import record_upgrade_notices
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -152,17 +152,7 @@ def test_an_upgrade_is_announced_while_it_runs(
     with sqlite3.connect(workspace) as connection:
         connection.execute("UPDATE alembic_version SET version_num = '0007'")
     connection.close()
-    notices: list[QWidget] = []
-    original = upgrade_notice.upgrade_notice
-
-    def recorded(parent: QWidget | None = None) -> QProgressDialog:
-        notice = original(parent)
-        notices.append(notice)
-        assert notice.isVisible()
-        assert "A backup copy is made first" in notice.labelText()
-        return notice
-
-    monkeypatch.setattr(upgrade_notice, "upgrade_notice", recorded)
+    notices = record_upgrade_notices(monkeypatch)
     window = _started(qtbot, str(workspace), settings)
     assert len(notices) == 1
     assert not notices[0].isVisible()  # gone once the workspace is open

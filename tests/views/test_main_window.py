@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QProgressDialog, QScrollArea, QWidget
+from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 
 from desktop.services import incidents
 from desktop.services import sources as source_service
@@ -18,7 +18,7 @@ from desktop.views.main_window import MainWindow
 from desktop.views.partials.filter_bar import SEARCH_PLACEHOLDER
 from desktop.views.partials.incident_table_model import IncidentTableModel
 from desktop.views.partials.plain_widgets import known_viewport
-from tests.views.fakes import RecordingDialogs
+from tests.views.fakes import RecordingDialogs, record_upgrade_notices
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -597,7 +597,6 @@ def test_opening_an_older_workspace_says_it_is_being_updated(
     import sqlite3
 
     from desktop.store.engine import open_database
-    from desktop.views.partials import upgrade_notice
 
     path = tmp_path / "older.sqlite3"
     older = open_database(path)
@@ -606,18 +605,10 @@ def test_opening_an_older_workspace_says_it_is_being_updated(
     with sqlite3.connect(path) as connection:
         connection.execute("UPDATE alembic_version SET version_num = '0008'")
     connection.close()
-    shown: list[str] = []
-    original = upgrade_notice.upgrade_notice
-
-    def recorded(parent: QWidget | None = None) -> QProgressDialog:
-        notice = original(parent)
-        shown.append(notice.labelText())
-        return notice
-
-    monkeypatch.setattr(upgrade_notice, "upgrade_notice", recorded)
+    shown = record_upgrade_notices(monkeypatch)
     window.open_database(path)  # File ▸ Open, as from the start: the same notice
     assert len(shown) == 1
-    assert "A backup copy is made first" in shown[0]
+    assert not shown[0].isVisible()  # gone once it is open
     assert window.db.label == "older.sqlite3"
     assert window.model.total == 7
     window.open_database(path)  # current now: nothing to announce
