@@ -241,6 +241,8 @@ class NewEntries:
         entries.sort(key=itemgetter("start_at", "id"))
         for start in range(0, len(entries), self._CHUNK):
             fulltext.insert_documents(session, entries[start : start + self._CHUNK])
+        if len(entries) >= REBUILD_INDEXES_FROM:
+            fulltext.optimize(session)  # one segment, as the other indexes are rebuilt whole
 
 
 def _executemany(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:

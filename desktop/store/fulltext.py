@@ -345,6 +345,13 @@ def _add_terms(session: Session) -> None:
         fts5.add_terms(session.connection(), keys)
 
 
+def optimize(session: Session) -> None:
+    """After many entries were written at once (an import): SQLite merges its index into one
+    segment (see :func:`fts5.optimize`); PostgreSQL's GIN index needs nothing."""
+    if backend(session) == SQLITE:
+        fts5.optimize(session.connection())
+
+
 def remove(session: Session, incident_ids: Iterable[int]) -> None:
     name = backend(session)
     if name == POSTGRESQL:
@@ -469,3 +476,4 @@ def rebuild(connection: Connection, batch: int = 2000) -> None:
             fts5.write(connection, rows, new=True)
     if not postgres:
         fts5.collect_terms(connection)  # every batch's words at once
+        fts5.optimize(connection)
