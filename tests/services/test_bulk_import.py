@@ -201,6 +201,7 @@ def test_a_large_import_rebuilds_the_indexes_it_dropped(
     if not db.is_sqlite:
         pytest.skip("indexes are rebuilt only on SQLite")
     monkeypatch.setattr(bulk, "REBUILD_INDEXES_FROM", 100)
+    monkeypatch.setattr(bulk.NewEntries, "MERGE_FROM", 100)
     indexes = _indexes(db)
     assert "ix_incidents_live_title" in indexes
 
