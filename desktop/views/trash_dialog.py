@@ -239,9 +239,8 @@ class TrashDialog(QDialog):
         if total is None:  # not counted: the rows shown are there, at least
             self.count_label.setText(f"{self.model.loaded:,}+ incidents in the trash")
         else:
-            self.count_label.setText(
-                f"{_incidents(total)} in the trash" if total else "The trash is empty"
-            )
+            # Empty, the middle of the window says so (EMPTY_TEXT): not twice.
+            self.count_label.setText(f"{_incidents(total)} in the trash" if total else "")
 
     def _count_failed(self, message: str) -> None:
         self._show_count()
