@@ -28,6 +28,7 @@ from sqlalchemy import column as sql_column
 
 from desktop.domain import TLP_LABELS, normalise_marking
 from desktop.services.dto import SORT_KEYS, IncidentQuery
+from desktop.services.listing import PAGE_SIZE
 from desktop.store import fts5, fulltext
 from desktop.store.models import Citation, Incident, IncidentTag, Source
 
@@ -196,7 +197,7 @@ def count(session: Session, query: IncidentQuery) -> int:
     if fulltext.backend(session) == fulltext.SQLITE:
         matches, stored = _sizes(session, expression)
         stmt = select(func.count()).select_from(Incident)
-        if matches < few_matches(PAGE_ROWS, stored):
+        if matches < few_matches(PAGE_SIZE, stored):  # as for the table's first page
             stmt = _from_matches(session, query, stmt, expression)
             return int(session.scalar(stmt) or 0)
         if matches * COMMON_MATCHES_SHARE >= stored:
@@ -253,7 +254,6 @@ FEW_MATCHES_FACTOR = 0.1
 FEW_MATCHES_FLOOR = 200
 # A word matching at least one stored incident in this many is common (see count()).
 COMMON_MATCHES_SHARE = 4
-PAGE_ROWS = 200  # a page of the table (incidents.PAGE_SIZE): what a count's choice assumes
 _STORED = select(func.max(Incident.id))  # as many as ever stored: ids are not reused
 
 
@@ -262,36 +262,49 @@ def few_matches(rows: int, stored: int) -> int:
     return max(FEW_MATCHES_FLOOR, math.isqrt(int(rows * stored * FEW_MATCHES_FACTOR)))
 
 
-# How many matches recent searches had, per database: a hint that spares a count the extra
-# pass over the index that only chose how to read a page of the same search (the table reads
-# a filtered search's first page, then counts it). Only the speed depends on it, never the
-# rows: both ways read the same ones, so a count a few edits old chooses no worse than a
-# fresh one.
-_RECENT: weakref.WeakKeyDictionary[object, dict[str, tuple[int, int]]] = (
-    weakref.WeakKeyDictionary()
-)
-_RECENT_SIZE = 64
-_RECENT_LOCK = threading.Lock()  # background tasks (exports …) search too
+class _Recent:
+    """Small facts about recent searches, per database, the oldest forgotten first.
+
+    Shared by the GUI thread and background tasks (exports search too), hence the lock; keyed
+    by the engine, so a closed workspace's facts go with it.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._by_database: weakref.WeakKeyDictionary[object, dict[Any, Any]] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._lock = threading.Lock()
+
+    def get(self, session: Session, key: Any) -> Any:
+        with self._lock:
+            return self._by_database.get(session.get_bind(), {}).get(key)
+
+    def put(self, session: Session, key: Any, value: Any) -> None:
+        with self._lock:
+            known = self._by_database.setdefault(session.get_bind(), {})
+            known.pop(key, None)
+            known[key] = value
+            while len(known) > self._size:
+                del known[next(iter(known))]  # the oldest
+
+
+# How many matches recent searches had (expression → matches, stored): a hint that spares a
+# count the extra pass over the index that only chose how to read a page of the same search
+# (the table reads a filtered search's first page, then counts it). Only the speed depends on
+# it, never the rows: both ways read the same ones, so a count a few edits old chooses no
+# worse than a fresh one.
+_SIZES = _Recent(64)
 
 
 def _remember(session: Session, expression: str, matches: int, stored: int) -> None:
-    with _RECENT_LOCK:
-        recent = _RECENT.setdefault(session.get_bind(), {})
-        recent.pop(expression, None)
-        recent[expression] = (matches, stored)
-        while len(recent) > _RECENT_SIZE:
-            del recent[next(iter(recent))]  # the oldest
-
-
-def _recent(session: Session, expression: str) -> tuple[int, int] | None:
-    with _RECENT_LOCK:
-        return _RECENT.get(session.get_bind(), {}).get(expression)
+    _SIZES.put(session, expression, (matches, stored))
 
 
 def _sizes(session: Session, expression: str) -> tuple[int, int]:
     """How many incidents (live or trashed) match ``expression``, and how many are stored:
-    recent figures when there are some (see :data:`_RECENT`), else read and remembered."""
-    known = _recent(session, expression)
+    recent figures when there are some (see :data:`_SIZES`), else read and remembered."""
+    known: tuple[int, int] | None = _SIZES.get(session, expression)
     if known is not None:
         return known
     matches = _match_ids(session, expression)
@@ -323,7 +336,22 @@ def page(
     broken by id, so paging is stable whichever way each page took. ``few`` overrides the
     crossover (tests force each way with it); ``best`` is as in :func:`filtered`.
     """
-    expression = _expression(session, query)
+    return _select_page(session, query, columns, offset, limit, _expression(session, query),
+                        best=best, few=few)
+
+
+def _select_page(
+    session: Session,
+    query: IncidentQuery,
+    columns: Sequence[InstrumentedAttribute[Any]],
+    offset: int,
+    limit: int,
+    expression: str | None,
+    *,
+    best: int | None = None,
+    few: int | None = None,
+) -> Select:
+    """:func:`page`, with the query's match expression read already (it reads the index)."""
     if expression is not None and _walks_the_index(session, query):
         return _in_time_order(query, columns, expression, offset, limit)
     stmt = select(*columns)
@@ -357,15 +385,19 @@ def read_page(
     over all the rows before it, and reaching the last of 60,000 matches took 15 s."""
     expression = _expression(session, query)
     if expression is None or not _walks_the_index(session, query):
-        return list(session.execute(page(session, query, columns, offset, limit, best=best)))
+        stmt = _select_page(session, query, columns, offset, limit, expression, best=best)
+        return list(session.execute(stmt))
     rowid = _FTS.c.rowid
-    after = _page_end(session, expression, query.descending, offset)
-    stmt = _in_time_order(query, (*columns, rowid), expression, 0 if after else offset, limit)
-    if after is not None:
-        stmt = stmt.where(rowid < after[0] if query.descending else rowid > after[0])
+    after: int | None = _PAGE_ENDS.get(session, (expression, query.descending, offset))
+    if after is None:
+        stmt = _in_time_order(query, (*columns, rowid), expression, offset, limit)
+    else:
+        stmt = _in_time_order(query, (*columns, rowid), expression, 0, limit)
+        stmt = stmt.where(rowid < after if query.descending else rowid > after)
     rows = session.execute(stmt).all()
     if rows:
-        _remember_page_end(session, expression, query.descending, offset + len(rows), rows[-1][-1])
+        end = (expression, query.descending, offset + len(rows))
+        _PAGE_ENDS.put(session, end, rows[-1][-1])
     return [row[:-1] for row in rows]
 
 
@@ -379,33 +411,11 @@ def _walks_the_index(session: Session, query: IncidentQuery) -> bool:
     )
 
 
-# Where recent pages of text searches read from the index ended, per database: (expression,
-# descending, rows read) → the index key of the last row. The next page starts after that key.
-# If the stored rows changed meanwhile this continues the list the reader has (no row twice,
-# none skipped), which is what a reader paging through it wants.
-_PAGE_ENDS: weakref.WeakKeyDictionary[object, dict[tuple[str, bool, int], int]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def _page_end(
-    session: Session, expression: str, descending: bool, offset: int
-) -> tuple[int] | None:
-    if offset == 0:
-        return None
-    with _RECENT_LOCK:
-        key = _PAGE_ENDS.get(session.get_bind(), {}).get((expression, descending, offset))
-    return None if key is None else (key,)
-
-
-def _remember_page_end(
-    session: Session, expression: str, descending: bool, rows: int, key: int
-) -> None:
-    with _RECENT_LOCK:
-        ends = _PAGE_ENDS.setdefault(session.get_bind(), {})
-        ends[(expression, descending, rows)] = key
-        while len(ends) > 4 * _RECENT_SIZE:
-            del ends[next(iter(ends))]  # the oldest
+# Where recent pages of text searches read from the index ended: (expression, descending,
+# rows read) → the index key of the last row. The next page starts after that key. If the
+# stored rows changed meanwhile this continues the list the reader has (no row twice, none
+# skipped), which is what a reader paging through it wants.
+_PAGE_ENDS = _Recent(256)
 
 
 _FTS = table(fts5.FTS_TABLE, sql_column("rowid", Integer))
