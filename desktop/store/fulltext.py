@@ -131,7 +131,10 @@ def match_expression(query: str) -> str | None:
     Words are quoted, so the user's text can never be read as FTS5 syntax (``AND``, ``*``,
     ``"`` …). Returns None when the query holds no searchable word.
     """
-    words, prefix = _typed(_words(normalise(query)))
+    return _fts5_expression(*_typed(_words(normalise(query))))
+
+
+def _fts5_expression(words: list[str], prefix: bool) -> str | None:
     if not words:
         return None
     quoted = [f'"{word}"' for word in words]
@@ -159,8 +162,8 @@ def walkable_expression(session: Session, query: str) -> str | None:
     """
     if backend(session) != SQLITE:
         return search_expression(session, query)
-    expression = match_expression(query)
     words, prefix = _typed(_words(normalise(query)))
+    expression = _fts5_expression(words, prefix)
     if expression is None or not prefix or not _PLAIN_WORD.fullmatch(words[-1]):
         return expression
     terms = fts5.prefix_terms(session.connection(), words[-1].lower())
@@ -276,9 +279,11 @@ def supported(session: Session) -> bool:
     return backend(session) in (SQLITE, POSTGRESQL)
 
 
+_PG_INSERT_SQL = (
+    f"INSERT INTO {PG_TABLE} (incident_id, document) VALUES (:id, CAST(:document AS tsvector))"
+)
 _PG_UPSERT_SQL = (
-    f"INSERT INTO {PG_TABLE} (incident_id, document) VALUES (:id, CAST(:document AS tsvector)) "
-    "ON CONFLICT (incident_id) DO UPDATE SET document = EXCLUDED.document"
+    _PG_INSERT_SQL + " ON CONFLICT (incident_id) DO UPDATE SET document = EXCLUDED.document"
 )
 
 
@@ -317,10 +322,7 @@ def insert_documents(session: Session, rows: Sequence[Mapping[str, object]]) -> 
     name = backend(session)
     if name == POSTGRESQL:
         session.execute(
-            text(
-                f"INSERT INTO {PG_TABLE} (incident_id, document) "
-                "VALUES (:id, CAST(:document AS tsvector))"
-            ),
+            text(_PG_INSERT_SQL),
             _pg_rows(rows),
         )
     elif name == SQLITE:
@@ -466,10 +468,7 @@ def rebuild(connection: Connection, batch: int = 2000) -> None:
         ]
         if postgres:
             connection.execute(
-                text(
-                    f"INSERT INTO {PG_TABLE} (incident_id, document) "
-                    "VALUES (:id, CAST(:document AS tsvector))"
-                ),
+                text(_PG_INSERT_SQL),
                 _pg_rows(rows),
             )
         else:
