@@ -12,7 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from desktop.errors import ConflictError, NotFoundError, ValidationError
 from desktop.services import history, mapping, search
-from desktop.services.listing import table_row
+from desktop.services.listing import PAGE_SIZE, table_row
 from desktop.services.validation import check_incident
 from desktop.store import fulltext
 from desktop.store.models import Citation, Incident, IncidentActor, IncidentTag, Source
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from desktop.services.dto import IncidentData, IncidentQuery, IncidentRow
     from desktop.store.engine import Database
 
-PAGE_SIZE = 200
 
 
 def load_incident(session: Session, incident_id: str) -> Incident:

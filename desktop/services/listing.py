@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from desktop.domain import Confidence, Status, TimePrecision, country_name
+from desktop.store import peek
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -97,12 +98,11 @@ class IncidentQuery:
 
 
 # The columns a table row is read from, in the order :func:`table_row` takes them: no
-# summary or notes, which are most of an incident's bytes.
-TABLE_ROW_FIELDS = (
-    "uuid", "start_at", "end_at", "time_precision", "title", "place_name", "admin1", "country",
-    "event_type", "sub_event_type", "status", "confidence", "source_count", "marking",
-    "killed", "injured", "deleted_at",
-)
+# summary or notes, which are most of an incident's bytes. Defined with the store's own read
+# of them (the first rows, before the services load), which may not import the services.
+TABLE_ROW_FIELDS = peek.ROW_COLUMNS
+# A page of the table: what scrolling reads at a time (the model's default, the services').
+PAGE_SIZE = 200
 # Enum lookups by value, without the enum's own call machinery (once per cell otherwise).
 _PRECISIONS: dict[str, TimePrecision] = {p.value: p for p in TimePrecision}
 _STATUSES: dict[str, Status] = {s.value: s for s in Status}
@@ -118,16 +118,11 @@ def table_row(values: Sequence[Any]) -> IncidentRow:
      sub_event_type, status, confidence, source_count, marking, killed, injured,
      deleted_at) = values
     precision = _PRECISIONS.get(precision_value) or TimePrecision(precision_value)
-    if precision is TimePrecision.EXACT:
-        start: Moment = start_at.replace(tzinfo=UTC)
-        end: Moment = end_at.replace(tzinfo=UTC)
-    else:
-        start, end = start_at.date(), end_at.date()
     # Positional, in the fields' order: keywords cost a dict per row.
     return IncidentRow(
         uuid,
-        start,
-        end,
+        from_db_time(start_at, precision),
+        from_db_time(end_at, precision),
         precision,
         title,
         _place_label(place_name, admin1, country),

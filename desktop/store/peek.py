@@ -19,7 +19,7 @@ from desktop.store.locations import HEAD_REVISION
 if TYPE_CHECKING:
     from pathlib import Path
 
-# The columns of a table row, in services/listing.py's TABLE_ROW_FIELDS order (a test checks).
+# The columns of a table row (services/listing.py's TABLE_ROW_FIELDS are these).
 ROW_COLUMNS = (
     "uuid", "start_at", "end_at", "time_precision", "title", "place_name", "admin1", "country",
     "event_type", "sub_event_type", "status", "confidence", "source_count", "marking",
@@ -37,12 +37,16 @@ def schema_revision(path: Path) -> str | None:
     if connection is None:
         return None
     try:
-        row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-        return str(row[0]) if row else None
+        return _revision(connection)
     except sqlite3.Error:
         return None
     finally:
         connection.close()
+
+
+def _revision(connection: sqlite3.Connection) -> str | None:
+    row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    return str(row[0]) if row else None
 
 
 def _open(path: Path) -> sqlite3.Connection | None:
@@ -65,8 +69,7 @@ def newest_rows(path: Path, limit: int) -> list[tuple[Any, ...]] | None:
     if connection is None:
         return None
     try:
-        revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-        if revision is None or revision[0] != HEAD_REVISION:
+        if _revision(connection) != HEAD_REVISION:
             return None  # an upgrade is due: that is the ordinary open's work
         # No count: at 100,000 incidents it costs half as much as the rows; attach() reads it.
         return connection.execute(_NEWEST, (limit,)).fetchall()

@@ -35,7 +35,7 @@ from desktop.domain import (
     TimePrecision,
 )
 from desktop.errors import DeskError
-from desktop.services.listing import IncidentQuery, IncidentRow
+from desktop.services.listing import PAGE_SIZE, IncidentQuery, IncidentRow
 from desktop.views.partials.plain_widgets import plain_tooltip
 
 if TYPE_CHECKING:
@@ -49,8 +49,7 @@ if TYPE_CHECKING:
     Count = Callable[[IncidentQuery], int]
     AnyIndex = QModelIndex | QPersistentModelIndex
 
-# Must match desktop.services.incidents.PAGE_SIZE; kept here so the view imports no ORM code.
-DEFAULT_PAGE_SIZE = 200
+DEFAULT_PAGE_SIZE = PAGE_SIZE
 # A new query's first read: a screenful (a maximised window on a 1440-pixel-high screen shows
 # about 60 rows). The view asks for the next page at once if it shows more, and scrolling
 # reads DEFAULT_PAGE_SIZE rows at a time. Typing in the search box reads only what is seen.
@@ -130,7 +129,7 @@ class IncidentTableModel(QAbstractTableModel):
         "Sources",
         "Marking",
     )
-    # Each column's sort key in desktop.services.dto.SORT_KEYS.
+    # Each column's sort key in desktop.services.listing.SORT_KEYS.
     COLUMN_SORT_KEYS: tuple[str, ...] = (
         "when",
         "title",
