@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -36,7 +35,11 @@ from desktop.views.partials.dialogs import Dialogs
 from desktop.views.partials.filter_bar import FilterBar
 from desktop.views.partials.incident_detail import IncidentDetail
 from desktop.views.partials.incident_table_model import IncidentTableModel
-from desktop.views.partials.plain_widgets import known_viewport, plain_tooltip
+from desktop.views.partials.plain_widgets import (
+    known_viewport,
+    plain_tooltip,
+    widget_shortcut,
+)
 from desktop.views.partials.upgrade_notice import notice_if_upgrading
 from desktop.views.window_settings import WindowSettings
 from desktop.wording import plural
@@ -179,13 +182,8 @@ class MainWindow(QMainWindow):
         self._to_end = QTimer(self)
         self._to_end.setInterval(0)
         self._to_end.timeout.connect(self._page_towards_end)
-        for keys, slot in ((QKeySequence("Ctrl+End"), self.go_to_end),
-                           (QKeySequence(Qt.Key.Key_Return), self.edit_incident)):
-            # Made, then narrowed to the table: PySide6 6.11 ignores the context given to the
-            # constructor together with a slot, and Return in the search box opened the editor.
-            shortcut = QShortcut(keys, self.table)
-            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
-            shortcut.activated.connect(slot)
+        widget_shortcut("Ctrl+End", self.table, self.go_to_end)
+        widget_shortcut(Qt.Key.Key_Return, self.table, self.edit_incident)
         self.resize(1280, 800)
         self._restore_layout()
         if db is not None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -27,7 +26,12 @@ from desktop.services import incidents as incident_service
 from desktop.services.dto import IncidentQuery, IncidentRow
 from desktop.views.partials.dialogs import Dialogs
 from desktop.views.partials.incident_table_model import IncidentTableModel
-from desktop.views.partials.plain_widgets import TableKeys, plain_label, side_button
+from desktop.views.partials.plain_widgets import (
+    TableKeys,
+    plain_label,
+    side_button,
+    widget_shortcut,
+)
 from desktop.wording import plural
 
 if TYPE_CHECKING:
@@ -167,9 +171,7 @@ class TrashDialog(QDialog):
         self.empty_button.clicked.connect(self.empty)
         self.close_button.clicked.connect(self.close)
         # Ctrl+End reaches the last incident in the trash, not the last one loaded so far.
-        to_end = QShortcut(QKeySequence("Ctrl+End"), self.table)
-        to_end.setContext(Qt.ShortcutContext.WidgetShortcut)  # not the context+slot overload:
-        to_end.activated.connect(self.go_to_end)  # PySide6 ignores the context given with it
+        widget_shortcut("Ctrl+End", self.table, self.go_to_end)
         self.model.totalChanged.connect(lambda _total: self._show_count())
         self.model.countFailed.connect(self._count_failed)
 
@@ -211,13 +213,15 @@ class TrashDialog(QDialog):
         while self.model.canFetchMore():
             self.model.fetchMore()
         if self.model.rowCount():
-            flags = (
-                QItemSelectionModel.SelectionFlag.ClearAndSelect
-                | QItemSelectionModel.SelectionFlag.Rows
-            )
-            last = self.model.index(self.model.rowCount() - 1, 0)
-            self.table.selectionModel().setCurrentIndex(last, flags)
-            self.table.scrollTo(last)
+            self._select_row(self.model.rowCount() - 1)
+            self.table.scrollTo(self.table.currentIndex())
+
+    def _select_row(self, row: int) -> None:
+        flags = (
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.table.selectionModel().setCurrentIndex(self.model.index(row, 0), flags)
 
     def _after_reload(self, near_row: int) -> None:
         """Count, empty state and a selection near where the analyst was working."""
@@ -226,12 +230,7 @@ class TrashDialog(QDialog):
         # else the count follows from the event loop (model.totalChanged), the rows first.
         self.stack.setCurrentWidget(self.table if self.model.rowCount() else self.empty_label)
         if self.model.rowCount():
-            row = min(near_row, self.model.rowCount() - 1)
-            flags = (
-                QItemSelectionModel.SelectionFlag.ClearAndSelect
-                | QItemSelectionModel.SelectionFlag.Rows
-            )
-            self.table.selectionModel().setCurrentIndex(self.model.index(row, 0), flags)
+            self._select_row(min(near_row, self.model.rowCount() - 1))
         self._on_selection()
 
     def _show_count(self) -> None:
