@@ -37,8 +37,10 @@ from desktop.services.incidents import get_incidents, resolve_sources
 from desktop.services.sources import insert_source, list_sources, slugify
 from desktop.services.validation import incident_problems, source_problems
 from desktop.store import fulltext
+from desktop.store.engine import sqlite_path
 from desktop.store.models import Citation as CitationRow
 from desktop.store.models import Incident, Source
+from desktop.store.outputs import check_target, private_output
 from desktop.wording import plural
 
 if TYPE_CHECKING:
@@ -808,13 +810,10 @@ def dumps(document: dict[str, Any]) -> str:
 def export_file(
     db: Database, path: Path, query: IncidentQuery | None = None, *, with_history: bool = False
 ) -> int:
-    """Write the document atomically (a temporary file renamed over the target)."""
+    """Write the document atomically, never over the workspace (see desktop.store.outputs)."""
+    workspace = sqlite_path(db.url)
+    path = check_target(path, workspace)
     document = export_document(db, query, with_history=with_history)
-    tmp = path.with_name(f".{path.name}.part")
-    try:
-        tmp.write_text(dumps(document), encoding="utf-8")
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ValidationError("", f"cannot write {path}: {exc.strerror}") from exc
+    with private_output(path, workspace) as handle:
+        handle.write(dumps(document).encode("utf-8"))
     return len(document["incidents"])

@@ -8,13 +8,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop.domain import country_name
-from desktop.errors import ValidationError
 from desktop.reports.sitrep_data import ReportOptions, prepare
 from desktop.reports.sitrep_pdf import render_sitrep
 from desktop.services.dto import IncidentQuery
 from desktop.services.incidents import count_incidents, get_incidents
 from desktop.services.progress import step
+from desktop.store.engine import sqlite_path
 from desktop.store.models import Setting
+from desktop.store.outputs import check_target, private_output
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -71,6 +72,14 @@ def count_for_report(db: Database, query: IncidentQuery | None) -> int:
     return count_incidents(db, report_query(query))
 
 
+def check_output(db: Database, out: Path) -> Path:
+    """``out`` made absolute, or ValidationError when no report may be written there.
+
+    For asking before the work starts; :func:`export_sitrep` checks again when it writes.
+    """
+    return check_target(out, sqlite_path(db.url))
+
+
 def export_sitrep(
     db: Database,
     out: Path,
@@ -81,10 +90,10 @@ def export_sitrep(
 ) -> ReportResult:
     """Write a SITREP of the incidents matching ``query`` (oldest first) to ``out``.
 
-    The PDF is written to a hidden ``.NAME.part`` file beside ``out`` and renamed over it only
-    when complete, so a failed or cancelled export (``progress.cancel()`` raises
-    :class:`~desktop.services.progress.Cancelled` here) leaves any earlier file untouched and
-    no partial one behind.
+    The PDF is written through :func:`~desktop.store.outputs.private_output`: never over the
+    workspace, owner-only, and renamed over ``out`` only when complete, so a failed or
+    cancelled export (``progress.cancel()`` raises :class:`~desktop.services.progress.Cancelled`
+    here) leaves any earlier file untouched and no partial one behind.
     """
     query = report_query(query)
     options = options or ReportOptions()
@@ -94,35 +103,19 @@ def export_sitrep(
         until=options.until or query.until,
         filter_text=options.filter_text or describe_query(query),
     )
-    if out.exists() and out.is_dir():
-        raise ValidationError("out", f"{out} is a folder; give a file name ending in .pdf")
+    workspace = sqlite_path(db.url)
+    out = check_target(out, workspace)  # before the work, as well as before the rename
     step(progress, _READ, _DONE, "Reading the incidents…")
     incidents = get_incidents(db, query)
     count = "1 incident" if len(incidents) == 1 else f"{len(incidents)} incidents"
     step(progress, _PREPARE, _DONE, f"Preparing the report on {count}…")
     data = prepare(incidents, options, now or datetime.now(UTC))
     step(progress, _LAYOUT, _DONE, "Laying out the pages…")
-    tmp = out.with_name(f".{out.name}.part")
-    try:
-        pages = render_sitrep(data, tmp, _layout_progress(progress))
+    with private_output(out, workspace) as handle:
+        pages = render_sitrep(data, handle, _layout_progress(progress))
         step(progress, _WRITTEN, _DONE, "Saving the file…")
-        tmp.replace(out)
-    except OSError as exc:
-        _discard(tmp)
-        raise ValidationError("out", f"cannot write {out}: {exc.strerror or exc}") from exc
-    except BaseException:
-        _discard(tmp)  # cancelled, or ReportLab failed: no half-written file
-        raise
     step(progress, _DONE, _DONE, "1 page written." if pages == 1 else f"{pages} pages written.")
     return ReportResult(out, pages, len(incidents), data.marking, data.marking_raised)
-
-
-def _discard(tmp: Path) -> None:
-    # The folder may be what failed (missing, not a folder, read-only): nothing to remove then.
-    try:
-        tmp.unlink(missing_ok=True)
-    except OSError:
-        pass
 
 
 def _layout_progress(progress: Progress | None) -> Callable[[str, int], None] | None:

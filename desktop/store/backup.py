@@ -16,6 +16,7 @@ import contextlib
 import os
 import shutil
 import sqlite3
+import stat
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -67,7 +68,13 @@ def private_folder(folder: Path) -> Path:
     """``folder``, created readable by its owner only when it does not exist yet."""
     if not folder.is_dir():
         try:
-            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            # mkdir(parents=True) gives the folders above the last one the default mode:
+            # each missing level is made here instead, owner-only.
+            missing = [folder, *(p for p in folder.parents if not p.is_dir())]
+            for level in reversed(missing):
+                if level.exists():
+                    raise StoreError(f"{level} is a file, not a folder.")
+                level.mkdir(mode=0o700, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"Cannot create the folder {folder}: {exc.strerror}") from exc
     return folder
@@ -214,15 +221,18 @@ def backup_database(db_or_path: Database | str | os.PathLike[str] | None, out: P
     """Write a consistent copy of a workspace to ``out`` (owner-only); returns ``out``."""
     source = _sqlite_file(db_or_path)
     check_workspace_file(source)
-    out = Path(out).expanduser().absolute()
-    if out.exists() and out.resolve() == source.resolve():
-        raise StoreError("The backup file must not be the database itself.")
-    if out.is_dir():
-        raise StoreError(f"{out} is a folder; give the name of the backup file to write.")
-    if not out.parent.is_dir():
-        raise StoreError(f"The folder {out.parent} does not exist.")
+    from desktop.store.outputs import check_target
+
+    # Never over the workspace, its companions or its automatic backups, however spelled.
+    out = check_target(out, source, replaces_databases=True)
+    private_folder(out.parent)
+    # A replaced backup keeps the permissions its owner gave it; a new one is owner-only.
+    mode = stat.S_IMODE(out.stat().st_mode) if out.is_file() else None
     try:
-        return copy_sqlite(source, out)
+        copy_sqlite(source, out)
+        if mode is not None:
+            out.chmod(mode)
+        return out
     except sqlite3.Error as exc:
         raise StoreError(f"Cannot back up {source}: {exc}") from exc
     except OSError as exc:

@@ -11,6 +11,7 @@ problem is a warning and the dialog stays open with everything typed in it.
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -466,6 +467,8 @@ class ExportDialog(QDialog):
         if not text:
             return None
         path = Path(text).expanduser()
+        if not path.name or text.endswith(("/", os.sep)):
+            return None  # a folder, as typed so far: no file name yet
         return path if path.suffix.lower() == ".pdf" else path.with_name(path.name + ".pdf")
 
     def problem(self) -> str:
@@ -541,6 +544,12 @@ class ExportDialog(QDialog):
         path = self.output_path()
         if problem or path is None:
             self.dialogs.warning("The SITREP cannot be exported yet", problem)
+            return None
+        try:
+            reporting.check_output(self._db, path)
+        except DeskError as exc:
+            # Before the replace question: the workspace is never offered for replacing.
+            self.dialogs.warning("The SITREP cannot be written there", str(exc))
             return None
         if path.is_file() and not self.dialogs.question(
             "Replace the file?", f"{path} already exists. Replace it with the new report?",

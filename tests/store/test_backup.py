@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 from sqlalchemy import text
 
-from desktop.errors import StoreError
+from desktop.errors import StoreError, ValidationError
 from desktop.services import incidents
 from desktop.store.backup import (
     automatic_backups,
@@ -149,7 +149,7 @@ def test_backup_of_a_missing_workspace_creates_nothing(tmp_path: Path) -> None:
 
 
 def test_backup_onto_the_workspace_itself_is_refused(workspace: Path) -> None:
-    with pytest.raises(StoreError, match="must not be the database itself"):
+    with pytest.raises(ValidationError, match="is the workspace itself"):
         backup_database(workspace, workspace)
     assert setting(workspace) == "before"
 

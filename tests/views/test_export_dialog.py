@@ -15,6 +15,7 @@ from desktop.services import reporting
 from desktop.services.dto import IncidentQuery
 from desktop.services.report_settings import ReportTexts, load_report_texts, save_report_texts
 from desktop.services.sample import load_sample
+from desktop.store.engine import sqlite_path
 from desktop.views import export_dialog
 from desktop.views.export_dialog import ExportDialog
 from desktop.views.partials import task_runner
@@ -325,6 +326,52 @@ def test_existing_file_is_replaced_only_when_the_analyst_agrees(
     fake.answer = True
     export(qtbot, dialog)
     assert out.read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("chosen", ["symlink", "browse"])
+def test_the_workspace_is_never_offered_for_replacing(
+    qtbot: QtBot,
+    make_dialog: Any,
+    sample_db: Database,
+    fake: RecordingDialogs,
+    tmp_path: Path,
+    chosen: str,
+) -> None:
+    workspace = sqlite_path(sample_db.url)
+    if workspace is None:
+        pytest.skip("a PostgreSQL workspace has no file to overwrite")
+    alias = tmp_path / "brief.pdf"  # the dialog adds .pdf: reach the workspace by a link
+    alias.symlink_to(workspace)
+    before = workspace.read_bytes()
+    dialog = make_dialog()
+    if chosen == "browse":
+        fake.save_answer = alias
+        qtbot.mouseClick(dialog.browse, Qt.MouseButton.LeftButton)
+    else:
+        dialog.path_edit.setFocus()
+        qtbot.keyClick(dialog.path_edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClicks(dialog.path_edit, str(alias))
+    fake.messages.clear()
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    [(kind, title, text)] = fake.messages  # no "Replace the file?" question first
+    assert (kind, title) == ("warning", "The SITREP cannot be written there")
+    assert "is the workspace itself" in text
+    assert dialog._task is None
+    assert dialog.isVisible()
+    assert workspace.read_bytes() == before
+
+
+def test_a_path_typed_key_by_key_is_never_an_error(qtbot: QtBot, make_dialog: Any) -> None:
+    dialog = make_dialog()
+    dialog.path_edit.setFocus()
+    qtbot.keyClick(dialog.path_edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(dialog.path_edit, "/")  # the folder so far, with no file name yet
+    assert dialog.output_path() is None
+    assert dialog.problem() == "Choose where to save the PDF."
+    qtbot.keyClicks(dialog.path_edit, "tmp/")
+    assert dialog.output_path() is None
+    qtbot.keyClicks(dialog.path_edit, "brief")
+    assert str(dialog.output_path()) == "/tmp/brief.pdf"
 
 
 def test_browse_fills_the_path(

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 from desktop.services import incidents
 from desktop.services import sources as source_service
 from desktop.services.sample import load_sample
+from desktop.store.engine import sqlite_path
 from desktop.views.main_window import MainWindow
 from desktop.views.partials.filter_bar import SEARCH_PLACEHOLDER
 from desktop.views.partials.incident_table_model import IncidentTableModel
@@ -334,6 +335,25 @@ def test_a_bad_import_file_is_a_warning(window: MainWindow, tmp_path: Path) -> N
     assert isinstance(dialogs, RecordingDialogs)
     kind, title, _text = dialogs.messages[-1]
     assert (kind, title) == ("warning", "Import failed")
+    assert window.model.total == 7
+
+
+def test_a_json_export_chosen_over_the_workspace_is_refused(
+    qtbot: QtBot, window: MainWindow, db: Database
+) -> None:
+    workspace = sqlite_path(db.url)
+    if workspace is None:
+        pytest.skip("a PostgreSQL workspace has no file to overwrite")
+    before = workspace.read_bytes()
+    dialogs = window.dialogs
+    assert isinstance(dialogs, RecordingDialogs)
+    dialogs.save_answer = workspace  # what File > Export JSON's save dialog returned
+    window.actions_.export_json.trigger()
+    qtbot.waitUntil(lambda: bool(dialogs.messages) and dialogs.messages[-1][0] == "warning")
+    kind, title, text = dialogs.messages[-1]
+    assert (kind, title) == ("warning", "Export failed")
+    assert "is the workspace itself" in text
+    assert workspace.read_bytes() == before
     assert window.model.total == 7
 
 
