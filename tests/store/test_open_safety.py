@@ -138,7 +138,7 @@ def read_only_mount(tmp_path: Path) -> Iterator[Path]:
     try:
         yield mount
     finally:
-        subprocess.run(["umount", str(mount)], check=False)
+        subprocess.run(["umount", "--lazy", str(mount)], check=False)  # even if a file is open
 
 
 def test_a_workspace_on_read_only_media_can_be_searched(read_only_mount: Path) -> None:
