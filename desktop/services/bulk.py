@@ -99,7 +99,9 @@ def indexes_rebuilt(session: Session, new_incidents: int) -> Iterator[None]:
     """Drop the secondary indexes of the incident tables around a large import, then build
     them again from the sorted data: about twice as fast as updating each index for each of
     100,000 rows. SQLite only; unique indexes stay (the import looks ids up in them). DDL is
-    part of the transaction in SQLite, so a failed import gets its indexes back on rollback.
+    part of the transaction (store/engine.py keeps the driver from committing on its own), so
+    a failed or killed import gets its indexes back; opening a workspace also recreates any
+    that a file lacks (store/indexes.py).
     """
     if new_incidents < REBUILD_INDEXES_FROM or session.get_bind().dialect.name != "sqlite":
         yield

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.engine import URL
 
 from desktop.errors import DeskError, StoreError
-from desktop.store.backup import automatic_backups, daily_backup_if_due, restore_database
+from desktop.store.backup import daily_backup_if_due, restore_database, usable_backups
 from desktop.store.engine import open_database, resolve_url, sqlite_path
 from desktop.store.notify import Listener, listener_factory
 
@@ -55,10 +55,10 @@ def open_workspace(
         return open_database(target, daily_backup=False), ""
     except StoreError as exc:
         path = sqlite_path(resolve_url(target))
-        backups = automatic_backups(path) if path is not None and path.exists() else []
-        if path is None or not backups:
+        # The newest copy that opens: a damaged one would only fail the restore.
+        latest = next(usable_backups(path), None) if path is not None and path.exists() else None
+        if path is None or latest is None:
             raise
-        latest = backups[0]
         if not ask(
             "Restore the latest backup?",
             f"{exc}\n\nAn automatic backup of this workspace exists: {_backup_words(latest)}."
@@ -77,9 +77,12 @@ def open_workspace(
 
 
 def daily_backup(db: Database) -> Path | None:
-    """Make the day's automatic backup of a SQLite workspace if it is due (slow: a copy)."""
+    """Make the day's automatic backup of a SQLite workspace if it is due (slow: a copy).
+
+    None for a read-only one: its folder cannot take the copy, and nothing changes in it.
+    """
     path = sqlite_path(db.url)
-    return daily_backup_if_due(path) if path is not None else None
+    return daily_backup_if_due(path) if path is not None and not db.read_only else None
 
 
 def watched_files(db: Database) -> list[Path]:

@@ -13,6 +13,7 @@ backup of one is refused with that advice.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import sqlite3
@@ -25,8 +26,11 @@ from typing import TYPE_CHECKING
 from sqlalchemy.engine import make_url
 
 from desktop.errors import StoreError
+from desktop.store.dberrors import describe_db_error
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from desktop.store.engine import Database
 
 BACKUP_DIR_NAME = "backups"
@@ -118,8 +122,10 @@ def _automatic(database: Path, kind: str) -> list[Path]:
     folder = backup_folder(database)
     if not folder.is_dir():
         return []
-    # Names are NAME.KIND[-REV]-STAMP.bak: the time stamp sorts in time order.
-    return sorted(folder.glob(f"{glob_escape(database.name)}.{glob_escape(kind)}-*.bak"))
+    # Names are NAME.KIND[-REV]-STAMP.bak: the time stamp (after the last "-") sorts in time
+    # order; the whole name would put every copy before an old revision's upgrade first.
+    found = folder.glob(f"{glob_escape(database.name)}.{glob_escape(kind)}-*.bak")
+    return sorted(found, key=lambda path: path.name.rsplit("-", 1)[-1])
 
 
 def glob_escape(text: str) -> str:
@@ -129,31 +135,74 @@ def glob_escape(text: str) -> str:
 def automatic_backup(database: Path, kind: str, detail: str = "", keep: int = KEEP) -> Path:
     """Copy ``database`` into its backups folder as ``NAME.KIND[-DETAIL]-TIME.bak``.
 
-    Only the newest ``keep`` copies of each kind stay, so the folder never grows without end.
+    The finished copy must pass SQLite's quick check, or it is deleted and StoreError raised:
+    a damaged workspace must never push its good copies out. The copy is checked rather than
+    the live file because its pages are the ones kept, and reading it costs the same. Only
+    the newest ``keep`` copies of each kind that open stay, so the folder never grows
+    without end and the last good copy is never the one deleted.
     """
     folder = private_folder(backup_folder(database))
     reason = f"{kind}-{detail}" if detail else kind
     target = copy_sqlite(database, folder / f"{database.name}.{reason}-{_stamp()}.bak")
-    for old in _automatic(database, kind)[:-keep]:
-        with contextlib.suppress(FileNotFoundError):
-            old.unlink()
+    try:
+        _read_workspace(target, "quick_check")
+    except StoreError as exc:
+        target.unlink(missing_ok=True)
+        raise StoreError(
+            f"No backup of {database} was kept: the copy fails SQLite's check, so the "
+            "workspace itself is probably damaged."
+        ) from exc
+    _rotate(database, kind, keep)
     return target
 
 
-def automatic_backups(database: Path) -> list[Path]:
-    """Every automatic backup of ``database`` (daily and before upgrades), newest first.
+def _rotate(database: Path, kind: str, keep: int) -> None:
+    """Delete the copies of ``kind`` older than the newest ``keep`` that open."""
+    good = 0
+    for old in reversed(_automatic(database, kind)):
+        if good >= keep:
+            old.unlink(missing_ok=True)
+        elif opens(old):
+            good += 1
 
-    For the app's "restore the latest backup" offer when a workspace turns out damaged.
+
+def before_upgrade_backup(database: Path, revision: str, current: str) -> Path:
+    """The copy of ``database`` (at ``current``) to keep before upgrading it to ``revision``.
+
+    Made once: after a failed upgrade the file is still at ``current`` and unchanged since
+    the newest such copy, so a retry reuses that copy instead of adding another (and, day
+    after day, rotating the good ones out).
     """
+    for old in reversed(_automatic(database, BEFORE_UPGRADE)):
+        found = backup_revision(old)
+        if found is None:
+            continue  # damaged or not ours: look at the one before
+        if found == current and old.stat().st_mtime >= database.stat().st_mtime:
+            return old
+        break
+    return automatic_backup(database, BEFORE_UPGRADE, revision)
+
+
+def automatic_backups(database: Path) -> list[Path]:
+    """Every automatic backup of ``database`` (daily and before upgrades), newest first."""
     found = [*_automatic(database, DAILY), *_automatic(database, BEFORE_UPGRADE)]
     return sorted(found, key=lambda path: path.stat().st_mtime, reverse=True)
 
 
+def usable_backups(database: Path) -> Iterator[Path]:
+    """The automatic backups of ``database`` that open as workspaces, newest first.
+
+    For the app's "restore the latest backup" offer when a workspace turns out damaged, and
+    for deciding whether the day's copy is due. Lazy: the caller usually needs the first.
+    """
+    return (path for path in automatic_backups(database) if opens(path))
+
+
 def daily_backup_if_due(database: Path, now: datetime | None = None) -> Path | None:
-    """Make the day's automatic backup when the newest one is older than a day."""
+    """Make the day's automatic backup when the newest one that opens is older than a day."""
     now = now or datetime.now(UTC)
-    backups = automatic_backups(database)
-    newest = datetime.fromtimestamp(backups[0].stat().st_mtime, UTC) if backups else None
+    latest = next(usable_backups(database), None)
+    newest = datetime.fromtimestamp(latest.stat().st_mtime, UTC) if latest else None
     if newest is not None and now - newest < DAILY_INTERVAL:
         return None
     try:
@@ -184,12 +233,46 @@ def _sqlite_file(target: Database | str | os.PathLike[str] | None) -> Path:
 
 def check_workspace_file(path: Path) -> str:
     """Raise StoreError unless ``path`` is an intact Incident Desk database; its revision."""
-    from desktop.store.migrate import known_revisions
+    return _read_workspace(path, "integrity_check")
+
+
+def backup_revision(path: Path) -> str | None:
+    """The revision of the workspace at ``path``; None unless it opens and is ours."""
+    try:
+        return _read_workspace(path)
+    except StoreError:
+        return None
+
+
+def opens_intact(path: Path) -> bool:
+    """Whether ``path`` opens as a workspace and passes SQLite's quick check (reads it all)."""
+    try:
+        _read_workspace(path, "quick_check")
+    except StoreError:
+        return False
+    return True
+
+
+def opens(path: Path) -> bool:
+    """Cheaply: whether ``path`` opens as an Incident Desk workspace (no page-by-page check)."""
+    return backup_revision(path) is not None
+
+
+def _read_workspace(path: Path, check: str = "") -> str:
+    """The revision of the Incident Desk workspace at ``path``, or StoreError saying why not.
+
+    ``check`` is "" (it opens and is ours: a few milliseconds), or "quick_check" or
+    "integrity_check": SQLite reads every page (seconds for hundreds of megabytes).
+    """
+    from desktop.store.migrate import OUR_TABLES, revision_ids
 
     if not path.is_file():
         raise StoreError(f"{path} does not exist or is not a file.")
-    with path.open("rb") as handle:
-        header = handle.read(len(_SQLITE_HEADER))
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(_SQLITE_HEADER))
+    except OSError as exc:
+        raise StoreError(f"Cannot read {path}: {exc.strerror}.") from exc
     if header != _SQLITE_HEADER:
         raise StoreError(f"{path} is not an Incident Desk database (not a SQLite file).")
     try:
@@ -199,22 +282,29 @@ def check_workspace_file(path: Path) -> str:
                 row[0]
                 for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
             }
-            if not {"alembic_version", "incidents", "sources"} <= tables:
+            if not OUR_TABLES <= tables:
                 raise StoreError(f"{path} is a database of another program, not an Incident "
                                  "Desk workspace.")  # fmt: skip
             revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-            status = connection.execute("PRAGMA integrity_check").fetchone()
+            status = connection.execute(f"PRAGMA {check}").fetchone() if check else ("ok",)
         finally:
             connection.close()
     except sqlite3.Error as exc:
+        if _is_lock_error(exc):
+            raise StoreError(describe_db_error(exc, str(path))) from exc
         raise StoreError(f"{path} is damaged and cannot be read: {exc}") from exc
     if status is None or status[0] != "ok":
         raise StoreError(f"{path} is damaged: the integrity check found problems.")
-    if revision is None or revision[0] not in known_revisions():
+    if revision is None or revision[0] not in revision_ids():
         raise StoreError(
             f"{path} was written by a newer version of Incident Desk. Update Incident Desk first."
         )
     return str(revision[0])
+
+
+def _is_lock_error(exc: sqlite3.Error) -> bool:
+    lowered = str(exc).lower()
+    return "locked" in lowered or "busy" in lowered
 
 
 def backup_database(db_or_path: Database | str | os.PathLike[str] | None, out: Path) -> Path:
@@ -234,6 +324,8 @@ def backup_database(db_or_path: Database | str | os.PathLike[str] | None, out: P
             out.chmod(mode)
         return out
     except sqlite3.Error as exc:
+        if _is_lock_error(exc):
+            raise StoreError(describe_db_error(exc, str(source))) from exc
         raise StoreError(f"Cannot back up {source}: {exc}") from exc
     except OSError as exc:
         raise StoreError(f"Cannot write {out}: {exc.strerror}") from exc
@@ -248,15 +340,28 @@ def _keep_copy_of(target: Path) -> Path:
     kept = target.with_name(f"{target.name}.before-restore-{_stamp()}.bak")
     try:
         copy_sqlite(target, kept)
-    except sqlite3.Error:
-        create_private_file(kept)
-        shutil.copyfile(target, kept)
+    except sqlite3.DatabaseError as exc:
+        if "full" in str(exc).lower():
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)) from exc
+        _copy_bytes(target, kept)
         wal = target.with_name(f"{target.name}-wal")
         if wal.exists():
-            kept_wal = kept.with_name(f"{kept.name}-wal")
-            create_private_file(kept_wal)
-            shutil.copyfile(wal, kept_wal)
+            try:
+                _copy_bytes(wal, kept.with_name(f"{kept.name}-wal"))
+            except BaseException:
+                kept.unlink(missing_ok=True)
+                raise
     return kept
+
+
+def _copy_bytes(source: Path, target: Path) -> None:
+    """Copy ``source`` byte for byte into a new owner-only file; nothing is left on failure."""
+    create_private_file(target)
+    try:
+        shutil.copyfile(source, target)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
 
 
 def _in_use_error(target: Path) -> StoreError:
@@ -292,6 +397,12 @@ def _refuse_if_in_use(target: Path) -> None:
         connection.close()
 
 
+def _remove_kept(kept: Path | None) -> None:
+    if kept is not None:
+        for path in (kept, kept.with_name(f"{kept.name}-wal")):
+            path.unlink(missing_ok=True)
+
+
 def restore_database(
     backup_file: str | os.PathLike[str], target: Database | str | os.PathLike[str] | None
 ) -> RestoreResult:
@@ -316,7 +427,12 @@ def restore_database(
         if destination.exists():
             _refuse_if_in_use(destination)
             kept = _keep_copy_of(destination)
-        staged = copy_sqlite(backup, destination.with_name(f".{destination.name}.restoring"))
+        try:
+            staged = copy_sqlite(backup, destination.with_name(f".{destination.name}.restoring"))
+        except BaseException:
+            # Nothing was replaced, so the copy of what would have been is not needed.
+            _remove_kept(kept)
+            raise
         # The old WAL and shared-memory files belong to the old file: never replay them
         # onto the restored one.
         for suffix in ("-wal", "-shm", "-journal"):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import sqlite3
+import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,12 +19,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from desktop.errors import StoreError
 from desktop.store.backup import create_private_file, daily_backup_if_due, private_folder
 from desktop.store.dberrors import describe_db_error
+from desktop.store.indexes import restore_missing_indexes
 from desktop.store.locations import ENV_VAR, default_database_path
-from desktop.store.migrate import upgrade
+from desktop.store.migrate import OUR_TABLES, revision_ids, upgrade
 from desktop.store.notify import install as install_change_notification
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
 # How long a write waits for another process's lock before the user is told.
 BUSY_TIMEOUT_MS = 5000
@@ -30,6 +33,10 @@ BUSY_TIMEOUT_MS = 5000
 CONNECT_TIMEOUT_S = 10
 # The PostgreSQL driver Incident Desk ships with; a bare ``postgresql://`` means it.
 PG_DRIVER = "postgresql+psycopg"
+READ_ONLY_MESSAGE = (
+    "This workspace is open read-only ({where} or its folder cannot be written): "
+    "nothing was changed. Copy it to a folder you can write to in order to change it."
+)
 
 
 def resolve_url(target: str | os.PathLike[str] | None = None) -> str:
@@ -60,6 +67,34 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
+def _transactional(dbapi_connection: Any, _record: Any) -> None:
+    """Hand transactions to SQLAlchemy: no BEGIN or COMMIT from the driver behind its back.
+
+    pysqlite's own handling opens a transaction only before INSERT, UPDATE or DELETE, so DDL
+    (an upgrade's CREATE INDEX, an import's DROP INDEX) ran outside any transaction and a
+    crash midway kept half of it. With the driver in autocommit mode and an explicit BEGIN
+    (:func:`_begin`), everything between SQLAlchemy's begin and commit is one transaction.
+    """
+    dbapi_connection.isolation_level = None
+
+
+def _begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+def _is_ours(cursor: Any) -> bool:
+    """True for an empty file or an Incident Desk workspace of a revision this code knows."""
+    cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    tables = {row[0] for row in cursor.fetchall()}
+    if not tables:
+        return True
+    if not OUR_TABLES <= tables:
+        return False
+    cursor.execute("SELECT version_num FROM alembic_version")
+    row = cursor.fetchone()
+    return row is not None and str(row[0]) in revision_ids()
+
+
 def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     try:
@@ -67,14 +102,20 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         # WAL mode is written into the file: only switch it on in files that are (or are
         # about to become) ours, never in another program's database we are about to refuse.
-        cursor.execute(
-            "SELECT count(*) = 0 OR sum(name = 'alembic_version') > 0 FROM sqlite_master "
-            "WHERE type = 'table'"
-        )
-        ours = cursor.fetchone()[0]
-        if ours:
+        cursor.execute("PRAGMA journal_mode")
+        if str(cursor.fetchone()[0]).lower() != "wal" and _is_ours(cursor):
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()
+
+
+def _set_read_only_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        # Every write fails at once with "readonly", which Database.begin explains.
+        cursor.execute("PRAGMA query_only=ON")
     finally:
         cursor.close()
 
@@ -104,14 +145,49 @@ def _prepare_sqlite_file(path: Path) -> None:
             raise StoreError(f"Cannot create {path}: {exc.strerror}") from exc
 
 
-def make_engine(url: str) -> Engine:
-    """An engine with the pragmas every SQLite connection needs, or bounded server waits."""
+def writable(path: Path) -> bool:
+    """Whether SQLite may write the existing file ``path`` and its companions beside it.
+
+    ``os.access`` sees permissions and read-only mounts; the probes see what it may not
+    (network file systems, ACLs) and change nothing: the file is opened for writing without
+    writing, and the folder's probe is an unnamed temporary file.
+    """
+    folder = path.parent
+    if not (os.access(path, os.W_OK) and os.access(folder, os.W_OK)):
+        return False
+    try:
+        os.close(os.open(path, os.O_RDWR))
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError:
+        return False
+    return True
+
+
+def _read_only_connector(path: Path) -> Callable[[], sqlite3.Connection]:
+    """Connections that never write ``path``: ``mode=ro``, or ``immutable`` when SQLite
+    could not even make its shared-memory file beside it (a read-only folder or medium) and
+    no WAL file holds changes that ``immutable`` would ignore."""
+    wal = path.with_name(f"{path.name}-wal")
+    folder_writable = os.access(path.parent, os.W_OK)
+    flag = "mode=ro" if folder_writable or wal.exists() else "immutable=1"
+    uri = f"{path.as_uri()}?{flag}"
+    return lambda: sqlite3.connect(uri, uri=True, check_same_thread=False)
+
+
+def make_engine(url: str, *, read_only: bool = False) -> Engine:
+    """An engine with the pragmas every SQLite connection needs, or bounded server waits.
+
+    ``read_only`` opens an existing SQLite file without ever writing to it.
+    """
     path = sqlite_path(url)
-    if path is not None:
+    if path is not None and not read_only:
         _prepare_sqlite_file(path)
     backend = make_url(url).get_backend_name()
     try:
-        if path is not None or backend == "sqlite":
+        if path is not None and read_only:
+            engine = create_engine(url, creator=_read_only_connector(path))
+        elif path is not None or backend == "sqlite":
             engine = create_engine(url)
         else:
             engine = create_engine(url, connect_args=_server_connect_args(url), pool_pre_ping=True)
@@ -121,7 +197,10 @@ def make_engine(url: str) -> Engine:
             f"{PG_DRIVER}://user@host/database address."
         ) from exc
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _set_sqlite_pragmas)
+        event.listen(engine, "connect", _transactional)
+        pragmas = _set_read_only_pragmas if read_only else _set_sqlite_pragmas
+        event.listen(engine, "connect", pragmas)
+        event.listen(engine, "begin", _begin)
     return engine
 
 
@@ -132,6 +211,9 @@ class Database:
     url: str
     engine: Engine
     sessions: sessionmaker[Session]
+    # A SQLite file opened without write access (read-only medium, folder or file): it can
+    # be read and searched; every write is refused with READ_ONLY_MESSAGE.
+    read_only: bool = False
 
     def __post_init__(self) -> None:
         if self.engine.dialect.name == "postgresql":
@@ -166,6 +248,8 @@ class Database:
             with self.sessions.begin() as session:
                 yield session
         except DBAPIError as exc:
+            if self.read_only and "readonly" in str(exc.orig).lower():
+                raise StoreError(READ_ONLY_MESSAGE.format(where=self.location)) from exc
             raise StoreError(describe_db_error(exc, self.location)) from exc
 
     def close(self) -> None:
@@ -187,14 +271,17 @@ def open_database(
     url = resolve_url(target)
     path = sqlite_path(url)
     existed = path is not None and path.is_file() and path.stat().st_size > 0
-    engine = make_engine(url)
-    db = Database(url, engine, sessionmaker(engine, expire_on_commit=False))
+    read_only = path is not None and path.is_file() and not writable(path)
+    engine = make_engine(url, read_only=read_only)
+    db = Database(url, engine, sessionmaker(engine, expire_on_commit=False), read_only)
     if migrate:
         try:
-            upgrade(engine, db.location)
+            upgrade(engine, db.location, read_only=read_only)
+            if path is not None and not read_only:
+                restore_missing_indexes(engine, db.location)
         except BaseException:
             engine.dispose()
             raise
-        if daily_backup and path is not None and existed:
+        if daily_backup and path is not None and existed and not read_only:
             daily_backup_if_due(path)
     return db

@@ -367,7 +367,8 @@ class MainWindow(QMainWindow):
     def _show_database(self) -> None:
         self._start_daily_backup()
         self._watch_database()
-        self.setWindowTitle(f"{APP_NAME} — {self._db.label}")
+        read_only = " — read-only" if self._db.read_only else ""
+        self.setWindowTitle(f"{APP_NAME} — {self._db.label}{read_only}")
         self.location_label.setText(self._db.location)
         self.location_label.setToolTip(plain_tooltip(f"Workspace: {self._db.location}"))
         self.settings.remember_database(self._db.location)

@@ -16,7 +16,7 @@ from desktop.errors import StoreError
 from desktop.store import backup
 from desktop.store import engine as engine_module
 from desktop.store.engine import make_engine, open_database, resolve_url, sqlite_path
-from desktop.store.migrate import backup_sqlite_file, current_revision, head_revision, upgrade
+from desktop.store.migrate import current_revision, head_revision, upgrade
 from tests.postgres_server import PASSWORD, PASSWORD_ROLE
 
 if TYPE_CHECKING:
@@ -276,7 +276,7 @@ def test_upgrade_backups_rotate_in_the_same_folder(tmp_path: Path) -> None:
     path = tmp_path / "mig.sqlite3"
     open_database(path).close()
     for _ in range(backup.KEEP + 2):
-        backup_sqlite_file(path, "0002")
+        backup.automatic_backup(path, backup.BEFORE_UPGRADE, "0002")
     kept = list((tmp_path / "backups").glob("mig.sqlite3.before-*.bak"))
     assert len(kept) == backup.KEEP
 

@@ -633,3 +633,25 @@ def test_opening_an_older_workspace_says_it_is_being_updated(
     assert window.model.total == 7
     window.open_database(path)  # current now: nothing to announce
     assert len(shown) == 1
+
+
+def test_a_read_only_workspace_says_so_in_the_title(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.services.workspace import open_workspace
+    from desktop.store import engine as engine_module
+
+    path = tmp_path / "shelf.sqlite3"
+    first, _note = open_workspace(path, lambda _t, _x: False)
+    load_sample(first)
+    first.close()
+    # Root may write any file: the decision is patched (tests/store/test_open_safety.py
+    # tests it for real on a read-only mount).
+    monkeypatch.setattr(engine_module, "writable", lambda _path: False)
+    db, _note = open_workspace(path, lambda _t, _x: False)
+    win = MainWindow(db, offer_sample=False)
+    qtbot.addWidget(win)
+    assert win.windowTitle() == "Incident Desk — shelf.sqlite3 — read-only"
+    assert win.model.total == 7
+    win.close()
+    assert not (tmp_path / "backups").exists()

@@ -1,0 +1,88 @@
+"""The secondary indexes a SQLite workspace at the head revision has, and their repair.
+
+A large import drops most of them and builds them again at its end (services/bulk.py). That
+happens inside the import's transaction, so a crash gives them back; files written by
+earlier versions, which dropped them outside it, may still lack some. Opening a workspace
+therefore compares its index names with this list (one query, well under a millisecond)
+and creates whatever is missing. tests/store/test_indexes.py checks that the list is what
+the migrations make, so a migration that adds an index fails it until the list follows.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from desktop.errors import StoreError
+from desktop.store.dberrors import describe_db_error
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+_CONFIDENCE = (
+    "CASE confidence WHEN 'high' THEN 3 WHEN 'moderate' THEN 2 WHEN 'low' THEN 1 ELSE 0 END"
+)
+_MARKING = (
+    "CASE marking WHEN 'TLP:RED' THEN 5 WHEN 'TLP:AMBER+STRICT' THEN 4 WHEN 'TLP:AMBER' THEN 3 "
+    "WHEN 'TLP:GREEN' THEN 2 WHEN 'TLP:CLEAR' THEN 1 ELSE 3 END"
+)
+# name → (table, indexed columns or expressions), as the migrations up to the head make them.
+HEAD_INDEXES: dict[str, tuple[str, str]] = {
+    "ix_citations_incident_id": ("citations", "incident_id"),
+    "ix_citations_source_id": ("citations", "source_id"),
+    "ix_incident_actors_incident_id": ("incident_actors", "incident_id"),
+    "ix_incident_actors_name": ("incident_actors", "name"),
+    "ix_incident_history_incident_uuid": ("incident_history", "incident_uuid"),
+    "ix_incident_tags_tag": ("incident_tags", "tag"),
+    "ix_incidents_confidence": ("incidents", "confidence"),
+    "ix_incidents_country": ("incidents", "country"),
+    "ix_incidents_event_type": ("incidents", "event_type"),
+    "ix_incidents_live_confidence": ("incidents", f"deleted_at, ({_CONFIDENCE})"),
+    "ix_incidents_live_country": ("incidents", "deleted_at, country"),
+    "ix_incidents_live_end": ("incidents", "deleted_at, end_at, start_at"),
+    "ix_incidents_live_marking": ("incidents", f"deleted_at, ({_MARKING})"),
+    "ix_incidents_live_marking_label": ("incidents", "deleted_at, marking"),
+    "ix_incidents_live_period": ("incidents", "deleted_at, start_at, end_at"),
+    "ix_incidents_live_place": ("incidents", "deleted_at, (lower(place_name))"),
+    "ix_incidents_live_sources": ("incidents", "deleted_at, source_count"),
+    "ix_incidents_live_start": ("incidents", "deleted_at, start_at"),
+    "ix_incidents_live_status": ("incidents", "deleted_at, status"),
+    "ix_incidents_live_sub_type": ("incidents", "deleted_at, sub_event_type"),
+    "ix_incidents_live_title": ("incidents", "deleted_at, (lower(title))"),
+    "ix_incidents_live_type": ("incidents", "deleted_at, event_type"),
+    "ix_incidents_marking": ("incidents", "marking"),
+    "ix_incidents_start_at": ("incidents", "start_at"),
+    "ix_incidents_status": ("incidents", "status"),
+    "ix_incidents_updated_at": ("incidents", "updated_at"),
+    "ix_sources_name": ("sources", "name"),
+}
+
+
+def create_index_sql(name: str, *, if_not_exists: bool = False) -> str:
+    """The statement that creates the head's index ``name`` (as SQLite stores it, without
+    ``if_not_exists``)."""
+    table, columns = HEAD_INDEXES[name]
+    guard = "IF NOT EXISTS " if if_not_exists else ""
+    return f"CREATE INDEX {guard}{name} ON {table} ({columns})"
+
+
+def restore_missing_indexes(engine: Engine, location: str) -> list[str]:
+    """Create the head's indexes a SQLite workspace lacks; the names of those created."""
+    if engine.dialect.name != "sqlite":
+        return []  # only SQLite imports drop indexes
+    try:
+        with engine.connect() as connection:
+            present = set(
+                connection.scalars(text("SELECT name FROM sqlite_master WHERE type = 'index'"))
+            )
+        missing = [name for name in HEAD_INDEXES if name not in present]
+        if missing:
+            with engine.begin() as connection:
+                for name in missing:
+                    # Another window may be mending the same file at the same moment.
+                    connection.exec_driver_sql(create_index_sql(name, if_not_exists=True))
+    except DBAPIError as exc:
+        raise StoreError(describe_db_error(exc, location)) from exc
+    return missing
