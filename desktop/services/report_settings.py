@@ -61,6 +61,12 @@ def load_report_texts(db: Database) -> ReportTexts:
 
 
 def save_report_texts(db: Database, texts: ReportTexts) -> None:
+    """Remember ``texts`` for the next report; a read-only workspace remembers nothing.
+
+    Reports from a workspace on read-only media are still written: only the memory is lost.
+    """
+    if db.read_only:
+        return
     points = tuple(p.strip() for p in texts.key_points if p.strip())[:MAX_KEY_POINTS]
     value = json.dumps({**asdict(texts), "key_points": list(points)}, ensure_ascii=False)
     with db.begin() as session:

@@ -155,6 +155,8 @@ def last_export_folder(db: Database) -> Path | None:
 
 def remember_export_folder(db: Database, folder: Path) -> None:
     """Offer ``folder`` first next time (kept with the database, like the report texts)."""
+    if db.read_only:
+        return  # the report was written; a workspace on read-only media cannot remember
     with db.begin() as session:
         row = session.get(Setting, LAST_FOLDER_KEY)
         if row is None:

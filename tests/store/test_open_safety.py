@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import pytest
 from sqlalchemy import text
 
+from desktop.cli import main
 from desktop.errors import StoreError
 from desktop.services import incidents, sample
 from desktop.services.dto import IncidentQuery
@@ -155,3 +156,16 @@ def test_a_workspace_on_read_only_media_can_be_searched(read_only_mount: Path) -
         pytest.skip("cannot remount read-only here")
     assert not engine_module.writable(path)  # os.access, not a patch: EROFS binds root too
     _reads_and_refuses_writes(path)
+
+
+def test_a_report_is_written_from_a_read_only_workspace(
+    loaded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Texts and folder are not remembered there, but the analyst still gets the report."""
+    monkeypatch.setattr(engine_module, "writable", lambda _path: False)
+    before = loaded.read_bytes()
+    out = tmp_path / "elsewhere" / "brief.pdf"
+    args = ["export", "pdf", "--db", str(loaded), "--out", str(out), "--title", "Read-only brief"]
+    assert main(args) == 0
+    assert out.read_bytes().startswith(b"%PDF")
+    assert loaded.read_bytes() == before
