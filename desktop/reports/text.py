@@ -60,6 +60,8 @@ _REGIONAL_INDICATOR = re.compile(r"[\U0001f1e6-\U0001f1ff]")
 # Whitespace a line may break at: every Unicode space except the no-break ones.
 _BREAKABLE_SPACE = re.compile(r"[^\S\u00a0\u2007\u202f]+")
 _HARD_BREAK = re.compile(r"\r\n|[\n\r\u2028\u2029\x0b\x0c\x85]")
+# Words up to this length are measured whole before being cut (cheap, and nearly all fit).
+_SHORT_WORD = 200
 
 
 # --------------------------------------------------------------------------- character checks
@@ -402,8 +404,12 @@ class BidiParagraph(Flowable):
         for word in _BREAKABLE_SPACE.split(para.text.strip()):
             if not word:
                 continue
-            while len(word) > 1 and self._width(word, para.rtl) > width:
+            # Only prefixes about a line long are measured: measuring the rest of a long
+            # token once per line would be quadratic in its length.
+            while len(word) > 1:
                 head = _longest_fitting_prefix(word, lambda w: self._width(w, para.rtl) <= width)
+                if len(head) == len(word):
+                    break
                 yield head, True
                 word = word[len(head) :]
             yield word, False
@@ -505,10 +511,19 @@ def _regroup(lines: list[BidiLine]) -> list[_Para]:
 def _longest_fitting_prefix(word: str, fits: Callable[[str], bool]) -> str:
     """Longest prefix that fits (at least one character), never splitting off a mark.
 
-    Binary search: a 5,000-character token (a pasted URL or hash) must not cost 5,000
-    measurements per line.
+    Galloping, then binary search: a long token (a pasted URL or hash) costs a few
+    measurements of prefixes at most twice a line long, not of the whole token. An ordinary
+    word is measured once.
     """
-    low, high = 1, len(word)  # word[:low] is taken even if it does not fit
+    if len(word) <= _SHORT_WORD and fits(word):
+        return word
+    low, high = 1, 2  # word[:low] is taken even if it does not fit
+    while high < len(word) and fits(word[:high]):
+        low, high = high, 2 * high
+    high = min(high, len(word))
+    if high == len(word) and fits(word):
+        return word
+    high -= 1  # word[:high + 1] is known not to fit
     while low < high:
         mid = (low + high + 1) // 2
         if fits(word[:mid]):

@@ -15,6 +15,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
 
+from desktop.reports import text as text_module
 from desktop.reports.fonts import BODY_FONT, ITALIC_FONT, register_fonts
 from desktop.reports.text import (
     REPLACEMENT,
@@ -143,6 +144,29 @@ def test_split_parts_keep_the_lines(style: ParagraphStyle) -> None:
     tail.wrap(300, 10_000)
     assert len(head.lines) == 4
     assert head.lines + tail.lines == whole.lines
+
+
+def test_long_unbroken_arabic_token_costs_linear_measuring(
+    style: ParagraphStyle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = "بطائرة" * 5_000  # 30,000 letters and no space
+    measured = 0
+    real_width = text_module._word_width
+
+    def counting_width(word: str, font_name: str, size: float, rtl: bool) -> float:
+        nonlocal measured
+        measured += len(word)
+        return real_width(word, font_name, size, rtl)
+
+    monkeypatch.setattr(text_module, "_word_width", counting_width)
+    paragraph = BidiParagraph(token, style)
+    paragraph.wrap(300, 10_000)
+    lines = paragraph.lines
+    assert len(lines) > 100
+    assert all(line.width <= 300 for line in lines)
+    assert "".join(line.logical for line in lines) == token
+    # Measuring the rest of the token once per line would be some 250 times the token.
+    assert measured < 20 * len(token)
 
 
 # ------------------------------------------------------------------------- right to left
