@@ -3,7 +3,9 @@
 Page geometry lives in class attributes, styles in ``_get_stylesheet()``, the marking banners
 and footer in ``onPage`` hooks, "Page X of Y" in a two-pass numbered canvas, and the content
 in ``_get_story()``. It takes a prepared ``SitrepData`` and never opens the database. Every
-user string reaches ReportLab through ``make_paragraph``/``para_text``/``visual_line``.
+user string reaches ReportLab through ``make_paragraphs`` (free text of any length: summaries,
+key points, the assessment), ``make_paragraph``/``para_text`` (short fields) or
+``visual_line``.
 """
 
 from __future__ import annotations
@@ -35,7 +37,13 @@ from reportlab.platypus import (
 from desktop import domain
 from desktop.reports import charts, fonts
 from desktop.reports.mapchart import incident_map
-from desktop.reports.text import make_paragraph, para_text, text_width, visual_line
+from desktop.reports.text import (
+    make_paragraph,
+    make_paragraphs,
+    para_text,
+    text_width,
+    visual_line,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -369,14 +377,7 @@ class SitrepRenderer:
         story.append(make_paragraph("Key points", s["H2"]))
         if d.key_points:
             for point in d.key_points:
-                flowable = make_paragraph(point, s["Bullet"])
-                if isinstance(flowable, Paragraph):
-                    flowable.bulletText = "•"
-                else:
-                    # A right-to-left point: the bullet leads the text, so it stands at the
-                    # start of the line in the text's own direction (the right for Arabic).
-                    flowable = make_paragraph(f"• {point}", s["Bullet"])
-                story.append(flowable)
+                story += make_paragraphs(point, s["Bullet"], bullet="•")
         else:
             story.append(make_paragraph("No key points were given.", s["Note"]))
         story.append(Spacer(1, 8))
@@ -498,7 +499,7 @@ class SitrepRenderer:
         story: list[Flowable] = [CondPageBreak(120), KeepTogether([heading, facts])]
         if e.summary:
             story.append(Spacer(1, 5))
-            story.append(make_paragraph(e.summary, s["Body"]))
+            story += make_paragraphs(e.summary, s["Body"])
         if e.citations:
             header = [self._head("Source"), self._head("Grade"), self._head("Excerpt")]
             cite_rows: list[list[Any]] = [header]
@@ -526,7 +527,7 @@ class SitrepRenderer:
             self._heading("Assessment and outlook", "assessment"),
         ]
         if d.assessment:
-            story.append(make_paragraph(d.assessment, s["Body"]))
+            story += make_paragraphs(d.assessment, s["Body"])
         else:
             story.append(make_paragraph("No assessment was written for this report.", s["Note"]))
         words = [f"{c} confidence" for c in d.assessment_confidences]

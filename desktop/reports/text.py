@@ -14,8 +14,15 @@ Three problems are solved here, so that report code never meets them:
 * **Missing glyphs.** DejaVu Sans has no glyphs for most emoji or for CJK; such characters
   become U+FFFD (one per grapheme, joiners and modifiers dropped) instead of ``.notdef`` boxes.
 
-Use ``make_paragraph`` for any user text that may wrap, ``para_text`` for short strings that
-are composed into markup (table cells, labels), and ``visual_line`` for ``canvas.drawString``.
+Use ``make_paragraphs`` for free text of any length (a narrative, an assessment),
+``make_paragraph`` for user text that may wrap but is short, ``para_text`` for short strings
+that are composed into markup (table cells, labels), and ``visual_line`` for
+``canvas.drawString``.
+
+**Length.** ReportLab wraps a ``Paragraph`` whole and, at each page break, splits it and wraps
+the rest again, so one huge paragraph costs time quadratic in its length (a 1 MB narrative
+took minutes). ``make_paragraphs`` hands it bounded pieces (``split_paragraphs``), and every
+step here is linear in the text it is given.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ import uharfbuzz as hb
 from bidi import get_display
 from bidi.mirror import MIRRORED
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import ShapedStr, shapeStr
 from reportlab.platypus import Flowable, Paragraph
@@ -41,8 +49,6 @@ from desktop.reports import fonts
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
-
-    from reportlab.lib.styles import ParagraphStyle
 
 REPLACEMENT = "\ufffd"
 
@@ -60,6 +66,21 @@ _REGIONAL_INDICATOR = re.compile(r"[\U0001f1e6-\U0001f1ff]")
 # Whitespace a line may break at: every Unicode space except the no-break ones.
 _BREAKABLE_SPACE = re.compile(r"[^\S\u00a0\u2007\u202f]+")
 _HARD_BREAK = re.compile(r"\r\n|[\n\r\u2028\u2029\x0b\x0c\x85]")
+_BREAK = r"(?:\r\n|[\n\r\u2028\u2029\x0b\x0c\x85])"
+# A paragraph ends at a blank line (two hard breaks with at most spaces between them).
+_BLANK_LINE = re.compile(rf"{_BREAK}(?:[^\S\n\r\u2028\u2029\x0b\x0c\x85]*{_BREAK})+")
+# Where a piece of an over-long paragraph may end, best first: after a line break, after a
+# sentence (its closing quotes or brackets and the spaces after it), after a space.
+_CUTS = (
+    re.compile(_BREAK),
+    re.compile(r"[.!?\u061f\u06d4\u2026][\"'\u201d\u2019)\]]*[^\S\n\r]+"),
+    _BREAKABLE_SPACE,
+)
+# Long enough to read as running text, short enough that ReportLab lays out about a page of
+# it at a time (A4 body text holds some 4,500 characters a page).
+PIECE_LIMIT = 3000
+# Words up to this length are measured whole before being cut (cheap, and nearly all fit).
+_SHORT_WORD = 200
 
 
 # --------------------------------------------------------------------------- character checks
@@ -303,6 +324,63 @@ def para_text(s: str, font_name: str = fonts.BODY_FONT) -> str:
     return "<br/>".join(lines)
 
 
+# ---------------------------------------------------------------------------- long text
+
+
+def split_paragraphs(text: str, limit: int = PIECE_LIMIT) -> list[list[str]]:
+    """``text`` as paragraphs (ended by blank lines), each a list of pieces of at most
+    ``limit`` characters: exact slices, so joining them all gives ``text`` back.
+
+    A paragraph longer than ``limit`` is cut at its last line break in the second half of a
+    ``limit`` window, else at its last sentence end, else its last space, else (a token
+    such as base64 or a URL) anywhere but inside a grapheme. Each cut looks at one window
+    only, so the whole split is linear in the text.
+    """
+    paragraphs: list[list[str]] = []
+    start = 0
+    for blank in _BLANK_LINE.finditer(text):
+        paragraphs.append(_pieces_of(text[start : blank.end()], limit))
+        start = blank.end()
+    if start < len(text) or not paragraphs:
+        paragraphs.append(_pieces_of(text[start:], limit))
+    return paragraphs
+
+
+def _pieces_of(paragraph: str, limit: int) -> list[str]:
+    pieces: list[str] = []
+    start = 0
+    while len(paragraph) - start > limit:
+        end = start + _cut(paragraph[start : start + limit + 1], limit)
+        pieces.append(paragraph[start:end])
+        start = end
+    pieces.append(paragraph[start:])
+    return pieces
+
+
+def _cut(window: str, limit: int) -> int:
+    """Length of the next piece (1..limit) of a paragraph that goes on past ``window``.
+
+    ``window`` holds one character more than may be taken, so that a cut just before it can
+    see what follows.
+    """
+    for boundary in _CUTS:
+        last = None
+        for match in boundary.finditer(window, limit // 2, limit):
+            last = match
+        if last is not None:
+            return last.end()
+    end = limit
+    # Not between a letter and its marks or joiners: they would be shaped (or replaced by
+    # U+FFFD) apart from it.
+    while end > 1 and (_clings(window[end]) or window[end - 1] in _JOINERS):
+        end -= 1
+    return end
+
+
+def _clings(c: str) -> bool:
+    return unicodedata.category(c)[0] == "M" or c in _JOINERS or bool(_EXTENDERS.match(c))
+
+
 # ------------------------------------------------------------------------------ the flowable
 
 
@@ -336,11 +414,13 @@ class BidiParagraph(Flowable):
     face (DejaVu's obliques have no Arabic), a non-bundled font by DejaVu Sans.
     """
 
-    def __init__(self, text: str, style: ParagraphStyle) -> None:
+    def __init__(self, text: str, style: ParagraphStyle, rtl: bool | None = None) -> None:
+        """``rtl``: the direction of lines with no strong character when ``text`` is a piece
+        of a longer text (that text's direction); by default that of ``text`` itself."""
         super().__init__()
         font_name = fonts.upright(style.fontName) if fonts.is_bundled(style.fontName) else None
         text = replace_missing(text, font_name or fonts.BODY_FONT)
-        default_rtl = bool(first_strong_is_rtl(text))
+        default_rtl = bool(first_strong_is_rtl(text) if rtl is None else rtl)
         paras = [
             _Para(p, default_rtl if (d := first_strong_is_rtl(p)) is None else d)
             for p in _hard_paragraphs(text)
@@ -402,8 +482,12 @@ class BidiParagraph(Flowable):
         for word in _BREAKABLE_SPACE.split(para.text.strip()):
             if not word:
                 continue
-            while len(word) > 1 and self._width(word, para.rtl) > width:
+            # Only prefixes about a line long are measured: measuring the rest of a long
+            # token once per line would be quadratic in its length.
+            while len(word) > 1:
                 head = _longest_fitting_prefix(word, lambda w: self._width(w, para.rtl) <= width)
+                if len(head) == len(word):
+                    break
                 yield head, True
                 word = word[len(head) :]
             yield word, False
@@ -505,10 +589,19 @@ def _regroup(lines: list[BidiLine]) -> list[_Para]:
 def _longest_fitting_prefix(word: str, fits: Callable[[str], bool]) -> str:
     """Longest prefix that fits (at least one character), never splitting off a mark.
 
-    Binary search: a 5,000-character token (a pasted URL or hash) must not cost 5,000
-    measurements per line.
+    Galloping, then binary search: a long token (a pasted URL or hash) costs a few
+    measurements of prefixes at most twice a line long, not of the whole token. An ordinary
+    word is measured once.
     """
-    low, high = 1, len(word)  # word[:low] is taken even if it does not fit
+    if len(word) <= _SHORT_WORD and fits(word):
+        return word
+    low, high = 1, 2  # word[:low] is taken even if it does not fit
+    while high < len(word) and fits(word[:high]):
+        low, high = high, 2 * high
+    high = min(high, len(word))
+    if high == len(word) and fits(word):
+        return word
+    high -= 1  # word[:high + 1] is known not to fit
     while low < high:
         mid = (low + high + 1) // 2
         if fits(word[:mid]):
@@ -533,11 +626,51 @@ def _word_width(word: str, font_name: str, size: float, rtl: bool) -> float:
 # ------------------------------------------------------------------------------ the entry point
 
 
-def make_paragraph(text: str, style: ParagraphStyle) -> Flowable:
-    """The flowable for any user text: escaped, wrapped, and right-to-left aware."""
+def make_paragraph(text: str, style: ParagraphStyle, rtl: bool | None = None) -> Flowable:
+    """The flowable for short user text: escaped, wrapped, and right-to-left aware.
+
+    ``rtl``: the direction of a neutral line when ``text`` is a piece of a longer text.
+    """
     if has_rtl(text):
-        return BidiParagraph(text, style)
+        return BidiParagraph(text, style, rtl)
     return Paragraph(para_text(text, style.fontName), style)
+
+
+def make_paragraphs(
+    text: str, style: ParagraphStyle, bullet: str = "", limit: int = PIECE_LIMIT
+) -> list[Flowable]:
+    """The flowables for free text of any length, one or more per paragraph.
+
+    Paragraphs (ended by blank lines) keep the style's spacing; the pieces of an over-long
+    one follow each other with none, so they read as one paragraph. ``bullet`` marks the
+    first line: ReportLab's bullet for left-to-right text, leading the text for
+    right-to-left text (so that it stands at the right).
+    """
+    rtl = first_strong_is_rtl(text)  # neutral pieces follow the direction of the whole
+    flowables: list[Flowable] = []
+    for paragraph in split_paragraphs(text, limit):
+        pieces = [piece.strip() for piece in paragraph]
+        pieces = [piece for piece in pieces if piece]
+        for i, piece in enumerate(pieces):
+            piece_style = _piece_style(style, first=i == 0, last=i == len(pieces) - 1)
+            if bullet and not flowables and has_rtl(piece):
+                piece = f"{bullet} {piece}"
+            flowable = make_paragraph(piece, piece_style, rtl)
+            if bullet and not flowables and isinstance(flowable, Paragraph):
+                flowable.bulletText = bullet
+            flowables.append(flowable)
+    return flowables
+
+
+def _piece_style(style: ParagraphStyle, first: bool, last: bool) -> ParagraphStyle:
+    if first and last:
+        return style
+    return ParagraphStyle(
+        f"{style.name}-piece",
+        parent=style,
+        spaceBefore=style.spaceBefore if first else 0,
+        spaceAfter=style.spaceAfter if last else 0,
+    )
 
 
 rtl_paragraph = BidiParagraph  # the name the report code was told to expect

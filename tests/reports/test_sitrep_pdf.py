@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from pypdf import PdfReader
+from reportlab.platypus import Paragraph
 
 from desktop.domain import ActorRole, Status, TimePrecision
 from desktop.reports.sitrep_data import ReportOptions, SitrepData, prepare
 from desktop.reports.sitrep_pdf import render_sitrep
+from desktop.reports.text import PIECE_LIMIT, BidiParagraph
 from desktop.services.dto import (
     Actor,
     Casualties,
@@ -229,3 +232,99 @@ def test_sample_report(tmp_path: Path) -> None:
         assert f"Page {number} of {pages}" in text
     titles = outline_titles(reader.outline)
     assert len([t for t in titles if re.match(r"\d+\. ", t)]) == len(incidents)
+
+
+# ------------------------------------------------------------------------------ long text
+
+ARABIC = "أعلنت المقاومة في العراق مسؤوليتها عن هجوم بطائرة مسيرة على قاعدة في أربيل. "
+DECORATION = re.compile(r"^(TLP:CLEAR|Generated .*|Page \d+ of \d+)$", re.MULTILINE)
+
+
+def long_narrative(size: int) -> str:
+    """``size`` characters in every shape a split meets: short paragraphs, lines, a long
+    paragraph with no line break, a base64-like token with no space, markup characters."""
+    sentence = "Militants fired 3 rockets at <Camp Alpha> & the airport; none hit. "
+    unit = "\n\n".join(
+        [
+            sentence * 6,
+            "Line one of a list\nLine two & <three>",
+            sentence * 120,  # 8 KB, no line break
+            "QUJD" * 1_500,  # 6 KB, no space
+            "",
+        ]
+    )
+    return (unit * (size // len(unit) + 1))[:size]
+
+
+def long_report(size: int) -> SitrepData:
+    incidents = [
+        make_incident("Long narrative", 17, summary=long_narrative(size)),
+        make_incident("Arabic narrative", 18, summary=ARABIC * 60),
+    ]
+    options = ReportOptions(
+        key_points=(ARABIC, "Key & <point> " * 500), assessment="Outlook & <risk>. " * 800
+    )
+    return prepare(incidents, options, NOW)
+
+
+def body_text(reader: PdfReader) -> str:
+    """The pages' text without the marking banners, footer and page numbers."""
+    return "\n".join(DECORATION.sub("", text) for text in page_texts(reader))
+
+
+def squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+def render_counting_lines(
+    data: SitrepData, monkeypatch: pytest.MonkeyPatch
+) -> tuple[int, list[int]]:
+    """Render, recording the lines each Paragraph or BidiParagraph wrap laid out: the
+    layout work, which for one huge paragraph grows with the square of its length."""
+    laid_out: list[int] = []
+    paragraph_wrap, bidi_layout = Paragraph.wrap, BidiParagraph._layout
+
+    def wrap(self: Paragraph, width: float, height: float) -> tuple[float, float]:
+        size = paragraph_wrap(self, width, height)
+        laid_out.append(len(self.blPara.lines))
+        return size
+
+    def layout(self: BidiParagraph, width: float) -> None:
+        fresh = self._laid_out_for != width
+        bidi_layout(self, width)
+        if fresh:
+            laid_out.append(len(self.lines))
+
+    monkeypatch.setattr(Paragraph, "wrap", wrap)
+    monkeypatch.setattr(BidiParagraph, "_layout", layout)
+    pages = render_sitrep(data, io.BytesIO())
+    monkeypatch.undo()
+    return pages, laid_out
+
+
+@pytest.mark.slow
+def test_layout_work_grows_linearly_with_the_narrative(monkeypatch: pytest.MonkeyPatch) -> None:
+    base_pages, base = render_counting_lines(long_report(0), monkeypatch)
+    small_pages, small = render_counting_lines(long_report(50_000), monkeypatch)
+    big_pages, big = render_counting_lines(long_report(200_000), monkeypatch)
+    # Four times the narrative: about four times its pages and its layout work, not sixteen.
+    # (One huge Paragraph re-wrapped at each page break made the work grow sixteenfold.)
+    assert 3.5 < (big_pages - base_pages) / (small_pages - base_pages) < 4.6
+    assert (sum(big) - sum(base)) / (sum(small) - sum(base)) < 4.6
+    # No flowable is ever laid out at more than a piece's length (PIECE_LIMIT characters,
+    # under 40 lines at full width), however long the text.
+    assert max(big) == max(small) < PIECE_LIMIT / 50
+
+
+def test_long_narrative_reads_back_whole_and_in_order() -> None:
+    narrative = long_narrative(50_000)
+    pages, reader = render(long_report(50_000))
+    assert pages > 15
+    text = body_text(reader)
+    assert squeeze(narrative) in squeeze(text)  # every character, in order, printed literally
+    assert "<Camp Alpha> & the airport" in text
+    assert squeeze("Key & <point> " * 500) in squeeze(text)
+    assert squeeze("Outlook & <risk>. " * 800) in squeeze(text)
+    arabic = unicodedata.normalize("NFKC", text)
+    assert arabic.count("أربيل") == 61  # the narrative's 60 sentences and the key point
+    assert any("\ufe70" <= c <= "\ufeff" for c in text)  # drawn with joined letter forms

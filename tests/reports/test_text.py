@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from bidi import get_display
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 from reportlab.lib.fonts import tt2ps
 from reportlab.lib.pagesizes import A4
@@ -15,14 +17,17 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
 
+from desktop.reports import text as text_module
 from desktop.reports.fonts import BODY_FONT, ITALIC_FONT, register_fonts
 from desktop.reports.text import (
     REPLACEMENT,
     BidiParagraph,
     bidi_reorder,
     make_paragraph,
+    make_paragraphs,
     para_text,
     replace_missing,
+    split_paragraphs,
     text_width,
     visual_line,
 )
@@ -143,6 +148,106 @@ def test_split_parts_keep_the_lines(style: ParagraphStyle) -> None:
     tail.wrap(300, 10_000)
     assert len(head.lines) == 4
     assert head.lines + tail.lines == whole.lines
+
+
+# Text made of what a split cares about: words, sentence ends, spaces, line breaks of every
+# kind, Arabic with marks and joiners, emoji sequences.
+_SPLIT_ALPHABET = st.sampled_from(
+    [*"ab .?!\n\r\t", "\r\n", "\u2029", "\u00a0", "ق", "\u064e", "\u200d", "👍", "🏽", "\u2026"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_SPLIT_ALPHABET, max_size=400).map("".join), st.integers(4, 60))
+def test_split_bounds_the_pieces_and_keeps_the_text(text: str, limit: int) -> None:
+    paragraphs = split_paragraphs(text, limit)
+    assert "".join(piece for paragraph in paragraphs for piece in paragraph) == text
+    for n, paragraph in enumerate(paragraphs):
+        assert paragraph
+        assert all(0 < len(piece) <= limit for piece in paragraph) or paragraph == [""]
+        # A paragraph holds no blank line but the one that ends it (the last need not end).
+        blank = text_module._BLANK_LINE.search("".join(paragraph))
+        if n < len(paragraphs) - 1 or blank is not None:
+            assert blank is not None
+            assert blank.end() == len("".join(paragraph))
+
+
+def test_split_prefers_blank_lines_then_lines_then_sentences_then_spaces() -> None:
+    assert split_paragraphs("One.\n\nTwo.\n \r\nThree.") == [
+        ["One.\n\n"],
+        ["Two.\n \r\n"],
+        ["Three."],
+    ]
+    assert split_paragraphs("aaaa bbb.\ncc. dd ee", limit=12) == [["aaaa bbb.\n", "cc. dd ee"]]
+    assert split_paragraphs("aaaa bb. cc dd ee", limit=12) == [["aaaa bb. ", "cc dd ee"]]
+    assert split_paragraphs("aaaa bb cc dd ee", limit=12) == [["aaaa bb cc ", "dd ee"]]
+    token = "QUJD" * 10
+    assert split_paragraphs(token, limit=16) == [[token[:16], token[16:32], token[32:]]]
+
+
+def test_a_token_is_not_cut_between_a_letter_and_its_mark_or_joiner() -> None:
+    token = "ب\u064e" * 20  # each letter with its fatha
+    pieces = split_paragraphs(token, limit=9)[0]
+    assert all(len(piece) % 2 == 0 for piece in pieces)
+    assert "".join(pieces) == token
+
+
+def test_make_paragraphs_gives_bounded_pieces_that_read_as_paragraphs(
+    style: ParagraphStyle,
+) -> None:
+    spaced = ParagraphStyle("spaced", parent=style, spaceBefore=3, spaceAfter=5)
+    sentence = "The convoy was struck near the checkpoint & <b>burned</b>. "
+    text = f"Short first.\n\n{sentence * 200}\n\nقال المتحدث إن الهجوم فشل."
+    flowables = make_paragraphs(text, spaced, limit=1000)
+    long_pieces = split_paragraphs(text, limit=1000)[1]
+    assert len(long_pieces) > 10
+    assert len(flowables) == 1 + len(long_pieces) + 1
+    plain = flowables[:-1]
+    assert all(isinstance(f, Paragraph) for f in plain)
+    assert all(len(f.text) <= 1000 * 1.2 for f in plain)  # escaped markup: &amp; &lt;b&gt;
+    assert isinstance(flowables[-1], BidiParagraph)
+    spacing = [(f.getSpaceBefore(), f.getSpaceAfter()) for f in flowables]
+    assert spacing[0] == spacing[-1] == (3, 5)  # whole paragraphs keep the style's spacing
+    assert spacing[1] == (3, 0)  # the pieces of the long one are set close together
+    assert spacing[2:-2] == [(0, 0)] * (len(flowables) - 4)
+    assert spacing[-2] == (0, 5)
+
+
+def test_make_paragraphs_bullet_leads_the_first_piece_only(style: ParagraphStyle) -> None:
+    latin = make_paragraphs("point " * 400, style, bullet="•", limit=1000)
+    assert [getattr(f, "bulletText", None) for f in latin] == ["•", None, None]
+    arabic = make_paragraphs("العراق " * 300, style, bullet="•", limit=1000)
+    assert all(isinstance(f, BidiParagraph) for f in arabic)
+    assert [p.text[:2] for f in arabic for p in f._paras] == ["• ", "ال", "ال"]
+    assert make_paragraphs("  \n\n ", style) == []
+
+
+def test_neutral_pieces_follow_the_direction_of_the_whole_text(style: ParagraphStyle) -> None:
+    flowables = make_paragraphs("قال المتحدث:\n\n١٢٣ – ٤٥٦ (ب)", style)
+    assert [f._paras[0].rtl for f in flowables] == [True, True]
+
+
+def test_long_unbroken_arabic_token_costs_linear_measuring(
+    style: ParagraphStyle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = "بطائرة" * 5_000  # 30,000 letters and no space
+    measured = 0
+    real_width = text_module._word_width
+
+    def counting_width(word: str, font_name: str, size: float, rtl: bool) -> float:
+        nonlocal measured
+        measured += len(word)
+        return real_width(word, font_name, size, rtl)
+
+    monkeypatch.setattr(text_module, "_word_width", counting_width)
+    paragraph = BidiParagraph(token, style)
+    paragraph.wrap(300, 10_000)
+    lines = paragraph.lines
+    assert len(lines) > 100
+    assert all(line.width <= 300 for line in lines)
+    assert "".join(line.logical for line in lines) == token
+    # Measuring the rest of the token once per line would be some 250 times the token.
+    assert measured < 20 * len(token)
 
 
 # ------------------------------------------------------------------------- right to left
