@@ -16,6 +16,7 @@ QT_FREE = sorted(
         *(DESKTOP / "reports").rglob("*.py"),
         DESKTOP / "domain.py",
         DESKTOP / "errors.py",
+        DESKTOP / "parsing.py",
     ]
 )
 

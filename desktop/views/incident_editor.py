@@ -52,6 +52,7 @@ from desktop.views.partials.editor_problems import (
     problem_label,
 )
 from desktop.views.partials.editor_undo import FormHistory, UndoKeys
+from desktop.views.partials.entry_keys import EntryKeys
 from desktop.views.partials.place_edit import PlaceEdit, PlaceState
 from desktop.views.partials.tags_edit import TagsEdit
 from desktop.views.partials.when_edit import WhenEdit, WhenState
@@ -306,6 +307,8 @@ class IncidentEditor(QDialog):
         # Text fields keep Ctrl+Z for their own undo unless the keys are taken from them.
         self._undo_keys = UndoKeys(stack, self)
         self._undo_keys.watch(self.findChildren(QWidget))
+        self._entry_keys = EntryKeys(self)  # Enter moves on; only Ctrl+S and Save save
+        self._entry_keys.watch(self.findChildren(QWidget))
         self.setTabOrder(self.title_edit, self.marking_combo)
         self.setTabOrder(self.marking_combo, self.tabs)
 
@@ -326,7 +329,8 @@ class IncidentEditor(QDialog):
         self.cancel_button.clicked.connect(self.reject)
         for button in (self.undo_button, self.redo_button, self.cancel_button):
             button.setAutoDefault(False)
-        self.save_button.setDefault(True)
+        # Not the default button: Enter in a field would save a half-typed incident.
+        self.save_button.setDefault(False)
         row = QHBoxLayout()
         row.addWidget(self.undo_button)
         row.addWidget(self.redo_button)
@@ -582,6 +586,7 @@ class IncidentEditor(QDialog):
     def _collect(self) -> tuple[IncidentData, list[ValidationError]]:
         """The record as typed, and what the widgets themselves refuse in it."""
         where, problems = self.place_edit.value()
+        problems = self.when_edit.problems() + problems
         state = self.state()
         data = replace(
             self._record,

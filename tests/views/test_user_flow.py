@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimeZone
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from desktop.domain import Status
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from desktop.services.dto import IncidentData, SourceData
     from desktop.store.engine import Database
 
-UTC_ZONE = QTimeZone(QTimeZone.Initialization.UTC)
 
 
 def _editor(window: MainWindow) -> IncidentEditor:
@@ -69,8 +68,7 @@ def test_record_edit_find_delete_undo(
     qtbot.keyClicks(editor.summary_edit, "Three Katyusha rockets struck near the runway.")
     editor.tabs.setCurrentIndex(1)
     when = editor.when_edit
-    when.start_edit.setDateTime(QDateTime(QDate(2023, 10, 20), QTime(0, 0), UTC_ZONE))
-    when.end_edit.setDateTime(QDateTime(QDate(2023, 10, 20), QTime(0, 0), UTC_ZONE))
+    replace_text(qtbot, when.start_edit, "2023-10-20")
     place = editor.place_edit
     qtbot.keyClicks(place.name_edit, "Erbil airport")
     country = place.country_combo.lineEdit()

@@ -35,6 +35,7 @@ from desktop.views.partials.editor_problems import (
     plain_label,
 )
 from desktop.views.partials.grade_combo import CredibilityCombo
+from desktop.views.partials.plain_widgets import TwoLineLabel
 from desktop.views.partials.source_picker import SourcePicker, source_line
 
 if TYPE_CHECKING:
@@ -89,7 +90,8 @@ class CitationDialog(QDialog):
         self.credibility_combo.setToolTip(
             "How credible this piece of information is (1–6), judged apart from the source."
         )
-        self.grade_label = plain_label("", self)
+        # Two lines kept for it whatever the grade: the rows below stay where they are.
+        self.grade_label = TwoLineLabel(self)
         self.grade_label.setStyleSheet(HINT_STYLE)
         self.url_edit = QLineEdit(self)
         self.url_edit.setPlaceholderText("https://…  (the article, post or statement)")

@@ -6,8 +6,6 @@ reported by :meth:`PlaceEdit.problems` (the services' rules report what is out o
 
 from __future__ import annotations
 
-import math
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -20,6 +18,12 @@ from PySide6.QtWidgets import (
 
 from desktop.domain import GeoPrecision, country_codes, country_name
 from desktop.errors import ValidationError
+from desktop.parsing import (
+    country_code_for,
+    inserted_length,
+    parse_coordinate,
+    parse_coordinate_pair,
+)
 from desktop.services.dto import Where
 
 NO_COUNTRY = ""
@@ -31,17 +35,9 @@ def country_label(code: str) -> str:
     return f"{country_name(code)} ({code})"
 
 
-def parse_coordinate(text: str) -> float | None:
-    """``None`` for an empty field; ValueError for text that is not a finite number."""
-    text = text.strip()
-    if "." not in text:  # a decimal comma, as many keyboards type it
-        text = text.replace(",", ".", 1)
-    if not text:
-        return None
-    value = float(text)
-    if not math.isfinite(value):
-        raise ValueError(text)
-    return value
+def _coordinate_text(value: float) -> str:
+    """36.535555… → "36.535556": six decimals are a tenth of a metre."""
+    return f"{value:.6f}".rstrip("0").rstrip(".")
 
 
 class CountryCombo(QComboBox):
@@ -62,18 +58,25 @@ class CountryCombo(QComboBox):
         line = self.lineEdit()
         assert line is not None
         line.setPlaceholderText("Type to search: Iraq, IQ…")
+        line.editingFinished.connect(self._show_chosen)
 
     def code(self) -> str | None:
-        """The chosen code, "" for none, None when the text names no country."""
+        """The chosen code, "" for none, None when the text names no country.
+
+        A name or code typed exactly ("Iraq", "iq") counts as chosen: the list only helps.
+        """
         text = self.currentText().strip()
         if not text:
             return NO_COUNTRY
-        index = self.findText(text, Qt.MatchFlag.MatchFixedString)
-        if index >= 0:
-            return str(self.itemData(index))
-        if text.upper() in country_codes():
-            return text.upper()
-        return None
+        return country_code_for(text)
+
+    def _show_chosen(self) -> None:
+        """Show what a typed "iraq" was read as: the list's "Iraq (IQ)"."""
+        code = self.code()
+        if code:
+            index = self.findData(code)
+            if index >= 0 and self.currentText() != self.itemText(index):
+                self.setCurrentIndex(index)
 
     def set_code(self, code: str) -> None:
         index = self.findData(code)
@@ -112,6 +115,13 @@ class PlaceEdit(QWidget):
             (self.lon_edit, "where.lon"),
         ):
             edit.textEdited.connect(lambda _text, key=key: self.typed.emit(key))
+        # A pasted "36.5356, 44.3516" fills both fields at once; a pair typed by hand is
+        # split when the field is left, so nothing jumps to the other field mid-typing.
+        self._seen: dict[QLineEdit, str] = {}
+        for edit in (self.lat_edit, self.lon_edit):
+            edit.textEdited.connect(lambda text, edit=edit: self._on_coordinate_edited(edit,
+                                                                                     text))
+            edit.editingFinished.connect(lambda edit=edit: self._split_pair(edit))
         self.country_combo.currentTextChanged.connect(
             lambda _text: self.changed.emit("where.country")
         )
@@ -159,7 +169,7 @@ class PlaceEdit(QWidget):
         coordinates: dict[str, float | None] = {}
         for name, edit in (("lat", self.lat_edit), ("lon", self.lon_edit)):
             try:
-                coordinates[name] = parse_coordinate(edit.text())
+                coordinates[name] = parse_coordinate(edit.text(), name)
             except ValueError:
                 coordinates[name] = None
                 problems.append(ValidationError(f"where.{name}", "must be a number, e.g. 33.785"))
@@ -185,6 +195,7 @@ class PlaceEdit(QWidget):
         self.country_combo.set_code(where.country)
         self.lat_edit.setText("" if where.lat is None else str(where.lat))
         self.lon_edit.setText("" if where.lon is None else str(where.lon))
+        self._seen = {self.lat_edit: self.lat_edit.text(), self.lon_edit: self.lon_edit.text()}
         self.precision_combo.setCurrentIndex(max(0, self.precision_combo.findData(where.precision)))
 
     def state(self) -> PlaceState:
@@ -207,4 +218,19 @@ class PlaceEdit(QWidget):
             self.country_combo.setCurrentIndex(index)
         self.lat_edit.setText(lat)
         self.lon_edit.setText(lon)
+        self._seen = {self.lat_edit: lat, self.lon_edit: lon}
         self.precision_combo.setCurrentIndex(max(0, self.precision_combo.findData(precision)))
+
+    def _on_coordinate_edited(self, edit: QLineEdit, text: str) -> None:
+        before, self._seen[edit] = self._seen.get(edit, ""), text
+        if inserted_length(before, text) > 1:
+            self._split_pair(edit)
+
+    def _split_pair(self, edit: QLineEdit) -> None:
+        pair = parse_coordinate_pair(edit.text())
+        if pair is None:
+            return
+        for field, value in zip((self.lat_edit, self.lon_edit), pair, strict=True):
+            field.setText(_coordinate_text(value))
+            self._seen[field] = field.text()
+        self.typed.emit("where.lat" if edit is self.lat_edit else "where.lon")

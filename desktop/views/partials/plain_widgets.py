@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtGui import QKeyEvent, QKeySequence, QPainter, QShortcut, QTextLayout, QTextOption
+from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QWidget
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from PySide6.QtGui import QPaintEvent, QResizeEvent
     from PySide6.QtWidgets import QAbstractButton, QAbstractScrollArea
 
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -106,3 +107,81 @@ def widget_shortcut(
     shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
     shortcut.activated.connect(slot)
     return shortcut
+
+
+class TwoLineLabel(QLabel):
+    """Plain text wrapped to two lines, always two lines high, the rest elided.
+
+    A description that changes with a choice (a grade's meaning) would otherwise take one
+    line, then three, and push the fields below up and down under the analyst's pointer.
+    What does not fit ends in "…" and the whole text is the tooltip.
+    """
+
+    LINES = 2
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setWordWrap(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.elided = False
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self._update_elision()
+
+    def _height(self) -> int:
+        margins = self.contentsMargins()
+        return self.fontMetrics().lineSpacing() * self.LINES + margins.top() + margins.bottom()
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self._height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(super().minimumSizeHint().width(), self._height())
+
+    def hasHeightForWidth(self) -> bool:
+        return False  # the height never follows the text: that is the point
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._update_elision()
+
+    def _lines(self) -> tuple[list[str], bool]:
+        """The text as it fits, at most two lines, and whether the last was elided."""
+        width = max(1, self.contentsRect().width())
+        layout = QTextLayout(self.text(), self.font())
+        option = QTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WordWrap)
+        layout.setTextOption(option)
+        lines: list[str] = []
+        layout.beginLayout()
+        while True:
+            line = layout.createLine()
+            if not line.isValid():
+                break
+            line.setLineWidth(width)
+            lines.append(self.text()[line.textStart():line.textStart() + line.textLength()])
+        layout.endLayout()
+        if len(lines) <= self.LINES:
+            return lines, False
+        rest = " ".join(part.strip() for part in lines[self.LINES - 1:])
+        elided = self.fontMetrics().elidedText(rest, Qt.TextElideMode.ElideRight, width)
+        return [*lines[: self.LINES - 1], elided], True
+
+    def _update_elision(self) -> None:
+        self.elided = self._lines()[1]
+        self.setToolTip(plain_tooltip(self.text()) if self.elided else "")
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        rect = self.contentsRect()
+        spacing = self.fontMetrics().lineSpacing()
+        for number, line in enumerate(self._lines()[0]):
+            painter.drawText(rect.left(), rect.top() + number * spacing, rect.width(), spacing,
+                             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                             line.rstrip())
+        painter.end()
