@@ -110,13 +110,23 @@ class SourcePicker(QWidget):
     def select(self, slug: str) -> None:
         """Choose the source with this id, clearing the search so it is in the list."""
         if self.search_edit.text():
-            self.search_edit.clear()
+            self.search_edit.clear()  # refills the list
+        item = self._item(slug)
+        if item is None:
+            # Made since the list was filled (New source… with an empty search): the
+            # cleared search did not refill it, so it is read again.
+            self._refresh()
+            item = self._item(slug)
+        if item is not None:
+            self.list.setCurrentItem(item)
+            self.list.scrollToItem(item)
+
+    def _item(self, slug: str) -> QTreeWidgetItem | None:
         for row in range(self.list.topLevelItemCount()):
             item = self.list.topLevelItem(row)
             if item is not None and item.data(0, Qt.ItemDataRole.UserRole).id == slug:
-                self.list.setCurrentItem(item)
-                self.list.scrollToItem(item)
-                return
+                return item
+        return None
 
     def create_source(self) -> None:
         dialog = SourceDialog(self, None, self._dialogs)
