@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from desktop.domain import RELIABILITY, SOURCE_KIND_LABELS, SourceKind
 from desktop.errors import DeskError
 from desktop.services import sources as source_service
+from desktop.views.partials.own_writes import announce
 from desktop.views.partials.plain_widgets import plain_tooltip
 from desktop.views.partials.source_form import SourceDialog
 
@@ -143,6 +144,8 @@ class SourcePicker(QWidget):
         except DeskError as error:
             self._dialogs.warning("Could not add the source", str(error))
             return
+        # The main window would otherwise take it for a change saved elsewhere.
+        announce(self._db, f"Added source '{created.name}'.")
         self.select(created.id)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
