@@ -267,7 +267,9 @@ class FilterBar(QWidget):
             sorted(((country_name(c) or c, c) for c in facets.countries), key=lambda p: p[0]),
         )
         self._refill(self.marking, [(m, m) for m in facets.markings])
-        self._refill(self.tag, [(t, t) for t in facets.tags])
+        # Tags are typed freely ("drone", "Drone", "UAV"): case must not split the list.
+        tags = sorted(facets.tags, key=lambda tag: (tag.casefold(), tag))
+        self._refill(self.tag, [(t, t) for t in tags])
 
     def _refill(self, combo: QComboBox, items: list[tuple[str, str]]) -> None:
         chosen = combo.currentData()
