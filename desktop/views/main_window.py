@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from desktop import APP_NAME, __version__
 from desktop.errors import DeskError
 from desktop.views.main_actions import build_actions, recent_icon
+from desktop.views.partials.column_spread import ColumnSpread
 from desktop.views.partials.dialogs import Dialogs
 from desktop.views.partials.filter_bar import FilterBar
 from desktop.views.partials.incident_detail import IncidentDetail
@@ -254,6 +255,9 @@ class MainWindow(QMainWindow):
         for column, sample_text in COLUMN_SAMPLES.items():
             table.setColumnWidth(column, metrics.horizontalAdvance(sample_text) + 18)
         header.setSectionResizeMode(IncidentTableModel.COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        base = {column: table.columnWidth(column) for column in COLUMN_SAMPLES}
+        base[IncidentTableModel.COL_TITLE] = metrics.horizontalAdvance("Drone attack on al-Asad")
+        ColumnSpread(table, base, (IncidentTableModel.COL_PLACE, IncidentTableModel.COL_TYPE))
         header.setSortIndicator(IncidentTableModel.COL_WHEN, Qt.SortOrder.DescendingOrder)
         header.setSortIndicatorShown(True)
         header.sortIndicatorChanged.connect(self._sort)

@@ -6,20 +6,27 @@ from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication, QComboBox, QStyle, QStyleOptionComboBox
 
 from desktop.services import incidents
 from desktop.services.dto import Citation
 from desktop.views.main_window import MainWindow
 from desktop.views.partials import plain_widgets
+from desktop.views.partials.incident_table_model import IncidentTableModel
 from tests.views.fakes import RecordingDialogs
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from pytestqt.qtbot import QtBot
 
     from desktop.services.dto import SourceData
     from desktop.store.engine import Database
     from tests.conftest import IncidentFactory
 
+COL_TITLE = IncidentTableModel.COL_TITLE
+COL_PLACE = IncidentTableModel.COL_PLACE
+COL_TYPE = IncidentTableModel.COL_TYPE
 NASTY_URL = 'https://example.org/report?a=1&b=<b>bold</b>"'
 
 
@@ -87,3 +94,64 @@ def test_a_citations_web_address_is_a_link_and_stays_plain_text(
     assert opened == [NASTY_URL]
     qtbot.mouseClick(other, Qt.MouseButton.LeftButton, pos=QPoint(6, other.height() // 2))
     assert opened == [NASTY_URL]
+
+
+def text_room(combo: QComboBox) -> int:
+    """The width a combo box has for its text: inside its frame, beside its arrow."""
+    option = QStyleOptionComboBox()
+    combo.initStyleOption(option)
+    field = combo.style().subControlRect(
+        QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, combo
+    )
+    return field.width()
+
+
+@pytest.mark.parametrize("size", [(960, 640), (1024, 700)])
+def test_half_a_screen_is_enough_and_no_filter_is_clipped(
+    qtbot: QtBot,
+    window: MainWindow,
+    db: Database,
+    make_incident: IncidentFactory,
+    size: tuple[int, int],
+    tmp_path: Path,
+) -> None:
+    incidents.create_incident(db, make_incident())
+    window.reload()
+    window.table.selectRow(0)
+    assert window.detail.isVisible()
+    assert window.minimumSizeHint().width() <= 960
+    window.resize(*size)
+    qtbot.waitUntil(lambda: window.width() == size[0])
+    QApplication.processEvents()
+    assert window.detail.width() > 0
+    combos = window.filter_bar.findChildren(QComboBox)
+    assert len(combos) == 7
+    for combo in combos:
+        assert combo.isVisible()
+        for index in range(combo.count()):
+            text = combo.itemText(index)
+            if text.startswith("Any") or combo is window.filter_bar.period:
+                need = combo.fontMetrics().horizontalAdvance(text)
+                assert need <= text_room(combo), (text, need, text_room(combo))
+        assert window.filter_bar.rect().contains(combo.geometry())
+    for button in (window.filter_bar.clear_button,):
+        need = button.fontMetrics().horizontalAdvance(button.text())
+        assert need < button.width()
+    window.grab().save(str(tmp_path / f"main-{size[0]}x{size[1]}.png"))
+
+
+def test_extra_width_goes_to_place_and_type_as_well_as_title(
+    qtbot: QtBot, window: MainWindow, db: Database, make_incident: IncidentFactory
+) -> None:
+    incidents.create_incident(db, make_incident())
+    window.reload()
+    window.resize(1100, 700)
+    qtbot.waitUntil(lambda: window.width() == 1100)
+    QApplication.processEvents()
+    narrow = {c: window.table.columnWidth(c) for c in (COL_TITLE, COL_PLACE, COL_TYPE)}
+    window.resize(1800, 900)
+    qtbot.waitUntil(lambda: window.width() == 1800)
+    QApplication.processEvents()
+    wide = {c: window.table.columnWidth(c) for c in (COL_TITLE, COL_PLACE, COL_TYPE)}
+    for column in (COL_TITLE, COL_PLACE, COL_TYPE):
+        assert wide[column] > narrow[column] + 40, (column, narrow, wide)

@@ -125,7 +125,7 @@ class IncidentDetail(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setMinimumWidth(320)
+        self.setMinimumWidth(240)  # a half-screen window still shows the table beside it
         body = QWidget(self)
         self._body = body
         layout = QVBoxLayout(body)
