@@ -8,10 +8,11 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from sqlalchemy import distinct, func, select, update
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from desktop.errors import ConflictError, NotFoundError, ValidationError
-from desktop.services import mapping
+from desktop.services import history, mapping
 from desktop.services.validation import check_source
 from desktop.store.models import Citation, Incident, Source
 from desktop.wording import plural
@@ -140,7 +141,11 @@ def update_source(db: Database, data: SourceData) -> SourceData:
 
 
 def merge_sources(db: Database, keep: str, duplicates: list[str]) -> SourceData:
-    """Move every citation of ``duplicates`` onto ``keep`` and delete the duplicates."""
+    """Move every citation of ``duplicates`` onto ``keep`` and delete the duplicates.
+
+    A moved citation may read differently afterwards (another name, another reliability: an
+    E4 becomes F4), so each incident it belongs to gets a history entry, old → new.
+    """
     others = [slug for slug in dict.fromkeys(duplicates) if slug != keep]
     if not others:
         raise ValidationError("duplicates", "choose at least one other source to merge")
@@ -150,16 +155,29 @@ def merge_sources(db: Database, keep: str, duplicates: list[str]) -> SourceData:
         ids = [row.id for row in rows]
         touched = list(
             session.scalars(
-                select(Citation.incident_id).distinct().where(Citation.source_id.in_(ids))
+                select(Incident)
+                .where(Incident.id.in_(
+                    select(Citation.incident_id).where(Citation.source_id.in_(ids))
+                ))
+                .order_by(Incident.id)
+                .options(
+                    selectinload(Incident.citations).selectinload(Citation.source),
+                    selectinload(Incident.actors),
+                    selectinload(Incident.tags),
+                )
             )
         )
+        before = [mapping.incident_to_data(incident) for incident in touched]
         session.execute(
             update(Citation).where(Citation.source_id.in_(ids)).values(source_id=target.id)
         )
         for row in rows:
             session.delete(row)
+        session.flush()
+        # The bulk update left the loaded citations pointing at the deleted sources.
+        session.expire_all()
         now, user = mapping.utcnow(), mapping.current_user()
-        for incident in session.scalars(select(Incident).where(Incident.id.in_(touched))):
+        for incident, old in zip(touched, before, strict=True):
             incident.source_count = int(
                 session.scalar(
                     select(func.count(distinct(Citation.source_id))).where(
@@ -169,6 +187,10 @@ def merge_sources(db: Database, keep: str, duplicates: list[str]) -> SourceData:
                 or 0
             )
             incident.updated_at, incident.updated_by = now, user
+            changes = history.differences(old, mapping.incident_to_data(incident))
+            if changes:  # same name and grade on both sides: nothing an analyst could see
+                history.record(session, incident.uuid, history.UPDATED, changes,
+                               by=user, at=now)
         session.flush()
         return mapping.source_to_data(target, *_counts(session).get(target.id, (0, 0)))
 

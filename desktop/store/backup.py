@@ -77,7 +77,9 @@ def private_folder(folder: Path) -> Path:
             missing = [folder, *(p for p in folder.parents if not p.is_dir())]
             for level in reversed(missing):
                 if level.exists():
-                    raise StoreError(f"{level} is a file, not a folder.")
+                    raise StoreError(
+                        f"Cannot create the folder {folder}: {level} is a file, not a folder."
+                    )
                 level.mkdir(mode=0o700, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"Cannot create the folder {folder}: {exc.strerror}") from exc

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from desktop import APP_NAME, __version__
 from desktop.errors import DeskError
 from desktop.services.preview import preview_workspace, workspace_from_environment
+from desktop.system_check import check_desktop_libraries
 from desktop.views.main_window import MainWindow
 from desktop.views.palette import follow_system_palette
 from desktop.views.partials.dialogs import message
@@ -189,6 +190,12 @@ def start(target: str | None, settings: QSettings | None = None) -> MainWindow |
 
 def run(target: str | None) -> int:
     """Open the workspace at ``target`` (None: the last or default one); run until closed."""
+    # Before the QApplication: Qt aborts the program when its platform plugin cannot load.
+    problem = check_desktop_libraries()
+    if problem is not None:
+        gc.enable()  # cli.py turned it off for a start that ends here
+        print(problem, file=sys.stderr)  # noqa: T201 - no window to show it in
+        return USAGE_ERROR
     window = start(target)
     if window is None:
         return USAGE_ERROR

@@ -51,5 +51,11 @@ class GradingScalesDialog(QDialog):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        table.resizeRowsToContents()
+        # Rows measured once, before the Meaning column had its width, were as tall as the
+        # text wrapped into a sliver: two grades showed at a time. Following the columns
+        # keeps each row as tall as its text at the width it has.
+        rows = table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        rows.setMinimumSectionSize(table.fontMetrics().height() + 8)  # a line and some air
+        table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         return table

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from desktop import APP_NAME, __version__
 from desktop.errors import DeskError
 from desktop.views.main_actions import build_actions, recent_icon
+from desktop.views.partials.column_spread import ColumnSpread
 from desktop.views.partials.dialogs import Dialogs
 from desktop.views.partials.filter_bar import FilterBar
 from desktop.views.partials.incident_detail import IncidentDetail
@@ -41,6 +42,7 @@ from desktop.views.partials.plain_widgets import (
     widget_shortcut,
 )
 from desktop.views.partials.upgrade_notice import notice_if_upgrading
+from desktop.views.partials.workspace_news import WorkspaceNews
 from desktop.views.window_settings import WindowSettings
 from desktop.wording import plural
 
@@ -123,16 +125,13 @@ class MainWindow(QMainWindow):
         # query because best-match order replaces it only while searching.
         self._column_sort: tuple[str, bool] = NEWEST_FIRST
         self._paused_actions: list[QAction] = []
-        # This window's own background writes (imports) are not someone else's changes.
-        self._own_tasks = 0
-        self._missed_change = False
         self._may_offer_sample = offer_sample
         self.dialogs = Dialogs(self)
         self.settings = WindowSettings(settings)
         self._total = 0
         self._count_seconds = 0.0  # how long the last count took
         self._deleted: list[tuple[str, str]] = []  # (id, title), the last deleted last
-        self.watcher: ChangeWatcher | None = None
+        self.news = WorkspaceNews(self)
         self._backup_thread: threading.Thread | None = None
         self._sources_dialog: SourcesDialog | None = None
         self._trash_dialog: TrashDialog | None = None
@@ -256,6 +255,9 @@ class MainWindow(QMainWindow):
         for column, sample_text in COLUMN_SAMPLES.items():
             table.setColumnWidth(column, metrics.horizontalAdvance(sample_text) + 18)
         header.setSectionResizeMode(IncidentTableModel.COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        base = {column: table.columnWidth(column) for column in COLUMN_SAMPLES}
+        base[IncidentTableModel.COL_TITLE] = metrics.horizontalAdvance("Drone attack on al-Asad")
+        ColumnSpread(table, base, (IncidentTableModel.COL_PLACE, IncidentTableModel.COL_TYPE))
         header.setSortIndicator(IncidentTableModel.COL_WHEN, Qt.SortOrder.DescendingOrder)
         header.setSortIndicatorShown(True)
         header.sortIndicatorChanged.connect(self._sort)
@@ -323,31 +325,14 @@ class MainWindow(QMainWindow):
 
     # --- showing ---------------------------------------------------------------------
 
-    def _watch_database(self) -> None:
-        if self.watcher is not None:
-            self.watcher.stop()
-            self.watcher.deleteLater()
-        from desktop.views.partials.change_watcher import ChangeWatcher
+    @property
+    def watcher(self) -> ChangeWatcher | None:
+        return self.news.watcher
 
-        files = workspace.watched_files(self._db)
-        db = self._db
-        self.watcher = ChangeWatcher(
-            lambda: history.workspace_stamp(db),
-            files,
-            listener=workspace.change_listener(db),  # PostgreSQL: NOTIFY; SQLite: None
-            parent=self,
-        )
-        self.watcher.changed.connect(self._changed_elsewhere)
-
-    def _changed_elsewhere(self) -> None:
-        """Someone else saved: show it, keeping the analyst's place and selection."""
-        if self._own_tasks:
-            self._missed_change = True  # ours, or not: seen when the task ends (see _run)
-            return
-        self._missed_change = False
+    def refresh_rows(self) -> None:
+        """Read the rows and filter values again, keeping the analyst's place."""
         self._read_facets()
         self._attempt("Cannot show the incidents", self.model.refresh)
-        self.statusBar().showMessage("Changes saved elsewhere were loaded.", 5000)
 
     def _start_daily_backup(self) -> None:
         """The day's automatic backup of a SQLite workspace, copied off the GUI thread."""
@@ -366,7 +351,7 @@ class MainWindow(QMainWindow):
 
     def _show_database(self) -> None:
         self._start_daily_backup()
-        self._watch_database()
+        self.news.watch(self._db)
         read_only = " — read-only" if self._db.read_only else ""
         self.setWindowTitle(f"{APP_NAME} — {self._db.label}{read_only}")
         self.location_label.setText(self._db.location)
@@ -377,11 +362,9 @@ class MainWindow(QMainWindow):
 
     def reload(self) -> None:
         """Read the filter values and the rows again (after the data changed)."""
-        self._missed_change = False  # whatever changed is read now
         self._read_facets()
         self.apply_filters()
-        if self.watcher is not None:
-            self.watcher.acknowledge()
+        self.news.read()  # whatever changed is read now
         # Open companions show the same data: citation counts, the trash's content.
         for companion in (self._sources_dialog, self._trash_dialog):
             if companion is not None and companion.isVisible():
@@ -696,6 +679,7 @@ class MainWindow(QMainWindow):
         if self._sources_dialog is None:
             dialog = SourcesDialog(self._db, dialogs=self.dialogs.for_child(), parent=self)
             dialog.changed.connect(self.reload)
+            dialog.did.connect(self.news.say)
             dialog.show_incidents.connect(self.show_source_incidents)
             self._sources_dialog = dialog
         self._sources_dialog.show()
@@ -709,6 +693,7 @@ class MainWindow(QMainWindow):
         if self._trash_dialog is None:
             dialog = TrashDialog(self._db, dialogs=self.dialogs.for_child(), parent=self)
             dialog.changed.connect(self._trash_changed)
+            dialog.did.connect(self.news.say)
             self._trash_dialog = dialog
         self._trash_dialog.show()
         self._trash_dialog.raise_()
@@ -880,16 +865,12 @@ class MainWindow(QMainWindow):
                 self.actions_.open_database, self.actions_.new_database)
         for action in busy:
             action.setEnabled(False)
-        self._own_tasks += 1
+        self.news.task_started()
 
         def finished() -> None:
             for action in busy:
                 action.setEnabled(True)
-            self._own_tasks -= 1
-            # A change seen meanwhile and not read since (an import reloads when it is done)
-            # came from elsewhere.
-            if not self._own_tasks and self._missed_change:
-                self._changed_elsewhere()
+            self.news.task_finished()
 
         handle = run_task(
             self,
@@ -945,8 +926,7 @@ class MainWindow(QMainWindow):
 
         wait_for_all_tasks()  # an import in flight is cancelled and rolled back
         self._join_backup()
-        if self.watcher is not None:
-            self.watcher.stop()
+        self.news.stop()
         if self.attached:  # a preview's layout is the one it restored, its sort aside
             self.save_layout()
             self._db.close()

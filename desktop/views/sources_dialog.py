@@ -104,6 +104,7 @@ class SourcesDialog(QDialog):
 
     show_incidents = Signal(str)  # a source's slug: show the incidents citing it
     changed = Signal()  # a source was created, edited, merged or deleted
+    did = Signal(str)  # what was just done, in words for the status bar
 
     def __init__(
         self,
@@ -345,6 +346,7 @@ class SourcesDialog(QDialog):
             self._open_form(self._retry_data(data, exc))
             return
         self.changed.emit()
+        self.did.emit(f"{'Added' if form.is_new else 'Saved'} source '{saved.name}'.")
         if self.filter_edit.text().strip() and self.model.row_of(saved.id) < 0:
             # Show the saved source even if it does not match the filter any more.
             self.filter_edit.blockSignals(True)
@@ -405,6 +407,7 @@ class SourcesDialog(QDialog):
             self.reload()
             return
         self.changed.emit()
+        self.did.emit(f"Merged {names} into '{merged.name}'.")
         self._load([merged.id])
 
     def delete_selected(self) -> None:
@@ -427,6 +430,8 @@ class SourcesDialog(QDialog):
                 break
         if deleted:
             self.changed.emit()
+            self.did.emit(f"Deleted source '{chosen[0].name}'." if deleted == 1
+                           else f"Deleted {deleted} sources.")
         self.reload()
 
     # --- navigation --------------------------------------------------------------------

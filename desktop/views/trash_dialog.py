@@ -55,6 +55,12 @@ def _incidents(count: int) -> str:
     return plural(count, "incident")
 
 
+def _done(verb: str, rows: list[IncidentRow], how: str) -> str:
+    """``Restored 'Drone attack' from the trash.``, or with a count for several."""
+    what = f"'{rows[0].title}'" if len(rows) == 1 else _incidents(len(rows))
+    return f"{verb} {what} {how}."
+
+
 def deleted_text(moment: datetime | None) -> str:
     """When an incident was deleted, in the analyst's local time."""
     return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else ""
@@ -83,6 +89,7 @@ class TrashDialog(QDialog):
     """Deleted incidents, with Restore, Delete permanently and Empty trash."""
 
     changed = Signal()  # incidents were restored or deleted for good
+    did = Signal(str)  # what was just done, in words for the status bar
 
     def __init__(
         self,
@@ -297,7 +304,7 @@ class TrashDialog(QDialog):
             except DeskError as exc:
                 self.dialogs.warning("Incident not restored", str(exc))
                 break
-        self._finish_write(restored)
+        self._finish_write(restored, _done("Restored", chosen[:restored], "from the trash"))
 
     def purge_selected(self) -> None:
         chosen = self.selected_incidents()
@@ -315,7 +322,7 @@ class TrashDialog(QDialog):
         except DeskError as exc:
             self.dialogs.warning("Incidents not deleted", str(exc))
             purged = 0
-        self._finish_write(purged)
+        self._finish_write(purged, _done("Deleted", chosen[:purged], "permanently"))
 
     def empty(self) -> None:
         total = self._count(TRASH_QUERY)
@@ -332,11 +339,13 @@ class TrashDialog(QDialog):
         except DeskError as exc:
             self.dialogs.warning("Trash not emptied", str(exc))
             purged = 0
-        self._finish_write(purged)
+        self._finish_write(purged, f"Emptied the trash: {_incidents(purged)} deleted "
+                                   "permanently.")
 
-    def _finish_write(self, count: int) -> None:
+    def _finish_write(self, count: int, done: str) -> None:
         if count:
             self.changed.emit()
+            self.did.emit(done)
         self.reload()
 
     # --- navigation --------------------------------------------------------------------

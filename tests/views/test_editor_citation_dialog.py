@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox
 
 from desktop.views.partials.citation_dialog import CitationDialog
+from desktop.views.partials.source_form import SourceDialog
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
@@ -86,3 +88,38 @@ def test_keyboard_search_down_and_enter_picks_a_source(
     with qtbot.waitSignal(dialog.accepted):
         qtbot.keyClick(listed, Qt.Key.Key_Return)
     assert dialog.citation().source == sources[0].id
+
+
+def test_new_source_made_with_an_empty_search_is_listed_and_chosen(
+    qtbot: QtBot, db: Database, sources: tuple[SourceData, SourceData]
+) -> None:
+    dialog = CitationDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    picker = dialog.source_picker
+    assert picker.search_edit.text() == ""
+    assert dialog.chosen_label.text() == "No source chosen yet."
+
+    def fill(form: QDialog) -> bool:
+        assert isinstance(form, SourceDialog)
+        form.show()
+        qtbot.keyClicks(form.name_edit, "Kurdistan 24")
+        form.reliability_combo.set_code("C")
+        qtbot.mouseClick(form.buttons.button(QDialogButtonBox.StandardButton.Ok),
+                         Qt.MouseButton.LeftButton)
+        return form.result() == QDialog.DialogCode.Accepted
+
+    picker.run_dialog = fill
+    qtbot.mouseClick(picker.new_button, Qt.MouseButton.LeftButton)
+
+    listed = [picker.list.topLevelItem(row).text(0)  # type: ignore[union-attr]
+              for row in range(picker.list.topLevelItemCount())]
+    assert "Kurdistan 24" in listed
+    current = picker.list.currentItem()
+    assert current is not None
+    assert current.text(0) == "Kurdistan 24"
+    chosen = picker.source()
+    assert chosen is not None
+    assert chosen.name == "Kurdistan 24"
+    assert dialog.chosen_label.text().startswith("Chosen: Kurdistan 24")
+    assert dialog.ok_button.isEnabled()

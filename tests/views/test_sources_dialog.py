@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
+from desktop.services import history as history_service
 from desktop.services import incidents as incident_service
 from desktop.services import sources as source_service
 from desktop.services.dto import Citation, IncidentQuery, SourceData
@@ -253,6 +254,36 @@ def test_merge_moves_citations(
     second = incident_service.list_incidents(db, IncidentQuery(source=reuters.id))
     assert {row.title for row in second} == {"Drone attack on al-Asad airbase", "Second attack"}
     assert manager.selected_slugs() == [reuters.id]
+
+
+def test_merge_through_the_dialog_writes_the_changed_grade_into_history(
+    qtbot: QtBot,
+    manager: SourcesDialog,
+    db: Database,
+    make_incident: IncidentFactory,
+) -> None:
+    aamaq = source_service.create_source(
+        db, SourceData(name="Aamaq", kind="claimant", reliability="E"))
+    amaq = source_service.create_source(
+        db, SourceData(name="Amaq News", kind="claimant", reliability="F"))
+    cited = incident_service.create_incident(
+        db, make_incident(citations=(Citation(source=aamaq.id, credibility=4),)))
+    manager.reload()
+
+    click_row(qtbot, manager, "Aamaq")
+    click_row(qtbot, manager, "Amaq News", modifier=Qt.KeyboardModifier.ControlModifier)
+    qtbot.mouseClick(manager.merge_button, Qt.MouseButton.LeftButton)
+    chooser = manager.chooser
+    assert chooser is not None
+    chooser.choose(amaq.id)
+    box = chooser.findChild(QDialogButtonBox)
+    assert box is not None
+    with qtbot.waitSignal(manager.changed):
+        qtbot.mouseClick(box.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+
+    [change] = [c for c in history_service.incident_history(db, cited.id or "")
+                if c.action == history_service.UPDATED]
+    assert (change.field, change.old, change.new) == ("Citation 1", "Aamaq E4", "Amaq News F4")
 
 
 def test_merge_answered_no_changes_nothing(

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain import Confidence, Status, country_name
 from desktop.services.listing import IncidentQuery
+from desktop.views.partials.flow_layout import FlowLayout
 from desktop.views.partials.plain_widgets import plain_tooltip
 
 if TYPE_CHECKING:
@@ -112,8 +113,7 @@ class FilterBar(QWidget):
             f"100,000 of 100,000 incidents{_BEST_MATCH}"
         ))
 
-        combos = QHBoxLayout()
-        combos.setContentsMargins(0, 0, 0, 0)
+        combos = FlowLayout()
         for combo in (
             self.status,
             self.confidence,
@@ -122,7 +122,7 @@ class FilterBar(QWidget):
             self.tag,
             self.marking,
         ):
-            combos.addWidget(combo, 1)
+            combos.addWidget(combo)
         combos.addWidget(self.source_button)
         combos.addWidget(self.clear_button)
         top = QHBoxLayout()
@@ -147,7 +147,13 @@ class FilterBar(QWidget):
         combo.setToolTip(tip)
         combo.addItem(any_text, None)
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        combo.setMinimumContentsLength(8)
+        # Wide enough for its "Any …" text, however short the window: the rows wrap
+        # instead (FlowLayout). Counted in the 'x' widths Qt measures the length in.
+        metrics = combo.fontMetrics()
+        combo.setMinimumContentsLength(
+            -(-metrics.horizontalAdvance(any_text) // metrics.horizontalAdvance("x")) + 1
+        )
+        combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         combo.currentIndexChanged.connect(self.changed)
         return combo
 
@@ -267,7 +273,9 @@ class FilterBar(QWidget):
             sorted(((country_name(c) or c, c) for c in facets.countries), key=lambda p: p[0]),
         )
         self._refill(self.marking, [(m, m) for m in facets.markings])
-        self._refill(self.tag, [(t, t) for t in facets.tags])
+        # Tags are typed freely ("drone", "Drone", "UAV"): case must not split the list.
+        tags = sorted(facets.tags, key=lambda tag: (tag.casefold(), tag))
+        self._refill(self.tag, [(t, t) for t in tags])
 
     def _refill(self, combo: QComboBox, items: list[tuple[str, str]]) -> None:
         chosen = combo.currentData()

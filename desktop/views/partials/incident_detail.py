@@ -32,7 +32,7 @@ from desktop.domain import (
     country_name,
 )
 from desktop.views.partials.incident_table_model import when_text
-from desktop.views.partials.plain_widgets import known_viewport, plain_label
+from desktop.views.partials.plain_widgets import known_viewport, link_label, plain_label
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QResizeEvent, QShowEvent
@@ -90,9 +90,7 @@ def citation_details(citation: Citation) -> str:
         parts.append(f"retrieved {citation.retrieved.isoformat()}")
     if citation.language:
         parts.append(f"language {citation.language}")
-    if citation.url:
-        parts.append(citation.url)
-    return " · ".join(parts)
+    return " · ".join(parts)  # the address has a line of its own, a link
 
 
 _PRECISION_WORDS = {
@@ -127,7 +125,7 @@ class IncidentDetail(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setMinimumWidth(320)
+        self.setMinimumWidth(240)  # a half-screen window still shows the table beside it
         body = QWidget(self)
         self._body = body
         layout = QVBoxLayout(body)
@@ -258,6 +256,8 @@ class IncidentDetail(QScrollArea):
             details = citation_details(citation)
             if details:
                 self.citation_labels.append(_label(details, body))
+            if citation.url:
+                self.citation_labels.append(link_label(citation.url, body))
             if citation.excerpt:
                 excerpt = _label(f"“{citation.excerpt}”", body)
                 excerpt.setIndent(12)
@@ -270,5 +270,5 @@ class IncidentDetail(QScrollArea):
         lines = [self.title_label.text()]
         if self._form_widget.isVisibleTo(self):
             lines += [f"{name}: {label.text()}" for name, label in self.values.items()]
-        lines += [label.text() for label in self.citation_labels]
+        lines += [label.property("plain") or label.text() for label in self.citation_labels]
         return "\n".join(lines)

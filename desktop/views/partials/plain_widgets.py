@@ -9,8 +9,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt
-from PySide6.QtGui import QKeyEvent, QKeySequence, QPainter, QShortcut, QTextLayout, QTextOption
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QUrl
+from PySide6.QtGui import (
+    QDesktopServices,
+    QKeyEvent,
+    QKeySequence,
+    QPainter,
+    QShortcut,
+    QTextLayout,
+    QTextOption,
+)
 from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QWidget
 
 if TYPE_CHECKING:
@@ -185,3 +193,38 @@ class TwoLineLabel(QLabel):
                              int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
                              line.rstrip())
         painter.end()
+
+
+LINK_SCHEMES = ("http", "https")
+
+
+def link_label(url: str, parent: QWidget | None = None) -> QLabel:
+    """A web address the analyst can click, opened in the system's browser.
+
+    The label is rich text only to draw the link: the address, user text, is escaped, so
+    ``<b>`` in it is shown as typed. An address that is not http(s) stays plain text (a
+    ``file:`` or ``javascript:`` address is not something to open with one click). The
+    label's ``plain`` property holds the address as typed.
+    """
+    scheme = QUrl(url).scheme().lower()
+    if scheme not in LINK_SCHEMES:
+        label = plain_label(url, parent, wrap=True, selectable=True)
+        label.setProperty("plain", url)
+        return label
+    label = QLabel(parent)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+    escaped = url.translate(_ESCAPES)
+    label.setText(f'<a href="{escaped}">{escaped}</a>')
+    label.setToolTip(plain_tooltip(f"Open {url} in your web browser"))
+    label.setProperty("plain", url)
+    # Opened here rather than by Qt, from the address as typed (not the one read back
+    # out of the markup), through the one function tests can replace.
+    label.linkActivated.connect(lambda _href: open_link(url))
+    return label
+
+
+def open_link(url: str) -> bool:
+    return QDesktopServices.openUrl(QUrl(url, QUrl.ParsingMode.TolerantMode))

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from desktop.domain import RELIABILITY, SOURCE_KIND_LABELS, SourceKind
 from desktop.errors import DeskError
 from desktop.services import sources as source_service
+from desktop.views.partials.own_writes import announce
 from desktop.views.partials.plain_widgets import plain_tooltip
 from desktop.views.partials.source_form import SourceDialog
 
@@ -110,13 +111,23 @@ class SourcePicker(QWidget):
     def select(self, slug: str) -> None:
         """Choose the source with this id, clearing the search so it is in the list."""
         if self.search_edit.text():
-            self.search_edit.clear()
+            self.search_edit.clear()  # refills the list
+        item = self._item(slug)
+        if item is None:
+            # Made since the list was filled (New source… with an empty search): the
+            # cleared search did not refill it, so it is read again.
+            self._refresh()
+            item = self._item(slug)
+        if item is not None:
+            self.list.setCurrentItem(item)
+            self.list.scrollToItem(item)
+
+    def _item(self, slug: str) -> QTreeWidgetItem | None:
         for row in range(self.list.topLevelItemCount()):
             item = self.list.topLevelItem(row)
             if item is not None and item.data(0, Qt.ItemDataRole.UserRole).id == slug:
-                self.list.setCurrentItem(item)
-                self.list.scrollToItem(item)
-                return
+                return item
+        return None
 
     def create_source(self) -> None:
         dialog = SourceDialog(self, None, self._dialogs)
@@ -133,6 +144,8 @@ class SourcePicker(QWidget):
         except DeskError as error:
             self._dialogs.warning("Could not add the source", str(error))
             return
+        # The main window would otherwise take it for a change saved elsewhere.
+        announce(self._db, f"Added source '{created.name}'.")
         self.select(created.id)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
