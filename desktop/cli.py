@@ -10,7 +10,7 @@ import gc
 import importlib
 import json
 import sys
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +19,7 @@ from desktop.domain import EVENT_TYPES, MAX_MARKING_LENGTH, country_codes, norma
 from desktop.errors import DeskError
 from desktop.services.dto import IncidentQuery, IncidentRow
 from desktop.store.locations import ENV_VAR
+from desktop.timetext import utc_text
 from desktop.wording import plural
 
 if TYPE_CHECKING:
@@ -335,8 +336,10 @@ def _row_json(row: IncidentRow) -> dict[str, object]:
 def _row_line(row: IncidentRow) -> str:
     # As the table shows it: an exact time in UTC with its "Z", else the day.
     start = row.start
-    when = start.astimezone(UTC).strftime("%Y-%m-%d %H:%MZ") if isinstance(start, datetime) \
-        else start.isoformat()
+    if isinstance(start, datetime):
+        when = utc_text(start, sep=" ", timespec="minutes")
+    else:
+        when = start.isoformat()
     return f"{when}  {row.title}  —  {row.place or 'place unknown'}  [{row.status}, {row.marking}]"
 
 

@@ -308,3 +308,28 @@ def test_db_before_the_command_name_is_honoured(tmp_path: Path) -> None:
     assert restore.returncode == 0, restore.stderr
     found = run("--db", str(db), "search", "drone", cwd=tmp_path)
     assert "al-Asad" in found.stdout
+
+
+def test_search_line_writes_years_before_1000_with_four_digits(
+    tmp_path: Path, new_db_url: DbUrls
+) -> None:
+    from desktop.resources import resource_path
+
+    document = json.loads(resource_path("sample", "workspace.json").read_text(encoding="utf-8"))
+    document["incidents"][0]["when"] = {
+        "start": "0999-06-15T12:00:00Z",
+        "end": "0999-06-15T12:00:00Z",
+        "precision": "exact",
+    }
+    title = document["incidents"][0]["title"]
+    path = tmp_path / "early.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    db = new_db_url()
+    assert run("import", str(path), "--db", db, cwd=tmp_path).returncode == 0
+    found = run("search", "", "--db", db, "--limit", "1000", cwd=tmp_path)
+    assert found.returncode == 0, found.stderr
+    line = next(line for line in found.stdout.splitlines() if title in line)
+    assert line.startswith("0999-06-15 12:00Z  ")
+    out = tmp_path / "out.json"
+    assert run("export", "json", "--db", db, "--out", str(out), cwd=tmp_path).returncode == 0
+    assert run("import", str(out), "--db", new_db_url(), cwd=tmp_path).returncode == 0

@@ -39,6 +39,7 @@ from desktop.services.validation import incident_problems, source_problems
 from desktop.store import fulltext
 from desktop.store.models import Citation as CitationRow
 from desktop.store.models import Incident, Source
+from desktop.timetext import utc_text
 from desktop.wording import plural
 
 if TYPE_CHECKING:
@@ -706,7 +707,7 @@ def import_file(
 
 def _moment_text(value: Moment) -> str:
     if isinstance(value, datetime):
-        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return utc_text(value)
     return value.isoformat()
 
 
@@ -792,7 +793,7 @@ def export_document(
 
 def history_to_json(change: history.Change) -> dict[str, Any]:
     entry: dict[str, Any] = {
-        "at": change.at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+        "at": utc_text(change.at, timespec="auto"),
         "by": change.by,
         "action": change.action,
     }
