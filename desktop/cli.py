@@ -20,7 +20,7 @@ from desktop.errors import DeskError
 from desktop.services.dto import IncidentQuery, IncidentRow
 from desktop.store.locations import ENV_VAR
 from desktop.timetext import utc_text
-from desktop.wording import plural
+from desktop.wording import plural, printable, printable_json
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -33,7 +33,7 @@ USAGE_ERROR = 2
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         # argparse prints usage plus the message; one clear line is friendlier in scripts.
-        self.exit(USAGE_ERROR, f"{self.prog}: {message}\n")
+        self.exit(USAGE_ERROR, f"{self.prog}: {printable(message)}\n")
 
 
 def _db_option(parser: argparse.ArgumentParser, *, main: bool = False) -> None:
@@ -169,11 +169,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _dispatch(args)
     except DeskError as exc:
-        print(f"incident-desk: {exc}", file=sys.stderr)
+        _fail(str(exc))
         return USAGE_ERROR
     except KeyboardInterrupt:
         print("incident-desk: interrupted; nothing was changed.", file=sys.stderr)
         return 130
+
+
+def _say(text: str) -> None:
+    """Print a line of output: workspace and file text (titles, paths) may hold terminal
+    escapes, printed escaped (wording.printable)."""
+    print(printable(text))
+
+
+def _fail(text: str) -> None:
+    """Print a user error: one line on stderr, escaped like every other printed text."""
+    print(f"incident-desk: {printable(text)}", file=sys.stderr)
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -217,7 +228,7 @@ def _backup(args: argparse.Namespace) -> int:
     from desktop.store.backup import backup_database
 
     out = backup_database(args.db, args.out)
-    print(f"Backed up to {out}")
+    _say(f"Backed up to {out}")
     return 0
 
 
@@ -226,7 +237,7 @@ def _restore(args: argparse.Namespace) -> int:
 
     result = restore_database(args.file, args.db)
     kept = f"; the replaced workspace was kept as {result.kept}" if result.kept else ""
-    print(f"Restored {result.target} from {args.file}{kept}")
+    _say(f"Restored {result.target} from {args.file}{kept}")
     return 0
 
 
@@ -234,7 +245,7 @@ def _sample(db: Database, _args: argparse.Namespace) -> int:
     from desktop.services.sample import load_sample
 
     result = load_sample(db)
-    print(f"Sample workspace loaded into {db.location}: {result.summary}")
+    _say(f"Sample workspace loaded into {db.location}: {result.summary}")
     return 0
 
 
@@ -242,7 +253,7 @@ def _import(db: Database, args: argparse.Namespace) -> int:
     from desktop.services.interchange import import_file
 
     result = import_file(db, args.file)
-    print(f"Imported {args.file}: {result.summary}")
+    _say(f"Imported {args.file}: {result.summary}")
     return 0
 
 
@@ -252,7 +263,7 @@ def _export(db: Database, args: argparse.Namespace) -> int:
     from desktop.services.interchange import export_file
 
     count = export_file(db, args.out, with_history=args.history)
-    print(f"Exported {plural(count, 'incident')} to {args.out}")
+    _say(f"Exported {plural(count, 'incident')} to {args.out}")
     return 0
 
 
@@ -266,7 +277,7 @@ def _export_pdf(db: Database, args: argparse.Namespace) -> int:
     from desktop.services.reporting import export_sitrep
 
     if args.since and args.until and args.until < args.since:
-        print("incident-desk: --until is before --since", file=sys.stderr)
+        _fail("--until is before --since")
         return USAGE_ERROR
     query = IncidentQuery(
         since=args.since,
@@ -296,7 +307,7 @@ def _export_pdf(db: Database, args: argparse.Namespace) -> int:
     if texts != stored:
         save_report_texts(db, texts)
     raised = " (raised to match its incidents)" if result.marking_raised else ""
-    print(
+    _say(
         f"Wrote {result.path}: {plural(result.pages, 'page')}, "
         f"{plural(result.incidents, 'incident')}, "
         f"marked {result.marking}{raised}"
@@ -308,14 +319,17 @@ def _search(db: Database, args: argparse.Namespace) -> int:
     from desktop.services.incidents import list_incidents
 
     if args.limit < 1:
-        print("incident-desk: --limit must be at least 1", file=sys.stderr)
+        _fail("--limit must be at least 1")
         return USAGE_ERROR
     query = IncidentQuery(text=args.query, sort="relevance")
     rows = list_incidents(db, query, limit=args.limit)
     for row in rows:
-        print(json.dumps(_row_json(row), ensure_ascii=False) if args.json else _row_line(row))
+        if args.json:
+            print(printable_json(json.dumps(_row_json(row), ensure_ascii=False)))
+        else:
+            _say(_row_line(row))
     if not rows and not args.json:
-        print(f"No incident matches {args.query!r}.", file=sys.stderr)
+        print(f"No incident matches {printable(repr(args.query))}.", file=sys.stderr)
     return 0
 
 

@@ -333,3 +333,50 @@ def test_search_line_writes_years_before_1000_with_four_digits(
     out = tmp_path / "out.json"
     assert run("export", "json", "--db", db, "--out", str(out), cwd=tmp_path).returncode == 0
     assert run("import", str(out), "--db", new_db_url(), cwd=tmp_path).returncode == 0
+
+
+_ESCAPES = "\x1b]0;pwned\x07\x1b[2J\x9b31m"
+
+
+def _no_controls(text: str) -> bool:
+    return not any(
+        (ord(c) < 0x20 and c != "\n") or 0x7F <= ord(c) <= 0x9F for c in text
+    )
+
+
+def test_terminal_escapes_in_titles_and_file_values_are_printed_escaped(
+    tmp_path: Path, new_db_url: DbUrls
+) -> None:
+    from desktop.resources import resource_path
+
+    document = json.loads(resource_path("sample", "workspace.json").read_text(encoding="utf-8"))
+    document["incidents"][0]["title"] = f"Drone كتائب 🚀 {_ESCAPES}"
+    path = tmp_path / "hostile.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    db = new_db_url()
+    assert run("import", str(path), "--db", db, cwd=tmp_path).returncode == 0
+    for args in (("search", "Drone"), ("search", "Drone", "--json")):
+        found = run(*args, "--db", db, cwd=tmp_path)
+        assert found.returncode == 0, found.stderr
+        assert _no_controls(found.stdout), found.stdout
+        assert "كتائب 🚀" in found.stdout
+    lines = run("search", "Drone", "--db", db, cwd=tmp_path).stdout
+    assert "\\x1b]0;pwned\\x07\\x1b[2J\\x9b31m" in lines
+    rows = run("search", "Drone", "--db", db, "--json", cwd=tmp_path).stdout.splitlines()
+    assert any(json.loads(row)["title"].endswith(_ESCAPES) for row in rows)
+
+    document["incidents"][0]["event_type"] = f"Bombing{_ESCAPES}"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    refused = run("import", str(path), "--db", db, cwd=tmp_path)
+    assert refused.returncode == 2
+    assert "is not one of" in refused.stderr or "is not an ACLED event type" in refused.stderr
+    assert _no_controls(refused.stderr), refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+    missing = run("search", f"x{_ESCAPES}", "--db", db, cwd=tmp_path)
+    assert _no_controls(missing.stderr), missing.stderr
+    bad_date = run(
+        "export", "pdf", "--db", db, "--out", str(tmp_path / "x.pdf"),
+        "--since", f"2023{_ESCAPES}", cwd=tmp_path,
+    )
+    assert bad_date.returncode == 2
+    assert _no_controls(bad_date.stderr), bad_date.stderr

@@ -40,7 +40,7 @@ from desktop.store import fulltext
 from desktop.store.models import Citation as CitationRow
 from desktop.store.models import Incident, Source
 from desktop.timetext import utc_text
-from desktop.wording import plural
+from desktop.wording import plural, printable, quoted
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -205,7 +205,7 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     seen: set[str] = set()
     for key, _value in pairs:
         if key in seen:
-            raise ValidationError("", f"key '{key}' appears twice in one object")
+            raise ValidationError("", f"key {quoted(key)} appears twice in one object")
         seen.add(key)
     return result  # not reached: a shorter dict means a repeated key
 
@@ -218,25 +218,25 @@ def parse_document(value: Any, *, consume: bool = False) -> Document:
     """
     top = _object(value, "", _TOP, required=TOP_KEYS)
     if top["format"] != FORMAT:
-        raise ValidationError("format", f"must be '{FORMAT}', not {json.dumps(top['format'])}")
+        raise ValidationError("format", f"must be '{FORMAT}', not {_shown(top['format'])}")
     sources = _each(_list(top["sources"], "sources"), "sources", _source)
     seen: set[str] = set()
     for i, source in enumerate(sources):
         if source.id in seen:
-            raise ValidationError(f"sources[{i}].id", f"'{source.id}' is given twice")
+            raise ValidationError(f"sources[{i}].id", f"{quoted(source.id)} is given twice")
         seen.add(source.id)
     incidents = _each(_list(top["incidents"], "incidents"), "incidents", _incident, consume)
     ids: set[str] = set()
     for i, incident in enumerate(incidents):
         assert incident.id is not None
         if incident.id in ids:
-            raise ValidationError(f"incidents[{i}].id", f"'{incident.id}' is given twice")
+            raise ValidationError(f"incidents[{i}].id", f"{quoted(incident.id)} is given twice")
         ids.add(incident.id)
         for j, citation in enumerate(incident.citations):
             if citation.source not in seen:
                 raise ValidationError(
                     f"incidents[{i}].citations[{j}].source",
-                    f"unknown source '{citation.source}' (not in sources)",
+                    f"unknown source {quoted(citation.source)} (not in sources)",
                 )
     return Document(sources, incidents)
 
@@ -277,12 +277,12 @@ def _object(
     # The lists for the message are made only when something is wrong.
     if not value.keys() <= keys:
         unknown = [key for key in value if key not in keys]
-        raise ValidationError(where, "unknown key(s) " + ", ".join(f"'{k}'" for k in unknown))
+        raise ValidationError(where, "unknown key(s) " + ", ".join(quoted(k) for k in unknown))
     for key in required:
         if key not in value:
             missing = [k for k in required if k not in value]
             raise ValidationError(
-                where, "missing key(s) " + ", ".join(f"'{k}'" for k in missing)
+                where, "missing key(s) " + ", ".join(quoted(k) for k in missing)
             )
     return value
 
@@ -291,6 +291,11 @@ def _list(value: Any, where: str) -> list[Any]:
     if not isinstance(value, list):
         raise ValidationError(where, f"must be a list, not {_kind(value)}")
     return value
+
+
+def _shown(value: Any) -> str:
+    """A value from the file as JSON writes it, safe to print (see wording.printable)."""
+    return printable(json.dumps(value, ensure_ascii=False))
 
 
 def _kind(value: Any) -> str:
@@ -339,7 +344,7 @@ def _choice(obj: dict[str, Any], key: str, choices: type[Any], default: str | No
     if member is None:
         allowed = [c.value for c in choices]
         raise ValidationError(
-            key, f"{json.dumps(value, ensure_ascii=False)} is not one of " + ", ".join(allowed)
+            key, f"{_shown(value)} is not one of " + ", ".join(allowed)
         )
     return member
 
@@ -349,12 +354,12 @@ def _date(value: Any, key: str) -> date | None:
         return None
     if not isinstance(value, str) or not _DATE.fullmatch(value):
         raise ValidationError(
-            key, f"{json.dumps(value, ensure_ascii=False)} is not a date (YYYY-MM-DD)"
+            key, f"{_shown(value)} is not a date (YYYY-MM-DD)"
         )
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise ValidationError(key, f"'{value}' is not a real date") from exc
+        raise ValidationError(key, f"{quoted(value)} is not a real date") from exc
 
 
 def _moment(value: Any, key: str, precision: TimePrecision) -> Moment:
@@ -366,13 +371,13 @@ def _moment(value: Any, key: str, precision: TimePrecision) -> Moment:
     if not isinstance(value, str) or not _DATETIME.fullmatch(value):
         raise ValidationError(
             key,
-            f"{json.dumps(value, ensure_ascii=False)} is not a UTC date-time "
+            f"{_shown(value)} is not a UTC date-time "
             "(YYYY-MM-DDTHH:MM:SSZ), which precision 'exact' needs",
         )
     try:
         return datetime.fromisoformat(value[:-1]).replace(tzinfo=UTC)
     except ValueError as exc:
-        raise ValidationError(key, f"'{value}' is not a real date-time") from exc
+        raise ValidationError(key, f"{quoted(value)} is not a real date-time") from exc
 
 
 def _number(obj: dict[str, Any], key: str) -> float | None:
@@ -397,7 +402,7 @@ def _source(value: Any) -> SourceData:
     obj = _object(value, "", _SOURCE, required=("id", "name"))
     slug = _text(obj, "id")
     if not slug or slugify(slug) != slug:
-        raise ValidationError("id", f"'{slug}' is not a slug (a-z, 0-9 and hyphens)")
+        raise ValidationError("id", f"{quoted(slug)} is not a slug (a-z, 0-9 and hyphens)")
     data = SourceData(
         id=slug,
         name=_text(obj, "name"),
@@ -422,7 +427,7 @@ def _incident(value: Any) -> IncidentData:
     elif isinstance(raw_id, str) and _UUID.fullmatch(raw_id):
         incident_id = raw_id
     else:
-        raise ValidationError("id", f"{json.dumps(raw_id)} is not a UUID string")
+        raise ValidationError("id", f"{_shown(raw_id)} is not a UUID string")
     when = _at("when", _when, obj["when"])
     where = _at("where", _where, obj.get("where", {}))
     actors = _each(_list(obj.get("actors", []), "actors"), "actors", _actor)
@@ -629,7 +634,7 @@ def _import_batch(
                 if citation.source not in source_ids:
                     raise ValidationError(
                         f"incidents[{first + offset}].citations[{j}].source",
-                        f"unknown source '{citation.source}'",
+                        f"unknown source {quoted(citation.source)}",
                     )
     stored: set[str] = set()
     if lookup:

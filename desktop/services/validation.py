@@ -28,6 +28,7 @@ from desktop.domain import (
     country_codes,
 )
 from desktop.errors import ValidationError
+from desktop.wording import quoted
 
 if TYPE_CHECKING:
     from desktop.services.dto import Citation, IncidentData, SourceData
@@ -65,11 +66,11 @@ def incident_problems(data: IncidentData) -> list[ValidationError]:
     _check_where(data, problem)
 
     if data.event_type not in EVENT_TYPES:
-        problem("event_type", f"'{data.event_type}' is not an ACLED event type")
+        problem("event_type", f"{quoted(data.event_type)} is not an ACLED event type")
     elif data.sub_event_type not in EVENT_TYPES[data.event_type]:
         problem(
             "sub_event_type",
-            f"'{data.sub_event_type}' is not a sub-event type of {data.event_type}",
+            f"{quoted(data.sub_event_type)} is not a sub-event type of {data.event_type}",
         )
 
     for index, actor in enumerate(data.actors):
@@ -78,7 +79,7 @@ def incident_problems(data: IncidentData) -> list[ValidationError]:
         elif len(actor.name) > MAX_NAME:
             problem(f"actors[{index}].name", f"is longer than {MAX_NAME} characters")
         if actor.role not in ROLES:
-            problem(f"actors[{index}].role", f"'{actor.role}' is not one of {_one_of(ROLES)}")
+            problem(f"actors[{index}].role", f"{quoted(actor.role)} is not one of {_one_of(ROLES)}")
 
     for name in ("killed", "injured"):
         value = getattr(data.casualties, name)
@@ -90,14 +91,14 @@ def incident_problems(data: IncidentData) -> list[ValidationError]:
             problem(f"casualties.{name}", f"is more than {MAX_CASUALTIES:,}")
 
     if data.status not in STATUSES:
-        problem("status", f"'{data.status}' is not one of {_one_of(STATUSES)}")
+        problem("status", f"{quoted(data.status)} is not one of {_one_of(STATUSES)}")
     if data.confidence not in CONFIDENCES:
         problem(
             "confidence",
-            f"'{data.confidence}' is not one of {_one_of(CONFIDENCES)}",
+            f"{quoted(data.confidence)} is not one of {_one_of(CONFIDENCES)}",
         )
     if data.likelihood is not None and data.likelihood not in LIKELIHOOD_TERMS:
-        problem("likelihood", f"'{data.likelihood}' is not an ICD 203 estimative term")
+        problem("likelihood", f"{quoted(data.likelihood)} is not an ICD 203 estimative term")
 
     seen_tags: set[str] = set()
     for index, tag in enumerate(data.tags):
@@ -106,7 +107,7 @@ def incident_problems(data: IncidentData) -> list[ValidationError]:
         elif len(tag) > MAX_TAG:
             problem(f"tags[{index}]", f"is longer than {MAX_TAG} characters")
         elif tag.strip().casefold() in seen_tags:
-            problem(f"tags[{index}]", f"'{tag.strip()}' is given twice")
+            problem(f"tags[{index}]", f"{quoted(tag.strip())} is given twice")
         seen_tags.add(tag.strip().casefold())
 
     if not data.marking.strip():
@@ -170,7 +171,10 @@ def _unstorable_problems(texts: Iterable[tuple[str, str | None]]) -> list[Valida
 def _check_when(data: IncidentData, problem: _Reporter) -> None:
     when = data.when
     if when.precision not in TIME_PRECISIONS:
-        problem("when.precision", f"'{when.precision}' is not one of {_one_of(TIME_PRECISIONS)}")
+        problem(
+            "when.precision",
+            f"{quoted(when.precision)} is not one of {_one_of(TIME_PRECISIONS)}",
+        )
         return
     exact = when.precision == TimePrecision.EXACT
     for name in ("start", "end"):
@@ -180,7 +184,7 @@ def _check_when(data: IncidentData, problem: _Reporter) -> None:
             return
         if not exact and (isinstance(value, datetime) or not isinstance(value, date)):
             problem(f"when.{name}", f"needs a date without time when the precision is "
-                    f"'{when.precision}'")
+                    f"{quoted(when.precision)}")
             return
     if isinstance(when.start, datetime) and when.start.tzinfo is None:
         problem("when.start", "needs a time zone (UTC)")
@@ -195,7 +199,7 @@ def _check_where(data: IncidentData, problem: _Reporter) -> None:
     if len(where.name) > MAX_NAME:
         problem("where.name", f"is longer than {MAX_NAME} characters")
     if where.country and where.country not in country_codes():
-        problem("where.country", f"'{where.country}' is not an ISO 3166-1 alpha-2 code")
+        problem("where.country", f"{quoted(where.country)} is not an ISO 3166-1 alpha-2 code")
     if (where.lat is None) != (where.lon is None):
         problem("where.lat" if where.lat is None else "where.lon",
                 "latitude and longitude go together: give both or neither")
@@ -240,7 +244,7 @@ def source_problems(source: SourceData) -> list[ValidationError]:
         problems.append(ValidationError("name", f"is longer than {MAX_NAME} characters"))
     if source.kind not in SOURCE_KINDS:
         kinds = _one_of(SOURCE_KINDS)
-        problems.append(ValidationError("kind", f"'{source.kind}' is not one of {kinds}"))
+        problems.append(ValidationError("kind", f"{quoted(source.kind)} is not one of {kinds}"))
     if source.reliability not in RELIABILITY:
         problems.append(ValidationError("reliability", "must be one of A, B, C, D, E, F"))
     problems.extend(
