@@ -380,3 +380,22 @@ def test_terminal_escapes_in_titles_and_file_values_are_printed_escaped(
     )
     assert bad_date.returncode == 2
     assert _no_controls(bad_date.stderr), bad_date.stderr
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [("/dev/zero", "is a device"), ("/dev/urandom", "is a device"), ("{fifo}", "is a pipe")],
+)
+def test_import_of_devices_and_pipes_is_refused_at_once(
+    sample_db: str, tmp_path: Path, target: str, expected: str
+) -> None:
+    fifo = tmp_path / "pipe.json"
+    if target == "{fifo}":
+        os.mkfifo(fifo)
+    elif not os.path.exists(target):
+        pytest.skip(f"no {target} here")
+    result = run("import", target.format(fifo=fifo), "--db", sample_db, cwd=tmp_path)
+    assert result.returncode == 2
+    assert expected in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr

@@ -21,7 +21,7 @@ from sqlalchemy.orm import selectinload
 
 from desktop.domain import ActorRole, Confidence, SourceKind, Status, TimePrecision
 from desktop.errors import ValidationError
-from desktop.services import bulk, history, mapping
+from desktop.services import bulk, history, jsonread, mapping
 from desktop.services.dto import (
     Actor,
     Casualties,
@@ -52,7 +52,6 @@ if TYPE_CHECKING:
     from desktop.store.engine import Database
 
 FORMAT = "incident-desk/1"
-MAX_FILE_BYTES = 512 * 1024 * 1024
 
 TOP_KEYS = ("format", "sources", "incidents")
 SOURCE_KEYS = ("id", "name", "kind", "reliability", "url", "notes")
@@ -135,20 +134,11 @@ class ImportResult:
 
 def read_file(path: Path) -> Document:
     """Read and check an interchange file; any problem is one ValidationError."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ValidationError("", f"{path.name} is larger than 512 MiB; split it first")
-        # Read into a temporary: the 100+ MB of bytes and text are freed once the JSON tree
-        # is built, and the tree itself item by item as the records are made from it.
-        with _collector_paused():
-            return parse_document(_load(path.read_bytes()), consume=True)
-    except FileNotFoundError as exc:
-        raise ValidationError("", f"{path}: no such file") from exc
-    except IsADirectoryError as exc:
-        raise ValidationError("", f"{path} is a folder, not a file") from exc
-    except OSError as exc:
-        raise ValidationError("", f"{path}: cannot be read ({exc.strerror})") from exc
+    raw = jsonread.read_bytes(path)
+    # Read into a temporary: the 100+ MB of bytes and text are freed once the JSON tree
+    # is built, and the tree itself item by item as the records are made from it.
+    with _collector_paused():
+        return parse_document(jsonread.load(raw), consume=True)
 
 
 @contextmanager
@@ -179,35 +169,7 @@ def _collector_paused() -> Iterator[None]:
 
 def parse_bytes(raw: bytes) -> Document:
     with _collector_paused():
-        return parse_document(_load(raw), consume=True)
-
-
-def _load(raw: bytes) -> Any:
-    """The JSON value in ``raw``, refusing binary files, other encodings and repeated keys."""
-    if b"\x00" in raw[:8192]:
-        raise ValidationError("", "this is a binary file, not an Incident Desk JSON file")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValidationError("", f"not UTF-8 text (byte {exc.start})") from exc
-    try:
-        return json.loads(text, object_pairs_hook=_no_duplicate_keys)
-    except json.JSONDecodeError as exc:
-        raise ValidationError(
-            "", f"not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}"
-        ) from exc
-
-
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result = dict(pairs)
-    if len(result) == len(pairs):  # the common case, checked at C speed
-        return result
-    seen: set[str] = set()
-    for key, _value in pairs:
-        if key in seen:
-            raise ValidationError("", f"key {quoted(key)} appears twice in one object")
-        seen.add(key)
-    return result  # not reached: a shorter dict means a repeated key
+        return parse_document(jsonread.load(raw), consume=True)
 
 
 def parse_document(value: Any, *, consume: bool = False) -> Document:
