@@ -9,6 +9,7 @@ import argparse
 import gc
 import importlib
 import json
+import os
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -28,6 +29,12 @@ if TYPE_CHECKING:
     from desktop.store.engine import Database
 
 USAGE_ERROR = 2
+# What a shell reports for a program ended by SIGPIPE (128 + 13).
+SIGPIPE_EXIT = 141
+# A search lists at most this many incidents: every incident a workspace can hold (its
+# search index orders 2**24 of them, desktop.store.fts5), so a larger --limit means "all"
+# and is lowered to this rather than overflowing the database's integers.
+MAX_SEARCH_LIMIT = 1 << 24
 
 
 class _Parser(argparse.ArgumentParser):
@@ -79,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     pdf.add_argument("--out", type=Path, required=True, help="PDF file to write")
     pdf.add_argument("--since", type=_iso_date, metavar="YYYY-MM-DD", help="first day covered")
     pdf.add_argument("--until", type=_iso_date, metavar="YYYY-MM-DD", help="last day covered")
-    pdf.add_argument("--title", help="report title (default: the last one used)")
+    pdf.add_argument("--title", type=_text, help="report title (default: the last one used)")
     pdf.add_argument(
         "--marking",
         type=_marking,
@@ -93,7 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="CC",
         help="ISO country code (repeatable)",
     )
-    pdf.add_argument("--tag", action="append", default=[], help="tag (repeatable)")
+    pdf.add_argument("--tag", type=_text, action="append", default=[], help="tag (repeatable)")
     pdf.add_argument(
         "--type",
         dest="event_type",
@@ -103,15 +110,18 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="TYPE",
         help="ACLED event type (repeatable)",
     )
-    pdf.add_argument("--author", help="author printed on the report (remembered)")
-    pdf.add_argument("--organisation", help="organisation on the report (remembered)")
+    pdf.add_argument("--author", type=_text, help="author printed on the report (remembered)")
+    pdf.add_argument("--organisation", type=_text, help="organisation on the report (remembered)")
     pdf.add_argument(
         "--key-point",
+        type=_text,
         action="append",
         metavar="TEXT",
         help="a key point (BLUF) bullet, repeatable; replaces the remembered ones",
     )
-    pdf.add_argument("--assessment", metavar="TEXT", help="assessment and outlook (remembered)")
+    pdf.add_argument(
+        "--assessment", type=_text, metavar="TEXT", help="assessment and outlook (remembered)"
+    )
 
     backup = commands.add_parser(
         "backup", help="copy a workspace file consistently (also while the app has it open)"
@@ -127,14 +137,39 @@ def build_parser() -> argparse.ArgumentParser:
     _db_option(restore)
 
     find = commands.add_parser("search", help="full-text search, best matches first")
-    find.add_argument("query")
+    find.add_argument("query", type=_text)
     find.add_argument("--json", action="store_true", help="print JSON lines")
-    find.add_argument("--limit", type=int, default=50)
+    find.add_argument(
+        "--limit", type=_limit, default=50, help="most matches to list (default: 50)"
+    )
     _db_option(find)
     return parser
 
 
+def _text(value: str) -> str:
+    """Text as given, if it is text: arguments that are not valid UTF-8 reach Python with
+    their bytes kept as lone surrogates, which no database, file or PDF can take."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise argparse.ArgumentTypeError(
+            "is not valid UTF-8 text (check the terminal's or the script's encoding)"
+        ) from None
+    return value
+
+
+def _limit(value: str) -> int:
+    try:
+        limit = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if limit < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return min(limit, MAX_SEARCH_LIMIT)
+
+
 def _iso_date(value: str) -> date:
+    _text(value)
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -142,13 +177,15 @@ def _iso_date(value: str) -> date:
 
 
 def _marking(value: str) -> str:
-    marking = normalise_marking(value)
+    marking = _text(value)
+    marking = normalise_marking(marking)
     if not marking or len(marking) > MAX_MARKING_LENGTH:
         raise argparse.ArgumentTypeError("give a TLP label such as TLP:AMBER or a short line")
     return marking
 
 
 def _country(value: str) -> str:
+    _text(value)
     code = value.strip().upper()
     if code not in country_codes():
         raise argparse.ArgumentTypeError(f"'{value}' is not an ISO 3166-1 alpha-2 country code")
@@ -156,6 +193,7 @@ def _country(value: str) -> str:
 
 
 def _event_type(value: str) -> str:
+    _text(value)
     for name in EVENT_TYPES:
         if name.casefold() == value.strip().casefold():
             return name
@@ -174,6 +212,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("incident-desk: interrupted; nothing was changed.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (``search … | head -1``): what it wanted is printed. Output
+        # still buffered must not fail again at exit, so it goes nowhere.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return SIGPIPE_EXIT
 
 
 def _say(text: str) -> None:
@@ -318,9 +361,6 @@ def _export_pdf(db: Database, args: argparse.Namespace) -> int:
 def _search(db: Database, args: argparse.Namespace) -> int:
     from desktop.services.incidents import list_incidents
 
-    if args.limit < 1:
-        _fail("--limit must be at least 1")
-        return USAGE_ERROR
     query = IncidentQuery(text=args.query, sort="relevance")
     rows = list_incidents(db, query, limit=args.limit)
     for row in rows:

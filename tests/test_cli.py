@@ -399,3 +399,87 @@ def test_import_of_devices_and_pipes_is_refused_at_once(
     assert expected in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.stderr
+
+
+def run_bytes(*args: str | bytes, cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    """As ``run``, with arguments that may be bytes that are not UTF-8."""
+    env = {**os.environ, "INCIDENT_DESK_USER": "cli-test"}
+    env.pop("INCIDENT_DESK_DB", None)
+    return subprocess.run(
+        [sys.executable, "-m", "desktop", *args],
+        cwd=cwd, env=env, capture_output=True, timeout=120, check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    "option",
+    ["--title", "--tag", "--marking", "--author", "--organisation", "--key-point",
+     "--assessment", "--country", "--type", "--since"],
+)
+def test_options_that_are_not_utf8_are_refused_by_name(
+    sample_db: str, tmp_path: Path, option: str
+) -> None:
+    out = tmp_path / "x.pdf"
+    result = run_bytes(
+        "export", "pdf", "--db", sample_db, "--out", str(out), option, b"bad \xff\xfe text",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2
+    stderr = result.stderr.decode("utf-8", "replace")
+    assert f"argument {option}: is not valid UTF-8 text" in stderr
+    assert len(stderr.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_a_search_query_that_is_not_utf8_is_refused(sample_db: str, tmp_path: Path) -> None:
+    result = run_bytes("search", b"\xff\xfe", "--db", sample_db, cwd=tmp_path)
+    assert result.returncode == 2
+    assert b"argument query: is not valid UTF-8 text" in result.stderr
+    assert b"Traceback" not in result.stderr
+
+
+def test_until_the_last_day_there_is_means_no_upper_bound(
+    sample_db: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "all.pdf"
+    result = run(
+        "export", "pdf", "--db", sample_db, "--out", str(out),
+        "--since", "0001-01-01", "--until", "9999-12-31", cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "7 incidents" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("limit", "code", "expected"),
+    [
+        ("99999999999999999999", 0, ""),
+        (str(2**63), 0, ""),
+        ("0", 2, "argument --limit: must be at least 1"),
+        ("-99999999999999999999", 2, "argument --limit: must be at least 1"),
+        ("1e3", 2, "is not a whole number"),
+    ],
+)
+def test_search_limit_is_capped_or_refused(
+    sample_db: str, tmp_path: Path, limit: str, code: int, expected: str
+) -> None:
+    result = run("search", "drone", "--db", sample_db, "--limit", limit, cwd=tmp_path)
+    assert result.returncode == code, result.stderr
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+    if code == 0:
+        assert "al-Asad" in result.stdout
+
+
+def test_a_reader_that_goes_away_is_no_traceback(sample_db: str, tmp_path: Path) -> None:
+    env = {**os.environ, "INCIDENT_DESK_USER": "cli-test"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "desktop", "search", "", "--db", sample_db, "--limit", "1000"],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # as `| head -0` does
+    with process.stderr:
+        stderr = process.stderr.read()
+    process.wait(timeout=120)
+    assert b"Traceback" not in stderr, stderr

@@ -21,7 +21,7 @@ from sqlalchemy.orm import selectinload
 
 from desktop.domain import ActorRole, Confidence, SourceKind, Status, TimePrecision
 from desktop.errors import ValidationError
-from desktop.services import bulk, history, jsonread, mapping
+from desktop.services import bulk, clashes, history, jsonread, mapping
 from desktop.services.dto import (
     Actor,
     Casualties,
@@ -515,7 +515,7 @@ def import_document(
         ),
         0,
     )
-    with _collector_paused(), db.begin() as session:
+    with clashes.import_clashes(), _collector_paused(), db.begin() as session:
         existing_sources = {
             s.slug: s
             for s in session.scalars(

@@ -10,7 +10,7 @@ import math
 import threading
 import weakref
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
@@ -89,7 +89,8 @@ def filtered(
     if query.since is not None:
         stmt = stmt.where(Incident.end_at >= datetime(query.since.year, query.since.month,
                                                       query.since.day))
-    if query.until is not None:
+    # The last day there is (9999-12-31) has no day after it: it bounds nothing.
+    if query.until is not None and query.until < date.max:
         after = query.until + timedelta(days=1)
         stmt = stmt.where(Incident.start_at < datetime(after.year, after.month, after.day))
     for column, values in (
