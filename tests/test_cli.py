@@ -477,7 +477,8 @@ def test_a_reader_that_goes_away_is_no_traceback(sample_db: str, tmp_path: Path)
         [sys.executable, "-m", "desktop", "search", "", "--db", sample_db, "--limit", "1000"],
         cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )
-    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout is not None
+    assert process.stderr is not None
     process.stdout.close()  # as `| head -0` does
     with process.stderr:
         stderr = process.stderr.read()
