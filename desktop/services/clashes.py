@@ -8,6 +8,7 @@ whole import is rolled back, and trying again simply works.
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,18 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 NOTHING_IMPORTED = "Nothing was imported: try again."
+# The keys another writer can take first, as SQLite ("UNIQUE constraint failed:
+# sources.slug") and PostgreSQL (the constraint's name, models.NAMING_CONVENTION) name them.
+_RACED_KEYS = re.compile(
+    r"sources\.slug|incidents\.uuid|incidents\.id\b|uq_sources_slug|uq_incidents_uuid"
+    r"|pk_incidents\b"
+)
+
+
+def _added_meanwhile(cause: BaseException | None) -> bool:
+    """Whether the database refused a record because another writer added its key first
+    (any other refusal is a fault of ours, reported as it is)."""
+    return isinstance(cause, IntegrityError) and _RACED_KEYS.search(str(cause.orig)) is not None
 
 
 @contextmanager
@@ -33,7 +46,7 @@ def import_clashes() -> Iterator[None]:
             f"{what} in the file was changed by someone else meanwhile. {NOTHING_IMPORTED}"
         ) from exc
     except StoreError as exc:
-        if not isinstance(exc.__cause__, IntegrityError):
+        if not _added_meanwhile(exc.__cause__):
             raise
         raise ConflictError(
             "Another import or change was running at the same time and added some of the "

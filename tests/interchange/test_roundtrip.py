@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from desktop.domain import EVENT_TYPES
 from desktop.resources import resource_path
-from desktop.services import incidents, interchange
+from desktop.services import incidents, interchange, limits
 from desktop.store.engine import open_database
 
 if TYPE_CHECKING:
@@ -111,8 +111,10 @@ def _document(incidents: list[dict[str, object]]) -> dict[str, object]:
 
 
 def test_long_hostile_text_roundtrips_exactly(tmp_path: Path, new_db_url: DbUrls) -> None:
-    long_text = (HOSTILE + "\n") * (20_000 // len(HOSTILE) + 1)
+    # As long as a narrative may be (desktop/services/limits.py), and its excerpt too.
+    long_text = ((HOSTILE + "\n") * (limits.SUMMARY // len(HOSTILE) + 1))[: limits.SUMMARY]
     exact = _incident(1, HOSTILE, long_text, date(2023, 10, 17))
+    exact["citations"][0]["excerpt"] = long_text[: limits.EXCERPT]  # type: ignore[index]
     exact["when"] = {
         "start": "2023-10-17T15:59:00Z",
         "end": "2023-10-17T16:30:00Z",
