@@ -35,6 +35,8 @@ SIGPIPE_EXIT = 141
 # search index orders 2**24 of them, desktop.store.fts5), so a larger --limit means "all"
 # and is lowered to this rather than overflowing the database's integers.
 MAX_SEARCH_LIMIT = 1 << 24
+# Warnings an import prints at most: a file with thousands of them would bury the summary.
+MAX_WARNINGS = 20
 
 
 class _Parser(argparse.ArgumentParser):
@@ -297,6 +299,10 @@ def _import(db: Database, args: argparse.Namespace) -> int:
 
     result = import_file(db, args.file)
     _say(f"Imported {args.file}: {result.summary}")
+    for line in result.warnings[:MAX_WARNINGS]:
+        _fail(f"warning: {line}")
+    if len(result.warnings) > MAX_WARNINGS:
+        _fail(f"warning: and {len(result.warnings) - MAX_WARNINGS:,} more like these")
     return 0
 
 

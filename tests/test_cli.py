@@ -51,7 +51,9 @@ def test_sample_twice_changes_nothing(sample_db: str, tmp_path: Path) -> None:
     )
     again = run("sample", "--db", sample_db, cwd=tmp_path)
     assert again.returncode == 0
-    assert "0 incidents added, 0 updated, 7 unchanged" in again.stdout
+    assert "0 incidents added, 7 already present; 0 sources added, 9 already present" in (
+        again.stdout
+    )
     run("export", "json", "--db", sample_db, "--out", str(tmp_path / "b.json"), cwd=tmp_path)
     assert before.returncode == 0
     assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
@@ -484,3 +486,22 @@ def test_a_reader_that_goes_away_is_no_traceback(sample_db: str, tmp_path: Path)
         stderr = process.stderr.read()
     process.wait(timeout=120)
     assert b"Traceback" not in stderr, stderr
+
+
+def test_import_warns_in_one_line_of_a_source_cited_twice(
+    tmp_path: Path, new_db_url: DbUrls
+) -> None:
+    from desktop.resources import resource_path
+
+    document = json.loads(resource_path("sample", "workspace.json").read_text(encoding="utf-8"))
+    citations = document["incidents"][2]["citations"]
+    citations.append(dict(citations[0]))
+    path = tmp_path / "twice.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    result = run("import", str(path), "--db", new_db_url(), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "7 incidents added" in result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("incident-desk: warning: incidents[2] '")
+    assert f"cites source '{citations[0]['source']}' 2 times" in lines[0]

@@ -118,6 +118,8 @@ class ImportResult:
     incidents_unchanged: int = 0
     sources_created: int = 0
     sources_updated: int = 0
+    # Imported all the same, but worth a look: one line each (see citation_warnings).
+    warnings: tuple[str, ...] = ()
 
     @property
     def summary(self) -> str:
@@ -567,7 +569,23 @@ def import_document(
             to_index.write(session)
         if progress is not None:
             progress.check()  # a cancel during the last batch still undoes everything
-    return ImportResult(**counts)
+    return ImportResult(**counts, warnings=citation_warnings(document.incidents))
+
+
+def citation_warnings(records: tuple[IncidentData, ...]) -> tuple[str, ...]:
+    """A line for each source an incident cites more than once: allowed (two articles of one
+    outlet are two citations), but as often a slip that doubles the source's weight."""
+    warnings: list[str] = []
+    for index, data in enumerate(records):
+        cited = [c.source for c in data.citations]
+        if len(set(cited)) == len(cited):  # nearly always: one set per incident
+            continue
+        for slug in sorted({slug for slug in cited if cited.count(slug) > 1}):
+            warnings.append(
+                f"incidents[{index}] {quoted(data.title.strip()[:80])}: cites source "
+                f"{quoted(slug)} {cited.count(slug)} times"
+            )
+    return tuple(warnings)
 
 
 def _import_batch(
@@ -636,7 +654,7 @@ def _update_existing(
             continue
         try:
             before = mapping.incident_to_data(row)
-            if _comparable(before) == _comparable(data) and row.deleted_at is None:
+            if _comparable(before) == _comparable(mapping.as_stored(data)) and not row.deleted_at:
                 counts["incidents_unchanged"] += 1
                 continue
             mapping.apply_incident(row, data, resolve_sources(session, data))
