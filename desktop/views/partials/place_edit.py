@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain import GeoPrecision, country_codes, country_name
 from desktop.errors import ValidationError
+from desktop.services import limits
 from desktop.services.dto import Where
 
 NO_COUNTRY = ""
@@ -93,6 +94,9 @@ class PlaceEdit(QWidget):
         self.name_edit.setPlaceholderText("e.g. al-Asad airbase")
         self.admin1_edit = QLineEdit(self)
         self.admin1_edit.setPlaceholderText("Province or state, e.g. Anbar")
+        # As long as the database holds (services/limits.py): typing stops there.
+        self.name_edit.setMaxLength(limits.PLACE)
+        self.admin1_edit.setMaxLength(limits.ADMIN1)
         self.country_combo = CountryCombo(self)
         self.lat_edit = QLineEdit(self)
         self.lat_edit.setPlaceholderText("e.g. 33.785 (optional)")
