@@ -22,6 +22,7 @@ from sqlalchemy.orm import selectinload
 from desktop.domain import ActorRole, Confidence, SourceKind, Status, TimePrecision
 from desktop.errors import ValidationError
 from desktop.services import bulk, clashes, history, jsonread, mapping
+from desktop.services.citations import doubled_sources
 from desktop.services.dto import (
     Actor,
     Casualties,
@@ -573,19 +574,13 @@ def import_document(
 
 
 def citation_warnings(records: tuple[IncidentData, ...]) -> tuple[str, ...]:
-    """A line for each source an incident cites more than once: allowed (two articles of one
-    outlet are two citations), but as often a slip that doubles the source's weight."""
-    warnings: list[str] = []
-    for index, data in enumerate(records):
-        cited = [c.source for c in data.citations]
-        if len(set(cited)) == len(cited):  # nearly always: one set per incident
-            continue
-        for slug in sorted({slug for slug in cited if cited.count(slug) > 1}):
-            warnings.append(
-                f"incidents[{index}] {quoted(data.title.strip()[:80])}: cites source "
-                f"{quoted(slug)} {cited.count(slug)} times"
-            )
-    return tuple(warnings)
+    """A line for each source an incident cites more than once (see doubled_sources)."""
+    return tuple(
+        f"incidents[{index}] {quoted(data.title.strip()[:80])}: cites source "
+        f"{quoted(slug)} {times} times"
+        for index, data in enumerate(records)
+        for slug, times in doubled_sources(data.citations).items()
+    )
 
 
 def _import_batch(

@@ -841,3 +841,27 @@ def test_place_fields_stop_at_the_database_length(
     qtbot.keyClicks(admin1, "A" * (limits.ADMIN1 + 5))
     assert len(admin1.text()) == limits.ADMIN1
     assert editor.can_save()
+
+
+def test_citing_the_same_source_twice_is_pointed_out(
+    qtbot: QtBot,
+    db: Database,
+    make_incident: IncidentFactory,
+    open_editor: Callable[[str | None], IncidentEditor],
+) -> None:
+    created = incident_service.create_incident(db, make_incident())
+    assert created.id is not None
+    editor = open_editor(created.id)
+    editor.tabs.setCurrentIndex(editor.tabs.count() - 1)
+    hint = editor.citations_edit.doubled_hint
+    assert hint.isHidden()
+    editor.citations_edit.run_dialog = cite(qtbot, "Reuters", 3, excerpt="Again.")
+    qtbot.mouseClick(editor.citations_edit.add_button, Qt.MouseButton.LeftButton)
+    assert len(editor.citations_edit.citations()) == 3
+    assert not hint.isHidden()
+    assert hint.text().startswith("Reuters is cited 2 times: meant?")
+    assert editor.can_save()  # a warning, not a problem
+
+    editor.citations_edit.select_row(2)
+    qtbot.mouseClick(editor.citations_edit.remove_button, Qt.MouseButton.LeftButton)
+    assert hint.isHidden()
