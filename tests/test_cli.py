@@ -341,9 +341,7 @@ _ESCAPES = "\x1b]0;pwned\x07\x1b[2J\x9b31m"
 
 
 def _no_controls(text: str) -> bool:
-    return not any(
-        (ord(c) < 0x20 and c != "\n") or 0x7F <= ord(c) <= 0x9F for c in text
-    )
+    return not any((ord(c) < 0x20 and c != "\n") or 0x7F <= ord(c) <= 0x9F for c in text)
 
 
 def test_terminal_escapes_in_titles_and_file_values_are_printed_escaped(
@@ -377,8 +375,15 @@ def test_terminal_escapes_in_titles_and_file_values_are_printed_escaped(
     missing = run("search", f"x{_ESCAPES}", "--db", db, cwd=tmp_path)
     assert _no_controls(missing.stderr), missing.stderr
     bad_date = run(
-        "export", "pdf", "--db", db, "--out", str(tmp_path / "x.pdf"),
-        "--since", f"2023{_ESCAPES}", cwd=tmp_path,
+        "export",
+        "pdf",
+        "--db",
+        db,
+        "--out",
+        str(tmp_path / "x.pdf"),
+        "--since",
+        f"2023{_ESCAPES}",
+        cwd=tmp_path,
     )
     assert bad_date.returncode == 2
     assert _no_controls(bad_date.stderr), bad_date.stderr
@@ -409,21 +414,42 @@ def run_bytes(*args: str | bytes, cwd: Path) -> subprocess.CompletedProcess[byte
     env.pop("INCIDENT_DESK_DB", None)
     return subprocess.run(
         [sys.executable, "-m", "desktop", *args],
-        cwd=cwd, env=env, capture_output=True, timeout=120, check=False,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        timeout=120,
+        check=False,
     )
 
 
 @pytest.mark.parametrize(
     "option",
-    ["--title", "--tag", "--marking", "--author", "--organisation", "--key-point",
-     "--assessment", "--country", "--type", "--since"],
+    [
+        "--title",
+        "--tag",
+        "--marking",
+        "--author",
+        "--organisation",
+        "--key-point",
+        "--assessment",
+        "--country",
+        "--type",
+        "--since",
+    ],
 )
 def test_options_that_are_not_utf8_are_refused_by_name(
     sample_db: str, tmp_path: Path, option: str
 ) -> None:
     out = tmp_path / "x.pdf"
     result = run_bytes(
-        "export", "pdf", "--db", sample_db, "--out", str(out), option, b"bad \xff\xfe text",
+        "export",
+        "pdf",
+        "--db",
+        sample_db,
+        "--out",
+        str(out),
+        option,
+        b"bad \xff\xfe text",
         cwd=tmp_path,
     )
     assert result.returncode == 2
@@ -440,13 +466,20 @@ def test_a_search_query_that_is_not_utf8_is_refused(sample_db: str, tmp_path: Pa
     assert b"Traceback" not in result.stderr
 
 
-def test_until_the_last_day_there_is_means_no_upper_bound(
-    sample_db: str, tmp_path: Path
-) -> None:
+def test_until_the_last_day_there_is_means_no_upper_bound(sample_db: str, tmp_path: Path) -> None:
     out = tmp_path / "all.pdf"
     result = run(
-        "export", "pdf", "--db", sample_db, "--out", str(out),
-        "--since", "0001-01-01", "--until", "9999-12-31", cwd=tmp_path,
+        "export",
+        "pdf",
+        "--db",
+        sample_db,
+        "--out",
+        str(out),
+        "--since",
+        "0001-01-01",
+        "--until",
+        "9999-12-31",
+        cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr
     assert "7 incidents" in result.stdout
@@ -477,7 +510,10 @@ def test_a_reader_that_goes_away_is_no_traceback(sample_db: str, tmp_path: Path)
     env = {**os.environ, "INCIDENT_DESK_USER": "cli-test"}
     process = subprocess.Popen(
         [sys.executable, "-m", "desktop", "search", "", "--db", sample_db, "--limit", "1000"],
-        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     assert process.stdout is not None
     assert process.stderr is not None
