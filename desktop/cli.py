@@ -9,8 +9,9 @@ import argparse
 import gc
 import importlib
 import json
+import os
 import sys
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,7 +20,8 @@ from desktop.domain import EVENT_TYPES, MAX_MARKING_LENGTH, country_codes, norma
 from desktop.errors import DeskError
 from desktop.services.dto import IncidentQuery, IncidentRow
 from desktop.store.locations import ENV_VAR
-from desktop.wording import plural
+from desktop.timetext import utc_text
+from desktop.wording import plural, printable, printable_json
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -27,12 +29,20 @@ if TYPE_CHECKING:
     from desktop.store.engine import Database
 
 USAGE_ERROR = 2
+# What a shell reports for a program ended by SIGPIPE (128 + 13).
+SIGPIPE_EXIT = 141
+# A search lists at most this many incidents: every incident a workspace can hold (its
+# search index orders 2**24 of them, desktop.store.fts5), so a larger --limit means "all"
+# and is lowered to this rather than overflowing the database's integers.
+MAX_SEARCH_LIMIT = 1 << 24
+# Warnings an import prints at most: a file with thousands of them would bury the summary.
+MAX_WARNINGS = 20
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         # argparse prints usage plus the message; one clear line is friendlier in scripts.
-        self.exit(USAGE_ERROR, f"{self.prog}: {message}\n")
+        self.exit(USAGE_ERROR, f"{self.prog}: {printable(message)}\n")
 
 
 def _db_option(parser: argparse.ArgumentParser, *, main: bool = False) -> None:
@@ -78,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     pdf.add_argument("--out", type=Path, required=True, help="PDF file to write")
     pdf.add_argument("--since", type=_iso_date, metavar="YYYY-MM-DD", help="first day covered")
     pdf.add_argument("--until", type=_iso_date, metavar="YYYY-MM-DD", help="last day covered")
-    pdf.add_argument("--title", help="report title (default: the last one used)")
+    pdf.add_argument("--title", type=_text, help="report title (default: the last one used)")
     pdf.add_argument(
         "--marking",
         type=_marking,
@@ -92,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="CC",
         help="ISO country code (repeatable)",
     )
-    pdf.add_argument("--tag", action="append", default=[], help="tag (repeatable)")
+    pdf.add_argument("--tag", type=_text, action="append", default=[], help="tag (repeatable)")
     pdf.add_argument(
         "--type",
         dest="event_type",
@@ -102,15 +112,18 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="TYPE",
         help="ACLED event type (repeatable)",
     )
-    pdf.add_argument("--author", help="author printed on the report (remembered)")
-    pdf.add_argument("--organisation", help="organisation on the report (remembered)")
+    pdf.add_argument("--author", type=_text, help="author printed on the report (remembered)")
+    pdf.add_argument("--organisation", type=_text, help="organisation on the report (remembered)")
     pdf.add_argument(
         "--key-point",
+        type=_text,
         action="append",
         metavar="TEXT",
         help="a key point (BLUF) bullet, repeatable; replaces the remembered ones",
     )
-    pdf.add_argument("--assessment", metavar="TEXT", help="assessment and outlook (remembered)")
+    pdf.add_argument(
+        "--assessment", type=_text, metavar="TEXT", help="assessment and outlook (remembered)"
+    )
 
     backup = commands.add_parser(
         "backup", help="copy a workspace file consistently (also while the app has it open)"
@@ -126,14 +139,39 @@ def build_parser() -> argparse.ArgumentParser:
     _db_option(restore)
 
     find = commands.add_parser("search", help="full-text search, best matches first")
-    find.add_argument("query")
+    find.add_argument("query", type=_text)
     find.add_argument("--json", action="store_true", help="print JSON lines")
-    find.add_argument("--limit", type=int, default=50)
+    find.add_argument(
+        "--limit", type=_limit, default=50, help="most matches to list (default: 50)"
+    )
     _db_option(find)
     return parser
 
 
+def _text(value: str) -> str:
+    """Text as given, if it is text: arguments that are not valid UTF-8 reach Python with
+    their bytes kept as lone surrogates, which no database, file or PDF can take."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise argparse.ArgumentTypeError(
+            "is not valid UTF-8 text (check the terminal's or the script's encoding)"
+        ) from None
+    return value
+
+
+def _limit(value: str) -> int:
+    try:
+        limit = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if limit < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return min(limit, MAX_SEARCH_LIMIT)
+
+
 def _iso_date(value: str) -> date:
+    _text(value)
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -141,13 +179,15 @@ def _iso_date(value: str) -> date:
 
 
 def _marking(value: str) -> str:
-    marking = normalise_marking(value)
+    marking = _text(value)
+    marking = normalise_marking(marking)
     if not marking or len(marking) > MAX_MARKING_LENGTH:
         raise argparse.ArgumentTypeError("give a TLP label such as TLP:AMBER or a short line")
     return marking
 
 
 def _country(value: str) -> str:
+    _text(value)
     code = value.strip().upper()
     if code not in country_codes():
         raise argparse.ArgumentTypeError(f"'{value}' is not an ISO 3166-1 alpha-2 country code")
@@ -155,6 +195,7 @@ def _country(value: str) -> str:
 
 
 def _event_type(value: str) -> str:
+    _text(value)
     for name in EVENT_TYPES:
         if name.casefold() == value.strip().casefold():
             return name
@@ -168,11 +209,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _dispatch(args)
     except DeskError as exc:
-        print(f"incident-desk: {exc}", file=sys.stderr)
+        _fail(str(exc))
         return USAGE_ERROR
     except KeyboardInterrupt:
         print("incident-desk: interrupted; nothing was changed.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (``search … | head -1``): what it wanted is printed. Output
+        # still buffered must not fail again at exit, so it goes nowhere.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return SIGPIPE_EXIT
+
+
+def _say(text: str) -> None:
+    """Print a line of output: workspace and file text (titles, paths) may hold terminal
+    escapes, printed escaped (wording.printable)."""
+    print(printable(text))
+
+
+def _fail(text: str) -> None:
+    """Print a user error: one line on stderr, escaped like every other printed text."""
+    print(f"incident-desk: {printable(text)}", file=sys.stderr)
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -216,7 +273,7 @@ def _backup(args: argparse.Namespace) -> int:
     from desktop.store.backup import backup_database
 
     out = backup_database(args.db, args.out)
-    print(f"Backed up to {out}")
+    _say(f"Backed up to {out}")
     return 0
 
 
@@ -225,7 +282,7 @@ def _restore(args: argparse.Namespace) -> int:
 
     result = restore_database(args.file, args.db)
     kept = f"; the replaced workspace was kept as {result.kept}" if result.kept else ""
-    print(f"Restored {result.target} from {args.file}{kept}")
+    _say(f"Restored {result.target} from {args.file}{kept}")
     return 0
 
 
@@ -233,7 +290,7 @@ def _sample(db: Database, _args: argparse.Namespace) -> int:
     from desktop.services.sample import load_sample
 
     result = load_sample(db)
-    print(f"Sample workspace loaded into {db.location}: {result.summary}")
+    _say(f"Sample workspace loaded into {db.location}: {result.summary}")
     return 0
 
 
@@ -241,7 +298,11 @@ def _import(db: Database, args: argparse.Namespace) -> int:
     from desktop.services.interchange import import_file
 
     result = import_file(db, args.file)
-    print(f"Imported {args.file}: {result.summary}")
+    _say(f"Imported {args.file}: {result.summary}")
+    for line in result.warnings[:MAX_WARNINGS]:
+        _fail(f"warning: {line}")
+    if len(result.warnings) > MAX_WARNINGS:
+        _fail(f"warning: and {len(result.warnings) - MAX_WARNINGS:,} more like these")
     return 0
 
 
@@ -251,7 +312,7 @@ def _export(db: Database, args: argparse.Namespace) -> int:
     from desktop.services.interchange import export_file
 
     count = export_file(db, args.out, with_history=args.history)
-    print(f"Exported {plural(count, 'incident')} to {args.out}")
+    _say(f"Exported {plural(count, 'incident')} to {args.out}")
     return 0
 
 
@@ -265,7 +326,7 @@ def _export_pdf(db: Database, args: argparse.Namespace) -> int:
     from desktop.services.reporting import export_sitrep
 
     if args.since and args.until and args.until < args.since:
-        print("incident-desk: --until is before --since", file=sys.stderr)
+        _fail("--until is before --since")
         return USAGE_ERROR
     query = IncidentQuery(
         since=args.since,
@@ -295,7 +356,7 @@ def _export_pdf(db: Database, args: argparse.Namespace) -> int:
     if texts != stored:
         save_report_texts(db, texts)
     raised = " (raised to match its incidents)" if result.marking_raised else ""
-    print(
+    _say(
         f"Wrote {result.path}: {plural(result.pages, 'page')}, "
         f"{plural(result.incidents, 'incident')}, "
         f"marked {result.marking}{raised}"
@@ -306,15 +367,15 @@ def _export_pdf(db: Database, args: argparse.Namespace) -> int:
 def _search(db: Database, args: argparse.Namespace) -> int:
     from desktop.services.incidents import list_incidents
 
-    if args.limit < 1:
-        print("incident-desk: --limit must be at least 1", file=sys.stderr)
-        return USAGE_ERROR
     query = IncidentQuery(text=args.query, sort="relevance")
     rows = list_incidents(db, query, limit=args.limit)
     for row in rows:
-        print(json.dumps(_row_json(row), ensure_ascii=False) if args.json else _row_line(row))
+        if args.json:
+            print(printable_json(json.dumps(_row_json(row), ensure_ascii=False)))
+        else:
+            _say(_row_line(row))
     if not rows and not args.json:
-        print(f"No incident matches {args.query!r}.", file=sys.stderr)
+        print(f"No incident matches {printable(repr(args.query))}.", file=sys.stderr)
     return 0
 
 
@@ -335,8 +396,10 @@ def _row_json(row: IncidentRow) -> dict[str, object]:
 def _row_line(row: IncidentRow) -> str:
     # As the table shows it: an exact time in UTC with its "Z", else the day.
     start = row.start
-    when = start.astimezone(UTC).strftime("%Y-%m-%d %H:%MZ") if isinstance(start, datetime) \
-        else start.isoformat()
+    if isinstance(start, datetime):
+        when = utc_text(start, sep=" ", timespec="minutes")
+    else:
+        when = start.isoformat()
     return f"{when}  {row.title}  —  {row.place or 'place unknown'}  [{row.status}, {row.marking}]"
 
 

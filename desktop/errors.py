@@ -38,5 +38,13 @@ class ConflictError(DeskError):
         self.changed_at = changed_at
 
 
+class ConcurrentWriteError(ConflictError):
+    """Another writer committed between this action's first read and its first write.
+
+    SQLite (in WAL mode) refuses such a write at once rather than let it work from an
+    outdated read; callers that know what was being saved say so more precisely.
+    """
+
+
 class StoreError(DeskError):
     """The database cannot be opened or used: locked, corrupt, not ours, unreachable."""

@@ -51,7 +51,9 @@ def test_sample_twice_changes_nothing(sample_db: str, tmp_path: Path) -> None:
     )
     again = run("sample", "--db", sample_db, cwd=tmp_path)
     assert again.returncode == 0
-    assert "0 incidents added, 0 updated, 7 unchanged" in again.stdout
+    assert "0 incidents added, 7 already present; 0 sources added, 9 already present" in (
+        again.stdout
+    )
     run("export", "json", "--db", sample_db, "--out", str(tmp_path / "b.json"), cwd=tmp_path)
     assert before.returncode == 0
     assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
@@ -308,3 +310,234 @@ def test_db_before_the_command_name_is_honoured(tmp_path: Path) -> None:
     assert restore.returncode == 0, restore.stderr
     found = run("--db", str(db), "search", "drone", cwd=tmp_path)
     assert "al-Asad" in found.stdout
+
+
+def test_search_line_writes_years_before_1000_with_four_digits(
+    tmp_path: Path, new_db_url: DbUrls
+) -> None:
+    from desktop.resources import resource_path
+
+    document = json.loads(resource_path("sample", "workspace.json").read_text(encoding="utf-8"))
+    document["incidents"][0]["when"] = {
+        "start": "0999-06-15T12:00:00Z",
+        "end": "0999-06-15T12:00:00Z",
+        "precision": "exact",
+    }
+    title = document["incidents"][0]["title"]
+    path = tmp_path / "early.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    db = new_db_url()
+    assert run("import", str(path), "--db", db, cwd=tmp_path).returncode == 0
+    found = run("search", "", "--db", db, "--limit", "1000", cwd=tmp_path)
+    assert found.returncode == 0, found.stderr
+    line = next(line for line in found.stdout.splitlines() if title in line)
+    assert line.startswith("0999-06-15 12:00Z  ")
+    out = tmp_path / "out.json"
+    assert run("export", "json", "--db", db, "--out", str(out), cwd=tmp_path).returncode == 0
+    assert run("import", str(out), "--db", new_db_url(), cwd=tmp_path).returncode == 0
+
+
+_ESCAPES = "\x1b]0;pwned\x07\x1b[2J\x9b31m"
+
+
+def _no_controls(text: str) -> bool:
+    return not any((ord(c) < 0x20 and c != "\n") or 0x7F <= ord(c) <= 0x9F for c in text)
+
+
+def test_terminal_escapes_in_titles_and_file_values_are_printed_escaped(
+    tmp_path: Path, new_db_url: DbUrls
+) -> None:
+    from desktop.resources import resource_path
+
+    document = json.loads(resource_path("sample", "workspace.json").read_text(encoding="utf-8"))
+    document["incidents"][0]["title"] = f"Drone كتائب 🚀 {_ESCAPES}"
+    path = tmp_path / "hostile.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    db = new_db_url()
+    assert run("import", str(path), "--db", db, cwd=tmp_path).returncode == 0
+    for args in (("search", "Drone"), ("search", "Drone", "--json")):
+        found = run(*args, "--db", db, cwd=tmp_path)
+        assert found.returncode == 0, found.stderr
+        assert _no_controls(found.stdout), found.stdout
+        assert "كتائب 🚀" in found.stdout
+    lines = run("search", "Drone", "--db", db, cwd=tmp_path).stdout
+    assert "\\x1b]0;pwned\\x07\\x1b[2J\\x9b31m" in lines
+    rows = run("search", "Drone", "--db", db, "--json", cwd=tmp_path).stdout.splitlines()
+    assert any(json.loads(row)["title"].endswith(_ESCAPES) for row in rows)
+
+    document["incidents"][0]["event_type"] = f"Bombing{_ESCAPES}"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    refused = run("import", str(path), "--db", db, cwd=tmp_path)
+    assert refused.returncode == 2
+    assert "is not one of" in refused.stderr or "is not an ACLED event type" in refused.stderr
+    assert _no_controls(refused.stderr), refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+    missing = run("search", f"x{_ESCAPES}", "--db", db, cwd=tmp_path)
+    assert _no_controls(missing.stderr), missing.stderr
+    bad_date = run(
+        "export",
+        "pdf",
+        "--db",
+        db,
+        "--out",
+        str(tmp_path / "x.pdf"),
+        "--since",
+        f"2023{_ESCAPES}",
+        cwd=tmp_path,
+    )
+    assert bad_date.returncode == 2
+    assert _no_controls(bad_date.stderr), bad_date.stderr
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [("/dev/zero", "is a device"), ("/dev/urandom", "is a device"), ("{fifo}", "is a pipe")],
+)
+def test_import_of_devices_and_pipes_is_refused_at_once(
+    sample_db: str, tmp_path: Path, target: str, expected: str
+) -> None:
+    fifo = tmp_path / "pipe.json"
+    if target == "{fifo}":
+        os.mkfifo(fifo)
+    elif not os.path.exists(target):
+        pytest.skip(f"no {target} here")
+    result = run("import", target.format(fifo=fifo), "--db", sample_db, cwd=tmp_path)
+    assert result.returncode == 2
+    assert expected in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+def run_bytes(*args: str | bytes, cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    """As ``run``, with arguments that may be bytes that are not UTF-8."""
+    env = {**os.environ, "INCIDENT_DESK_USER": "cli-test"}
+    env.pop("INCIDENT_DESK_DB", None)
+    return subprocess.run(
+        [sys.executable, "-m", "desktop", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    "option",
+    [
+        "--title",
+        "--tag",
+        "--marking",
+        "--author",
+        "--organisation",
+        "--key-point",
+        "--assessment",
+        "--country",
+        "--type",
+        "--since",
+    ],
+)
+def test_options_that_are_not_utf8_are_refused_by_name(
+    sample_db: str, tmp_path: Path, option: str
+) -> None:
+    out = tmp_path / "x.pdf"
+    result = run_bytes(
+        "export",
+        "pdf",
+        "--db",
+        sample_db,
+        "--out",
+        str(out),
+        option,
+        b"bad \xff\xfe text",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2
+    stderr = result.stderr.decode("utf-8", "replace")
+    assert f"argument {option}: is not valid UTF-8 text" in stderr
+    assert len(stderr.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_a_search_query_that_is_not_utf8_is_refused(sample_db: str, tmp_path: Path) -> None:
+    result = run_bytes("search", b"\xff\xfe", "--db", sample_db, cwd=tmp_path)
+    assert result.returncode == 2
+    assert b"argument query: is not valid UTF-8 text" in result.stderr
+    assert b"Traceback" not in result.stderr
+
+
+def test_until_the_last_day_there_is_means_no_upper_bound(sample_db: str, tmp_path: Path) -> None:
+    out = tmp_path / "all.pdf"
+    result = run(
+        "export",
+        "pdf",
+        "--db",
+        sample_db,
+        "--out",
+        str(out),
+        "--since",
+        "0001-01-01",
+        "--until",
+        "9999-12-31",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "7 incidents" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("limit", "code", "expected"),
+    [
+        ("99999999999999999999", 0, ""),
+        (str(2**63), 0, ""),
+        ("0", 2, "argument --limit: must be at least 1"),
+        ("-99999999999999999999", 2, "argument --limit: must be at least 1"),
+        ("1e3", 2, "is not a whole number"),
+    ],
+)
+def test_search_limit_is_capped_or_refused(
+    sample_db: str, tmp_path: Path, limit: str, code: int, expected: str
+) -> None:
+    result = run("search", "drone", "--db", sample_db, "--limit", limit, cwd=tmp_path)
+    assert result.returncode == code, result.stderr
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+    if code == 0:
+        assert "al-Asad" in result.stdout
+
+
+def test_a_reader_that_goes_away_is_no_traceback(sample_db: str, tmp_path: Path) -> None:
+    env = {**os.environ, "INCIDENT_DESK_USER": "cli-test"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "desktop", "search", "", "--db", sample_db, "--limit", "1000"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    assert process.stderr is not None
+    process.stdout.close()  # as `| head -0` does
+    with process.stderr:
+        stderr = process.stderr.read()
+    process.wait(timeout=120)
+    assert b"Traceback" not in stderr, stderr
+
+
+def test_import_warns_in_one_line_of_a_source_cited_twice(
+    tmp_path: Path, new_db_url: DbUrls
+) -> None:
+    from desktop.resources import resource_path
+
+    document = json.loads(resource_path("sample", "workspace.json").read_text(encoding="utf-8"))
+    citations = document["incidents"][2]["citations"]
+    citations.append(dict(citations[0]))
+    path = tmp_path / "twice.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    result = run("import", str(path), "--db", new_db_url(), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "7 incidents added" in result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("incident-desk: warning: incidents[2] '")
+    assert f"cites source '{citations[0]['source']}' 2 times" in lines[0]

@@ -54,3 +54,13 @@ def remove_citation(
     _check_index(data, index)
     citations = data.citations[:index] + data.citations[index + 1 :]
     return update_incident(db, replace(data, citations=citations))
+
+
+def doubled_sources(citations: tuple[Citation, ...]) -> dict[str, int]:
+    """Each source cited more than once, with how often: allowed (two reports of one outlet
+    are two citations), but as often a slip that counts one source's word twice, so the
+    import and the editor point it out."""
+    cited = [c.source for c in citations]
+    if len(set(cited)) == len(cited):  # nearly always: one set per incident
+        return {}
+    return {slug: cited.count(slug) for slug in sorted(set(cited)) if cited.count(slug) > 1}

@@ -8,7 +8,7 @@ killed", "unknown"), because the timeline is for people, not for replaying.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from desktop.domain import admiralty_code
 from desktop.services import mapping
 from desktop.store.models import HistoryEntry, Incident, Source
+from desktop.timetext import utc_text
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -70,8 +71,7 @@ class Change:
 
 def _moment(value: date | datetime) -> str:
     if isinstance(value, datetime):
-        moment = value.astimezone(UTC) if value.tzinfo else value
-        return moment.strftime("%Y-%m-%d %H:%MZ")
+        return utc_text(value, sep=" ", timespec="minutes")
     return value.isoformat()
 
 

@@ -10,12 +10,18 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from desktop.errors import ConflictError, NotFoundError, ValidationError
+from desktop.errors import (
+    ConcurrentWriteError,
+    ConflictError,
+    NotFoundError,
+    ValidationError,
+)
 from desktop.services import history, mapping, search
 from desktop.services.listing import PAGE_SIZE, table_row
 from desktop.services.validation import check_incident
 from desktop.store import fulltext
 from desktop.store.models import Citation, Incident, IncidentActor, IncidentTag, Source
+from desktop.wording import quoted
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -52,7 +58,7 @@ def resolve_sources(session: Session, data: IncidentData) -> dict[str, Source]:
     for index, citation in enumerate(data.citations):
         if citation.source not in found:
             raise ValidationError(
-                f"citations[{index}].source", f"unknown source '{citation.source}'"
+                f"citations[{index}].source", f"unknown source {quoted(citation.source)}"
             )
     return found
 
@@ -121,12 +127,12 @@ def update_incident(db: Database, data: IncidentData) -> IncidentData:
                            history.differences(before, after),
                            by=row.updated_by, at=row.updated_at)
             return after
-    except StaleDataError as exc:  # another writer won the race between read and write
+    except (StaleDataError, ConcurrentWriteError) as exc:  # another writer won the race
         raise _conflict(db, data.id) from exc
 
 
 def _refuse_if_changed(row: Incident, version: int | None) -> None:
-    conflict = mapping.stale_edit(f"'{row.title}'", row, version)
+    conflict = mapping.stale_edit(quoted(row.title), row, version)
     if conflict is not None:
         raise conflict
 
@@ -134,7 +140,7 @@ def _refuse_if_changed(row: Incident, version: int | None) -> None:
 def _refuse_if_trashed(row: Incident) -> None:
     if row.deleted_at is not None:
         raise ConflictError(
-            f"'{row.title}' was moved to the trash by {row.deleted_by} at "
+            f"{quoted(row.title)} was moved to the trash by {row.deleted_by} at "
             f"{row.deleted_at:%Y-%m-%d %H:%M} UTC. Restore it from the trash, then save again.",
             changed_by=row.deleted_by or "",
             changed_at=row.deleted_at.isoformat(),
@@ -145,8 +151,8 @@ def _conflict(db: Database, incident_id: str) -> ConflictError:
     """Describe who won a race between our read and our write."""
     with db.begin() as session:
         row = load_incident(session, incident_id)
-        return mapping.stale_edit(f"'{row.title}'", row, -1) or ConflictError(
-            f"'{row.title}' was changed by someone else while saving. Reload it."
+        return mapping.stale_edit(quoted(row.title), row, -1) or ConflictError(
+            f"{quoted(row.title)} was changed by someone else while saving. Reload it."
         )
 
 

@@ -21,7 +21,8 @@ from sqlalchemy.orm import selectinload
 
 from desktop.domain import ActorRole, Confidence, SourceKind, Status, TimePrecision
 from desktop.errors import ValidationError
-from desktop.services import bulk, history, mapping
+from desktop.services import bulk, clashes, history, jsonread, mapping
+from desktop.services.citations import doubled_sources
 from desktop.services.dto import (
     Actor,
     Casualties,
@@ -41,7 +42,8 @@ from desktop.store.engine import sqlite_path
 from desktop.store.models import Citation as CitationRow
 from desktop.store.models import Incident, Source
 from desktop.store.outputs import check_target, private_output
-from desktop.wording import plural
+from desktop.timetext import utc_text
+from desktop.wording import plural, printable, quoted
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -53,7 +55,6 @@ if TYPE_CHECKING:
     from desktop.store.engine import Database
 
 FORMAT = "incident-desk/1"
-MAX_FILE_BYTES = 512 * 1024 * 1024
 
 TOP_KEYS = ("format", "sources", "incidents")
 SOURCE_KEYS = ("id", "name", "kind", "reliability", "url", "notes")
@@ -120,6 +121,8 @@ class ImportResult:
     incidents_unchanged: int = 0
     sources_created: int = 0
     sources_updated: int = 0
+    # Imported all the same, but worth a look: one line each (see citation_warnings).
+    warnings: tuple[str, ...] = ()
 
     @property
     def summary(self) -> str:
@@ -136,20 +139,11 @@ class ImportResult:
 
 def read_file(path: Path) -> Document:
     """Read and check an interchange file; any problem is one ValidationError."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ValidationError("", f"{path.name} is larger than 512 MiB; split it first")
-        # Read into a temporary: the 100+ MB of bytes and text are freed once the JSON tree
-        # is built, and the tree itself item by item as the records are made from it.
-        with _collector_paused():
-            return parse_document(_load(path.read_bytes()), consume=True)
-    except FileNotFoundError as exc:
-        raise ValidationError("", f"{path}: no such file") from exc
-    except IsADirectoryError as exc:
-        raise ValidationError("", f"{path} is a folder, not a file") from exc
-    except OSError as exc:
-        raise ValidationError("", f"{path}: cannot be read ({exc.strerror})") from exc
+    raw = jsonread.read_bytes(path)
+    # Read into a temporary: the 100+ MB of bytes and text are freed once the JSON tree
+    # is built, and the tree itself item by item as the records are made from it.
+    with _collector_paused():
+        return parse_document(jsonread.load(raw), consume=True)
 
 
 @contextmanager
@@ -180,35 +174,7 @@ def _collector_paused() -> Iterator[None]:
 
 def parse_bytes(raw: bytes) -> Document:
     with _collector_paused():
-        return parse_document(_load(raw), consume=True)
-
-
-def _load(raw: bytes) -> Any:
-    """The JSON value in ``raw``, refusing binary files, other encodings and repeated keys."""
-    if b"\x00" in raw[:8192]:
-        raise ValidationError("", "this is a binary file, not an Incident Desk JSON file")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValidationError("", f"not UTF-8 text (byte {exc.start})") from exc
-    try:
-        return json.loads(text, object_pairs_hook=_no_duplicate_keys)
-    except json.JSONDecodeError as exc:
-        raise ValidationError(
-            "", f"not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}"
-        ) from exc
-
-
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result = dict(pairs)
-    if len(result) == len(pairs):  # the common case, checked at C speed
-        return result
-    seen: set[str] = set()
-    for key, _value in pairs:
-        if key in seen:
-            raise ValidationError("", f"key '{key}' appears twice in one object")
-        seen.add(key)
-    return result  # not reached: a shorter dict means a repeated key
+        return parse_document(jsonread.load(raw), consume=True)
 
 
 def parse_document(value: Any, *, consume: bool = False) -> Document:
@@ -219,25 +185,25 @@ def parse_document(value: Any, *, consume: bool = False) -> Document:
     """
     top = _object(value, "", _TOP, required=TOP_KEYS)
     if top["format"] != FORMAT:
-        raise ValidationError("format", f"must be '{FORMAT}', not {json.dumps(top['format'])}")
+        raise ValidationError("format", f"must be '{FORMAT}', not {_shown(top['format'])}")
     sources = _each(_list(top["sources"], "sources"), "sources", _source)
     seen: set[str] = set()
     for i, source in enumerate(sources):
         if source.id in seen:
-            raise ValidationError(f"sources[{i}].id", f"'{source.id}' is given twice")
+            raise ValidationError(f"sources[{i}].id", f"{quoted(source.id)} is given twice")
         seen.add(source.id)
     incidents = _each(_list(top["incidents"], "incidents"), "incidents", _incident, consume)
     ids: set[str] = set()
     for i, incident in enumerate(incidents):
         assert incident.id is not None
         if incident.id in ids:
-            raise ValidationError(f"incidents[{i}].id", f"'{incident.id}' is given twice")
+            raise ValidationError(f"incidents[{i}].id", f"{quoted(incident.id)} is given twice")
         ids.add(incident.id)
         for j, citation in enumerate(incident.citations):
             if citation.source not in seen:
                 raise ValidationError(
                     f"incidents[{i}].citations[{j}].source",
-                    f"unknown source '{citation.source}' (not in sources)",
+                    f"unknown source {quoted(citation.source)} (not in sources)",
                 )
     return Document(sources, incidents)
 
@@ -278,12 +244,12 @@ def _object(
     # The lists for the message are made only when something is wrong.
     if not value.keys() <= keys:
         unknown = [key for key in value if key not in keys]
-        raise ValidationError(where, "unknown key(s) " + ", ".join(f"'{k}'" for k in unknown))
+        raise ValidationError(where, "unknown key(s) " + ", ".join(quoted(k) for k in unknown))
     for key in required:
         if key not in value:
             missing = [k for k in required if k not in value]
             raise ValidationError(
-                where, "missing key(s) " + ", ".join(f"'{k}'" for k in missing)
+                where, "missing key(s) " + ", ".join(quoted(k) for k in missing)
             )
     return value
 
@@ -292,6 +258,11 @@ def _list(value: Any, where: str) -> list[Any]:
     if not isinstance(value, list):
         raise ValidationError(where, f"must be a list, not {_kind(value)}")
     return value
+
+
+def _shown(value: Any) -> str:
+    """A value from the file as JSON writes it, safe to print (see wording.printable)."""
+    return printable(json.dumps(value, ensure_ascii=False))
 
 
 def _kind(value: Any) -> str:
@@ -340,7 +311,7 @@ def _choice(obj: dict[str, Any], key: str, choices: type[Any], default: str | No
     if member is None:
         allowed = [c.value for c in choices]
         raise ValidationError(
-            key, f"{json.dumps(value, ensure_ascii=False)} is not one of " + ", ".join(allowed)
+            key, f"{_shown(value)} is not one of " + ", ".join(allowed)
         )
     return member
 
@@ -350,12 +321,12 @@ def _date(value: Any, key: str) -> date | None:
         return None
     if not isinstance(value, str) or not _DATE.fullmatch(value):
         raise ValidationError(
-            key, f"{json.dumps(value, ensure_ascii=False)} is not a date (YYYY-MM-DD)"
+            key, f"{_shown(value)} is not a date (YYYY-MM-DD)"
         )
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise ValidationError(key, f"'{value}' is not a real date") from exc
+        raise ValidationError(key, f"{quoted(value)} is not a real date") from exc
 
 
 def _moment(value: Any, key: str, precision: TimePrecision) -> Moment:
@@ -367,13 +338,13 @@ def _moment(value: Any, key: str, precision: TimePrecision) -> Moment:
     if not isinstance(value, str) or not _DATETIME.fullmatch(value):
         raise ValidationError(
             key,
-            f"{json.dumps(value, ensure_ascii=False)} is not a UTC date-time "
+            f"{_shown(value)} is not a UTC date-time "
             "(YYYY-MM-DDTHH:MM:SSZ), which precision 'exact' needs",
         )
     try:
         return datetime.fromisoformat(value[:-1]).replace(tzinfo=UTC)
     except ValueError as exc:
-        raise ValidationError(key, f"'{value}' is not a real date-time") from exc
+        raise ValidationError(key, f"{quoted(value)} is not a real date-time") from exc
 
 
 def _number(obj: dict[str, Any], key: str) -> float | None:
@@ -398,7 +369,7 @@ def _source(value: Any) -> SourceData:
     obj = _object(value, "", _SOURCE, required=("id", "name"))
     slug = _text(obj, "id")
     if not slug or slugify(slug) != slug:
-        raise ValidationError("id", f"'{slug}' is not a slug (a-z, 0-9 and hyphens)")
+        raise ValidationError("id", f"{quoted(slug)} is not a slug (a-z, 0-9 and hyphens)")
     data = SourceData(
         id=slug,
         name=_text(obj, "name"),
@@ -423,7 +394,7 @@ def _incident(value: Any) -> IncidentData:
     elif isinstance(raw_id, str) and _UUID.fullmatch(raw_id):
         incident_id = raw_id
     else:
-        raise ValidationError("id", f"{json.dumps(raw_id)} is not a UUID string")
+        raise ValidationError("id", f"{_shown(raw_id)} is not a UUID string")
     when = _at("when", _when, obj["when"])
     where = _at("where", _where, obj.get("where", {}))
     actors = _each(_list(obj.get("actors", []), "actors"), "actors", _actor)
@@ -549,7 +520,7 @@ def import_document(
         ),
         0,
     )
-    with _collector_paused(), db.begin() as session:
+    with clashes.import_clashes(), _collector_paused(), db.begin() as session:
         existing_sources = {
             s.slug: s
             for s in session.scalars(
@@ -601,7 +572,17 @@ def import_document(
             to_index.write(session)
         if progress is not None:
             progress.check()  # a cancel during the last batch still undoes everything
-    return ImportResult(**counts)
+    return ImportResult(**counts, warnings=citation_warnings(document.incidents))
+
+
+def citation_warnings(records: tuple[IncidentData, ...]) -> tuple[str, ...]:
+    """A line for each source an incident cites more than once (see doubled_sources)."""
+    return tuple(
+        f"incidents[{index}] {quoted(data.title.strip()[:80])}: cites source "
+        f"{quoted(slug)} {times} times"
+        for index, data in enumerate(records)
+        for slug, times in doubled_sources(data.citations).items()
+    )
 
 
 def _import_batch(
@@ -630,7 +611,7 @@ def _import_batch(
                 if citation.source not in source_ids:
                     raise ValidationError(
                         f"incidents[{first + offset}].citations[{j}].source",
-                        f"unknown source '{citation.source}'",
+                        f"unknown source {quoted(citation.source)}",
                     )
     stored: set[str] = set()
     if lookup:
@@ -670,7 +651,7 @@ def _update_existing(
             continue
         try:
             before = mapping.incident_to_data(row)
-            if _comparable(before) == _comparable(data) and row.deleted_at is None:
+            if _comparable(before) == _comparable(mapping.as_stored(data)) and not row.deleted_at:
                 counts["incidents_unchanged"] += 1
                 continue
             mapping.apply_incident(row, data, resolve_sources(session, data))
@@ -708,7 +689,7 @@ def import_file(
 
 def _moment_text(value: Moment) -> str:
     if isinstance(value, datetime):
-        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return utc_text(value)
     return value.isoformat()
 
 
@@ -794,7 +775,7 @@ def export_document(
 
 def history_to_json(change: history.Change) -> dict[str, Any]:
     entry: dict[str, Any] = {
-        "at": change.at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+        "at": utc_text(change.at, timespec="auto"),
         "by": change.by,
         "action": change.action,
     }

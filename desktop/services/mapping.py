@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import os
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from desktop.domain import (
@@ -167,6 +168,21 @@ def apply_incident(
         for i, c in enumerate(data.citations)
     ]
     row.source_count = len({c.source for c in data.citations})
+
+
+def as_stored(data: IncidentData) -> IncidentData:
+    """``data`` as :func:`apply_incident` stores it (names trimmed, marking canonical, an
+    empty URL none): what an import compares with the stored record, so a file differing
+    only in what storage normalises away changes nothing and records no history."""
+    return replace(
+        data,
+        title=data.title.strip(),
+        where=replace(data.where, name=data.where.name.strip(), admin1=data.where.admin1.strip()),
+        actors=tuple(replace(a, name=a.name.strip()) for a in data.actors),
+        tags=tuple(t.strip() for t in data.tags),
+        marking=normalise_marking(data.marking),
+        citations=tuple(replace(c, url=c.url or None) for c in data.citations),
+    )
 
 
 def source_to_data(

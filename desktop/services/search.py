@@ -10,7 +10,7 @@ import math
 import threading
 import weakref
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
@@ -66,6 +66,8 @@ _SORT_COLUMNS: dict[str, ColumnElement[object]] = {
 }
 
 
+_LAST_DAY = (date.max.year, date.max.month, date.max.day)
+
 def filtered(
     session: Session,
     query: IncidentQuery,
@@ -89,8 +91,11 @@ def filtered(
     if query.since is not None:
         stmt = stmt.where(Incident.end_at >= datetime(query.since.year, query.since.month,
                                                       query.since.day))
-    if query.until is not None:
-        after = query.until + timedelta(days=1)
+    # The last day there is (9999-12-31) has no day after it: it bounds nothing. (A date or,
+    # from some callers, a datetime: its day is what counts.)
+    until = query.until
+    if until is not None and (until.year, until.month, until.day) < _LAST_DAY:
+        after = until + timedelta(days=1)
         stmt = stmt.where(Incident.start_at < datetime(after.year, after.month, after.day))
     for column, values in (
         (Incident.event_type, query.event_types),

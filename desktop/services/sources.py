@@ -15,7 +15,7 @@ from desktop.errors import ConflictError, NotFoundError, ValidationError
 from desktop.services import history, mapping
 from desktop.services.validation import check_source
 from desktop.store.models import Citation, Incident, Source
-from desktop.wording import plural
+from desktop.wording import plural, quoted
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -47,7 +47,7 @@ def unique_slug(session: Session, name: str) -> str:
 def load_source(session: Session, slug: str) -> Source:
     row = session.scalars(select(Source).where(Source.slug == slug)).one_or_none()
     if row is None:
-        raise NotFoundError(f"No source with id '{slug}'.")
+        raise NotFoundError(f"No source with id {quoted(slug)}.")
     return row
 
 
@@ -89,7 +89,7 @@ def create_source(db: Database, data: SourceData) -> SourceData:
             if slugify(data.id) != data.id:
                 raise ValidationError("id", "may hold only a-z, 0-9 and single hyphens")
             if session.scalar(select(Source.id).where(Source.slug == data.id)) is not None:
-                raise ValidationError("id", f"a source with id '{data.id}' already exists")
+                raise ValidationError("id", f"a source with id {quoted(data.id)} already exists")
             slug = data.id
         else:
             slug = unique_slug(session, data.name)
@@ -122,7 +122,7 @@ def update_source(db: Database, data: SourceData) -> SourceData:
     try:
         with db.begin() as session:
             row = load_source(session, data.id)
-            conflict = mapping.stale_edit(f"Source '{row.name}'", row, data.version)
+            conflict = mapping.stale_edit(f"Source {quoted(row.name)}", row, data.version)
             if conflict is not None:
                 raise conflict
             row.name = data.name.strip()
@@ -136,7 +136,7 @@ def update_source(db: Database, data: SourceData) -> SourceData:
             return mapping.source_to_data(row, *_counts(session).get(row.id, (0, 0)))
     except StaleDataError as exc:
         raise ConflictError(
-            f"Source '{data.name}' was changed by someone else while saving. Reload it."
+            f"Source {quoted(data.name)} was changed by someone else while saving. Reload it."
         ) from exc
 
 
@@ -202,8 +202,9 @@ def delete_source(db: Database, slug: str) -> None:
         cited = session.scalar(select(func.count(Citation.id)).where(Citation.source_id == row.id))
         if cited:
             raise ValidationError(
-                "", f"'{row.name}' is cited {plural(cited, 'time')}; merge it into another source "
-                "instead."
+                "",
+                f"{quoted(row.name)} is cited {plural(cited, 'time')}; merge it into another "
+                "source instead.",
             )
         session.delete(row)
 

@@ -28,6 +28,8 @@ from desktop.domain import (
     country_codes,
 )
 from desktop.errors import ValidationError
+from desktop.services import limits
+from desktop.wording import quoted
 
 if TYPE_CHECKING:
     from desktop.services.dto import Citation, IncidentData, SourceData
@@ -35,9 +37,10 @@ if TYPE_CHECKING:
 # Reports one problem: the field's path and what is wrong with it.
 _Reporter = Callable[[str, str], None]
 
-MAX_TITLE = 500
-MAX_NAME = 300
-MAX_TAG = 100
+# The lengths of desktop/services/limits.py, under the names the editor already uses.
+MAX_TITLE = limits.TITLE
+MAX_NAME = limits.PLACE
+MAX_TAG = limits.TAG
 # Far above any real count, far below what the database's integers can hold.
 MAX_CASUALTIES = 10_000_000
 # Built once: validation runs for every record of a 100,000-incident import.
@@ -55,30 +58,28 @@ def incident_problems(data: IncidentData) -> list[ValidationError]:
     def problem(field: str, text: str) -> None:
         problems.append(ValidationError(field, text))
 
-    title = data.title.strip()
-    if not title:
+    if not data.title.strip():
         problem("title", "is required")
-    elif len(title) > MAX_TITLE:
-        problem("title", f"is longer than {MAX_TITLE} characters")
+    _check_lengths(data, problem)
 
     _check_when(data, problem)
     _check_where(data, problem)
 
     if data.event_type not in EVENT_TYPES:
-        problem("event_type", f"'{data.event_type}' is not an ACLED event type")
+        problem("event_type", f"{quoted(data.event_type)} is not an ACLED event type")
     elif data.sub_event_type not in EVENT_TYPES[data.event_type]:
         problem(
             "sub_event_type",
-            f"'{data.sub_event_type}' is not a sub-event type of {data.event_type}",
+            f"{quoted(data.sub_event_type)} is not a sub-event type of {data.event_type}",
         )
 
     for index, actor in enumerate(data.actors):
         if not actor.name.strip():
             problem(f"actors[{index}].name", "is required")
-        elif len(actor.name) > MAX_NAME:
-            problem(f"actors[{index}].name", f"is longer than {MAX_NAME} characters")
+        elif len(actor.name.strip()) > limits.ACTOR:
+            problem(f"actors[{index}].name", _too_long(limits.ACTOR))
         if actor.role not in ROLES:
-            problem(f"actors[{index}].role", f"'{actor.role}' is not one of {_one_of(ROLES)}")
+            problem(f"actors[{index}].role", f"{quoted(actor.role)} is not one of {_one_of(ROLES)}")
 
     for name in ("killed", "injured"):
         value = getattr(data.casualties, name)
@@ -90,23 +91,23 @@ def incident_problems(data: IncidentData) -> list[ValidationError]:
             problem(f"casualties.{name}", f"is more than {MAX_CASUALTIES:,}")
 
     if data.status not in STATUSES:
-        problem("status", f"'{data.status}' is not one of {_one_of(STATUSES)}")
+        problem("status", f"{quoted(data.status)} is not one of {_one_of(STATUSES)}")
     if data.confidence not in CONFIDENCES:
         problem(
             "confidence",
-            f"'{data.confidence}' is not one of {_one_of(CONFIDENCES)}",
+            f"{quoted(data.confidence)} is not one of {_one_of(CONFIDENCES)}",
         )
     if data.likelihood is not None and data.likelihood not in LIKELIHOOD_TERMS:
-        problem("likelihood", f"'{data.likelihood}' is not an ICD 203 estimative term")
+        problem("likelihood", f"{quoted(data.likelihood)} is not an ICD 203 estimative term")
 
     seen_tags: set[str] = set()
     for index, tag in enumerate(data.tags):
         if not tag.strip():
             problem(f"tags[{index}]", "is blank")
-        elif len(tag) > MAX_TAG:
-            problem(f"tags[{index}]", f"is longer than {MAX_TAG} characters")
+        elif len(tag.strip()) > limits.TAG:
+            problem(f"tags[{index}]", _too_long(limits.TAG))
         elif tag.strip().casefold() in seen_tags:
-            problem(f"tags[{index}]", f"'{tag.strip()}' is given twice")
+            problem(f"tags[{index}]", f"{quoted(tag.strip())} is given twice")
         seen_tags.add(tag.strip().casefold())
 
     if not data.marking.strip():
@@ -119,6 +120,25 @@ def incident_problems(data: IncidentData) -> list[ValidationError]:
     if _any_unstorable(data):
         problems.extend(_unstorable_problems(_incident_texts(data)))
     return problems
+
+
+def _check_lengths(data: IncidentData, problem: _Reporter) -> None:
+    """Every text within its limit (desktop/services/limits.py), measured as stored:
+    names trimmed, free text as given."""
+    for path, value, limit in (
+        ("title", data.title.strip(), limits.TITLE),
+        ("summary", data.summary, limits.SUMMARY),
+        ("notes", data.notes, limits.NOTES),
+        ("where.name", data.where.name.strip(), limits.PLACE),
+        ("where.admin1", data.where.admin1.strip(), limits.ADMIN1),
+        ("casualties.note", data.casualties.note, limits.CASUALTY_NOTE),
+    ):
+        if len(value) > limit:
+            problem(path, _too_long(limit))
+
+
+def _too_long(limit: int) -> str:
+    return f"is longer than {limit:,} characters"
 
 
 def _any_unstorable(data: IncidentData) -> bool:
@@ -170,7 +190,10 @@ def _unstorable_problems(texts: Iterable[tuple[str, str | None]]) -> list[Valida
 def _check_when(data: IncidentData, problem: _Reporter) -> None:
     when = data.when
     if when.precision not in TIME_PRECISIONS:
-        problem("when.precision", f"'{when.precision}' is not one of {_one_of(TIME_PRECISIONS)}")
+        problem(
+            "when.precision",
+            f"{quoted(when.precision)} is not one of {_one_of(TIME_PRECISIONS)}",
+        )
         return
     exact = when.precision == TimePrecision.EXACT
     for name in ("start", "end"):
@@ -180,7 +203,7 @@ def _check_when(data: IncidentData, problem: _Reporter) -> None:
             return
         if not exact and (isinstance(value, datetime) or not isinstance(value, date)):
             problem(f"when.{name}", f"needs a date without time when the precision is "
-                    f"'{when.precision}'")
+                    f"{quoted(when.precision)}")
             return
     if isinstance(when.start, datetime) and when.start.tzinfo is None:
         problem("when.start", "needs a time zone (UTC)")
@@ -192,10 +215,8 @@ def _check_when(data: IncidentData, problem: _Reporter) -> None:
 
 def _check_where(data: IncidentData, problem: _Reporter) -> None:
     where = data.where
-    if len(where.name) > MAX_NAME:
-        problem("where.name", f"is longer than {MAX_NAME} characters")
     if where.country and where.country not in country_codes():
-        problem("where.country", f"'{where.country}' is not an ISO 3166-1 alpha-2 code")
+        problem("where.country", f"{quoted(where.country)} is not an ISO 3166-1 alpha-2 code")
     if (where.lat is None) != (where.lon is None):
         problem("where.lat" if where.lat is None else "where.lon",
                 "latitude and longitude go together: give both or neither")
@@ -227,8 +248,13 @@ def citation_problems(citation: Citation) -> list[ValidationError]:
         and citation.retrieved < citation.published
     ):
         problems.append(ValidationError("retrieved", "before the publication date"))
-    if len(citation.language) > 16:
-        problems.append(ValidationError("language", "is longer than 16 characters"))
+    for name, value, limit in (
+        ("url", citation.url or "", limits.URL),
+        ("language", citation.language, limits.LANGUAGE),
+        ("excerpt", citation.excerpt, limits.EXCERPT),
+    ):
+        if len(value) > limit:
+            problems.append(ValidationError(name, _too_long(limit)))
     return problems
 
 
@@ -236,11 +262,18 @@ def source_problems(source: SourceData) -> list[ValidationError]:
     problems: list[ValidationError] = []
     if not source.name.strip():
         problems.append(ValidationError("name", "is required"))
-    elif len(source.name) > MAX_NAME:
-        problems.append(ValidationError("name", f"is longer than {MAX_NAME} characters"))
+    elif len(source.name.strip()) > limits.SOURCE_NAME:
+        problems.append(ValidationError("name", _too_long(limits.SOURCE_NAME)))
+    for name, value, limit in (
+        ("id", source.id or "", limits.SOURCE_ID),
+        ("url", source.url or "", limits.URL),
+        ("notes", source.notes, limits.SOURCE_NOTES),
+    ):
+        if len(value) > limit:
+            problems.append(ValidationError(name, _too_long(limit)))
     if source.kind not in SOURCE_KINDS:
         kinds = _one_of(SOURCE_KINDS)
-        problems.append(ValidationError("kind", f"'{source.kind}' is not one of {kinds}"))
+        problems.append(ValidationError("kind", f"{quoted(source.kind)} is not one of {kinds}"))
     if source.reliability not in RELIABILITY:
         problems.append(ValidationError("reliability", "must be one of A, B, C, D, E, F"))
     problems.extend(

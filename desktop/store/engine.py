@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
-from desktop.errors import StoreError
+from desktop.errors import ConcurrentWriteError, StoreError
 from desktop.store.backup import create_private_file, daily_backup_if_due, private_folder
 from desktop.store.dberrors import describe_db_error
 from desktop.store.indexes import restore_missing_indexes
@@ -248,6 +248,11 @@ class Database:
             with self.sessions.begin() as session:
                 yield session
         except DBAPIError as exc:
+            if getattr(exc.orig, "sqlite_errorname", "") == "SQLITE_BUSY_SNAPSHOT":
+                raise ConcurrentWriteError(
+                    "Someone else saved a change to this workspace while this one was being "
+                    "made, so nothing was changed. Try again."
+                ) from exc
             if self.read_only and "readonly" in str(exc.orig).lower():
                 raise StoreError(READ_ONLY_MESSAGE.format(where=self.location)) from exc
             raise StoreError(describe_db_error(exc, self.location)) from exc

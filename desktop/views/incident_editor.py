@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from desktop.domain import DEFAULT_MARKING, EVENT_TYPES, TLP_LABELS, TimePrecision
 from desktop.errors import ConflictError, DeskError, ValidationError
 from desktop.services import incidents as incident_service
-from desktop.services import merge
+from desktop.services import limits, merge
 from desktop.services.dto import IncidentData, When
 from desktop.services.validation import MAX_TITLE, incident_problems
 from desktop.views.merge_dialog import MergeDialog
@@ -53,6 +53,7 @@ from desktop.views.partials.editor_problems import (
 )
 from desktop.views.partials.editor_undo import FormHistory, UndoKeys
 from desktop.views.partials.entry_keys import EntryKeys
+from desktop.views.partials.length_counter import LengthCounter
 from desktop.views.partials.place_edit import PlaceEdit, PlaceState
 from desktop.views.partials.tags_edit import TagsEdit
 from desktop.views.partials.when_edit import WhenEdit, WhenState
@@ -249,6 +250,7 @@ class IncidentEditor(QDialog):
     # --- building ------------------------------------------------------------------------
 
     def _build(self, known_tags: tuple[str, ...]) -> None:
+        self.counters: dict[str, LengthCounter] = {}
         # Title and marking stay above the tabs: they name the record whatever tab is open.
         self.title_edit = QLineEdit(self)
         self.title_edit.setPlaceholderText(
@@ -375,13 +377,27 @@ class IncidentEditor(QDialog):
         form.addRow(_caption("T&ype", self.type_combo, page), types)
         form.addRow("", type_problem)
         form.addRow(_caption("Su&mmary", self.summary_edit, page), self.summary_edit)
+        form.addRow("", self._length_row("summary", self.summary_edit, page))
         form.addRow(_caption("&Notes", self.notes_edit, page), self.notes_edit)
+        form.addRow("", self._length_row("notes", self.notes_edit, page))
         form.addRow(_caption("Ta&gs", self.tags_edit, page), self.tags_edit)
         form.addRow("", tags_problem)
         self.markers.add("event_type", self.type_combo, type_problem, TAB_EVENT)
         self.markers.add("sub_event_type", self.sub_type_combo, type_problem, TAB_EVENT)
         self.markers.add("tags", self.tags_edit, tags_problem, TAB_EVENT)
         return page
+
+    def _length_row(self, field: str, edit: QPlainTextEdit, page: QWidget) -> QWidget:
+        """Under a free-text field: its problem, and its length beside its limit."""
+        row = QWidget(page)
+        problem = problem_label(row)
+        self.counters[field] = LengthCounter(edit, limits.INCIDENT_TEXTS[field], row)
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(problem, 1)
+        layout.addWidget(self.counters[field])
+        self.markers.add(field, edit, problem, TAB_EVENT)
+        return row
 
     def _where_tab(self) -> QWidget:
         page = QWidget(self)

@@ -107,7 +107,8 @@ def test_malformed_document_is_refused_with_its_path(
     [
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "this is a binary file"),
         (b"{not json", "not valid JSON: line 1 column 2"),
-        (b"\xff\xfe{}", "not UTF-8 text"),
+        (b"\xff\xfe{}", "not valid JSON"),  # a UTF-16 BOM, then no JSON
+        (b"\xe9t\xe9 {}", "not UTF-8 text"),
         (b"[]", "must be an object, not a list"),
         (
             b'{"format": "incident-desk/1", "format": "x", "sources": [], "incidents": []}',

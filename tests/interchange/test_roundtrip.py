@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from desktop.domain import EVENT_TYPES
 from desktop.resources import resource_path
-from desktop.services import incidents, interchange
+from desktop.services import incidents, interchange, limits
 from desktop.store.engine import open_database
 
 if TYPE_CHECKING:
@@ -111,8 +111,10 @@ def _document(incidents: list[dict[str, object]]) -> dict[str, object]:
 
 
 def test_long_hostile_text_roundtrips_exactly(tmp_path: Path, new_db_url: DbUrls) -> None:
-    long_text = (HOSTILE + "\n") * (20_000 // len(HOSTILE) + 1)
+    # As long as a narrative may be (desktop/services/limits.py), and its excerpt too.
+    long_text = ((HOSTILE + "\n") * (limits.SUMMARY // len(HOSTILE) + 1))[: limits.SUMMARY]
     exact = _incident(1, HOSTILE, long_text, date(2023, 10, 17))
+    exact["citations"][0]["excerpt"] = long_text[: limits.EXCERPT]  # type: ignore[index]
     exact["when"] = {
         "start": "2023-10-17T15:59:00Z",
         "end": "2023-10-17T16:30:00Z",
@@ -172,3 +174,50 @@ def test_export_with_history_lists_changes_and_reads_back(
     # A history export is still a valid interchange file: importing it changes nothing here.
     result = interchange.import_file(db, out)
     assert result.incidents_unchanged == 1
+
+
+def test_years_before_1000_are_written_with_four_digits() -> None:
+    # strftime("%Y") writes "999" and "1": text the import then refuses.
+    assert interchange._moment_text(datetime(999, 6, 15, 12, tzinfo=UTC)) == (
+        "0999-06-15T12:00:00Z"
+    )
+    assert interchange._moment_text(datetime(1, 1, 1, tzinfo=UTC)) == "0001-01-01T00:00:00Z"
+    assert interchange._moment_text(date(5, 3, 1)) == "0005-03-01"
+
+
+def _timed(n: int, start: str, end: str, precision: str) -> dict[str, object]:
+    incident = _incident(n, f"Incident {n}", "summary", date(2023, 10, 17))
+    incident["when"] = {"start": start, "end": end, "precision": precision}
+    citation = incident["citations"][0]  # type: ignore[index]
+    citation["retrieved"] = None
+    return incident
+
+
+_ANY_SECOND = st.datetimes(
+    min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31, 23, 59, 59)
+).map(lambda moment: moment.replace(microsecond=0, tzinfo=UTC))
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    moments=st.lists(_ANY_SECOND, min_size=2, max_size=2).map(sorted),
+    days=st.lists(st.dates(), min_size=2, max_size=2).map(sorted),
+)
+def test_any_year_from_1_to_9999_roundtrips(
+    tmp_path_factory: object, new_db_url: DbUrls, moments: list[datetime], days: list[date]
+) -> None:
+    """Every representable time and day survives export → import → export, on both
+    databases: a whole export must always be restorable."""
+    folder = Path(tmp_path_factory.mktemp("years"))  # type: ignore[attr-defined]
+    exact = _timed(
+        1, *(interchange._moment_text(m) for m in moments), precision="exact"
+    )
+    daily = _timed(2, *(d.isoformat() for d in days), precision="day")
+    document = _document([exact, daily])
+    exported = _roundtrip(document, folder, new_db_url)
+    by_id = {i["id"]: i for i in exported["incidents"]}  # type: ignore[attr-defined]
+    assert by_id[exact["id"]] == exact
+    assert by_id[daily["id"]] == daily
+    assert _roundtrip(exported, folder / "again", new_db_url) == exported

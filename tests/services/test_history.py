@@ -89,3 +89,12 @@ def test_saving_a_trashed_incident_is_refused(
     service.delete_incident(db, saved.id)
     with pytest.raises(ConflictError, match="moved to the trash by tester"):
         service.update_incident(db, replace(saved, title="Changed in an old window"))
+
+
+def test_history_writes_years_before_1000_with_four_digits() -> None:
+    from datetime import UTC, date, datetime
+
+    from desktop.services.history import _moment
+
+    assert _moment(datetime(999, 6, 15, 12, tzinfo=UTC)) == "0999-06-15 12:00Z"
+    assert _moment(date(1, 1, 1)) == "0001-01-01"

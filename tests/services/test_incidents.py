@@ -417,3 +417,65 @@ def test_shows_tells_whether_a_query_lists_an_incident(
     incidents.delete_incident(db, drone.id or "")
     assert not incidents.shows(db, query, drone.id or "")  # the trash is not the table
     assert incidents.shows(db, IncidentQuery(deleted=True), drone.id or "")
+
+
+def test_repeating_the_sample_keeps_edits_and_adds_what_is_missing(db: Database) -> None:
+    from desktop.services import sample
+    from desktop.services import sources as source_service
+
+    first = sample.load_sample(db)
+    assert first.summary == (
+        "7 incidents added, 0 already present; 9 sources added, 0 already present."
+    )
+    rows = incidents.list_incidents(db, IncidentQuery(sort="when"), limit=100)
+    edited = incidents.get_incident(db, rows[0].id)
+    incidents.update_incident(db, replace(edited, title="Edited by the analyst"))
+    trashed = rows[1].id
+    incidents.delete_incident(db, trashed)
+    purged = rows[2].id
+    incidents.delete_incident(db, purged)
+    incidents.purge_incident(db, purged)
+    source = source_service.list_sources(db)[0]
+    source_service.update_source(db, replace(source, notes="analyst's note"))
+
+    again = sample.load_sample(db)
+
+    assert again.summary == (
+        "1 incident added, 6 already present; 0 sources added, 9 already present."
+    )
+    assert incidents.get_incident(db, edited.id or "").title == "Edited by the analyst"
+    assert incidents.get_incident(db, trashed).audit.deleted_at is not None  # type: ignore[union-attr]
+    assert incidents.get_incident(db, purged).title != ""
+    notes = {s.id: s.notes for s in source_service.list_sources(db)}
+    assert notes[source.id] == "analyst's note"
+
+
+def test_a_save_racing_another_writer_is_a_conflict_naming_who_won(
+    db: Database, db_url: str, make_incident: IncidentFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another analyst saves between this save's read and its write: no overwrite, no
+    "database is locked" (SQLite refuses a write from an outdated read at once)."""
+    from desktop.services import mapping
+    from desktop.store.engine import open_database
+
+    created = incidents.create_incident(db, make_incident())
+    other = open_database(db_url)
+    apply = mapping.apply_incident
+    raced: list[bool] = []
+
+    def save_meanwhile(row: object, data: object, sources: object) -> None:
+        if not raced:
+            raced.append(True)
+            theirs = incidents.get_incident(other, created.id or "")
+            incidents.update_incident(other, replace(theirs, notes="theirs"))
+        apply(row, data, sources)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(mapping, "apply_incident", save_meanwhile)
+    try:
+        with pytest.raises(ConflictError, match="changed by") as caught:
+            incidents.update_incident(db, replace(created, title="Mine"))
+    finally:
+        other.close()
+    assert "locked" not in str(caught.value)
+    stored = incidents.get_incident(db, created.id or "")
+    assert (stored.title, stored.notes) == (created.title, "theirs")

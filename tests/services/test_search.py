@@ -405,3 +405,16 @@ def test_text_of_marks_alone_finds_nothing_in_any_order(
 ) -> None:
     for sort in ("relevance", "when"):
         assert titles(db, IncidentQuery(text=text, sort=sort)) == []
+
+
+def test_until_the_last_day_there_is_bounds_nothing(
+    db: Database, make_incident: IncidentFactory
+) -> None:
+    from datetime import date, datetime
+
+    from desktop.services import incidents as incident_service
+    from desktop.services.dto import IncidentQuery
+
+    incident_service.create_incident(db, make_incident())
+    for until in (date.max, datetime.max, date(2023, 10, 17)):
+        assert incident_service.count_incidents(db, IncidentQuery(until=until)) == 1

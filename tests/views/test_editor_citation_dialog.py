@@ -123,3 +123,25 @@ def test_new_source_made_with_an_empty_search_is_listed_and_chosen(
     assert chosen.name == "Kurdistan 24"
     assert dialog.chosen_label.text().startswith("Chosen: Kurdistan 24")
     assert dialog.ok_button.isEnabled()
+
+
+def test_excerpt_shows_its_limit_and_blocks_ok_past_it(
+    qtbot: QtBot, db: Database, sources: tuple[SourceData, SourceData]
+) -> None:
+    from desktop.services import limits
+
+    dialog = CitationDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.source_picker.search_edit, "Reuters")
+    assert dialog.excerpt_counter.text() == f"0 / {limits.EXCERPT:,}"
+    dialog.excerpt_edit.setPlainText("y" * (limits.EXCERPT - 1))
+    qtbot.keyClicks(dialog.excerpt_edit, "z")
+    assert dialog.ok_button.isEnabled()
+    qtbot.keyClicks(dialog.excerpt_edit, "!")
+    assert dialog.excerpt_counter.text() == f"{limits.EXCERPT + 1:,} / {limits.EXCERPT:,}"
+    assert not dialog.ok_button.isEnabled()
+    assert dialog.problem_label.text() == (
+        f"Excerpt is longer than {limits.EXCERPT:,} characters."
+    )
+    assert dialog.url_edit.maxLength() == limits.URL

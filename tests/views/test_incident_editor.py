@@ -782,3 +782,84 @@ def test_a_new_type_asks_for_its_sub_type(
     qtbot.keyClick(editor.type_combo, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert editor.sub_type_combo.currentText() == "Air/drone strike"
     assert not editor.is_dirty()
+
+
+def test_free_text_shows_its_limit_and_refuses_to_save_past_it(
+    qtbot: QtBot,
+    db: Database,
+    make_incident: IncidentFactory,
+    open_editor: Callable[[str | None], IncidentEditor],
+) -> None:
+    from desktop.services import limits
+
+    created = incident_service.create_incident(db, make_incident(summary="", notes=""))
+    assert created.id is not None
+    editor = open_editor(created.id)
+    editor.tabs.setCurrentIndex(0)
+    counter = editor.counters["summary"]
+    assert counter.text() == f"0 / {limits.SUMMARY:,}"
+    assert editor.counters["notes"].text() == f"0 / {limits.NOTES:,}"
+
+    # A long paste, then typing past the limit.
+    editor.summary_edit.setPlainText("x" * (limits.SUMMARY - 3))
+    qtbot.keyClicks(editor.summary_edit, "abc")
+    assert counter.text() == f"{limits.SUMMARY:,} / {limits.SUMMARY:,}"
+    assert not counter.over
+    assert editor.can_save()
+    qtbot.keyClicks(editor.summary_edit, "de")
+    assert counter.text() == f"{limits.SUMMARY + 2:,} / {limits.SUMMARY:,}"
+    assert counter.over
+    assert not editor.can_save()
+    assert [p.field for p in editor.problems()] == ["summary"]
+    label = editor.problem_label_for("summary")
+    assert label is not None
+    assert label.isVisible()
+    assert f"longer than {limits.SUMMARY:,} characters" in label.text()
+
+    qtbot.keyClick(editor.summary_edit, Qt.Key.Key_Backspace)
+    qtbot.keyClick(editor.summary_edit, Qt.Key.Key_Backspace)
+    assert not counter.over
+    assert editor.can_save()
+
+
+def test_place_fields_stop_at_the_database_length(
+    qtbot: QtBot,
+    db: Database,
+    make_incident: IncidentFactory,
+    open_editor: Callable[[str | None], IncidentEditor],
+) -> None:
+    from desktop.services import limits
+
+    created = incident_service.create_incident(db, make_incident())
+    assert created.id is not None
+    editor = open_editor(created.id)
+    editor.tabs.setCurrentIndex(1)
+    admin1 = editor.place_edit.admin1_edit
+    admin1.clear()
+    qtbot.keyClicks(admin1, "A" * (limits.ADMIN1 + 5))
+    assert len(admin1.text()) == limits.ADMIN1
+    assert editor.can_save()
+
+
+def test_citing_the_same_source_twice_is_pointed_out(
+    qtbot: QtBot,
+    db: Database,
+    make_incident: IncidentFactory,
+    open_editor: Callable[[str | None], IncidentEditor],
+) -> None:
+    created = incident_service.create_incident(db, make_incident())
+    assert created.id is not None
+    editor = open_editor(created.id)
+    editor.tabs.setCurrentIndex(editor.tabs.count() - 1)
+    hint = editor.citations_edit.doubled_hint
+    assert hint.isHidden()
+    editor.citations_edit.run_dialog = cite(qtbot, "Reuters", 3, excerpt="Again.")
+    qtbot.mouseClick(editor.citations_edit.add_button, Qt.MouseButton.LeftButton)
+    assert len(editor.citations_edit.citations()) == 3
+    assert not hint.isHidden()
+    assert hint.text().startswith("Reuters is cited 2 times: meant?")
+    assert editor.can_save()  # a warning, not a problem
+
+    editor.citations_edit.select_row(2)
+    qtbot.mouseClick(editor.citations_edit.remove_button, Qt.MouseButton.LeftButton)
+    assert hint.isHidden()

@@ -315,6 +315,10 @@ def test_when_text() -> None:
     assert when_text(date(2023, 10, 17), TimePrecision.DAY) == "2023-10-17"
     assert when_text(date(2023, 10, 16), TimePrecision.WEEK) == "wk of 2023-10-16"
     assert when_text(date(2023, 10, 1), TimePrecision.MONTH) == "2023-10"
+    # Four-digit years always (strftime("%Y") writes "999" on Linux).
+    early = datetime(999, 6, 15, 12, tzinfo=UTC)
+    assert when_text(early, TimePrecision.EXACT) == "0999-06-15 12:00Z"
+    assert when_text(date(5, 3, 1), TimePrecision.MONTH) == "0005-03"
 
 
 def test_cells(model: IncidentTableModel) -> None:

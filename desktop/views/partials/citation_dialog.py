@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain import CREDIBILITY, RELIABILITY, admiralty_code, admiralty_words
 from desktop.errors import ValidationError
+from desktop.services import limits
 from desktop.services.dto import Citation
 from desktop.services.validation import citation_problems
 from desktop.views.palette import problem_style
@@ -35,6 +36,7 @@ from desktop.views.partials.editor_problems import (
     plain_label,
 )
 from desktop.views.partials.grade_combo import CredibilityCombo
+from desktop.views.partials.length_counter import LengthCounter
 from desktop.views.partials.plain_widgets import TwoLineLabel
 from desktop.views.partials.source_picker import SourcePicker, source_line
 
@@ -48,6 +50,8 @@ _FIELD_NAMES = {
     "published": "Published",
     "retrieved": "Retrieved",
     "language": "Language",
+    "excerpt": "Excerpt",
+    "url": "URL",
 }
 
 
@@ -95,17 +99,19 @@ class CitationDialog(QDialog):
         self.grade_label.setStyleSheet(HINT_STYLE)
         self.url_edit = QLineEdit(self)
         self.url_edit.setPlaceholderText("https://…  (the article, post or statement)")
+        self.url_edit.setMaxLength(limits.URL)
         self.published_edit = _DateEdit(self)
         self.retrieved_edit = _DateEdit(self)
         self.language_edit = QLineEdit(self)
         self.language_edit.setPlaceholderText("e.g. en, ar")
-        self.language_edit.setMaxLength(16)
+        self.language_edit.setMaxLength(limits.LANGUAGE)
         self.language_edit.setMaximumWidth(90)
         self.excerpt_edit = QPlainTextEdit(self)
         self.excerpt_edit.setPlaceholderText(
             "The words of the source that support the incident, quoted as published."
         )
         self.excerpt_edit.setTabChangesFocus(True)
+        self.excerpt_counter = LengthCounter(self.excerpt_edit, limits.EXCERPT, self)
         self.problem_label = plain_label("", self)
         self.problem_label.setStyleSheet(problem_style())
         self.problem_label.hide()
@@ -146,6 +152,7 @@ class CitationDialog(QDialog):
         excerpt_caption = QLabel("E&xcerpt", self)
         excerpt_caption.setBuddy(self.excerpt_edit)
         form.addRow(excerpt_caption, self.excerpt_edit)
+        form.addRow("", self.excerpt_counter)
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self

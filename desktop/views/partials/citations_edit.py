@@ -31,6 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain import CREDIBILITY, RELIABILITY, admiralty_code, admiralty_words
+from desktop.services.citations import doubled_sources
+from desktop.views.palette import problem_style
 from desktop.views.partials.citation_dialog import CitationDialog
 from desktop.views.partials.plain_widgets import plain_tooltip
 from desktop.views.partials.source_picker import run_modal
@@ -171,6 +173,13 @@ class CitationsEdit(QWidget):
         self.model.modelReset.connect(
             lambda: self.empty_hint.setVisible(self.model.rowCount() == 0)
         )
+        # A warning, not a problem: citing one source twice may be meant (two reports).
+        self.doubled_hint = QLabel(self)
+        self.doubled_hint.setTextFormat(Qt.TextFormat.PlainText)
+        self.doubled_hint.setWordWrap(True)
+        self.doubled_hint.setStyleSheet(problem_style())
+        self.doubled_hint.hide()
+        self.model.modelReset.connect(self._show_doubled)
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
@@ -181,11 +190,24 @@ class CitationsEdit(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty_hint)
+        layout.addWidget(self.doubled_hint)
         layout.addLayout(buttons)
         self._update_buttons()
 
     def citations(self) -> tuple[Citation, ...]:
         return self.model.citations()
+
+    def _show_doubled(self) -> None:
+        citations = self.citations()
+        names = {c.source: c.source_name or c.source for c in citations}
+        doubled = doubled_sources(citations)
+        self.doubled_hint.setText(
+            "; ".join(f"{names[slug]} is cited {times} times" for slug, times in doubled.items())
+            + ": meant? Each citation counts toward the suggested status and confidence."
+            if doubled
+            else ""
+        )
+        self.doubled_hint.setVisible(bool(doubled))
 
     def set_citations(self, citations: tuple[Citation, ...]) -> None:
         row = self.selected_row()

@@ -39,6 +39,8 @@ FIELD_LABELS: dict[str, str] = {
     "when.precision": "Time precision",
     "where.name": "Place",
     "where.admin1": "Province",
+    "summary": "Summary",
+    "notes": "Notes",
     "where.country": "Country",
     "where.lat": "Latitude",
     "where.lon": "Longitude",

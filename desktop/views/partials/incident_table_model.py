@@ -13,7 +13,7 @@ and so already is the count.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -36,6 +36,7 @@ from desktop.domain import (
 )
 from desktop.errors import DeskError
 from desktop.services.listing import PAGE_SIZE, IncidentQuery, IncidentRow
+from desktop.timetext import month_text, utc_text
 from desktop.views.partials.plain_widgets import plain_tooltip
 
 if TYPE_CHECKING:
@@ -99,13 +100,12 @@ _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 def when_text(start: Moment, precision: TimePrecision) -> str:
     """The start of an incident as precisely as it is known, e.g. ``wk of 2023-10-16``."""
     if precision == TimePrecision.EXACT and isinstance(start, datetime):
-        moment = start.astimezone(UTC) if start.tzinfo else start
-        return moment.strftime("%Y-%m-%d %H:%MZ")
+        return utc_text(start, sep=" ", timespec="minutes")
     day = start.date() if isinstance(start, datetime) else start
     if precision == TimePrecision.WEEK:
         return f"wk of {day.isoformat()}"
     if precision == TimePrecision.MONTH:
-        return day.strftime("%Y-%m")
+        return month_text(day)
     return day.isoformat()
 
 

@@ -24,6 +24,7 @@ from desktop.parsing import (
     parse_coordinate,
     parse_coordinate_pair,
 )
+from desktop.services import limits
 from desktop.services.dto import Where
 
 NO_COUNTRY = ""
@@ -96,6 +97,9 @@ class PlaceEdit(QWidget):
         self.name_edit.setPlaceholderText("e.g. al-Asad airbase")
         self.admin1_edit = QLineEdit(self)
         self.admin1_edit.setPlaceholderText("Province or state, e.g. Anbar")
+        # As long as the database holds (services/limits.py): typing stops there.
+        self.name_edit.setMaxLength(limits.PLACE)
+        self.admin1_edit.setMaxLength(limits.ADMIN1)
         self.country_combo = CountryCombo(self)
         self.lat_edit = QLineEdit(self)
         self.lat_edit.setPlaceholderText("e.g. 33.785 (optional)")
