@@ -299,10 +299,8 @@ def _import(db: Database, args: argparse.Namespace) -> int:
 
     result = import_file(db, args.file)
     _say(f"Imported {args.file}: {result.summary}")
-    for line in result.warnings[:MAX_WARNINGS]:
+    for line in result.shown_warnings(MAX_WARNINGS):
         _fail(f"warning: {line}")
-    if len(result.warnings) > MAX_WARNINGS:
-        _fail(f"warning: and {len(result.warnings) - MAX_WARNINGS:,} more like these")
     return 0
 
 

@@ -133,6 +133,21 @@ class ImportResult:
             f"{self.sources_updated:,} updated."
         )
 
+    def shown_warnings(self, limit: int = 20) -> list[str]:
+        """The warnings to show, at most ``limit`` and then how many more there are."""
+        shown = list(self.warnings[:limit])
+        if len(self.warnings) > limit:
+            shown.append(f"and {len(self.warnings) - limit:,} more like these")
+        return shown
+
+    @property
+    def report(self) -> str:
+        """The summary, then the warnings worth a look (for a message box)."""
+        lines = self.shown_warnings()
+        if not lines:
+            return self.summary
+        return "\n\n".join([self.summary, "Worth a look:\n" + "\n".join(lines)])
+
 
 # --- reading ---------------------------------------------------------------------------
 

@@ -817,7 +817,7 @@ class MainWindow(QMainWindow):
 
         def done(result: interchange.ImportResult) -> None:
             self.reload()
-            self.dialogs.information("Import finished", result.summary)
+            self.dialogs.information("Import finished", result.report)
 
         return self._run(
             "Importing incidents",

@@ -145,3 +145,19 @@ def test_excerpt_shows_its_limit_and_blocks_ok_past_it(
         f"Excerpt is longer than {limits.EXCERPT:,} characters."
     )
     assert dialog.url_edit.maxLength() == limits.URL
+
+
+def test_alt_with_an_unused_letter_types_nothing_in_the_citation(
+    qtbot: QtBot, db: Database, sources: tuple[SourceData, SourceData]
+) -> None:
+    dialog = CitationDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    for edit in (dialog.url_edit, dialog.language_edit, dialog.excerpt_edit):
+        edit.setFocus()
+        qtbot.keyClick(edit, Qt.Key.Key_J, Qt.KeyboardModifier.AltModifier)
+    assert dialog.url_edit.text() == ""
+    assert dialog.language_edit.text() == ""
+    assert dialog.excerpt_edit.toPlainText() == ""
+    qtbot.keyClicks(dialog.excerpt_edit, "typed")
+    assert dialog.excerpt_edit.toPlainText() == "typed"

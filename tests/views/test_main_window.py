@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
@@ -336,6 +337,26 @@ def test_a_bad_import_file_is_a_warning(window: MainWindow, tmp_path: Path) -> N
     kind, title, _text = dialogs.messages[-1]
     assert (kind, title) == ("warning", "Import failed")
     assert window.model.total == 7
+
+
+def test_an_import_shows_its_warnings(window: MainWindow, tmp_path: Path) -> None:
+    exported = tmp_path / "all.json"
+    handle = window.export_json(exported)
+    assert handle is not None
+    assert handle.wait(30_000)
+    document = json.loads(exported.read_text(encoding="utf-8"))
+    incident = document["incidents"][0]
+    incident["citations"].append(dict(incident["citations"][0]))  # the same source twice
+    exported.write_text(json.dumps(document), encoding="utf-8")
+    handle = window.import_json(exported)
+    assert handle is not None
+    assert handle.wait(30_000)
+    dialogs = window.dialogs
+    assert isinstance(dialogs, RecordingDialogs)
+    kind, title, text = dialogs.messages[-1]
+    assert (kind, title) == ("information", "Import finished")
+    assert "Worth a look:" in text
+    assert f"cites source '{incident['citations'][0]['source']}' 2 times" in text
 
 
 def test_a_json_export_chosen_over_the_workspace_is_refused(

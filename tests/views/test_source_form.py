@@ -121,3 +121,17 @@ def test_markup_in_a_name_is_plain_text(qtbot: QtBot) -> None:
     qtbot.addWidget(dialog)
     assert dialog.name_edit.text() == "<b>x</b>"
     assert dialog.windowTitle() == "Edit source — <b>x</b>"
+
+
+@pytest.mark.parametrize("width", [420, 640])
+def test_the_reliability_meaning_keeps_the_fields_below_in_place(
+    qtbot: QtBot, form: SourceDialog, width: int
+) -> None:
+    form.resize(width, form.height())
+    seen: set[tuple[int, int]] = set()
+    for grade in RELIABILITY.values():
+        form.reliability_combo.set_code(grade.code)
+        qtbot.wait(1)  # the layout settles
+        assert form.reliability_meaning.text() == grade.meaning  # whole, even when elided
+        seen.add((form.url_edit.y(), form.reliability_meaning.height()))
+    assert len(seen) == 1, seen  # the web address row never moves

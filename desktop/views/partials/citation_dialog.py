@@ -35,6 +35,7 @@ from desktop.views.partials.editor_problems import (
     mark_invalid,
     plain_label,
 )
+from desktop.views.partials.entry_keys import EntryKeys
 from desktop.views.partials.grade_combo import CredibilityCombo
 from desktop.views.partials.length_counter import LengthCounter
 from desktop.views.partials.plain_widgets import TwoLineLabel
@@ -182,6 +183,9 @@ class CitationDialog(QDialog):
             edit.textChanged.connect(self._revalidate)
         self.excerpt_edit.textChanged.connect(self._revalidate)
         self.credibility_combo.currentIndexChanged.connect(self._revalidate)
+        # Alt+letter without a mnemonic types nothing; Enter keeps meaning OK here.
+        self._entry_keys = EntryKeys(self, enter_moves_on=False)
+        self._entry_keys.watch(self.findChildren(QWidget))
         self._on_source(self.source_picker.source())
         self.source_picker.search_edit.setFocus()
 

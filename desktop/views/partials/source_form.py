@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -30,9 +30,9 @@ from desktop.services.dto import SourceData
 from desktop.services.validation import source_problems
 from desktop.views.palette import problem_style
 from desktop.views.partials.grade_combo import ReliabilityCombo
+from desktop.views.partials.plain_widgets import TwoLineLabel
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QResizeEvent
 
     from desktop.views.partials.dialogs import Dialogs
 
@@ -53,23 +53,6 @@ def _plain_label(
     label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
     label.setText(text)
     return label
-
-
-class _FittingLabel(QLabel):
-    """A wrapped label whose preferred height is the one its text needs at its width.
-
-    QLabel guesses a wrapped label's size hint at a narrow width, so a form row reserves
-    two lines for a one-line meaning; asking at the real width removes the gap."""
-
-    def sizeHint(self) -> QSize:
-        hint = super().sizeHint()
-        if self.wordWrap() and self.width() > 0:
-            hint.setHeight(self.heightForWidth(self.width()))
-        return hint
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self.updateGeometry()
 
 
 def _cited_text(source: SourceData) -> str:
@@ -116,7 +99,8 @@ class SourceDialog(QDialog):
 
         self.reliability_combo = ReliabilityCombo(self)
         self.reliability_combo.set_code(self._original.reliability)
-        self.reliability_meaning = _plain_label("", self, _FittingLabel)
+        # Two lines kept for it whatever the grade: the rows below stay where they are.
+        self.reliability_meaning = TwoLineLabel(self)
         self.reliability_meaning.setStyleSheet(_HINT_STYLE)
 
         self.url_edit = QLineEdit(self._original.url or "", self)
