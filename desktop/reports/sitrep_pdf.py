@@ -63,25 +63,39 @@ ZEBRA = colors.HexColor("#F6F8FA")
 
 
 class _NumberedCanvas(Canvas):
-    """Keeps every page until ``save`` so that each can say 'Page X of Y'."""
+    """Keeps every page until ``save`` so that each can say 'Page X of Y'.
+
+    A page only becomes a PDF page object when it is finally shown in ``save``, so a
+    bookmark made while it is laid out would point at whatever page object is current then
+    (the first one, for every heading). Bookmarks are therefore recorded with the page they
+    belong to and made in ``save``, when that page is the current one.
+    """
 
     def __init__(self, *args: Any, page_x: float = 0, page_y: float = 0, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._pages: list[dict[str, Any]] = []
         self._page_x, self._page_y = page_x, page_y
+        self._marks: list[tuple[str, float]] = []  # (key, top) on the page being laid out
+
+    def bookmarkPage(self, key: str, fit: str = "Fit", **kwargs: Any) -> None:
+        self._marks.append((key, float(kwargs.get("top") or self._pagesize[1])))
 
     def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
+        self._marks = []
         self._startPage()
 
     def save(self) -> None:
         total = len(self._pages)
         for state in self._pages:
             self.__dict__.update(state)
+            for key, top in self._marks:
+                super().bookmarkPage(key, fit="XYZ", left=0, top=top)
             self.setFont(fonts.BODY_FONT, 8)
             self.setFillColor(MUTED)
             self.drawRightString(self._page_x, self._page_y, f"Page {self._pageNumber} of {total}")
             super().showPage()
+        self.showOutline()  # the reader opens with the bookmarks shown (PageMode UseOutlines)
         super().save()
 
 
@@ -93,7 +107,10 @@ class _SitrepDocTemplate(BaseDocTemplate):
         if outline is None:
             return
         key, title, level = outline
-        self.canv.bookmarkPage(key)
+        # The frame's cursor is now just below the heading: its top is one height above.
+        frame = self.frame
+        top = frame._y + flowable.height + flowable.getSpaceBefore() if frame else None
+        self.canv.bookmarkPage(key, fit="XYZ", left=0, top=top)
         self.canv.addOutlineEntry(title, key, level=level, closed=level > 0)
 
 
