@@ -278,7 +278,7 @@ class SitrepRenderer:
             self.left_margin, footer_y + 10, self.page_width - self.right_margin, footer_y + 10
         )
         canvas.setFillColor(MUTED)
-        left = f"Generated {self.data.generated} ({self.data.as_of})"
+        left = f"Generated {self.data.generated}"
         if self.data.filter_text:
             left += f" · Filter: {self.data.filter_text}"
         room = self.content_width - 70  # leave the right end to 'Page X of Y'
@@ -381,7 +381,7 @@ class SitrepRenderer:
         story: list[Flowable] = [
             _outlined(make_paragraph(d.title, s["Title"]), "summary", "Summary", 0)
         ]
-        meta = [f"Period: {d.period}", f"As of {d.as_of} ({d.generated})"]
+        meta = [f"Period: {d.period}", f"As of {d.as_of} ({d.as_of_basis})"]
         by = " · ".join(part for part in (d.author, d.organisation) if part)
         if by:
             meta.append(f"Prepared by {by}")
@@ -422,16 +422,18 @@ class SitrepRenderer:
         h, s = self.data.headline, self.styles
         status = " · ".join(f"{word} {n}" for word, n in h.by_status) or "—"
         cells = [
-            (str(h.incidents), "Incidents"),
-            (h.killed, "Killed"),
-            (h.injured, "Injured"),
+            (f"{h.incidents:,}", "", "Incidents"),
+            (h.killed.figure, h.killed.note, "Killed"),
+            (h.injured.figure, h.injured.note, "Injured"),
         ]
-        top = [
-            Paragraph(para_text(v), s["Figure"] if v.isdigit() else s["FigureWords"])
-            for v, _ in cells
-        ]
+        top: list[Flowable] = []
+        for value, note, _ in cells:
+            markup = para_text(value)
+            if note:  # how many incidents give no count, right under the sum
+                markup += f"<br/><font size='7.5' color='#5F5F5F'>{para_text(note)}</font>"
+            top.append(Paragraph(markup, s["FigureWords"] if note else s["Figure"]))
         top.append(Paragraph(para_text(status), s["FigureText"]))
-        bottom = [Paragraph(para_text(label), s["FigureLabel"]) for _, label in cells]
+        bottom = [Paragraph(para_text(label), s["FigureLabel"]) for _, _, label in cells]
         bottom.append(Paragraph("By status", s["FigureLabel"]))
         col = self.content_width * 0.17
         table = Table([top, bottom], colWidths=[col, col, col, self.content_width - 3 * col])
