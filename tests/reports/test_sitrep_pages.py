@@ -81,3 +81,53 @@ def test_every_bookmark_lands_on_the_page_holding_its_heading() -> None:
 def test_the_outline_opens_with_the_document() -> None:
     reader = render(prepare(many_incidents(2, 1), ReportOptions(), NOW))
     assert reader.trailer["/Root"][NameObject("/PageMode")] == "/UseOutlines"
+
+
+def marked_incidents() -> list[IncidentData]:
+    """Incidents whose every line carries a mark naming the incident (``mk07`` for no. 7),
+    with enough sources that their tables break across pages."""
+    incidents = []
+    for n in range(1, 9):
+        mark = f"mk{n:02d}"
+        cites = tuple(
+            Citation(
+                source=f"s{k}",
+                credibility=2,
+                excerpt=f"{mark} " + "the source said so. " * (6 + 3 * k),
+                source_name=f"Source {k}",
+                source_reliability="C",
+            )
+            for k in range(3 + n % 4)
+        )
+        incidents.append(
+            IncidentData(
+                title=f"Incident title {n:02d}",
+                when=When(date(2023, 10, n), date(2023, 10, n), TimePrecision.DAY),
+                event_type="Explosions/Remote violence",
+                sub_event_type="Air/drone strike",
+                summary=f"{mark} " + "What happened that day. " * (10 * n),
+                citations=cites,
+            )
+        )
+    return incidents
+
+
+def test_a_page_continuing_an_incident_is_headed_so() -> None:
+    reader = render(prepare(marked_incidents(), ReportOptions(), NOW))
+    texts = page_texts(reader)
+    seen_heading: set[int] = set()
+    continued_pages = 0
+    for page, text in enumerate(texts):
+        headings = {n for n in range(1, 9) if f"{n}. Incident title {n:02d}" in text}
+        # An incident's heading stays with its facts (its casualty line is on the same page).
+        assert text.count("Killed:") == len(headings), f"page {page + 1}"
+        marks = {n for n in range(1, 9) if f"mk{n:02d}" in text}
+        carried = {n for n in marks - headings if n in seen_heading}
+        assert len(carried) <= 1
+        for n in carried:
+            assert f"Incident {n} (continued) · Incident title {n:02d}" in text, page + 1
+            continued_pages += 1
+        if not carried:
+            assert "(continued)" not in text, f"page {page + 1}"
+        seen_heading |= headings
+    assert continued_pages >= 3

@@ -237,7 +237,9 @@ def test_sample_report(tmp_path: Path) -> None:
 # ------------------------------------------------------------------------------ long text
 
 ARABIC = "أعلنت المقاومة في العراق مسؤوليتها عن هجوم بطائرة مسيرة على قاعدة في أربيل. "
-DECORATION = re.compile(r"^(TLP:CLEAR|Generated .*|Page \d+ of \d+)$", re.MULTILINE)
+DECORATION = re.compile(
+    r"^(TLP:CLEAR|Generated .*|Page \d+ of \d+|Incident \d+ \(continued\) · .*)$", re.MULTILINE
+)
 
 
 def long_narrative(size: int) -> str:
