@@ -30,6 +30,7 @@ from desktop.domain import (
     TimePrecision,
 )
 from desktop.reports.mapchart import MapPoint
+from desktop.reports.timeline import Timeline, bin_counts
 from desktop.wording import plural
 
 if TYPE_CHECKING:
@@ -179,6 +180,7 @@ class SitrepData:
     headline: Headline
     per_day: tuple[tuple[date, int], ...]
     not_by_day: int  # incidents dated only to a week or a month, left out of ``per_day``
+    timeline: Timeline  # ``per_day`` in bins that suit its span, for the chart
     per_type: tuple[tuple[str, int], ...]
     map_points: tuple[MapPoint, ...]
     incidents: tuple[IncidentEntry, ...]
@@ -557,6 +559,7 @@ def prepare(
         ),
         per_day=per_day,
         not_by_day=coarse,
+        timeline=bin_counts(per_day),
         per_type=_per_type(ordered),
         map_points=tuple(
             MapPoint(i.where.lat, i.where.lon, str(n))

@@ -311,7 +311,7 @@ class SitrepRenderer:
         note = ""
         if d.not_by_day:
             note = f"{d.not_by_day} dated only to the week or month not shown"
-        day = charts.per_day_chart(d.per_day, width, self.chart_height, note=note)
+        day = charts.per_day_chart(d.timeline, width, self.chart_height, note=note)
         kind = charts.per_type_chart(d.per_type, width, self.chart_height)
         table = Table([[day, "", kind]], colWidths=[width, gap, width])
         table.setStyle(
