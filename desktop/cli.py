@@ -317,9 +317,10 @@ def _export(db: Database, args: argparse.Namespace) -> int:
 def _export_pdf(db: Database, args: argparse.Namespace) -> int:
     from desktop.reports.sitrep_data import ReportOptions
     from desktop.services.report_settings import (
+        ReportScope,
         ReportTexts,
-        load_report_texts,
-        save_report_texts,
+        load_remembered,
+        remember_report,
     )
     from desktop.services.reporting import export_sitrep
 
@@ -333,7 +334,26 @@ def _export_pdf(db: Database, args: argparse.Namespace) -> int:
         tags=tuple(args.tag),
         event_types=tuple(args.event_type),
     )
-    stored = load_report_texts(db)
+    remembered = load_remembered(db)
+    scope = ReportScope.of(query)
+    # Key points and an assessment written for another scope would be wrong here.
+    stored = remembered.for_scope(scope)
+    left_out = [
+        words
+        for words, remembered_text, given in (
+            ("key points", remembered.texts.key_points, args.key_point),
+            ("assessment", remembered.texts.assessment, args.assessment),
+        )
+        if remembered_text and given is None and not remembered.fits(scope)
+    ]
+    if left_out:
+        print(
+            f"Remembered {' and '.join(left_out)} left out: "
+            f"{'they were' if len(left_out) > 1 else 'it was'} written for "
+            f"{remembered.origin()}, not this report's scope ({scope.words}); "
+            "give --key-point/--assessment to set them.",
+            file=sys.stderr,
+        )
     texts = ReportTexts(
         title=args.title if args.title is not None else stored.title,
         author=args.author if args.author is not None else stored.author,
@@ -351,8 +371,8 @@ def _export_pdf(db: Database, args: argparse.Namespace) -> int:
         assessment=texts.assessment,
     )
     result = export_sitrep(db, args.out, query, options)
-    if texts != stored:
-        save_report_texts(db, texts)
+    if texts != stored or scope != remembered.scope:
+        remember_report(db, texts, scope, remembered)
     raised = " (raised to match its incidents)" if result.marking_raised else ""
     _say(
         f"Wrote {result.path}: {plural(result.pages, 'page')}, "

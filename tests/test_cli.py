@@ -541,3 +541,34 @@ def test_import_warns_in_one_line_of_a_source_cited_twice(
     assert len(lines) == 1
     assert lines[0].startswith("incident-desk: warning: incidents[2] '")
     assert f"cites source '{citations[0]['source']}' 2 times" in lines[0]
+
+
+def test_export_pdf_leaves_out_key_points_written_for_another_scope(
+    tmp_path: Path, new_db_url: DbUrls
+) -> None:
+    from pypdf import PdfReader
+
+    db = new_db_url()
+    assert run("sample", "--db", db, cwd=tmp_path).returncode == 0
+
+    def export(name: str, *args: str) -> tuple[str, str]:
+        out = tmp_path / name
+        result = run("export", "pdf", "--db", db, "--out", str(out), *args, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        return PdfReader(out).pages[0].extract_text(), result.stderr
+
+    iraq = ("--country", "IQ")
+    export("iq.pdf", *iraq, "--key-point", "Iraqi militias escalate", "--assessment", "Iraq view")
+    page, stderr = export("lb.pdf", "--country", "LB")
+    assert "Iraqi militias escalate" not in page
+    assert "No key points were given." in page
+    assert "Remembered key points and assessment left out" in stderr
+    assert "(country Iraq)" in stderr
+    assert "(country Lebanon)" in stderr
+    # What is given on the command line is not left out, nor said to be.
+    page, stderr = export("lb2.pdf", "--country", "LB", "--key-point", "Lebanon point")
+    assert "Lebanon point" in page
+    assert "Remembered assessment left out: it was written for" in stderr
+    page, stderr = export("lb3.pdf", "--country", "LB")
+    assert "Lebanon point" in page
+    assert stderr == ""

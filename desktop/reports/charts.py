@@ -12,12 +12,13 @@ from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib.colors import HexColor
 
 from desktop.reports import fonts
-from desktop.reports.sitrep_data import MONTHS
 from desktop.reports.text import text_width, visual_line
+from desktop.reports.timeline import group_labels, label_step
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-    from datetime import date
+
+    from desktop.reports.timeline import Timeline
 
 BAR = HexColor("#2F5D8A")
 AXIS = HexColor("#8A8A8A")
@@ -56,6 +57,14 @@ def _empty(drawing: Drawing, width: float, height: float, message: str) -> Drawi
     return drawing
 
 
+def _label(
+    x: float, y: float, text: str, colour: HexColor, anchor: str, size: float = LABEL_SIZE
+) -> String:
+    return String(
+        x, y, text, fontName=fonts.BODY_FONT, fontSize=size, fillColor=colour, textAnchor=anchor
+    )
+
+
 def _fit(text: str, font: str, size: float, width: float) -> str:
     """``text`` as one drawable line, cut with '…' to ``width`` points."""
     line = visual_line(text, font, size)
@@ -66,66 +75,36 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
     return visual_line(text.rstrip() + "…", font, size)
 
 
-def per_day_chart(
-    per_day: Sequence[tuple[date, int]], width: float, height: float, note: str = ""
-) -> Drawing:
-    """Vertical bars, one per day; labels thinned so they never collide."""
+def per_day_chart(timeline: Timeline, width: float, height: float, note: str = "") -> Drawing:
+    """Vertical bars, one per day, week or month (as ``timeline`` bins them); labels thinned
+    so that they never collide."""
     fonts.register_fonts()
     drawing = Drawing(width, height)
-    _title(drawing, "Incidents per day", height)
-    if not per_day:
+    _title(drawing, timeline.title, height)
+    bins = timeline.bins
+    if not bins:
         return _empty(drawing, width, height, "No incidents dated to the day")
     bottom = 2 * LABEL_SIZE + 6 + (LABEL_SIZE + 3 if note else 0)
     top = height - TITLE_HEIGHT - LABEL_SIZE - 3
     plot_h = max(10.0, top - bottom)
-    peak = max(n for _, n in per_day) or 1
-    slot = width / len(per_day)
+    peak = max(b.count for b in bins) or 1
+    slot = width / len(bins)
     bar_w = max(1.0, min(slot * 0.7, 28.0))
-    label_every = max(1, int((LABEL_SIZE * 2.6) // slot) + 1)
-    previous_month = None
-    for i, (day, n) in enumerate(per_day):
+    every = label_step([b.label for b in bins], slot, fonts.BODY_FONT, LABEL_SIZE)
+    counts_fit = label_step([str(b.count) for b in bins], slot, fonts.BODY_FONT, LABEL_SIZE) == 1
+    for i, b in enumerate(bins):
         x = i * slot + (slot - bar_w) / 2
-        h = plot_h * n / peak
-        if n:
+        h = plot_h * b.count / peak
+        if b.count:
             drawing.add(Rect(x, bottom, bar_w, h, fillColor=BAR, strokeColor=None))
-            if slot >= LABEL_SIZE * 1.6:
-                drawing.add(
-                    String(
-                        x + bar_w / 2,
-                        bottom + h + 2,
-                        str(n),
-                        fontName=fonts.BODY_FONT,
-                        fontSize=LABEL_SIZE,
-                        fillColor=INK,
-                        textAnchor="middle",
-                    )
-                )
-        if i % label_every == 0:
-            drawing.add(
-                String(
-                    x + bar_w / 2,
-                    bottom - LABEL_SIZE - 2,
-                    str(day.day),
-                    fontName=fonts.BODY_FONT,
-                    fontSize=LABEL_SIZE,
-                    fillColor=MUTED,
-                    textAnchor="middle",
-                )
-            )
-            month = (day.year, day.month)
-            if month != previous_month:
-                drawing.add(
-                    String(
-                        x + bar_w / 2,
-                        bottom - 2 * LABEL_SIZE - 4,
-                        f"{MONTHS[day.month - 1].title()} {day.year}",
-                        fontName=fonts.BODY_FONT,
-                        fontSize=LABEL_SIZE - 0.5,
-                        fillColor=MUTED,
-                        textAnchor="start" if i == 0 else "middle",
-                    )
-                )
-                previous_month = month
+            if counts_fit:
+                drawing.add(_label(x + bar_w / 2, bottom + h + 2, str(b.count), INK, "middle"))
+        if i % every == 0:
+            drawing.add(_label(x + bar_w / 2, bottom - LABEL_SIZE - 2, b.label, MUTED, "middle"))
+    group_size = LABEL_SIZE - 0.5
+    for i, text in group_labels(bins, slot, fonts.BODY_FONT, group_size):
+        y = bottom - 2 * LABEL_SIZE - 4
+        drawing.add(_label(i * slot, y, text, MUTED, "start", group_size))
     drawing.add(Line(0, bottom, width, bottom, strokeColor=AXIS, strokeWidth=0.6))
     if note:
         drawing.add(

@@ -30,6 +30,8 @@ from desktop.domain import (
     TimePrecision,
 )
 from desktop.reports.mapchart import MapPoint
+from desktop.reports.timeline import Timeline, bin_counts
+from desktop.wording import plural
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -123,10 +125,37 @@ class Key:
 
 
 @dataclass(frozen=True)
+class Tally:
+    """A casualty figure over several incidents, with the incidents that give no count.
+
+    "At least 0" or "none known" read as "nobody was hurt" to a decision-maker, even when
+    the report holds an incident with "many casualties; figures vary widely": so the sum
+    of what is counted is always printed beside how many incidents are not counted.
+    """
+
+    counted: int  # the sum of the known counts
+    not_counted: int  # incidents whose count is not known
+
+    @property
+    def figure(self) -> str:
+        """``12`` when every incident is counted, else ``12 counted``."""
+        return f"{self.counted:,} counted" if self.not_counted else f"{self.counted:,}"
+
+    @property
+    def note(self) -> str:
+        """``2 incidents not counted``, or "" when every incident is counted."""
+        return f"{plural(self.not_counted, 'incident')} not counted" if self.not_counted else ""
+
+    @property
+    def text(self) -> str:
+        return f"{self.figure}{DOT}{self.note}" if self.note else self.figure
+
+
+@dataclass(frozen=True)
 class Headline:
     incidents: int
-    killed: str  # "12", "at least 12" or "unknown"
-    injured: str
+    killed: Tally
+    injured: Tally
     by_status: tuple[tuple[str, int], ...]  # (status word, count), in the domain's order
 
 
@@ -139,7 +168,8 @@ class SitrepData:
     period_start: date | None
     period_end: date | None
     period: str
-    as_of: str  # date-time group, e.g. "181200ZOCT23"
+    as_of: str  # the cut-off as a date-time group, e.g. "182359ZOCT23" (see ``cut_off``)
+    as_of_basis: str  # what the cut-off is: "end of the period" or "time of writing"
     generated_at: datetime
     generated: str  # e.g. "18 Oct 2023 12:00Z"
     author: str
@@ -150,6 +180,7 @@ class SitrepData:
     headline: Headline
     per_day: tuple[tuple[date, int], ...]
     not_by_day: int  # incidents dated only to a week or a month, left out of ``per_day``
+    timeline: Timeline  # ``per_day`` in bins that suit its span, for the chart
     per_type: tuple[tuple[str, int], ...]
     map_points: tuple[MapPoint, ...]
     incidents: tuple[IncidentEntry, ...]
@@ -224,6 +255,35 @@ def when_text(when: When) -> str:
     return first if first == last else f"{first}{DASH}{last}"
 
 
+def _end_of_day(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 23, 59, tzinfo=UTC)
+
+
+def cut_off(
+    until: date | None, incidents: Sequence[IncidentData], generated_at: datetime
+) -> tuple[datetime, str]:
+    """What the report is "as of", and why: the end of its period, never the clock.
+
+    A report on October's events written in December is as of the end of October. The end
+    is the last day asked for (``until``), else the end of the latest incident; a day ends
+    at 23:59Z. A period that ends after the report was written (a week not over yet) is cut
+    at the time of writing: nothing later can be in it.
+    """
+    now = _utc(generated_at)
+    if until is not None:
+        end = _end_of_day(until)
+    elif incidents:
+        latest = max(incidents, key=lambda i: _sort_key(i.when.end)).when
+        last = latest.end
+        if latest.precision == TimePrecision.EXACT and isinstance(last, datetime):
+            end = _utc(last)
+        else:  # a day, week or month ends at the end of its last day
+            end = _end_of_day(day_of(last))
+    else:
+        return now, "time of writing"
+    return (end, "end of the period") if end <= now else (now, "time of writing")
+
+
 def period_text(start: date | None, end: date | None) -> str:
     if start and end:
         return day_text(start) if start == end else f"{day_text(start)}{DASH}{day_text(end)}"
@@ -269,16 +329,10 @@ def casualties_text(casualties: Casualties) -> str:
     return f"{text} ({note})" if note else text
 
 
-def total_text(values: Sequence[int | None]) -> str:
-    """A sum where unknown counts make it a minimum: '7', 'at least 7', 'none known' (some
-    unknown, the known ones all 0) or 'unknown'."""
+def tally(values: Sequence[int | None]) -> Tally:
+    """The sum of the known counts, and how many are not known (``None``)."""
     known = [v for v in values if v is not None]
-    if values and not known:
-        return "unknown"
-    total = sum(known)
-    if len(known) == len(values):
-        return str(total)
-    return f"at least {total}" if total else "none known"
+    return Tally(sum(known), len(values) - len(known))
 
 
 def status_word(status: Status) -> str:
@@ -472,6 +526,7 @@ def prepare(
     start = options.since or min((day_of(i.when.start) for i in ordered), default=None)
     end = options.until or max((day_of(i.when.end) for i in ordered), default=None)
     per_day, coarse = _per_day(ordered, start, end)
+    as_of, as_of_basis = cut_off(options.until, ordered, generated_at)
     entries = tuple(_entry(n, incident) for n, incident in enumerate(ordered, start=1))
     key_points = tuple(p.strip() for p in options.key_points if p.strip())
     texts = [options.assessment, *key_points]
@@ -483,7 +538,8 @@ def prepare(
         period_start=start,
         period_end=end,
         period=period_text(start, end),
-        as_of=dtg(generated_at),
+        as_of=dtg(as_of),
+        as_of_basis=as_of_basis,
         generated_at=_utc(generated_at),
         generated=exact_text(_utc(generated_at)),
         author=options.author.strip(),
@@ -493,8 +549,8 @@ def prepare(
         filter_text=" ".join(options.filter_text.split()),
         headline=Headline(
             incidents=len(ordered),
-            killed=total_text([i.casualties.killed for i in ordered]),
-            injured=total_text([i.casualties.injured for i in ordered]),
+            killed=tally([i.casualties.killed for i in ordered]),
+            injured=tally([i.casualties.injured for i in ordered]),
             by_status=tuple(
                 (status_word(s), n)
                 for s in Status
@@ -503,6 +559,7 @@ def prepare(
         ),
         per_day=per_day,
         not_by_day=coarse,
+        timeline=bin_counts(per_day),
         per_type=_per_type(ordered),
         map_points=tuple(
             MapPoint(i.where.lat, i.where.lon, str(n))

@@ -15,11 +15,8 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from reportlab import rl_config
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, StyleSheet1
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
@@ -37,6 +34,21 @@ from reportlab.platypus import (
 from desktop import domain
 from desktop.reports import charts, fonts
 from desktop.reports.mapchart import incident_map
+from desktop.reports.outline import (
+    EndOfPart,
+    NumberedCanvas,
+    SitrepDocTemplate,
+    opens,
+    outlined,
+)
+from desktop.reports.sitrep_styles import (
+    ACCENT,
+    HEADER_FILL,
+    MUTED,
+    RULE,
+    ZEBRA,
+    sitrep_stylesheet,
+)
 from desktop.reports.text import (
     make_paragraph,
     make_paragraphs,
@@ -48,58 +60,14 @@ from desktop.reports.text import (
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from reportlab.lib.styles import StyleSheet1
+    from reportlab.pdfgen.canvas import Canvas
+
     from desktop.reports.sitrep_data import IncidentEntry, KeyEntry, SitrepData
 
 # Nothing in a report may make ReportLab fetch a file or a URL.
 rl_config.trustedHosts = []
 rl_config.trustedSchemes = []
-
-INK = colors.HexColor("#1E1E1E")
-MUTED = colors.HexColor("#5F5F5F")
-RULE = colors.HexColor("#B9C3CC")
-HEADER_FILL = colors.HexColor("#E7EDF3")
-ACCENT = colors.HexColor("#1F3F63")
-ZEBRA = colors.HexColor("#F6F8FA")
-
-
-class _NumberedCanvas(Canvas):
-    """Keeps every page until ``save`` so that each can say 'Page X of Y'."""
-
-    def __init__(self, *args: Any, page_x: float = 0, page_y: float = 0, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._pages: list[dict[str, Any]] = []
-        self._page_x, self._page_y = page_x, page_y
-
-    def showPage(self) -> None:
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._pages)
-        for state in self._pages:
-            self.__dict__.update(state)
-            self.setFont(fonts.BODY_FONT, 8)
-            self.setFillColor(MUTED)
-            self.drawRightString(self._page_x, self._page_y, f"Page {self._pageNumber} of {total}")
-            super().showPage()
-        super().save()
-
-
-class _SitrepDocTemplate(BaseDocTemplate):
-    """Turns flowables tagged with ``_outline`` into bookmarks and outline entries."""
-
-    def afterFlowable(self, flowable: Flowable) -> None:
-        outline = getattr(flowable, "_outline", None)
-        if outline is None:
-            return
-        key, title, level = outline
-        self.canv.bookmarkPage(key)
-        self.canv.addOutlineEntry(title, key, level=level, closed=level > 0)
-
-
-def _outlined(flowable: Flowable, key: str, title: str, level: int) -> Flowable:
-    flowable._outline = (key, " ".join(title.split())[:200], level)
-    return flowable
 
 
 class SitrepRenderer:
@@ -126,112 +94,7 @@ class SitrepRenderer:
     # ------------------------------------------------------------------ styles and templates
 
     def _get_stylesheet(self) -> StyleSheet1:
-        sheet = StyleSheet1()
-        base = ParagraphStyle(
-            "Body", fontName=fonts.BODY_FONT, fontSize=9.5, leading=13, textColor=INK, spaceAfter=4
-        )
-        sheet.add(base)
-        sheet.add(
-            ParagraphStyle(
-                "Title",
-                parent=base,
-                fontName=fonts.BOLD_FONT,
-                fontSize=20,
-                leading=24,
-                textColor=ACCENT,
-                spaceAfter=4,
-            )
-        )
-        sheet.add(
-            ParagraphStyle(
-                "Meta", parent=base, fontSize=9, leading=12.5, textColor=MUTED, spaceAfter=0
-            )
-        )
-        sheet.add(
-            ParagraphStyle(
-                "Note",
-                parent=base,
-                fontName=fonts.ITALIC_FONT,
-                fontSize=8.5,
-                leading=11,
-                textColor=MUTED,
-            )
-        )
-        sheet.add(
-            ParagraphStyle(
-                "H1",
-                parent=base,
-                fontName=fonts.BOLD_FONT,
-                fontSize=13.5,
-                leading=17,
-                textColor=ACCENT,
-                spaceBefore=10,
-                spaceAfter=6,
-            )
-        )
-        sheet.add(
-            ParagraphStyle(
-                "H2",
-                parent=base,
-                fontName=fonts.BOLD_FONT,
-                fontSize=11,
-                leading=14,
-                textColor=INK,
-                spaceBefore=10,
-                spaceAfter=4,
-            )
-        )
-        sheet.add(
-            ParagraphStyle("Bullet", parent=base, leftIndent=12, bulletIndent=2, spaceAfter=2)
-        )
-        sheet.add(ParagraphStyle("Cell", parent=base, fontSize=8.5, leading=11, spaceAfter=0))
-        sheet.add(
-            ParagraphStyle(
-                "CellHead",
-                parent=base,
-                fontName=fonts.BOLD_FONT,
-                fontSize=8.5,
-                leading=11,
-                spaceAfter=0,
-            )
-        )
-        sheet.add(
-            ParagraphStyle(
-                "Label",
-                parent=base,
-                fontName=fonts.BOLD_FONT,
-                fontSize=8.5,
-                leading=11,
-                textColor=MUTED,
-                spaceAfter=0,
-            )
-        )
-        sheet.add(
-            ParagraphStyle(
-                "Figure",
-                parent=base,
-                fontName=fonts.BOLD_FONT,
-                fontSize=15,
-                leading=18,
-                alignment=TA_CENTER,
-                textColor=ACCENT,
-                spaceAfter=0,
-            )
-        )
-        sheet.add(
-            ParagraphStyle(
-                "FigureLabel",
-                parent=base,
-                fontSize=7.5,
-                leading=9.5,
-                alignment=TA_CENTER,
-                textColor=MUTED,
-                spaceAfter=0,
-            )
-        )
-        sheet.add(ParagraphStyle("FigureWords", parent=sheet["Figure"], fontSize=10.5, leading=13))
-        sheet.add(ParagraphStyle("FigureText", parent=sheet["Cell"], alignment=TA_CENTER))
-        return sheet
+        return sitrep_stylesheet()
 
     def _get_templates(self) -> list[PageTemplate]:
         frame = Frame(
@@ -261,13 +124,19 @@ class SitrepRenderer:
             self.left_margin, footer_y + 10, self.page_width - self.right_margin, footer_y + 10
         )
         canvas.setFillColor(MUTED)
-        left = f"Generated {self.data.generated} ({self.data.as_of})"
+        left = f"Generated {self.data.generated}"
         if self.data.filter_text:
             left += f" · Filter: {self.data.filter_text}"
         room = self.content_width - 70  # leave the right end to 'Page X of Y'
         line = self._fit_line(left, fonts.BODY_FONT, 8, room)
         canvas.setFont(fonts.BODY_FONT, 8)
         canvas.drawString(self.left_margin, footer_y, line)
+        continuing = getattr(doc, "continuing", None)
+        if continuing:  # the page would otherwise open on a bare row of someone's table
+            head = self._fit_line(continuing, fonts.BOLD_FONT, 9, self.content_width)
+            canvas.setFont(fonts.BOLD_FONT, 9)
+            canvas.setFillColor(ACCENT)
+            canvas.drawString(self.left_margin, self.page_height - self.top_margin + 7, head)
         canvas.restoreState()
 
     @staticmethod
@@ -325,7 +194,7 @@ class SitrepRenderer:
 
     def _heading(self, text: str, key: str, level: int = 0) -> Flowable:
         style = self.styles["H1"] if level == 0 else self.styles["H2"]
-        return _outlined(make_paragraph(text, style), key, text, level)
+        return outlined(make_paragraph(text, style), key, text, level)
 
     def _table(
         self, rows: list[list[Any]], widths: list[float], header: bool = True, zebra: bool = True
@@ -362,9 +231,9 @@ class SitrepRenderer:
     def _front_page(self) -> list[Flowable]:
         d, s = self.data, self.styles
         story: list[Flowable] = [
-            _outlined(make_paragraph(d.title, s["Title"]), "summary", "Summary", 0)
+            outlined(make_paragraph(d.title, s["Title"]), "summary", "Summary", 0)
         ]
-        meta = [f"Period: {d.period}", f"As of {d.as_of} ({d.generated})"]
+        meta = [f"Period: {d.period}", f"As of {d.as_of} ({d.as_of_basis})"]
         by = " · ".join(part for part in (d.author, d.organisation) if part)
         if by:
             meta.append(f"Prepared by {by}")
@@ -405,16 +274,18 @@ class SitrepRenderer:
         h, s = self.data.headline, self.styles
         status = " · ".join(f"{word} {n}" for word, n in h.by_status) or "—"
         cells = [
-            (str(h.incidents), "Incidents"),
-            (h.killed, "Killed"),
-            (h.injured, "Injured"),
+            (f"{h.incidents:,}", "", "Incidents"),
+            (h.killed.figure, h.killed.note, "Killed"),
+            (h.injured.figure, h.injured.note, "Injured"),
         ]
-        top = [
-            Paragraph(para_text(v), s["Figure"] if v.isdigit() else s["FigureWords"])
-            for v, _ in cells
-        ]
+        top: list[Flowable] = []
+        for value, note, _ in cells:
+            markup = para_text(value)
+            if note:  # how many incidents give no count, right under the sum
+                markup += f"<br/><font size='7.5' color='#5F5F5F'>{para_text(note)}</font>"
+            top.append(Paragraph(markup, s["FigureWords"] if note else s["Figure"]))
         top.append(Paragraph(para_text(status), s["FigureText"]))
-        bottom = [Paragraph(para_text(label), s["FigureLabel"]) for _, label in cells]
+        bottom = [Paragraph(para_text(label), s["FigureLabel"]) for _, _, label in cells]
         bottom.append(Paragraph("By status", s["FigureLabel"]))
         col = self.content_width * 0.17
         table = Table([top, bottom], colWidths=[col, col, col, self.content_width - 3 * col])
@@ -440,7 +311,7 @@ class SitrepRenderer:
         note = ""
         if d.not_by_day:
             note = f"{d.not_by_day} dated only to the week or month not shown"
-        day = charts.per_day_chart(d.per_day, width, self.chart_height, note=note)
+        day = charts.per_day_chart(d.timeline, width, self.chart_height, note=note)
         kind = charts.per_type_chart(d.per_type, width, self.chart_height)
         table = Table([[day, "", kind]], colWidths=[width, gap, width])
         table.setStyle(
@@ -472,6 +343,7 @@ class SitrepRenderer:
     def _incident(self, e: IncidentEntry) -> list[Flowable]:
         s = self.styles
         heading = self._heading(f"{e.number}. {e.title}", f"incident-{e.number}", level=1)
+        opens(heading, f"Incident {e.number} (continued) · {e.title}")
         rows: list[list[Any]] = []
 
         def row(label: str, value: Flowable) -> None:
@@ -515,7 +387,7 @@ class SitrepRenderer:
             story.append(self._table(cite_rows, widths))
         else:
             story.append(make_paragraph("No sources cited.", s["Note"]))
-        story.append(Spacer(1, 8))
+        story += [EndOfPart(), Spacer(1, 8)]
         return story
 
     # -- assessment, sources, key
@@ -620,7 +492,7 @@ class SitrepRenderer:
     ) -> int:
         d = self.data
         target: Any = str(out) if isinstance(out, Path) else out
-        doc = _SitrepDocTemplate(
+        doc = SitrepDocTemplate(
             target,
             pagesize=self.pagesize,
             leftMargin=self.left_margin,
@@ -641,8 +513,8 @@ class SitrepRenderer:
         page_x = self.page_width - self.right_margin
         page_y = self.banner_margin + self.banner_height + 8
 
-        def canvasmaker(*args: Any, **kwargs: Any) -> _NumberedCanvas:
-            return _NumberedCanvas(*args, page_x=page_x, page_y=page_y, **kwargs)
+        def canvasmaker(*args: Any, **kwargs: Any) -> NumberedCanvas:
+            return NumberedCanvas(*args, page_x=page_x, page_y=page_y, **kwargs)
 
         doc.build(self._get_story(), canvasmaker=canvasmaker)
         return int(doc.page)

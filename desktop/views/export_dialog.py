@@ -17,12 +17,11 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, QTimer, QUrl
+from PySide6.QtCore import QTimer, QUrl
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QFont
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -43,13 +42,17 @@ from desktop.services import reporting
 from desktop.services.dto import IncidentQuery
 from desktop.services.report_settings import (
     MAX_KEY_POINTS,
+    Remembered,
+    ReportScope,
     ReportTexts,
-    load_report_texts,
-    save_report_texts,
+    load_remembered,
+    remember_report,
 )
 from desktop.views.palette import problem_style
+from desktop.views.partials.date_limit import DateLimit
 from desktop.views.partials.dialogs import Dialogs
 from desktop.views.partials.plain_widgets import plain_label, plain_tooltip
+from desktop.views.partials.scope_note import ScopeNote
 from desktop.views.partials.task_runner import TaskHandle, run_task
 from desktop.wording import plural
 
@@ -76,7 +79,6 @@ def open_file(path: Path) -> None:
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
-
 def _hint(text: str, parent: QWidget) -> QLabel:
     label = plain_label(text, parent)
     label.setWordWrap(True)
@@ -85,14 +87,6 @@ def _hint(text: str, parent: QWidget) -> QLabel:
     label.setFont(font)
     label.setStyleSheet("color: palette(placeholder-text);")
     return label
-
-
-def _qdate(value: date) -> QDate:
-    return QDate(value.year, value.month, value.day)
-
-
-def _date(value: QDate) -> date:
-    return date(value.year(), value.month(), value.day())
 
 
 def _incidents(count: int) -> str:
@@ -128,46 +122,6 @@ def summary_text(result: ReportResult) -> str:
     return text
 
 
-class _DateLimit(QWidget):
-    """A tick box and the date it enables; cleared, the date reads "no limit"."""
-
-    NO_LIMIT = QDate(1900, 1, 1)
-
-    def __init__(self, label: str, tip: str, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.check = QCheckBox(label, self)
-        self.edit = QDateEdit(self)
-        self.edit.setCalendarPopup(True)
-        self.edit.setDisplayFormat("yyyy-MM-dd")
-        self.edit.setMinimumDate(self.NO_LIMIT)
-        self.edit.setSpecialValueText("no limit")  # shown while the date is NO_LIMIT
-        self.edit.setToolTip(tip)
-        self.check.setToolTip(f"{tip}; clear for no limit")
-        self._kept = QDate.currentDate()  # the date to offer again when ticked
-        self.check.toggled.connect(self._toggled)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.check)
-        layout.addWidget(self.edit, 1)
-
-    def _toggled(self, on: bool) -> None:
-        self.edit.setEnabled(on)
-        if on:
-            self.edit.setDate(self._kept)
-        else:
-            if self.edit.date() != self.NO_LIMIT:
-                self._kept = self.edit.date()
-            self.edit.setDate(self.NO_LIMIT)
-
-    def set_value(self, value: date | None, fallback: date) -> None:
-        self._kept = _qdate(value or fallback)
-        self.check.setChecked(value is not None)
-        self._toggled(value is not None)
-
-    def value(self) -> date | None:
-        return _date(self.edit.date()) if self.check.isChecked() else None
-
-
 class ExportDialog(QDialog):
     """Choose and write one situation report; see the module docstring.
 
@@ -194,9 +148,9 @@ class ExportDialog(QDialog):
         self._notice = ""  # what happened last ("cancelled"), until the analyst changes something
         self.result_report: ReportResult | None = None
 
-        stored = self._load_texts()
+        self._remembered = self._load_remembered()
         self._build()
-        self._fill(stored, self._load_facets())
+        self._fill(self._remembered, self._load_facets())
 
         self._recount = QTimer(self)
         self._recount.setSingleShot(True)
@@ -216,8 +170,8 @@ class ExportDialog(QDialog):
         self.title.setFont(title_font)
 
         # What the report covers.
-        self.since = _DateLimit("From", "First day covered (inclusive)", self)
-        self.until = _DateLimit("To", "Last day covered (inclusive)", self)
+        self.since = DateLimit("From", "First day covered (inclusive)", self)
+        self.until = DateLimit("To", "Last day covered (inclusive)", self)
         period = QWidget(self)
         period_row = QHBoxLayout(period)
         period_row.setContentsMargins(0, 0, 0, 0)
@@ -296,6 +250,11 @@ class ExportDialog(QDialog):
             ),
         )
         says_form.addRow("Assessment", self.assessment)
+        # Shown when the remembered key points and assessment were written for another scope:
+        # they are then not filled in, and the analyst may still take them deliberately.
+        self.scope_note = ScopeNote(self)
+        self.scope_note.taken.connect(self.take_remembered)
+        says_form.addRow("", self.scope_note)
         says_form.addRow("Author", self.author)
         says_form.addRow("Organisation", self.organisation)
         says_form.addRow("", _hint("Texts and marking are kept for the next report.", self))
@@ -346,12 +305,12 @@ class ExportDialog(QDialog):
         layout.addWidget(_hint(hint, box))
         return box
 
-    def _load_texts(self) -> ReportTexts:
+    def _load_remembered(self) -> Remembered:
         try:
-            return load_report_texts(self._db)
+            return load_remembered(self._db)
         except DeskError as exc:
             self.dialogs.warning("Cannot read the saved report texts", str(exc))
-            return ReportTexts()
+            return Remembered()
 
     def _load_facets(self) -> Facets | None:
         try:
@@ -360,7 +319,7 @@ class ExportDialog(QDialog):
             self.dialogs.warning("Cannot read the workspace", str(exc))
             return None
 
-    def _fill(self, texts: ReportTexts, facets: Facets | None) -> None:
+    def _fill(self, remembered: Remembered, facets: Facets | None) -> None:
         q = self._query
         end = q.until or today()
         self.since.set_value(q.since, end - timedelta(days=DEFAULT_PERIOD_DAYS))
@@ -385,6 +344,14 @@ class ExportDialog(QDialog):
         self.keep_other.setVisible(bool(others))
         self.keep_other.setToolTip(plain_tooltip(others))
 
+        scope = ReportScope.of(self.query())
+        texts = remembered.for_scope(scope)
+        if not remembered.fits(scope):
+            self.scope_note.say(
+                "The remembered key points and assessment were written for "
+                f"{remembered.origin()}, not for this scope ({scope.words}): "
+                "they are not filled in."
+            )
         self.title.setText(texts.title)
         marking = normalise_marking(texts.marking) or TLP_LABELS[-1]
         self.marking.setCurrentText(marking)
@@ -394,6 +361,12 @@ class ExportDialog(QDialog):
         self.organisation.setText(texts.organisation)
         folder = self._last_folder() or Path.home()
         self.path_edit.setText(str(folder / f"sitrep-{today():%Y-%m-%d}.pdf"))
+
+    def take_remembered(self) -> None:
+        """Fill in the key points and assessment written for another scope, as asked."""
+        texts = self._remembered.texts
+        self.key_points.setPlainText("\n".join(texts.key_points))
+        self.assessment.setPlainText(texts.assessment)
 
     def _offer(
         self,
@@ -557,12 +530,12 @@ class ExportDialog(QDialog):
         ):
             return None
         texts = self.report_texts()
+        db, query = self._db, self.query()
         try:
-            save_report_texts(self._db, texts)
+            remember_report(db, texts, ReportScope.of(query), self._remembered)
         except DeskError as exc:
             self.dialogs.warning("Cannot keep the report texts", str(exc))
             return None
-        db, query = self._db, self.query()
         options = texts.options()
         self._task = run_task(
             self,

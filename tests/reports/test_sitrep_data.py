@@ -10,11 +10,12 @@ from desktop.domain import ActorRole, Confidence, Status, TimePrecision
 from desktop.reports.sitrep_data import (
     ReportOptions,
     casualties_text,
+    cut_off,
     dtg,
     likelihoods_in,
     prepare,
     shorten,
-    total_text,
+    tally,
     when_text,
 )
 from desktop.services.dto import Actor, Casualties, Citation, IncidentData, When, Where
@@ -103,12 +104,14 @@ def test_casualties_text() -> None:
     assert casualties_text(Casualties(0, 0)) == "Killed: 0 · Injured: 0"
 
 
-def test_totals_with_unknowns_are_minimums() -> None:
-    assert total_text([1, 2]) == "3"
-    assert total_text([1, None, 2]) == "at least 3"
-    assert total_text([None, None]) == "unknown"
-    assert total_text([0, None]) == "none known"
-    assert total_text([]) == "0"
+def test_totals_say_how_many_incidents_are_not_counted() -> None:
+    assert tally([1, 2]).text == "3"
+    assert tally([1, None, 2]).text == "3 counted · 1 incident not counted"
+    assert tally([None, None]).text == "0 counted · 2 incidents not counted"
+    assert tally([0, None]).text == "0 counted · 1 incident not counted"
+    assert tally([]).text == "0"
+    counted = tally([1200, None, 3])
+    assert (counted.figure, counted.note) == ("1,203 counted", "1 incident not counted")
 
 
 def test_shorten_cuts_at_a_word_boundary() -> None:
@@ -205,15 +208,29 @@ def test_period_given_or_derived(incidents: list[IncidentData]) -> None:
         incidents, ReportOptions(since=date(2023, 10, 15), until=date(2023, 10, 18)), NOW
     )
     assert given.period == "15 Oct 2023 – 18 Oct 2023"
-    assert given.as_of == "181200ZOCT23"
+    assert given.as_of == "181200ZOCT23"  # the period ends later that day: cut at the writing
     assert given.generated == "18 Oct 2023 12:00Z"
+
+
+def test_as_of_is_the_end_of_the_period_not_the_clock(incidents: list[IncidentData]) -> None:
+    december = datetime(2026, 12, 6, 10, 2, tzinfo=UTC)
+    given = prepare(incidents, ReportOptions(until=date(2023, 10, 18)), december)
+    assert (given.as_of, given.as_of_basis) == ("182359ZOCT23", "end of the period")
+    assert given.generated == "6 Dec 2026 10:02Z"
+    derived = prepare(incidents, ReportOptions(), december)  # the month-dated one ends last
+    assert derived.as_of == "312359ZOCT23"
+    exact = [i for i in incidents if i.title == "Second"]
+    assert prepare(exact, ReportOptions(), december).as_of == "171559ZOCT23"
+    assert cut_off(None, [], december) == (december, "time of writing")
+    # A period not over yet when the report is written is as of the writing.
+    assert cut_off(date(2026, 12, 31), [], december) == (december, "time of writing")
 
 
 def test_headline_figures(incidents: list[IncidentData]) -> None:
     h = prepare(incidents, ReportOptions(), NOW).headline
     assert h.incidents == 3
-    assert h.killed == "at least 2"
-    assert h.injured == "at least 3"
+    assert h.killed.text == "2 counted · 2 incidents not counted"
+    assert h.injured.text == "3 counted · 2 incidents not counted"
     assert h.by_status == (("Confirmed", 1), ("Claimed", 2))
 
 
@@ -291,7 +308,7 @@ def test_no_incidents() -> None:
     assert data.per_day == ()
     assert data.per_type == ()
     assert data.headline.incidents == 0
-    assert data.headline.killed == "0"
+    assert data.headline.killed.text == "0"
     assert data.period == "No dates"
     assert data.marking == "UNCLASSIFIED // FOR TRAINING"
     assert not data.marking_raised

@@ -237,7 +237,9 @@ def test_sample_report(tmp_path: Path) -> None:
 # ------------------------------------------------------------------------------ long text
 
 ARABIC = "أعلنت المقاومة في العراق مسؤوليتها عن هجوم بطائرة مسيرة على قاعدة في أربيل. "
-DECORATION = re.compile(r"^(TLP:CLEAR|Generated .*|Page \d+ of \d+)$", re.MULTILINE)
+DECORATION = re.compile(
+    r"^(TLP:CLEAR|Generated .*|Page \d+ of \d+|Incident \d+ \(continued\) · .*)$", re.MULTILINE
+)
 
 
 def long_narrative(size: int) -> str:
@@ -328,3 +330,29 @@ def test_long_narrative_reads_back_whole_and_in_order() -> None:
     arabic = unicodedata.normalize("NFKC", text)
     assert arabic.count("أربيل") == 61  # the narrative's 60 sentences and the key point
     assert any("\ufe70" <= c <= "\ufeff" for c in text)  # drawn with joined letter forms
+
+
+# --------------------------------------------------------------------------- page 1 figures
+
+
+def test_page_one_counts_casualties_and_is_as_of_the_period_end() -> None:
+    december = datetime(2026, 12, 6, 10, 2, tzinfo=UTC)
+    incidents = [
+        make_incident(
+            "Explosion at al-Ahli Arab Hospital",
+            17,
+            casualties=Casualties(None, None, "many casualties; figures vary widely"),
+        ),
+        make_incident("Rocket fire near Erbil", 18, casualties=Casualties(None, None)),
+    ]
+    data = prepare(incidents, ReportOptions(until=date(2023, 10, 18)), december)
+    _, reader = render(data)
+    first = " ".join(page_texts(reader)[0].split())
+    assert "none known" not in first
+    assert first.count("0 counted") == 2  # killed and injured
+    assert first.count("2 incidents not counted") == 2
+    assert "As of 182359ZOCT23 (end of the period)" in first
+    assert "061002ZDEC26" not in first
+    assert "Generated 6 Dec 2026 10:02Z" in first
+    assert reader.metadata is not None
+    assert "as of 182359ZOCT23" in str(reader.metadata.subject)

@@ -13,7 +13,13 @@ from PySide6.QtWidgets import QDialog
 
 from desktop.services import reporting
 from desktop.services.dto import IncidentQuery
-from desktop.services.report_settings import ReportTexts, load_report_texts, save_report_texts
+from desktop.services.report_settings import (
+    ReportScope,
+    ReportTexts,
+    load_remembered,
+    load_report_texts,
+    save_report_texts,
+)
 from desktop.services.sample import load_sample
 from desktop.store.engine import sqlite_path
 from desktop.views import export_dialog
@@ -264,6 +270,7 @@ def test_texts_and_folder_come_back_next_time(
             key_points=("First point.", "Second point."),
             assessment="Almost certainly more to come.",
         ),
+        ReportScope.of(IncidentQuery()),  # the scope the dialog opens with
     )
     reporting.remember_export_folder(sample_db, tmp_path)
     dialog = make_dialog()
@@ -465,3 +472,38 @@ def test_screenshot(make_dialog: Any) -> None:
     dialog.author.setText("J. Analyst")
     dialog.organisation.setText("Security Desk")
     dialog.grab().save("/tmp/exporter/export_dialog_test.png")
+
+
+def test_texts_written_for_another_scope_are_not_filled_in_silently(
+    qtbot: QtBot, make_dialog: Any, sample_db: Database, tmp_path: Path
+) -> None:
+    iraq = ReportScope.of(IncidentQuery(countries=("IQ",)))
+    texts = ReportTexts(title="SITREP Iraq", key_points=("Iraq point.",), assessment="Iraq view.")
+    save_report_texts(sample_db, texts, iraq)
+    dialog = make_dialog(IncidentQuery(countries=("LB",)))
+    assert dialog.key_points.toPlainText() == ""
+    assert dialog.assessment.toPlainText() == ""
+    assert dialog.scope_note.isVisible()
+    note = dialog.scope_note.label.text()
+    assert "written for an earlier report (country Iraq)" in note
+    assert "not for this scope (country Lebanon)" in note
+    # Exporting this report does not erase what was written for Iraq ...
+    dialog.path_edit.setText(str(tmp_path / "lb.pdf"))
+    export(qtbot, dialog)
+    assert "Iraq point." not in pdf_text(tmp_path / "lb.pdf")
+    assert load_remembered(sample_db).texts.key_points == ("Iraq point.",)
+    # ... which come back, unannounced, for a report on Iraq.
+    again = make_dialog(IncidentQuery(countries=("IQ",)))
+    assert again.key_points.toPlainText() == "Iraq point."
+    assert not again.scope_note.isVisible()
+
+
+def test_texts_for_another_scope_can_be_taken_deliberately(
+    make_dialog: Any, sample_db: Database
+) -> None:
+    iraq = ReportScope.of(IncidentQuery(countries=("IQ",)))
+    save_report_texts(sample_db, ReportTexts(key_points=("Iraq point.",)), iraq)
+    dialog = make_dialog(IncidentQuery(countries=("LB",)))
+    dialog.scope_note.button.click()
+    assert dialog.key_points.toPlainText() == "Iraq point."
+    assert not dialog.scope_note.isVisible()

@@ -1,0 +1,133 @@
+"""Where things land in a SITREP PDF: bookmarks, page heads of continued incidents."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, date, datetime
+from typing import Any
+
+from pypdf import PdfReader
+from pypdf.generic import NameObject
+
+from desktop.domain import TimePrecision
+from desktop.reports.sitrep_data import ReportOptions, SitrepData, prepare
+from desktop.reports.sitrep_pdf import render_sitrep
+from desktop.services.dto import Citation, IncidentData, When
+
+NOW = datetime(2023, 10, 18, 12, 0, tzinfo=UTC)
+
+
+def render(data: SitrepData) -> PdfReader:
+    buffer = io.BytesIO()
+    render_sitrep(data, buffer)
+    buffer.seek(0)
+    return PdfReader(buffer)
+
+
+def page_texts(reader: PdfReader) -> list[str]:
+    return [" ".join((page.extract_text() or "").split()) for page in reader.pages]
+
+
+def outline_items(outline: list[Any]) -> list[Any]:
+    items: list[Any] = []
+    for item in outline:
+        items += outline_items(item) if isinstance(item, list) else [item]
+    return items
+
+
+def many_incidents(count: int = 12, citations: int = 6) -> list[IncidentData]:
+    cites = tuple(
+        Citation(
+            source=f"src{n}",
+            credibility=2,
+            excerpt=f"Excerpt {n} " + "words of the source " * 12,
+            source_name=f"Source number {n}",
+            source_reliability="B",
+        )
+        for n in range(citations)
+    )
+    return [
+        IncidentData(
+            title=f"Incident title {n:02d}",
+            when=When(date(2023, 10, 1 + n), date(2023, 10, 1 + n), TimePrecision.DAY),
+            event_type="Explosions/Remote violence",
+            sub_event_type="Air/drone strike",
+            summary="A narrative sentence about what happened. " * 25,
+            citations=cites,
+        )
+        for n in range(count)
+    ]
+
+
+def test_every_bookmark_lands_on_the_page_holding_its_heading() -> None:
+    reader = render(prepare(many_incidents(), ReportOptions(title="Many pages"), NOW))
+    texts = page_texts(reader)
+    assert len(texts) > 5
+    items = outline_items(reader.outline)
+    assert len(items) == 5 + 12  # the sections and every incident
+    headings = {"Summary": "Many pages"}
+    landed = set()
+    for item in items:
+        title = str(item.title)
+        page = reader.get_destination_page_number(item)
+        landed.add(page)
+        heading = headings.get(title, title)
+        assert heading in texts[page], f"{title!r} points to page {page + 1}"
+        if title[0].isdigit():  # incident titles are found nowhere else: the first page
+            assert page == next(n for n, text in enumerate(texts) if heading in text)
+    assert len(landed) > 3
+
+
+def test_the_outline_opens_with_the_document() -> None:
+    reader = render(prepare(many_incidents(2, 1), ReportOptions(), NOW))
+    assert reader.trailer["/Root"][NameObject("/PageMode")] == "/UseOutlines"
+
+
+def marked_incidents() -> list[IncidentData]:
+    """Incidents whose every line carries a mark naming the incident (``mk07`` for no. 7),
+    with enough sources that their tables break across pages."""
+    incidents = []
+    for n in range(1, 9):
+        mark = f"mk{n:02d}"
+        cites = tuple(
+            Citation(
+                source=f"s{k}",
+                credibility=2,
+                excerpt=f"{mark} " + "the source said so. " * (6 + 3 * k),
+                source_name=f"Source {k}",
+                source_reliability="C",
+            )
+            for k in range(3 + n % 4)
+        )
+        incidents.append(
+            IncidentData(
+                title=f"Incident title {n:02d}",
+                when=When(date(2023, 10, n), date(2023, 10, n), TimePrecision.DAY),
+                event_type="Explosions/Remote violence",
+                sub_event_type="Air/drone strike",
+                summary=f"{mark} " + "What happened that day. " * (10 * n),
+                citations=cites,
+            )
+        )
+    return incidents
+
+
+def test_a_page_continuing_an_incident_is_headed_so() -> None:
+    reader = render(prepare(marked_incidents(), ReportOptions(), NOW))
+    texts = page_texts(reader)
+    seen_heading: set[int] = set()
+    continued_pages = 0
+    for page, text in enumerate(texts):
+        headings = {n for n in range(1, 9) if f"{n}. Incident title {n:02d}" in text}
+        # An incident's heading stays with its facts (its casualty line is on the same page).
+        assert text.count("Killed:") == len(headings), f"page {page + 1}"
+        marks = {n for n in range(1, 9) if f"mk{n:02d}" in text}
+        carried = {n for n in marks - headings if n in seen_heading}
+        assert len(carried) <= 1
+        for n in carried:
+            assert f"Incident {n} (continued) · Incident title {n:02d}" in text, page + 1
+            continued_pages += 1
+        if not carried:
+            assert "(continued)" not in text, f"page {page + 1}"
+        seen_heading |= headings
+    assert continued_pages >= 3
