@@ -164,7 +164,10 @@ def run_rss(db_path: str) -> dict[str, Any]:
 def main(argv: list[str]) -> int:
     case, *args = argv
     runs: dict[str, Callable[..., dict[str, Any]]] = {
-        "import": run_import, "start": run_start, "floor": run_floor, "rss": run_rss
+        "import": run_import,
+        "start": run_start,
+        "floor": run_floor,
+        "rss": run_rss,
     }
     result = runs[case](*args)
     print(json.dumps(result))

@@ -79,51 +79,238 @@ PLACES: tuple[tuple[str, str, str, float, float], ...] = (
 )
 
 ACTORS: tuple[str, ...] = (
-    "Islamic Resistance in Iraq", "Kataib Hezbollah", "U.S. forces", "Iraqi Security Forces",
-    "Popular Mobilization Forces", "Syrian Democratic Forces", "Syrian Arab Army",
-    "Hezbollah", "Israel Defense Forces", "Hamas", "Palestinian Islamic Jihad", "Houthis",
-    "Yemeni government forces", "Saudi-led coalition", "Rapid Support Forces",
-    "Sudanese Armed Forces", "Libyan National Army", "al-Shabaab", "Somali National Army",
-    "Islamic State", "Protesters (Iraq)", "Rioters (Lebanon)", "Civilians",
+    "Islamic Resistance in Iraq",
+    "Kataib Hezbollah",
+    "U.S. forces",
+    "Iraqi Security Forces",
+    "Popular Mobilization Forces",
+    "Syrian Democratic Forces",
+    "Syrian Arab Army",
+    "Hezbollah",
+    "Israel Defense Forces",
+    "Hamas",
+    "Palestinian Islamic Jihad",
+    "Houthis",
+    "Yemeni government forces",
+    "Saudi-led coalition",
+    "Rapid Support Forces",
+    "Sudanese Armed Forces",
+    "Libyan National Army",
+    "al-Shabaab",
+    "Somali National Army",
+    "Islamic State",
+    "Protesters (Iraq)",
+    "Rioters (Lebanon)",
+    "Civilians",
     "Unidentified armed group",
-    "Peshmerga", "Turkish Armed Forces", "Wagner Group", "UNIFIL", "Iranian Revolutionary Guard",
+    "Peshmerga",
+    "Turkish Armed Forces",
+    "Wagner Group",
+    "UNIFIL",
+    "Iranian Revolutionary Guard",
     "Jordanian Armed Forces",
 )
 ARABIC_ACTORS: tuple[str, ...] = (
-    "المقاومة الإسلامية في العراق", "كتائب حزب الله", "الحشد الشعبي", "حزب الله",
-    "قوات الدعم السريع", "الجيش السوداني", "أنصار الله", "حركة الشباب",
+    "المقاومة الإسلامية في العراق",
+    "كتائب حزب الله",
+    "الحشد الشعبي",
+    "حزب الله",
+    "قوات الدعم السريع",
+    "الجيش السوداني",
+    "أنصار الله",
+    "حركة الشباب",
 )
 ROLES = ("perpetrator", "claimed_by", "attributed_to", "target", "other")
 TAGS: tuple[str, ...] = (
-    "drone", "rocket", "IED", "US bases", "border", "election", "fuel", "water", "airport",
-    "convoy", "checkpoint", "prison", "hospital", "school", "oil field", "port", "shipping",
-    "ceasefire", "hostages", "refugees", "curfew", "cyber", "assassination", "kidnap",
+    "drone",
+    "rocket",
+    "IED",
+    "US bases",
+    "border",
+    "election",
+    "fuel",
+    "water",
+    "airport",
+    "convoy",
+    "checkpoint",
+    "prison",
+    "hospital",
+    "school",
+    "oil field",
+    "port",
+    "shipping",
+    "ceasefire",
+    "hostages",
+    "refugees",
+    "curfew",
+    "cyber",
+    "assassination",
+    "kidnap",
 )
-SOURCE_KINDS = ("official", "military", "media", "social_media", "claimant", "ngo",
-                "think_tank", "eyewitness", "other")
-OUTLETS = ("Reuters", "Associated Press", "AFP", "Al Jazeera", "BBC Arabic", "Rudaw",
-           "Shafaq News", "Kurdistan 24", "Asharq Al-Awsat", "The National", "Al-Monitor",
-           "ACLED", "Airwars", "ISW", "Crisis Group", "Telegram channel", "X account",
-           "Ministry of Defence", "CENTCOM", "UN OCHA", "Human Rights Watch", "Amnesty")
-NOUNS = ("drone", "rocket", "convoy", "checkpoint", "base", "patrol", "market", "bridge",
-         "airfield", "compound", "village", "district", "camp", "warehouse", "pipeline",
-         "border crossing", "military post", "vehicle", "militia", "protest", "crowd",
-         "demonstration", "ambush", "clash", "strike", "explosion", "raid", "arrest",
-         "shelling", "barrage", "mortar", "sniper", "blockade", "hostage", "detention")
-VERBS = ("targeted", "struck", "hit", "attacked", "shelled", "stormed", "surrounded",
-         "blocked", "seized", "raided", "ambushed", "bombed", "fired on", "gathered near",
-         "marched to", "dispersed", "intercepted", "claimed", "reported", "denied")
-ADJECTIVES = ("heavy", "sporadic", "renewed", "coordinated", "overnight", "early-morning",
-              "large", "small", "reported", "unconfirmed", "deadly", "failed", "second",
-              "retaliatory", "peaceful", "violent", "armed", "local", "foreign")
-ARABIC_WORDS = ("هجوم", "طائرة", "مسيرة", "صاروخ", "قاعدة", "قصف", "اشتباك", "مدنيين",
-                "قتلى", "جرحى", "احتجاج", "تظاهرة", "انفجار", "عبوة", "ناسفة", "قافلة",
-                "حاجز", "الجيش", "القوات", "الأمريكية", "مصادر", "محلية", "أفادت", "استهدف",
-                "بغداد", "أربيل", "دمشق", "بيروت", "صنعاء", "الخرطوم", "غزة", "الموصل")
-MARKINGS = (("TLP:CLEAR", 55), ("TLP:GREEN", 25), ("TLP:AMBER", 15), ("TLP:AMBER+STRICT", 3),
-            ("TLP:RED", 2))
-STATUSES = (("confirmed", 20), ("reported", 35), ("claimed", 15), ("unverified", 20),
-            ("disputed", 6), ("denied", 4))
+SOURCE_KINDS = (
+    "official",
+    "military",
+    "media",
+    "social_media",
+    "claimant",
+    "ngo",
+    "think_tank",
+    "eyewitness",
+    "other",
+)
+OUTLETS = (
+    "Reuters",
+    "Associated Press",
+    "AFP",
+    "Al Jazeera",
+    "BBC Arabic",
+    "Rudaw",
+    "Shafaq News",
+    "Kurdistan 24",
+    "Asharq Al-Awsat",
+    "The National",
+    "Al-Monitor",
+    "ACLED",
+    "Airwars",
+    "ISW",
+    "Crisis Group",
+    "Telegram channel",
+    "X account",
+    "Ministry of Defence",
+    "CENTCOM",
+    "UN OCHA",
+    "Human Rights Watch",
+    "Amnesty",
+)
+NOUNS = (
+    "drone",
+    "rocket",
+    "convoy",
+    "checkpoint",
+    "base",
+    "patrol",
+    "market",
+    "bridge",
+    "airfield",
+    "compound",
+    "village",
+    "district",
+    "camp",
+    "warehouse",
+    "pipeline",
+    "border crossing",
+    "military post",
+    "vehicle",
+    "militia",
+    "protest",
+    "crowd",
+    "demonstration",
+    "ambush",
+    "clash",
+    "strike",
+    "explosion",
+    "raid",
+    "arrest",
+    "shelling",
+    "barrage",
+    "mortar",
+    "sniper",
+    "blockade",
+    "hostage",
+    "detention",
+)
+VERBS = (
+    "targeted",
+    "struck",
+    "hit",
+    "attacked",
+    "shelled",
+    "stormed",
+    "surrounded",
+    "blocked",
+    "seized",
+    "raided",
+    "ambushed",
+    "bombed",
+    "fired on",
+    "gathered near",
+    "marched to",
+    "dispersed",
+    "intercepted",
+    "claimed",
+    "reported",
+    "denied",
+)
+ADJECTIVES = (
+    "heavy",
+    "sporadic",
+    "renewed",
+    "coordinated",
+    "overnight",
+    "early-morning",
+    "large",
+    "small",
+    "reported",
+    "unconfirmed",
+    "deadly",
+    "failed",
+    "second",
+    "retaliatory",
+    "peaceful",
+    "violent",
+    "armed",
+    "local",
+    "foreign",
+)
+ARABIC_WORDS = (
+    "هجوم",
+    "طائرة",
+    "مسيرة",
+    "صاروخ",
+    "قاعدة",
+    "قصف",
+    "اشتباك",
+    "مدنيين",
+    "قتلى",
+    "جرحى",
+    "احتجاج",
+    "تظاهرة",
+    "انفجار",
+    "عبوة",
+    "ناسفة",
+    "قافلة",
+    "حاجز",
+    "الجيش",
+    "القوات",
+    "الأمريكية",
+    "مصادر",
+    "محلية",
+    "أفادت",
+    "استهدف",
+    "بغداد",
+    "أربيل",
+    "دمشق",
+    "بيروت",
+    "صنعاء",
+    "الخرطوم",
+    "غزة",
+    "الموصل",
+)
+MARKINGS = (
+    ("TLP:CLEAR", 55),
+    ("TLP:GREEN", 25),
+    ("TLP:AMBER", 15),
+    ("TLP:AMBER+STRICT", 3),
+    ("TLP:RED", 2),
+)
+STATUSES = (
+    ("confirmed", 20),
+    ("reported", 35),
+    ("claimed", 15),
+    ("unverified", 20),
+    ("disputed", 6),
+    ("denied", 4),
+)
 CONFIDENCES = (("high", 20), ("moderate", 45), ("low", 35))
 
 
@@ -184,19 +371,21 @@ def _incident(
     rng: random.Random, index: int, slugs: list[str], weights: list[float]
 ) -> dict[str, Any]:
     arabic = rng.random() < 0.10
-    place, admin1, country, lat, lon = PLACES[
-        min(int(rng.expovariate(1 / 9)), len(PLACES) - 1)
-    ]
+    place, admin1, country, lat, lon = PLACES[min(int(rng.expovariate(1 / 9)), len(PLACES) - 1)]
     event_type = rng.choices(list(TYPE_WEIGHTS), list(TYPE_WEIGHTS.values()))[0]
     sub_event_type = rng.choice(EVENT_TYPES[event_type])
     day = FIRST_DAY + timedelta(days=rng.randrange(DAYS))
     precision = rng.choices(("exact", "day", "week", "month"), (30, 60, 7, 3))[0]
     if precision == "exact":
-        start = datetime(day.year, day.month, day.day, rng.randrange(24), rng.randrange(60),
-                         tzinfo=UTC)
+        start = datetime(
+            day.year, day.month, day.day, rng.randrange(24), rng.randrange(60), tzinfo=UTC
+        )
         end = start + timedelta(minutes=rng.choice((0, 0, 15, 90)))
-        when = {"start": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "end": end.strftime("%Y-%m-%dT%H:%M:%SZ"), "precision": precision}
+        when = {
+            "start": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "end": end.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "precision": precision,
+        }
     else:
         end_day = day + timedelta(days=rng.choice((0, 0, 0, 1, 2)))
         when = {"start": day.isoformat(), "end": end_day.isoformat(), "precision": precision}
@@ -215,15 +404,17 @@ def _incident(
     citations = []
     for slug in dict.fromkeys(rng.choices(slugs, weights, k=rng.randint(1, 4))):
         published = day + timedelta(days=rng.randrange(3))
-        citations.append({
-            "source": slug,
-            "credibility": rng.randint(1, 6),
-            "url": f"https://example.org/{slug}/{index}" if rng.random() < 0.6 else None,
-            "published": published.isoformat(),
-            "retrieved": (published + timedelta(days=rng.randrange(4))).isoformat(),
-            "language": "ar" if arabic else "en",
-            "excerpt": _sentence(rng, place, arabic),
-        })
+        citations.append(
+            {
+                "source": slug,
+                "credibility": rng.randint(1, 6),
+                "url": f"https://example.org/{slug}/{index}" if rng.random() < 0.6 else None,
+                "published": published.isoformat(),
+                "retrieved": (published + timedelta(days=rng.randrange(4))).isoformat(),
+                "language": "ar" if arabic else "en",
+                "excerpt": _sentence(rng, place, arabic),
+            }
+        )
     jitter = rng.random() < 0.7
     return {
         "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),

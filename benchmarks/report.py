@@ -117,8 +117,9 @@ def table(results: dict[int, dict[str, float]]) -> str:
             targets.append(f"≤{row.growth:g}×1k")
         own = [ok for name, ok in verdicts.items() if name.startswith(row.key + " ")]
         verdict = "" if not own else ("pass" if all(own) else "FAIL")
-        lines.append([row.label, row.unit, *(_fmt(v) for v in values), ratio,
-                      " ".join(targets), verdict])
+        lines.append(
+            [row.label, row.unit, *(_fmt(v) for v in values), ratio, " ".join(targets), verdict]
+        )
     widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
     rendered = []
     for number, line in enumerate(lines):

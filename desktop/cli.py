@@ -141,9 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     find = commands.add_parser("search", help="full-text search, best matches first")
     find.add_argument("query", type=_text)
     find.add_argument("--json", action="store_true", help="print JSON lines")
-    find.add_argument(
-        "--limit", type=_limit, default=50, help="most matches to list (default: 50)"
-    )
+    find.add_argument("--limit", type=_limit, default=50, help="most matches to list (default: 50)")
     _db_option(find)
     return parser
 

@@ -27,17 +27,28 @@ class Grade:
 RELIABILITY: dict[str, Grade] = {
     g.code: g
     for g in (
-        Grade("A", "Completely reliable", "No doubt of authenticity, trustworthiness or "
-              "competency; a history of complete reliability."),
-        Grade("B", "Usually reliable", "Minor doubt; a history of valid information most of "
-              "the time."),
+        Grade(
+            "A",
+            "Completely reliable",
+            "No doubt of authenticity, trustworthiness or "
+            "competency; a history of complete reliability.",
+        ),
+        Grade(
+            "B", "Usually reliable", "Minor doubt; a history of valid information most of the time."
+        ),
         Grade("C", "Fairly reliable", "Doubt; has provided valid information in the past."),
-        Grade("D", "Not usually reliable", "Significant doubt; has provided valid information "
-              "in the past."),
-        Grade("E", "Unreliable", "Lacking authenticity, trustworthiness and competency; a "
-              "history of invalid information."),
-        Grade("F", "Reliability cannot be judged", "No basis exists for evaluating "
-              "reliability."),
+        Grade(
+            "D",
+            "Not usually reliable",
+            "Significant doubt; has provided valid information in the past.",
+        ),
+        Grade(
+            "E",
+            "Unreliable",
+            "Lacking authenticity, trustworthiness and competency; a "
+            "history of invalid information.",
+        ),
+        Grade("F", "Reliability cannot be judged", "No basis exists for evaluating reliability."),
     )
 }
 
@@ -45,18 +56,37 @@ RELIABILITY: dict[str, Grade] = {
 CREDIBILITY: dict[int, Grade] = {
     int(g.code): g
     for g in (
-        Grade("1", "Confirmed by other sources", "Confirmed by other independent sources; "
-              "logical in itself; consistent with other information."),
-        Grade("2", "Probably true", "Not confirmed; logical in itself; consistent with other "
-              "information."),
-        Grade("3", "Possibly true", "Not confirmed; reasonably logical; agrees with some other "
-              "information."),
-        Grade("4", "Doubtful", "Not confirmed; possible but not logical; no other information "
-              "on the subject."),
-        Grade("5", "Improbable", "Not confirmed; not logical in itself; contradicted by other "
-              "information."),
-        Grade("6", "Truth cannot be judged", "No basis exists for evaluating the validity of "
-              "the information."),
+        Grade(
+            "1",
+            "Confirmed by other sources",
+            "Confirmed by other independent sources; "
+            "logical in itself; consistent with other information.",
+        ),
+        Grade(
+            "2",
+            "Probably true",
+            "Not confirmed; logical in itself; consistent with other information.",
+        ),
+        Grade(
+            "3",
+            "Possibly true",
+            "Not confirmed; reasonably logical; agrees with some other information.",
+        ),
+        Grade(
+            "4",
+            "Doubtful",
+            "Not confirmed; possible but not logical; no other information on the subject.",
+        ),
+        Grade(
+            "5",
+            "Improbable",
+            "Not confirmed; not logical in itself; contradicted by other information.",
+        ),
+        Grade(
+            "6",
+            "Truth cannot be judged",
+            "No basis exists for evaluating the validity of the information.",
+        ),
     )
 }
 

@@ -229,8 +229,9 @@ def inserted_length(before: str, after: str) -> int:
     while prefix < min(len(before), len(after)) and before[prefix] == after[prefix]:
         prefix += 1
     suffix = 0
-    while (suffix < min(len(before), len(after)) - prefix
-           and before[-1 - suffix] == after[-1 - suffix]):
+    while (
+        suffix < min(len(before), len(after)) - prefix and before[-1 - suffix] == after[-1 - suffix]
+    ):
         suffix += 1
     return len(after) - prefix - suffix
 

@@ -90,7 +90,11 @@ def incident_values(data: IncidentData, user: str, now: datetime) -> dict[str, A
 # building them again afterwards.
 REBUILD_INDEXES_FROM = 20_000
 _REBUILT_TABLES = (
-    _INCIDENTS.name, _ACTORS.name, _TAGS.name, _CITATIONS.name, _HISTORY.name,
+    _INCIDENTS.name,
+    _ACTORS.name,
+    _TAGS.name,
+    _CITATIONS.name,
+    _HISTORY.name,
 )
 
 
@@ -206,8 +210,15 @@ def insert_new_incidents(
         )
     # Each new incident's history starts with its import, as history.record would write it.
     imported = [
-        {"incident_uuid": data.id, "at": now, "by": user, "action": history.IMPORTED,
-         "field": "", "old": None, "new": None}
+        {
+            "incident_uuid": data.id,
+            "at": now,
+            "by": user,
+            "action": history.IMPORTED,
+            "field": "",
+            "old": None,
+            "new": None,
+        }
         for data in batch
     ]
     for table, rows in (

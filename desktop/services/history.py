@@ -80,9 +80,11 @@ def _count(value: int | None) -> str:
 
 
 def _citation(citation: Citation) -> str:
-    code = admiralty_code(citation.source_reliability, citation.credibility) if (
-        citation.source_reliability
-    ) else str(citation.credibility)
+    code = (
+        admiralty_code(citation.source_reliability, citation.credibility)
+        if (citation.source_reliability)
+        else str(citation.credibility)
+    )
     parts = [f"{citation.source_name or citation.source} {code}"]
     if citation.published:
         parts.append(f"published {citation.published.isoformat()}")
@@ -155,13 +157,23 @@ def record(
     who = by or mapping.current_user()
     when = at or mapping.utcnow()
     entries = [
-        HistoryEntry(incident_uuid=incident_id, at=when, by=who, action=action,
-                     field=field, old=old, new=new)
+        HistoryEntry(
+            incident_uuid=incident_id, at=when, by=who, action=action, field=field, old=old, new=new
+        )
         for field, old, new in changes
     ]
     if not entries:
-        entries = [HistoryEntry(incident_uuid=incident_id, at=when, by=who, action=action,
-                                field="", old=None, new=None)]
+        entries = [
+            HistoryEntry(
+                incident_uuid=incident_id,
+                at=when,
+                by=who,
+                action=action,
+                field="",
+                old=None,
+                new=None,
+            )
+        ]
     session.add_all(entries)
 
 

@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     from desktop.store.engine import Database
 
 
-
 def load_incident(session: Session, incident_id: str) -> Incident:
     """The incident's row with everything the full record needs, loaded in a few queries."""
     row = session.scalars(
@@ -52,9 +51,11 @@ def load_incident(session: Session, incident_id: str) -> Incident:
 def resolve_sources(session: Session, data: IncidentData) -> dict[str, Source]:
     """Each cited slug's row; an unknown slug is a problem of the citation that names it."""
     slugs = {c.source for c in data.citations}
-    found = {
-        s.slug: s for s in session.scalars(select(Source).where(Source.slug.in_(slugs)))
-    } if slugs else {}
+    found = (
+        {s.slug: s for s in session.scalars(select(Source).where(Source.slug.in_(slugs)))}
+        if slugs
+        else {}
+    )
     for index, citation in enumerate(data.citations):
         if citation.source not in found:
             raise ValidationError(
@@ -78,8 +79,7 @@ def create_incident(db: Database, data: IncidentData) -> IncidentData:
         row = insert_incident(session, replace(data, id=incident_id), mapping.current_user())
         session.flush()
         fulltext.reindex(session, [row])
-        history.record(session, incident_id, history.CREATED, by=row.created_by,
-                       at=row.created_at)
+        history.record(session, incident_id, history.CREATED, by=row.created_by, at=row.created_at)
         session.flush()
         return mapping.incident_to_data(row)
 
@@ -123,9 +123,14 @@ def update_incident(db: Database, data: IncidentData) -> IncidentData:
             session.flush()
             fulltext.reindex(session, [row])
             after = mapping.incident_to_data(row)
-            history.record(session, data.id, history.UPDATED,
-                           history.differences(before, after),
-                           by=row.updated_by, at=row.updated_at)
+            history.record(
+                session,
+                data.id,
+                history.UPDATED,
+                history.differences(before, after),
+                by=row.updated_by,
+                at=row.updated_at,
+            )
             return after
     except (StaleDataError, ConcurrentWriteError) as exc:  # another writer won the race
         raise _conflict(db, data.id) from exc
@@ -163,8 +168,9 @@ def delete_incident(db: Database, incident_id: str) -> None:
         if row.deleted_at is None:
             row.deleted_at = mapping.utcnow()
             row.deleted_by = mapping.current_user()
-            history.record(session, incident_id, history.DELETED, by=row.deleted_by,
-                           at=row.deleted_at)
+            history.record(
+                session, incident_id, history.DELETED, by=row.deleted_by, at=row.deleted_at
+            )
 
 
 def restore_incident(db: Database, incident_id: str) -> None:
@@ -176,8 +182,7 @@ def restore_incident(db: Database, incident_id: str) -> None:
         row.deleted_by = None
         row.updated_at = mapping.utcnow()
         row.updated_by = mapping.current_user()
-        history.record(session, incident_id, history.RESTORED, by=row.updated_by,
-                       at=row.updated_at)
+        history.record(session, incident_id, history.RESTORED, by=row.updated_by, at=row.updated_at)
 
 
 def purge_incident(db: Database, incident_id: str) -> None:

@@ -263,9 +263,7 @@ def _object(
     for key in required:
         if key not in value:
             missing = [k for k in required if k not in value]
-            raise ValidationError(
-                where, "missing key(s) " + ", ".join(quoted(k) for k in missing)
-            )
+            raise ValidationError(where, "missing key(s) " + ", ".join(quoted(k) for k in missing))
     return value
 
 
@@ -325,9 +323,7 @@ def _choice(obj: dict[str, Any], key: str, choices: type[Any], default: str | No
     member = _members(choices).get(value) if isinstance(value, str) else None
     if member is None:
         allowed = [c.value for c in choices]
-        raise ValidationError(
-            key, f"{_shown(value)} is not one of " + ", ".join(allowed)
-        )
+        raise ValidationError(key, f"{_shown(value)} is not one of " + ", ".join(allowed))
     return member
 
 
@@ -335,9 +331,7 @@ def _date(value: Any, key: str) -> date | None:
     if value is None:
         return None
     if not isinstance(value, str) or not _DATE.fullmatch(value):
-        raise ValidationError(
-            key, f"{_shown(value)} is not a date (YYYY-MM-DD)"
-        )
+        raise ValidationError(key, f"{_shown(value)} is not a date (YYYY-MM-DD)")
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
@@ -400,9 +394,7 @@ def _source(value: Any) -> SourceData:
 
 
 def _incident(value: Any) -> IncidentData:
-    obj = _object(
-        value, "", _INCIDENT, required=("title", "when", "event_type", "sub_event_type")
-    )
+    obj = _object(value, "", _INCIDENT, required=("title", "when", "event_type", "sub_event_type"))
     raw_id = obj.get("id")
     if raw_id is None:
         incident_id = str(uuid.uuid4())
@@ -576,7 +568,15 @@ def import_document(
                     progress.check()
                 batch = document.incidents[start : start + _BATCH]
                 next_id = _import_batch(
-                    session, batch, start, next_id, lookup, source_ids, user, now, counts,
+                    session,
+                    batch,
+                    start,
+                    next_id,
+                    lookup,
+                    source_ids,
+                    user,
+                    now,
+                    counts,
                     to_index,
                 )
                 if progress is not None:
@@ -686,9 +686,7 @@ def _update_existing(
     session.expunge_all()
 
 
-def import_file(
-    db: Database, path: Path, progress: Progress | None = None
-) -> ImportResult:
+def import_file(db: Database, path: Path, progress: Progress | None = None) -> ImportResult:
     """Read, check and import a file; ``progress`` hears "reading" first, then the batches."""
     if progress is not None:
         progress.step(0, 0, f"Reading {path.name}")

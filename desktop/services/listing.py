@@ -114,9 +114,25 @@ def table_row(values: Sequence[Any]) -> IncidentRow:
 
     Times are the naive UTC ``datetime`` values the database keeps.
     """
-    (uuid, start_at, end_at, precision_value, title, place_name, admin1, country, event_type,
-     sub_event_type, status, confidence, source_count, marking, killed, injured,
-     deleted_at) = values
+    (
+        uuid,
+        start_at,
+        end_at,
+        precision_value,
+        title,
+        place_name,
+        admin1,
+        country,
+        event_type,
+        sub_event_type,
+        status,
+        confidence,
+        source_count,
+        marking,
+        killed,
+        injured,
+        deleted_at,
+    ) = values
     precision = _PRECISIONS.get(precision_value) or TimePrecision(precision_value)
     # Positional, in the fields' order: keywords cost a dict per row.
     return IncidentRow(

@@ -89,9 +89,7 @@ def plan(base: IncidentData, mine: IncidentData, theirs: IncidentData) -> MergeP
     return MergePlan(merged, tuple(conflicts), tuple(taken))
 
 
-def resolve(
-    merge_plan: MergePlan, theirs: IncidentData, choose_theirs: set[str]
-) -> IncidentData:
+def resolve(merge_plan: MergePlan, theirs: IncidentData, choose_theirs: set[str]) -> IncidentData:
     """The merged record with the conflicting parts the analyst gave to the other side."""
     merged = merge_plan.merged
     for conflict in merge_plan.conflicts:

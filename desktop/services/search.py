@@ -68,6 +68,7 @@ _SORT_COLUMNS: dict[str, ColumnElement[object]] = {
 
 _LAST_DAY = (date.max.year, date.max.month, date.max.day)
 
+
 def filtered(
     session: Session,
     query: IncidentQuery,
@@ -89,8 +90,9 @@ def filtered(
     else:
         stmt = stmt.where(Incident.deleted_at.is_(None))
     if query.since is not None:
-        stmt = stmt.where(Incident.end_at >= datetime(query.since.year, query.since.month,
-                                                      query.since.day))
+        stmt = stmt.where(
+            Incident.end_at >= datetime(query.since.year, query.since.month, query.since.day)
+        )
     # The last day there is (9999-12-31) has no day after it: it bounds nothing. (A date or,
     # from some callers, a datetime: its day is what counts.)
     until = query.until
@@ -341,8 +343,9 @@ def page(
     broken by id, so paging is stable whichever way each page took. ``few`` overrides the
     crossover (tests force each way with it); ``best`` is as in :func:`filtered`.
     """
-    return _select_page(session, query, columns, offset, limit, _expression(session, query),
-                        best=best, few=few)
+    return _select_page(
+        session, query, columns, offset, limit, _expression(session, query), best=best, few=few
+    )
 
 
 def _select_page(
@@ -447,9 +450,9 @@ def _in_time_order(
         .where(text(f"{fts5.FTS_TABLE} MATCH :match").bindparams(match=expression))
         .where(Incident.deleted_at.is_(None))
     )
-    return stmt.order_by(rowid.desc() if query.descending else rowid.asc()).offset(
-        offset
-    ).limit(limit)
+    return (
+        stmt.order_by(rowid.desc() if query.descending else rowid.asc()).offset(offset).limit(limit)
+    )
 
 
 def _from_matches(session: Session, query: IncidentQuery, stmt: Select, expression: str) -> Select:

@@ -156,9 +156,9 @@ def merge_sources(db: Database, keep: str, duplicates: list[str]) -> SourceData:
         touched = list(
             session.scalars(
                 select(Incident)
-                .where(Incident.id.in_(
-                    select(Citation.incident_id).where(Citation.source_id.in_(ids))
-                ))
+                .where(
+                    Incident.id.in_(select(Citation.incident_id).where(Citation.source_id.in_(ids)))
+                )
                 .order_by(Incident.id)
                 .options(
                     selectinload(Incident.citations).selectinload(Citation.source),
@@ -189,8 +189,7 @@ def merge_sources(db: Database, keep: str, duplicates: list[str]) -> SourceData:
             incident.updated_at, incident.updated_by = now, user
             changes = history.differences(old, mapping.incident_to_data(incident))
             if changes:  # same name and grade on both sides: nothing an analyst could see
-                history.record(session, incident.uuid, history.UPDATED, changes,
-                               by=user, at=now)
+                history.record(session, incident.uuid, history.UPDATED, changes, by=user, at=now)
         session.flush()
         return mapping.source_to_data(target, *_counts(session).get(target.id, (0, 0)))
 
@@ -207,4 +206,3 @@ def delete_source(db: Database, slug: str) -> None:
                 "source instead.",
             )
         session.delete(row)
-

@@ -146,9 +146,17 @@ def _any_unstorable(data: IncidentData) -> bool:
     of them joined at once: making the path of every text (``citations[2].excerpt`` …) to
     look for what is nearly never there cost a third of the validation of a large import."""
     texts = [
-        data.title, data.summary, data.notes, data.where.name, data.where.admin1,
-        data.where.country, data.casualties.note, data.marking, data.likelihood or "",
-        *data.tags, *(actor.name for actor in data.actors),
+        data.title,
+        data.summary,
+        data.notes,
+        data.where.name,
+        data.where.admin1,
+        data.where.country,
+        data.casualties.note,
+        data.marking,
+        data.likelihood or "",
+        *data.tags,
+        *(actor.name for actor in data.actors),
     ]
     for c in data.citations:
         texts += (c.source, c.url or "", c.language, c.excerpt)
@@ -180,7 +188,8 @@ def _unstorable_problems(texts: Iterable[tuple[str, str | None]]) -> list[Valida
         found = _UNSTORABLE.search(value) if value else None
         if found is not None:
             what = (
-                "a NUL character" if found.group() == "\x00"
+                "a NUL character"
+                if found.group() == "\x00"
                 else "a broken character (half of a UTF-16 pair)"
             )
             problems.append(ValidationError(path, f"contains {what}, which cannot be stored"))
@@ -202,8 +211,10 @@ def _check_when(data: IncidentData, problem: _Reporter) -> None:
             problem(f"when.{name}", "needs a date and time (UTC) when the precision is exact")
             return
         if not exact and (isinstance(value, datetime) or not isinstance(value, date)):
-            problem(f"when.{name}", f"needs a date without time when the precision is "
-                    f"{quoted(when.precision)}")
+            problem(
+                f"when.{name}",
+                f"needs a date without time when the precision is {quoted(when.precision)}",
+            )
             return
     if isinstance(when.start, datetime) and when.start.tzinfo is None:
         problem("when.start", "needs a time zone (UTC)")
@@ -218,8 +229,10 @@ def _check_where(data: IncidentData, problem: _Reporter) -> None:
     if where.country and where.country not in country_codes():
         problem("where.country", f"{quoted(where.country)} is not an ISO 3166-1 alpha-2 code")
     if (where.lat is None) != (where.lon is None):
-        problem("where.lat" if where.lat is None else "where.lon",
-                "latitude and longitude go together: give both or neither")
+        problem(
+            "where.lat" if where.lat is None else "where.lon",
+            "latitude and longitude go together: give both or neither",
+        )
     for name, limit in (("lat", 90.0), ("lon", 180.0)):
         value = getattr(where, name)
         if value is None:

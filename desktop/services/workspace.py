@@ -69,8 +69,9 @@ def open_workspace(
         try:
             result = restore_database(latest, path)
         except DeskError as restore_error:
-            raise StoreError(f"{exc}\n\nRestoring {latest.name} failed too: {restore_error}") \
-                from restore_error
+            raise StoreError(
+                f"{exc}\n\nRestoring {latest.name} failed too: {restore_error}"
+            ) from restore_error
         kept = f" The damaged file was kept as {result.kept.name}." if result.kept else ""
         note = f"Restored the workspace from {latest.name}.{kept}"
         return open_database(path, daily_backup=False), note

@@ -230,7 +230,6 @@ def tsvector(entry: Mapping[str, str]) -> str:
     )
 
 
-
 def document(
     title: str,
     summary: str,

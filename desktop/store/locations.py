@@ -41,7 +41,7 @@ def local_file(target: str | os.PathLike[str] | None) -> Path | None:
     if not value.startswith(_SQLITE_URL_PREFIX) or "?" in value:
         return None
     # As SQLAlchemy reads a SQLite URL: percent-escapes undone, "~" left as it is.
-    name = unquote(value[len(_SQLITE_URL_PREFIX):])
+    name = unquote(value[len(_SQLITE_URL_PREFIX) :])
     if not name or name == ":memory:":
         return None
     return Path(name).resolve()

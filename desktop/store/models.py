@@ -165,9 +165,7 @@ class Citation(Base):
     """One source cited by one incident, with the credibility of *this* piece of information."""
 
     __tablename__ = "citations"
-    __table_args__ = (
-        CheckConstraint("credibility BETWEEN 1 AND 6", name="credibility"),
-    )
+    __table_args__ = (CheckConstraint("credibility BETWEEN 1 AND 6", name="credibility"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     incident_id: Mapped[int] = mapped_column(

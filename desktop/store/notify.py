@@ -106,9 +106,7 @@ class ChangeListener:
 
         kwargs = _connect_kwargs(url)
         try:
-            self._connection: psycopg.Connection[Any] = psycopg.connect(
-                **kwargs, autocommit=True
-            )
+            self._connection: psycopg.Connection[Any] = psycopg.connect(**kwargs, autocommit=True)
         except psycopg.Error as exc:
             raise StoreError(f"Cannot listen for changes: {_reason(exc)}") from exc
         # A pair of sockets to wake a waiting thread: select() works on sockets everywhere.

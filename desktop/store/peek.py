@@ -21,9 +21,23 @@ if TYPE_CHECKING:
 
 # The columns of a table row (services/listing.py's TABLE_ROW_FIELDS are these).
 ROW_COLUMNS = (
-    "uuid", "start_at", "end_at", "time_precision", "title", "place_name", "admin1", "country",
-    "event_type", "sub_event_type", "status", "confidence", "source_count", "marking",
-    "killed", "injured", "deleted_at",
+    "uuid",
+    "start_at",
+    "end_at",
+    "time_precision",
+    "title",
+    "place_name",
+    "admin1",
+    "country",
+    "event_type",
+    "sub_event_type",
+    "status",
+    "confidence",
+    "source_count",
+    "marking",
+    "killed",
+    "injured",
+    "deleted_at",
 )
 _NEWEST = (
     f"SELECT {', '.join(ROW_COLUMNS)} FROM incidents WHERE deleted_at IS NULL "

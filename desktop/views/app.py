@@ -86,8 +86,7 @@ def _open_workspace(target: str | None, settings: WindowSettings) -> Database | 
     except DeskError as exc:
         from PySide6.QtWidgets import QMessageBox
 
-        message(None, QMessageBox.Icon.Critical, f"{APP_NAME}: cannot open the workspace",
-                str(exc))
+        message(None, QMessageBox.Icon.Critical, f"{APP_NAME}: cannot open the workspace", str(exc))
         return None
 
 
@@ -173,9 +172,13 @@ def start(target: str | None, settings: QSettings | None = None) -> MainWindow |
             log.exception("opening the workspace failed")
             from PySide6.QtWidgets import QMessageBox
 
-            message(None, QMessageBox.Icon.Critical, f"{APP_NAME}: cannot open the workspace",
-                    "An unexpected error stopped the workspace from opening; the details are "
-                    "in the log. Nothing was changed.")
+            message(
+                None,
+                QMessageBox.Icon.Critical,
+                f"{APP_NAME}: cannot open the workspace",
+                "An unexpected error stopped the workspace from opening; the details are "
+                "in the log. Nothing was changed.",
+            )
             db = None
         if db is None:
             window.close()

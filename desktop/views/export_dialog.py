@@ -525,7 +525,8 @@ class ExportDialog(QDialog):
             self.dialogs.warning("The SITREP cannot be written there", str(exc))
             return None
         if path.is_file() and not self.dialogs.question(
-            "Replace the file?", f"{path} already exists. Replace it with the new report?",
+            "Replace the file?",
+            f"{path} already exists. Replace it with the new report?",
             destructive=True,
         ):
             return None

@@ -77,8 +77,10 @@ class HistoryDialog(QDialog):
     @staticmethod
     def _item(change: Change) -> QTreeWidgetItem:
         if change.action == history.UPDATED and change.field:
-            what = change.field if change.old is not None and change.new is not None else (
-                f"{change.field} added" if change.old is None else f"{change.field} removed"
+            what = (
+                change.field
+                if change.old is not None and change.new is not None
+                else (f"{change.field} added" if change.old is None else f"{change.field} removed")
             )
         else:
             what = history.ACTION_WORDS.get(change.action, change.action).capitalize()

@@ -140,8 +140,8 @@ class IncidentEditor(QDialog):
         self._db = db
         self.dialogs = dialogs or Dialogs(self)
         # How a conflict is put to the analyst; tests answer it directly.
-        self.ask_conflict: Callable[[str], ConflictChoice] = (
-            lambda message: ask_conflict(self, message)
+        self.ask_conflict: Callable[[str], ConflictChoice] = lambda message: ask_conflict(
+            self, message
         )
         # Which conflicting parts go to the other version (None: the analyst cancelled).
         self.ask_merge: Callable[[MergePlan, str], set[str] | None] = self._ask_merge
@@ -298,8 +298,11 @@ class IncidentEditor(QDialog):
         undo.setShortcuts(QKeySequence.StandardKey.Undo)
         redo = stack.createRedoAction(self, "Redo")
         # The platform's Redo may already be one of these; a repeated key would be ambiguous.
-        redo_keys = [*QKeySequence.keyBindings(QKeySequence.StandardKey.Redo),
-                     QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")]
+        redo_keys = [
+            *QKeySequence.keyBindings(QKeySequence.StandardKey.Redo),
+            QKeySequence("Ctrl+Shift+Z"),
+            QKeySequence("Ctrl+Y"),
+        ]
         redo.setShortcuts(list({key.toString(): key for key in redo_keys}.values()))
         self.addAction(undo)
         self.addAction(redo)
@@ -449,8 +452,11 @@ class IncidentEditor(QDialog):
         actors_problem = problem_label(page)
         actors_box = QGroupBox("Actors", page)
         actors_layout = QVBoxLayout(actors_box)
-        hint = plain_label("Who did it, who claimed it, who it was attributed to and who was "
-                           "targeted. A claim is not an attribution.", actors_box)
+        hint = plain_label(
+            "Who did it, who claimed it, who it was attributed to and who was "
+            "targeted. A claim is not an attribution.",
+            actors_box,
+        )
         hint.setStyleSheet(HINT_STYLE)
         actors_layout.addWidget(hint)
         actors_layout.addWidget(self.actors_edit, 1)
@@ -465,10 +471,12 @@ class IncidentEditor(QDialog):
         layout.addWidget(casualties_box)
         casualties = self.casualties_edit
         self.markers.add("actors", self.actors_edit.table, actors_problem, TAB_ACTORS)
-        self.markers.add("casualties.killed", casualties.killed_spin,
-                         casualties.problem_label, TAB_ACTORS)
-        self.markers.add("casualties.injured", casualties.injured_spin,
-                         casualties.problem_label, TAB_ACTORS)
+        self.markers.add(
+            "casualties.killed", casualties.killed_spin, casualties.problem_label, TAB_ACTORS
+        )
+        self.markers.add(
+            "casualties.injured", casualties.injured_spin, casualties.problem_label, TAB_ACTORS
+        )
         return page
 
     def _sources_tab(self) -> QWidget:
@@ -485,11 +493,12 @@ class IncidentEditor(QDialog):
         layout.addWidget(citations_box, 1)
         layout.addWidget(self.assessment)
         assessment = self.assessment
-        self.markers.add("citations", self.citations_edit.table, citations_problem,
-                         TAB_SOURCES)
-        for key, combo in (("status", assessment.status_combo),
-                           ("confidence", assessment.confidence_combo),
-                           ("likelihood", assessment.likelihood_combo)):
+        self.markers.add("citations", self.citations_edit.table, citations_problem, TAB_SOURCES)
+        for key, combo in (
+            ("status", assessment.status_combo),
+            ("confidence", assessment.confidence_combo),
+            ("likelihood", assessment.likelihood_combo),
+        ):
             self.markers.add(key, combo, assessment.problem_label, TAB_SOURCES)
         # Short names for what the analyst (and a test) reaches for most.
         self.status_combo = assessment.status_combo
@@ -694,8 +703,7 @@ class IncidentEditor(QDialog):
             return incident_service.create_incident(self._db, data)
         return incident_service.update_incident(self._db, data)
 
-    def _resolve_conflict(self, data: IncidentData, conflict: ConflictError
-                          ) -> IncidentData | None:
+    def _resolve_conflict(self, data: IncidentData, conflict: ConflictError) -> IncidentData | None:
         choice = self.ask_conflict(str(conflict))
         assert data.id is not None
         try:
@@ -713,7 +721,6 @@ class IncidentEditor(QDialog):
         except DeskError as error:  # e.g. deleted meanwhile, or changed yet again
             self.dialogs.warning("Could not save the incident", str(error))
         return None
-
 
     def _merge(self, mine: IncidentData, who: str) -> IncidentData | None:
         """Three-way merge of what was opened, what is typed and what they saved."""

@@ -75,47 +75,87 @@ def build_actions(window: QMainWindow) -> MainActions:
     pix = QStyle.StandardPixmap
     key = QKeySequence.StandardKey
     a = MainActions(
-        new_database=_action(window, "&New database…", "Ctrl+Shift+N",
-                             "Create an empty workspace file"),
-        open_database=_action(window, "&Open database…", key.Open,
-                              "Open a workspace file", pix.SP_DialogOpenButton),
+        new_database=_action(
+            window, "&New database…", "Ctrl+Shift+N", "Create an empty workspace file"
+        ),
+        open_database=_action(
+            window, "&Open database…", key.Open, "Open a workspace file", pix.SP_DialogOpenButton
+        ),
         recent_menu=QMenu("Open &recent", window),
-        load_sample=_action(window, "Load &sample workspace",
-                            tip="Add the sample incidents and sources to this workspace"),
-        import_json=_action(window, "&Import JSON…", "Ctrl+I",
-                            "Import incidents from an interchange file", pix.SP_ArrowDown),
-        export_json=_action(window, "Export &JSON…", "Ctrl+Shift+E",
-                            "Export the incidents shown to an interchange file"),
-        export_sitrep=_action(window, "Export &SITREP (PDF)…", key.Print,
-                              "Write a situation report of the incidents shown",
-                              pix.SP_FileDialogDetailedView),
+        load_sample=_action(
+            window,
+            "Load &sample workspace",
+            tip="Add the sample incidents and sources to this workspace",
+        ),
+        import_json=_action(
+            window,
+            "&Import JSON…",
+            "Ctrl+I",
+            "Import incidents from an interchange file",
+            pix.SP_ArrowDown,
+        ),
+        export_json=_action(
+            window,
+            "Export &JSON…",
+            "Ctrl+Shift+E",
+            "Export the incidents shown to an interchange file",
+        ),
+        export_sitrep=_action(
+            window,
+            "Export &SITREP (PDF)…",
+            key.Print,
+            "Write a situation report of the incidents shown",
+            pix.SP_FileDialogDetailedView,
+        ),
         quit=_action(window, "&Quit", "Ctrl+Q"),  # StandardKey.Quit is empty on some desktops
-        new_incident=_action(window, "&New incident…", key.New,
-                             "Record a new incident", pix.SP_FileIcon),
-        edit_incident=_action(window, "&Edit incident…", "Ctrl+E",
-                              "Edit the selected incident", pix.SP_FileDialogContentsView),
-        delete_incident=_action(window, "&Delete incident", key.Delete,
-                                "Move the selected incident to the trash", pix.SP_TrashIcon),
-        undo_delete=_action(window, "&Undo delete", key.Undo,
-                            "Bring back the incident deleted last"),
-        history=_action(window, "&History…", "Ctrl+H",
-                        "Who changed the selected incident, and what"),
+        new_incident=_action(
+            window, "&New incident…", key.New, "Record a new incident", pix.SP_FileIcon
+        ),
+        edit_incident=_action(
+            window,
+            "&Edit incident…",
+            "Ctrl+E",
+            "Edit the selected incident",
+            pix.SP_FileDialogContentsView,
+        ),
+        delete_incident=_action(
+            window,
+            "&Delete incident",
+            key.Delete,
+            "Move the selected incident to the trash",
+            pix.SP_TrashIcon,
+        ),
+        undo_delete=_action(
+            window, "&Undo delete", key.Undo, "Bring back the incident deleted last"
+        ),
+        history=_action(
+            window, "&History…", "Ctrl+H", "Who changed the selected incident, and what"
+        ),
         find=_action(window, "&Find…", key.Find, "Search the incidents"),
-        sources=_action(window, "&Sources…", "Ctrl+Shift+S",
-                        "Review, edit and merge sources", pix.SP_DirIcon),
-        trash=_action(window, "&Trash…", "Ctrl+Shift+T",
-                      "Restore or purge deleted incidents"),
-        refresh=_action(window, "&Refresh", key.Refresh, "Read the workspace again",
-                        pix.SP_BrowserReload),
-        clear_filters=_action(window, "&Clear filters", "Ctrl+Shift+L",
-                              "Show every incident again"),
-        best_match=_action(window, "Search results by &best match", "Ctrl+Shift+B",
-                           "While searching, list the best matches first instead of the "
-                           "table's order"),
+        sources=_action(
+            window, "&Sources…", "Ctrl+Shift+S", "Review, edit and merge sources", pix.SP_DirIcon
+        ),
+        trash=_action(window, "&Trash…", "Ctrl+Shift+T", "Restore or purge deleted incidents"),
+        refresh=_action(
+            window, "&Refresh", key.Refresh, "Read the workspace again", pix.SP_BrowserReload
+        ),
+        clear_filters=_action(
+            window, "&Clear filters", "Ctrl+Shift+L", "Show every incident again"
+        ),
+        best_match=_action(
+            window,
+            "Search results by &best match",
+            "Ctrl+Shift+B",
+            "While searching, list the best matches first instead of the table's order",
+        ),
         show_detail=_action(window, "Show &detail pane", "F9"),
         show_toolbar=_action(window, "Show &toolbar"),
-        grading_scales=_action(window, "&Grading scales", key.HelpContents,
-                               "The Admiralty source and information grades"),
+        grading_scales=_action(
+            window,
+            "&Grading scales",
+            key.HelpContents,
+            "The Admiralty source and information grades",
+        ),
         about=_action(window, f"&About {APP_NAME}"),
         toolbar=QToolBar("Main toolbar", window),
     )
@@ -155,12 +195,27 @@ def _menus(window: QMainWindow, a: MainActions) -> None:
     file_menu.addAction(a.quit)
 
     edit_menu = bar.addMenu("&Edit")
-    _fill(edit_menu, (a.undo_delete, None, a.new_incident, a.edit_incident,
-                      a.delete_incident, a.history, None, a.find, None, a.sources, a.trash))
+    _fill(
+        edit_menu,
+        (
+            a.undo_delete,
+            None,
+            a.new_incident,
+            a.edit_incident,
+            a.delete_incident,
+            a.history,
+            None,
+            a.find,
+            None,
+            a.sources,
+            a.trash,
+        ),
+    )
 
     view_menu = bar.addMenu("&View")
-    _fill(view_menu, (a.refresh, a.clear_filters, a.best_match, None, a.show_detail,
-                      a.show_toolbar))
+    _fill(
+        view_menu, (a.refresh, a.clear_filters, a.best_match, None, a.show_detail, a.show_toolbar)
+    )
 
     help_menu = bar.addMenu("&Help")
     help_menu.addAction(a.grading_scales)
@@ -173,8 +228,19 @@ def _toolbar(window: QMainWindow, a: MainActions) -> None:
     toolbar.setMovable(False)
     toolbar.setIconSize(QSize(18, 18))
     toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-    _fill(toolbar, (a.new_incident, a.edit_incident, a.delete_incident, None, a.sources,
-                    None, a.import_json, a.export_sitrep))
+    _fill(
+        toolbar,
+        (
+            a.new_incident,
+            a.edit_incident,
+            a.delete_incident,
+            None,
+            a.sources,
+            None,
+            a.import_json,
+            a.export_sitrep,
+        ),
+    )
     a.show_toolbar.setChecked(True)
     a.show_toolbar.toggled.connect(toolbar.setVisible)
     window.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)

@@ -393,8 +393,9 @@ class MainWindow(QMainWindow):
 
     def show_source_incidents(self, slug: str) -> None:
         """Show the incidents that cite one source (from the sources manager)."""
-        source = self._attempt("Cannot show the incidents", source_service.get_source,
-                               self._db, slug)
+        source = self._attempt(
+            "Cannot show the incidents", source_service.get_source, self._db, slug
+        )
         if source is None:
             return
         self.filter_bar.clear()
@@ -461,8 +462,9 @@ class MainWindow(QMainWindow):
         best_match = self.model.query.sort == "relevance"
         total = self.model.total
         if total is None:
-            self.filter_bar.set_counts_unknown(self.model.loaded, self._total,
-                                               best_match=best_match)
+            self.filter_bar.set_counts_unknown(
+                self.model.loaded, self._total, best_match=best_match
+            )
         else:
             self.filter_bar.set_counts(total, self._total, best_match=best_match)
 
@@ -531,8 +533,9 @@ class MainWindow(QMainWindow):
         self.actions_.history.setEnabled(selected)
         undo = self.actions_.undo_delete
         undo.setEnabled(bool(self._deleted))
-        undo.setText(f"&Undo delete of '{self._deleted[-1][1]}'" if self._deleted
-                     else "&Undo delete")
+        undo.setText(
+            f"&Undo delete of '{self._deleted[-1][1]}'" if self._deleted else "&Undo delete"
+        )
 
     def _focus_table(self) -> None:
         """Down from the search box goes to the rows, as in a mail client."""
@@ -601,8 +604,13 @@ class MainWindow(QMainWindow):
         self.reload()
         if self.select_incident(incident_id):
             self.statusBar().showMessage("Saved.", 5000)
-        elif self._attempt("Cannot read the incidents", incident_service.shows, self._db,
-                           self.model.query, incident_id):
+        elif self._attempt(
+            "Cannot read the incidents",
+            incident_service.shows,
+            self._db,
+            self.model.query,
+            incident_id,
+        ):
             # Its new time (or title …) put it past the rows loaded so far.
             self.statusBar().showMessage("Saved. It is further down the list now.", 10000)
         else:
@@ -620,17 +628,18 @@ class MainWindow(QMainWindow):
             "(Edit ▸ Trash) brings it back.",
         ):
             return
-        next_index = self.model.index(min(self.table.currentIndex().row() + 1,
-                                          self.model.rowCount() - 1), 0)
+        next_index = self.model.index(
+            min(self.table.currentIndex().row() + 1, self.model.rowCount() - 1), 0
+        )
         next_row = self.model.row_at(next_index)
-        if self._attempt("Cannot delete", incident_service.delete_incident, self._db,
-                         row.id) is None and not self._was_deleted(row.id):
+        if self._attempt(
+            "Cannot delete", incident_service.delete_incident, self._db, row.id
+        ) is None and not self._was_deleted(row.id):
             return
         self._deleted.append((row.id, row.title))
         self.detail.incident_id = next_row.id if next_row and next_row.id != row.id else None
         self.reload()
-        self.statusBar().showMessage(f"Moved '{row.title}' to the trash. Ctrl+Z to undo.",
-                                     10000)
+        self.statusBar().showMessage(f"Moved '{row.title}' to the trash. Ctrl+Z to undo.", 10000)
 
     def _was_deleted(self, incident_id: str) -> bool:
         try:
@@ -745,9 +754,7 @@ class MainWindow(QMainWindow):
             self.dialogs.information("Sample workspace", result.summary)
 
     def new_database(self, path: Path | None = None) -> None:
-        path = path or self.dialogs.save_path(
-            "New database", "incidents.sqlite3", WORKSPACE_FILTER
-        )
+        path = path or self.dialogs.save_path("New database", "incidents.sqlite3", WORKSPACE_FILTER)
         if path is None:
             return
         if path.suffix == "":
@@ -861,8 +868,12 @@ class MainWindow(QMainWindow):
         """Run long work off the GUI thread; the actions wait until it is over."""
         from desktop.views.partials.task_runner import run_task
 
-        busy = (self.actions_.import_json, self.actions_.export_json,
-                self.actions_.open_database, self.actions_.new_database)
+        busy = (
+            self.actions_.import_json,
+            self.actions_.export_json,
+            self.actions_.open_database,
+            self.actions_.new_database,
+        )
         for action in busy:
             action.setEnabled(False)
         self.news.task_started()

@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from desktop.services.merge import MergePlan
 
 
-
 class MergeDialog(QDialog):
     def __init__(self, plan: MergePlan, who: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -38,7 +37,8 @@ class MergeDialog(QDialog):
         intro = f"{who} saved this incident after you opened it."
         if plan.taken_from_theirs:
             intro += (
-                " Their changes to " + ", ".join(plan.taken_from_theirs).lower()
+                " Their changes to "
+                + ", ".join(plan.taken_from_theirs).lower()
                 + " are merged in, since you did not change those parts."
             )
         if plan.conflicts:

@@ -53,8 +53,9 @@ def follow_system_palette(app: QApplication) -> None:
     app.setStyle("Fusion")
     app.setPalette(palette_for(is_dark()))
     hints = QGuiApplication.styleHints()
-    hints.colorSchemeChanged.connect(lambda scheme: app.setPalette(palette_for(
-        scheme == Qt.ColorScheme.Dark)))
+    hints.colorSchemeChanged.connect(
+        lambda scheme: app.setPalette(palette_for(scheme == Qt.ColorScheme.Dark))
+    )
 
 
 def dark_palette_in_use() -> bool:

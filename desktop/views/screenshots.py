@@ -42,8 +42,9 @@ def render(out: Path) -> list[Path]:
         sample.load_sample(db)
         window = MainWindow(db, offer_sample=False)
         window.resize(*WINDOW_SIZE)
-        titles = [window.model.row_at(window.model.index(r, 0)) for r in
-                  range(window.model.rowCount())]
+        titles = [
+            window.model.row_at(window.model.index(r, 0)) for r in range(window.model.rowCount())
+        ]
         chosen = next((r for r in titles if r is not None and "al-Asad" in r.title), None)
         if chosen is not None:
             window.select_incident(chosen.id)

@@ -49,8 +49,6 @@ if TYPE_CHECKING:
 FILTER_PLACEHOLDER = "Filter by name or id…"
 
 
-
-
 class MergeChooser(QDialog):
     """Which of the selected sources to keep; the others' citations move onto it."""
 
@@ -430,8 +428,11 @@ class SourcesDialog(QDialog):
                 break
         if deleted:
             self.changed.emit()
-            self.did.emit(f"Deleted source '{chosen[0].name}'." if deleted == 1
-                           else f"Deleted {deleted} sources.")
+            self.did.emit(
+                f"Deleted source '{chosen[0].name}'."
+                if deleted == 1
+                else f"Deleted {deleted} sources."
+            )
         self.reload()
 
     # --- navigation --------------------------------------------------------------------
@@ -450,7 +451,6 @@ class SourcesDialog(QDialog):
                 self.show_incidents.emit(source.id)
             return
         self.edit_selected()
-
 
 
 _KEPT = "\n\nWhat you typed is kept in the form: correct it and save again, or cancel."

@@ -49,8 +49,6 @@ EMPTY_TEXT = (
 )
 
 
-
-
 def _incidents(count: int) -> str:
     return plural(count, "incident")
 
@@ -339,8 +337,7 @@ class TrashDialog(QDialog):
         except DeskError as exc:
             self.dialogs.warning("Trash not emptied", str(exc))
             purged = 0
-        self._finish_write(purged, f"Emptied the trash: {_incidents(purged)} deleted "
-                                   "permanently.")
+        self._finish_write(purged, f"Emptied the trash: {_incidents(purged)} deleted permanently.")
 
     def _finish_write(self, count: int, done: str) -> None:
         if count:
@@ -353,4 +350,3 @@ class TrashDialog(QDialog):
     def _on_double_click(self, index: QModelIndex) -> None:
         if index.isValid():
             self.restore_selected()
-

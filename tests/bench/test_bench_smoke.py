@@ -19,8 +19,17 @@ SIZE = 500  # three pages of the table, so scrolling fetches
 def test_benchmark_runs_every_case_and_writes_its_table(tmp_path: Path) -> None:
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "--sizes", str(SIZE), "--runs", "1",
-         "--out", str(tmp_path)],
+        [
+            sys.executable,
+            "-m",
+            "benchmarks",
+            "--sizes",
+            str(SIZE),
+            "--runs",
+            "1",
+            "--out",
+            str(tmp_path),
+        ],
         cwd=ROOT,
         env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
         capture_output=True,
@@ -36,10 +45,22 @@ def test_benchmark_runs_every_case_and_writes_its_table(tmp_path: Path) -> None:
     assert "not judged" in done.stdout
     document = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     figures = document["results"][str(SIZE)]
-    for key in ("import_s", "start_s", "start_floor_s", "search_median_ms",
-                "search_count_median_ms", "search_whole_median_ms", "filter_max_ms",
-                "sort_max_ms", "scroll_max_ms", "editor_open_ms", "editor_save_ms",
-                "pdf100_s", "pdf100_floor_s", "rss_mb"):
+    for key in (
+        "import_s",
+        "start_s",
+        "start_floor_s",
+        "search_median_ms",
+        "search_count_median_ms",
+        "search_whole_median_ms",
+        "filter_max_ms",
+        "sort_max_ms",
+        "scroll_max_ms",
+        "editor_open_ms",
+        "editor_save_ms",
+        "pdf100_s",
+        "pdf100_floor_s",
+        "rss_mb",
+    ):
         assert figures[key] > 0, key
     assert figures["pdf100_incidents"] >= 100
     assert document["targets"] == {}  # only 100,000 incidents are judged

@@ -30,20 +30,34 @@ def _incident(number: int, **changes: Any) -> dict[str, Any]:
         "title": f"Drone strike {number} near Erbil",
         "summary": "Two drones targeted the base.",
         "when": {"start": "2023-10-17", "end": "2023-10-18", "precision": "day"},
-        "where": {"name": "Erbil", "admin1": "Erbil", "country": "IQ", "lat": 36.19,
-                  "lon": 44.01, "precision": 1},
+        "where": {
+            "name": "Erbil",
+            "admin1": "Erbil",
+            "country": "IQ",
+            "lat": 36.19,
+            "lon": 44.01,
+            "precision": 1,
+        },
         "event_type": "Explosions/Remote violence",
         "sub_event_type": "Air/drone strike",
-        "actors": [{"name": "Islamic Resistance in Iraq", "role": "claimed_by"},
-                   {"name": "U.S. forces", "role": "target"}],
+        "actors": [
+            {"name": "Islamic Resistance in Iraq", "role": "claimed_by"},
+            {"name": "U.S. forces", "role": "target"},
+        ],
         "casualties": {"killed": 0, "injured": None, "note": ""},
         "status": "confirmed",
         "confidence": "moderate",
         "tags": ["drone", "US bases"],
         "citations": [
-            {"source": "reuters", "credibility": 3, "url": "https://example.org/a",
-             "published": "2023-10-18", "retrieved": "2023-10-19", "language": "en",
-             "excerpt": "Reuters reported the attack."},
+            {
+                "source": "reuters",
+                "credibility": 3,
+                "url": "https://example.org/a",
+                "published": "2023-10-18",
+                "retrieved": "2023-10-19",
+                "language": "en",
+                "excerpt": "Reuters reported the attack.",
+            },
             {"source": "reuters", "credibility": 2, "excerpt": "A second report."},
         ],
     }
@@ -79,8 +93,9 @@ def _with(number: int, path: str, value: Any) -> dict[str, Any]:
 
 def test_a_good_document_reads_whole() -> None:
     document = interchange.parse_document(_document(*(_incident(n) for n in range(5))))
-    assert [i.title for i in document.incidents] == [f"Drone strike {n} near Erbil"
-                                                       for n in range(5)]
+    assert [i.title for i in document.incidents] == [
+        f"Drone strike {n} near Erbil" for n in range(5)
+    ]
     first = document.incidents[0]
     assert first.id == "00000000-0000-4000-8000-000000000000"
     assert [a.role for a in first.actors] == ["claimed_by", "target"]
@@ -92,25 +107,39 @@ def test_a_good_document_reads_whole() -> None:
     ("path", "value", "message"),
     [
         # Problems in a later item of a list are reported at that item.
-        ("actors.1.role", "sponsor",
-         'incidents[3].actors[1].role: "sponsor" is not one of'),
+        ("actors.1.role", "sponsor", 'incidents[3].actors[1].role: "sponsor" is not one of'),
         ("actors.1.role", 3, "incidents[3].actors[1].role: 3 is not one of"),
         ("actors.1.role", ["target"], 'incidents[3].actors[1].role: ["target"] is not one of'),
         ("actors.1", "U.S. forces", "incidents[3].actors[1]: must be an object, not text"),
-        ("citations.1.published", "2023-13-01",
-         "incidents[3].citations[1].published: '2023-13-01' is not a real date"),
-        ("citations.1.published", "2023-1-01",
-         'incidents[3].citations[1].published: "2023-1-01" is not a date (YYYY-MM-DD)'),
-        ("citations.1.retrieved", "20231019",
-         'incidents[3].citations[1].retrieved: "20231019" is not a date (YYYY-MM-DD)'),
-        ("citations.1.credibility", True,
-         "incidents[3].citations[1].credibility: must be a whole number from 1 to 6"),
+        (
+            "citations.1.published",
+            "2023-13-01",
+            "incidents[3].citations[1].published: '2023-13-01' is not a real date",
+        ),
+        (
+            "citations.1.published",
+            "2023-1-01",
+            'incidents[3].citations[1].published: "2023-1-01" is not a date (YYYY-MM-DD)',
+        ),
+        (
+            "citations.1.retrieved",
+            "20231019",
+            'incidents[3].citations[1].retrieved: "20231019" is not a date (YYYY-MM-DD)',
+        ),
+        (
+            "citations.1.credibility",
+            True,
+            "incidents[3].citations[1].credibility: must be a whole number from 1 to 6",
+        ),
         ("citations.1.excerpt", 12, "incidents[3].citations[1].excerpt: must be text, not a"),
         ("where.country", "ZZ", "incidents[3].where.country: 'ZZ' is not an ISO 3166-1"),
         ("where.country", "iq", None),  # two letters are upper-cased, then accepted
         ("when.precision", "hour", 'incidents[3].when.precision: "hour" is not one of'),
-        ("when.start", "2023-10-17T10:00:00+03:00",
-         'incidents[3].when.start: "2023-10-17T10:00:00+03:00" is not a date'),
+        (
+            "when.start",
+            "2023-10-17T10:00:00+03:00",
+            'incidents[3].when.start: "2023-10-17T10:00:00+03:00" is not a date',
+        ),
         ("status", None, "incidents[3].status: null is not one of"),
         ("tags.1", 7, "incidents[3].tags[1]: must be text, not a number"),
         ("tags.1", "Drone ", "incidents[3].tags[1]: 'Drone' is given twice"),
@@ -207,7 +236,10 @@ def test_every_nul_character_of_a_record_is_reported_in_field_order() -> None:
     )
     problems = validation.incident_problems(bad)
     assert [p.field for p in problems] == [
-        "summary", "tags[1]", "actors[2].name", "citations[1].excerpt"
+        "summary",
+        "tags[1]",
+        "actors[2].name",
+        "citations[1].excerpt",
     ]
     assert validation.incident_problems(record) == []
 
@@ -215,8 +247,10 @@ def test_every_nul_character_of_a_record_is_reported_in_field_order() -> None:
 def test_a_repeated_key_deep_inside_a_record_is_refused(tmp_path: Path) -> None:
     text = json.dumps(_document(_incident(0)))
     # The second citation gets its "source" key twice.
-    text = text.replace('{"source": "reuters", "credibility": 2',
-                        '{"source": "reuters", "source": "afp", "credibility": 2')
+    text = text.replace(
+        '{"source": "reuters", "credibility": 2',
+        '{"source": "reuters", "source": "afp", "credibility": 2',
+    )
     path = tmp_path / "twice.json"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ValidationError, match=r"^key 'source' appears twice in one object$"):

@@ -23,9 +23,7 @@ if TYPE_CHECKING:
 HOSTILE = '<img src="/etc/passwd"> & <b>bold</b> كتائب حزب الله 🚀👩‍👩‍👧 "quotes" \\ \u200f'
 
 
-def _roundtrip(
-    document: dict[str, object], folder: Path, databases: DbUrls
-) -> dict[str, object]:
+def _roundtrip(document: dict[str, object], folder: Path, databases: DbUrls) -> dict[str, object]:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "in.json"
     path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
@@ -211,9 +209,7 @@ def test_any_year_from_1_to_9999_roundtrips(
     """Every representable time and day survives export → import → export, on both
     databases: a whole export must always be restorable."""
     folder = Path(tmp_path_factory.mktemp("years"))  # type: ignore[attr-defined]
-    exact = _timed(
-        1, *(interchange._moment_text(m) for m in moments), precision="exact"
-    )
+    exact = _timed(1, *(interchange._moment_text(m) for m in moments), precision="exact")
     daily = _timed(2, *(d.isoformat() for d in days), precision="day")
     document = _document([exact, daily])
     exported = _roundtrip(document, folder, new_db_url)

@@ -32,8 +32,13 @@ def document(make_incident: IncidentFactory) -> interchange.Document:
     """2,000 incidents citing the two fixture sources and a third that only the file has."""
     extra = SourceData(name="Shafaq News", kind="media", reliability="C", id="shafaq-news")
     sources = (
-        SourceData(name="U.S. Central Command", kind="military", reliability="B",
-                   url="https://www.centcom.mil", id="u-s-central-command"),
+        SourceData(
+            name="U.S. Central Command",
+            kind="military",
+            reliability="B",
+            url="https://www.centcom.mil",
+            id="u-s-central-command",
+        ),
         SourceData(name="Reuters", kind="media", reliability="C", id="reuters"),
         extra,
     )
@@ -46,8 +51,11 @@ def document(make_incident: IncidentFactory) -> interchange.Document:
             actors=(*base.actors, Actor(f"Brigade {i % 7}")),
             citations=(
                 *base.citations,
-                *((Citation(source=extra.id, credibility=4, excerpt="شفق نيوز أفادت بهجوم"),)
-                  if i % 10 == 0 else ()),
+                *(
+                    (Citation(source=extra.id, credibility=4, excerpt="شفق نيوز أفادت بهجوم"),)
+                    if i % 10 == 0
+                    else ()
+                ),
             ),
         )
         for i in range(COUNT)
@@ -63,8 +71,14 @@ def _table_counts(db: Database) -> dict[str, int]:
     with db.begin() as session:
         return {
             table: int(session.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
-            for table in ("incidents", "incident_actors", "incident_tags", "citations",
-                          "sources", "incident_history")
+            for table in (
+                "incidents",
+                "incident_actors",
+                "incident_tags",
+                "citations",
+                "sources",
+                "incident_history",
+            )
         }
 
 
@@ -92,9 +106,7 @@ def test_bulk_import_adds_every_row_and_its_index_entry(
     # The stored record is the one in the file, read back in full.
     first = incident_service.get_incident(db, document.incidents[10].id or "")
     assert first.title == "Strike number10 near Mosul"
-    assert [c.source for c in first.citations] == [
-        "u-s-central-command", "reuters", "shafaq-news"
-    ]
+    assert [c.source for c in first.citations] == ["u-s-central-command", "reuters", "shafaq-news"]
     assert first.citations[0].source_name == "U.S. Central Command"
     assert first.version == 1
     assert first.audit is not None
@@ -109,9 +121,7 @@ def test_a_second_import_changes_only_what_changed(
     changed[1500] = replace(changed[1500], title="Renamed strike in Erbil")
     new = replace(document.incidents[0], id=str(uuid.uuid4()), title="A new one")
 
-    result = interchange.import_document(
-        db, replace(document, incidents=(*changed, new))
-    )
+    result = interchange.import_document(db, replace(document, incidents=(*changed, new)))
 
     assert (result.incidents_created, result.incidents_updated) == (1, 1)
     assert result.incidents_unchanged == COUNT - 1
@@ -239,8 +249,13 @@ def test_bulk_rows_match_what_the_editor_path_writes(
     sources = tuple(
         SourceData(name=n, kind=k, reliability=r, url=u, id=i)
         for n, k, r, u, i in (
-            ("U.S. Central Command", "military", "B", "https://www.centcom.mil",
-             "u-s-central-command"),
+            (
+                "U.S. Central Command",
+                "military",
+                "B",
+                "https://www.centcom.mil",
+                "u-s-central-command",
+            ),
             ("Reuters", "media", "C", None, "reuters"),
         )
     )
@@ -284,8 +299,7 @@ def _stored_times(db: Database, incident_id: str) -> tuple[object, ...]:
     with db.begin() as session:
         row = session.execute(
             text(
-                "SELECT start_at, end_at, created_at, updated_at FROM incidents "
-                "WHERE uuid = :uuid"
+                "SELECT start_at, end_at, created_at, updated_at FROM incidents WHERE uuid = :uuid"
             ),
             {"uuid": incident_id},
         ).one()

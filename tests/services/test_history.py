@@ -81,9 +81,7 @@ def test_no_change_records_one_plain_entry(db: Database, make_incident: Incident
     assert timeline[1].sentence == "tester changed"
 
 
-def test_saving_a_trashed_incident_is_refused(
-    db: Database, make_incident: IncidentFactory
-) -> None:
+def test_saving_a_trashed_incident_is_refused(db: Database, make_incident: IncidentFactory) -> None:
     saved = service.create_incident(db, make_incident())
     assert saved.id is not None
     service.delete_incident(db, saved.id)

@@ -81,9 +81,7 @@ def test_exact_times_come_back_as_utc(db: Database, make_incident: IncidentFacto
     start = datetime(2023, 10, 17, 14, 30, 15, tzinfo=UTC)
     plus3 = timezone(timedelta(hours=3))
     end = datetime(2023, 10, 17, 18, 0, 0, tzinfo=plus3)  # 15:00 UTC
-    saved = incidents.create_incident(
-        db, make_incident(when=When(start, end, TimePrecision.EXACT))
-    )
+    saved = incidents.create_incident(db, make_incident(when=When(start, end, TimePrecision.EXACT)))
     assert saved.id is not None
     loaded = incidents.get_incident(db, saved.id)
     assert loaded.when.precision == TimePrecision.EXACT
@@ -254,11 +252,7 @@ BAD_CASES = [
     ),
     (
         "when.start",
-        {
-            "when": When(
-                datetime(2023, 10, 17, 1), datetime(2023, 10, 17, 2), TimePrecision.EXACT
-            )
-        },
+        {"when": When(datetime(2023, 10, 17, 1), datetime(2023, 10, 17, 2), TimePrecision.EXACT)},
     ),
     ("where.lat", {"where": Where(lat=95.0, lon=42.0, precision=1)}),
     ("where.lat", {"where": Where(lat=None, lon=42.0, precision=1)}),

@@ -35,19 +35,41 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     first = incidents.list_incidents(db, IncidentQuery())[0]
     model = incidents.get_incident(db, first.id)
     exact = datetime(2024, 5, 2, 14, 30, tzinfo=UTC)
-    incidents.create_incident(db, replace(
-        model, id=None, version=None, audit=None, title="Exact <b>time</b> & place",
-        when=When(exact, exact, TimePrecision.EXACT),
-    ))
-    incidents.create_incident(db, replace(
-        model, id=None, version=None, audit=None, title="قصف على مطار أربيل 🚀",
-        when=When(datetime(2024, 6, 1).date(), datetime(2024, 6, 30).date(),
-                  TimePrecision.MONTH),
-    ))
-    trashed = incidents.create_incident(db, replace(
-        model, id=None, version=None, audit=None, title="Newest but in the trash",
-        when=When(datetime(2025, 1, 1).date(), datetime(2025, 1, 1).date()),
-    ))
+    incidents.create_incident(
+        db,
+        replace(
+            model,
+            id=None,
+            version=None,
+            audit=None,
+            title="Exact <b>time</b> & place",
+            when=When(exact, exact, TimePrecision.EXACT),
+        ),
+    )
+    incidents.create_incident(
+        db,
+        replace(
+            model,
+            id=None,
+            version=None,
+            audit=None,
+            title="قصف على مطار أربيل 🚀",
+            when=When(
+                datetime(2024, 6, 1).date(), datetime(2024, 6, 30).date(), TimePrecision.MONTH
+            ),
+        ),
+    )
+    trashed = incidents.create_incident(
+        db,
+        replace(
+            model,
+            id=None,
+            version=None,
+            audit=None,
+            title="Newest but in the trash",
+            when=When(datetime(2025, 1, 1).date(), datetime(2025, 1, 1).date()),
+        ),
+    )
     assert trashed.id is not None
     incidents.delete_incident(db, trashed.id)
     db.close()

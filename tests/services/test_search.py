@@ -242,9 +242,9 @@ def test_full_text_arabic(db: Database, make_incident: IncidentFactory) -> None:
     incidents.create_incident(db, make_incident(title="هجوم بطائرة مسيّرة على قاعدة عين الأسد"))
     incidents.create_incident(db, make_incident(title="Unrelated"))
     for text in ("الاسد", "الأسد", "عين", "عين الاسد", "مسيرة", "الأَسَد"):
-        assert titles(db, IncidentQuery(text=text)) == [
-            "هجوم بطائرة مسيّرة على قاعدة عين الأسد"
-        ], text
+        assert titles(db, IncidentQuery(text=text)) == ["هجوم بطائرة مسيّرة على قاعدة عين الأسد"], (
+            text
+        )
 
 
 def test_search_follows_updates_and_deletes(db: Database, make_incident: IncidentFactory) -> None:

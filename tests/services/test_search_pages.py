@@ -51,10 +51,14 @@ def varied(
     """36 incidents sharing dates, words and values, so that only the ids break most ties;
     every seventh is in the trash."""
     centcom, reuters = sources
-    citing = ((), (Citation(source=centcom.id, credibility=2),), (
-        Citation(source=centcom.id, credibility=2),
-        Citation(source=reuters.id, credibility=3),
-    ))
+    citing = (
+        (),
+        (Citation(source=centcom.id, credibility=2),),
+        (
+            Citation(source=centcom.id, credibility=2),
+            Citation(source=reuters.id, credibility=3),
+        ),
+    )
     made = []
     for i in range(COUNT):
         place = PLACES[i % len(PLACES)]
@@ -128,12 +132,12 @@ def test_both_ways_give_the_rows_of_the_plain_query(
                 assert ids(db, query) == expected, (text, sort, descending)
                 assert incidents.count_incidents(db, query) == len(expected)
     # The texts find what they should: prefixes, both spellings of the Arabic, nothing.
-    assert len(reference(db, IncidentQuery(text="dro"))) == len(
-        reference(db, IncidentQuery(text="drone"))
-    ) > 0
-    assert reference(db, IncidentQuery(text="الاسد")) == reference(
-        db, IncidentQuery(text="الأسد")
+    assert (
+        len(reference(db, IncidentQuery(text="dro")))
+        == len(reference(db, IncidentQuery(text="drone")))
+        > 0
     )
+    assert reference(db, IncidentQuery(text="الاسد")) == reference(db, IncidentQuery(text="الأسد"))
     assert len(reference(db, IncidentQuery(text="الاسد"))) > 6
     assert reference(db, IncidentQuery(text="zzzqx")) == []
 
@@ -205,8 +209,7 @@ def test_every_way_of_counting_agrees(
 
 def test_counts_leave_out_trashed_matches(db: Database, make_incident: IncidentFactory) -> None:
     kept = [
-        incidents.create_incident(db, make_incident(title=f"Convoy ambush {i}"))
-        for i in range(5)
+        incidents.create_incident(db, make_incident(title=f"Convoy ambush {i}")) for i in range(5)
     ]
     incidents.create_incident(db, make_incident(title="Unrelated"))
     for record in kept[:2]:
@@ -269,12 +272,22 @@ def test_table_rows_are_the_records_fields(db: Database, varied: list[IncidentDa
             data = incidents.get_incident(db, row.id)
             where = data.where
             assert (row.title, row.start, row.end, row.precision) == (
-                data.title, data.when.start, data.when.end, data.when.precision)
+                data.title,
+                data.when.start,
+                data.when.end,
+                data.when.precision,
+            )
             assert row.place == place_label(where.name, where.admin1, where.country)
             assert (row.country, row.event_type, row.sub_event_type) == (
-                where.country, data.event_type, data.sub_event_type)
+                where.country,
+                data.event_type,
+                data.sub_event_type,
+            )
             assert (row.status, row.confidence, row.marking) == (
-                data.status, data.confidence, data.marking)
+                data.status,
+                data.confidence,
+                data.marking,
+            )
             assert (row.killed, row.injured) == (data.casualties.killed, data.casualties.injured)
             assert row.source_count == len(data.citations)
     rows = incidents.list_incidents(db, IncidentQuery(sort="when", descending=False))

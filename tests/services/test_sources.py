@@ -151,23 +151,26 @@ def test_merge_records_each_changed_citation_in_its_incidents_history(
     keep = svc.create_source(db, SourceData(name="Amaq News", kind="claimant", reliability="F"))
     cited = incidents.create_incident(
         db,
-        make_incident(citations=(Citation(source="reuters", credibility=3),
-                                 Citation(source=claimant.id, credibility=4))),
+        make_incident(
+            citations=(
+                Citation(source="reuters", credibility=3),
+                Citation(source=claimant.id, credibility=4),
+            )
+        ),
     )
     untouched = incidents.create_incident(db, make_incident(title="Reuters only"))
 
     svc.merge_sources(db, keep.id, [claimant.id])
 
-    changes = [c for c in history.incident_history(db, cited.id or "")
-               if c.action == history.UPDATED]
+    changes = [
+        c for c in history.incident_history(db, cited.id or "") if c.action == history.UPDATED
+    ]
     assert [(c.field, c.old, c.new) for c in changes] == [
         ("Citation 2", "Aamaq E4", "Amaq News F4")
     ]
     assert changes[0].by == "tester"
     assert changes[0].sentence == "tester changed Citation 2: Aamaq E4 → Amaq News F4"
-    assert [c.action for c in history.incident_history(db, untouched.id or "")] == [
-        history.CREATED
-    ]
+    assert [c.action for c in history.incident_history(db, untouched.id or "")] == [history.CREATED]
 
 
 def test_delete_refuses_cited_source(db: Database, make_incident: IncidentFactory) -> None:

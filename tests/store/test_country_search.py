@@ -21,16 +21,30 @@ def test_a_country_is_found_by_name_and_by_code(
     db: Database, make_incident: IncidentFactory
 ) -> None:
     model = make_incident()
-    quiet = incidents.create_incident(db, replace(
-        model, title="Checkpoint closed", summary="Traffic stopped for a day.", notes="", actors=(),
-        citations=tuple(replace(c, excerpt="") for c in model.citations),
-        where=replace(model.where, name="Rutba", admin1="Anbar", country="IQ"),
-    ))
-    elsewhere = incidents.create_incident(db, replace(
-        model, title="Checkpoint closed", summary="Traffic stopped for a day.", notes="", actors=(),
-        citations=tuple(replace(c, excerpt="") for c in model.citations),
-        where=replace(model.where, name="Aleppo", admin1="", country="SY"),
-    ))
+    quiet = incidents.create_incident(
+        db,
+        replace(
+            model,
+            title="Checkpoint closed",
+            summary="Traffic stopped for a day.",
+            notes="",
+            actors=(),
+            citations=tuple(replace(c, excerpt="") for c in model.citations),
+            where=replace(model.where, name="Rutba", admin1="Anbar", country="IQ"),
+        ),
+    )
+    elsewhere = incidents.create_incident(
+        db,
+        replace(
+            model,
+            title="Checkpoint closed",
+            summary="Traffic stopped for a day.",
+            notes="",
+            actors=(),
+            citations=tuple(replace(c, excerpt="") for c in model.citations),
+            where=replace(model.where, name="Aleppo", admin1="", country="SY"),
+        ),
+    )
     for words in ("Iraq", "iraq", "IQ", "checkpoint iraq"):
         found = {row.id for row in incidents.list_incidents(db, IncidentQuery(text=words))}
         assert quiet.id in found, words
@@ -62,9 +76,13 @@ def test_the_upgrade_indexes_the_country_names_of_stored_incidents(tmp_path: Pat
     db = open_database(path)
     try:
         with db.begin() as session:  # every place in Iraq is found by its name now
-            (after,) = session.connection().exec_driver_sql(
-                "SELECT count(*) FROM incident_fts WHERE incident_fts MATCH 'places:iraq'"
-            ).one()
+            (after,) = (
+                session.connection()
+                .exec_driver_sql(
+                    "SELECT count(*) FROM incident_fts WHERE incident_fts MATCH 'places:iraq'"
+                )
+                .one()
+            )
         assert after == in_iraq
         assert incidents.count_incidents(db, IncidentQuery(text="Iraq")) >= in_iraq
     finally:

@@ -49,8 +49,11 @@ def test_keys_sort_as_start_time_then_id() -> None:
         datetime(2024, 1, 28, 5, 30, tzinfo=UTC),  # aware or naive, the same moment
         datetime(9999, 12, 31, 23, 59, 59),
     ]
-    pairs = [(moment.replace(tzinfo=None), incident_id)
-             for moment in times for incident_id in (1, 2, 77, fts5.ID_MASK)]
+    pairs = [
+        (moment.replace(tzinfo=None), incident_id)
+        for moment in times
+        for incident_id in (1, 2, 77, fts5.ID_MASK)
+    ]
     keys = {pair: fts5.sort_key(*pair) for pair in pairs}
     assert sorted(pairs, key=keys.__getitem__) == sorted(pairs)
     assert all(key & fts5.ID_MASK == incident_id for (_, incident_id), key in keys.items())
@@ -65,23 +68,30 @@ def test_an_id_beyond_the_keys_bits_is_a_clear_error() -> None:
 
 def _index_order(db: Database) -> list[int]:
     with db.begin() as session:
-        return list(session.scalars(text(
-            f"SELECT rowid & {fts5.ID_MASK} FROM incident_fts ORDER BY rowid DESC"
-        )))
+        return list(
+            session.scalars(
+                text(f"SELECT rowid & {fts5.ID_MASK} FROM incident_fts ORDER BY rowid DESC")
+            )
+        )
 
 
 def _when_order(db: Database) -> list[int]:
     with db.begin() as session:
-        return list(session.scalars(text(
-            "SELECT id FROM incidents ORDER BY start_at DESC, id DESC"
-        )))
+        return list(
+            session.scalars(text("SELECT id FROM incidents ORDER BY start_at DESC, id DESC"))
+        )
 
 
 def _missing_words(db: Database) -> set[str]:
     with db.begin() as session:
-        return set(session.scalars(text(
-            f"SELECT term FROM {fts5.VOCAB_TABLE} EXCEPT SELECT term FROM {fts5.TERMS_TABLE}"
-        )))
+        return set(
+            session.scalars(
+                text(
+                    f"SELECT term FROM {fts5.VOCAB_TABLE} "
+                    f"EXCEPT SELECT term FROM {fts5.TERMS_TABLE}"
+                )
+            )
+        )
 
 
 def test_the_index_follows_the_incidents_times_through_every_write(
@@ -118,15 +128,21 @@ def test_the_word_list_holds_every_word_after_each_kind_of_write(
     sqlite_db: Database, make_incident: IncidentFactory
 ) -> None:
     db = sqlite_db
-    incidents.create_incident(db, make_incident(
-        title="Ambuscade near Ṣanʿāʾ", summary="كمين على الطريق; 🚁 sighted; Ωmega-7 unit"
-    ))
+    incidents.create_incident(
+        db,
+        make_incident(
+            title="Ambuscade near Ṣanʿāʾ", summary="كمين على الطريق; 🚁 sighted; Ωmega-7 unit"
+        ),
+    )
     assert _missing_words(db) == set()
     # A large import reads FTS5's own list once, before its transaction commits.
     model = make_incident()
     many = tuple(
-        replace(model, id=f"00000000-0000-4000-8000-{i:012d}",
-                title=f"Convoy attacked, reference KX{i:04d}")
+        replace(
+            model,
+            id=f"00000000-0000-4000-8000-{i:012d}",
+            title=f"Convoy attacked, reference KX{i:04d}",
+        )
         for i in range(fts5._SCRATCH_UP_TO + 20)
     )
     interchange.import_document(db, interchange.Document((), many))
@@ -136,18 +152,40 @@ def test_the_word_list_holds_every_word_after_each_kind_of_write(
 
 @pytest.mark.parametrize(
     "typed",
-    ["amb", "Amb", "ambusc", "sana", "كم", "conv", "convoys", "kx0", "kx", "a", "zz", "Ωme",
-     "omeg", "ambuscade sa", "near", "ṣan"],
+    [
+        "amb",
+        "Amb",
+        "ambusc",
+        "sana",
+        "كم",
+        "conv",
+        "convoys",
+        "kx0",
+        "kx",
+        "a",
+        "zz",
+        "Ωme",
+        "omeg",
+        "ambuscade sa",
+        "near",
+        "ṣan",
+    ],
 )
 def test_a_spelled_out_prefix_matches_what_the_prefix_matches(
     sqlite_db: Database, make_incident: IncidentFactory, typed: str
 ) -> None:
     db = sqlite_db
-    for i, title in enumerate((
-        "Ambuscade near Ṣanʿāʾ", "Ambush on a convoy", "Convoys stopped near Sanaa",
-        "كمين على الطريق", "Ωmega unit seen", "Omega unit seen",
-        *(f"Report KX{n:03d}" for n in range(60)),  # more words than a prefix is spelled as
-    )):
+    for i, title in enumerate(
+        (
+            "Ambuscade near Ṣanʿāʾ",
+            "Ambush on a convoy",
+            "Convoys stopped near Sanaa",
+            "كمين على الطريق",
+            "Ωmega unit seen",
+            "Omega unit seen",
+            *(f"Report KX{n:03d}" for n in range(60)),  # more words than a prefix is spelled as
+        )
+    ):
         incidents.create_incident(db, make_incident(title=title, summary=f"Case {i}"))
     with db.begin() as session:
         plain = fulltext.search_expression(session, typed)
@@ -156,10 +194,12 @@ def test_a_spelled_out_prefix_matches_what_the_prefix_matches(
         assert walkable is not None
 
         def matches(expression: str) -> set[int]:
-            return set(session.scalars(
-                text("SELECT rowid FROM incident_fts WHERE incident_fts MATCH :m"),
-                {"m": expression},
-            ))
+            return set(
+                session.scalars(
+                    text("SELECT rowid FROM incident_fts WHERE incident_fts MATCH :m"),
+                    {"m": expression},
+                )
+            )
 
         assert matches(walkable) == matches(plain), (plain, walkable)
     if typed in ("amb", "conv", "كم"):

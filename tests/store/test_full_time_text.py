@@ -40,8 +40,12 @@ def test_short_times_are_mended_and_found_by_date_again(tmp_path: Path) -> None:
         with sqlite3.connect(path) as connection:
             for table, columns in COLUMNS.items():
                 for column in columns:
-                    lengths = {length for (length,) in connection.execute(
-                        f"SELECT DISTINCT length({column}) FROM {table}")}
+                    lengths = {
+                        length
+                        for (length,) in connection.execute(
+                            f"SELECT DISTINCT length({column}) FROM {table}"
+                        )
+                    }
                     assert lengths == {26}, (table, column, lengths)
         connection.close()
         # The incident that started on `day` is found by a search from that day, and a search

@@ -91,8 +91,16 @@ def test_a_rolled_back_write_wakes_no_one(listener: ChangeListener, other: Datab
         with other.begin() as session:
             now = utcnow()
             session.add(
-                Source(slug="x", name="X", kind="media", reliability="C", created_at=now,
-                       created_by="other", updated_at=now, updated_by="other")
+                Source(
+                    slug="x",
+                    name="X",
+                    kind="media",
+                    reliability="C",
+                    created_at=now,
+                    created_by="other",
+                    updated_at=now,
+                    updated_by="other",
+                )
             )
             session.flush()  # written, then rolled back
             raise RuntimeError("the save fails after writing")
@@ -140,6 +148,7 @@ def test_a_lost_connection_is_a_store_error(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE query = 'LISTEN incident_desk'"
         )
+
     def wait_until_it_fails() -> None:
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
@@ -149,13 +158,10 @@ def test_a_lost_connection_is_a_store_error(
         wait_until_it_fails()
 
 
-def test_listening_needs_a_reachable_postgresql(
-    pg_server: PostgresServer, tmp_path: Path
-) -> None:
+def test_listening_needs_a_reachable_postgresql(pg_server: PostgresServer, tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="Only PostgreSQL"):
         ChangeListener(f"sqlite:///{tmp_path / 'x.sqlite3'}")
     with pytest.raises(StoreError, match="Not a database address"):
         ChangeListener("nonsense://")
     with pytest.raises(StoreError, match="Cannot listen for changes"):
         ChangeListener(pg_server.url("no_such_database"))
-

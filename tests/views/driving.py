@@ -48,8 +48,9 @@ def choose(qtbot: QtBot, combo: QWidget, text: str) -> None:
     assert combo.currentIndex() == index
 
 
-def cite(qtbot: QtBot, search: str, credibility: int, excerpt: str = "",
-         published: str = "") -> Callable[[QDialog], bool]:
+def cite(
+    qtbot: QtBot, search: str, credibility: int, excerpt: str = "", published: str = ""
+) -> Callable[[QDialog], bool]:
     """Answers the citation dialog: search the source, click it, grade, quote, OK."""
 
     def run(dialog: QDialog) -> bool:

@@ -62,14 +62,18 @@ class RecordingDialogs:
     @property
     def asked(self) -> list[str]:
         """The texts of the questions put to the analyst, in order."""
-        return [text for kind, _t, text in self.messages
-                if kind in ("question", "save_discard_cancel")]
+        return [
+            text for kind, _t, text in self.messages if kind in ("question", "save_discard_cancel")
+        ]
 
     @property
     def told(self) -> list[tuple[str, str]]:
         """The (title, text) of the warnings and notices shown, in order."""
-        return [(title, text) for kind, title, text in self.messages
-                if kind in ("warning", "information")]
+        return [
+            (title, text)
+            for kind, title, text in self.messages
+            if kind in ("warning", "information")
+        ]
 
 
 def record_upgrade_notices(monkeypatch: pytest.MonkeyPatch) -> list[QProgressDialog]:

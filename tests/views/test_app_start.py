@@ -59,8 +59,10 @@ def _newest_titles(path: Path) -> list[str]:
 
 def _titles(window: MainWindow) -> list[str]:
     model = window.model
-    return [str(model.index(row, IncidentTableModel.COL_TITLE).data())
-            for row in range(model.rowCount())]
+    return [
+        str(model.index(row, IncidentTableModel.COL_TITLE).data())
+        for row in range(model.rowCount())
+    ]
 
 
 def test_the_newest_rows_show_before_the_workspace_opens(
@@ -197,6 +199,11 @@ def test_the_window_paints_before_sqlalchemy_is_imported() -> None:
         "('sqlalchemy', 'alembic', 'reportlab', 'pycountry', 'platformdirs', 'html'))\n"
         "print(','.join(heavy))"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True, env={"QT_QPA_PLATFORM": "offscreen"})
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"QT_QPA_PLATFORM": "offscreen"},
+    )
     assert result.stdout.strip() == ""

@@ -50,9 +50,7 @@ def test_a_write_next_door_is_noticed_through_the_file(
     assert not watcher.check()  # seen once, not again
 
 
-def test_own_writes_acknowledged_are_not_news(
-    db: Database, make_incident: IncidentFactory
-) -> None:
+def test_own_writes_acknowledged_are_not_news(db: Database, make_incident: IncidentFactory) -> None:
     watcher = ChangeWatcher(lambda: history.workspace_stamp(db), poll_ms=60_000)
     service.create_incident(db, make_incident())
     watcher.acknowledge()
@@ -97,8 +95,7 @@ def test_a_write_elsewhere_is_announced_by_postgresql(
     source_service.create_source(
         theirs, SourceData(name="U.S. Central Command", kind="military", reliability="B")
     )
-    source_service.create_source(theirs, SourceData(name="Reuters", kind="media",
-                                                    reliability="C"))
+    source_service.create_source(theirs, SourceData(name="Reuters", kind="media", reliability="C"))
     watcher = ChangeWatcher(
         lambda: history.workspace_stamp(mine),
         poll_ms=60_000,  # only a notification can wake it within the test
@@ -124,8 +121,9 @@ def test_a_write_elsewhere_is_announced_by_postgresql(
 
 def test_no_listener_thread_for_sqlite(db: Database) -> None:
     assert listener_factory(db.url) is None
-    watcher = ChangeWatcher(lambda: history.workspace_stamp(db), poll_ms=60_000,
-                            listener=listener_factory(db.url))
+    watcher = ChangeWatcher(
+        lambda: history.workspace_stamp(db), poll_ms=60_000, listener=listener_factory(db.url)
+    )
     assert watcher.findChildren(QThread) == []
     assert not watcher.is_listening
     watcher.stop()
@@ -140,8 +138,9 @@ def test_an_unreachable_server_leaves_the_poll_and_stops_cleanly(
         attempts.append(1)
         raise StoreError("Cannot listen for changes: the server is away")
 
-    watcher = ChangeWatcher(lambda: history.workspace_stamp(db), poll_ms=60_000,
-                            listener=unreachable)
+    watcher = ChangeWatcher(
+        lambda: history.workspace_stamp(db), poll_ms=60_000, listener=unreachable
+    )
     qtbot.waitUntil(lambda: bool(attempts), timeout=2000)
     started = time.monotonic()
     watcher.stop()  # interrupts the wait before the next attempt

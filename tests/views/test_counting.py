@@ -49,8 +49,11 @@ def _incident(n: int) -> dict[str, Any]:
 @pytest.fixture
 def window(qtbot: QtBot, db: Database, monkeypatch: pytest.MonkeyPatch) -> MainWindow:
     monkeypatch.setenv("INCIDENT_DESK_USER", "tester")
-    document = {"format": "incident-desk/1", "sources": [],
-                "incidents": [_incident(n) for n in range(N)]}
+    document = {
+        "format": "incident-desk/1",
+        "sources": [],
+        "incidents": [_incident(n) for n in range(N)],
+    }
     result = interchange.import_document(db, interchange.parse_document(document))
     assert result.incidents_created == N
     win = MainWindow(db, offer_sample=False)
@@ -71,10 +74,12 @@ def test_a_search_shows_its_rows_then_its_count(qtbot: QtBot, window: MainWindow
     label = window.filter_bar.count_label
     assert label.text() == f"{N} of {N} incidents"
     seen: list[tuple[str, int, int | None, str]] = []
-    window.model.modelReset.connect(lambda: seen.append(
-        ("rows", window.model.rowCount(), window.model.total, label.text())))
-    window.model.totalChanged.connect(lambda total: seen.append(
-        ("count", window.model.rowCount(), total, label.text())))
+    window.model.modelReset.connect(
+        lambda: seen.append(("rows", window.model.rowCount(), window.model.total, label.text()))
+    )
+    window.model.totalChanged.connect(
+        lambda total: seen.append(("count", window.model.rowCount(), total, label.text()))
+    )
     _search(qtbot, window, "drone")
     qtbot.waitUntil(lambda: label.text() == f"{DRONES} of {N} incidents", timeout=3000)
     # The rows were shown with the count still to come and the old line kept (no "Counting…"
@@ -114,14 +119,10 @@ def test_best_match_is_still_told(qtbot: QtBot, window: MainWindow) -> None:
     window.actions_.best_match.setChecked(True)
     _search(qtbot, window, "drone")
     qtbot.waitUntil(lambda: window.model.total is not None, timeout=3000)
-    assert window.filter_bar.count_label.text() == (
-        f"{DRONES} of {N} incidents, best match first"
-    )
+    assert window.filter_bar.count_label.text() == (f"{DRONES} of {N} incidents, best match first")
 
 
-def test_ctrl_end_counts_first_then_pages_to_the_last(
-    qtbot: QtBot, window: MainWindow
-) -> None:
+def test_ctrl_end_counts_first_then_pages_to_the_last(qtbot: QtBot, window: MainWindow) -> None:
     _search(qtbot, window, "drone")
     window.reload()  # read again: counted when the event loop runs, which it has not yet
     assert window.model.total is None
@@ -218,9 +219,7 @@ def test_reading_the_same_query_again_keeps_the_place_in_a_long_list(
     assert window.model.rowCount() == FIRST_PAGE_ROWS
 
 
-def test_ctrl_end_in_the_trash_reaches_its_last_incident(
-    qtbot: QtBot, window: MainWindow
-) -> None:
+def test_ctrl_end_in_the_trash_reaches_its_last_incident(qtbot: QtBot, window: MainWindow) -> None:
     for n in range(100):  # more than a screenful in the trash
         incident_service.delete_incident(window.db, f"00000000-0000-4000-8000-{n:012d}")
     trash = TrashDialog(window.db, dialogs=RecordingDialogs())  # type: ignore[arg-type]

@@ -51,7 +51,10 @@ def test_dates_are_checked_as_typed(
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     citation = dialog.citation()
     assert (citation.source, citation.source_name, citation.source_reliability) == (
-        sources[1].id, "Reuters", "C")
+        sources[1].id,
+        "Reuters",
+        "C",
+    )
     assert str(citation.published) == "2023-10-18"
 
 
@@ -62,9 +65,7 @@ def test_grade_is_spelled_out_for_the_chosen_source(
     qtbot.addWidget(dialog)
     dialog.source_picker.select(sources[0].id)
     dialog.credibility_combo.set_code(2)
-    assert dialog.grade_label.text().startswith(
-        "Grade B2: Usually reliable / Probably true."
-    )
+    assert dialog.grade_label.text().startswith("Grade B2: Usually reliable / Probably true.")
     first = dialog.source_picker.list.topLevelItem(0)
     assert first is not None
     columns = [first.text(column) for column in range(3)]
@@ -105,15 +106,18 @@ def test_new_source_made_with_an_empty_search_is_listed_and_chosen(
         form.show()
         qtbot.keyClicks(form.name_edit, "Kurdistan 24")
         form.reliability_combo.set_code("C")
-        qtbot.mouseClick(form.buttons.button(QDialogButtonBox.StandardButton.Ok),
-                         Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(
+            form.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton
+        )
         return form.result() == QDialog.DialogCode.Accepted
 
     picker.run_dialog = fill
     qtbot.mouseClick(picker.new_button, Qt.MouseButton.LeftButton)
 
-    listed = [picker.list.topLevelItem(row).text(0)  # type: ignore[union-attr]
-              for row in range(picker.list.topLevelItemCount())]
+    listed = [
+        picker.list.topLevelItem(row).text(0)  # type: ignore[union-attr]
+        for row in range(picker.list.topLevelItemCount())
+    ]
     assert "Kurdistan 24" in listed
     current = picker.list.currentItem()
     assert current is not None
@@ -141,9 +145,7 @@ def test_excerpt_shows_its_limit_and_blocks_ok_past_it(
     qtbot.keyClicks(dialog.excerpt_edit, "!")
     assert dialog.excerpt_counter.text() == f"{limits.EXCERPT + 1:,} / {limits.EXCERPT:,}"
     assert not dialog.ok_button.isEnabled()
-    assert dialog.problem_label.text() == (
-        f"Excerpt is longer than {limits.EXCERPT:,} characters."
-    )
+    assert dialog.problem_label.text() == (f"Excerpt is longer than {limits.EXCERPT:,} characters.")
     assert dialog.url_edit.maxLength() == limits.URL
 
 

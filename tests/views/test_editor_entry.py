@@ -41,8 +41,9 @@ def open_editor(qtbot: QtBot, db: Database) -> Callable[[str | None], IncidentEd
 
     def opener(incident_id: str | None = None) -> IncidentEditor:
         editor = IncidentEditor(db, incident_id, dialogs=fake)  # type: ignore[arg-type]
-        qtbot.addWidget(editor, before_close_func=lambda _w: setattr(fake, "choice",
-                                                                      Choice.DISCARD))
+        qtbot.addWidget(
+            editor, before_close_func=lambda _w: setattr(fake, "choice", Choice.DISCARD)
+        )
         editor.resize(1024, 700)
         # Active, so that focus moves (Tab, Enter) and shortcuts fire as on a desktop.
         with qtbot.waitActive(editor):
@@ -89,8 +90,11 @@ def _save(qtbot: QtBot, editor: IncidentEditor, db: Database) -> When:
 @pytest.mark.parametrize("how", ["select-all", "home", "paste"])
 @pytest.mark.parametrize("typed", ["2023-10-17", "17/10/2023", "17 Oct 2023"])
 def test_a_typed_date_is_saved_exactly(
-    qtbot: QtBot, db: Database, open_editor: Callable[[str | None], IncidentEditor],
-    typed: str, how: str,
+    qtbot: QtBot,
+    db: Database,
+    open_editor: Callable[[str | None], IncidentEditor],
+    typed: str,
+    how: str,
 ) -> None:
     editor = open_editor(None)
     _fill_the_rest(qtbot, editor)
@@ -101,14 +105,18 @@ def test_a_typed_date_is_saved_exactly(
     # Shown back in the usual form once the field is left: what was understood.
     assert start.text() == "2023-10-17"
     assert editor.when_edit.end_edit.text() == "2023-10-17"  # the end follows
-    assert editor.incident_data().when == When(date(2023, 10, 17), date(2023, 10, 17),
-                                               TimePrecision.DAY)
-    assert _save(qtbot, editor, db) == When(date(2023, 10, 17), date(2023, 10, 17),
-                                            TimePrecision.DAY)
+    assert editor.incident_data().when == When(
+        date(2023, 10, 17), date(2023, 10, 17), TimePrecision.DAY
+    )
+    assert _save(qtbot, editor, db) == When(
+        date(2023, 10, 17), date(2023, 10, 17), TimePrecision.DAY
+    )
 
 
 def test_an_exact_time_is_typed_with_its_date(
-    qtbot: QtBot, db: Database, open_editor: Callable[[str | None], IncidentEditor],
+    qtbot: QtBot,
+    db: Database,
+    open_editor: Callable[[str | None], IncidentEditor],
 ) -> None:
     editor = open_editor(None)
     _fill_the_rest(qtbot, editor)
@@ -117,15 +125,21 @@ def test_an_exact_time_is_typed_with_its_date(
     choose(qtbot, when.precision_combo, "Exact time (UTC)")
     _type_over(qtbot, when.start_edit, "17/10/2023 21:30", "select-all")
     _type_over(qtbot, when.end_edit, "2023-10-17T23:05Z", "paste")
-    assert (when.start_edit.text(), when.end_edit.text()) == ("2023-10-17 21:30",
-                                                              "2023-10-17 23:05")
-    assert _save(qtbot, editor, db) == When(datetime(2023, 10, 17, 21, 30, tzinfo=UTC),
-                                            datetime(2023, 10, 17, 23, 5, tzinfo=UTC),
-                                            TimePrecision.EXACT)
+    assert (when.start_edit.text(), when.end_edit.text()) == (
+        "2023-10-17 21:30",
+        "2023-10-17 23:05",
+    )
+    assert _save(qtbot, editor, db) == When(
+        datetime(2023, 10, 17, 21, 30, tzinfo=UTC),
+        datetime(2023, 10, 17, 23, 5, tzinfo=UTC),
+        TimePrecision.EXACT,
+    )
 
 
 def test_a_month_is_typed_as_a_month(
-    qtbot: QtBot, db: Database, open_editor: Callable[[str | None], IncidentEditor],
+    qtbot: QtBot,
+    db: Database,
+    open_editor: Callable[[str | None], IncidentEditor],
 ) -> None:
     editor = open_editor(None)
     _fill_the_rest(qtbot, editor)
@@ -134,13 +148,16 @@ def test_a_month_is_typed_as_a_month(
     choose(qtbot, when.precision_combo, "Known to the month")
     _type_over(qtbot, when.start_edit, "Oct 2023", "select-all")
     assert when.start_edit.text() == "2023-10"
-    assert _save(qtbot, editor, db) == When(date(2023, 10, 1), date(2023, 10, 31),
-                                            TimePrecision.MONTH)
+    assert _save(qtbot, editor, db) == When(
+        date(2023, 10, 1), date(2023, 10, 31), TimePrecision.MONTH
+    )
 
 
 @pytest.mark.parametrize("typed", ["17/10/23", "2023-02-30", "yesterday", ""])
 def test_text_that_is_not_a_date_is_named_and_blocks_saving(
-    qtbot: QtBot, db: Database, open_editor: Callable[[str | None], IncidentEditor],
+    qtbot: QtBot,
+    db: Database,
+    open_editor: Callable[[str | None], IncidentEditor],
     typed: str,
 ) -> None:
     editor = open_editor(None)
@@ -171,7 +188,8 @@ def test_text_that_is_not_a_date_is_named_and_blocks_saving(
 
 
 def test_arrow_keys_step_a_day(
-    qtbot: QtBot, open_editor: Callable[[str | None], IncidentEditor],
+    qtbot: QtBot,
+    open_editor: Callable[[str | None], IncidentEditor],
 ) -> None:
     editor = open_editor(None)
     editor.tabs.setCurrentIndex(1)
@@ -188,7 +206,8 @@ def test_arrow_keys_step_a_day(
 
 
 def test_the_calendar_picks_a_day(
-    qtbot: QtBot, open_editor: Callable[[str | None], IncidentEditor],
+    qtbot: QtBot,
+    open_editor: Callable[[str | None], IncidentEditor],
 ) -> None:
     editor = open_editor(None)
     editor.tabs.setCurrentIndex(1)
@@ -208,7 +227,9 @@ def test_the_calendar_picks_a_day(
 
 
 def test_enter_moves_on_and_ctrl_s_saves(
-    qtbot: QtBot, db: Database, open_editor: Callable[[str | None], IncidentEditor],
+    qtbot: QtBot,
+    db: Database,
+    open_editor: Callable[[str | None], IncidentEditor],
 ) -> None:
     editor = open_editor(None)
     _fill_the_rest(qtbot, editor)
@@ -242,7 +263,9 @@ def test_enter_moves_on_and_ctrl_s_saves(
     ["36.5356, 44.3516", "36.5356 44.3516", "36°32'08\"N 44°21'06\"E", "36.5356N 44.3516E"],
 )
 def test_pasting_a_coordinate_pair_fills_both_fields(
-    qtbot: QtBot, open_editor: Callable[[str | None], IncidentEditor], pasted: str,
+    qtbot: QtBot,
+    open_editor: Callable[[str | None], IncidentEditor],
+    pasted: str,
 ) -> None:
     editor = open_editor(None)
     editor.tabs.setCurrentIndex(1)
@@ -260,7 +283,8 @@ def test_pasting_a_coordinate_pair_fills_both_fields(
 
 
 def test_typing_a_pair_by_hand_splits_it_on_tab_only(
-    qtbot: QtBot, open_editor: Callable[[str | None], IncidentEditor],
+    qtbot: QtBot,
+    open_editor: Callable[[str | None], IncidentEditor],
 ) -> None:
     editor = open_editor(None)
     editor.tabs.setCurrentIndex(1)
@@ -275,11 +299,15 @@ def test_typing_a_pair_by_hand_splits_it_on_tab_only(
     assert (place.lat_edit.text(), place.lon_edit.text()) == ("36.5356", "44.3516")
 
 
-@pytest.mark.parametrize(("typed", "code"), [("Iraq", "IQ"), ("iq", "IQ"), ("IRAQ", "IQ"),
-                                             ("syria", "SY")])
+@pytest.mark.parametrize(
+    ("typed", "code"), [("Iraq", "IQ"), ("iq", "IQ"), ("IRAQ", "IQ"), ("syria", "SY")]
+)
 def test_a_country_typed_exactly_is_taken_on_tab(
-    qtbot: QtBot, db: Database, open_editor: Callable[[str | None], IncidentEditor],
-    typed: str, code: str,
+    qtbot: QtBot,
+    db: Database,
+    open_editor: Callable[[str | None], IncidentEditor],
+    typed: str,
+    code: str,
 ) -> None:
     editor = open_editor(None)
     _fill_the_rest(qtbot, editor)
@@ -299,7 +327,8 @@ def test_a_country_typed_exactly_is_taken_on_tab(
 
 
 def test_alt_with_an_unused_letter_types_nothing(
-    qtbot: QtBot, open_editor: Callable[[str | None], IncidentEditor],
+    qtbot: QtBot,
+    open_editor: Callable[[str | None], IncidentEditor],
 ) -> None:
     editor = open_editor(None)
     title = editor.title_edit
@@ -324,7 +353,8 @@ def test_alt_with_an_unused_letter_types_nothing(
 
 
 def test_a_long_grade_description_keeps_the_fields_below_in_place(
-    qtbot: QtBot, sources: tuple[SourceData, SourceData],
+    qtbot: QtBot,
+    sources: tuple[SourceData, SourceData],
     open_editor: Callable[[str | None], IncidentEditor],
 ) -> None:
     editor = open_editor(None)

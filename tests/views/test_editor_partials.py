@@ -50,8 +50,7 @@ def test_place_reports_what_its_fields_refuse(qtbot: QtBot) -> None:
     ("typed", "code"),
     [("Iraq (IQ)", "IQ"), ("iraq (iq)", "IQ"), ("sy", "SY"), ("", ""), ("Atlantis", None)],
 )
-def test_country_combo_reads_names_and_codes(qtbot: QtBot, typed: str, code: str | None
-                                             ) -> None:
+def test_country_combo_reads_names_and_codes(qtbot: QtBot, typed: str, code: str | None) -> None:
     combo = CountryCombo()
     qtbot.addWidget(combo)
     combo.setEditText(typed)
@@ -69,10 +68,16 @@ def test_tags_split_and_join() -> None:
         ("title", "is required", "Title is required."),
         ("when.end", "before start", "End before start."),
         ("where.lat", "123.0 is outside -90…90", "Latitude 123.0 is outside -90…90."),
-        ("where.lat", "latitude and longitude go together: give both or neither",
-         "Latitude and longitude go together: give both or neither."),
-        ("citations[1].retrieved", "before the publication date",
-         "Citation 2 retrieved before the publication date."),
+        (
+            "where.lat",
+            "latitude and longitude go together: give both or neither",
+            "Latitude and longitude go together: give both or neither.",
+        ),
+        (
+            "citations[1].retrieved",
+            "before the publication date",
+            "Citation 2 retrieved before the publication date.",
+        ),
         ("actors[0].name", "is required", "Actor 1 name is required."),
         ("tags[2]", "'drone' is given twice", "Tag 3: 'drone' is given twice."),
     ],
@@ -83,8 +88,12 @@ def test_problems_read_as_sentences(field: str, problem: str, text: str) -> None
 
 @pytest.mark.parametrize(
     ("field", "root"),
-    [("title", "title"), ("where.lat", "where"), ("citations[0].source", "citations"),
-     ("tags[1]", "tags")],
+    [
+        ("title", "title"),
+        ("where.lat", "where"),
+        ("citations[0].source", "citations"),
+        ("tags[1]", "tags"),
+    ],
 )
 def test_field_roots(field: str, root: str) -> None:
     assert field_root(field) == root

@@ -72,13 +72,15 @@ def edit_while_they_save(
 
 
 @pytest.fixture
-def open_editor(qtbot: QtBot, db: Database, fake: RecordingDialogs
-                ) -> Callable[[str | None], IncidentEditor]:
+def open_editor(
+    qtbot: QtBot, db: Database, fake: RecordingDialogs
+) -> Callable[[str | None], IncidentEditor]:
     def opener(incident_id: str | None = None) -> IncidentEditor:
         editor = IncidentEditor(db, incident_id, dialogs=fake)  # type: ignore[arg-type]
         # At teardown, throw edits away rather than keep the window open asking.
-        qtbot.addWidget(editor, before_close_func=lambda _w: setattr(fake, "choice",
-                                                                      Choice.DISCARD))
+        qtbot.addWidget(
+            editor, before_close_func=lambda _w: setattr(fake, "choice", Choice.DISCARD)
+        )
         editor.show()
         editor.activateWindow()
         qtbot.waitActive(editor)
@@ -145,13 +147,20 @@ def test_new_incident_typed_cited_suggested_and_saved(
     saved = incident_service.get_incident(db, incident_id)
     assert saved.title == "Drone attack on al-Asad airbase"
     assert (saved.event_type, saved.sub_event_type) == (
-        "Explosions/Remote violence", "Air/drone strike")
+        "Explosions/Remote violence",
+        "Air/drone strike",
+    )
     assert saved.when == When(date(2023, 10, 17), date(2023, 10, 18), TimePrecision.DAY)
     assert (saved.where.name, saved.where.admin1, saved.where.country) == (
-        "al-Asad airbase", "Anbar", "IQ")
+        "al-Asad airbase",
+        "Anbar",
+        "IQ",
+    )
     assert (saved.where.lat, saved.where.lon) == (33.785, 42.441)
     assert [(c.source, c.credibility) for c in saved.citations] == [
-        (centcom.id, 2), (reuters.id, 3)]
+        (centcom.id, 2),
+        (reuters.id, 3),
+    ]
     assert saved.citations[0].published == date(2023, 10, 18)
     assert saved.citations[0].excerpt == "Two drones were engaged."
     assert (saved.status, saved.confidence) == (Status.REPORTED, Confidence.MODERATE)
@@ -408,18 +417,19 @@ def test_undo_and_redo_a_field_edit(
     assert editor.is_dirty()
 
     # Ctrl+Z in the province field undoes the form, field by field: first the province…
-    qtbot.keyClick(editor.place_edit.admin1_edit, Qt.Key.Key_Z,
-                   Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(editor.place_edit.admin1_edit, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert editor.place_edit.admin1_edit.text() == "Anbar"
     assert editor.title_edit.text() == "Drone attack on al-Asad airbase again"
     # …then the title typed before it, though the focus is elsewhere.
-    qtbot.keyClick(editor.place_edit.admin1_edit, Qt.Key.Key_Z,
-                   Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(editor.place_edit.admin1_edit, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert editor.title_edit.text() == "Drone attack on al-Asad airbase"
     assert not editor.is_dirty()
 
-    qtbot.keyClick(editor.title_edit, Qt.Key.Key_Z,
-                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(
+        editor.title_edit,
+        Qt.Key.Key_Z,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
     assert editor.title_edit.text() == "Drone attack on al-Asad airbase again"
     qtbot.keyClick(editor.title_edit, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
     assert editor.place_edit.admin1_edit.text() == "Ninawa"
@@ -672,8 +682,12 @@ def test_tags_complete_from_existing_ones(
 
 @pytest.mark.parametrize(
     ("button", "expected"),
-    [("Keep mine", ConflictChoice.OVERWRITE), ("Reload theirs", ConflictChoice.RELOAD),
-     ("Merge", ConflictChoice.MERGE), ("Cancel", ConflictChoice.CANCEL)],
+    [
+        ("Keep mine", ConflictChoice.OVERWRITE),
+        ("Reload theirs", ConflictChoice.RELOAD),
+        ("Merge", ConflictChoice.MERGE),
+        ("Cancel", ConflictChoice.CANCEL),
+    ],
 )
 def test_conflict_question_buttons_say_what_they_do(
     qtbot: QtBot,
@@ -694,12 +708,17 @@ def test_conflict_question_buttons_say_what_they_do(
                 return
 
     QTimer.singleShot(0, answer)
-    choice = ask_conflict(editor, "'X' was changed by ana at 2026-11-24 10:00 UTC since you "
-                          "opened it. Nothing was overwritten: reload it, then apply your "
-                          "changes again.")
+    choice = ask_conflict(
+        editor,
+        "'X' was changed by ana at 2026-11-24 10:00 UTC since you "
+        "opened it. Nothing was overwritten: reload it, then apply your "
+        "changes again.",
+    )
     assert choice is expected
-    assert seen == ["'X' was changed by ana at 2026-11-24 10:00 UTC since you opened it. "
-                    "Nothing was overwritten yet."]
+    assert seen == [
+        "'X' was changed by ana at 2026-11-24 10:00 UTC since you opened it. "
+        "Nothing was overwritten yet."
+    ]
 
 
 def test_saving_an_unchanged_incident_writes_nothing(
@@ -769,8 +788,12 @@ def test_a_new_type_asks_for_its_sub_type(
     editor = open_editor(created.id)
     choose(qtbot, editor.type_combo, "Protests")
     sub_types = [editor.sub_type_combo.itemText(i) for i in range(editor.sub_type_combo.count())]
-    assert sub_types == ["Choose a sub-type…", "Peaceful protest", "Protest with intervention",
-                         "Excessive force against protesters"]
+    assert sub_types == [
+        "Choose a sub-type…",
+        "Peaceful protest",
+        "Protest with intervention",
+        "Excessive force against protesters",
+    ]
     label = editor.problem_label_for("sub_event_type")
     assert label is not None
     assert label.text() == "Sub-type is not chosen yet."

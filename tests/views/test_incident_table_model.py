@@ -198,7 +198,14 @@ def test_headers_and_sort_keys(model: IncidentTableModel) -> None:
         for c in range(model.columnCount())
     ]
     assert headers == [
-        "When", "Title", "Place", "Type", "Status", "Confidence", "Sources", "Marking"
+        "When",
+        "Title",
+        "Place",
+        "Type",
+        "Status",
+        "Confidence",
+        "Sources",
+        "Marking",
     ]
     assert set(model.COLUMN_SORT_KEYS) <= set(SORT_KEYS)
     assert model.COLUMN_SORT_KEYS[model.COL_SOURCES] == "sources"
@@ -229,9 +236,7 @@ def test_sort_is_done_by_the_database(
     assert model.loaded == rows
     assert model.total is None  # counted from the event loop
     assert model.count_now() == model.total == N
-    expected = list_incidents(
-        recorder.db, IncidentQuery(sort=key, descending=descending), 0, rows
-    )
+    expected = list_incidents(recorder.db, IncidentQuery(sort=key, descending=descending), 0, rows)
     assert _ids(model) == [row.id for row in expected]
 
 
@@ -242,9 +247,7 @@ def test_sorted_by_sources_is_in_order(model: IncidentTableModel) -> None:
     assert counts[0] == 3
 
 
-def test_text_filter_changes_total_and_resets_rows(
-    model: IncidentTableModel, qtbot: QtBot
-) -> None:
+def test_text_filter_changes_total_and_resets_rows(model: IncidentTableModel, qtbot: QtBot) -> None:
     model.fetchMore(QModelIndex())
     model.fetchMore(QModelIndex())
     with qtbot.waitSignal(model.modelReset):
@@ -341,9 +344,7 @@ def test_cells(model: IncidentTableModel) -> None:
     alignment = cell(model.COL_SOURCES, Qt.ItemDataRole.TextAlignmentRole)
     assert Qt.AlignmentFlag(alignment) & Qt.AlignmentFlag.AlignRight
     assert cell(model.COL_MARKING) == "TLP:RED"
-    assert cell(model.COL_MARKING, Qt.ItemDataRole.ForegroundRole) == QColor(
-        TLP_COLOURS["TLP:RED"]
-    )
+    assert cell(model.COL_MARKING, Qt.ItemDataRole.ForegroundRole) == QColor(TLP_COLOURS["TLP:RED"])
     assert cell(model.COL_MARKING, Qt.ItemDataRole.BackgroundRole) == QColor("#000000")
     for column in range(model.columnCount()):
         assert cell(column, Qt.ItemDataRole.UserRole) == spec["id"]
@@ -469,10 +470,20 @@ def test_paging_to_the_end_settles_the_total_before_the_count(
 def _rows(n: int) -> list[IncidentRow]:
     return [
         IncidentRow(
-            id=f"id-{k}", start=date(2023, 10, 17), end=date(2023, 10, 17),
-            precision=TimePrecision.DAY, title=f"Incident {k}", place="", country="",
-            event_type="Battles", sub_event_type="Armed clash", status=Status.REPORTED,
-            confidence=Confidence.LOW, source_count=0, marking="TLP:CLEAR", killed=None,
+            id=f"id-{k}",
+            start=date(2023, 10, 17),
+            end=date(2023, 10, 17),
+            precision=TimePrecision.DAY,
+            title=f"Incident {k}",
+            place="",
+            country="",
+            event_type="Battles",
+            sub_event_type="Armed clash",
+            status=Status.REPORTED,
+            confidence=Confidence.LOW,
+            source_count=0,
+            marking="TLP:CLEAR",
+            killed=None,
             injured=None,
         )
         for k in range(n)

@@ -310,9 +310,7 @@ def test_the_windows_own_import_is_not_reported_as_a_change_from_elsewhere(
     qtbot.waitUntil(lambda: "Changes saved elsewhere were loaded." in shown)
 
 
-def test_return_and_ctrl_end_in_the_search_box_stay_there(
-    qtbot: QtBot, window: MainWindow
-) -> None:
+def test_return_and_ctrl_end_in_the_search_box_stay_there(qtbot: QtBot, window: MainWindow) -> None:
     select_row(window, "al-Harir")
     search = window.filter_bar.search
     search.setFocus()
@@ -320,8 +318,11 @@ def test_return_and_ctrl_end_in_the_search_box_stay_there(
     qtbot.keyClick(search, Qt.Key.Key_Return)
     qtbot.keyClick(search, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
     QApplication.processEvents()
-    editors = [w for w in QApplication.topLevelWidgets()
-               if type(w).__name__ == "IncidentEditor" and w.isVisible()]
+    editors = [
+        w
+        for w in QApplication.topLevelWidgets()
+        if type(w).__name__ == "IncidentEditor" and w.isVisible()
+    ]
     assert editors == []  # Return in the table edits; in the search box it only searches
     assert search.cursorPosition() == len("drone")
 
@@ -550,9 +551,7 @@ def test_trash_restores_and_the_table_follows(qtbot: QtBot, window: MainWindow) 
     assert not window.actions_.undo_delete.isEnabled()
 
 
-def test_a_damaged_workspace_offers_its_latest_backup(
-    window: MainWindow, tmp_path: Path
-) -> None:
+def test_a_damaged_workspace_offers_its_latest_backup(window: MainWindow, tmp_path: Path) -> None:
     from desktop.store.backup import automatic_backups
     from desktop.store.engine import open_database
 

@@ -18,7 +18,6 @@ from desktop.views.sources_dialog import SourcesDialog
 from tests.views.fakes import RecordingDialogs
 
 if TYPE_CHECKING:
-
     from pytestqt.qtbot import QtBot
 
     from desktop.store.engine import Database
@@ -263,11 +262,14 @@ def test_merge_through_the_dialog_writes_the_changed_grade_into_history(
     make_incident: IncidentFactory,
 ) -> None:
     aamaq = source_service.create_source(
-        db, SourceData(name="Aamaq", kind="claimant", reliability="E"))
+        db, SourceData(name="Aamaq", kind="claimant", reliability="E")
+    )
     amaq = source_service.create_source(
-        db, SourceData(name="Amaq News", kind="claimant", reliability="F"))
+        db, SourceData(name="Amaq News", kind="claimant", reliability="F")
+    )
     cited = incident_service.create_incident(
-        db, make_incident(citations=(Citation(source=aamaq.id, credibility=4),)))
+        db, make_incident(citations=(Citation(source=aamaq.id, credibility=4),))
+    )
     manager.reload()
 
     click_row(qtbot, manager, "Aamaq")
@@ -281,8 +283,11 @@ def test_merge_through_the_dialog_writes_the_changed_grade_into_history(
     with qtbot.waitSignal(manager.changed):
         qtbot.mouseClick(box.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
 
-    [change] = [c for c in history_service.incident_history(db, cited.id or "")
-                if c.action == history_service.UPDATED]
+    [change] = [
+        c
+        for c in history_service.incident_history(db, cited.id or "")
+        if c.action == history_service.UPDATED
+    ]
     assert (change.field, change.old, change.new) == ("Citation 1", "Aamaq E4", "Amaq News F4")
 
 

@@ -14,7 +14,6 @@ from desktop.views.trash_dialog import EMPTY_TEXT, TrashDialog, TrashTableModel
 from tests.views.fakes import RecordingDialogs
 
 if TYPE_CHECKING:
-
     from pytestqt.qtbot import QtBot
 
     from desktop.services.dto import IncidentData

@@ -20,12 +20,10 @@ from tests.views.driving import choose, cite, replace_text
 from tests.views.fakes import RecordingDialogs
 
 if TYPE_CHECKING:
-
     from pytestqt.qtbot import QtBot
 
     from desktop.services.dto import IncidentData, SourceData
     from desktop.store.engine import Database
-
 
 
 def _editor(window: MainWindow) -> IncidentEditor:
@@ -145,7 +143,6 @@ def test_record_edit_find_delete_undo(
 
 def _other(model_incident: IncidentData) -> IncidentData:
     """A second, different incident, so search and filters have something to leave out."""
-
 
     other_status = Status.DISPUTED if model_incident.status != Status.DISPUTED else Status.CLAIMED
     return replace(

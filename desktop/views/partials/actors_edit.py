@@ -118,8 +118,7 @@ class ActorsEdit(QWidget):
             combo = QComboBox(self.table)
             for value, label in ACTOR_ROLE_LABELS.items():
                 combo.addItem(label, value.value)
-                combo.setItemData(combo.count() - 1, ROLE_HINTS[value],
-                                  Qt.ItemDataRole.ToolTipRole)
+                combo.setItemData(combo.count() - 1, ROLE_HINTS[value], Qt.ItemDataRole.ToolTipRole)
             combo.setCurrentIndex(max(0, combo.findData(role)))
             combo.activated.connect(lambda _i: self.changed.emit("actors"))
             self.table.setCellWidget(row, self.COL_ROLE, combo)

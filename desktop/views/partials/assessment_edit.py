@@ -52,9 +52,7 @@ class AssessmentEdit(QWidget):
         font.setBold(True)
         self.suggestion_label.setFont(font)
         self.suggestion_reason = plain_label("", panel)
-        self.suggestion_reason.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse
-        )
+        self.suggestion_reason.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.apply_button = QPushButton("A&pply suggestion", panel)
         self.apply_button.setAutoDefault(False)
         self.apply_button.clicked.connect(self.apply_suggestion)
@@ -69,14 +67,17 @@ class AssessmentEdit(QWidget):
         self.status_combo = QComboBox(box)
         for status in Status:
             self.status_combo.addItem(status.value.capitalize(), status.value)
-            self.status_combo.setItemData(self.status_combo.count() - 1,
-                                          STATUS_MEANING[status], Qt.ItemDataRole.ToolTipRole)
+            self.status_combo.setItemData(
+                self.status_combo.count() - 1, STATUS_MEANING[status], Qt.ItemDataRole.ToolTipRole
+            )
         self.confidence_combo = QComboBox(box)
         for confidence in Confidence:
             self.confidence_combo.addItem(confidence.value.capitalize(), confidence.value)
-            self.confidence_combo.setItemData(self.confidence_combo.count() - 1,
-                                              CONFIDENCE_MEANING[confidence],
-                                              Qt.ItemDataRole.ToolTipRole)
+            self.confidence_combo.setItemData(
+                self.confidence_combo.count() - 1,
+                CONFIDENCE_MEANING[confidence],
+                Qt.ItemDataRole.ToolTipRole,
+            )
         self.likelihood_combo = QComboBox(box)
         self.likelihood_combo.addItem("Not assessed", "")
         for row in LIKELIHOODS:
@@ -92,11 +93,13 @@ class AssessmentEdit(QWidget):
         self.problem_label = problem_label(box)
 
         grid = QGridLayout(box)
-        for column, (caption, combo) in enumerate((
-            ("Stat&us", self.status_combo),
-            ("&Confidence", self.confidence_combo),
-            ("&Likelihood", self.likelihood_combo),
-        )):
+        for column, (caption, combo) in enumerate(
+            (
+                ("Stat&us", self.status_combo),
+                ("&Confidence", self.confidence_combo),
+                ("&Likelihood", self.likelihood_combo),
+            )
+        ):
             label = QLabel(caption, box)
             label.setBuddy(combo)
             grid.addWidget(label, 0, column * 2)
@@ -112,9 +115,11 @@ class AssessmentEdit(QWidget):
         layout.addWidget(panel)
         layout.addWidget(box)
 
-        for key, combo in (("status", self.status_combo),
-                           ("confidence", self.confidence_combo),
-                           ("likelihood", self.likelihood_combo)):
+        for key, combo in (
+            ("status", self.status_combo),
+            ("confidence", self.confidence_combo),
+            ("likelihood", self.likelihood_combo),
+        ):
             combo.activated.connect(lambda _i, key=key: self._user_changed(key))
         self.show_suggestion(())
 
@@ -169,9 +174,12 @@ class AssessmentEdit(QWidget):
         )
         suggestion = self.suggestion
         matches = suggestion is not None and (status, confidence) == (
-            suggestion.status, suggestion.confidence)
+            suggestion.status,
+            suggestion.confidence,
+        )
         self.apply_button.setEnabled(not matches)
         self.apply_button.setToolTip(
-            "Status and confidence already match the suggestion." if matches
+            "Status and confidence already match the suggestion."
+            if matches
             else "Set the status and confidence to the suggestion (Ctrl+Z undoes it)."
         )

@@ -62,11 +62,13 @@ class CasualtiesEdit(QWidget):
         )
 
     def set_value(self, casualties: Casualties) -> None:
-        self.set_state((
-            UNKNOWN if casualties.killed is None else casualties.killed,
-            UNKNOWN if casualties.injured is None else casualties.injured,
-            casualties.note,
-        ))
+        self.set_state(
+            (
+                UNKNOWN if casualties.killed is None else casualties.killed,
+                UNKNOWN if casualties.injured is None else casualties.injured,
+                casualties.note,
+            )
+        )
 
     def state(self) -> CasualtiesState:
         return (self.killed_spin.value(), self.injured_spin.value(), self.note_edit.text())

@@ -115,9 +115,7 @@ class ChangeWatcher(QObject):
             self._thread = _ListenerThread(listener, self)
             # Queued: the thread emits, check() runs here on the GUI thread.
             self._thread.notified.connect(self.check, Qt.ConnectionType.QueuedConnection)
-            self._thread.listening.connect(
-                self._set_listening, Qt.ConnectionType.QueuedConnection
-            )
+            self._thread.listening.connect(self._set_listening, Qt.ConnectionType.QueuedConnection)
             # A watcher deleted without stop() (its window destroyed) must not leave the
             # thread running: Qt aborts the program when a running QThread is deleted.
             self.destroyed.connect(self._thread.stop)

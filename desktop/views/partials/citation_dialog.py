@@ -172,14 +172,15 @@ class CitationDialog(QDialog):
             self.source_picker.select(citation.source)
             self.credibility_combo.set_code(citation.credibility)
             self.url_edit.setText(citation.url or "")
-            self.published_edit.setText(citation.published.isoformat() if citation.published
-                                        else "")
-            self.retrieved_edit.setText(citation.retrieved.isoformat() if citation.retrieved
-                                        else "")
+            self.published_edit.setText(
+                citation.published.isoformat() if citation.published else ""
+            )
+            self.retrieved_edit.setText(
+                citation.retrieved.isoformat() if citation.retrieved else ""
+            )
             self.language_edit.setText(citation.language)
             self.excerpt_edit.setPlainText(citation.excerpt)
-        for edit in (self.url_edit, self.published_edit, self.retrieved_edit,
-                     self.language_edit):
+        for edit in (self.url_edit, self.published_edit, self.retrieved_edit, self.language_edit):
             edit.textChanged.connect(self._revalidate)
         self.excerpt_edit.textChanged.connect(self._revalidate)
         self.credibility_combo.currentIndexChanged.connect(self._revalidate)
@@ -209,8 +210,7 @@ class CitationDialog(QDialog):
             excerpt=self.excerpt_edit.toPlainText().strip(),
             source_name=source.name if source else (original.source_name if original else ""),
             source_reliability=(
-                source.reliability if source
-                else (original.source_reliability if original else "")
+                source.reliability if source else (original.source_reliability if original else "")
             ),
             source_kind=source.kind if source else (original.source_kind if original else ""),
         )
@@ -218,8 +218,7 @@ class CitationDialog(QDialog):
     def problems(self) -> list[ValidationError]:
         """What keeps OK disabled, by field (``source``, ``published``, ``retrieved``…)."""
         found: list[ValidationError] = []
-        for name, edit in (("published", self.published_edit),
-                           ("retrieved", self.retrieved_edit)):
+        for name, edit in (("published", self.published_edit), ("retrieved", self.retrieved_edit)):
             try:
                 parse_optional_date(edit.text())
             except ValueError:
@@ -232,8 +231,9 @@ class CitationDialog(QDialog):
         return found
 
     def _on_source(self, source: SourceData | None) -> None:
-        self.chosen_label.setText(f"Chosen: {source_line(source)}" if source else
-                                  "No source chosen yet.")
+        self.chosen_label.setText(
+            f"Chosen: {source_line(source)}" if source else "No source chosen yet."
+        )
         self._revalidate()
 
     def _revalidate(self) -> None:
@@ -241,14 +241,16 @@ class CitationDialog(QDialog):
         self.ok_button.setEnabled(not problems)
         # "No source yet" is what a fresh dialog starts with: not worth red ink.
         shown = [p for p in problems if p.field != "source"]
-        self.problem_label.setText(" ".join(
-            f"{_FIELD_NAMES.get(p.field, p.field)} {p.problem}." for p in shown
-        ))
+        self.problem_label.setText(
+            " ".join(f"{_FIELD_NAMES.get(p.field, p.field)} {p.problem}." for p in shown)
+        )
         self.problem_label.setVisible(bool(shown))
         fields = {p.field for p in shown}
-        for name, edit in (("published", self.published_edit),
-                           ("retrieved", self.retrieved_edit),
-                           ("language", self.language_edit)):
+        for name, edit in (
+            ("published", self.published_edit),
+            ("retrieved", self.retrieved_edit),
+            ("language", self.language_edit),
+        ):
             mark_invalid(edit, name in fields)
         source = self.source_picker.source()
         credibility = self.credibility_combo.code()

@@ -78,12 +78,16 @@ class CitationsModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.HEADERS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.HEADERS[section]
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole \
-                and section == self.COL_CODE:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.ToolTipRole
+            and section == self.COL_CODE
+        ):
             return "Admiralty grade: source reliability (A–F) and information credibility (1–6)."
         return None
 
@@ -92,19 +96,24 @@ class CitationsModel(QAbstractTableModel):
             return None
         citation = self._rows[index.row()]
         column = index.column()
-        graded = (citation.source_reliability in RELIABILITY
-                  and citation.credibility in CREDIBILITY)
+        graded = citation.source_reliability in RELIABILITY and citation.credibility in CREDIBILITY
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.COL_SOURCE:
                 return citation.source_name or citation.source
             if column == self.COL_CODE:
-                return (admiralty_code(citation.source_reliability, citation.credibility)
-                        if graded else str(citation.credibility))
+                return (
+                    admiralty_code(citation.source_reliability, citation.credibility)
+                    if graded
+                    else str(citation.credibility)
+                )
             if column == self.COL_WORDS:
                 if graded:
                     return admiralty_words(citation.source_reliability, citation.credibility)
-                return CREDIBILITY[citation.credibility].label \
-                    if citation.credibility in CREDIBILITY else ""
+                return (
+                    CREDIBILITY[citation.credibility].label
+                    if citation.credibility in CREDIBILITY
+                    else ""
+                )
             if column == self.COL_PUBLISHED:
                 return citation.published.isoformat() if citation.published else "—"
             if column == self.COL_EXCERPT:
@@ -116,8 +125,10 @@ class CitationsModel(QAbstractTableModel):
                 name = citation.source_name or citation.source
                 return plain_tooltip(f"{name}\n{citation.url}" if citation.url else name)
             if column == self.COL_WORDS and graded:
-                return (f"{RELIABILITY[citation.source_reliability].meaning}\n"
-                        f"{CREDIBILITY[citation.credibility].meaning}")
+                return (
+                    f"{RELIABILITY[citation.source_reliability].meaning}\n"
+                    f"{CREDIBILITY[citation.credibility].meaning}"
+                )
         if role == Qt.ItemDataRole.TextAlignmentRole and column == self.COL_CODE:
             return int(Qt.AlignmentFlag.AlignCenter)
         return None
@@ -145,9 +156,12 @@ class CitationsEdit(QWidget):
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
-        for column, width in ((CitationsModel.COL_SOURCE, 200), (CitationsModel.COL_CODE, 78),
-                              (CitationsModel.COL_WORDS, 200),
-                              (CitationsModel.COL_PUBLISHED, 90)):
+        for column, width in (
+            (CitationsModel.COL_SOURCE, 200),
+            (CitationsModel.COL_CODE, 78),
+            (CitationsModel.COL_WORDS, 200),
+            (CitationsModel.COL_PUBLISHED, 90),
+        ):
             header.resizeSection(column, width)
         header.setSectionResizeMode(CitationsModel.COL_EXCERPT, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
@@ -166,7 +180,9 @@ class CitationsEdit(QWidget):
 
         self.empty_hint = QLabel(
             "No citations yet. Add the sources that report this incident, each graded: "
-            "the suggested status and confidence follow from them.", self)
+            "the suggested status and confidence follow from them.",
+            self,
+        )
         self.empty_hint.setTextFormat(Qt.TextFormat.PlainText)
         self.empty_hint.setWordWrap(True)
         self.empty_hint.setStyleSheet("color: palette(placeholder-text);")

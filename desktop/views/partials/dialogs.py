@@ -80,7 +80,11 @@ class Dialogs:
 
         button = QMessageBox.StandardButton
         answer = message(
-            self._parent, QMessageBox.Icon.Question, title, text, button.Yes | button.No,
+            self._parent,
+            QMessageBox.Icon.Question,
+            title,
+            text,
+            button.Yes | button.No,
             button.No if destructive else button.Yes,
         )
         return answer == button.Yes
@@ -90,8 +94,12 @@ class Dialogs:
 
         button = QMessageBox.StandardButton
         answer = message(
-            self._parent, QMessageBox.Icon.Question, title, text,
-            button.Save | button.Discard | button.Cancel, button.Save,
+            self._parent,
+            QMessageBox.Icon.Question,
+            title,
+            text,
+            button.Save | button.Discard | button.Cancel,
+            button.Save,
         )
         if answer == button.Save:
             return Choice.SAVE

@@ -164,8 +164,11 @@ class ProblemMarker:
             summary.setToolTip("")
             return
         texts = [problem_text(p) for p in problems]
-        head = ("1 thing to fix before saving: " if len(texts) == 1
-                else f"{len(texts)} things to fix before saving: ")
+        head = (
+            "1 thing to fix before saving: "
+            if len(texts) == 1
+            else f"{len(texts)} things to fix before saving: "
+        )
         more = f" (and {len(texts) - 2} more)" if len(texts) > 2 else ""
         summary.setText(head + " ".join(texts[:2]) + more)
         summary.setToolTip("\n".join(texts))

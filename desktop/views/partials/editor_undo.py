@@ -29,8 +29,9 @@ PAUSE_S = 0.5
 class SnapshotCommand(QUndoCommand):
     """One step: the form before and after a change of one field."""
 
-    def __init__(self, history: FormHistory, before: Hashable, after: Hashable, key: str,
-                 mergeable: bool) -> None:
+    def __init__(
+        self, history: FormHistory, before: Hashable, after: Hashable, key: str, mergeable: bool
+    ) -> None:
         super().__init__(f"edit {key}")
         self._history = history
         self.before = before
@@ -72,8 +73,9 @@ class FormHistory:
     signals the widgets emit are not recorded again (:attr:`restoring`).
     """
 
-    def __init__(self, snapshot: Callable[[], Hashable], apply: Callable[[Hashable], None],
-                 parent: QObject) -> None:
+    def __init__(
+        self, snapshot: Callable[[], Hashable], apply: Callable[[Hashable], None], parent: QObject
+    ) -> None:
         self.stack = QUndoStack(parent)
         self._snapshot = snapshot
         self._apply = apply
@@ -156,7 +158,4 @@ class UndoKeys(QObject):
 
 def is_ctrl_y(event: QKeyEvent) -> bool:
     """Ctrl+Y redoes too (Windows habit), though it is not Qt's standard Redo on Linux."""
-    return (
-        event.key() == Qt.Key.Key_Y
-        and event.modifiers() == Qt.KeyboardModifier.ControlModifier
-    )
+    return event.key() == Qt.Key.Key_Y and event.modifiers() == Qt.KeyboardModifier.ControlModifier

@@ -35,8 +35,7 @@ def alt_would_type(event: QKeyEvent) -> bool:
     return (
         not _ALT_IS_TEXT
         and bool(modifiers & Qt.KeyboardModifier.AltModifier)
-        and not modifiers & (Qt.KeyboardModifier.ControlModifier
-                             | Qt.KeyboardModifier.MetaModifier)
+        and not modifiers & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.MetaModifier)
         and bool(text)
         and text.isprintable()
     )

@@ -109,9 +109,11 @@ class FilterBar(QWidget):
         self.count_label.setTextFormat(Qt.TextFormat.PlainText)
         self.count_label.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred)
         # Room for a large workspace's counts, so the search box keeps its width as they change.
-        self.count_label.setMinimumWidth(self.count_label.fontMetrics().horizontalAdvance(
-            f"100,000 of 100,000 incidents{_BEST_MATCH}"
-        ))
+        self.count_label.setMinimumWidth(
+            self.count_label.fontMetrics().horizontalAdvance(
+                f"100,000 of 100,000 incidents{_BEST_MATCH}"
+            )
+        )
 
         combos = FlowLayout()
         for combo in (
@@ -132,9 +134,18 @@ class FilterBar(QWidget):
         top.addWidget(self.count_label)
         self._top = top
         # Tab follows the layout: the first row left to right, then the second.
-        chain = (self.search, self.period, self.status,
-                 self.confidence, self.event_type, self.country, self.tag, self.marking,
-                 self.source_button, self.clear_button)
+        chain = (
+            self.search,
+            self.period,
+            self.status,
+            self.confidence,
+            self.event_type,
+            self.country,
+            self.tag,
+            self.marking,
+            self.source_button,
+            self.clear_button,
+        )
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
         layout = QVBoxLayout(self)
@@ -239,8 +250,11 @@ class FilterBar(QWidget):
         if len(label) > SOURCE_CHIP_CHARS:  # a long name must not squeeze the filters
             label = label[: SOURCE_CHIP_CHARS - 1] + "…"
         self.source_button.setText(f"Source: {label.replace('&', '&&')} ✕")
-        self.source_button.setToolTip(plain_tooltip(
-            f"Showing only the incidents that cite {name or slug}; click to show all again"))
+        self.source_button.setToolTip(
+            plain_tooltip(
+                f"Showing only the incidents that cite {name or slug}; click to show all again"
+            )
+        )
         self.source_button.setVisible(slug is not None)
         self.changed.emit()
 

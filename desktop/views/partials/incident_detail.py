@@ -100,6 +100,7 @@ _PRECISION_WORDS = {
     TimePrecision.MONTH: "known to the month",
 }
 
+
 class IncidentDetail(QScrollArea):
     """Shows one :class:`IncidentData`, or a hint when nothing is selected."""
 

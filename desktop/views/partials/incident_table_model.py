@@ -66,21 +66,61 @@ Packed = tuple[Any, ...]
 def pack(row: IncidentRow) -> Packed:
     """The row as an untracked tuple, in IncidentRow's field order, enums as their values."""
     return (
-        row.id, row.start, row.end, row.precision.value, row.title, row.place, row.country,
-        row.event_type, row.sub_event_type, row.status.value, row.confidence.value,
-        row.source_count, row.marking, row.killed, row.injured, row.deleted_at,
+        row.id,
+        row.start,
+        row.end,
+        row.precision.value,
+        row.title,
+        row.place,
+        row.country,
+        row.event_type,
+        row.sub_event_type,
+        row.status.value,
+        row.confidence.value,
+        row.source_count,
+        row.marking,
+        row.killed,
+        row.injured,
+        row.deleted_at,
     )
 
 
 def unpack(packed: Packed) -> IncidentRow:
     (
-        incident_id, start, end, precision, title, place, country, event_type,
-        sub_event_type, status, confidence, source_count, marking, killed, injured, deleted_at,
+        incident_id,
+        start,
+        end,
+        precision,
+        title,
+        place,
+        country,
+        event_type,
+        sub_event_type,
+        status,
+        confidence,
+        source_count,
+        marking,
+        killed,
+        injured,
+        deleted_at,
     ) = packed
     return IncidentRow(
-        incident_id, start, end, TimePrecision(precision), title, place, country, event_type,
-        sub_event_type, Status(status), Confidence(confidence), source_count, marking, killed,
-        injured, deleted_at,
+        incident_id,
+        start,
+        end,
+        TimePrecision(precision),
+        title,
+        place,
+        country,
+        event_type,
+        sub_event_type,
+        Status(status),
+        Confidence(confidence),
+        source_count,
+        marking,
+        killed,
+        injured,
+        deleted_at,
     )
 
 
@@ -332,9 +372,7 @@ class IncidentTableModel(QAbstractTableModel):
         if len(page) < self._page_size:  # the end, whatever the count said (or before it)
             self._settle(start + len(page))
 
-    def sort(
-        self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder
-    ) -> None:
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort in the database: the query's sort key changes and the rows are read again."""
         query = self.sorted_query(column, order)
         if query is not None:

@@ -123,8 +123,7 @@ class PlaceEdit(QWidget):
         # split when the field is left, so nothing jumps to the other field mid-typing.
         self._seen: dict[QLineEdit, str] = {}
         for edit in (self.lat_edit, self.lon_edit):
-            edit.textEdited.connect(lambda text, edit=edit: self._on_coordinate_edited(edit,
-                                                                                     text))
+            edit.textEdited.connect(lambda text, edit=edit: self._on_coordinate_edited(edit, text))
             edit.editingFinished.connect(lambda edit=edit: self._split_pair(edit))
         self.country_combo.currentTextChanged.connect(
             lambda _text: self.changed.emit("where.country")
@@ -158,11 +157,13 @@ class PlaceEdit(QWidget):
         precision_label.setBuddy(self.precision_combo)
         layout.addWidget(precision_label, 4, 0)
         layout.addWidget(self.precision_combo, 4, 1, 1, 3)
-        self.labels.update({
-            "where.lat": lat_label,
-            "where.lon": lon_label,
-            "where.precision": precision_label,
-        })
+        self.labels.update(
+            {
+                "where.lat": lat_label,
+                "where.lon": lon_label,
+                "where.precision": precision_label,
+            }
+        )
         layout.setColumnStretch(1, 1)
         layout.setColumnStretch(3, 1)
         self.set_value(Where())

@@ -170,11 +170,11 @@ class TwoLineLabel(QLabel):
             if not line.isValid():
                 break
             line.setLineWidth(width)
-            lines.append(self.text()[line.textStart():line.textStart() + line.textLength()])
+            lines.append(self.text()[line.textStart() : line.textStart() + line.textLength()])
         layout.endLayout()
         if len(lines) <= self.LINES:
             return lines, False
-        rest = " ".join(part.strip() for part in lines[self.LINES - 1:])
+        rest = " ".join(part.strip() for part in lines[self.LINES - 1 :])
         elided = self.fontMetrics().elidedText(rest, Qt.TextElideMode.ElideRight, width)
         return [*lines[: self.LINES - 1], elided], True
 
@@ -189,9 +189,14 @@ class TwoLineLabel(QLabel):
         rect = self.contentsRect()
         spacing = self.fontMetrics().lineSpacing()
         for number, line in enumerate(self._lines()[0]):
-            painter.drawText(rect.left(), rect.top() + number * spacing, rect.width(), spacing,
-                             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                             line.rstrip())
+            painter.drawText(
+                rect.left(),
+                rect.top() + number * spacing,
+                rect.width(),
+                spacing,
+                int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                line.rstrip(),
+            )
         painter.end()
 
 

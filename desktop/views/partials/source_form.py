@@ -33,7 +33,6 @@ from desktop.views.partials.grade_combo import ReliabilityCombo
 from desktop.views.partials.plain_widgets import TwoLineLabel
 
 if TYPE_CHECKING:
-
     from desktop.views.partials.dialogs import Dialogs
 
 NAME_PLACEHOLDER = "e.g. U.S. Central Command, Reuters, @channel_name"

@@ -169,8 +169,9 @@ class SourcePicker(QWidget):
         try:
             self.list.clear()
             for source in source_service.list_sources(self._db, self.search_edit.text()):
-                item = QTreeWidgetItem([source.name, kind_label(source.kind),
-                                        reliability_label(source.reliability)])
+                item = QTreeWidgetItem(
+                    [source.name, kind_label(source.kind), reliability_label(source.reliability)]
+                )
                 item.setData(0, Qt.ItemDataRole.UserRole, source)
                 item.setToolTip(0, plain_tooltip(source.name))
                 grade = RELIABILITY.get(source.reliability)

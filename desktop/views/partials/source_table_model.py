@@ -38,7 +38,6 @@ def reliability_text(code: str) -> str:
     return f"{code} — {grade.label}" if grade else code
 
 
-
 def citing_text(source: SourceData) -> str:
     """What the count cell's tooltip says: incidents and citations in words."""
     if not source.incident_count:

@@ -267,8 +267,7 @@ class WhenEdit(QWidget):
                 moment = self._moments[edit]
                 if before == TimePrecision.MONTH and edit is self.end_edit:
                     # "October" ended on its last day: the range stays the one it was.
-                    moment = moment.replace(day=calendar.monthrange(moment.year,
-                                                                    moment.month)[1])
+                    moment = moment.replace(day=calendar.monthrange(moment.year, moment.month)[1])
                 self._show(edit, moment)
         finally:
             self._setting = False
