@@ -17,6 +17,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
 
+from desktop.reports import bidi as bidi_module
 from desktop.reports import text as text_module
 from desktop.reports.fonts import BODY_FONT, ITALIC_FONT, register_fonts
 from desktop.reports.text import (
@@ -232,14 +233,14 @@ def test_long_unbroken_arabic_token_costs_linear_measuring(
 ) -> None:
     token = "بطائرة" * 5_000  # 30,000 letters and no space
     measured = 0
-    real_width = text_module._word_width
+    real_width = bidi_module._word_width
 
     def counting_width(word: str, font_name: str, size: float, rtl: bool) -> float:
         nonlocal measured
         measured += len(word)
         return real_width(word, font_name, size, rtl)
 
-    monkeypatch.setattr(text_module, "_word_width", counting_width)
+    monkeypatch.setattr(bidi_module, "_word_width", counting_width)
     paragraph = BidiParagraph(token, style)
     paragraph.wrap(300, 10_000)
     lines = paragraph.lines
