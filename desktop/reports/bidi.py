@@ -27,7 +27,7 @@ from reportlab.pdfbase.ttfonts import ShapedStr, shapeStr
 from reportlab.platypus import Flowable
 
 from desktop.reports import fonts
-from desktop.reports.glyphs import JOINERS, replace_missing, strip_format
+from desktop.reports.glyphs import JOINERS, Run, font_runs, replace_missing, strip_format
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -186,6 +186,30 @@ def text_width(s: str, font_name: str, font_size: float) -> float:
     return width
 
 
+def shape_runs(visual: str, font_name: str = fonts.BODY_FONT, font_size: float = 10) -> list[Run]:
+    """A visual-order line as runs of one font each (``font_runs``), the right-to-left
+    letters of each run joined (``shape_visual``) and format characters dropped: draw each
+    run in its own font, one after the other, and measure it with ``text_width``."""
+    runs: list[Run] = []
+    for run in font_runs(visual, font_name):
+        if run.font != fonts.EMOJI_FONT and has_rtl(run.text):
+            text = shape_visual(run.text, run.font, font_size)
+        else:
+            text = strip_format(run.text)
+        if text:
+            runs.append(Run(text, run.font))
+    return runs
+
+
+def runs_width(runs: list[Run], font_size: float) -> float:
+    return sum(text_width(run.text, run.font, font_size) for run in runs)
+
+
+def runs_text(runs: list[Run]) -> str:
+    """The glyphs of ``runs`` as one string (a single run's ``ShapedStr`` kept as it is)."""
+    return runs[0].text if len(runs) == 1 else "".join(str(run.text) for run in runs)
+
+
 def hard_paragraphs(s: str) -> list[str]:
     return HARD_BREAK.split(s)
 
@@ -204,6 +228,7 @@ class BidiLine:
     width: float
     para_index: int  # which hard paragraph (newline-separated block) it came from
     breaks_word: bool = False  # the next line continues a word cut for being too long
+    runs: tuple[Run, ...] = ()  # ``glyphs`` cut by font: drawn one after the other
 
 
 @dataclass(frozen=True)
@@ -303,14 +328,19 @@ class BidiParagraph(Flowable):
 
     def _line(self, words: list[str], rtl: bool, index: int, cut: bool) -> BidiLine:
         logical = " ".join(words)
-        if has_rtl(logical):
-            reordered = bidi_reorder(logical, rtl)
-            visual = strip_format(reordered)
-            glyphs = shape_visual(reordered, self.font_name, self.style.fontSize)
-        else:
-            visual = glyphs = strip_format(logical)
-        width = text_width(glyphs, self.font_name, self.style.fontSize)
-        return BidiLine(logical, visual, glyphs, rtl, width, index, breaks_word=cut)
+        reordered = bidi_reorder(logical, rtl) if has_rtl(logical) else logical
+        runs = shape_runs(reordered, self.font_name, self.style.fontSize)
+        width = runs_width(runs, self.style.fontSize)
+        return BidiLine(
+            logical,
+            strip_format(reordered),
+            runs_text(runs),
+            rtl,
+            width,
+            index,
+            breaks_word=cut,
+            runs=tuple(runs),
+        )
 
     # -- the Flowable protocol (ReportLab's camelCase names)
 
@@ -377,7 +407,10 @@ class BidiParagraph(Flowable):
                 x += (inner - line.width) / 2
             elif line.rtl or style.alignment == TA_RIGHT:
                 x += inner - line.width
-            canv.drawString(x, y, line.glyphs)
+            for run in line.runs:
+                canv.setFont(run.font, style.fontSize)
+                canv.drawString(x, y, run.text)
+                x += text_width(run.text, run.font, style.fontSize)
             y -= style.leading
         canv.restoreState()
 
@@ -427,6 +460,5 @@ def _longest_fitting_prefix(word: str, fits: Callable[[str], bool]) -> str:
 
 @functools.lru_cache(maxsize=8192)
 def _word_width(word: str, font_name: str, size: float, rtl: bool) -> float:
-    if not has_rtl(word):
-        return float(stringWidth(strip_format(word), font_name, size))
-    return text_width(shape_visual(bidi_reorder(word, rtl), font_name, size), font_name, size)
+    visual = bidi_reorder(word, rtl) if has_rtl(word) else word
+    return runs_width(shape_runs(visual, font_name, size), size)

@@ -1,7 +1,12 @@
 """Which characters the report fonts can draw, and what becomes of those they cannot.
 
-DejaVu Sans has no glyphs for most emoji or for CJK; such characters become U+FFFD (one per
-grapheme, joiners and modifiers dropped) instead of ``.notdef`` boxes.
+DejaVu Sans has no glyphs for most emoji; those are drawn in the fallback font, Noto Emoji
+(monochrome), and a line is split into runs of one font each (``font_runs``). What neither
+font has (CJK, emoji newer than the font) becomes U+FFFD, one per grapheme, instead of
+``.notdef`` boxes. Variation selectors, skin tones, the keycap mark and the tags of
+subdivision flags are dropped (a monochrome font shows none of them), and a ZWJ sequence is
+drawn as its parts: ReportLab draws one glyph per character and never forms the font's
+ligatures. A flag's two regional indicators are drawn as the two boxed letters they are.
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from typing import NamedTuple
 
 import uharfbuzz as hb
 
@@ -43,11 +49,18 @@ def _is_dropped(c: str) -> bool:
     return cat == "Cs" or bool(_VARIATION_SELECTOR.match(c))
 
 
-def replace_missing(s: str, font_name: str = fonts.BODY_FONT) -> str:
-    """Replace each grapheme the font cannot draw (emoji, CJK, ...) with U+FFFD.
+def _fallback_has(c: str) -> bool:
+    covered = _coverage(fonts.EMOJI_FONT)
+    return covered is not None and ord(c) in covered
+
+
+def replace_missing(s: str, font_name: str = fonts.BODY_FONT, fallback: bool = True) -> str:
+    """Replace each grapheme neither the font nor the fallback font can draw with U+FFFD.
 
     A ZWJ emoji sequence, a flag or an emoji with a skin tone becomes one U+FFFD, not several.
-    Fonts other than the bundled ones are left alone: their coverage is not known here.
+    Without ``fallback`` (text that must be drawn in ``font_name`` alone) every emoji the
+    font lacks is replaced. Fonts other than the bundled ones are left alone: their coverage
+    is not known here.
     """
     covered = _coverage(font_name)
     out: list[str] = []
@@ -67,6 +80,8 @@ def replace_missing(s: str, font_name: str = fonts.BODY_FONT) -> str:
         absorbing = after_zwj = open_flag = False
         if covered is None or ord(c) in covered or c.isspace():
             out.append(c)
+        elif fallback and _fallback_has(c):
+            out.append(c)  # drawn in the fallback font (see font_runs)
         elif not EXTENDERS.match(c):  # a stray skin tone or tag is dropped, not replaced
             out.append(REPLACEMENT)
             absorbing = True
@@ -79,3 +94,39 @@ def strip_format(s: str, keep_joiners: bool = False) -> str:
     return "".join(
         c for c in s if unicodedata.category(c) != "Cf" or (keep_joiners and c in JOINERS)
     )
+
+
+# ------------------------------------------------------------------------------- font runs
+
+
+class Run(NamedTuple):
+    """Part of a line drawn in one font."""
+
+    text: str
+    font: str
+
+
+def font_runs(s: str, font_name: str = fonts.BODY_FONT) -> list[Run]:
+    """``s`` cut into runs of one font each: ``font_name``, or the fallback font for the
+    characters only it has. Pass text that went through ``replace_missing``.
+
+    Spaces always belong to ``font_name`` (the fallback has none); format characters (ZWJ,
+    bidi controls) go with the run they stand in, so that they never cut one. Concatenating
+    the runs' texts gives ``s`` back.
+    """
+    covered = _coverage(font_name)
+    runs: list[Run] = []
+    for c in s:
+        if c.isspace():
+            font = font_name
+        elif unicodedata.category(c) == "Cf" and runs:
+            font = runs[-1].font
+        elif covered is not None and ord(c) not in covered and _fallback_has(c):
+            font = fonts.EMOJI_FONT
+        else:
+            font = font_name
+        if runs and runs[-1].font == font:
+            runs[-1] = Run(runs[-1].text + c, font)
+        else:
+            runs.append(Run(c, font))
+    return runs

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from reportlab.lib.styles import ParagraphStyle
@@ -36,21 +37,38 @@ from desktop.reports.bidi import (
     first_strong_is_rtl,
     hard_paragraphs,
     has_rtl,
+    runs_width,
+    shape_runs,
     shape_visual,
     text_width,
 )
-from desktop.reports.glyphs import EXTENDERS, JOINERS, REPLACEMENT, replace_missing, strip_format
+from desktop.reports.glyphs import (
+    EXTENDERS,
+    JOINERS,
+    REPLACEMENT,
+    Run,
+    replace_missing,
+    strip_format,
+)
+
+if TYPE_CHECKING:
+    from reportlab.pdfgen.canvas import Canvas
 
 __all__ = [
     "REPLACEMENT",
     "BidiParagraph",
+    "Run",
     "bidi_reorder",
+    "draw_runs",
     "first_strong_is_rtl",
+    "fit_runs",
     "has_rtl",
+    "line_runs",
     "make_paragraph",
     "make_paragraphs",
     "para_text",
     "replace_missing",
+    "runs_width",
     "shape_visual",
     "split_paragraphs",
     "text_width",
@@ -75,17 +93,46 @@ PIECE_LIMIT = 3000
 def visual_line(
     s: str, font_name: str = fonts.BODY_FONT, font_size: float = 10, rtl: bool | None = None
 ) -> str:
-    """A single line for ``canvas.drawString``: glyphs replaced, reordered, shaped.
+    """A single line for ``canvas.drawString`` in ``font_name`` alone: glyphs replaced
+    (emoji too: use ``line_runs`` to draw them), reordered, shaped.
 
     ``rtl`` is the paragraph direction; by default that of the first strong character.
     Measure the result with ``text_width``. Text that may need wrapping must go through
     ``make_paragraph`` instead.
     """
-    s = " ".join(HARD_BREAK.split(replace_missing(s, font_name)))
+    s = " ".join(HARD_BREAK.split(replace_missing(s, font_name, fallback=False)))
     if not has_rtl(s):
         return strip_format(s)
     base = first_strong_is_rtl(s) if rtl is None else rtl
     return shape_visual(bidi_reorder(s, bool(base)), font_name, font_size)
+
+
+def line_runs(
+    s: str, font_name: str = fonts.BODY_FONT, font_size: float = 10, rtl: bool | None = None
+) -> list[Run]:
+    """A single line for the canvas as runs of one font each (emoji in the fallback font),
+    in visual order: draw it with ``draw_runs``, measure it with ``runs_width``."""
+    s = " ".join(HARD_BREAK.split(replace_missing(s, font_name)))
+    if has_rtl(s):
+        s = bidi_reorder(s, bool(first_strong_is_rtl(s) if rtl is None else rtl))
+    return shape_runs(s, font_name, font_size)
+
+
+def fit_runs(s: str, font_name: str, font_size: float, width: float) -> list[Run]:
+    """``line_runs`` of ``s``, cut with '…' to at most ``width`` points."""
+    runs = line_runs(s, font_name, font_size)
+    while len(s) > 1 and runs_width(runs, font_size) > width:
+        s = s[:-1]
+        runs = line_runs(s.rstrip() + "…", font_name, font_size)
+    return runs
+
+
+def draw_runs(canvas: Canvas, x: float, y: float, runs: list[Run], font_size: float) -> None:
+    """Draw ``runs`` from ``x`` on, each in its own font; the canvas keeps the last font."""
+    for run in runs:
+        canvas.setFont(run.font, font_size)
+        canvas.drawString(x, y, run.text)
+        x += text_width(run.text, run.font, font_size)
 
 
 # ------------------------------------------------------------------------------- para_text
@@ -105,10 +152,15 @@ def para_text(s: str, font_name: str = fonts.BODY_FONT) -> str:
     for para in hard_paragraphs(text):
         if has_rtl(para):
             rtl = first_strong_is_rtl(para)
-            para = shape_visual(bidi_reorder(para, default_rtl if rtl is None else rtl), font_name)
+            para = bidi_reorder(para, default_rtl if rtl is None else rtl)
         # Markup drops ShapedStr's glyph offsets; presentation forms still give joined letters.
-        lines.append(escape(strip_format(str(para))))
+        lines.append("".join(_run_markup(run, font_name) for run in shape_runs(para, font_name)))
     return "<br/>".join(lines)
+
+
+def _run_markup(run: Run, font_name: str) -> str:
+    text = escape(str(run.text))
+    return text if run.font == font_name else f'<font name="{run.font}">{text}</font>'
 
 
 # ---------------------------------------------------------------------------- long text
