@@ -8,16 +8,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from reportlab.graphics.shapes import Drawing, Line, Rect, String
+from reportlab.graphics.shapes import Drawing, Group, Line, Rect, String
 from reportlab.lib.colors import HexColor
 
 from desktop.reports import fonts
-from desktop.reports.text import text_width, visual_line
+from desktop.reports.text import fit_runs, line_runs, runs_width, text_width
 from desktop.reports.timeline import group_labels, label_step
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from desktop.reports.glyphs import Run
     from desktop.reports.timeline import Timeline
 
 BAR = HexColor("#2F5D8A")
@@ -65,14 +66,14 @@ def _label(
     )
 
 
-def _fit(text: str, font: str, size: float, width: float) -> str:
-    """``text`` as one drawable line, cut with '…' to ``width`` points."""
-    line = visual_line(text, font, size)
-    if text_width(line, font, size) <= width:
-        return line
-    while len(text) > 1 and text_width(visual_line(text + "…", font, size), font, size) > width:
-        text = text[:-1]
-    return visual_line(text.rstrip() + "…", font, size)
+def _line(x: float, y: float, runs: list[Run], size: float, colour: HexColor) -> Group:
+    """A line of runs from ``fit_runs``/``line_runs``, starting at ``x``, each run in its
+    own font (emoji in the fallback font)."""
+    group = Group()
+    for run in runs:
+        group.add(String(x, y, run.text, fontName=run.font, fontSize=size, fillColor=colour))
+        x += text_width(run.text, run.font, size)
+    return group
 
 
 def per_day_chart(timeline: Timeline, width: float, height: float, note: str = "") -> Drawing:
@@ -107,16 +108,8 @@ def per_day_chart(timeline: Timeline, width: float, height: float, note: str = "
         drawing.add(_label(i * slot, y, text, MUTED, "start", group_size))
     drawing.add(Line(0, bottom, width, bottom, strokeColor=AXIS, strokeWidth=0.6))
     if note:
-        drawing.add(
-            String(
-                0,
-                1,
-                _fit(note, fonts.ITALIC_FONT, LABEL_SIZE - 0.5, width),
-                fontName=fonts.ITALIC_FONT,
-                fontSize=LABEL_SIZE - 0.5,
-                fillColor=MUTED,
-            )
-        )
+        size = LABEL_SIZE - 0.5
+        drawing.add(_line(0, 1, fit_runs(note, fonts.ITALIC_FONT, size, width), size, MUTED))
     return drawing
 
 
@@ -135,26 +128,14 @@ def per_type_chart(per_type: Sequence[tuple[str, int]], width: float, height: fl
         rows = [*rows[: room - 1], ("Other types", rest)]
     label_w = min(
         width * 0.5,
-        max(
-            text_width(visual_line(t, fonts.BODY_FONT, LABEL_SIZE), fonts.BODY_FONT, LABEL_SIZE)
-            for t, _ in rows
-        )
-        + 6,
+        max(runs_width(line_runs(t, fonts.BODY_FONT, LABEL_SIZE), LABEL_SIZE) for t, _ in rows) + 6,
     )
     bar_room = width - label_w - 16
     peak = max(n for _, n in rows) or 1
     y = height - TITLE_HEIGHT - row_h
     for label, n in rows:
-        drawing.add(
-            String(
-                0,
-                y + 3,
-                _fit(label, fonts.BODY_FONT, LABEL_SIZE, label_w - 6),
-                fontName=fonts.BODY_FONT,
-                fontSize=LABEL_SIZE,
-                fillColor=INK,
-            )
-        )
+        label_runs = fit_runs(label, fonts.BODY_FONT, LABEL_SIZE, label_w - 6)
+        drawing.add(_line(0, y + 3, label_runs, LABEL_SIZE, INK))
         w = max(1.0, bar_room * n / peak)
         drawing.add(Rect(label_w, y + 1.5, w, row_h - 4, fillColor=BAR, strokeColor=None))
         drawing.add(

@@ -5,7 +5,7 @@ and footer in ``onPage`` hooks, "Page X of Y" in a two-pass numbered canvas, and
 in ``_get_story()``. It takes a prepared ``SitrepData`` and never opens the database. Every
 user string reaches ReportLab through ``make_paragraphs`` (free text of any length: summaries,
 key points, the assessment), ``make_paragraph``/``para_text`` (short fields) or
-``visual_line``.
+``line_runs``/``fit_runs`` (lines drawn on the canvas, emoji in their own font).
 """
 
 from __future__ import annotations
@@ -50,11 +50,13 @@ from desktop.reports.sitrep_styles import (
     sitrep_stylesheet,
 )
 from desktop.reports.text import (
+    draw_runs,
+    fit_runs,
+    line_runs,
     make_paragraph,
     make_paragraphs,
     para_text,
-    text_width,
-    visual_line,
+    runs_width,
 )
 
 if TYPE_CHECKING:
@@ -128,28 +130,14 @@ class SitrepRenderer:
         if self.data.filter_text:
             left += f" · Filter: {self.data.filter_text}"
         room = self.content_width - 70  # leave the right end to 'Page X of Y'
-        line = self._fit_line(left, fonts.BODY_FONT, 8, room)
-        canvas.setFont(fonts.BODY_FONT, 8)
-        canvas.drawString(self.left_margin, footer_y, line)
+        line = fit_runs(left, fonts.BODY_FONT, 8, room)
+        draw_runs(canvas, self.left_margin, footer_y, line, 8)
         continuing = getattr(doc, "continuing", None)
         if continuing:  # the page would otherwise open on a bare row of someone's table
-            head = self._fit_line(continuing, fonts.BOLD_FONT, 9, self.content_width)
-            canvas.setFont(fonts.BOLD_FONT, 9)
+            head = fit_runs(continuing, fonts.BOLD_FONT, 9, self.content_width)
             canvas.setFillColor(ACCENT)
-            canvas.drawString(self.left_margin, self.page_height - self.top_margin + 7, head)
+            draw_runs(canvas, self.left_margin, self.page_height - self.top_margin + 7, head, 9)
         canvas.restoreState()
-
-    @staticmethod
-    def _fit_line(text: str, font: str, size: float, width: float) -> str:
-        line = visual_line(text, font, size)
-        if text_width(line, font, size) <= width:
-            return line
-        while len(text) > 1:
-            text = text[:-1]
-            line = visual_line(text.rstrip() + "…", font, size)
-            if text_width(line, font, size) <= width:
-                break
-        return line
 
     def _draw_marking(self, canvas: Canvas, y: float) -> None:
         marking = self.data.marking
@@ -167,18 +155,14 @@ class SitrepRenderer:
         canvas.setFillColor(colors.black)
         canvas.rect(self.left_margin, y, self.content_width, self.banner_height, stroke=0, fill=1)
         size = self.marking_size
-        line = visual_line(marking, fonts.BOLD_FONT, size)
-        while size > 6 and text_width(line, fonts.BOLD_FONT, size) > self.content_width - 12:
+        line = line_runs(marking, fonts.BOLD_FONT, size)
+        while size > 6 and runs_width(line, size) > self.content_width - 12:
             size -= 0.5
-            line = visual_line(marking, fonts.BOLD_FONT, size)
+            line = line_runs(marking, fonts.BOLD_FONT, size)
         canvas.setFillColor(colors.white)
-        canvas.setFont(fonts.BOLD_FONT, size)
-        width = text_width(line, fonts.BOLD_FONT, size)
-        canvas.drawString(
-            self.left_margin + (self.content_width - width) / 2,
-            y + (self.banner_height - size) / 2 + 2,
-            line,
-        )
+        width = runs_width(line, size)
+        x = self.left_margin + (self.content_width - width) / 2
+        draw_runs(canvas, x, y + (self.banner_height - size) / 2 + 2, line, size)
 
     # ------------------------------------------------------------------------------ the story
 

@@ -4,15 +4,8 @@ Three problems are solved here, so that report code never meets them:
 
 * **Markup.** ``Paragraph`` parses its text as markup: ``<``, ``&`` or ``<img src=...>`` in an
   incident summary would break the build or make ReportLab open files. Everything is escaped.
-* **Right-to-left text.** ReportLab joins Arabic letters with harfbuzz (``uharfbuzz``), but
-  its right-to-left ordering needs ``rlbidi`` (not on PyPI); without it whole lines come out
-  in left-to-right word order, and harfbuzz, guessing each word's direction from its script,
-  reverses Arabic-Indic numbers such as ``٢٠٢٣``. Here python-bidi resolves the embedding
-  levels of each *line* (lines are broken on the logical text first, as UAX #9 requires), the
-  line is reordered and its brackets mirrored, and only runs of right-to-left letters are
-  given to ReportLab's harfbuzz shaping, in logical order, where its guess is always right.
-* **Missing glyphs.** DejaVu Sans has no glyphs for most emoji or for CJK; such characters
-  become U+FFFD (one per grapheme, joiners and modifiers dropped) instead of ``.notdef`` boxes.
+* **Right-to-left text.** Each line is reordered and its Arabic letters joined (``bidi``).
+* **Missing glyphs.** Characters the report fonts cannot draw are replaced (``glyphs``).
 
 Use ``make_paragraphs`` for free text of any length (a narrative, an assessment),
 ``make_paragraph`` for user text that may wrap but is short, ``para_text`` for short strings
@@ -27,45 +20,61 @@ step here is linear in the text it is given.
 
 from __future__ import annotations
 
-import functools
-import logging
 import re
 import unicodedata
-from dataclasses import dataclass
-from itertools import groupby
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
-import uharfbuzz as hb
-from bidi import get_display
-from bidi.mirror import MIRRORED
-from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfbase.ttfonts import ShapedStr, shapeStr
 from reportlab.platypus import Flowable, Paragraph
 
 from desktop.reports import fonts
+from desktop.reports.bidi import (
+    BREAKABLE_SPACE,
+    HARD_BREAK,
+    BidiParagraph,
+    bidi_reorder,
+    first_strong_is_rtl,
+    hard_paragraphs,
+    has_rtl,
+    runs_width,
+    shape_runs,
+    shape_visual,
+    text_width,
+)
+from desktop.reports.glyphs import (
+    EXTENDERS,
+    JOINERS,
+    REPLACEMENT,
+    Run,
+    replace_missing,
+    strip_format,
+)
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from reportlab.pdfgen.canvas import Canvas
 
-REPLACEMENT = "\ufffd"
+__all__ = [
+    "REPLACEMENT",
+    "BidiParagraph",
+    "Run",
+    "bidi_reorder",
+    "draw_runs",
+    "first_strong_is_rtl",
+    "fit_runs",
+    "has_rtl",
+    "line_runs",
+    "make_paragraph",
+    "make_paragraphs",
+    "para_text",
+    "replace_missing",
+    "runs_width",
+    "shape_visual",
+    "split_paragraphs",
+    "text_width",
+    "visual_line",
+]
 
-_log = logging.getLogger(__name__)
-_RUST_LEVEL = re.compile(r"Level\(\s*(\d+),?\s*\)")
-_RTL_CLASSES = frozenset({"R", "AL"})
-_ISOLATE_OPEN = frozenset({"\u2066", "\u2067", "\u2068"})  # LRI, RLI, FSI
-_ISOLATE_CLOSE = "\u2069"  # PDI
-_JOINERS = frozenset({"\u200c", "\u200d"})  # ZWNJ, ZWJ: they steer Arabic joining
-# Characters that belong to the emoji grapheme before them and vanish with it when that
-# grapheme cannot be drawn: skin tones, tags (subdivision flags), the keycap mark.
-_EXTENDERS = re.compile(r"[\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f\u20e3]")
-_VARIATION_SELECTOR = re.compile(r"[\ufe00-\ufe0f\U000e0100-\U000e01ef]")
-_REGIONAL_INDICATOR = re.compile(r"[\U0001f1e6-\U0001f1ff]")
-# Whitespace a line may break at: every Unicode space except the no-break ones.
-_BREAKABLE_SPACE = re.compile(r"[^\S\u00a0\u2007\u202f]+")
-_HARD_BREAK = re.compile(r"\r\n|[\n\r\u2028\u2029\x0b\x0c\x85]")
 _BREAK = r"(?:\r\n|[\n\r\u2028\u2029\x0b\x0c\x85])"
 # A paragraph ends at a blank line (two hard breaks with at most spaces between them).
 _BLANK_LINE = re.compile(rf"{_BREAK}(?:[^\S\n\r\u2028\u2029\x0b\x0c\x85]*{_BREAK})+")
@@ -74,234 +83,59 @@ _BLANK_LINE = re.compile(rf"{_BREAK}(?:[^\S\n\r\u2028\u2029\x0b\x0c\x85]*{_BREAK
 _CUTS = (
     re.compile(_BREAK),
     re.compile(r"[.!?\u061f\u06d4\u2026][\"'\u201d\u2019)\]]*[^\S\n\r]+"),
-    _BREAKABLE_SPACE,
+    BREAKABLE_SPACE,
 )
 # Long enough to read as running text, short enough that ReportLab lays out about a page of
 # it at a time (A4 body text holds some 4,500 characters a page).
 PIECE_LIMIT = 3000
-# Words up to this length are measured whole before being cut (cheap, and nearly all fit).
-_SHORT_WORD = 200
-
-
-# --------------------------------------------------------------------------- character checks
-
-
-def has_rtl(s: str) -> bool:
-    """True if ``s`` contains a strong right-to-left character (Arabic, Hebrew, ...)."""
-    return any(unicodedata.bidirectional(c) in _RTL_CLASSES for c in s)
-
-
-def first_strong_is_rtl(s: str) -> bool | None:
-    """Direction of the first strong character (UAX #9 rule P2); None if there is none."""
-    depth = 0  # characters inside isolates do not count, as in P2
-    for c in s:
-        if c in _ISOLATE_OPEN:
-            depth += 1
-        elif c == _ISOLATE_CLOSE:
-            depth = max(0, depth - 1)
-        elif depth == 0:
-            cls = unicodedata.bidirectional(c)
-            if cls == "L":
-                return False
-            if cls in _RTL_CLASSES:
-                return True
-    return None
-
-
-# ------------------------------------------------------------------------ cleaning the text
-
-
-@functools.cache
-def _coverage(font_name: str) -> frozenset[int] | None:
-    """Code points the font has glyphs for; None for fonts not shipped with the app."""
-    if not fonts.is_bundled(font_name):
-        return None
-    face = hb.Face(hb.Blob.from_file_path(str(fonts.font_file(font_name))))
-    return frozenset(face.unicodes)
-
-
-def _is_dropped(c: str) -> bool:
-    """Characters never worth drawing: control codes, lone surrogates, variation selectors."""
-    cat = unicodedata.category(c)
-    if cat == "Cc":
-        return c not in "\t\n\r\x0b\x0c\x85"  # keep what reads as a space or a line break
-    return cat == "Cs" or bool(_VARIATION_SELECTOR.match(c))
-
-
-def replace_missing(s: str, font_name: str = fonts.BODY_FONT) -> str:
-    """Replace each grapheme the font cannot draw (emoji, CJK, ...) with U+FFFD.
-
-    A ZWJ emoji sequence, a flag or an emoji with a skin tone becomes one U+FFFD, not several.
-    Fonts other than the bundled ones are left alone: their coverage is not known here.
-    """
-    covered = _coverage(font_name)
-    out: list[str] = []
-    absorbing = False  # the last output is a replacement that may still have parts to swallow
-    after_zwj = False  # ... and the previous character was a ZWJ inside it
-    open_flag = False  # ... and it is a first regional indicator waiting for its pair
-    for c in s:
-        if _is_dropped(c):
-            continue
-        if absorbing:
-            if c == "\u200d":
-                after_zwj = True
-                continue
-            if after_zwj or _EXTENDERS.match(c) or (open_flag and _REGIONAL_INDICATOR.match(c)):
-                after_zwj = open_flag = False
-                continue
-        absorbing = after_zwj = open_flag = False
-        if covered is None or ord(c) in covered or c.isspace():
-            out.append(c)
-        elif not _EXTENDERS.match(c):  # a stray skin tone or tag is dropped, not replaced
-            out.append(REPLACEMENT)
-            absorbing = True
-            open_flag = bool(_REGIONAL_INDICATOR.match(c))
-    return "".join(out)
-
-
-def _strip_format(s: str, keep_joiners: bool = False) -> str:
-    """Drop bidi controls, soft hyphens, BOMs...: they have done their job by now."""
-    return "".join(
-        c for c in s if unicodedata.category(c) != "Cf" or (keep_joiners and c in _JOINERS)
-    )
-
-
-# ------------------------------------------------------------------------------------ bidi
-
-
-def bidi_levels(line: str, rtl: bool) -> list[int] | None:
-    """Resolved embedding levels of one line's characters, as computed by python-bidi.
-
-    python-bidi's ``get_display(debug=True)`` is its documented way to return the levels;
-    it gives them per UTF-8 byte in Rust's debug notation. None if that ever changes.
-    """
-    report = get_display(line, base_dir="R" if rtl else "L", debug=True)
-    if not isinstance(report, str) or "levels:" not in report:
-        return None
-    section = report.split("levels:", 1)[1].split("paragraphs:", 1)[0]
-    per_byte = [int(level) for level in _RUST_LEVEL.findall(section)]
-    if len(per_byte) != len(line.encode("utf-8")):
-        return None
-    levels, offset = [], 0
-    for c in line:
-        levels.append(per_byte[offset])
-        offset += len(c.encode("utf-8"))
-    return levels
-
-
-def bidi_reorder(line: str, rtl: bool) -> str:
-    """Visual order of one line, brackets mirrored where they read right to left (UAX #9).
-
-    python-bidi resolves the levels (the hard part: brackets, isolates, numbers); its
-    ``get_display`` reorders but does not mirror, so rules L1, L2 and L4 are applied here.
-    """
-    levels = bidi_levels(line, rtl) if line else []
-    if levels is None:  # unknown python-bidi output: right order, unmirrored brackets
-        _log.warning("python-bidi gave no levels; brackets in RTL text may be unmirrored")
-        return str(get_display(line, base_dir="R" if rtl else "L"))
-    base = 1 if rtl else 0
-    # L1: trailing whitespace and whitespace before a tab go back to the paragraph level.
-    trailing = True
-    for i in range(len(line) - 1, -1, -1):
-        cls = unicodedata.bidirectional(line[i])
-        if cls in ("S", "B"):
-            levels[i], trailing = base, True
-        elif trailing and (cls in ("WS", "BN") or line[i] in _ISOLATE_OPEN or line[i] == "\u2069"):
-            levels[i] = base
-        else:
-            trailing = False
-    # L2: from the highest level down to the lowest odd one, reverse every run at or above it.
-    order = list(range(len(line)))
-    top = max(levels, default=0)
-    lowest_odd = min((lv for lv in levels if lv % 2), default=top + 1)
-    for level in range(top, lowest_odd - 1, -1):
-        i = 0
-        while i < len(order):
-            if levels[order[i]] >= level:
-                j = i
-                while j < len(order) and levels[order[j]] >= level:
-                    j += 1
-                order[i:j] = order[i:j][::-1]
-                i = j
-            else:
-                i += 1
-    # L4: a mirrored character at an odd level is drawn with its mirror image.
-    return "".join(MIRRORED.get(line[k], line[k]) if levels[k] % 2 else line[k] for k in order)
-
-
-# --------------------------------------------------------------------------------- shaping
-
-
-def _shaping_font(font_name: str) -> str:
-    """The bundled face that draws ``font_name``'s Arabic (obliques have none)."""
-    return fonts.upright(font_name) if fonts.is_bundled(font_name) else fonts.BODY_FONT
-
-
-def _joins_rtl(c: str) -> bool:
-    """Characters harfbuzz must see together to pick right-to-left contextual forms."""
-    return unicodedata.bidirectional(c) in ("R", "AL", "NSM") or c in _JOINERS
-
-
-def shape_visual(visual: str, font_name: str = fonts.BODY_FONT, font_size: float = 10) -> str:
-    """Join the letters of the right-to-left runs of a visual-order line.
-
-    Each run of RTL letters (with their marks and joiners) is turned back into logical order
-    and shaped by ReportLab's harfbuzz shaping, which returns it in visual order as a
-    ``ShapedStr`` carrying glyph positions (marks, ligatures); ``canvas.drawString`` draws
-    that exactly. Everything else is passed through. The result is still a ``str``.
-    """
-    fonts.register_fonts()  # harfbuzz shaping looks the font up in ReportLab's registry
-    font_name = _shaping_font(font_name)
-    result: str = ShapedStr("", shapeData=[])
-    shaped_any = False
-    for joins, chars in groupby(_strip_format(visual, keep_joiners=True), key=_joins_rtl):
-        run = "".join(chars)
-        if joins and has_rtl(run):
-            shaped = shapeStr(run[::-1], font_name, font_size, force=True)
-            # Without uharfbuzz ReportLab hands the text back unshaped (and in logical
-            # order): keep the visual run then, unjoined but in the right order.
-            result += shaped if isinstance(shaped, ShapedStr) else run
-            shaped_any = True
-        else:
-            result += _strip_format(run)
-    return result if shaped_any else str(result)
-
-
-def text_width(s: str, font_name: str, font_size: float) -> float:
-    """Width of a string from ``shape_visual``/``visual_line`` (shaped advances included)."""
-    data = getattr(s, "__shapeData__", None)
-    if data is None:
-        return float(stringWidth(s, font_name, font_size))
-    width = 0.0
-    for c, glyph in zip(s, data, strict=True):
-        if glyph.x_advance or glyph.width:  # a shaped glyph: harfbuzz's advance
-            width += glyph.x_advance * font_size / 1000
-        else:  # unshaped text appended to a ShapedStr carries no advance of its own
-            width += stringWidth(c, font_name, font_size)
-    return width
 
 
 def visual_line(
     s: str, font_name: str = fonts.BODY_FONT, font_size: float = 10, rtl: bool | None = None
 ) -> str:
-    """A single line for ``canvas.drawString``: glyphs replaced, reordered, shaped.
+    """A single line for ``canvas.drawString`` in ``font_name`` alone: glyphs replaced
+    (emoji too: use ``line_runs`` to draw them), reordered, shaped.
 
     ``rtl`` is the paragraph direction; by default that of the first strong character.
     Measure the result with ``text_width``. Text that may need wrapping must go through
     ``make_paragraph`` instead.
     """
-    s = " ".join(_HARD_BREAK.split(replace_missing(s, font_name)))
+    s = " ".join(HARD_BREAK.split(replace_missing(s, font_name, fallback=False)))
     if not has_rtl(s):
-        return _strip_format(s)
+        return strip_format(s)
     base = first_strong_is_rtl(s) if rtl is None else rtl
     return shape_visual(bidi_reorder(s, bool(base)), font_name, font_size)
 
 
+def line_runs(
+    s: str, font_name: str = fonts.BODY_FONT, font_size: float = 10, rtl: bool | None = None
+) -> list[Run]:
+    """A single line for the canvas as runs of one font each (emoji in the fallback font),
+    in visual order: draw it with ``draw_runs``, measure it with ``runs_width``."""
+    s = " ".join(HARD_BREAK.split(replace_missing(s, font_name)))
+    if has_rtl(s):
+        s = bidi_reorder(s, bool(first_strong_is_rtl(s) if rtl is None else rtl))
+    return shape_runs(s, font_name, font_size)
+
+
+def fit_runs(s: str, font_name: str, font_size: float, width: float) -> list[Run]:
+    """``line_runs`` of ``s``, cut with '…' to at most ``width`` points."""
+    runs = line_runs(s, font_name, font_size)
+    while len(s) > 1 and runs_width(runs, font_size) > width:
+        s = s[:-1]
+        runs = line_runs(s.rstrip() + "…", font_name, font_size)
+    return runs
+
+
+def draw_runs(canvas: Canvas, x: float, y: float, runs: list[Run], font_size: float) -> None:
+    """Draw ``runs`` from ``x`` on, each in its own font; the canvas keeps the last font."""
+    for run in runs:
+        canvas.setFont(run.font, font_size)
+        canvas.drawString(x, y, run.text)
+        x += text_width(run.text, run.font, font_size)
+
+
 # ------------------------------------------------------------------------------- para_text
-
-
-def _hard_paragraphs(s: str) -> list[str]:
-    return _HARD_BREAK.split(s)
 
 
 def para_text(s: str, font_name: str = fonts.BODY_FONT) -> str:
@@ -315,13 +149,18 @@ def para_text(s: str, font_name: str = fonts.BODY_FONT) -> str:
     text = replace_missing(s, font_name)
     default_rtl = bool(first_strong_is_rtl(text))
     lines: list[str] = []
-    for para in _hard_paragraphs(text):
+    for para in hard_paragraphs(text):
         if has_rtl(para):
             rtl = first_strong_is_rtl(para)
-            para = shape_visual(bidi_reorder(para, default_rtl if rtl is None else rtl), font_name)
+            para = bidi_reorder(para, default_rtl if rtl is None else rtl)
         # Markup drops ShapedStr's glyph offsets; presentation forms still give joined letters.
-        lines.append(escape(_strip_format(str(para))))
+        lines.append("".join(_run_markup(run, font_name) for run in shape_runs(para, font_name)))
     return "<br/>".join(lines)
+
+
+def _run_markup(run: Run, font_name: str) -> str:
+    text = escape(str(run.text))
+    return text if run.font == font_name else f'<font name="{run.font}">{text}</font>'
 
 
 # ---------------------------------------------------------------------------- long text
@@ -372,255 +211,13 @@ def _cut(window: str, limit: int) -> int:
     end = limit
     # Not between a letter and its marks or joiners: they would be shaped (or replaced by
     # U+FFFD) apart from it.
-    while end > 1 and (_clings(window[end]) or window[end - 1] in _JOINERS):
+    while end > 1 and (_clings(window[end]) or window[end - 1] in JOINERS):
         end -= 1
     return end
 
 
 def _clings(c: str) -> bool:
-    return unicodedata.category(c)[0] == "M" or c in _JOINERS or bool(_EXTENDERS.match(c))
-
-
-# ------------------------------------------------------------------------------ the flowable
-
-
-@dataclass(frozen=True)
-class BidiLine:
-    """One laid-out line of a ``BidiParagraph``."""
-
-    logical: str  # the line's words in reading order
-    visual: str  # python-bidi's reordering of ``logical`` (what a reader's eye follows)
-    glyphs: str  # ``visual`` with contextual (joined) letter forms: what is drawn
-    rtl: bool  # direction of the paragraph the line belongs to
-    width: float
-    para_index: int  # which hard paragraph (newline-separated block) it came from
-    breaks_word: bool = False  # the next line continues a word cut for being too long
-
-
-@dataclass(frozen=True)
-class _Para:
-    text: str
-    rtl: bool
-
-
-class BidiParagraph(Flowable):
-    """A paragraph of plain (unmarked) text that may contain right-to-left runs.
-
-    Lines are broken on the logical text, then each line is reordered on its own, so an
-    Arabic paragraph reads top-right to bottom-left with its first words on the first line.
-    Lines of a right-to-left paragraph are right-aligned (centred if the style says so).
-    Honours fontName, fontSize, leading, textColor, alignment, left/rightIndent,
-    spaceBefore/After and allowWidows/allowOrphans; an oblique font is replaced by its upright
-    face (DejaVu's obliques have no Arabic), a non-bundled font by DejaVu Sans.
-    """
-
-    def __init__(self, text: str, style: ParagraphStyle, rtl: bool | None = None) -> None:
-        """``rtl``: the direction of lines with no strong character when ``text`` is a piece
-        of a longer text (that text's direction); by default that of ``text`` itself."""
-        super().__init__()
-        font_name = fonts.upright(style.fontName) if fonts.is_bundled(style.fontName) else None
-        text = replace_missing(text, font_name or fonts.BODY_FONT)
-        default_rtl = bool(first_strong_is_rtl(text) if rtl is None else rtl)
-        paras = [
-            _Para(p, default_rtl if (d := first_strong_is_rtl(p)) is None else d)
-            for p in _hard_paragraphs(text)
-        ]
-        self._init_state(style, font_name or fonts.BODY_FONT, paras)
-
-    def _init_state(
-        self,
-        style: ParagraphStyle,
-        font_name: str,
-        paras: list[_Para],
-        before: float | None = None,
-        after: float | None = None,
-    ) -> None:
-        self.style = style
-        self.font_name = font_name
-        self._paras = paras
-        self._space_before: float = style.spaceBefore if before is None else before
-        self._space_after: float = style.spaceAfter if after is None else after
-        self._laid_out_for: float | None = None
-        self.lines: list[BidiLine] = []
-
-    # -- layout
-
-    def _width(self, word: str, rtl: bool) -> float:
-        return _word_width(word, self.font_name, self.style.fontSize, rtl)
-
-    def _content_width(self, avail_width: float) -> float:
-        return max(1.0, avail_width - self.style.leftIndent - self.style.rightIndent)
-
-    def _layout(self, avail_width: float) -> None:
-        """Greedy line breaking on the logical text (word widths measured shaped)."""
-        if self._laid_out_for == avail_width:
-            return
-        width = self._content_width(avail_width)
-        space = stringWidth(" ", self.font_name, self.style.fontSize)
-        lines: list[BidiLine] = []
-        for index, para in enumerate(self._paras):
-            first_line = len(lines)
-            current: list[str] = []
-            current_width = 0.0
-            for piece, cut in self._pieces(para, width):
-                piece_width = self._width(piece, para.rtl)
-                if current and current_width + space + piece_width > width + 1e-6:
-                    lines.append(self._line(current, para.rtl, index, cut=False))
-                    current, current_width = [], 0.0
-                current_width += piece_width + (space if current else 0.0)
-                current.append(piece)
-                if cut:  # the head of a word too long for any line ends its line
-                    lines.append(self._line(current, para.rtl, index, cut=True))
-                    current, current_width = [], 0.0
-            if current or len(lines) == first_line:  # an empty paragraph is a blank line
-                lines.append(self._line(current, para.rtl, index, cut=False))
-        self.lines = lines
-        self._laid_out_for = avail_width
-
-    def _pieces(self, para: _Para, width: float) -> Iterator[tuple[str, bool]]:
-        """Words, with any word wider than a line cut into pieces; True marks a cut."""
-        for word in _BREAKABLE_SPACE.split(para.text.strip()):
-            if not word:
-                continue
-            # Only prefixes about a line long are measured: measuring the rest of a long
-            # token once per line would be quadratic in its length.
-            while len(word) > 1:
-                head = _longest_fitting_prefix(word, lambda w: self._width(w, para.rtl) <= width)
-                if len(head) == len(word):
-                    break
-                yield head, True
-                word = word[len(head) :]
-            yield word, False
-
-    def _line(self, words: list[str], rtl: bool, index: int, cut: bool) -> BidiLine:
-        logical = " ".join(words)
-        if has_rtl(logical):
-            reordered = bidi_reorder(logical, rtl)
-            visual = _strip_format(reordered)
-            glyphs = shape_visual(reordered, self.font_name, self.style.fontSize)
-        else:
-            visual = glyphs = _strip_format(logical)
-        width = text_width(glyphs, self.font_name, self.style.fontSize)
-        return BidiLine(logical, visual, glyphs, rtl, width, index, breaks_word=cut)
-
-    # -- the Flowable protocol (ReportLab's camelCase names)
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        self._layout(availWidth)
-        self.width = availWidth
-        self.height = len(self.lines) * self.style.leading
-        return self.width, self.height
-
-    def minWidth(self) -> float:
-        """Widest word: Table uses this for columns without a fixed width."""
-        widest = max(
-            (self._width(w, p.rtl) for p in self._paras for w in _BREAKABLE_SPACE.split(p.text)),
-            default=0.0,
-        )
-        return widest + self.style.leftIndent + self.style.rightIndent
-
-    def getSpaceBefore(self) -> float:
-        return self._space_before
-
-    def getSpaceAfter(self) -> float:
-        return self._space_after
-
-    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
-        self._layout(availWidth)
-        total = len(self.lines)
-        fit = int((availHeight + 1e-6) // self.style.leading)
-        if fit >= total:
-            return [self]
-        if not self.style.allowWidows and total - fit < 2:
-            fit = total - 2  # do not leave one line alone at the top of the next page
-        if fit < (1 if self.style.allowOrphans else 2):
-            return []  # nor one line alone at the bottom of this one
-        head, tail = self.lines[:fit], self.lines[fit:]
-        return [self._part(head, after=0.0), self._part(tail, before=0.0)]
-
-    def _part(
-        self, lines: list[BidiLine], before: float | None = None, after: float | None = None
-    ) -> BidiParagraph:
-        """A paragraph holding just ``lines``; it re-wraps if later given another width."""
-        part: BidiParagraph = self.__class__.__new__(self.__class__)
-        Flowable.__init__(part)
-        part._init_state(
-            self.style,
-            self.font_name,
-            _regroup(lines),
-            self._space_before if before is None else before,
-            self._space_after if after is None else after,
-        )
-        part.lines, part._laid_out_for = lines, self._laid_out_for
-        return part
-
-    def draw(self) -> None:
-        style = self.style
-        canv = self.canv
-        canv.saveState()
-        canv.setFillColor(style.textColor)
-        canv.setFont(self.font_name, style.fontSize)
-        inner = self._content_width(self.width)
-        y = self.height - style.fontSize  # the first baseline where Paragraph puts it
-        for line in self.lines:
-            x = style.leftIndent
-            if style.alignment == TA_CENTER:
-                x += (inner - line.width) / 2
-            elif line.rtl or style.alignment == TA_RIGHT:
-                x += inner - line.width
-            canv.drawString(x, y, line.glyphs)
-            y -= style.leading
-        canv.restoreState()
-
-
-def _regroup(lines: list[BidiLine]) -> list[_Para]:
-    """The hard paragraphs a run of lines came from (to re-wrap a split part)."""
-    paras: list[_Para] = []
-    for _, group in groupby(lines, key=lambda line: line.para_index):
-        text = ""
-        members = list(group)
-        for i, line in enumerate(members):
-            joiner = "" if i == 0 or members[i - 1].breaks_word else " "
-            text += joiner + line.logical
-        paras.append(_Para(text, members[0].rtl))
-    return paras
-
-
-def _longest_fitting_prefix(word: str, fits: Callable[[str], bool]) -> str:
-    """Longest prefix that fits (at least one character), never splitting off a mark.
-
-    Galloping, then binary search: a long token (a pasted URL or hash) costs a few
-    measurements of prefixes at most twice a line long, not of the whole token. An ordinary
-    word is measured once.
-    """
-    if len(word) <= _SHORT_WORD and fits(word):
-        return word
-    low, high = 1, 2  # word[:low] is taken even if it does not fit
-    while high < len(word) and fits(word[:high]):
-        low, high = high, 2 * high
-    high = min(high, len(word))
-    if high == len(word) and fits(word):
-        return word
-    high -= 1  # word[:high + 1] is known not to fit
-    while low < high:
-        mid = (low + high + 1) // 2
-        if fits(word[:mid]):
-            low = mid
-        else:
-            high = mid - 1
-    end = low
-    while 1 < end < len(word) and (
-        unicodedata.category(word[end])[0] == "M" or word[end] in _JOINERS
-    ):
-        end -= 1  # do not separate a combining mark or a joiner from its base
-    return word[:end]
-
-
-@functools.lru_cache(maxsize=8192)
-def _word_width(word: str, font_name: str, size: float, rtl: bool) -> float:
-    if not has_rtl(word):
-        return float(stringWidth(_strip_format(word), font_name, size))
-    return text_width(shape_visual(bidi_reorder(word, rtl), font_name, size), font_name, size)
+    return unicodedata.category(c)[0] == "M" or c in JOINERS or bool(EXTENDERS.match(c))
 
 
 # ------------------------------------------------------------------------------ the entry point

@@ -131,3 +131,27 @@ def test_a_page_continuing_an_incident_is_headed_so() -> None:
             assert "(continued)" not in text, f"page {page + 1}"
         seen_heading |= headings
     assert continued_pages >= 3
+
+
+def test_emoji_in_titles_print_in_the_outline_page_heads_and_footer() -> None:
+    incidents = [
+        IncidentData(**{**incident.__dict__, "title": f"{incident.title} 🚀🔥"})
+        for incident in marked_incidents()
+    ]
+    first = incidents[0]
+    excerpt = Citation("tg", 3, excerpt="Drone 🚀 attack 💥 كتائب 🔥", source_name="Telegram 📣")
+    incidents[0] = IncidentData(**{**first.__dict__, "citations": (*first.citations, excerpt)})
+    options = ReportOptions(title="SITREP 🇮🇶 Iraq 🚀", filter_text="drone 🚀")
+    reader = render(prepare(incidents, options, NOW))
+    texts = page_texts(reader)
+    everything = " ".join(texts)
+    assert "\ufffd" not in everything
+    assert "SITREP 🇮🇶 Iraq 🚀" in texts[0]
+    assert "Filter: drone 🚀" in texts[-1]  # the footer, drawn on the canvas
+    assert "Drone 🚀 attack 💥" in everything  # an excerpt, in a table cell
+    assert "Telegram 📣" in everything
+    assert any("(continued) · Incident title" in text and "🚀🔥" in text for text in texts)
+    titles = [str(item.title) for item in outline_items(reader.outline)]
+    assert "1. Incident title 01 🚀🔥" in titles
+    assert reader.metadata is not None
+    assert reader.metadata.title == "SITREP 🇮🇶 Iraq 🚀"

@@ -17,16 +17,22 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
 
+from desktop.reports import bidi as bidi_module
 from desktop.reports import text as text_module
-from desktop.reports.fonts import BODY_FONT, ITALIC_FONT, register_fonts
+from desktop.reports.fonts import BODY_FONT, BOLD_FONT, EMOJI_FONT, ITALIC_FONT, register_fonts
+from desktop.reports.glyphs import font_runs
 from desktop.reports.text import (
     REPLACEMENT,
     BidiParagraph,
+    Run,
     bidi_reorder,
+    fit_runs,
+    line_runs,
     make_paragraph,
     make_paragraphs,
     para_text,
     replace_missing,
+    runs_width,
     split_paragraphs,
     text_width,
     visual_line,
@@ -82,9 +88,14 @@ class RecordingCanvas:
 
     def __init__(self) -> None:
         self.strings: list[tuple[float, float, str]] = []
+        self.fonts: list[str] = []  # the font each string was drawn in
+
+    def setFont(self, name: str, size: float) -> None:
+        self.font = name
 
     def drawString(self, x: float, y: float, text: str) -> None:
         self.strings.append((x, y, text))
+        self.fonts.append(self.font)
 
     def __getattr__(self, name: str) -> Any:
         return lambda *args, **kwargs: None
@@ -232,14 +243,14 @@ def test_long_unbroken_arabic_token_costs_linear_measuring(
 ) -> None:
     token = "بطائرة" * 5_000  # 30,000 letters and no space
     measured = 0
-    real_width = text_module._word_width
+    real_width = bidi_module._word_width
 
     def counting_width(word: str, font_name: str, size: float, rtl: bool) -> float:
         nonlocal measured
         measured += len(word)
         return real_width(word, font_name, size, rtl)
 
-    monkeypatch.setattr(text_module, "_word_width", counting_width)
+    monkeypatch.setattr(bidi_module, "_word_width", counting_width)
     paragraph = BidiParagraph(token, style)
     paragraph.wrap(300, 10_000)
     lines = paragraph.lines
@@ -337,20 +348,104 @@ def test_visual_line_width_matches_drawn_width() -> None:
 # ----------------------------------------------------------------------------- emoji etc.
 
 
-def test_unsupported_graphemes_become_one_replacement_each() -> None:
+DRONE = "Drone 🚀 attack 💥 كتائب 🔥"
+
+
+def test_emoji_are_kept_and_what_no_font_has_is_replaced() -> None:
+    text = "ok 👍🏽 👨‍👩‍👧 🇮🇶 ❤️ 1️⃣ 🏴󠁧󠁢󠁳󠁣󠁴󠁿 🧨🧨 北京 done"
+    # Skin tones, variation selectors, the keycap mark and flag tags are dropped; a ZWJ
+    # sequence keeps its joiners (dropped when drawn), a flag its two regional indicators.
+    assert replace_missing(text) == ("ok 👍 👨\u200d👩\u200d👧 🇮🇶 ❤ 1 🏴 🧨🧨 \ufffd\ufffd done")
+
+
+def test_without_the_fallback_unsupported_graphemes_become_one_replacement_each() -> None:
     text = "ok 👍🏽 👨‍👩‍👧 🇮🇶 🧨🧨 北京 done"
-    assert replace_missing(text) == "ok \ufffd \ufffd \ufffd \ufffd\ufffd \ufffd\ufffd done"
+    expected = "ok \ufffd \ufffd \ufffd \ufffd\ufffd \ufffd\ufffd done"
+    assert replace_missing(text, fallback=False) == expected
+    assert visual_line(text) == expected
 
 
-def test_emoji_do_not_crash_the_build(tmp_path: Path, style: ParagraphStyle) -> None:
+def test_font_runs_put_emoji_in_the_fallback_font() -> None:
+    assert font_runs("Drone 🚀💥 attack 👨\u200d👩!", BODY_FONT) == [
+        Run("Drone ", BODY_FONT),
+        Run("🚀💥", EMOJI_FONT),
+        Run(" attack ", BODY_FONT),
+        Run("👨\u200d👩", EMOJI_FONT),  # the joiner does not cut the run
+        Run("!", BODY_FONT),
+    ]
+    assert font_runs("\u2067🔥 نار", BOLD_FONT) == [
+        Run("\u2067", BOLD_FONT),
+        Run("🔥", EMOJI_FONT),
+        Run(" نار", BOLD_FONT),
+    ]
+    assert font_runs("plain", BODY_FONT) == [Run("plain", BODY_FONT)]
+
+
+def test_line_runs_are_reordered_shaped_and_measured_per_font() -> None:
+    runs = line_runs("قال 🔥 الله", BODY_FONT, 12)
+    assert [run.font for run in runs] == [BODY_FONT, EMOJI_FONT, BODY_FONT]
+    assert runs[1].text == "🔥"
+    assert nfkc(str(runs[0].text)) == "هللا "  # the right-to-left line starts at the left
+    assert runs_width(runs, 12) == pytest.approx(
+        sum(text_width(run.text, run.font, 12) for run in runs)
+    )
+    assert [run.text for run in line_runs("a\u200d👩\ufe0f b")] == ["a", "👩", " b"]
+    cut = fit_runs("Incident 3 (continued) · Drone 🚀 attack 💥 on the base", BODY_FONT, 9, 120)
+    assert runs_width(cut, 9) <= 120
+    assert str(cut[-1].text).endswith("…")
+
+
+def test_para_text_sets_emoji_in_the_fallback_font() -> None:
+    markup = para_text("<b>Drone</b> 🚀 & 💥")
+    assert markup == (
+        f'&lt;b&gt;Drone&lt;/b&gt; <font name="{EMOJI_FONT}">🚀</font> &amp; '
+        f'<font name="{EMOJI_FONT}">💥</font>'
+    )
+
+
+def test_emoji_print_and_read_back(tmp_path: Path, style: ParagraphStyle) -> None:
+    bold = ParagraphStyle("bold", parent=style, fontName=BOLD_FONT)
     story = [
         make_paragraph("Protest 🔥🔥 outside the embassy 👍🏽 ✓", style),
+        Paragraph(f"<b>{para_text('Drone 🚀 attack 💥', BOLD_FONT)}</b>", bold),
+        *make_paragraphs(DRONE, style),
         make_paragraph("احتجاج 🔥 أمام السفارة 🇮🇶", style),
     ]
     text = pdf_text(build_pdf(tmp_path / "emoji.pdf", story))
-    assert REPLACEMENT in text
+    assert REPLACEMENT not in text
     assert "embassy" in text
-    assert "🔥" not in text
+    for emoji in ("🔥", "👍", "🚀", "💥", "🇮🇶"):
+        assert emoji in text
+    reader = PdfReader(str(tmp_path / "emoji.pdf"))
+    font_names = {
+        str(font["/BaseFont"])
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert any(name.endswith("+NotoEmoji-Regular") for name in font_names)
+
+
+def test_rtl_paragraph_draws_emoji_in_the_fallback_font(style: ParagraphStyle) -> None:
+    paragraph = BidiParagraph("احتجاج 🔥 أمام السفارة " * 4, style)
+    paragraph.wrap(250, 10_000)
+    assert len(paragraph.lines) >= 2
+    canvas = RecordingCanvas()
+    paragraph.canv = canvas
+    paragraph.draw()
+    assert ("🔥", EMOJI_FONT) in zip((s for _, _, s in canvas.strings), canvas.fonts, strict=True)
+    assert REPLACEMENT not in "".join(line.glyphs for line in paragraph.lines)
+    for line in paragraph.lines:
+        assert line.width <= 250
+        assert line.width == pytest.approx(runs_width(list(line.runs), style.fontSize))
+    # The first line's runs are drawn left to right, one after the other, ending at the right.
+    first_line = [(x, s) for x, y, s in canvas.strings if y == canvas.strings[0][1]]
+    xs = [x for x, _ in first_line]
+    assert xs == sorted(xs)
+    last_x, last_text = first_line[-1]
+    last_font = canvas.fonts[len(first_line) - 1]
+    assert last_x + text_width(last_text, last_font, style.fontSize) == pytest.approx(250)
+    # Arabic is still shaped: presentation forms on the line.
+    assert any("\ufe70" <= c <= "\ufeff" for c in paragraph.lines[0].glyphs)
 
 
 # ---------------------------------------------------------------------------------- fonts
