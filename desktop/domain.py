@@ -1,7 +1,7 @@
 """The analyst's vocabulary: grading scales, confidence words, taxonomy and markings.
 
 Everything here is plain data (no database, no Qt) so that every layer — store, services,
-reports and views — speaks the same words. See ``shared/domain.md`` for the sources.
+reports and views — speaks the same words. ``docs/grading.md`` explains them.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The JSON interchange format, version 1 (``shared/domain.md`` §6): parse, import, export.
+"""The JSON interchange format, version 1 (``docs/interchange.md``): parse, import, export.
 
 Parsing is strict and complete before anything is written: the first problem is reported
 with its path (``incidents[2].when.end: before start``) and the database is left untouched.
