@@ -1,7 +1,7 @@
 """The analyst's vocabulary: grading scales, confidence words, taxonomy and markings.
 
 Everything here is plain data (no database, no Qt) so that every layer — store, services,
-reports and views — speaks the same words. See ``shared/domain.md`` for the sources.
+reports and views — speaks the same words. ``docs/grading.md`` explains them.
 """
 
 from __future__ import annotations
@@ -321,8 +321,8 @@ def _country_names() -> dict[str, str]:
     """ISO 3166-1 alpha-2 code → the country's common name, from pycountry's data.
 
     Read from pycountry's data file rather than through ``import pycountry``: that import
-    looks up the package's own version with importlib.metadata, about 20 ms, which would be
-    a sixth of the window's start (the first rows' places need these names).
+    looks up the package's own version with importlib.metadata, a noticeable share of the
+    window's start (the first rows' places need these names; docs/performance.md).
     tests/test_domain.py checks every name against pycountry's own lookup.
     """
     spec = importlib.util.find_spec("pycountry")

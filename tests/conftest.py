@@ -47,6 +47,13 @@ PG_XFAIL: dict[str, str] = {}
 IncidentFactory = Callable[..., IncidentData]
 
 
+def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
+    # pytest-qt's setting in pyproject.toml, declared when pytest-qt is absent (.ci/
+    # core-without-qt runs the core tests without Qt): --strict-config refuses unknown ones.
+    if not pluginmanager.has_plugin("pytest-qt"):
+        parser.addini("qt_api", "pytest-qt's Qt binding (unused without pytest-qt)")
+
+
 def _runs_on_postgres(path: Path) -> bool:
     relative = path.resolve().relative_to(_ROOT).as_posix()
     return relative.startswith(PG_TEST_PATHS)

@@ -108,6 +108,9 @@ def test_the_app_stops_before_qt_with_exit_2(
 
     from desktop import cli
 
+    # The check is made by the window's module (desktop.views.app), after importing PySide6.
+    pytest.importorskip("PySide6", exc_type=ModuleNotFoundError)
+
     monkeypatch.setattr(sys, "platform", "linux")
     monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")
     monkeypatch.setattr(system_check, "_loads", lambda soname: soname not in DEBIAN_12)

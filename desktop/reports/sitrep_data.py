@@ -2,7 +2,7 @@
 
 ``prepare`` turns the incidents a filter selected and the analyst's options into a
 ``SitrepData``: every figure, label and sentence fragment the PDF prints, so that the content
-can be tested without reading a PDF back. See ``shared/domain.md`` §4–5.
+can be tested without reading a PDF back. ``docs/sitrep.md`` describes its conventions.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """Adding many new incidents at once with SQLAlchemy Core, for imports of 100,000 records.
 
 The ORM path (:func:`desktop.services.incidents.insert_incident`) builds an object per
-incident, actor, tag and citation and tracks them all until the flush: about 6 ms an
-incident. Here each batch is a handful of ``executemany`` statements of plain dictionaries
-(incidents, then their actors, tags, citations, history and full-text entries), about ten
-times faster, and nothing outlives the batch, so memory stays flat however big the file.
+incident, actor, tag and citation and tracks them all until the flush. Here each batch is
+a handful of ``executemany`` statements of plain dictionaries (incidents, then their actors,
+tags, citations, history and full-text entries), many times faster (docs/performance.md),
+and nothing outlives the batch, so memory stays flat however big the file.
 
 The rows written are exactly what ``mapping.apply_incident`` and ``insert_incident`` write;
 tests/interchange round-trips both ways.
@@ -242,8 +242,8 @@ class NewEntries:
 
     _CHUNK = 2000
     # From this many new entries the index is then merged into one segment (fts5.optimize):
-    # at 10,000 a search read twice as much without it. The merge rewrites the whole index
-    # (0.4 s at 100,000 incidents), too much for an import of a few hundred.
+    # at 10,000 a search read twice as much without it. The merge rewrites the whole index,
+    # too much for an import of a few hundred.
     MERGE_FROM = 5_000
 
     def __init__(self) -> None:

@@ -1,6 +1,6 @@
 """Plain, immutable records that services hand to views, reports and the command line.
 
-They mirror the interchange format of ``shared/domain.md`` §6, so a record read from the
+They mirror the interchange format (``docs/interchange.md``), so a record read from the
 database, typed into the editor or parsed from a JSON file is the same kind of object. Views
 build new ones with :func:`dataclasses.replace`; nothing here touches the database.
 """

@@ -1,4 +1,4 @@
-"""The JSON interchange format, version 1 (``shared/domain.md`` §6): parse, import, export.
+"""The JSON interchange format, version 1 (``docs/interchange.md``): parse, import, export.
 
 Parsing is strict and complete before anything is written: the first problem is reported
 with its path (``incidents[2].when.end: before start``) and the database is left untouched.
@@ -178,8 +178,8 @@ def _collector_paused() -> Iterator[None]:
             if gc.get_freeze_count() == 0:
                 # What outlived the pause lives on (the records just read): freezing and
                 # unfreezing moves it straight to the oldest generation, so the collector
-                # does not first walk its millions of objects through the young ones
-                # (0.7 s after reading 100,000 incidents) only to find them all alive.
+                # does not first walk its millions of objects through the young ones only
+                # to find them all alive.
                 # Not when something else froze objects (the app does at start): the
                 # unfreeze would undo that.
                 gc.freeze()
@@ -692,7 +692,7 @@ def import_file(db: Database, path: Path, progress: Progress | None = None) -> I
         progress.step(0, 0, f"Reading {path.name}")
     # One pause of the collector for both the read and the write, and the records let go of
     # before it resumes: resuming in between makes it walk the millions of objects of a
-    # 100,000-incident document once or twice (about 1.5 s) only to find them all alive.
+    # 100,000-incident document once or twice only to find them all alive.
     with _collector_paused():
         return import_document(db, read_file(path), progress)
 

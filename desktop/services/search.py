@@ -145,8 +145,8 @@ def _text_match(
         .bindparams(match=expression)
         .columns(id=Integer, rank=Float)
         # Materialised: the MATCH runs once. As a plain subquery SQLite may instead walk
-        # the incidents of a filter (a country …) and run the MATCH again for each one,
-        # which took 0.8 s for "drone" in Iraq at 10,000 incidents.
+        # the incidents of a filter (a country …) and run the MATCH again for each one
+        # (timings: docs/performance.md, "Measurements behind the code").
         .cte("fts")
         .prefix_with("MATERIALIZED")
     )
@@ -190,7 +190,8 @@ def count(session: Session, query: IncidentQuery) -> int:
     """How many incidents match ``query``, without walking every incident for a text search.
 
     Counting ``live AND id IN matches`` walks the index of live incidents from end to end,
-    probing the set of matches for each (4.5 ms at 100,000 incidents even for no match).
+    probing the set of matches for each, a cost that grows with the workspace even when
+    nothing matches.
     When the text is the only filter, the live matches are instead the index's matches less
     the trashed ones, and there are few of those. With other filters (SQLite), few matches
     are counted from the matches themselves, each looked up by id; a common word's from the
@@ -209,10 +210,9 @@ def count(session: Session, query: IncidentQuery) -> int:
             return int(session.scalar(stmt) or 0)
         if matches * COMMON_MATCHES_SHARE >= stored:
             # A common word: walk the other filters' index and probe the set of matches.
-            # "id + 0" keeps SQLite from seeking every match in that index instead: 13.7 ms
-            # instead of 4.2 for "drone" in Somalia at 100,000 incidents, 17.8 instead of
-            # 11.6 in Iraq. For rarer words seeking each match is the cheaper (Baghdad in
-            # Iraq: 5.0 ms against 7.4), and is what SQLite does by itself.
+            # "id + 0" keeps SQLite from seeking every match in that index instead, which
+            # costs more for a common word. For rarer words seeking each match is the
+            # cheaper, and is what SQLite does by itself (docs/performance.md).
             stmt = filtered(session, replace(query, text=""), stmt)
             stmt = stmt.where((Incident.id + 0).in_(_match_ids(session, expression)))
             return int(session.scalar(stmt) or 0)
@@ -233,8 +233,8 @@ def _count_text(session: Session, expression: str) -> int:
         .where(Incident.deleted_at.is_not(None))
         # "id + 0": no index can look it up, so SQLite walks the few trashed incidents (an
         # index on deleted_at) and probes the set of matches, built only if any is trashed.
-        # As "id IN (…)" it looks up every match by id instead: 19 ms for a common word at
-        # 100,000 incidents, to find none of them in the trash.
+        # As "id IN (…)" it would look up every match by id instead, for a common word
+        # tens of thousands of lookups to find none of them in the trash.
         .where((Incident.id + 0).in_(matches))
     )
     stmt = select(
@@ -250,12 +250,11 @@ def _count_text(session: Session, expression: str) -> int:
 # A page of a text search with other filters, or in a column's order other than When, can be
 # read two ways (SQLite), both exact:
 # - walk the sort's index (migration 0004) from the top, keep the incidents in the set of
-#   matches, stop at the page's end. Building the set costs about 0.1 µs a match, and the
-#   walk passes about (offset + limit) × stored / matches incidents, at 0.1-0.2 µs each;
-# - look up every match by id and sort them: 0.3-0.7 µs a match (a random read of a row).
-# They cost the same at about sqrt(rows × stored × FEW_MATCHES_FACTOR) matches: 450 at
-# 10,000 incidents, 1,400 at 100,000 for the first page (measured with each way forced, see
-# docs/performance.md). Fewer matches take the second way.
+#   matches, stop at the page's end. It builds the set (a cost per match) and passes about
+#   (offset + limit) × stored / matches incidents;
+# - look up every match by id and sort them: a random read of a row per match.
+# They cost the same at about sqrt(rows × stored × FEW_MATCHES_FACTOR) matches, the factor
+# measured with each way forced (docs/performance.md). Fewer matches take the second way.
 FEW_MATCHES_FACTOR = 0.1
 # Up to this many matches, sorting them is cheap whatever the workspace's size.
 FEW_MATCHES_FLOOR = 200
@@ -390,7 +389,7 @@ def read_page(
 ) -> list[Sequence[Any]]:
     """The rows of :func:`page`. A text search read from the index (see there) goes on from
     where the previous page of the same search ended: with ``OFFSET`` every page would pass
-    over all the rows before it, and reaching the last of 60,000 matches took 15 s."""
+    over all the rows before it, so the last pages of a common word would be the slowest."""
     expression = _expression(session, query)
     if expression is None or not _walks_the_index(session, query):
         stmt = _select_page(session, query, columns, offset, limit, expression, best=best)

@@ -1,6 +1,6 @@
 """Suggesting an incident's status and analytic confidence from its citations.
 
-The rules follow ``shared/domain.md`` §2: independent, well-graded corroboration supports
+The rules (``docs/grading.md``, information status): independent, well-graded corroboration supports
 ``confirmed``; a single credible report supports ``reported``; only the claimant's own word
 supports ``claimed``; credible sources that contradict each other make it ``disputed``. The
 analyst decides; the reasons are spelled out so the suggestion can be checked.

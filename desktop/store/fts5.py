@@ -1,8 +1,8 @@
 """SQLite's FTS5 index kept in the table's time order, with the list of the words it holds.
 
 A search shows its matches newest first. Were the index's rowid the incident's id, the newest
-matches could only be found by collecting every match and sorting them: 4-6 ms for a common
-word at 100,000 incidents, growing with the workspace. Here each entry's rowid is a **key**
+matches could only be found by collecting every match and sorting them, a cost growing with
+the workspace. Here each entry's rowid is a **key**
 that sorts as the table's When column does (start time, then id), so FTS5 walks the matches
 newest first and stops at the end of the page. :data:`KEYS_TABLE` remembers each incident's
 key, for replacing or removing its entry after its time changed.
@@ -80,9 +80,9 @@ def incident_id_sql(rowid: str = "rowid") -> str:
     return f"({rowid} & {ID_MASK})"
 
 
-# FTS5 merges its segments once this many of a size gather (4 by default). At 8 an import of
-# 100,000 incidents indexes a sixth faster (1.5 s instead of 1.8), and a search reads a few
-# more segments (20 µs). Kept in the index itself, so every connection uses it.
+# FTS5 merges its segments once this many of a size gather (4 by default). At 8 an import
+# indexes faster, and a search reads a few more segments (docs/performance.md). Kept in the
+# index itself, so every connection uses it.
 AUTOMERGE = 8
 
 
@@ -136,8 +136,8 @@ def optimize(connection: Connection) -> None:
     """Merge the index into one segment, after a large import or a rebuild.
 
     Written batch after batch, the index is many segments, and a search reads the end of a
-    word's list in each of them: at 100,000 incidents that was most of what a search read
-    from disk (0.14 ms of page reads, 0.04 once merged). Merging takes 0.4 s at that size.
+    word's list in each of them: in a large workspace that was most of what a search read
+    from disk. Merging rewrites the whole index, so it is kept for large changes.
     """
     connection.exec_driver_sql(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('optimize')")
 
@@ -196,7 +196,7 @@ def add_terms(connection: Connection, keys: Collection[int]) -> None:
 
 def collect_terms(connection: Connection) -> None:
     """Add every word of the index to the word list: reading FTS5's own list reads every
-    entry (0.2 s at 100,000 incidents), cheaper than splitting 100,000 entries again."""
+    entry, cheaper than splitting every entry's text into words again."""
     connection.exec_driver_sql(
         f"INSERT OR IGNORE INTO {TERMS_TABLE} (term) SELECT term FROM {VOCAB_TABLE}"
     )

@@ -154,7 +154,7 @@ def walkable_expression(session: Session, query: str) -> str | None:
     of the index it begins: ``"convoy" OR "convoys"`` rather than ``"conv"*``.
 
     The same incidents match. FTS5 merges every word of a prefix before it returns its first
-    match, which cost 1 ms for a common word at 100,000 incidents whatever the page; it walks
+    match, a cost for a common word whatever the page; it walks
     an OR of words side by side, so reading the newest matches stops at the page's end (see
     :mod:`desktop.store.fts5`). Ranking keeps the prefix: bm25 weighs an OR's words apart.
     The words are read in their own statement: a word another program commits between it and

@@ -14,7 +14,7 @@ ENV_VAR = "INCIDENT_DESK_DB"
 APP_DIR_NAME = "incident-desk"
 DEFAULT_FILE_NAME = "incidents.sqlite3"
 # The newest revision, known without loading Alembic: opening an up-to-date workspace (every
-# start but the first after an update) then costs one query, not Alembic's ~0.1 s import.
+# start but the first after an update) then costs one query, not Alembic's slow import.
 # tests/store/test_migrations_head.py fails when a new migration forgets to move it.
 HEAD_REVISION = "0009"
 _SQLITE_URL_PREFIX = "sqlite:///"

@@ -55,7 +55,7 @@ def known_revisions() -> set[str]:
 def revision_ids() -> frozenset[str]:
     """The revisions of :func:`known_revisions`, from the scripts' names (``0009_….py``).
 
-    Without loading Alembic (~0.1 s): every connection asks before it touches a file.
+    Without loading Alembic (a slow import): every connection asks before it touches a file.
     tests/store/test_migrations_head.py checks that both agree.
     """
     names = (path.name for path in (MIGRATIONS_DIR / "versions").glob("[0-9]*_*.py"))

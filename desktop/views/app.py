@@ -125,7 +125,7 @@ class _AfterFirstPaint(QObject):
 
 def _settle() -> None:
     # What start-up created lives as long as the app: move it out of the collector's reach,
-    # so a full collection does not walk it again in the middle of a scroll (~100 ms).
+    # so a full collection does not walk it again in the middle of a scroll.
     # The collector was off while it was made (cli.py); it works from here on.
     gc.collect()
     gc.freeze()

@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+# The benchmark times the window too.
+pytest.importorskip("PySide6", exc_type=ModuleNotFoundError)
+
 ROOT = Path(__file__).resolve().parents[2]
 SIZE = 500  # three pages of the table, so scrolling fetches
 

@@ -9,6 +9,10 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+# Without PySide6 (.ci/core-without-qt) the view tests are skipped, not failed; a PySide6 that
+# is installed but cannot load (a missing system library) is still an error.
+pytest.importorskip("PySide6", exc_type=ModuleNotFoundError)
+
 from PySide6.QtCore import QCoreApplication, QSettings
 
 if TYPE_CHECKING:

@@ -59,7 +59,7 @@ FIRST_PAGE_ROWS = 64
 # Loaded rows are kept as plain tuples of text, numbers and dates, not as IncidentRow tuples:
 # CPython's cyclic garbage collector stops tracking a tuple that holds only such values, while
 # an IncidentRow holds enum members, which keep it tracked. With 100,000 rows loaded, each full
-# collection walked them all and froze scrolling for 50-100 ms; now they cost it nothing.
+# collection walked them all and froze scrolling; now they cost it nothing.
 Packed = tuple[Any, ...]
 
 

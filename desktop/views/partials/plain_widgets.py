@@ -63,7 +63,7 @@ def known_viewport(area: QAbstractScrollArea) -> QWidget:
 
     A widget Qt made itself gets its Python class from a search of every QWidget subclass
     the first time one is returned as a plain QWidget, which builds some fifty classes and
-    their enums (about 7 ms, once per process, before the first paint if nothing else did).
+    their enums (once per process, before the first paint if nothing else did).
     findChild() wraps the viewport as the class it is asked for instead; later viewport()
     calls return that same wrapper. Qt names every scroll area's viewport so.
     """
