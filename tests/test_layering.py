@@ -17,6 +17,7 @@ QT_FREE = sorted(
         DESKTOP / "domain.py",
         DESKTOP / "errors.py",
         DESKTOP / "parsing.py",
+        DESKTOP / "geography.py",
     ]
 )
 
