@@ -16,9 +16,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop import APP_NAME, __version__
-from desktop.domain import EVENT_TYPES, MAX_MARKING_LENGTH, country_codes, normalise_marking
+from desktop.domain import EVENT_TYPES, country_codes, normalise_marking
 from desktop.errors import DeskError
 from desktop.services.dto import IncidentQuery, IncidentRow
+from desktop.services.report_request import (
+    KEY_POINTS,
+    MARKING,
+    PERIOD,
+    TITLE,
+    check_request,
+    marking_problem,
+)
 from desktop.store.locations import ENV_VAR
 from desktop.timetext import utc_text
 from desktop.wording import plural, printable, printable_json
@@ -178,10 +186,9 @@ def _iso_date(value: str) -> date:
 
 def _marking(value: str) -> str:
     marking = _text(value)
-    marking = normalise_marking(marking)
-    if not marking or len(marking) > MAX_MARKING_LENGTH:
-        raise argparse.ArgumentTypeError("give a TLP label such as TLP:AMBER or a short line")
-    return marking
+    if (problem := marking_problem(marking)) is not None:
+        raise argparse.ArgumentTypeError(problem.message)
+    return normalise_marking(marking)
 
 
 def _country(value: str) -> str:
@@ -312,6 +319,15 @@ def _export(db: Database, args: argparse.Namespace) -> int:
     return 0
 
 
+# The option a report request's problem is about (services.report_request).
+_OPTION_OF = {
+    PERIOD: "--until is before --since",
+    TITLE: "--title",
+    MARKING: "--marking",
+    KEY_POINTS: "--key-point",
+}
+
+
 def _export_pdf(db: Database, args: argparse.Namespace) -> int:
     from desktop.reports.sitrep_data import ReportOptions
     from desktop.services.report_settings import (
@@ -322,9 +338,6 @@ def _export_pdf(db: Database, args: argparse.Namespace) -> int:
     )
     from desktop.services.reporting import export_sitrep
 
-    if args.since and args.until and args.until < args.since:
-        _fail("--until is before --since")
-        return USAGE_ERROR
     query = IncidentQuery(
         since=args.since,
         until=args.until,
@@ -344,14 +357,6 @@ def _export_pdf(db: Database, args: argparse.Namespace) -> int:
         )
         if remembered_text and given is None and not remembered.fits(scope)
     ]
-    if left_out:
-        print(
-            f"Remembered {' and '.join(left_out)} left out: "
-            f"{'they were' if len(left_out) > 1 else 'it was'} written for "
-            f"{remembered.origin()}, not this report's scope ({scope.words}); "
-            "give --key-point/--assessment to set them.",
-            file=sys.stderr,
-        )
     texts = ReportTexts(
         title=args.title if args.title is not None else stored.title,
         author=args.author if args.author is not None else stored.author,
@@ -360,6 +365,26 @@ def _export_pdf(db: Database, args: argparse.Namespace) -> int:
         key_points=tuple(args.key_point) if args.key_point is not None else stored.key_points,
         assessment=args.assessment if args.assessment is not None else stored.assessment,
     )
+    # The export dialog's rules, in its words, each after the option it is about.
+    problems = check_request(
+        since=args.since,
+        until=args.until,
+        title=texts.title,
+        marking=texts.marking,
+        key_points=texts.key_points,
+    )
+    for problem in problems:
+        _fail(f"{_OPTION_OF.get(problem.about, 'export pdf')}: {problem.message}")
+    if problems:
+        return USAGE_ERROR
+    if left_out:
+        print(
+            f"Remembered {' and '.join(left_out)} left out: "
+            f"{'they were' if len(left_out) > 1 else 'it was'} written for "
+            f"{remembered.origin()}, not this report's scope ({scope.words}); "
+            "give --key-point/--assessment to set them.",
+            file=sys.stderr,
+        )
     options = ReportOptions(
         title=texts.title,
         marking=texts.marking,

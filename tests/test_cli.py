@@ -572,3 +572,49 @@ def test_export_pdf_leaves_out_key_points_written_for_another_scope(
     page, stderr = export("lb3.pdf", "--country", "LB")
     assert "Lebanon point" in page
     assert stderr == ""
+
+
+def test_export_pdf_refuses_more_key_points_than_a_report_holds(
+    sample_db: str, tmp_path: Path
+) -> None:
+    from desktop.services.report_request import MAX_KEY_POINTS
+
+    out = tmp_path / "x.pdf"
+    points = [arg for n in range(MAX_KEY_POINTS + 2) for arg in ("--key-point", f"Point {n}")]
+    result = run("export", "pdf", "--db", sample_db, "--out", str(out), *points, cwd=tmp_path)
+    assert result.returncode == 2
+    # The export dialog's sentence, after the option: never a silent cut to ten.
+    assert result.stderr.strip() == (
+        f"incident-desk: --key-point: At most {MAX_KEY_POINTS} key points, "
+        "one per line (there are 12)."
+    )
+    assert not out.exists()
+    ten = points[: 2 * MAX_KEY_POINTS]
+    assert (
+        run("export", "pdf", "--db", sample_db, "--out", str(out), *ten, cwd=tmp_path).returncode
+        == 0
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("--title", " "), "incident-desk: --title: Give the report a title."),
+        (
+            ("--since", "2023-10-20", "--until", "2023-10-01"),
+            "incident-desk: --until is before --since: The period ends before it starts.",
+        ),
+        (
+            ("--marking", " "),
+            "argument --marking: Choose a marking (a TLP label or a classification line).",
+        ),
+    ],
+)
+def test_export_pdf_refuses_in_the_dialogs_words(
+    sample_db: str, tmp_path: Path, args: tuple[str, ...], expected: str
+) -> None:
+    out = tmp_path / "x.pdf"
+    result = run("export", "pdf", "--db", sample_db, "--out", str(out), *args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert expected in result.stderr
+    assert not out.exists()

@@ -8,19 +8,20 @@ windows a report shows, and it keeps lon/lat grid lines straight.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Path, Polygon, Rect, String
 from reportlab.lib.colors import Color, HexColor, white
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from desktop.domain import country_name as domain_country_name
-from desktop.reports import fonts, geo
+from desktop import geography as geo
+from desktop.reports import fonts
 from desktop.reports.text import text_width, visual_line
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
+
+    from desktop.geography import MapPoint
 
 SEA = HexColor("#EAF1F7")
 LAND = HexColor("#DADADA")
@@ -33,56 +34,6 @@ COUNTRY_NAME = HexColor("#8E8E8E")
 MARKER = HexColor("#B3261E")
 CAPTION_HEIGHT = 13.0  # the strip under the map for the scale bar and the attribution
 ATTRIBUTION = "Outlines: Natural Earth"
-_SHORT_NAMES = {"CD": "DR Congo", "CG": "Congo", "KP": "North Korea", "KR": "South Korea"}
-
-
-@dataclass(frozen=True)
-class MapPoint:
-    """An incident location. ``label`` should be a short number that the report's incident
-    list repeats; ``colour`` is a key into the palette given to ``incident_map``."""
-
-    lat: float | None
-    lon: float | None
-    label: str
-    count: int = 1
-    colour: str | None = None
-
-    @property
-    def located(self) -> bool:
-        return geo.is_valid_point(self.lat, self.lon)
-
-    def position(self) -> tuple[float, float]:
-        """(lat, lon) of a located point."""
-        if self.lat is None or self.lon is None or not self.located:
-            raise ValueError(f"point {self.label!r} has no usable coordinates")
-        return self.lat, self.lon
-
-
-class _Projection:
-    """Equirectangular lon/lat -> drawing points, centred in a box, same scale both ways."""
-
-    def __init__(self, bounds: geo.Bounds, x: float, y: float, width: float, height: float):
-        self.cos = geo.lon_scale(bounds.mid_lat)
-        self.k = min(width / (bounds.lon_span * self.cos), height / bounds.lat_span)
-        self.lon0 = (bounds.west + bounds.east) / 2
-        self.lat0 = bounds.mid_lat
-        self.cx, self.cy = x + width / 2, y + height / 2
-        # What the box shows, which may be a little more than ``bounds`` on one axis.
-        half_lon = width / 2 / (self.k * self.cos)
-        half_lat = height / 2 / self.k
-        self.extent = geo.Bounds(
-            self.lon0 - half_lon, self.lat0 - half_lat, self.lon0 + half_lon, self.lat0 + half_lat
-        )
-
-    def __call__(self, lon: float, lat: float) -> tuple[float, float]:
-        return (
-            self.cx + (lon - self.lon0) * self.cos * self.k,
-            self.cy + (lat - self.lat0) * self.k,
-        )
-
-    @property
-    def km_per_point(self) -> float:
-        return 111.32 / self.k  # along the mid-latitude, where the scale is true
 
 
 def incident_map(
@@ -119,7 +70,7 @@ def incident_map(
         return drawing
 
     bounds = geo.fit_aspect(geo.bounds_for(p.position() for p in located), width / map_height)
-    project = _Projection(bounds, 0, map_y, width, map_height)
+    project = geo.Projection(bounds, 0, map_y, width, map_height)
 
     # Everything inside the frame is clipped to it: polygons that cross the edge are drawn
     # whole and the clip path (which renderPDF applies to the rest of the group) trims them.
@@ -156,7 +107,7 @@ def _countries_of(points: Iterable[MapPoint]) -> set[str]:
     return {key for key in keys if key}
 
 
-def _land(project: _Projection, highlighted: set[str]) -> Group:
+def _land(project: geo.Projection, highlighted: set[str]) -> Group:
     group = Group()
     view = project.extent
     for key, rings in geo.load_outlines().items():
@@ -171,79 +122,36 @@ def _land(project: _Projection, highlighted: set[str]) -> Group:
     return group
 
 
-def _nice_step(span: float, target_lines: int) -> float:
-    """A round grid or scale step giving about ``target_lines`` divisions of ``span``."""
-    raw = span / target_lines
-    magnitude = 10 ** math.floor(math.log10(raw))
-    for factor in (1, 2, 2.5, 5, 10):
-        if raw <= factor * magnitude:
-            return factor * magnitude
-    return 10 * magnitude
-
-
-def _round_down(value: float) -> float:
-    """The largest of 1, 2, 5 x 10^n not above ``value``."""
-    magnitude = 10 ** math.floor(math.log10(value))
-    return max(f * magnitude for f in (1, 2, 5) if f * magnitude <= value)
-
-
-def _degrees(value: float, positive: str, negative: str) -> str:
-    hemisphere = positive if value > 0 else negative if value < 0 else ""
-    return f"{abs(value):g}°{hemisphere}"
-
-
 def _graticule(
-    project: _Projection, width: float, bottom: float, top: float
+    project: geo.Projection, width: float, bottom: float, top: float
 ) -> tuple[Group, Group]:
     """Faint lon/lat lines, and their labels along the left and bottom edges."""
     group, labels = Group(), Group()
     view = project.extent
-    step = _nice_step(max(view.lon_span, view.lat_span), 5)
+    step = geo.nice_step(max(view.lon_span, view.lat_span), 5)
     label_style = {"fontName": fonts.BODY_FONT, "fontSize": 5.5, "fillColor": MUTED_TEXT}
     lon = math.ceil(view.west / step) * step
     while lon <= view.east:
         x, _ = project(lon, 0)
         group.add(Line(x, bottom, x, top, strokeColor=GRID, strokeWidth=0.4))
-        labels.add(String(x + 1.5, bottom + 2, _degrees(lon, "E", "W"), **label_style))
+        labels.add(String(x + 1.5, bottom + 2, geo.degrees(lon, "E", "W"), **label_style))
         lon += step
     lat = math.ceil(view.south / step) * step
     while lat <= view.north:
         _, y = project(0, lat)
         group.add(Line(0, y, width, y, strokeColor=GRID, strokeWidth=0.4))
-        labels.add(String(2, y + 1.5, _degrees(lat, "N", "S"), **label_style))
+        labels.add(String(2, y + 1.5, geo.degrees(lat, "N", "S"), **label_style))
         lat += step
     return group, labels
 
 
-def _label_point(ring: geo.Ring) -> tuple[float, float]:
-    """Area centroid of a ring (lon, lat): where a country's name goes."""
-    area = cx = cy = 0.0
-    for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True):
-        cross = x0 * y1 - x1 * y0
-        area += cross
-        cx += (x0 + x1) * cross
-        cy += (y0 + y1) * cross
-    if abs(area) < 1e-9:
-        return ring[0]
-    return cx / (3 * area), cy / (3 * area)
-
-
-def country_name(key: str) -> str:
-    """Short English name for an outline key (ISO alpha-2, or a Natural Earth name)."""
-    if key in _SHORT_NAMES:
-        return _SHORT_NAMES[key]
-    if len(key) != 2:  # Natural Earth names for places without an ISO code
-        return key
-    return domain_country_name(key).split(",")[0]
-
-
-def _country_names(project: _Projection) -> Group:
+def _country_names(project: geo.Projection) -> Group:
     """Names of the countries whose main landmass shows enough of itself to hold them."""
     group = Group()
     size = 6.0
     view = project.extent
     for key, rings in geo.load_outlines().items():
-        main = max(rings, key=_ring_area)
+        main = max(rings, key=geo.ring_area)
         box = geo.ring_bounds(main)
         if not view.intersects(box):
             continue
@@ -253,13 +161,13 @@ def _country_names(project: _Projection) -> Group:
             min(box.east, view.east),
             min(box.north, view.north),
         )
-        name = country_name(key)
+        name = geo.country_name(key)
         (x0, y0), (x1, y1) = project(seen.west, seen.south), project(seen.east, seen.north)
         if stringWidth(name, fonts.BODY_FONT, size) > 0.6 * (x1 - x0) or y1 - y0 < 3 * size:
             continue
         # The centroid if it is in view, else the middle of the visible part, if on land.
-        inner = _shrink(view, 0.08)
-        for lon, lat in (_label_point(main), ((seen.west + seen.east) / 2, seen.mid_lat)):
+        inner = geo.shrink(view, 0.08)
+        for lon, lat in (geo.label_point(main), ((seen.west + seen.east) / 2, seen.mid_lat)):
             if inner.contains(lat, lon) and geo.point_in_ring(lat, lon, main):
                 x, y = project(lon, lat)
                 group.add(
@@ -277,23 +185,14 @@ def _country_names(project: _Projection) -> Group:
     return group
 
 
-def _shrink(bounds: geo.Bounds, fraction: float) -> geo.Bounds:
-    dx, dy = bounds.lon_span * fraction, bounds.lat_span * fraction
-    return geo.Bounds(bounds.west + dx, bounds.south + dy, bounds.east - dx, bounds.north - dy)
-
-
-def _ring_area(ring: geo.Ring) -> float:
-    return abs(
-        sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True))
-    )
-
-
 def marker_radius(count: int) -> float:
     """Circle area grows with the count; capped so one busy place cannot hide the map."""
     return min(14.0, 3.2 * math.sqrt(max(1, count)))
 
 
-def _markers(project: _Projection, points: list[MapPoint], palette: Mapping[str, Color]) -> Group:
+def _markers(
+    project: geo.Projection, points: list[MapPoint], palette: Mapping[str, Color]
+) -> Group:
     group = Group()
     size = 6.5
     # Big circles first, so small ones stay visible on top of them.
@@ -336,10 +235,10 @@ def _markers(project: _Projection, points: list[MapPoint], palette: Mapping[str,
     return group
 
 
-def _caption(project: _Projection, width: float) -> Group:
+def _caption(project: geo.Projection, width: float) -> Group:
     """Scale bar on the left, attribution on the right, under the frame."""
     group = Group()
-    km = _round_down(project.km_per_point * width / 4)
+    km = geo.round_down(project.km_per_point * width / 4)
     bar = km / project.km_per_point
     y = 4.0
     style = {"fontName": fonts.BODY_FONT, "fontSize": 6.0, "fillColor": MUTED_TEXT}

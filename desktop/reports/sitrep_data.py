@@ -29,7 +29,7 @@ from desktop.domain import (
     Status,
     TimePrecision,
 )
-from desktop.reports.mapchart import MapPoint
+from desktop.geography import MapPoint
 from desktop.reports.timeline import Timeline, bin_counts
 from desktop.wording import plural
 

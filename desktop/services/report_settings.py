@@ -18,7 +18,9 @@ from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from desktop.errors import ValidationError
 from desktop.reports.sitrep_data import ReportOptions, dtg
+from desktop.services.report_request import key_point_lines, key_points_problem
 from desktop.services.reporting import describe_query, report_query
 from desktop.store.models import Setting
 
@@ -27,7 +29,6 @@ if TYPE_CHECKING:
     from desktop.store.engine import Database
 
 KEY = "report.defaults"
-MAX_KEY_POINTS = 10
 
 
 @dataclass(frozen=True)
@@ -170,10 +171,14 @@ def save_report_texts(
     workspace remembers nothing.
 
     Reports from a workspace on read-only media are still written: only the memory is lost.
+    More than MAX_KEY_POINTS key points are refused (ValidationError), never cut silently:
+    the dialog and the command line check the request before (services.report_request).
     """
     if db.read_only:
         return
-    points = tuple(p.strip() for p in texts.key_points if p.strip())[:MAX_KEY_POINTS]
+    if (problem := key_points_problem(texts.key_points)) is not None:
+        raise ValidationError("key_points", problem.message)
+    points = key_point_lines(texts.key_points)
     stored: dict[str, Any] = {**asdict(texts), "key_points": list(points)}
     if scope is not None:
         stored["scope"] = scope.to_json()

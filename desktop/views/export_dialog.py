@@ -35,13 +35,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain import MAX_MARKING_LENGTH, TLP_LABELS, country_name, normalise_marking
+from desktop.domain import TLP_LABELS, country_name, normalise_marking
 from desktop.errors import DeskError
 from desktop.services import incidents as incident_service
 from desktop.services import reporting
 from desktop.services.dto import IncidentQuery
+from desktop.services.report_request import MAX_KEY_POINTS, check_request, key_point_lines
 from desktop.services.report_settings import (
-    MAX_KEY_POINTS,
     Remembered,
     ReportScope,
     ReportTexts,
@@ -420,9 +420,7 @@ class ExportDialog(QDialog):
         )
 
     def key_point_lines(self) -> tuple[str, ...]:
-        return tuple(
-            line.strip() for line in self.key_points.toPlainText().splitlines() if line.strip()
-        )
+        return key_point_lines(self.key_points.toPlainText())
 
     def report_texts(self) -> ReportTexts:
         """The texts as typed, to keep for the next report."""
@@ -445,22 +443,21 @@ class ExportDialog(QDialog):
         return path if path.suffix.lower() == ".pdf" else path.with_name(path.name + ".pdf")
 
     def problem(self) -> str:
-        """Why Export is disabled, or "" when the report can be written."""
-        since, until = self.since.value(), self.until.value()
-        if since and until and until < since:
-            return "The period ends before it starts."
-        if self._count == 0:
-            return "No incident matches these choices: there is nothing to report."
-        if not self.title.text().strip():
-            return "Give the report a title."
-        marking = normalise_marking(self.marking.currentText())
-        if not marking:
-            return "Choose a marking (a TLP label or a classification line)."
-        if len(marking) > MAX_MARKING_LENGTH:
-            return f"The marking is longer than {MAX_MARKING_LENGTH} characters."
-        points = len(self.key_point_lines())
-        if points > MAX_KEY_POINTS:
-            return f"At most {MAX_KEY_POINTS} key points, one per line (there are {points})."
+        """Why Export is disabled, or "" when the report can be written.
+
+        The request's rules are the command line's too (services.report_request); only
+        the file to write is the dialog's own question.
+        """
+        problems = check_request(
+            since=self.since.value(),
+            until=self.until.value(),
+            title=self.title.text(),
+            marking=self.marking.currentText(),
+            key_points=self.key_point_lines(),
+            incidents=self._count,
+        )
+        if problems:
+            return problems[0].message
         if self.output_path() is None:
             return "Choose where to save the PDF."
         return ""

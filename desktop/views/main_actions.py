@@ -1,13 +1,18 @@
-"""The main window's actions, menus and toolbar, built in one place.
+"""The main window's actions, declared once: text, shortcut, tip, icon, slot, flags and menu.
 
-Each action is created once with its text, shortcut, icon and tip, then placed in the menus
-and the toolbar; the window connects them to its slots and enables them as the selection and
-the undo list change.
+Each row of :data:`ACTIONS` is one action. :func:`build_actions` makes it, places it in its
+menu (in table order; ``separator`` starts a group) and, if named in :data:`TOOLBAR`, in the
+toolbar; the window connects it to the method named by ``slot`` and enables it from its
+flags: ``needs_workspace`` (waits until a workspace is attached), ``needs_selection``
+(needs a selected incident; also offered on right-click of a row) and ``waits_for_tasks``
+(disabled while an import or export runs in the background). Adding an action takes a row
+here and the method it calls.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence
@@ -16,55 +21,137 @@ from PySide6.QtWidgets import QMenu, QStyle, QToolBar
 from desktop import APP_NAME
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from PySide6.QtWidgets import QMainWindow
 
-
-class MainActions(NamedTuple):
-    """The window's actions and toolbar (a named tuple: made in a quarter of a dataclass's
-    time, and the window's start makes its classes before the first paint)."""
-
-    new_database: QAction
-    open_database: QAction
-    recent_menu: QMenu
-    load_sample: QAction
-    import_json: QAction
-    export_json: QAction
-    export_sitrep: QAction
-    quit: QAction
-    new_incident: QAction
-    edit_incident: QAction
-    delete_incident: QAction
-    undo_delete: QAction
-    history: QAction
-    find: QAction
-    sources: QAction
-    trash: QAction
-    refresh: QAction
-    clear_filters: QAction
-    best_match: QAction
-    show_detail: QAction
-    show_toolbar: QAction
-    grading_scales: QAction
-    about: QAction
-    toolbar: QToolBar
+_pix = QStyle.StandardPixmap
+_key = QKeySequence.StandardKey
 
 
-def _action(
-    window: QMainWindow,
-    text: str,
-    shortcut: QKeySequence.StandardKey | str | None = None,
-    tip: str = "",
-    icon: QStyle.StandardPixmap | None = None,
-) -> QAction:
-    action = QAction(text, window)
-    if shortcut is not None:
-        action.setShortcut(QKeySequence(shortcut))
-    if tip:
-        action.setStatusTip(tip)
+@dataclass(frozen=True)
+class ActionSpec:
+    name: str  # the attribute on MainActions: window.actions_.<name>
+    text: str
+    menu: str  # "&File", "&Edit", "&View", "&Help"
+    slot: str | None = None  # a window method, or a dotted path ("filter_bar.clear")
+    shortcut: QKeySequence.StandardKey | str | None = None
+    tip: str = ""
+    icon: QStyle.StandardPixmap | None = None
+    separator: bool = False  # a separator before it in its menu
+    needs_workspace: bool = True
+    needs_selection: bool = False
+    waits_for_tasks: bool = False
+    checkable: bool = False
+    role: QAction.MenuRole | None = None
+
+
+A = ActionSpec
+# fmt: off
+ACTIONS: tuple[ActionSpec, ...] = (
+    A("new_database", "&New database…", "&File", "new_database", "Ctrl+Shift+N",
+      "Create an empty workspace file", waits_for_tasks=True),
+    A("open_database", "&Open database…", "&File", "open_database", _key.Open,
+      "Open a workspace file", _pix.SP_DialogOpenButton, waits_for_tasks=True),
+    # (the Open recent submenu follows Open database)
+    A("load_sample", "Load &sample workspace", "&File", "load_sample",
+      tip="Add the sample incidents and sources to this workspace", separator=True),
+    A("import_json", "&Import JSON…", "&File", "import_json", "Ctrl+I",
+      "Import incidents from an interchange file", _pix.SP_ArrowDown, waits_for_tasks=True),
+    A("export_json", "Export &JSON…", "&File", "export_json", "Ctrl+Shift+E",
+      "Export the incidents shown to an interchange file", waits_for_tasks=True),
+    A("export_sitrep", "Export &SITREP (PDF)…", "&File", "export_sitrep", _key.Print,
+      "Write a situation report of the incidents shown", _pix.SP_FileDialogDetailedView),
+    # StandardKey.Quit is empty on some desktops.
+    A("quit", "&Quit", "&File", "close", "Ctrl+Q", separator=True, needs_workspace=False,
+      role=QAction.MenuRole.QuitRole),
+    A("undo_delete", "&Undo delete", "&Edit", "undo_delete", _key.Undo,
+      "Bring back the incident deleted last"),
+    A("new_incident", "&New incident…", "&Edit", "new_incident", _key.New,
+      "Record a new incident", _pix.SP_FileIcon, separator=True),
+    A("edit_incident", "&Edit incident…", "&Edit", "edit_incident", "Ctrl+E",
+      "Edit the selected incident", _pix.SP_FileDialogContentsView, needs_selection=True),
+    A("delete_incident", "&Delete incident", "&Edit", "delete_incident", _key.Delete,
+      "Move the selected incident to the trash", _pix.SP_TrashIcon, needs_selection=True),
+    A("history", "&History…", "&Edit", "show_history", "Ctrl+H",
+      "Who changed the selected incident, and what", needs_selection=True),
+    A("find", "&Find…", "&Edit", "focus_search", _key.Find, "Search the incidents",
+      separator=True),
+    A("sources", "&Sources…", "&Edit", "show_sources", "Ctrl+Shift+S",
+      "Review, edit and merge sources", _pix.SP_DirIcon, separator=True),
+    A("trash", "&Trash…", "&Edit", "show_trash", "Ctrl+Shift+T",
+      "Restore or purge deleted incidents"),
+    A("refresh", "&Refresh", "&View", "reload", _key.Refresh, "Read the workspace again",
+      _pix.SP_BrowserReload),
+    A("clear_filters", "&Clear filters", "&View", "filter_bar.clear", "Ctrl+Shift+L",
+      "Show every incident again"),
+    A("best_match", "Search results by &best match", "&View", None, "Ctrl+Shift+B",
+      "While searching, list the best matches first instead of the table's order",
+      checkable=True),
+    A("show_detail", "Show &detail pane", "&View", None, "F9", separator=True,
+      needs_workspace=False, checkable=True),
+    A("show_toolbar", "Show &toolbar", "&View", None, needs_workspace=False, checkable=True),
+    A("grading_scales", "&Grading scales", "&Help", "show_grading_scales", _key.HelpContents,
+      "The Admiralty source and information grades", needs_workspace=False),
+    A("about", f"&About {APP_NAME}", "&Help", "show_about", needs_workspace=False,
+      role=QAction.MenuRole.AboutRole),
+)
+# fmt: on
+MENUS = ("&File", "&Edit", "&View", "&Help")
+TOOLBAR = (
+    "new_incident",
+    "edit_incident",
+    "delete_incident",
+    None,
+    "sources",
+    None,
+    "import_json",
+    "export_sitrep",
+)
+
+
+class MainActions:
+    """The window's actions by name (``actions_.import_json``), its recent menu and toolbar."""
+
+    def __init__(self, actions: dict[str, QAction], recent_menu: QMenu, toolbar: QToolBar):
+        self._actions = actions
+        self.recent_menu = recent_menu
+        self.toolbar = toolbar
+
+    def __getattr__(self, name: str) -> QAction:
+        try:
+            return self.__dict__["_actions"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def where(self, **flags: bool) -> list[QAction]:
+        """The actions whose flags are as given: ``where(needs_selection=True)``."""
+        return [
+            self._actions[spec.name]
+            for spec in ACTIONS
+            if all(getattr(spec, flag) == value for flag, value in flags.items())
+        ]
+
+    def slots(self) -> Iterator[tuple[QAction, str]]:
+        """Each action that calls a window method, with the method's (dotted) name."""
+        for spec in ACTIONS:
+            if spec.slot is not None:
+                yield self._actions[spec.name], spec.slot
+
+
+def _action(window: QMainWindow, spec: ActionSpec) -> QAction:
+    action = QAction(spec.text, window)
+    if spec.shortcut is not None:
+        action.setShortcut(QKeySequence(spec.shortcut))
+    if spec.tip:
+        action.setStatusTip(spec.tip)
         shortcut_text = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-        action.setToolTip(f"{tip} ({shortcut_text})" if shortcut_text else tip)
-    if icon is not None:
-        action.setIcon(window.style().standardIcon(icon))
+        action.setToolTip(f"{spec.tip} ({shortcut_text})" if shortcut_text else spec.tip)
+    if spec.icon is not None:
+        action.setIcon(window.style().standardIcon(spec.icon))
+    action.setCheckable(spec.checkable)
+    if spec.role is not None:
+        action.setMenuRole(spec.role)
     # Shortcuts work anywhere in the window, also while focus is in the table or a filter.
     action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
     window.addAction(action)
@@ -72,98 +159,11 @@ def _action(
 
 
 def build_actions(window: QMainWindow) -> MainActions:
-    pix = QStyle.StandardPixmap
-    key = QKeySequence.StandardKey
     a = MainActions(
-        new_database=_action(
-            window, "&New database…", "Ctrl+Shift+N", "Create an empty workspace file"
-        ),
-        open_database=_action(
-            window, "&Open database…", key.Open, "Open a workspace file", pix.SP_DialogOpenButton
-        ),
-        recent_menu=QMenu("Open &recent", window),
-        load_sample=_action(
-            window,
-            "Load &sample workspace",
-            tip="Add the sample incidents and sources to this workspace",
-        ),
-        import_json=_action(
-            window,
-            "&Import JSON…",
-            "Ctrl+I",
-            "Import incidents from an interchange file",
-            pix.SP_ArrowDown,
-        ),
-        export_json=_action(
-            window,
-            "Export &JSON…",
-            "Ctrl+Shift+E",
-            "Export the incidents shown to an interchange file",
-        ),
-        export_sitrep=_action(
-            window,
-            "Export &SITREP (PDF)…",
-            key.Print,
-            "Write a situation report of the incidents shown",
-            pix.SP_FileDialogDetailedView,
-        ),
-        quit=_action(window, "&Quit", "Ctrl+Q"),  # StandardKey.Quit is empty on some desktops
-        new_incident=_action(
-            window, "&New incident…", key.New, "Record a new incident", pix.SP_FileIcon
-        ),
-        edit_incident=_action(
-            window,
-            "&Edit incident…",
-            "Ctrl+E",
-            "Edit the selected incident",
-            pix.SP_FileDialogContentsView,
-        ),
-        delete_incident=_action(
-            window,
-            "&Delete incident",
-            key.Delete,
-            "Move the selected incident to the trash",
-            pix.SP_TrashIcon,
-        ),
-        undo_delete=_action(
-            window, "&Undo delete", key.Undo, "Bring back the incident deleted last"
-        ),
-        history=_action(
-            window, "&History…", "Ctrl+H", "Who changed the selected incident, and what"
-        ),
-        find=_action(window, "&Find…", key.Find, "Search the incidents"),
-        sources=_action(
-            window, "&Sources…", "Ctrl+Shift+S", "Review, edit and merge sources", pix.SP_DirIcon
-        ),
-        trash=_action(window, "&Trash…", "Ctrl+Shift+T", "Restore or purge deleted incidents"),
-        refresh=_action(
-            window, "&Refresh", key.Refresh, "Read the workspace again", pix.SP_BrowserReload
-        ),
-        clear_filters=_action(
-            window, "&Clear filters", "Ctrl+Shift+L", "Show every incident again"
-        ),
-        best_match=_action(
-            window,
-            "Search results by &best match",
-            "Ctrl+Shift+B",
-            "While searching, list the best matches first instead of the table's order",
-        ),
-        show_detail=_action(window, "Show &detail pane", "F9"),
-        show_toolbar=_action(window, "Show &toolbar"),
-        grading_scales=_action(
-            window,
-            "&Grading scales",
-            key.HelpContents,
-            "The Admiralty source and information grades",
-        ),
-        about=_action(window, f"&About {APP_NAME}"),
-        toolbar=QToolBar("Main toolbar", window),
+        {spec.name: _action(window, spec) for spec in ACTIONS},
+        QMenu("Open &recent", window),
+        QToolBar("Main toolbar", window),
     )
-    a.quit.setMenuRole(QAction.MenuRole.QuitRole)
-    a.about.setMenuRole(QAction.MenuRole.AboutRole)
-    a.show_detail.setCheckable(True)
-    a.best_match.setCheckable(True)
-    a.show_toolbar.setCheckable(True)
     a.undo_delete.setEnabled(False)
     # Delete must not fire while the analyst edits text in the search box: the window
     # adds this action to the table and it answers only when the table has focus.
@@ -173,53 +173,16 @@ def build_actions(window: QMainWindow) -> MainActions:
     return a
 
 
-def _fill(container: QMenu | QToolBar, items: tuple[QAction | None, ...]) -> None:
-    """Add actions in order; None stands for a separator."""
-    for item in items:
-        if item is None:
-            container.addSeparator()
-        else:
-            container.addAction(item)
-
-
 def _menus(window: QMainWindow, a: MainActions) -> None:
     bar = window.menuBar()
-    file_menu = bar.addMenu("&File")
-    for item in (a.new_database, a.open_database):
-        file_menu.addAction(item)
-    file_menu.addMenu(a.recent_menu)
-    file_menu.addSeparator()
-    for item in (a.load_sample, a.import_json, a.export_json, a.export_sitrep):
-        file_menu.addAction(item)
-    file_menu.addSeparator()
-    file_menu.addAction(a.quit)
-
-    edit_menu = bar.addMenu("&Edit")
-    _fill(
-        edit_menu,
-        (
-            a.undo_delete,
-            None,
-            a.new_incident,
-            a.edit_incident,
-            a.delete_incident,
-            a.history,
-            None,
-            a.find,
-            None,
-            a.sources,
-            a.trash,
-        ),
-    )
-
-    view_menu = bar.addMenu("&View")
-    _fill(
-        view_menu, (a.refresh, a.clear_filters, a.best_match, None, a.show_detail, a.show_toolbar)
-    )
-
-    help_menu = bar.addMenu("&Help")
-    help_menu.addAction(a.grading_scales)
-    help_menu.addAction(a.about)
+    menus = {title: bar.addMenu(title) for title in MENUS}
+    for spec in ACTIONS:
+        menu = menus[spec.menu]
+        if spec.separator:
+            menu.addSeparator()
+        menu.addAction(getattr(a, spec.name))
+        if spec.name == "open_database":
+            menu.addMenu(a.recent_menu)
 
 
 def _toolbar(window: QMainWindow, a: MainActions) -> None:
@@ -228,19 +191,11 @@ def _toolbar(window: QMainWindow, a: MainActions) -> None:
     toolbar.setMovable(False)
     toolbar.setIconSize(QSize(18, 18))
     toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-    _fill(
-        toolbar,
-        (
-            a.new_incident,
-            a.edit_incident,
-            a.delete_incident,
-            None,
-            a.sources,
-            None,
-            a.import_json,
-            a.export_sitrep,
-        ),
-    )
+    for name in TOOLBAR:
+        if name is None:
+            toolbar.addSeparator()
+        else:
+            toolbar.addAction(getattr(a, name))
     a.show_toolbar.setChecked(True)
     a.show_toolbar.toggled.connect(toolbar.setVisible)
     window.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)

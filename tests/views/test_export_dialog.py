@@ -507,3 +507,21 @@ def test_texts_for_another_scope_can_be_taken_deliberately(
     dialog.scope_note.button.click()
     assert dialog.key_points.toPlainText() == "Iraq point."
     assert not dialog.scope_note.isVisible()
+
+
+def test_too_many_key_points_are_refused_in_the_services_words(
+    qtbot: QtBot, make_dialog: Any
+) -> None:
+    from desktop.services.report_request import MAX_KEY_POINTS, check_request
+
+    dialog = make_dialog(IncidentQuery())
+    lines = [f"Point {n}" for n in range(MAX_KEY_POINTS + 1)]
+    dialog.key_points.setPlainText("\n".join(lines))
+    (expected,) = check_request(
+        since=None, until=None, title="t", marking="TLP:CLEAR", key_points=lines
+    )
+    assert dialog.problem_label.text() == expected.message
+    assert dialog.problem_label.text() == "At most 10 key points, one per line (there are 11)."
+    assert not dialog.export_button.isEnabled()
+    dialog.key_points.setPlainText("\n".join(lines[:MAX_KEY_POINTS]))
+    assert dialog.problem_label.text() != expected.message

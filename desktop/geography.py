@@ -1,7 +1,12 @@
-"""Country outlines shipped in resources/geo, and the map window around incident points.
+"""Geography without drawing: country outlines, the map window, projection and map points.
+
+No ReportLab and no Qt here: the SITREP's map (``desktop.reports.mapchart``) draws with it,
+and a map view in the window can use the same outlines, window and projection.
 
 Coordinates are degrees (WGS84). Points are ``(lat, lon)`` pairs, as incidents store them;
 outline rings are ``(lon, lat)`` pairs, as GeoJSON and Natural Earth store them (x, y).
+Equirectangular projection with the cos(mid-latitude) correction: fine for the regional
+windows a report shows, and it keeps lon/lat grid lines straight.
 """
 
 from __future__ import annotations
@@ -12,12 +17,14 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from desktop.domain import country_name as domain_country_name
 from desktop.resources import resource_path
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
 OUTLINES_FILE = ("geo", "countries-110m.json")
+_SHORT_NAMES = {"CD": "DR Congo", "CG": "Congo", "KP": "North Korea", "KR": "South Korea"}
 
 Ring = list[tuple[float, float]]  # (lon, lat) vertices, not repeated at the end
 
@@ -182,3 +189,106 @@ def landmass_at(lat: float, lon: float) -> Bounds | None:
     """Bounds of the outline ring (a country's island or mainland) holding the point."""
     found = _ring_at(lat, lon)
     return ring_bounds(found[1]) if found else None
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    """An incident location. ``label`` should be a short number that the report's incident
+    list repeats; ``colour`` is a key into the palette given to ``incident_map``."""
+
+    lat: float | None
+    lon: float | None
+    label: str
+    count: int = 1
+    colour: str | None = None
+
+    @property
+    def located(self) -> bool:
+        return is_valid_point(self.lat, self.lon)
+
+    def position(self) -> tuple[float, float]:
+        """(lat, lon) of a located point."""
+        if self.lat is None or self.lon is None or not self.located:
+            raise ValueError(f"point {self.label!r} has no usable coordinates")
+        return self.lat, self.lon
+
+
+class Projection:
+    """Equirectangular lon/lat -> drawing points, centred in a box, same scale both ways."""
+
+    def __init__(self, bounds: Bounds, x: float, y: float, width: float, height: float):
+        self.cos = lon_scale(bounds.mid_lat)
+        self.k = min(width / (bounds.lon_span * self.cos), height / bounds.lat_span)
+        self.lon0 = (bounds.west + bounds.east) / 2
+        self.lat0 = bounds.mid_lat
+        self.cx, self.cy = x + width / 2, y + height / 2
+        # What the box shows, which may be a little more than ``bounds`` on one axis.
+        half_lon = width / 2 / (self.k * self.cos)
+        half_lat = height / 2 / self.k
+        self.extent = Bounds(
+            self.lon0 - half_lon, self.lat0 - half_lat, self.lon0 + half_lon, self.lat0 + half_lat
+        )
+
+    def __call__(self, lon: float, lat: float) -> tuple[float, float]:
+        return (
+            self.cx + (lon - self.lon0) * self.cos * self.k,
+            self.cy + (lat - self.lat0) * self.k,
+        )
+
+    @property
+    def km_per_point(self) -> float:
+        return 111.32 / self.k  # along the mid-latitude, where the scale is true
+
+
+def nice_step(span: float, target_lines: int) -> float:
+    """A round grid or scale step giving about ``target_lines`` divisions of ``span``."""
+    raw = span / target_lines
+    magnitude = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 2.5, 5, 10):
+        if raw <= factor * magnitude:
+            return factor * magnitude
+    return 10 * magnitude
+
+
+def round_down(value: float) -> float:
+    """The largest of 1, 2, 5 x 10^n not above ``value``."""
+    magnitude = 10 ** math.floor(math.log10(value))
+    return max(f * magnitude for f in (1, 2, 5) if f * magnitude <= value)
+
+
+def degrees(value: float, positive: str, negative: str) -> str:
+    hemisphere = positive if value > 0 else negative if value < 0 else ""
+    return f"{abs(value):g}°{hemisphere}"
+
+
+def label_point(ring: Ring) -> tuple[float, float]:
+    """Area centroid of a ring (lon, lat): where a country's name goes."""
+    area = cx = cy = 0.0
+    for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True):
+        cross = x0 * y1 - x1 * y0
+        area += cross
+        cx += (x0 + x1) * cross
+        cy += (y0 + y1) * cross
+    if abs(area) < 1e-9:
+        return ring[0]
+    return cx / (3 * area), cy / (3 * area)
+
+
+def country_name(key: str) -> str:
+    """Short English name for an outline key (ISO alpha-2, or a Natural Earth name)."""
+    if key in _SHORT_NAMES:
+        return _SHORT_NAMES[key]
+    if len(key) != 2:  # Natural Earth names for places without an ISO code
+        return key
+    return domain_country_name(key).split(",")[0]
+
+
+def shrink(bounds: Bounds, fraction: float) -> Bounds:
+    dx, dy = bounds.lon_span * fraction, bounds.lat_span * fraction
+    return Bounds(bounds.west + dx, bounds.south + dy, bounds.east - dx, bounds.north - dy)
+
+
+def ring_area(ring: Ring) -> float:
+    return abs(
+        sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True))
+    )

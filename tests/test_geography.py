@@ -1,38 +1,15 @@
-"""Country outlines, the map window, and the incident map drawing."""
+"""Country outlines, the map window and map points: geography without drawing."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pytest
-from pypdf import PdfReader
-from reportlab.graphics import renderPDF
-from reportlab.graphics.shapes import Circle, Drawing, Group, Polygon, String
-from reportlab.lib.colors import HexColor
 
-from desktop.reports import geo
-from desktop.reports.mapchart import MapPoint, incident_map, marker_radius
+from desktop import geography as geo
+from desktop.geography import MapPoint
 from desktop.resources import resource_path
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 AL_ASAD = (33.785, 42.441)
 AL_HARIR = (36.537, 44.312)
-
-
-def shapes_of(node: Drawing | Group) -> list[object]:
-    found: list[object] = []
-    for child in node.contents:
-        found.append(child)
-        if isinstance(child, Group):
-            found.extend(shapes_of(child))
-    return found
-
-
-def render(drawing: Drawing, path: Path) -> str:
-    renderPDF.drawToFile(drawing, str(path))
-    return PdfReader(str(path)).pages[0].extract_text()
 
 
 # ---------------------------------------------------------------------------- the outlines
@@ -121,54 +98,45 @@ def test_fit_aspect_widens_to_the_drawing_shape() -> None:
     assert fitted.lat_span >= bounds.lat_span - 1e-9
 
 
-# ---------------------------------------------------------------------------------- the map
-
-
-def test_map_of_iraqi_bases_renders_to_pdf(tmp_path: Path) -> None:
-    points = [MapPoint(*AL_ASAD, label="1", count=3), MapPoint(*AL_HARIR, label="2")]
-    drawing = incident_map(points, 400, 280)
-    text = render(drawing, tmp_path / "map.pdf")
-    assert "Outlines: Natural Earth" in text
-    assert "Iraq" in text
-    shapes = shapes_of(drawing)
-    circles = [s for s in shapes if isinstance(s, Circle)]
-    assert len(circles) == 2
-    assert max(c.r for c in circles) == marker_radius(3)
-    labels = {s.text for s in shapes if isinstance(s, String)}
-    assert {"1", "2"} <= labels
-    assert sum(isinstance(s, Polygon) for s in shapes) > 5  # Iraq and its neighbours
-
-
-def test_map_skips_countries_far_outside_the_window() -> None:
-    drawing = incident_map([MapPoint(*AL_ASAD, label="1")], 300, 200)
-    polygons = [s for s in shapes_of(drawing) if isinstance(s, Polygon)]
-    assert len(polygons) < 60  # not the whole world's 280-odd rings
-
-
-def test_no_located_points_give_a_note(tmp_path: Path) -> None:
-    for points in ([], [MapPoint(None, None, label="1"), MapPoint(33.0, None, label="2")]):
-        drawing = incident_map(points, 300, 200)
-        strings = [s.text for s in shapes_of(drawing) if isinstance(s, String)]
-        assert strings == ["No located incidents"]
-        assert "No located incidents" in render(drawing, tmp_path / "empty.pdf")
-
-
 def test_zero_longitude_is_a_location() -> None:
     assert MapPoint(5.6, 0.0, label="1").located
-    drawing = incident_map([MapPoint(5.6, 0.0, label="1")], 300, 200)
-    assert any(isinstance(s, Circle) for s in shapes_of(drawing))
+    assert MapPoint(5.6, 0.0, label="1").position() == (5.6, 0.0)
 
 
-def test_marker_size_grows_with_count_and_is_capped() -> None:
-    sizes = [marker_radius(n) for n in (1, 2, 5, 20, 1000)]
-    assert sizes == sorted(sizes)
-    assert sizes[-1] == 14.0
+def test_unlocated_points_have_no_position() -> None:
+    assert not MapPoint(33.0, None, label="2").located
+    with pytest.raises(ValueError, match="no usable coordinates"):
+        MapPoint(95.0, 10.0, label="3").position()
 
 
-def test_palette_colours_markers() -> None:
-    blue = HexColor("#1F5FAD")
-    drawing = incident_map(
-        [MapPoint(*AL_ASAD, label="1", colour="claimed")], 300, 200, palette={"claimed": blue}
-    )
-    (circle,) = [s for s in shapes_of(drawing) if isinstance(s, Circle)]
-    assert circle.fillColor == blue
+def test_projection_keeps_one_scale_and_centres_the_window() -> None:
+    bounds = geo.fit_aspect(geo.bounds_for([AL_ASAD, AL_HARIR]), 400 / 280)
+    project = geo.Projection(bounds, 0, 0, 400, 280)
+    mid = ((bounds.west + bounds.east) / 2, bounds.mid_lat)
+    assert project(*mid) == pytest.approx((200, 140))
+    assert project.extent.contains(*AL_ASAD)
+    assert project.km_per_point > 0
+
+
+def test_country_names_are_short() -> None:
+    assert geo.country_name("CD") == "DR Congo"
+    assert geo.country_name("IQ") == "Iraq"
+    assert geo.country_name("Somaliland") == "Somaliland"
+
+
+def test_geography_needs_no_reportlab_or_qt() -> None:
+    import ast
+    from pathlib import Path
+
+    source = Path(geo.__file__).read_text(encoding="utf-8")
+    imported = {
+        node.module or ""
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.ImportFrom)
+    } | {
+        alias.name
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    }
+    assert not {m for m in imported if m.split(".")[0] in {"reportlab", "PySide6"}}

@@ -1,0 +1,100 @@
+"""What makes a SITREP request valid, said once for the export dialog and the command line.
+
+The dialog shows the first problem beside its disabled Export button; ``incident-desk export
+pdf`` refuses with it (named after its option). Both read the same sentences from here, so a
+rule (ten key points at most, a title, a marking) cannot differ between them.
+
+Light on purpose (no ReportLab, no database): the dialog checks on every keystroke and the
+command line before it opens the workspace's report machinery.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from desktop.domain import MAX_MARKING_LENGTH, normalise_marking
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from datetime import date
+
+# Page 1 holds the bottom line up front: more points than this do not fit it.
+MAX_KEY_POINTS = 10
+
+# What a problem is about (RequestProblem.about), in the order they are checked.
+PERIOD, INCIDENTS, TITLE, MARKING, KEY_POINTS = (
+    "period",
+    "incidents",
+    "title",
+    "marking",
+    "key_points",
+)
+
+
+@dataclass(frozen=True)
+class RequestProblem:
+    """One reason a report cannot be written as asked: ``about`` names the part."""
+
+    about: str
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def key_point_lines(text: str | Sequence[str]) -> tuple[str, ...]:
+    """The key points as given: one per line (or item), blank ones left out, trimmed."""
+    lines = text.splitlines() if isinstance(text, str) else text
+    return tuple(line.strip() for line in lines if line.strip())
+
+
+def marking_problem(marking: str) -> RequestProblem | None:
+    marking = normalise_marking(marking)
+    if not marking:
+        return RequestProblem(MARKING, "Choose a marking (a TLP label or a classification line).")
+    if len(marking) > MAX_MARKING_LENGTH:
+        return RequestProblem(
+            MARKING, f"The marking is longer than {MAX_MARKING_LENGTH} characters."
+        )
+    return None
+
+
+def key_points_problem(key_points: Sequence[str]) -> RequestProblem | None:
+    points = len(key_point_lines(key_points))
+    if points > MAX_KEY_POINTS:
+        return RequestProblem(
+            KEY_POINTS, f"At most {MAX_KEY_POINTS} key points, one per line (there are {points})."
+        )
+    return None
+
+
+def check_request(
+    *,
+    since: date | None,
+    until: date | None,
+    title: str,
+    marking: str,
+    key_points: Sequence[str],
+    incidents: int | None = None,
+) -> list[RequestProblem]:
+    """Every problem of a report request, in the order the dialog shows them (first first).
+
+    ``incidents`` is how many the report would hold, when counted (None: not counted, as
+    the command line does not: an empty report is written there, saying so).
+    """
+    problems: list[RequestProblem] = []
+    if since and until and until < since:
+        problems.append(RequestProblem(PERIOD, "The period ends before it starts."))
+    elif incidents == 0:  # a reversed period matches nothing: said once, as the period
+        problems.append(
+            RequestProblem(
+                INCIDENTS, "No incident matches these choices: there is nothing to report."
+            )
+        )
+    if not title.strip():
+        problems.append(RequestProblem(TITLE, "Give the report a title."))
+    for problem in (marking_problem(marking), key_points_problem(key_points)):
+        if problem is not None:
+            problems.append(problem)
+    return problems

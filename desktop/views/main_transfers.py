@@ -1,0 +1,122 @@
+"""The main window's background transfers: import and export of interchange files, and the
+SITREP dialog, run through the task runner while the window stays usable.
+
+A part of :class:`~desktop.views.main_window.MainWindow` (a mixin): ``import_json``,
+``export_json`` and the ``_run`` that runs them moved here as a unit from main_window.py.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypeVar
+
+from PySide6.QtCore import Qt
+
+from desktop.wording import plural
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    # Imported at run time by load_services(), once the first rows are painted.
+    from desktop.services import interchange  # noqa: TC004
+    from desktop.services.progress import Progress
+    from desktop.views.export_dialog import ExportDialog
+    from desktop.views.main_parts import WindowParts as _Base
+    from desktop.views.partials.task_runner import TaskHandle
+else:
+    _Base = object
+
+R = TypeVar("R")
+
+
+def load_services() -> None:
+    global interchange
+    from desktop.services import interchange
+
+
+class TransfersPart(_Base):
+    # --- interchange and reports (in the background) ---------------------------------
+
+    def import_json(self, path: Path | None = None) -> TaskHandle | None:
+        path = path or self.dialogs.open_path("Import JSON", "Interchange JSON (*.json)")
+        if path is None:
+            return None
+        db = self._db
+
+        def done(result: interchange.ImportResult) -> None:
+            self.reload()
+            self.dialogs.information("Import finished", result.report)
+
+        return self._run(
+            "Importing incidents",
+            lambda progress: interchange.import_file(db, path, progress),
+            done,
+            "Import failed",
+            "Import cancelled: the workspace is unchanged.",
+            f"Nothing was imported from {path.name}: the workspace is unchanged.\n\n"
+            "The problem (incidents are counted from 0, in file order):\n",
+        )
+
+    def export_json(self, path: Path | None = None) -> TaskHandle | None:
+        path = path or self.dialogs.save_path(
+            "Export JSON", "incidents.json", "Interchange JSON (*.json)"
+        )
+        if path is None:
+            return None
+        db, query = self._db, self.model.query
+
+        def done(count: int) -> None:
+            written = f"{plural(count, 'incident')} written to {path}."
+            self.dialogs.information("Export finished", written)
+
+        return self._run(
+            "Exporting incidents",
+            lambda _progress: interchange.export_file(db, path, query),
+            done,
+            "Export failed",
+            "Export cancelled.",
+        )
+
+    def _run(
+        self,
+        title: str,
+        work: Callable[[Progress], R],
+        done: Callable[[R], None],
+        failure: str,
+        cancelled: str,
+        explain: str = "",
+    ) -> TaskHandle:
+        """Run long work off the GUI thread; the actions wait until it is over."""
+        from desktop.views.partials.task_runner import run_task
+
+        busy = self.actions_.where(waits_for_tasks=True)
+        for action in busy:
+            action.setEnabled(False)
+        self.news.task_started()
+
+        def finished() -> None:
+            for action in busy:
+                action.setEnabled(True)
+            self.news.task_finished()
+
+        handle = run_task(
+            self,
+            title,
+            work,
+            on_done=done,
+            on_error=lambda error: self.dialogs.warning(failure, f"{explain}{error}"),
+            on_cancelled=lambda: self.statusBar().showMessage(cancelled, 10000),
+        )
+        handle.finished.connect(finished)
+        return handle
+
+    def export_sitrep(self) -> ExportDialog:
+        """The SITREP dialog, starting from the table's filters."""
+        from desktop.views.export_dialog import ExportDialog
+
+        dialog = ExportDialog(
+            self._db, self.model.query, dialogs=self.dialogs.for_child(), parent=self
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()  # window-modal, without blocking the caller
+        return dialog
