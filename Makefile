@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 # The exact versions (with hashes) that make run, make test and CI install: see make lock.
 LOCK   := requirements/lock.txt
 # The venv is built anew, from the lock alone, whenever one of these files changes.
-STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | cksum | cut -d' ' -f1)
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml setup.py $(LOCK) | cksum | cut -d' ' -f1)
 PIP_VERSION := 26.3
 # Tools that are no part of the app, in a venv of their own: the lock's resolver, the auditor.
 TOOLS  := .venv-tools
@@ -15,7 +15,7 @@ TOOLS_STAMP := $(TOOLS)/.installed-uv$(UV_VERSION)-pip-audit$(PIP_AUDIT_VERSION)
 
 .PHONY: run test test-latest lint typecheck bench bench-quick screenshots audit lock lock-upgrade clean
 
-$(STAMP): pyproject.toml $(LOCK)
+$(STAMP): pyproject.toml setup.py $(LOCK)
 	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q pip==$(PIP_VERSION)
