@@ -75,4 +75,4 @@ screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m desktop.views.screenshots build/screenshots
 
 clean:
-	rm -rf $(VENV) .venv-latest $(TOOLS) build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-latest .venv-core $(TOOLS) build .pytest_cache .mypy_cache .ruff_cache
