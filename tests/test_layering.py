@@ -1,8 +1,11 @@
-"""The layers stay apart: no Qt below the views, and the store knows nothing of services."""
+"""The layers stay apart: no Qt below the views, the store knows nothing of services, and
+the interchange formats see only plain records."""
 
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +17,9 @@ QT_FREE = sorted(
         *(DESKTOP / "store").rglob("*.py"),
         *(DESKTOP / "services").rglob("*.py"),
         *(DESKTOP / "reports").rglob("*.py"),
+        *(DESKTOP / "formats").rglob("*.py"),
         DESKTOP / "domain.py",
+        DESKTOP / "records.py",
         DESKTOP / "errors.py",
         DESKTOP / "parsing.py",
     ]
@@ -112,3 +117,63 @@ def test_views_reach_the_store_only_through_services(path: Path) -> None:
     imported = runtime_imports(path)
     bad = {m for m in imported if _under(m, "desktop.store") or _under(m, "sqlalchemy")}
     assert not bad, f"{path.relative_to(ROOT)} imports {sorted(bad)}"
+
+
+FORMATS = sorted((DESKTOP / "formats").rglob("*.py"))
+# All a format may import of the app: plain records, rules and words, and other formats.
+FORMATS_MAY_IMPORT = (
+    "desktop.domain",
+    "desktop.errors",
+    "desktop.records",
+    "desktop.timetext",
+    "desktop.wording",
+    "desktop.formats",
+)
+
+
+@pytest.mark.parametrize("path", FORMATS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_formats_import_no_sqlalchemy_no_qt_and_no_services(path: Path) -> None:
+    imported = imported_modules(path)
+    bad = {
+        m
+        for m in imported
+        if _under(m, "sqlalchemy")
+        or _under(m, "PySide6")
+        or _under(m, "shiboken6")
+        or (_under(m, "desktop") and not any(_under(m, ok) for ok in FORMATS_MAY_IMPORT))
+    }
+    assert not bad, f"{path.relative_to(ROOT)} imports {sorted(bad)}"
+
+
+@pytest.mark.parametrize(
+    "module", [m for m in FORMATS_MAY_IMPORT if m != "desktop.formats"], ids=str
+)
+def test_what_formats_may_import_stays_below_the_layers(module: str) -> None:
+    path = ROOT / (module.replace(".", "/") + ".py")
+    bad = {
+        m
+        for m in imported_modules(path)
+        if _under(m, "sqlalchemy")
+        or _under(m, "PySide6")
+        or any(_under(m, f"desktop.{layer}") for layer in ("store", "services", "views"))
+    }
+    assert not bad, f"{module} imports {sorted(bad)}"
+
+
+def test_formats_load_without_sqlalchemy_qt_or_the_store() -> None:
+    # A fresh interpreter: what loading every format really pulls in, indirectly too.
+    modules = sorted(
+        "desktop.formats" + ("" if p.stem == "__init__" else f".{p.stem}") for p in FORMATS
+    )
+    code = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}: importlib.import_module(name)\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('sqlalchemy', 'PySide6', 'shiboken6', 'alembic') "
+        "or m.startswith(('desktop.store', 'desktop.services', 'desktop.views')))\n"
+        "print(','.join(bad))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert result.stdout.strip() == ""
