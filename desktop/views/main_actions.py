@@ -13,10 +13,14 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import QMenu, QStyle, QToolBar
 
-from desktop import APP_NAME
+from desktop import APP_NAME, formats
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QMainWindow
+
+
+# Shortcuts of File ▸ Export ▸ entries, by format name.
+EXPORT_SHORTCUTS = {"json": "Ctrl+Shift+E"}
 
 
 class MainActions(NamedTuple):
@@ -27,8 +31,9 @@ class MainActions(NamedTuple):
     open_database: QAction
     recent_menu: QMenu
     load_sample: QAction
-    import_json: QAction
-    export_json: QAction
+    import_file: QAction
+    export_menu: QMenu
+    exports: dict[str, QAction]  # File ▸ Export ▸ one per registered writer, by its name
     export_sitrep: QAction
     quit: QAction
     new_incident: QAction
@@ -87,22 +92,26 @@ def build_actions(window: QMainWindow) -> MainActions:
             "Load &sample workspace",
             tip="Add the sample incidents and sources to this workspace",
         ),
-        import_json=_action(
+        import_file=_action(
             window,
-            "&Import JSON…",
+            "&Import…",
             "Ctrl+I",
-            "Import incidents from an interchange file",
+            f"Import incidents from an interchange file: {formats.supported()}",
             pix.SP_ArrowDown,
         ),
-        export_json=_action(
-            window,
-            "Export &JSON…",
-            "Ctrl+Shift+E",
-            "Export the incidents shown to an interchange file",
-        ),
+        export_menu=QMenu("&Export", window),
+        exports={
+            writer.name: _action(
+                window,
+                f"&{writer.label}…",
+                EXPORT_SHORTCUTS.get(writer.name),
+                f"Export the incidents shown as {writer.dialog_filter}",
+            )
+            for writer in formats.writers()
+        },
         export_sitrep=_action(
             window,
-            "Export &SITREP (PDF)…",
+            "&SITREP (PDF)…",
             key.Print,
             "Write a situation report of the incidents shown",
             pix.SP_FileDialogDetailedView,
@@ -189,8 +198,10 @@ def _menus(window: QMainWindow, a: MainActions) -> None:
         file_menu.addAction(item)
     file_menu.addMenu(a.recent_menu)
     file_menu.addSeparator()
-    for item in (a.load_sample, a.import_json, a.export_json, a.export_sitrep):
-        file_menu.addAction(item)
+    file_menu.addAction(a.load_sample)
+    file_menu.addAction(a.import_file)
+    file_menu.addMenu(a.export_menu)
+    _fill(a.export_menu, (*a.exports.values(), None, a.export_sitrep))
     file_menu.addSeparator()
     file_menu.addAction(a.quit)
 
@@ -237,7 +248,7 @@ def _toolbar(window: QMainWindow, a: MainActions) -> None:
             None,
             a.sources,
             None,
-            a.import_json,
+            a.import_file,
             a.export_sitrep,
         ),
     )

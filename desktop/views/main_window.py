@@ -13,6 +13,7 @@ import sqlite3
 import threading
 import time
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
@@ -28,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import APP_NAME, __version__
+from desktop import APP_NAME, __version__, formats
 from desktop.errors import DeskError
 from desktop.views.main_actions import build_actions, recent_icon
 from desktop.views.partials.column_spread import ColumnSpread
@@ -269,8 +270,8 @@ class MainWindow(QMainWindow):
             (a.new_database, self.new_database),
             (a.open_database, self.open_database),
             (a.load_sample, self.load_sample),
-            (a.import_json, self.import_json),
-            (a.export_json, self.export_json),
+            (a.import_file, self.import_file),
+            *((action, partial(self.export_to, name)) for name, action in a.exports.items()),
             (a.export_sitrep, self.export_sitrep),
             (a.quit, self.close),
             (a.new_incident, self.new_incident),
@@ -816,8 +817,8 @@ class MainWindow(QMainWindow):
 
     # --- interchange and reports (in the background) ---------------------------------
 
-    def import_json(self, path: Path | None = None) -> TaskHandle | None:
-        path = path or self.dialogs.open_path("Import JSON", "Interchange JSON (*.json)")
+    def import_file(self, path: Path | None = None) -> TaskHandle | None:
+        path = path or self.dialogs.open_path("Import", formats.import_filter())
         if path is None:
             return None
         db = self._db
@@ -836,9 +837,11 @@ class MainWindow(QMainWindow):
             "The problem (incidents are counted from 0, in file order):\n",
         )
 
-    def export_json(self, path: Path | None = None) -> TaskHandle | None:
+    def export_to(self, name: str, path: Path | None = None) -> TaskHandle | None:
+        """Export the incidents shown in the registered format ``name`` (File ▸ Export ▸)."""
+        writer = formats.writer(name)
         path = path or self.dialogs.save_path(
-            "Export JSON", "incidents.json", "Interchange JSON (*.json)"
+            f"Export {writer.label}", f"incidents{writer.suffix}", writer.dialog_filter
         )
         if path is None:
             return None
@@ -850,7 +853,7 @@ class MainWindow(QMainWindow):
 
         return self._run(
             "Exporting incidents",
-            lambda _progress: interchange.export_file(db, path, query),
+            lambda _progress: interchange.export_file(db, path, query, writer=writer),
             done,
             "Export failed",
             "Export cancelled.",
@@ -869,8 +872,8 @@ class MainWindow(QMainWindow):
         from desktop.views.partials.task_runner import run_task
 
         busy = (
-            self.actions_.import_json,
-            self.actions_.export_json,
+            self.actions_.import_file,
+            *self.actions_.exports.values(),
             self.actions_.open_database,
             self.actions_.new_database,
         )
