@@ -15,7 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop import APP_NAME, __version__
+from desktop import APP_NAME, __version__, formats
 from desktop.domain import EVENT_TYPES, country_codes, normalise_marking
 from desktop.errors import DeskError
 from desktop.services.dto import IncidentQuery, IncidentRow
@@ -76,22 +76,28 @@ def build_parser() -> argparse.ArgumentParser:
     sample = commands.add_parser("sample", help="load the sample workspace (safe to repeat)")
     _db_option(sample)
 
-    imp = commands.add_parser("import", help="import an interchange JSON file (all or nothing)")
+    imp = commands.add_parser(
+        "import",
+        help=f"import an interchange file (all or nothing): {formats.supported()}",
+    )
     imp.add_argument("file", type=Path)
     _db_option(imp)
 
     export = commands.add_parser("export", help="export incidents")
-    formats = export.add_subparsers(
+    kinds = export.add_subparsers(
         dest="format", metavar="FORMAT", parser_class=_Parser, required=True
     )
-    json_export = formats.add_parser("json", help="the interchange JSON format")
-    _db_option(json_export)
-    json_export.add_argument("--out", type=Path, required=True, help="file to write")
-    json_export.add_argument(
-        "--history", action="store_true", help="include each incident's change history"
-    )
+    # One command per registered writer (desktop/formats); pdf is a report, not one of them.
+    for writer in formats.writers():
+        interchange = kinds.add_parser(writer.name, help=writer.description)
+        _db_option(interchange)
+        interchange.add_argument("--out", type=Path, required=True, help="file to write")
+        if writer.with_history:
+            interchange.add_argument(
+                "--history", action="store_true", help="include each incident's change history"
+            )
 
-    pdf = formats.add_parser("pdf", help="a situation report (SITREP) as PDF")
+    pdf = kinds.add_parser("pdf", help="a situation report (SITREP) as PDF")
     _db_option(pdf)
     pdf.add_argument("--out", type=Path, required=True, help="PDF file to write")
     pdf.add_argument("--since", type=_iso_date, metavar="YYYY-MM-DD", help="first day covered")
@@ -314,7 +320,8 @@ def _export(db: Database, args: argparse.Namespace) -> int:
         return _export_pdf(db, args)
     from desktop.services.interchange import export_file
 
-    count = export_file(db, args.out, with_history=args.history)
+    writer = formats.writer(args.format)
+    count = export_file(db, args.out, with_history=getattr(args, "history", False), writer=writer)
     _say(f"Exported {plural(count, 'incident')} to {args.out}")
     return 0
 

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+# A point or window in time: a ``date`` for day/week/month precision, an aware UTC
+# ``datetime`` for exact precision.
+Moment = date | datetime
+
 
 def utc_text(moment: datetime, *, sep: str = "T", timespec: str = "seconds") -> str:
     """``moment`` in UTC with its ``Z``, e.g. ``0999-06-15T12:00:00Z``; naive means UTC."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
@@ -11,9 +12,14 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from desktop import cli, formats
+from desktop.formats import Format
+
 if TYPE_CHECKING:
     from pathlib import Path
+    from typing import BinaryIO
 
+    from desktop.records import Document
     from tests.conftest import DbUrls
     from tests.postgres_server import PostgresServer
 
@@ -618,3 +624,69 @@ def test_export_pdf_refuses_in_the_dialogs_words(
     assert result.returncode == 2
     assert expected in result.stderr
     assert not out.exists()
+
+
+def _choices(parser: argparse.ArgumentParser, *path: str) -> list[str]:
+    """The sub-command names under ``path`` (e.g. the FORMATs of ``export``)."""
+    for name in path:
+        action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        parser = action.choices[name]
+    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return list(action.choices)
+
+
+def test_export_formats_are_the_registered_writers_and_the_pdf_report() -> None:
+    assert _choices(cli.build_parser(), "export") == [
+        *(writer.name for writer in formats.writers()),
+        "pdf",
+    ]
+    assert _choices(cli.build_parser(), "export")[0] == "json"
+
+
+def _lines_writer(document: Document, stream: BinaryIO) -> None:
+    stream.writelines(f"{i.id} {i.title}\n".encode() for i in document.incidents)
+
+
+LINES = Format(
+    name="lines", label="Lines", suffix=".txt", description="one line each", write=_lines_writer
+)
+
+
+def test_a_registered_writer_is_an_export_command(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(formats, "FORMATS", (*formats.FORMATS, LINES))
+    parser = cli.build_parser()
+    assert _choices(parser, "export") == ["json", "lines", "pdf"]
+    db, out = str(tmp_path / "work.sqlite3"), tmp_path / "out.txt"
+    assert cli.main(["sample", "--db", db]) == 0
+    assert cli.main(["export", "lines", "--db", db, "--out", str(out)]) == 0
+    assert "Exported 7 incidents to" in capsys.readouterr().out
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 7
+    # --history only for a writer that writes it.
+    with pytest.raises(SystemExit):
+        parser.parse_args(["export", "lines", "--out", str(out), "--history"])
+    assert "unrecognized arguments: --history" in capsys.readouterr().err
+
+
+def test_import_recognises_our_json_by_content_and_refuses_other_files(
+    sample_db: str, tmp_path: Path
+) -> None:
+    exported = tmp_path / "all.json"
+    assert (
+        run("export", "json", "--db", sample_db, "--out", str(exported), cwd=tmp_path).returncode
+        == 0
+    )
+    renamed = tmp_path / "incidents.txt"
+    renamed.write_bytes(exported.read_bytes())
+    result = run("import", str(renamed), "--db", sample_db, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "0 incidents added, 0 updated, 7 unchanged" in result.stdout
+    other = tmp_path / "incidents.csv"
+    other.write_text("title,date\n", encoding="utf-8")
+    result = run("import", str(other), "--db", sample_db, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"incident-desk: {other.name} is not a file Incident Desk can import; "
+        "it imports Incident Desk JSON (*.json)\n"
+    )

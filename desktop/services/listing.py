@@ -13,13 +13,10 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from desktop.domain import Confidence, Status, TimePrecision, country_name
 from desktop.store import peek
+from desktop.timetext import Moment as Moment  # noqa: TC001 - re-exported by dto
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-
-# A point or window in time: a ``date`` for day/week/month precision, an aware UTC
-# ``datetime`` for exact precision.
-Moment = date | datetime
 
 
 class IncidentRow(NamedTuple):

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
+from desktop.records import Document
 from desktop.resources import resource_path
-from desktop.services.interchange import Document, import_document, read_file
+from desktop.services.interchange import import_document, read_file
 from desktop.store.models import Incident, Source
 from desktop.wording import plural
 

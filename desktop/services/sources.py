@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -12,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from desktop.errors import ConflictError, NotFoundError, ValidationError
+from desktop.records import slugify as slugify
 from desktop.services import history, mapping
 from desktop.services.validation import check_source
 from desktop.store.models import Citation, Incident, Source
@@ -22,15 +21,6 @@ if TYPE_CHECKING:
 
     from desktop.services.dto import SourceData
     from desktop.store.engine import Database
-
-MAX_SLUG = 60
-
-
-def slugify(name: str) -> str:
-    """A short, stable, ASCII id from a name: ``U.S. Central Command`` → ``u-s-central-command``."""
-    ascii_text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:MAX_SLUG].rstrip("-") or "source"
 
 
 def unique_slug(session: Session, name: str) -> str:

@@ -7,18 +7,24 @@ flags: ``needs_workspace`` (waits until a workspace is attached), ``needs_select
 (needs a selected incident; also offered on right-click of a row) and ``waits_for_tasks``
 (disabled while an import or export runs in the background). Adding an action takes a row
 here and the method it calls.
+
+File ▸ Export ▸ has one row per registered writer (:func:`format_rows`, read from
+:mod:`desktop.formats` when the window is built, so a new format gets its entry), then the
+SITREP; :func:`rows` is the whole table the window is built from. ``submenu`` puts a row in
+a submenu of its menu, made where the submenu's first row falls; ``arg`` is passed to the
+slot (the export entries call ``export_to(name)``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import QMenu, QStyle, QToolBar
 
-from desktop import APP_NAME
+from desktop import APP_NAME, formats
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -44,9 +50,12 @@ class ActionSpec:
     waits_for_tasks: bool = False
     checkable: bool = False
     role: QAction.MenuRole | None = None
+    submenu: str | None = None  # a submenu of its menu: EXPORT_MENU
+    arg: str | None = None  # passed to the slot: slot(arg)
 
 
 A = ActionSpec
+EXPORT_MENU = "&Export"  # File ▸ Export ▸: the rows of format_rows(), then the SITREP
 # fmt: off
 ACTIONS: tuple[ActionSpec, ...] = (
     A("new_database", "&New database…", "&File", "new_database", "Ctrl+Shift+N",
@@ -56,12 +65,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
     # (the Open recent submenu follows Open database)
     A("load_sample", "Load &sample workspace", "&File", "load_sample",
       tip="Add the sample incidents and sources to this workspace", separator=True),
-    A("import_json", "&Import JSON…", "&File", "import_json", "Ctrl+I",
+    # (rows() adds the formats that can be imported to the tip)
+    A("import_file", "&Import…", "&File", "import_file", "Ctrl+I",
       "Import incidents from an interchange file", _pix.SP_ArrowDown, waits_for_tasks=True),
-    A("export_json", "Export &JSON…", "&File", "export_json", "Ctrl+Shift+E",
-      "Export the incidents shown to an interchange file", waits_for_tasks=True),
-    A("export_sitrep", "Export &SITREP (PDF)…", "&File", "export_sitrep", _key.Print,
-      "Write a situation report of the incidents shown", _pix.SP_FileDialogDetailedView),
+    # (File ▸ Export ▸ lists one row per registered writer first: format_rows())
+    A("export_sitrep", "&SITREP (PDF)…", "&File", "export_sitrep", _key.Print,
+      "Write a situation report of the incidents shown", _pix.SP_FileDialogDetailedView,
+      separator=True, submenu=EXPORT_MENU),
     # StandardKey.Quit is empty on some desktops.
     A("quit", "&Quit", "&File", "close", "Ctrl+Q", separator=True, needs_workspace=False,
       role=QAction.MenuRole.QuitRole),
@@ -98,6 +108,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
 )
 # fmt: on
 MENUS = ("&File", "&Edit", "&View", "&Help")
+# Shortcuts of File ▸ Export ▸ entries, by format name.
+EXPORT_SHORTCUTS = {"json": "Ctrl+Shift+E"}
 TOOLBAR = (
     "new_incident",
     "edit_incident",
@@ -105,18 +117,57 @@ TOOLBAR = (
     None,
     "sources",
     None,
-    "import_json",
+    "import_file",
     "export_sitrep",
 )
 
 
-class MainActions:
-    """The window's actions by name (``actions_.import_json``), its recent menu and toolbar."""
+def format_rows() -> tuple[ActionSpec, ...]:
+    """File ▸ Export ▸ entries, one per registered writer, named ``export:<format>``."""
+    return tuple(
+        A(f"export:{writer.name}", f"&{writer.label}…", "&File", "export_to",
+          EXPORT_SHORTCUTS.get(writer.name),
+          f"Export the incidents shown as {writer.dialog_filter}",
+          waits_for_tasks=True, submenu=EXPORT_MENU, arg=writer.name)
+        for writer in formats.writers()
+    )  # fmt: skip
 
-    def __init__(self, actions: dict[str, QAction], recent_menu: QMenu, toolbar: QToolBar):
+
+def rows() -> tuple[ActionSpec, ...]:
+    """:data:`ACTIONS` with what the registry of formats adds: the export rows before the
+    SITREP, and the formats Import… reads in its tip."""
+    table: list[ActionSpec] = []
+    for spec in ACTIONS:
+        if spec.name == "import_file":
+            spec = replace(spec, tip=f"{spec.tip}: {formats.supported()}")
+        if spec.name == "export_sitrep":
+            table.extend(format_rows())
+        table.append(spec)
+    return tuple(table)
+
+
+class MainActions:
+    """The window's actions by name (``actions_.import_file``), File ▸ Export ▸'s by format
+    (``actions_.exports["json"]``), its recent and export menus and toolbar."""
+
+    def __init__(
+        self,
+        specs: tuple[ActionSpec, ...],
+        actions: dict[str, QAction],
+        recent_menu: QMenu,
+        export_menu: QMenu,
+        toolbar: QToolBar,
+    ):
+        self.specs = specs
         self._actions = actions
         self.recent_menu = recent_menu
+        self.export_menu = export_menu
         self.toolbar = toolbar
+        self.exports: dict[str, QAction] = {
+            spec.arg: actions[spec.name]
+            for spec in specs
+            if spec.slot == "export_to" and spec.arg is not None
+        }
 
     def __getattr__(self, name: str) -> QAction:
         try:
@@ -128,15 +179,16 @@ class MainActions:
         """The actions whose flags are as given: ``where(needs_selection=True)``."""
         return [
             self._actions[spec.name]
-            for spec in ACTIONS
+            for spec in self.specs
             if all(getattr(spec, flag) == value for flag, value in flags.items())
         ]
 
-    def slots(self) -> Iterator[tuple[QAction, str]]:
-        """Each action that calls a window method, with the method's (dotted) name."""
-        for spec in ACTIONS:
+    def slots(self) -> Iterator[tuple[QAction, str, str | None]]:
+        """Each action that calls a window method, with the method's (dotted) name and the
+        argument to call it with, if any."""
+        for spec in self.specs:
             if spec.slot is not None:
-                yield self._actions[spec.name], spec.slot
+                yield self._actions[spec.name], spec.slot, spec.arg
 
 
 def _action(window: QMainWindow, spec: ActionSpec) -> QAction:
@@ -159,9 +211,12 @@ def _action(window: QMainWindow, spec: ActionSpec) -> QAction:
 
 
 def build_actions(window: QMainWindow) -> MainActions:
+    specs = rows()
     a = MainActions(
-        {spec.name: _action(window, spec) for spec in ACTIONS},
+        specs,
+        {spec.name: _action(window, spec) for spec in specs},
         QMenu("Open &recent", window),
+        QMenu(EXPORT_MENU, window),
         QToolBar("Main toolbar", window),
     )
     a.undo_delete.setEnabled(False)
@@ -176,8 +231,14 @@ def build_actions(window: QMainWindow) -> MainActions:
 def _menus(window: QMainWindow, a: MainActions) -> None:
     bar = window.menuBar()
     menus = {title: bar.addMenu(title) for title in MENUS}
-    for spec in ACTIONS:
+    submenus = {EXPORT_MENU: a.export_menu}
+    for spec in a.specs:
         menu = menus[spec.menu]
+        if spec.submenu is not None:
+            submenu = submenus[spec.submenu]
+            if submenu.menuAction() not in menu.actions():
+                menu.addMenu(submenu)
+            menu = submenu
         if spec.separator:
             menu.addSeparator()
         menu.addAction(getattr(a, spec.name))

@@ -1,8 +1,10 @@
 """The main window's background transfers: import and export of interchange files, and the
 SITREP dialog, run through the task runner while the window stays usable.
 
-A part of :class:`~desktop.views.main_window.MainWindow` (a mixin): ``import_json``,
-``export_json`` and the ``_run`` that runs them moved here as a unit from main_window.py.
+A part of :class:`~desktop.views.main_window.MainWindow` (a mixin): ``import_file``,
+``export_to`` and the ``_run`` that runs them moved here as a unit from main_window.py. The
+formats come from the registry (:mod:`desktop.formats`): File ▸ Import… reads any of them,
+File ▸ Export ▸ has one entry per writer.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import Qt
 
+from desktop import formats
 from desktop.wording import plural
 
 if TYPE_CHECKING:
@@ -37,8 +40,8 @@ def load_services() -> None:
 class TransfersPart(_Base):
     # --- interchange and reports (in the background) ---------------------------------
 
-    def import_json(self, path: Path | None = None) -> TaskHandle | None:
-        path = path or self.dialogs.open_path("Import JSON", "Interchange JSON (*.json)")
+    def import_file(self, path: Path | None = None) -> TaskHandle | None:
+        path = path or self.dialogs.open_path("Import", formats.import_filter())
         if path is None:
             return None
         db = self._db
@@ -57,9 +60,11 @@ class TransfersPart(_Base):
             "The problem (incidents are counted from 0, in file order):\n",
         )
 
-    def export_json(self, path: Path | None = None) -> TaskHandle | None:
+    def export_to(self, name: str, path: Path | None = None) -> TaskHandle | None:
+        """Export the incidents shown in the registered format ``name`` (File ▸ Export ▸)."""
+        writer = formats.writer(name)
         path = path or self.dialogs.save_path(
-            "Export JSON", "incidents.json", "Interchange JSON (*.json)"
+            f"Export {writer.label}", f"incidents{writer.suffix}", writer.dialog_filter
         )
         if path is None:
             return None
@@ -71,7 +76,7 @@ class TransfersPart(_Base):
 
         return self._run(
             "Exporting incidents",
-            lambda _progress: interchange.export_file(db, path, query),
+            lambda _progress: interchange.export_file(db, path, query, writer=writer),
             done,
             "Export failed",
             "Export cancelled.",

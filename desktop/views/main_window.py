@@ -8,6 +8,7 @@ the start fast.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from PySide6.QtCore import QSettings, Qt, QTimer
@@ -207,11 +208,13 @@ class MainWindow(ListingPart, WorkspacesPart, TransfersPart, QMainWindow):
 
     def _connect_actions(self) -> None:
         a = self.actions_
-        for action, name in a.slots():  # as main_actions.ACTIONS names them
+        for action, name, arg in a.slots():  # as main_actions.ACTIONS names them
             target: object = self
             for part in name.split("."):
                 target = getattr(target, part)
-            slot: Callable[[], object] = target  # type: ignore[assignment]
+            method: Callable[..., object] = target  # type: ignore[assignment]
+            # File ▸ Export ▸ entries call export_to with their format's name.
+            slot = method if arg is None else partial(method, arg)
             action.triggered.connect(lambda _checked=False, slot=slot: slot())
         # Right-click on a row offers what can be done to it.
         for action in a.where(needs_selection=True):

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from desktop.errors import ConflictError
+from desktop.formats import json_v1
 from desktop.resources import resource_path
 from desktop.services import incidents, interchange, mapping
 from desktop.services import sources as source_service
@@ -27,7 +28,9 @@ SAMPLE = json.loads(resource_path("sample", "workspace.json").read_text(encoding
 def test_an_incident_saved_by_someone_else_meanwhile(
     db: Database, db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    interchange.import_document(db, interchange.parse_document(copy.deepcopy(SAMPLE)))
+    interchange.import_document(
+        db, json_v1.parse_document(copy.deepcopy(SAMPLE), interchange.CHECKS)
+    )
     edited = copy.deepcopy(SAMPLE)
     for incident in edited["incidents"]:
         incident["title"] += " (imported)"
@@ -46,11 +49,13 @@ def test_an_incident_saved_by_someone_else_meanwhile(
     monkeypatch.setattr(mapping, "apply_incident", save_meanwhile_then_apply)
     try:
         with pytest.raises(ConflictError, match="changed by someone else meanwhile") as info:
-            interchange.import_document(db, interchange.parse_document(edited))
+            interchange.import_document(db, json_v1.parse_document(edited, interchange.CHECKS))
     finally:
         other.close()
     assert "Nothing was imported: try again." in str(info.value)
-    titles = [i["title"] for i in interchange.export_document(db)["incidents"]]
+    titles = [
+        i["title"] for i in json_v1.document_json(interchange.export_records(db))["incidents"]
+    ]
     assert not any(t.endswith("(imported)") for t in titles)
     assert incidents.get_incident(db, target).notes == "saved by someone else"
 
@@ -79,7 +84,7 @@ def test_two_imports_adding_the_same_source_at_once(
         other.close()
     assert "UNIQUE" not in str(info.value)
     assert "Nothing was imported: try again." in str(info.value)
-    assert interchange.export_document(db)["incidents"] == []
+    assert json_v1.document_json(interchange.export_records(db))["incidents"] == []
     monkeypatch.undo()
     # Trying again works.
     assert interchange.import_file(db, path).incidents_created == 7

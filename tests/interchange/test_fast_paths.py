@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from desktop.errors import ValidationError
+from desktop.formats import json_v1
 from desktop.services import incidents as incident_service
 from desktop.services import interchange, validation
 from desktop.services.dto import IncidentQuery
@@ -67,7 +68,7 @@ def _incident(number: int, **changes: Any) -> dict[str, Any]:
 
 def _document(*incidents: dict[str, Any]) -> dict[str, Any]:
     return {
-        "format": interchange.FORMAT,
+        "format": json_v1.FORMAT,
         "sources": [dict(SOURCE), {**SOURCE, "id": "afp", "name": "AFP"}],
         "incidents": [copy.deepcopy(i) for i in incidents],
     }
@@ -75,7 +76,7 @@ def _document(*incidents: dict[str, Any]) -> dict[str, Any]:
 
 def _refusal(document: dict[str, Any]) -> str:
     with pytest.raises(ValidationError) as info:
-        interchange.parse_document(document)
+        json_v1.parse_document(document, interchange.CHECKS)
     return str(info.value)
 
 
@@ -92,7 +93,9 @@ def _with(number: int, path: str, value: Any) -> dict[str, Any]:
 
 
 def test_a_good_document_reads_whole() -> None:
-    document = interchange.parse_document(_document(*(_incident(n) for n in range(5))))
+    document = json_v1.parse_document(
+        _document(*(_incident(n) for n in range(5))), interchange.CHECKS
+    )
     assert [i.title for i in document.incidents] == [
         f"Drone strike {n} near Erbil" for n in range(5)
     ]
@@ -148,7 +151,9 @@ def test_a_good_document_reads_whole() -> None:
 def test_a_bad_value_is_named_by_its_full_path(path: str, value: Any, message: str | None) -> None:
     document = _document(*(_incident(n) for n in range(3)), _with(3, path, value), _incident(4))
     if message is None:
-        assert interchange.parse_document(document).incidents[3].where.country == "IQ"
+        assert (
+            json_v1.parse_document(document, interchange.CHECKS).incidents[3].where.country == "IQ"
+        )
     else:
         assert _refusal(document).startswith(message), _refusal(document)
 
@@ -169,7 +174,7 @@ def test_unknown_and_missing_keys_are_listed_in_a_stable_order() -> None:
     assert _refusal(_document(citation)) == (
         "incidents[0].citations[1]: missing key(s) 'credibility'"
     )
-    assert _refusal({"format": interchange.FORMAT}) == "missing key(s) 'sources', 'incidents'"
+    assert _refusal({"format": json_v1.FORMAT}) == "missing key(s) 'sources', 'incidents'"
 
 
 @pytest.mark.parametrize(
@@ -190,7 +195,7 @@ def test_unknown_and_missing_keys_are_listed_in_a_stable_order() -> None:
 def test_only_a_uuid_as_written_by_the_app_is_an_id(value: Any) -> None:
     document = _document(_incident(0, id=value))
     if value is None:
-        made = interchange.parse_document(document).incidents[0].id
+        made = json_v1.parse_document(document, interchange.CHECKS).incidents[0].id
         assert made is not None
         assert len(made) == 36
         return
@@ -222,7 +227,7 @@ def test_a_nul_character_anywhere_is_refused_at_its_field(path: str, field: str)
 
 
 def test_every_nul_character_of_a_record_is_reported_in_field_order() -> None:
-    record = interchange.parse_document(_document(_incident(0))).incidents[0]
+    record = json_v1.parse_document(_document(_incident(0)), interchange.CHECKS).incidents[0]
     from dataclasses import replace
 
     from desktop.services.dto import Actor

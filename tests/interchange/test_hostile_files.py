@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 import pytest
 
 from desktop.errors import ValidationError
+from desktop.formats import json_v1
 from desktop.resources import resource_path
-from desktop.services import interchange, jsonread
+from desktop.services import filebytes, interchange
 
 if TYPE_CHECKING:
     from desktop.store.engine import Database
@@ -26,7 +27,7 @@ def _refused(db: Database, path: Path, message: str) -> None:
     with pytest.raises(ValidationError, match=message) as info:
         interchange.import_file(db, path)
     assert "\n" not in str(info.value)
-    assert interchange.export_document(db)["incidents"] == []
+    assert json_v1.document_json(interchange.export_records(db))["incidents"] == []
 
 
 @pytest.mark.parametrize(
@@ -56,7 +57,10 @@ def test_utf16_and_utf32_files_are_read(db: Database, tmp_path: Path, encoding: 
     path.write_bytes(SAMPLE_TEXT.encode(encoding))
     result = interchange.import_file(db, path)
     assert result.incidents_created == 7
-    assert any("al-Asad" in i["title"] for i in interchange.export_document(db)["incidents"])
+    assert any(
+        "al-Asad" in i["title"]
+        for i in json_v1.document_json(interchange.export_records(db))["incidents"]
+    )
 
 
 @pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom", "/dev/null"])
@@ -101,23 +105,23 @@ def test_a_pipe_swapped_in_after_the_check_is_not_waited_for(
     # The first look sees a regular file; the file opened is the pipe.
     monkeypatch.setattr(Path, "stat", lambda self, **_: regular)
     with pytest.raises(ValidationError, match="is a pipe, not a file"):
-        jsonread.read_bytes(fifo)
+        filebytes.read_bytes(fifo)
 
 
 def test_the_size_cap_is_checked_before_reading(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(jsonread, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(filebytes, "MAX_FILE_BYTES", 100)
     path = tmp_path / "big.json"
     path.write_text(json.dumps({"x": "y" * 200}), encoding="utf-8")
     with pytest.raises(ValidationError, match="larger than 1 GiB; split it first"):
-        jsonread.read_bytes(path)
+        filebytes.read_bytes(path)
 
 
 def test_the_cap_is_well_above_a_100k_incident_export() -> None:
     # docs/performance.md: the 100,000-incident benchmark file is about 320 MB unindented,
     # about 430 MB as `export json` indents it.
-    assert jsonread.MAX_FILE_BYTES >= 2 * 430_000_000
+    assert filebytes.MAX_FILE_BYTES >= 2 * 430_000_000
 
 
 def test_a_deep_but_legal_nesting_in_a_value_is_refused_by_type(

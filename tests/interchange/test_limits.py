@@ -11,6 +11,7 @@ from sqlalchemy import String
 
 from desktop.domain import MAX_MARKING_LENGTH
 from desktop.errors import ValidationError
+from desktop.formats import json_v1
 from desktop.resources import resource_path
 from desktop.services import interchange, limits
 from desktop.store.models import Base
@@ -106,12 +107,12 @@ def test_at_the_limit_is_stored_and_one_more_is_refused_by_name(
     # "é" is 2 bytes in UTF-8: the limits count characters, on both databases.
     document = copy.deepcopy(SAMPLE)
     _set(document, path, "é" * limit)
-    interchange.import_document(db, interchange.parse_document(document))
-    exported = interchange.export_document(db)
+    interchange.import_document(db, json_v1.parse_document(document, interchange.CHECKS))
+    exported = json_v1.document_json(interchange.export_records(db))
     assert "é" * limit in json.dumps(exported, ensure_ascii=False)
 
     longer = copy.deepcopy(SAMPLE)
     _set(longer, path, "é" * (limit + 1))
     with pytest.raises(ValidationError) as info:
-        interchange.parse_document(longer)
+        json_v1.parse_document(longer, interchange.CHECKS)
     assert str(info.value) == f"{field}: is longer than {limit:,} characters"

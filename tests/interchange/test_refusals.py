@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from desktop.errors import ValidationError
+from desktop.formats import json_v1
 from desktop.resources import resource_path
 from desktop.services import interchange
 from desktop.store.engine import Database, open_database
@@ -22,13 +23,15 @@ SAMPLE = json.loads(resource_path("sample", "workspace.json").read_text(encoding
 @pytest.fixture
 def loaded_db(db_url: str) -> Any:
     db = open_database(db_url)
-    interchange.import_document(db, interchange.parse_document(copy.deepcopy(SAMPLE)))
+    interchange.import_document(
+        db, json_v1.parse_document(copy.deepcopy(SAMPLE), interchange.CHECKS)
+    )
     yield db
     db.close()
 
 
 def _snapshot(db: Database) -> str:
-    return interchange.dumps(interchange.export_document(db))
+    return json_v1.dumps(json_v1.document_json(interchange.export_records(db)))
 
 
 def _mutated(change: Any) -> dict[str, Any]:
@@ -159,7 +162,7 @@ def test_a_malformed_history_entry_is_named(tmp_path: Path) -> None:
     from desktop.services import interchange
 
     document = {
-        "format": interchange.FORMAT,
+        "format": json_v1.FORMAT,
         "sources": [],
         "incidents": [
             {
@@ -172,4 +175,4 @@ def test_a_malformed_history_entry_is_named(tmp_path: Path) -> None:
         ],
     }
     with pytest.raises(ValidationError, match=r"incidents\[0\]\.history\[0\]: unknown key"):
-        interchange.parse_document(document)
+        json_v1.parse_document(document, interchange.CHECKS)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
+from desktop.formats import json_v1
 from desktop.resources import resource_path
 from desktop.services import interchange
 from desktop.store.models import HistoryEntry
@@ -25,8 +26,10 @@ def _history_count(db: Database) -> int:
 
 
 def test_a_file_differing_only_in_what_storage_trims_changes_nothing(db: Database) -> None:
-    interchange.import_document(db, interchange.parse_document(copy.deepcopy(SAMPLE)))
-    before = interchange.export_document(db)
+    interchange.import_document(
+        db, json_v1.parse_document(copy.deepcopy(SAMPLE), interchange.CHECKS)
+    )
+    before = json_v1.document_json(interchange.export_records(db))
     entries = _history_count(db)
     padded = copy.deepcopy(SAMPLE)
     for incident in padded["incidents"]:
@@ -40,21 +43,23 @@ def test_a_file_differing_only_in_what_storage_trims_changes_nothing(db: Databas
         for citation in incident.get("citations", []):
             citation["url"] = citation.get("url") or ""
     for _ in range(2):
-        result = interchange.import_document(db, interchange.parse_document(padded))
+        result = interchange.import_document(db, json_v1.parse_document(padded, interchange.CHECKS))
         assert (result.incidents_updated, result.incidents_unchanged) == (0, 7)
     assert _history_count(db) == entries
-    assert interchange.export_document(db) == before
+    assert json_v1.document_json(interchange.export_records(db)) == before
 
 
 def test_citing_one_source_twice_is_imported_with_a_warning(db: Database) -> None:
     document = copy.deepcopy(SAMPLE)
     incident = document["incidents"][3]
     incident["citations"].append(copy.deepcopy(incident["citations"][0]))
-    result = interchange.import_document(db, interchange.parse_document(document))
+    result = interchange.import_document(db, json_v1.parse_document(document, interchange.CHECKS))
     assert result.incidents_created == 7
     slug = incident["citations"][0]["source"]
     assert result.warnings == (
         f"incidents[3] '{incident['title']}': cites source '{slug}' 2 times",
     )
-    plain = interchange.import_document(db, interchange.parse_document(copy.deepcopy(SAMPLE)))
+    plain = interchange.import_document(
+        db, json_v1.parse_document(copy.deepcopy(SAMPLE), interchange.CHECKS)
+    )
     assert plain.warnings == ()

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from desktop.domain import EVENT_TYPES
+from desktop.formats import json_v1
 from desktop.resources import resource_path
 from desktop.services import incidents, interchange, limits
 from desktop.store.engine import open_database
@@ -31,7 +32,7 @@ def _roundtrip(document: dict[str, object], folder: Path, databases: DbUrls) -> 
     db = open_database(target)
     try:
         interchange.import_file(db, path)
-        return interchange.export_document(db)
+        return json_v1.document_json(interchange.export_records(db))
     finally:
         db.close()
         databases.drop(target)
@@ -150,7 +151,7 @@ def test_arbitrary_unicode_roundtrips(
 
 def test_exact_times_are_written_in_utc() -> None:
     moment = datetime(2023, 10, 17, 21, 59, tzinfo=UTC)
-    assert interchange._moment_text(moment) == "2023-10-17T21:59:00Z"
+    assert json_v1._moment_text(moment) == "2023-10-17T21:59:00Z"
 
 
 def test_export_with_history_lists_changes_and_reads_back(
@@ -167,7 +168,7 @@ def test_export_with_history_lists_changes_and_reads_back(
     assert entries[1]["new"] == "Renamed <b>&</b>"
     assert entries[1]["by"] == "tester"
     assert entries[1]["at"].endswith("Z")
-    plain = json.loads(interchange.dumps(interchange.export_document(db)))
+    plain = json.loads(json_v1.dumps(json_v1.document_json(interchange.export_records(db))))
     assert "history" not in plain["incidents"][0]
     # A history export is still a valid interchange file: importing it changes nothing here.
     result = interchange.import_file(db, out)
@@ -176,11 +177,9 @@ def test_export_with_history_lists_changes_and_reads_back(
 
 def test_years_before_1000_are_written_with_four_digits() -> None:
     # strftime("%Y") writes "999" and "1": text the import then refuses.
-    assert interchange._moment_text(datetime(999, 6, 15, 12, tzinfo=UTC)) == (
-        "0999-06-15T12:00:00Z"
-    )
-    assert interchange._moment_text(datetime(1, 1, 1, tzinfo=UTC)) == "0001-01-01T00:00:00Z"
-    assert interchange._moment_text(date(5, 3, 1)) == "0005-03-01"
+    assert json_v1._moment_text(datetime(999, 6, 15, 12, tzinfo=UTC)) == ("0999-06-15T12:00:00Z")
+    assert json_v1._moment_text(datetime(1, 1, 1, tzinfo=UTC)) == "0001-01-01T00:00:00Z"
+    assert json_v1._moment_text(date(5, 3, 1)) == "0005-03-01"
 
 
 def _timed(n: int, start: str, end: str, precision: str) -> dict[str, object]:
@@ -209,7 +208,7 @@ def test_any_year_from_1_to_9999_roundtrips(
     """Every representable time and day survives export → import → export, on both
     databases: a whole export must always be restorable."""
     folder = Path(tmp_path_factory.mktemp("years"))  # type: ignore[attr-defined]
-    exact = _timed(1, *(interchange._moment_text(m) for m in moments), precision="exact")
+    exact = _timed(1, *(json_v1._moment_text(m) for m in moments), precision="exact")
     daily = _timed(2, *(d.isoformat() for d in days), precision="day")
     document = _document([exact, daily])
     exported = _roundtrip(document, folder, new_db_url)

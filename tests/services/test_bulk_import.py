@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from desktop.errors import StoreError, ValidationError
+from desktop.records import Document
 from desktop.services import bulk, history, interchange
 from desktop.services import incidents as incident_service
 from desktop.services.dto import Actor, Citation, IncidentData, IncidentQuery, SourceData
@@ -28,7 +29,7 @@ PLACES = ("Erbil", "Baghdad", "Mosul", "Basra")
 
 
 @pytest.fixture
-def document(make_incident: IncidentFactory) -> interchange.Document:
+def document(make_incident: IncidentFactory) -> Document:
     """2,000 incidents citing the two fixture sources and a third that only the file has."""
     extra = SourceData(name="Shafaq News", kind="media", reliability="C", id="shafaq-news")
     sources = (
@@ -60,7 +61,7 @@ def document(make_incident: IncidentFactory) -> interchange.Document:
         )
         for i in range(COUNT)
     )
-    return interchange.Document(sources, incidents)
+    return Document(sources, incidents)
 
 
 def _count(db: Database, **filters: object) -> int:
@@ -82,9 +83,7 @@ def _table_counts(db: Database) -> dict[str, int]:
         }
 
 
-def test_bulk_import_adds_every_row_and_its_index_entry(
-    db: Database, document: interchange.Document
-) -> None:
+def test_bulk_import_adds_every_row_and_its_index_entry(db: Database, document: Document) -> None:
     result = interchange.import_document(db, document)
 
     assert (result.incidents_created, result.sources_created) == (COUNT, 1)
@@ -113,9 +112,7 @@ def test_bulk_import_adds_every_row_and_its_index_entry(
     assert [c.action for c in history.incident_history(db, first.id or "")] == ["imported"]
 
 
-def test_a_second_import_changes_only_what_changed(
-    db: Database, document: interchange.Document
-) -> None:
+def test_a_second_import_changes_only_what_changed(db: Database, document: Document) -> None:
     interchange.import_document(db, document)
     changed = list(document.incidents)
     changed[1500] = replace(changed[1500], title="Renamed strike in Erbil")
@@ -133,7 +130,7 @@ def test_a_second_import_changes_only_what_changed(
 
 
 def test_a_bad_record_late_in_the_file_leaves_the_database_as_it_was(
-    db: Database, document: interchange.Document, make_incident: IncidentFactory
+    db: Database, document: Document, make_incident: IncidentFactory
 ) -> None:
     kept = incident_service.create_incident(db, make_incident(title="Already here"))
     before = _table_counts(db)
@@ -150,7 +147,7 @@ def test_a_bad_record_late_in_the_file_leaves_the_database_as_it_was(
 
 
 def test_a_database_refusal_late_in_the_file_rolls_everything_back(
-    db: Database, document: interchange.Document
+    db: Database, document: Document
 ) -> None:
     before = _table_counts(db)
     records = list(document.incidents)
@@ -165,7 +162,7 @@ def test_a_database_refusal_late_in_the_file_rolls_everything_back(
 
 
 def test_cancelling_through_progress_rolls_the_import_back(
-    db: Database, document: interchange.Document
+    db: Database, document: Document
 ) -> None:
     steps: list[tuple[int, int, str]] = []
 
@@ -185,9 +182,7 @@ def test_cancelling_through_progress_rolls_the_import_back(
     assert _table_counts(db) == before
 
 
-def test_progress_hears_every_batch_and_the_end(
-    db: Database, document: interchange.Document
-) -> None:
+def test_progress_hears_every_batch_and_the_end(db: Database, document: Document) -> None:
     steps: list[tuple[int, int, str]] = []
     interchange.import_document(
         db, document, Progress(lambda done, total, text: steps.append((done, total, text)))
@@ -206,7 +201,7 @@ def _indexes(db: Database) -> set[str]:
 
 
 def test_a_large_import_rebuilds_the_indexes_it_dropped(
-    db: Database, document: interchange.Document, monkeypatch: pytest.MonkeyPatch
+    db: Database, document: Document, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if not db.is_sqlite:
         pytest.skip("indexes are rebuilt only on SQLite")
@@ -259,9 +254,7 @@ def test_bulk_rows_match_what_the_editor_path_writes(
             ("Reuters", "media", "C", None, "reuters"),
         )
     )
-    interchange.import_document(
-        db, interchange.Document(sources, (replace(record, id=imported_id),))
-    )
+    interchange.import_document(db, Document(sources, (replace(record, id=imported_id),)))
     imported = incident_service.get_incident(db, imported_id)
 
     def comparable(data: IncidentData) -> IncidentData:
@@ -319,9 +312,7 @@ def test_bulk_rows_store_times_as_the_editor_path_does(
     record = make_incident()  # day precision: midnight, no microseconds
     saved = incident_service.create_incident(db, replace(record, id=str(uuid.uuid4())))
     imported_id = str(uuid.uuid4())
-    interchange.import_document(
-        db, interchange.Document(sources, (replace(record, id=imported_id),))
-    )
+    interchange.import_document(db, Document(sources, (replace(record, id=imported_id),)))
 
     edited, imported = _stored_times(db, saved.id or ""), _stored_times(db, imported_id)
     if db.is_sqlite:

@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import inspect, text
 
 from desktop.errors import StoreError
+from desktop.formats import json_v1
 from desktop.resources import resource_path
 from desktop.services import interchange
 from desktop.services.sample import load_sample
@@ -95,7 +96,7 @@ def test_kill_9_during_import_leaves_the_workspace_as_it_was(
     db: Database, db_url: str, big_import: Path, tmp_path: Path
 ) -> None:
     load_sample(db)
-    before = interchange.export_document(db)
+    before = json_v1.document_json(interchange.export_records(db))
     before_counts = counts(db)
     if db.is_sqlite:
         # An empty WAL file, so that its growth can only be the import's own writing.
@@ -127,7 +128,7 @@ def test_kill_9_during_import_leaves_the_workspace_as_it_was(
     assert process.returncode == -signal.SIGKILL
 
     assert counts(db) == before_counts
-    assert interchange.export_document(db) == before
+    assert json_v1.document_json(interchange.export_records(db)) == before
     assert integrity(db) == "ok"
     reopened = open_database(db_url)  # another process's view, as after a restart
     try:
@@ -165,7 +166,7 @@ def test_a_damaged_workspace_is_a_clear_error(tmp_path: Path, offset: int, garba
 def open_and_read(path: Path) -> None:
     database = open_database(path)
     try:
-        interchange.export_document(database)
+        json_v1.document_json(interchange.export_records(database))
     finally:
         database.close()
 
@@ -215,7 +216,7 @@ def test_backup_damage_restore_brings_the_data_back(tmp_path: Path) -> None:
     path = tmp_path / "precious.sqlite3"
     database = open_database(path)
     load_sample(database)
-    before = interchange.export_document(database)
+    before = json_v1.document_json(interchange.export_records(database))
     backup = backup_database(database, tmp_path / "precious.bak")
     database.close()
 
@@ -231,7 +232,7 @@ def test_backup_damage_restore_brings_the_data_back(tmp_path: Path) -> None:
     assert result.kept.exists()
     database = open_database(path)
     try:
-        assert interchange.export_document(database) == before
+        assert json_v1.document_json(interchange.export_records(database)) == before
         assert integrity(database) == "ok"
         assert {"incidents", "sources"} <= set(inspect(database.engine).get_table_names())
     finally:

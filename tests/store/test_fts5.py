@@ -18,6 +18,7 @@ from sqlalchemy import select, text
 
 from desktop.domain import TimePrecision
 from desktop.errors import StoreError
+from desktop.records import Document
 from desktop.services import incidents, interchange, sample
 from desktop.services.dto import IncidentQuery, When
 from desktop.store import fts5, fulltext
@@ -145,7 +146,7 @@ def test_the_word_list_holds_every_word_after_each_kind_of_write(
         )
         for i in range(fts5._SCRATCH_UP_TO + 20)
     )
-    interchange.import_document(db, interchange.Document((), many))
+    interchange.import_document(db, Document((), many))
     assert _missing_words(db) == set()
     assert incidents.count_incidents(db, IncidentQuery(text="kx05")) == 20
 

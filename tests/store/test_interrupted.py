@@ -21,6 +21,7 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from desktop.errors import StoreError
+from desktop.records import Document
 from desktop.services import interchange
 from desktop.store import fulltext, indexes
 from desktop.store.engine import make_engine, open_database, resolve_url, sqlite_path
@@ -140,12 +141,12 @@ def test_a_large_import_killed_after_dropping_the_indexes_keeps_them(
     if path is None:
         pytest.skip("indexes are dropped for an import only on SQLite")
     record = make_incident(id=str(uuid.uuid4()))
-    interchange.import_document(db, interchange.Document((), (record,)))
+    interchange.import_document(db, Document((), (record,)))
     expected = _index_names(path)
     # Only new incidents of known sources: the index drop is the transaction's first write.
     more = tuple(replace(record, id=str(uuid.uuid4())) for _ in range(5))
     dump = tmp_path / "document.pickle"
-    dump.write_bytes(pickle.dumps(interchange.Document((), more)))
+    dump.write_bytes(pickle.dumps(Document((), more)))
     done = subprocess.run(
         [sys.executable, "-c", _KILL_IN_IMPORT, str(path), str(dump)], cwd=ROOT, check=False
     )

@@ -26,6 +26,8 @@ class RecordingDialogs:
         self.destructive: list[str] = []  # titles of the questions asked with No as default
         self.choice = choice  # to "save your changes?"
         self.save_answer: Path | None = None  # the file a save dialog returns
+        self.open_answer: Path | None = None  # the file an open dialog returns
+        self.filters: list[str] = []  # the file dialogs' filters, in order
 
     def warning(self, title: str, text: str) -> None:
         self.messages.append(("warning", title, text))
@@ -44,13 +46,16 @@ class RecordingDialogs:
         return self.choice
 
     def open_path(self, title: str, filter_: str) -> Path | None:
-        return None
+        self.messages.append(("open_path", title, ""))
+        self.filters.append(filter_)
+        return self.open_answer
 
     def open_workspace(self) -> Path | str | None:
         return None
 
     def save_path(self, title: str, suggested: str, filter_: str) -> Path | None:
         self.messages.append(("save_path", title, suggested))
+        self.filters.append(filter_)
         return self.save_answer
 
     def for_child(self) -> RecordingDialogs:

@@ -9,7 +9,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QDialog, QWidget
 
 from desktop.services.sample import load_sample
-from desktop.views.main_actions import ACTIONS, MENUS, TOOLBAR
+from desktop.views.main_actions import ACTIONS, EXPORT_MENU, MENUS, TOOLBAR, rows
 from desktop.views.main_window import MainWindow
 from desktop.views.partials.companions import Companions
 from desktop.views.window_settings import WindowSettings
@@ -77,9 +77,11 @@ def test_the_windows_companions_are_single(qtbot: QtBot, db: Database) -> None:
 
 
 def test_each_action_is_declared_once_and_placed_by_its_row(qtbot: QtBot, db: Database) -> None:
-    names = [spec.name for spec in ACTIONS]
+    names = [spec.name for spec in rows()]
     assert len(names) == len(set(names))
-    assert {spec.menu for spec in ACTIONS} <= set(MENUS)
+    assert {spec.menu for spec in rows()} <= set(MENUS)
+    assert {spec.submenu for spec in rows()} <= {None, EXPORT_MENU}
+    assert set(names) - {spec.name for spec in ACTIONS} == {"export:json"}
     assert {name for name in TOOLBAR if name} <= set(names)
     window = MainWindow(db, offer_sample=False)
     qtbot.addWidget(window)
@@ -88,13 +90,15 @@ def test_each_action_is_declared_once_and_placed_by_its_row(qtbot: QtBot, db: Da
     assert set(a.where(waits_for_tasks=True)) == {
         a.new_database,
         a.open_database,
-        a.import_json,
-        a.export_json,
+        a.import_file,
+        *a.exports.values(),
     }
     menus = {m.title(): m for m in window.menuBar().findChildren(type(a.recent_menu))}
     file_actions = [x for x in menus["&File"].actions() if not x.isSeparator()]
     assert file_actions[:2] == [a.new_database, a.open_database]
     assert file_actions[2].menu() is a.recent_menu
-    for spec in ACTIONS:
+    assert a.export_menu.menuAction() in menus["&File"].actions()
+    for spec in a.specs:
         if spec.slot is not None:
-            assert getattr(a, spec.name) in menus[spec.menu].actions()
+            menu = a.export_menu if spec.submenu == EXPORT_MENU else menus[spec.menu]
+            assert getattr(a, spec.name) in menu.actions()

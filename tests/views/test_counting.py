@@ -11,6 +11,7 @@ from PySide6.QtCore import QModelIndex, Qt
 
 from desktop.domain import TimePrecision
 from desktop.errors import StoreError
+from desktop.formats import json_v1
 from desktop.services import incidents as incident_service
 from desktop.services import interchange
 from desktop.services.dto import When
@@ -54,7 +55,7 @@ def window(qtbot: QtBot, db: Database, monkeypatch: pytest.MonkeyPatch) -> MainW
         "sources": [],
         "incidents": [_incident(n) for n in range(N)],
     }
-    result = interchange.import_document(db, interchange.parse_document(document))
+    result = interchange.import_document(db, json_v1.parse_document(document, interchange.CHECKS))
     assert result.incidents_created == N
     win = MainWindow(db, offer_sample=False)
     win.dialogs = RecordingDialogs(answer=False)  # type: ignore[assignment]

@@ -19,6 +19,7 @@ from PySide6.QtTest import QAbstractItemModelTester
 
 from desktop.domain import EVENT_TYPES, TLP_COLOURS, Confidence, Status, TimePrecision
 from desktop.errors import StoreError
+from desktop.formats import json_v1
 from desktop.services import interchange
 from desktop.services.dto import SORT_KEYS, IncidentQuery, IncidentRow
 from desktop.services.incidents import PAGE_SIZE, count_incidents, list_incidents
@@ -107,7 +108,9 @@ def big_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     started = time.perf_counter()
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("INCIDENT_DESK_USER", "tester")
-        result = interchange.import_document(database, interchange.parse_document(document))
+        result = interchange.import_document(
+            database, json_v1.parse_document(document, interchange.CHECKS)
+        )
     print(f"\nbuilt {N} incidents in {time.perf_counter() - started:.2f} s")
     assert result.incidents_created == N
     try:

@@ -267,7 +267,7 @@ def test_export_sitrep_starts_from_the_table_filters(
 
 def test_import_runs_in_the_background(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
     exported = tmp_path / "all.json"
-    handle = window.export_json(exported)
+    handle = window.export_to("json", exported)
     assert handle is not None
     assert handle.wait(30_000)
     select_row(window, "al-Harir")
@@ -276,11 +276,11 @@ def test_import_runs_in_the_background(qtbot: QtBot, window: MainWindow, tmp_pat
     dialogs.answer = True
     window.delete_incident()
     assert window.model.total == 6
-    handle = window.import_json(exported)
+    handle = window.import_file(exported)
     assert handle is not None
-    assert not window.actions_.import_json.isEnabled()  # one long job at a time
+    assert not window.actions_.import_file.isEnabled()  # one long job at a time
     assert handle.wait(30_000)
-    assert window.actions_.import_json.isEnabled()
+    assert window.actions_.import_file.isEnabled()
     kind, title, _text = dialogs.messages[-1]
     assert (kind, title) == ("information", "Import finished")
 
@@ -289,21 +289,21 @@ def test_the_windows_own_import_is_not_reported_as_a_change_from_elsewhere(
     qtbot: QtBot, window: MainWindow, tmp_path: Path
 ) -> None:
     exported = tmp_path / "all.json"
-    handle = window.export_json(exported)
+    handle = window.export_to("json", exported)
     assert handle is not None
     assert handle.wait(30_000)
     shown: list[str] = []
     window.statusBar().messageChanged.connect(shown.append)
-    handle = window.import_json(exported)
+    handle = window.import_file(exported)
     assert handle is not None
     assert window.watcher is not None
     window.watcher.changed.emit()  # the file watcher sees the import's own writes
     assert handle.wait(30_000)
-    qtbot.waitUntil(lambda: window.actions_.import_json.isEnabled())
+    qtbot.waitUntil(lambda: window.actions_.import_file.isEnabled())
     assert "Changes saved elsewhere were loaded." not in shown
 
     # A change seen during a task that did not read it afterwards is someone else's.
-    handle = window.export_json(tmp_path / "again.json")
+    handle = window.export_to("json", tmp_path / "again.json")
     assert handle is not None
     window.watcher.changed.emit()
     assert handle.wait(30_000)
@@ -330,7 +330,7 @@ def test_return_and_ctrl_end_in_the_search_box_stay_there(qtbot: QtBot, window: 
 def test_a_bad_import_file_is_a_warning(window: MainWindow, tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "something else"}', encoding="utf-8")
-    handle = window.import_json(bad)
+    handle = window.import_file(bad)
     assert handle is not None
     assert handle.wait(30_000)
     dialogs = window.dialogs
@@ -342,14 +342,14 @@ def test_a_bad_import_file_is_a_warning(window: MainWindow, tmp_path: Path) -> N
 
 def test_an_import_shows_its_warnings(window: MainWindow, tmp_path: Path) -> None:
     exported = tmp_path / "all.json"
-    handle = window.export_json(exported)
+    handle = window.export_to("json", exported)
     assert handle is not None
     assert handle.wait(30_000)
     document = json.loads(exported.read_text(encoding="utf-8"))
     incident = document["incidents"][0]
     incident["citations"].append(dict(incident["citations"][0]))  # the same source twice
     exported.write_text(json.dumps(document), encoding="utf-8")
-    handle = window.import_json(exported)
+    handle = window.import_file(exported)
     assert handle is not None
     assert handle.wait(30_000)
     dialogs = window.dialogs
@@ -369,8 +369,10 @@ def test_a_json_export_chosen_over_the_workspace_is_refused(
     before = workspace.read_bytes()
     dialogs = window.dialogs
     assert isinstance(dialogs, RecordingDialogs)
-    dialogs.save_answer = workspace  # what File > Export JSON's save dialog returned
-    window.actions_.export_json.trigger()
+    dialogs.save_answer = (
+        workspace  # what File > Export > Incident Desk JSON's save dialog returned
+    )
+    window.actions_.exports["json"].trigger()
     qtbot.waitUntil(lambda: bool(dialogs.messages) and dialogs.messages[-1][0] == "warning")
     kind, title, text = dialogs.messages[-1]
     assert (kind, title) == ("warning", "Export failed")

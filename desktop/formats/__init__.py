@@ -1,0 +1,81 @@
+"""The interchange formats, and the registry the command line and the File menu read.
+
+Each module here is one format: a :class:`~desktop.formats.base.Format` with its name,
+label, suffix and a reader and/or writer, pure functions over the plain records of
+:mod:`desktop.records`. Formats import only ``desktop.domain``, ``desktop.errors``,
+``desktop.records``, ``desktop.timetext``, ``desktop.wording`` and each other: never the
+store, the services, SQLAlchemy or Qt (the import-linter contracts in pyproject.toml).
+
+Adding a format is one module here and its line in :data:`FORMATS`; ``incident-desk
+export NAME``, ``incident-desk import``, File ▸ Import… and File ▸ Export ▸ follow.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from desktop.errors import ValidationError
+from desktop.formats import json_v1
+from desktop.formats.base import Checks as Checks
+from desktop.formats.base import Format as Format  # noqa: TC001 - re-exported
+from desktop.wording import quoted
+
+# Every format, in the order menus and help list them.
+FORMATS: tuple[Format, ...] = (json_v1.JSON,)
+
+
+def readers() -> tuple[Format, ...]:
+    """The formats that can be imported."""
+    return tuple(f for f in FORMATS if f.read is not None)
+
+
+def writers() -> tuple[Format, ...]:
+    """The formats that can be exported."""
+    return tuple(f for f in FORMATS if f.write is not None)
+
+
+def writer(name: str) -> Format:
+    """The export format called ``name``."""
+    for candidate in writers():
+        if candidate.name == name:
+            return candidate
+    names = ", ".join(f.name for f in writers())
+    raise ValidationError("", f"no export format {quoted(name)} (there are: {names})")
+
+
+def supported() -> str:
+    """The formats that can be imported, in words: ``Incident Desk JSON (*.json)``."""
+    return ", ".join(f.dialog_filter for f in readers())
+
+
+def reader_for(name: str, raw: bytes) -> Format:
+    """The format to read a file called ``name`` holding ``raw`` with.
+
+    By content first: a reader that recognises the bytes reads them, whatever the file is
+    called (one whose suffix also fits, if several do). Else by the suffix: its reader then
+    says precisely what is wrong (``not valid JSON: line 3 …``). Else a one-line refusal
+    that lists the formats there are.
+    """
+    suffix = PurePath(name).suffix.lower()
+    by_content = [f for f in readers() if f.recognises is not None and f.recognises(raw)]
+    for candidate in by_content:
+        if candidate.suffix == suffix:
+            return candidate
+    if by_content:
+        return by_content[0]
+    for candidate in readers():
+        if candidate.suffix == suffix:
+            return candidate
+    raise ValidationError(
+        "", f"{name} is not a file Incident Desk can import; it imports {supported()}"
+    )
+
+
+def import_filter() -> str:
+    """The Import… file dialog's filter: every importable format, each, then any file (a
+    file is known by its content too)."""
+    entries = [f.dialog_filter for f in readers()]
+    if len(entries) > 1:
+        patterns = " ".join(dict.fromkeys(f.pattern for f in readers()))
+        entries.insert(0, f"Importable files ({patterns})")
+    return ";;".join([*entries, "All files (*)"])
