@@ -37,6 +37,8 @@ if TYPE_CHECKING:
     from desktop.store.engine import Database
 
 USAGE_ERROR = 2
+# What an unexpected error (a bug) exits with: EX_SOFTWARE.
+INTERNAL_ERROR = 70
 # What a shell reports for a program ended by SIGPIPE (128 + 13).
 SIGPIPE_EXIT = 141
 # A search lists at most this many incidents: every incident a workspace can hold (its
@@ -230,6 +232,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         # still buffered must not fail again at exit, so it goes nowhere.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return SIGPIPE_EXIT
+    except Exception as exc:  # a bug: one line for the analyst, the traceback in a file
+        report = _write_crash_report()
+        where = f"; details in {report}" if report else ""
+        _fail(f"unexpected error ({type(exc).__name__}: {exc}){where}. Please report it.")
+        return INTERNAL_ERROR
+
+
+def _write_crash_report() -> Path | None:
+    """The current exception's traceback in a file of its own (None when none can be made)."""
+    import traceback
+
+    from desktop.store.locations import crash_report_path
+
+    try:
+        path = crash_report_path()
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        text = f"incident-desk {__version__} {' '.join(sys.argv[1:])}\n{traceback.format_exc()}"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError:
+        return None
+    return path
 
 
 def _say(text: str) -> None:

@@ -690,3 +690,49 @@ def test_import_recognises_our_json_by_content_and_refuses_other_files(
         f"incident-desk: {other.name} is not a file Incident Desk can import; "
         "it imports Incident Desk JSON (*.json)\n"
     )
+
+
+def test_an_unexpected_error_is_one_line_and_a_report_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bug never shows a traceback: one line naming it and where its details went."""
+    from desktop import cli
+    from desktop.store import locations
+
+    report = tmp_path / "logs" / "crash.txt"
+    monkeypatch.setattr(locations, "crash_report_path", lambda: report)
+
+    def broken(_args: object) -> int:
+        raise AttributeError("'NoneType' object has no attribute 'slug'")
+
+    monkeypatch.setattr(cli, "_dispatch", broken)
+    assert cli.main(["search", "x", "--db", str(tmp_path / "w.sqlite3")]) == cli.INTERNAL_ERROR
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
+    assert "AttributeError" in err
+    assert str(report) in err
+    assert "Traceback (most recent call last)" in report.read_text(encoding="utf-8")
+
+
+def test_an_export_of_a_workspace_with_a_dangling_citation_says_it_is_damaged(
+    tmp_path: Path,
+) -> None:
+    import sqlite3
+
+    db = tmp_path / "w.sqlite3"
+    assert run("sample", "--db", str(db), cwd=tmp_path).returncode == 0
+    connection = sqlite3.connect(db)
+    with connection:
+        connection.execute("PRAGMA foreign_keys=OFF")
+        connection.execute(
+            "DELETE FROM sources WHERE id = (SELECT source_id FROM citations LIMIT 1)"
+        )
+    connection.close()
+    for kind in ("json", "pdf"):
+        out = tmp_path / f"out.{kind}"
+        result = run("export", kind, "--db", str(db), "--out", str(out), cwd=tmp_path)
+        assert result.returncode == 2, result.stderr
+        assert "Traceback" not in result.stderr
+        assert "damaged" in result.stderr
+        assert not out.exists()

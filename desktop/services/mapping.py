@@ -14,7 +14,7 @@ from desktop.domain import (
     TimePrecision,
     normalise_marking,
 )
-from desktop.errors import ConflictError
+from desktop.errors import ConflictError, StoreError
 from desktop.services.dto import (
     Actor,
     Audit,
@@ -105,6 +105,12 @@ def incident_to_data(row: models.Incident) -> IncidentData:
 
 
 def citation_to_data(row: models.Citation) -> Citation:
+    if row.source is None:
+        # Only a damaged file gets here: the foreign key forbids it in any written one.
+        raise StoreError(
+            "The workspace is damaged: a citation refers to a source that is not there. "
+            "Restore a backup (incident-desk restore), or export what still reads."
+        )
     return Citation(
         source=row.source.slug,
         credibility=row.credibility,

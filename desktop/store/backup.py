@@ -90,6 +90,23 @@ def backup_folder(database: Path) -> Path:
     return database.parent / BACKUP_DIR_NAME
 
 
+def read_only_uri(path: Path) -> str:
+    """A SQLite URI that never writes ``path``: ``mode=ro``, or ``immutable=1`` when SQLite
+    could not even make its shared-memory file beside it (a read-only folder or medium) and
+    no WAL file holds changes that ``immutable`` would ignore."""
+    path = path.resolve()
+    wal = path.with_name(f"{path.name}-wal")
+    folder_writable = os.access(path.parent, os.W_OK)
+    flag = "mode=ro" if folder_writable or wal.exists() else "immutable=1"
+    return f"{path.as_uri()}?{flag}"
+
+
+def _drop_sidecars(path: Path) -> None:
+    for suffix in ("-wal", "-shm", "-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            path.with_name(path.name + suffix).unlink()
+
+
 def copy_sqlite(source: Path, target: Path) -> Path:
     """Copy a live SQLite database consistently into a new owner-only file ``target``.
 
@@ -101,12 +118,16 @@ def copy_sqlite(source: Path, target: Path) -> Path:
         partial.unlink()
     create_private_file(partial)
     try:
-        # mode=ro: a backup must never create, upgrade or switch the journal of its source.
-        origin = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+        # Read-only: a backup must never create, upgrade or switch the journal of its source
+        # (and a workspace on read-only media is backed up like any other).
+        origin = sqlite3.connect(read_only_uri(source), uri=True)
         try:
             copy = sqlite3.connect(partial)
             try:
                 origin.backup(copy)
+                # A copy is a file at rest: out of WAL mode, reading it later leaves no
+                # -wal and -shm files beside it in the backups folder.
+                copy.execute("PRAGMA journal_mode=DELETE")
             finally:
                 copy.close()
         finally:
@@ -116,6 +137,8 @@ def copy_sqlite(source: Path, target: Path) -> Path:
         with contextlib.suppress(FileNotFoundError):
             partial.unlink()
         raise
+    finally:
+        _drop_sidecars(partial)
     return target
 
 
@@ -148,8 +171,10 @@ def automatic_backup(database: Path, kind: str, detail: str = "", keep: int = KE
     target = copy_sqlite(database, folder / f"{database.name}.{reason}-{_stamp()}.bak")
     try:
         _read_workspace(target, "quick_check")
+        _check_search_index(target)
     except StoreError as exc:
         target.unlink(missing_ok=True)
+        _drop_sidecars(target)
         raise StoreError(
             f"No backup of {database} was kept: the copy fails SQLite's check, so the "
             "workspace itself is probably damaged."
@@ -164,6 +189,7 @@ def _rotate(database: Path, kind: str, keep: int) -> None:
     for old in reversed(_automatic(database, kind)):
         if good >= keep:
             old.unlink(missing_ok=True)
+            _drop_sidecars(old)
         elif opens(old):
             good += 1
 
@@ -278,7 +304,7 @@ def _read_workspace(path: Path, check: str = "") -> str:
     if header != _SQLITE_HEADER:
         raise StoreError(f"{path} is not an Incident Desk database (not a SQLite file).")
     try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        connection = sqlite3.connect(read_only_uri(path), uri=True)
         try:
             tables = {
                 row[0]
@@ -302,6 +328,34 @@ def _read_workspace(path: Path, check: str = "") -> str:
             f"{path} was written by a newer version of Incident Desk. Update Incident Desk first."
         )
     return str(revision[0])
+
+
+def _check_search_index(copy: Path) -> None:
+    """StoreError when the copy's full-text index is damaged.
+
+    SQLite's quick check does not read inside FTS5's own structures: a workspace whose
+    search index is damaged passes it, then refuses every search. Such a copy must not push
+    a good one out. The copy is ours (a fresh backup), so the check may run read-write.
+    """
+    from desktop.store.fts5 import FTS_TABLE
+
+    try:
+        connection = sqlite3.connect(copy)
+        try:
+            exists = connection.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = ?", (FTS_TABLE,)
+            ).fetchone()
+            if exists:
+                with connection:
+                    connection.execute(
+                        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('integrity-check')"
+                    )
+        finally:
+            connection.close()
+    except sqlite3.Error as exc:
+        raise StoreError(f"{copy} is damaged: its search index fails its check ({exc}).") from exc
+    finally:
+        _drop_sidecars(copy)
 
 
 def _is_lock_error(exc: sqlite3.Error) -> bool:

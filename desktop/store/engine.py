@@ -17,7 +17,12 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.errors import ConcurrentWriteError, StoreError
-from desktop.store.backup import create_private_file, daily_backup_if_due, private_folder
+from desktop.store.backup import (
+    create_private_file,
+    daily_backup_if_due,
+    private_folder,
+    read_only_uri,
+)
 from desktop.store.dberrors import describe_db_error
 from desktop.store.indexes import restore_missing_indexes
 from desktop.store.locations import ENV_VAR, default_database_path
@@ -165,13 +170,8 @@ def writable(path: Path) -> bool:
 
 
 def _read_only_connector(path: Path) -> Callable[[], sqlite3.Connection]:
-    """Connections that never write ``path``: ``mode=ro``, or ``immutable`` when SQLite
-    could not even make its shared-memory file beside it (a read-only folder or medium) and
-    no WAL file holds changes that ``immutable`` would ignore."""
-    wal = path.with_name(f"{path.name}-wal")
-    folder_writable = os.access(path.parent, os.W_OK)
-    flag = "mode=ro" if folder_writable or wal.exists() else "immutable=1"
-    uri = f"{path.as_uri()}?{flag}"
+    """Connections that never write ``path`` (see :func:`backup.read_only_uri`)."""
+    uri = read_only_uri(path)
     return lambda: sqlite3.connect(uri, uri=True, check_same_thread=False)
 
 

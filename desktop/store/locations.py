@@ -27,6 +27,16 @@ def default_database_path() -> Path:
     return platformdirs.user_data_path(APP_DIR_NAME, appauthor=False) / DEFAULT_FILE_NAME
 
 
+def crash_report_path() -> Path:
+    """A new file for the traceback of an unexpected error, in the per-user log folder."""
+    from datetime import UTC, datetime
+
+    import platformdirs
+
+    folder = platformdirs.user_log_path(APP_DIR_NAME, appauthor=False)
+    return folder / f"crash-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}-{os.getpid()}.txt"
+
+
 def local_file(target: str | os.PathLike[str] | None) -> Path | None:
     """The SQLite file ``target`` names (as :func:`engine.resolve_url` reads it), if it is one.
 

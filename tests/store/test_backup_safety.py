@@ -246,3 +246,42 @@ def test_a_restore_on_a_real_full_disk_leaves_no_partial_file(tmp_path: Path) ->
         assert all(p.stat().st_size > 0 for p in mount.iterdir())
     finally:
         subprocess.run(["umount", "--lazy", str(mount)], check=False)  # even if a file is open
+
+
+def _damage_search_index(path: Path) -> None:
+    """Garbage inside FTS5's own blocks: SQLite's page checks pass, every search fails."""
+    with sqlite3.connect(path) as connection:
+        connection.execute(
+            "UPDATE incident_fts_data SET block = randomblob(length(block)) WHERE id > 1"
+        )
+        assert connection.execute("PRAGMA quick_check").fetchone() == ("ok",)
+    connection.close()
+
+
+def test_a_damaged_search_index_never_rotates_out_the_good_copies(tmp_path: Path) -> None:
+    path = tmp_path / "work.sqlite3"
+    db = open_database(path)
+    try:
+        from desktop.services.sample import load_sample
+
+        load_sample(db)
+    finally:
+        db.close()
+    day = datetime.now(UTC)
+    good = [backup.automatic_backup(path, DAILY) for _ in range(KEEP)]
+    _damage_search_index(path)
+    for _ in range(KEEP + 2):
+        day += timedelta(days=1, minutes=1)
+        assert daily_backup_if_due(path, now=day) is None  # the damaged copy was not kept
+    assert _daily(path) == good
+    assert sorted(p.name for p in (path.parent / "backups").iterdir()) == [p.name for p in good]
+
+
+def test_backups_leave_no_wal_or_shm_files_beside_them(tmp_path: Path) -> None:
+    path = _workspace(tmp_path / "work.sqlite3")
+    for _ in range(KEEP + 2):  # rotation included
+        backup.automatic_backup(path, DAILY)
+    assert automatic_backups(path)
+    names = [p.name for p in (path.parent / "backups").iterdir()]
+    assert len(names) == KEEP
+    assert all(name.endswith(".bak") for name in names), names

@@ -169,3 +169,28 @@ def test_a_report_is_written_from_a_read_only_workspace(
     assert main(args) == 0
     assert out.read_bytes().startswith(b"%PDF")
     assert loaded.read_bytes() == before
+
+
+def test_a_workspace_on_read_only_media_can_be_backed_up(
+    read_only_mount: Path, tmp_path: Path
+) -> None:
+    path = read_only_mount / "shelf.sqlite3"
+    db = open_database(path)
+    try:
+        sample.load_sample(db)
+    finally:
+        db.close()
+    remounted = subprocess.run(
+        ["mount", "-o", "remount,ro", str(read_only_mount)], capture_output=True, check=False
+    )
+    if remounted.returncode != 0:
+        pytest.skip("cannot remount read-only here")
+    before = path.read_bytes()
+    out = tmp_path / "copy.bak"
+    assert main(["backup", "--db", str(path), "--out", str(out)]) == 0  # not "damaged"
+    assert path.read_bytes() == before
+    copy = sqlite3.connect(out)
+    try:
+        assert copy.execute("SELECT count(*) FROM incidents").fetchone() == (7,)
+    finally:
+        copy.close()
