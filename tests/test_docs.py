@@ -12,6 +12,7 @@ import pytest
 
 from desktop import domain
 from desktop.reports.sitrep_data import dtg
+from desktop.formats import json_v1
 from desktop.services import interchange, limits, validation
 
 if TYPE_CHECKING:
@@ -78,19 +79,19 @@ def test_grading_lists_nothing_the_domain_does_not_define() -> None:
 def test_interchange_names_every_key_the_reader_knows() -> None:
     text = page("interchange.md")
     keys = {
-        *interchange.TOP_KEYS,
-        *interchange.SOURCE_KEYS,
-        *interchange.INCIDENT_KEYS,
-        *interchange.HISTORY_KEYS,
-        *interchange.WHEN_KEYS,
-        *interchange.WHERE_KEYS,
-        *interchange.ACTOR_KEYS,
-        *interchange.CASUALTY_KEYS,
-        *interchange.CITATION_KEYS,
+        *json_v1.TOP_KEYS,
+        *json_v1.SOURCE_KEYS,
+        *json_v1.INCIDENT_KEYS,
+        *json_v1.HISTORY_KEYS,
+        *json_v1.WHEN_KEYS,
+        *json_v1.WHERE_KEYS,
+        *json_v1.ACTOR_KEYS,
+        *json_v1.CASUALTY_KEYS,
+        *json_v1.CITATION_KEYS,
     }
     missing = sorted(key for key in keys if f"`{key}`" not in text)
     assert not missing
-    assert f'`"{interchange.FORMAT}"`' in text
+    assert f'`"{json_v1.FORMAT}"`' in text
 
 
 def test_interchange_lists_every_allowed_value() -> None:
@@ -134,20 +135,20 @@ def test_interchange_states_the_limits(limit: int) -> None:
 
 def test_the_example_imports_and_exports_unchanged(db: Database) -> None:
     example = json_example(page("interchange.md"))
-    document = interchange.parse_bytes(example.encode("utf-8"))
+    document = json_v1.read(example.encode("utf-8"), interchange.CHECKS)
     result = interchange.import_document(db, document)
     assert (result.incidents_created, result.sources_created) == (2, 2)
     assert result.warnings == ()
-    assert interchange.export_document(db) == json.loads(example)
+    assert json_v1.document_json(interchange.export_records(db)) == json.loads(example)
 
 
 def test_the_example_uses_every_key() -> None:
     example = json.loads(json_example(page("interchange.md")))
-    assert set(example) == set(interchange.TOP_KEYS)
+    assert set(example) == set(json_v1.TOP_KEYS)
     for source in example["sources"]:
-        assert set(source) == set(interchange.SOURCE_KEYS)
+        assert set(source) == set(json_v1.SOURCE_KEYS)
     for incident in example["incidents"]:
-        assert set(incident) == set(interchange.INCIDENT_KEYS) - {"history"}
+        assert set(incident) == set(json_v1.INCIDENT_KEYS) - {"history"}
 
 
 # ------------------------------------------------------------------------------- sitrep.md

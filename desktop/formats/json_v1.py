@@ -19,6 +19,7 @@ from desktop.errors import ValidationError
 from desktop.formats import jsontext
 from desktop.formats.base import Format
 from desktop.records import (
+    MAX_SLUG,
     Actor,
     Casualties,
     Citation,
@@ -294,6 +295,8 @@ def _count(obj: dict[str, Any], key: str) -> int | None:
 def _source(checks: Checks, value: Any) -> SourceData:
     obj = _object(value, "", _SOURCE, required=("id", "name"))
     slug = _text(obj, "id")
+    if len(slug) > MAX_SLUG:
+        raise ValidationError("id", f"is longer than {MAX_SLUG} characters")
     if not slug or slugify(slug) != slug:
         raise ValidationError("id", f"{quoted(slug)} is not a slug (a-z, 0-9 and hyphens)")
     data = SourceData(

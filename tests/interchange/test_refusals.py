@@ -176,3 +176,15 @@ def test_a_malformed_history_entry_is_named(tmp_path: Path) -> None:
     }
     with pytest.raises(ValidationError, match=r"incidents\[0\]\.history\[0\]: unknown key"):
         json_v1.parse_document(document, interchange.CHECKS)
+
+
+def test_a_source_id_over_its_limit_is_named_as_too_long() -> None:
+    from desktop.records import MAX_SLUG
+
+    document = {
+        "format": "incident-desk/1",
+        "sources": [{"id": "a" * (MAX_SLUG + 1), "name": "Long"}],
+        "incidents": [],
+    }
+    with pytest.raises(ValidationError, match=f"sources\\[0\\].id: is longer than {MAX_SLUG}"):
+        json_v1.parse_document(document, interchange.CHECKS)

@@ -13,9 +13,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # is installed but cannot load (a missing system library) is still an error.
 pytest.importorskip("PySide6", exc_type=ModuleNotFoundError)
 
+import gc
+
 from PySide6.QtCore import QCoreApplication, QSettings
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from pathlib import Path
 
 
@@ -28,3 +31,11 @@ def isolated_settings(tmp_path: Path) -> None:
     QSettings.setPath(
         QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings")
     )
+
+
+@pytest.fixture(autouse=True)
+def collector_as_found() -> Iterator[None]:
+    """The window's start moves what it made out of the collector's reach (gc.freeze) for the
+    app's whole life; a test's window is gone at its end, so later tests must not inherit it."""
+    yield
+    gc.unfreeze()
