@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 from desktop import domain
-from desktop.reports.sitrep_data import dtg
 from desktop.formats import json_v1
+from desktop.reports.sitrep_data import dtg
 from desktop.services import interchange, limits, validation
 
 if TYPE_CHECKING:
