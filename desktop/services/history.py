@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from desktop.domain import admiralty_code
 from desktop.fields import INCIDENT_FIELDS
+from desktop.phrases import count_text
 from desktop.services import mapping
 from desktop.store.models import HistoryEntry, Incident, Source
 from desktop.timetext import utc_text
@@ -76,10 +77,6 @@ def _moment(value: date | datetime) -> str:
     return value.isoformat()
 
 
-def _count(value: int | None) -> str:
-    return "unknown" if value is None else str(value)
-
-
 def _citation(citation: Citation) -> str:
     code = (
         admiralty_code(citation.source_reliability, citation.credibility)
@@ -115,8 +112,8 @@ _WORDS: dict[str, Callable[[IncidentData], str]] = {
     "when.end": lambda data: _moment(data.when.end),
     "where.lat": _coordinates,
     "actors": lambda data: "; ".join(f"{a.name} ({a.role})" for a in data.actors),
-    "casualties.killed": lambda data: _count(data.casualties.killed),
-    "casualties.injured": lambda data: _count(data.casualties.injured),
+    "casualties.killed": lambda data: count_text(data.casualties.killed),
+    "casualties.injured": lambda data: count_text(data.casualties.injured),
     "tags": lambda data: ", ".join(data.tags),
 }
 

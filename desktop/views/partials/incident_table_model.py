@@ -13,7 +13,6 @@ and so already is the count.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -26,6 +25,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
+from desktop import phrases
 from desktop.domain import (
     CONFIDENCE_MEANING,
     STATUS_MEANING,
@@ -36,15 +36,12 @@ from desktop.domain import (
 )
 from desktop.errors import DeskError
 from desktop.services.listing import PAGE_SIZE, IncidentQuery, IncidentRow
-from desktop.timetext import month_text, utc_text
 from desktop.views.partials.plain_widgets import plain_tooltip
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from PySide6.QtCore import QObject
-
-    from desktop.services.listing import Moment
 
     FetchPage = Callable[[IncidentQuery, int, int], list[IncidentRow]]
     Count = Callable[[IncidentQuery], int]
@@ -137,16 +134,8 @@ _ROLES_ANSWERED = frozenset((_DISPLAY, _TOOLTIP, _USER, _ALIGNMENT, _FOREGROUND,
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
-def when_text(start: Moment, precision: TimePrecision) -> str:
-    """The start of an incident as precisely as it is known, e.g. ``wk of 2023-10-16``."""
-    if precision == TimePrecision.EXACT and isinstance(start, datetime):
-        return utc_text(start, sep=" ", timespec="minutes")
-    day = start.date() if isinstance(start, datetime) else start
-    if precision == TimePrecision.WEEK:
-        return f"wk of {day.isoformat()}"
-    if precision == TimePrecision.MONTH:
-        return month_text(day)
-    return day.isoformat()
+# The start of an incident as precisely as it is known, e.g. ``wk of 2023-10-16``.
+when_text = phrases.when_short
 
 
 class IncidentTableModel(QAbstractTableModel):
@@ -433,9 +422,9 @@ class IncidentTableModel(QAbstractTableModel):
             case self.COL_TYPE:
                 return row.sub_event_type
             case self.COL_STATUS:
-                return row.status.value.capitalize()
+                return phrases.status_word(row.status)
             case self.COL_CONFIDENCE:
-                return row.confidence.value.capitalize()
+                return phrases.confidence_word(row.confidence)
             case self.COL_SOURCES:
                 return str(row.source_count)
             case self.COL_MARKING:
@@ -445,9 +434,7 @@ class IncidentTableModel(QAbstractTableModel):
     def _tooltip(self, row: IncidentRow, column: int) -> str | None:
         match column:
             case self.COL_WHEN:
-                start = when_text(row.start, row.precision)
-                end = when_text(row.end, row.precision)
-                return start if start == end else f"{start} to {end}"
+                return phrases.span_short(row.start, row.end, row.precision)
             case self.COL_TITLE:
                 return row.title
             case self.COL_TYPE:
