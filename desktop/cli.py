@@ -11,11 +11,11 @@ import importlib
 import json
 import os
 import sys
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop import APP_NAME, __version__, formats
+from desktop import APP_NAME, __version__, formats, phrases
 from desktop.domain import EVENT_TYPES, country_codes, normalise_marking
 from desktop.errors import DeskError
 from desktop.services.dto import IncidentQuery, IncidentRow
@@ -28,7 +28,6 @@ from desktop.services.report_request import (
     marking_problem,
 )
 from desktop.store.locations import ENV_VAR
-from desktop.timetext import utc_text
 from desktop.wording import plural, printable, printable_json
 
 if TYPE_CHECKING:
@@ -467,12 +466,8 @@ def _row_json(row: IncidentRow) -> dict[str, object]:
 
 
 def _row_line(row: IncidentRow) -> str:
-    # As the table shows it: an exact time in UTC with its "Z", else the day.
-    start = row.start
-    if isinstance(start, datetime):
-        when = utc_text(start, sep=" ", timespec="minutes")
-    else:
-        when = start.isoformat()
+    # An exact time in UTC with its "Z", else the day.
+    when = phrases.moment_text(row.start)
     return f"{when}  {row.title}  —  {row.place or 'place unknown'}  [{row.status}, {row.marking}]"
 
 

@@ -30,18 +30,28 @@ from desktop.domain import (
     TimePrecision,
 )
 from desktop.geography import MapPoint
+from desktop.phrases import (
+    DASH,
+    DOT,
+    MONTHS,
+    confidence_word,
+    day_of,
+    day_text,
+    exact_text,
+    place_text,
+    status_word,
+)
+from desktop.phrases import casualties_long as casualties_text
+from desktop.phrases import when_long as when_text
 from desktop.reports.timeline import Timeline, bin_counts
 from desktop.wording import plural
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
-    from desktop.services.dto import Casualties, Citation, IncidentData, Moment, When, Where
+    from desktop.services.dto import Citation, IncidentData, Moment
 
-MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 EXCERPT_LIMIT = 300
-DASH = " – "
-DOT = " · "
 
 
 @dataclass(frozen=True)
@@ -205,11 +215,6 @@ def _utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def day_of(moment: Moment) -> date:
-    """The (UTC) calendar day of a date or a datetime."""
-    return _utc(moment).date() if isinstance(moment, datetime) else moment
-
-
 def _sort_key(moment: Moment) -> datetime:
     if isinstance(moment, datetime):
         return _utc(moment)
@@ -220,39 +225,6 @@ def dtg(moment: datetime) -> str:
     """Date-time group ``DDHHMMZMONYY`` in UTC, e.g. ``181200ZOCT23`` (naive means UTC)."""
     t = _utc(moment)
     return f"{t:%d%H%M}Z{MONTHS[t.month - 1]}{t:%y}"
-
-
-def day_text(d: date) -> str:
-    """``17 Oct 2023`` (English month names whatever the locale)."""
-    return f"{d.day} {MONTHS[d.month - 1].title()} {d.year}"
-
-
-def month_text(d: date) -> str:
-    return f"{MONTHS[d.month - 1].title()} {d.year}"
-
-
-def exact_text(moment: Moment) -> str:
-    if not isinstance(moment, datetime):
-        return day_text(moment)
-    t = _utc(moment)
-    return f"{day_text(t.date())} {t:%H:%M}Z"
-
-
-def when_text(when: When) -> str:
-    """The time of an incident as precisely as it is known, and no more."""
-    start, end = day_of(when.start), day_of(when.end)
-    if when.precision == TimePrecision.EXACT:
-        first, last = exact_text(when.start), exact_text(when.end)
-    elif when.precision == TimePrecision.WEEK:
-        first = f"week of {day_text(start)}"
-        if end - start <= timedelta(days=6):
-            return first
-        last = f"week of {day_text(end - timedelta(days=end.weekday()))}"
-    elif when.precision == TimePrecision.MONTH:
-        first, last = month_text(start), month_text(end)
-    else:
-        first, last = day_text(start), day_text(end)
-    return first if first == last else f"{first}{DASH}{last}"
 
 
 def _end_of_day(day: date) -> datetime:
@@ -309,38 +281,14 @@ def shorten(text: str, limit: int = EXCERPT_LIMIT) -> str:
     return cut.rstrip(" ,;:.-–—") + "…"
 
 
-def place_text(where: Where) -> str:
-    parts = [where.name.strip(), where.admin1.strip(), domain.country_name(where.country)]
-    unique: list[str] = []
-    for part in parts:
-        if part and part not in unique:
-            unique.append(part)
-    return ", ".join(unique) if unique else "Place not known"
-
-
-def count_text(value: int | None) -> str:
-    return "unknown" if value is None else str(value)
-
-
-def casualties_text(casualties: Casualties) -> str:
-    """``Killed: unknown · Injured: 3 (minor injuries)``."""
-    text = f"Killed: {count_text(casualties.killed)}{DOT}Injured: {count_text(casualties.injured)}"
-    note = " ".join(casualties.note.split())
-    return f"{text} ({note})" if note else text
-
-
 def tally(values: Sequence[int | None]) -> Tally:
     """The sum of the known counts, and how many are not known (``None``)."""
     known = [v for v in values if v is not None]
     return Tally(sum(known), len(values) - len(known))
 
 
-def status_word(status: Status) -> str:
-    return status.value.capitalize()
-
-
 def confidence_words(confidence: Confidence) -> str:
-    return f"{confidence.value.capitalize()} confidence"
+    return f"{confidence_word(confidence)} confidence"
 
 
 def _reliability(code: str) -> str:
@@ -500,7 +448,7 @@ def _entry(number: int, incident: IncidentData) -> IncidentEntry:
         number=number,
         title=" ".join(incident.title.split()) or "Untitled incident",
         when=when_text(incident.when),
-        place=place_text(where),
+        place=place_text(where, "Place not known"),
         place_precision=GeoPrecision.LABELS.get(where.precision, "") if where.located else "",
         located=where.located,
         event_type=incident.event_type,

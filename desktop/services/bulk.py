@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Date, DateTime, func, insert, select, text
 
-from desktop.domain import normalise_marking
 from desktop.services import history, mapping
 from desktop.store import fulltext
 from desktop.store.models import (
@@ -54,28 +53,7 @@ def incident_values(data: IncidentData, user: str, now: datetime) -> dict[str, A
     assert data.id is not None
     return {
         "uuid": data.id,
-        "title": data.title.strip(),
-        "summary": data.summary,
-        "notes": data.notes,
-        "start_at": mapping.to_db_time(data.when.start),
-        "end_at": mapping.to_db_time(data.when.end),
-        "time_precision": str(data.when.precision),
-        "place_name": data.where.name.strip(),
-        "admin1": data.where.admin1.strip(),
-        "country": data.where.country,
-        "lat": data.where.lat,
-        "lon": data.where.lon,
-        "geo_precision": data.where.precision,
-        "event_type": data.event_type,
-        "sub_event_type": data.sub_event_type,
-        "killed": data.casualties.killed,
-        "injured": data.casualties.injured,
-        "casualty_note": data.casualties.note,
-        "status": str(data.status),
-        "confidence": str(data.confidence),
-        "likelihood": data.likelihood,
-        "marking": normalise_marking(data.marking),
-        "source_count": len({c.source for c in data.citations}),
+        **mapping.incident_columns(data),
         "deleted_at": None,
         "deleted_by": None,
         "version": 1,

@@ -14,12 +14,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 
 from desktop.domain import admiralty_code
+from desktop.fields import INCIDENT_FIELDS
+from desktop.phrases import count_text
 from desktop.services import mapping
 from desktop.store.models import HistoryEntry, Incident, Source
 from desktop.timetext import utc_text
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
     from sqlalchemy.orm import Session
 
@@ -75,10 +77,6 @@ def _moment(value: date | datetime) -> str:
     return value.isoformat()
 
 
-def _count(value: int | None) -> str:
-    return "unknown" if value is None else str(value)
-
-
 def _citation(citation: Citation) -> str:
     code = (
         admiralty_code(citation.source_reliability, citation.credibility)
@@ -96,38 +94,41 @@ def _citation(citation: Citation) -> str:
     return " · ".join(parts)
 
 
+def _coordinates(data: IncidentData) -> str:
+    where = data.where
+    if where.lat is not None and where.lon is not None:
+        return f"{where.lat:.5f}, {where.lon:.5f}"
+    return ""
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+# The fields whose words are not simply their value as text (desktop/fields.py); a field
+# sharing its label with an earlier one (``where.lon``: "Coordinates") is worded with it.
+_WORDS: dict[str, Callable[[IncidentData], str]] = {
+    "when.start": lambda data: _moment(data.when.start),
+    "when.end": lambda data: _moment(data.when.end),
+    "where.lat": _coordinates,
+    "actors": lambda data: "; ".join(f"{a.name} ({a.role})" for a in data.actors),
+    "casualties.killed": lambda data: count_text(data.casualties.killed),
+    "casualties.injured": lambda data: count_text(data.casualties.injured),
+    "tags": lambda data: ", ".join(data.tags),
+}
+
+
 def fields(data: IncidentData) -> dict[str, str]:
-    """The incident as labelled values, in the order the timeline lists changes."""
-    values = {
-        "Title": data.title,
-        "Summary": data.summary,
-        "Notes": data.notes,
-        "Start": _moment(data.when.start),
-        "End": _moment(data.when.end),
-        "Time precision": str(data.when.precision),
-        "Place": data.where.name,
-        "Region": data.where.admin1,
-        "Country": data.where.country,
-        "Coordinates": (
-            f"{data.where.lat:.5f}, {data.where.lon:.5f}"
-            if data.where.lat is not None and data.where.lon is not None
-            else ""
-        ),
-        "Location precision": str(data.where.precision),
-        "Event type": data.event_type,
-        "Sub-event type": data.sub_event_type,
-        "Actors": "; ".join(f"{a.name} ({a.role})" for a in data.actors),
-        "Killed": _count(data.casualties.killed),
-        "Injured": _count(data.casualties.injured),
-        "Casualty note": data.casualties.note,
-        "Status": str(data.status),
-        "Confidence": str(data.confidence),
-        "Likelihood": data.likelihood or "",
-        "Tags": ", ".join(data.tags),
-        "Marking": data.marking,
-    }
-    for number, citation in enumerate(data.citations, start=1):
-        values[f"Citation {number}"] = _citation(citation)
+    """The incident as labelled values, in the order the timeline lists changes: the
+    fields of desktop/fields.py by their labels, each citation as ``Citation 1`` …"""
+    values: dict[str, str] = {}
+    for f in INCIDENT_FIELDS:
+        if f.key == "citations":
+            for number, citation in enumerate(data.citations, start=1):
+                values[f"Citation {number}"] = _citation(citation)
+        elif f.label not in values:
+            words = _WORDS.get(f.key)
+            values[f.label] = words(data) if words is not None else _text(f.get(data))
     return values
 
 

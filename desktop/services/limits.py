@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from desktop.fields import INCIDENT_FIELDS, Field
 from desktop.store.models import Citation, Incident, IncidentActor, IncidentTag, Source
 
 
@@ -21,9 +22,20 @@ def _column_length(attribute: Any) -> int:
     return length
 
 
-TITLE = _column_length(Incident.title)
-PLACE = _column_length(Incident.place_name)
-ADMIN1 = _column_length(Incident.admin1)
+def _incident_limit(field: Field) -> int:
+    if field.length == "column":
+        return _column_length(getattr(Incident, field.column_name))
+    assert isinstance(field.length, int)
+    return field.length
+
+
+# The incident's texts by field path (the editor shows these beside its fields): the fields
+# of desktop/fields.py with a length, that of their column or the cap of a free text.
+INCIDENT_TEXTS = {f.key: _incident_limit(f) for f in INCIDENT_FIELDS if f.length is not None}
+
+TITLE = INCIDENT_TEXTS["title"]
+PLACE = INCIDENT_TEXTS["where.name"]
+ADMIN1 = INCIDENT_TEXTS["where.admin1"]
 ACTOR = _column_length(IncidentActor.name)
 TAG = _column_length(IncidentTag.tag)
 MARKING = _column_length(Incident.marking)
@@ -31,20 +43,11 @@ LANGUAGE = _column_length(Citation.language)
 SOURCE_ID = _column_length(Source.slug)
 SOURCE_NAME = _column_length(Source.name)
 
-# Free text: a narrative of some 3,000 words, an excerpt of half that.
-SUMMARY = 20_000
-NOTES = 20_000
+# Free text: a narrative of some 3,000 words (the incident's caps are in desktop/fields.py),
+# an excerpt of half that.
+SUMMARY = INCIDENT_TEXTS["summary"]
+NOTES = INCIDENT_TEXTS["notes"]
+CASUALTY_NOTE = INCIDENT_TEXTS["casualties.note"]
 EXCERPT = 10_000
-CASUALTY_NOTE = 2_000
 SOURCE_NOTES = 20_000
 URL = 2_000  # what browsers and servers reliably handle
-
-# The incident's texts by field path (the editor shows these beside its fields).
-INCIDENT_TEXTS = {
-    "title": TITLE,
-    "summary": SUMMARY,
-    "notes": NOTES,
-    "where.name": PLACE,
-    "where.admin1": ADMIN1,
-    "casualties.note": CASUALTY_NOTE,
-}

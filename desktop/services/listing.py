@@ -11,12 +11,20 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from desktop.domain import Confidence, Status, TimePrecision, country_name
+from desktop import phrases
+from desktop.domain import (
+    CONFIDENCE_MEANING,
+    STATUS_MEANING,
+    Confidence,
+    Status,
+    TimePrecision,
+    country_name,
+)
 from desktop.store import peek
 from desktop.timetext import Moment as Moment  # noqa: TC001 - re-exported by dto
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
 
 class IncidentRow(NamedTuple):
@@ -45,17 +53,83 @@ class IncidentRow(NamedTuple):
     deleted_at: datetime | None = None
 
 
-SORT_KEYS: tuple[str, ...] = (
-    "when",
-    "title",
-    "place",
-    "type",
-    "status",
-    "confidence",
-    "sources",
-    "marking",
-    "relevance",
+def _when_tip(row: IncidentRow) -> str:
+    return phrases.span_short(row.start, row.end, row.precision)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the incident table, as plain data: the Qt model and the window read
+    it, and its ``key`` is the sort key the search sorts by in SQL (services/search.py)."""
+
+    key: str  # the sort key (IncidentQuery.sort)
+    title: str  # the header
+    text: Callable[[IncidentRow], str]  # what a cell shows
+    tip: Callable[[IncidentRow], str] | None = None  # its tooltip, if any
+    # The widest text the column usually shows, measured for its width; a stretching column
+    # takes what the others leave, and this is its share before the extra is spread.
+    sample: str = ""
+    stretch: bool = False
+    grows: bool = False  # takes a share of the extra width too (views/partials/column_spread)
+    align_right: bool = False
+    sortable: bool = True  # False: the search cannot sort by it (its key is no sort key)
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column(
+        "when",
+        "When",
+        lambda row: phrases.when_short(row.start, row.precision),
+        _when_tip,
+        sample="2023-10-17 15:55Z",
+    ),
+    Column(
+        "title",
+        "Title",
+        lambda row: row.title,
+        lambda row: row.title,
+        sample="Drone attack on al-Asad",
+        stretch=True,
+    ),
+    Column("place", "Place", lambda row: row.place, sample="al-Asad airbase", grows=True),
+    Column(
+        "type",
+        "Type",
+        lambda row: row.sub_event_type,
+        lambda row: row.event_type,
+        sample="Air/drone strike",
+        grows=True,
+    ),
+    Column(
+        "status",
+        "Status",
+        lambda row: phrases.status_word(row.status),
+        lambda row: STATUS_MEANING[row.status],
+        sample="Unverified",
+    ),
+    Column(
+        "confidence",
+        "Confidence",
+        lambda row: phrases.confidence_word(row.confidence),
+        lambda row: CONFIDENCE_MEANING[row.confidence],
+        sample="Confidence",
+    ),
+    Column(
+        "sources", "Sources", lambda row: str(row.source_count), sample="Sources", align_right=True
+    ),
+    Column("marking", "Marking", lambda row: row.marking, sample="TLP:AMBER+STRICT"),
 )
+
+# Every order a query may ask for: each column's, and the full-text search's relevance.
+SORT_KEYS: tuple[str, ...] = (*(c.key for c in COLUMNS if c.sortable), "relevance")
+
+
+def column_index(key: str, columns: Sequence[Column] = COLUMNS) -> int:
+    """The position of the column ``key`` among ``columns``, or -1 (e.g. ``relevance``)."""
+    for position, column in enumerate(columns):
+        if column.key == key:
+            return position
+    return -1
 
 
 @dataclass(frozen=True)

@@ -6,15 +6,11 @@ import getpass
 import os
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
-from desktop.domain import (
-    ActorRole,
-    Confidence,
-    Status,
-    TimePrecision,
-    normalise_marking,
-)
+from desktop.domain import ActorRole, TimePrecision
 from desktop.errors import ConflictError, StoreError
+from desktop.fields import SIMPLE_FIELDS
 from desktop.services.dto import (
     Actor,
     Audit,
@@ -62,36 +58,31 @@ def as_aware(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC)
 
 
+# The IncidentData attributes that hold a group of fields (``where.name`` …), by their record.
+_GROUPS: dict[str, type[Any]] = {"where": Where, "casualties": Casualties}
+
+
 def incident_to_data(row: models.Incident) -> IncidentData:
     precision = TimePrecision(row.time_precision)
+    values: dict[str, Any] = {}
+    groups: dict[str, dict[str, Any]] = {group: {} for group in _GROUPS}
+    for f in SIMPLE_FIELDS:  # desktop/fields.py: one column each
+        value = f.from_column(getattr(row, f.column_name))
+        if f.group in groups:
+            groups[f.group][f.attribute] = value
+        else:
+            values[f.key] = value
+    values.update({group: _GROUPS[group](**kwargs) for group, kwargs in groups.items()})
     return IncidentData(
         id=row.uuid,
         version=row.version,
-        title=row.title,
-        summary=row.summary,
-        notes=row.notes,
         when=When(
             start=from_db_time(row.start_at, precision),
             end=from_db_time(row.end_at, precision),
             precision=precision,
         ),
-        where=Where(
-            name=row.place_name,
-            admin1=row.admin1,
-            country=row.country,
-            lat=row.lat,
-            lon=row.lon,
-            precision=row.geo_precision,
-        ),
-        event_type=row.event_type,
-        sub_event_type=row.sub_event_type,
         actors=tuple(Actor(a.name, ActorRole(a.role)) for a in row.actors),
-        casualties=Casualties(row.killed, row.injured, row.casualty_note),
-        status=Status(row.status),
-        confidence=Confidence(row.confidence),
-        likelihood=row.likelihood,
         tags=tuple(t.tag for t in row.tags),
-        marking=row.marking,
         citations=tuple(citation_to_data(c) for c in row.citations),
         audit=Audit(
             created_at=as_aware(row.created_at),
@@ -101,6 +92,7 @@ def incident_to_data(row: models.Incident) -> IncidentData:
             deleted_at=as_aware(row.deleted_at) if row.deleted_at else None,
             deleted_by=row.deleted_by,
         ),
+        **values,
     )
 
 
@@ -130,31 +122,24 @@ def citation_to_data(row: models.Citation) -> Citation:
 TABLE_ROW_COLUMNS = tuple(getattr(models.Incident, field) for field in TABLE_ROW_FIELDS)
 
 
+def incident_columns(data: IncidentData) -> dict[str, Any]:
+    """The ``incidents`` columns that hold ``data``'s fields, as stored (names trimmed,
+    marking canonical, enums as text): the simple fields of desktop/fields.py, the times and
+    the count of sources. Read by :func:`apply_incident` and the bulk insert alike."""
+    columns = {f.column_name: f.to_column(f.get(data)) for f in SIMPLE_FIELDS}
+    columns["start_at"] = to_db_time(data.when.start)
+    columns["end_at"] = to_db_time(data.when.end)
+    columns["time_precision"] = str(data.when.precision)
+    columns["source_count"] = len({c.source for c in data.citations})
+    return columns
+
+
 def apply_incident(
     row: models.Incident, data: IncidentData, sources: dict[str, models.Source]
 ) -> None:
     """Copy every field of ``data`` onto ``row``; ``sources`` maps each cited slug to its row."""
-    row.title = data.title.strip()
-    row.summary = data.summary
-    row.notes = data.notes
-    row.start_at = to_db_time(data.when.start)
-    row.end_at = to_db_time(data.when.end)
-    row.time_precision = str(data.when.precision)
-    row.place_name = data.where.name.strip()
-    row.admin1 = data.where.admin1.strip()
-    row.country = data.where.country
-    row.lat = data.where.lat
-    row.lon = data.where.lon
-    row.geo_precision = data.where.precision
-    row.event_type = data.event_type
-    row.sub_event_type = data.sub_event_type
-    row.killed = data.casualties.killed
-    row.injured = data.casualties.injured
-    row.casualty_note = data.casualties.note
-    row.status = str(data.status)
-    row.confidence = str(data.confidence)
-    row.likelihood = data.likelihood
-    row.marking = normalise_marking(data.marking)
+    for name, value in incident_columns(data).items():
+        setattr(row, name, value)
     row.actors = [
         models.IncidentActor(position=i, name=a.name.strip(), role=str(a.role))
         for i, a in enumerate(data.actors)
@@ -173,21 +158,30 @@ def apply_incident(
         )
         for i, c in enumerate(data.citations)
     ]
-    row.source_count = len({c.source for c in data.citations})
 
 
 def as_stored(data: IncidentData) -> IncidentData:
     """``data`` as :func:`apply_incident` stores it (names trimmed, marking canonical, an
     empty URL none): what an import compares with the stored record, so a file differing
     only in what storage normalises away changes nothing and records no history."""
+    changes: dict[str, Any] = {}
+    groups: dict[str, dict[str, Any]] = {}
+    for f in SIMPLE_FIELDS:
+        if f.stored is None:
+            continue
+        value = f.as_stored(f.get(data))
+        if "." in f.key:
+            groups.setdefault(f.group, {})[f.attribute] = value
+        else:
+            changes[f.key] = value
+    for group, kwargs in groups.items():
+        changes[group] = replace(getattr(data, group), **kwargs)
     return replace(
         data,
-        title=data.title.strip(),
-        where=replace(data.where, name=data.where.name.strip(), admin1=data.where.admin1.strip()),
         actors=tuple(replace(a, name=a.name.strip()) for a in data.actors),
         tags=tuple(t.strip() for t in data.tags),
-        marking=normalise_marking(data.marking),
         citations=tuple(replace(c, url=c.url or None) for c in data.citations),
+        **changes,
     )
 
 

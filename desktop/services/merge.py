@@ -11,27 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from desktop.fields import merge_parts, part_labels
 from desktop.services import history
 
 if TYPE_CHECKING:
     from desktop.services.dto import IncidentData
 
-# Part label → the IncidentData attributes it covers.
-PARTS: dict[str, tuple[str, ...]] = {
-    "Title": ("title",),
-    "Summary": ("summary",),
-    "Notes": ("notes",),
-    "When": ("when",),
-    "Where": ("where",),
-    "Event type": ("event_type", "sub_event_type"),
-    "Actors": ("actors",),
-    "Casualties": ("casualties",),
-    "Status": ("status",),
-    "Confidence": ("confidence", "likelihood"),
-    "Tags": ("tags",),
-    "Marking": ("marking",),
-    "Citations": ("citations",),
-}
+# Part label → the IncidentData attributes it covers ("Where": ("where",), "Confidence":
+# ("confidence", "likelihood") …), from the parts of desktop/fields.py.
+PARTS: dict[str, tuple[str, ...]] = merge_parts()
 
 
 @dataclass(frozen=True)
@@ -59,13 +47,7 @@ def _words(data: IncidentData, part: str) -> str:
     labels = history.fields(data)
     if part == "Citations":
         return "\n".join(v for k, v in labels.items() if k.startswith("Citation ")) or "none"
-    wanted = {
-        "When": ("Start", "End", "Time precision"),
-        "Where": ("Place", "Region", "Country", "Coordinates", "Location precision"),
-        "Event type": ("Event type", "Sub-event type"),
-        "Casualties": ("Killed", "Injured", "Casualty note"),
-        "Confidence": ("Confidence", "Likelihood"),
-    }.get(part, (part,))
+    wanted = part_labels(part)
     return "\n".join(f"{k}: {labels[k]}" if len(wanted) > 1 else labels[k] for k in wanted)
 
 

@@ -28,6 +28,7 @@ from desktop.domain import (
     country_codes,
 )
 from desktop.errors import ValidationError
+from desktop.fields import FIELDS_BY_KEY
 from desktop.services import limits
 from desktop.wording import quoted
 
@@ -125,15 +126,9 @@ def incident_problems(data: IncidentData) -> list[ValidationError]:
 def _check_lengths(data: IncidentData, problem: _Reporter) -> None:
     """Every text within its limit (desktop/services/limits.py), measured as stored:
     names trimmed, free text as given."""
-    for path, value, limit in (
-        ("title", data.title.strip(), limits.TITLE),
-        ("summary", data.summary, limits.SUMMARY),
-        ("notes", data.notes, limits.NOTES),
-        ("where.name", data.where.name.strip(), limits.PLACE),
-        ("where.admin1", data.where.admin1.strip(), limits.ADMIN1),
-        ("casualties.note", data.casualties.note, limits.CASUALTY_NOTE),
-    ):
-        if len(value) > limit:
+    for path, limit in limits.INCIDENT_TEXTS.items():  # the fields of desktop/fields.py
+        f = FIELDS_BY_KEY[path]
+        if len(f.as_stored(f.get(data))) > limit:
             problem(path, _too_long(limit))
 
 

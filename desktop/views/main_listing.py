@@ -15,6 +15,7 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from desktop.errors import DeskError
+from desktop.services.listing import COLUMNS
 from desktop.views.partials.column_spread import ColumnSpread
 from desktop.views.partials.incident_table_model import IncidentTableModel
 from desktop.views.partials.plain_widgets import known_viewport
@@ -36,16 +37,6 @@ def load_services() -> None:
     from desktop.services import sources as source_service
 
 
-# The widest text each fixed column usually shows; the title column takes what is left.
-COLUMN_SAMPLES: dict[int, str] = {
-    IncidentTableModel.COL_WHEN: "2023-10-17 15:55Z",
-    IncidentTableModel.COL_PLACE: "al-Asad airbase",
-    IncidentTableModel.COL_TYPE: "Air/drone strike",
-    IncidentTableModel.COL_STATUS: "Unverified",
-    IncidentTableModel.COL_CONFIDENCE: "Confidence",
-    IncidentTableModel.COL_SOURCES: "Sources",
-    IncidentTableModel.COL_MARKING: "TLP:AMBER+STRICT",
-}
 # The table's order until a column is chosen (IncidentQuery's default): sort key, descending.
 NEWEST_FIRST = ("when", True)
 # The table's and the detail panel's share of the window's width, at first.
@@ -72,12 +63,18 @@ class ListingPart(_Base):
         header.setHighlightSections(False)
         header.setSectionsMovable(True)
         metrics = table.fontMetrics()
-        for column, sample_text in COLUMN_SAMPLES.items():
-            table.setColumnWidth(column, metrics.horizontalAdvance(sample_text) + 18)
-        header.setSectionResizeMode(IncidentTableModel.COL_TITLE, QHeaderView.ResizeMode.Stretch)
-        base = {column: table.columnWidth(column) for column in COLUMN_SAMPLES}
-        base[IncidentTableModel.COL_TITLE] = metrics.horizontalAdvance("Drone attack on al-Asad")
-        ColumnSpread(table, base, (IncidentTableModel.COL_PLACE, IncidentTableModel.COL_TYPE))
+        # Widths from the columns' samples (desktop.services.listing.COLUMNS): a fixed
+        # column fits its sample; a stretching one takes what the others leave.
+        base: dict[int, int] = {}
+        for column, spec in enumerate(COLUMNS):
+            if spec.stretch:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+                base[column] = metrics.horizontalAdvance(spec.sample)
+            else:
+                table.setColumnWidth(column, metrics.horizontalAdvance(spec.sample) + 18)
+                base[column] = table.columnWidth(column)
+        growing = tuple(column for column, spec in enumerate(COLUMNS) if spec.grows)
+        ColumnSpread(table, base, growing)
         header.setSortIndicator(IncidentTableModel.COL_WHEN, Qt.SortOrder.DescendingOrder)
         header.setSortIndicatorShown(True)
         header.sortIndicatorChanged.connect(self._sort)

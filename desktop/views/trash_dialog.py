@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from desktop.errors import DeskError
 from desktop.services import incidents as incident_service
 from desktop.services.dto import IncidentQuery, IncidentRow
+from desktop.services.listing import Column, column_index
 from desktop.views.partials.dialogs import Dialogs
 from desktop.views.partials.incident_table_model import IncidentTableModel
 from desktop.views.partials.plain_widgets import (
@@ -67,20 +68,14 @@ def deleted_text(moment: datetime | None) -> str:
 class TrashTableModel(IncidentTableModel):
     """The incident model with a "Deleted" column in place of the grading columns."""
 
-    COL_DELETED = 4
-    HEADERS: tuple[str, ...] = ("When", "Title", "Place", "Type", "Deleted")
-    # The service cannot sort by deletion time yet; that column keeps the current order.
-    COLUMN_SORT_KEYS: tuple[str, ...] = ("when", "title", "place", "type")
-
-    def _display(self, row: IncidentRow, column: int) -> str | None:
-        if column == self.COL_DELETED:
-            return deleted_text(row.deleted_at)
-        return super()._display(row, column)
-
-    def _tooltip(self, row: IncidentRow, column: int) -> str | None:
-        if column == self.COL_DELETED:
-            return None
-        return super()._tooltip(row, column)
+    COLUMNS: tuple[Column, ...] = (
+        *IncidentTableModel.COLUMNS[:4],  # When, Title, Place, Type
+        # The service cannot sort by deletion time yet; that column keeps the current order.
+        Column("deleted", "Deleted", lambda row: deleted_text(row.deleted_at), sortable=False),
+    )
+    COL_DELETED = column_index("deleted", COLUMNS)
+    HEADERS: tuple[str, ...] = tuple(column.title for column in COLUMNS)
+    COLUMN_SORT_KEYS: tuple[str, ...] = tuple(c.key for c in COLUMNS if c.sortable)
 
 
 class TrashDialog(QDialog):

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QLabel, QSizePolicy, QStyle
 
+from desktop.fields import INCIDENT_FIELDS
 from desktop.views.palette import HINT_STYLE, problem_style
 from desktop.views.partials.plain_widgets import plain_label as wrapping_label
 
@@ -29,30 +30,10 @@ INVALID_STYLE = (
     "{ border: 1px solid #b00020; border-radius: 2px; }"
 )
 
-# How each field path reads in a message.
-FIELD_LABELS: dict[str, str] = {
-    "title": "Title",
-    "event_type": "Type",
-    "sub_event_type": "Sub-type",
-    "when.start": "Start",
-    "when.end": "End",
-    "when.precision": "Time precision",
-    "where.name": "Place",
-    "where.admin1": "Province",
-    "summary": "Summary",
-    "notes": "Notes",
-    "where.country": "Country",
-    "where.lat": "Latitude",
-    "where.lon": "Longitude",
-    "where.precision": "Geo-precision",
-    "casualties.killed": "Killed",
-    "casualties.injured": "Injured",
-    "status": "Status",
-    "confidence": "Confidence",
-    "likelihood": "Likelihood",
-    "marking": "Marking",
-}
-_LIST_NOUNS = {"actors": "Actor", "tags": "Tag", "citations": "Citation"}
+# How each field path reads in a message, and each list's item (desktop/fields.py).
+FIELD_LABELS: dict[str, str] = {f.key: f.problem_name for f in INCIDENT_FIELDS if not f.list_noun}
+_LIST_NOUNS = {f.key: f.list_noun for f in INCIDENT_FIELDS if f.list_noun}
+_LIST_ITEM = re.compile(rf"^({'|'.join(_LIST_NOUNS)})\[(\d+)\]\.?(.*)$")
 # Problems that read as a continuation of the field's name ("Title is required").
 _CONTINUES = re.compile(r"^(is |are |before |needs |must |cannot |-?\d)")
 
@@ -60,7 +41,7 @@ _CONTINUES = re.compile(r"^(is |are |before |needs |must |cannot |-?\d)")
 def problem_text(error: ValidationError) -> str:
     """``where.lat: 123.0 is outside -90…90`` → ``Latitude 123.0 is outside -90…90.``"""
     field = error.field
-    match = re.match(r"^(actors|tags|citations)\[(\d+)\]\.?(.*)$", field)
+    match = _LIST_ITEM.match(field)
     if match:
         label = f"{_LIST_NOUNS[match.group(1)]} {int(match.group(2)) + 1}"
         if match.group(3):

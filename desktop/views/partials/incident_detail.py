@@ -19,25 +19,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain import (
-    ACTOR_ROLE_LABELS,
-    CONFIDENCE_MEANING,
-    CREDIBILITY,
-    RELIABILITY,
-    STATUS_MEANING,
-    GeoPrecision,
-    TimePrecision,
-    admiralty_code,
-    admiralty_words,
-    country_name,
-)
-from desktop.views.partials.incident_table_model import when_text
+from desktop import phrases
+from desktop.domain import ACTOR_ROLE_LABELS
 from desktop.views.partials.plain_widgets import known_viewport, link_label, plain_label
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QResizeEvent, QShowEvent
 
-    from desktop.services.dto import Casualties, Citation, IncidentData, Where
+    from desktop.services.dto import Citation, IncidentData
 
 NOTHING_SELECTED = "Select an incident in the table to see it here."
 
@@ -46,40 +35,10 @@ def _label(text: str = "", parent: QWidget | None = None) -> QLabel:
     return plain_label(text, parent, wrap=True, selectable=True)
 
 
-def _count(value: int | None) -> str:
-    return "unknown" if value is None else str(value)
-
-
-def casualties_text(casualties: Casualties) -> str:
-    text = f"{_count(casualties.killed)} killed, {_count(casualties.injured)} injured"
-    return f"{text} ({casualties.note})" if casualties.note else text
-
-
-def where_text(where: Where) -> str:
-    country = country_name(where.country) or where.country if where.country else ""
-    parts: list[str] = []
-    for part in (where.name, where.admin1, country):
-        if part and part not in parts:  # e.g. a country-wide event named after the country
-            parts.append(part)
-    return ", ".join(parts) if parts else "not recorded"
-
-
-def coordinates_text(where: Where) -> str:
-    if where.lat is None or where.lon is None:
-        return "not located"
-    precision = GeoPrecision.LABELS.get(where.precision, f"precision {where.precision}")
-    return f"{where.lat:.4f}, {where.lon:.4f} ({precision.lower()})"
-
-
 def citation_heading(citation: Citation) -> str:
     """e.g. ``U.S. Central Command — B2 (Usually reliable / Probably true)``."""
     name = citation.source_name or citation.source
-    reliability = citation.source_reliability
-    if reliability in RELIABILITY and citation.credibility in CREDIBILITY:
-        code = admiralty_code(reliability, citation.credibility)
-        words = admiralty_words(reliability, citation.credibility)
-        return f"{name} — {code} ({words})"
-    return f"{name} — credibility {citation.credibility}"
+    return f"{name} — {phrases.grade_text(citation.source_reliability, citation.credibility)}"
 
 
 def citation_details(citation: Citation) -> str:
@@ -91,14 +50,6 @@ def citation_details(citation: Citation) -> str:
     if citation.language:
         parts.append(f"language {citation.language}")
     return " · ".join(parts)  # the address has a line of its own, a link
-
-
-_PRECISION_WORDS = {
-    TimePrecision.EXACT: "exact time, UTC",
-    TimePrecision.DAY: "known to the day",
-    TimePrecision.WEEK: "known to the week",
-    TimePrecision.MONTH: "known to the month",
-}
 
 
 class IncidentDetail(QScrollArea):
@@ -179,25 +130,19 @@ class IncidentDetail(QScrollArea):
     def show_incident(self, data: IncidentData) -> None:
         self.incident_id = data.id
         self.title_label.setText(data.title)
-        when = data.when
-        start = when_text(when.start, when.precision)
-        end = when_text(when.end, when.precision)
-        span = start if start == end else f"{start} to {end}"
         actors = "\n".join(
             f"{ACTOR_ROLE_LABELS.get(actor.role, actor.role)}: {actor.name}"
             for actor in data.actors
         )
         texts = {
-            "When": f"{span} ({_PRECISION_WORDS[when.precision]})",
-            "Where": where_text(data.where),
-            "Coordinates": coordinates_text(data.where),
+            "When": phrases.when_with_precision(data.when),
+            "Where": phrases.place_text(data.where),
+            "Coordinates": phrases.coordinates_text(data.where),
             "Type": f"{data.event_type} — {data.sub_event_type}",
             "Actors": actors or "none recorded",
-            "Casualties": casualties_text(data.casualties),
-            "Status": f"{data.status.value.capitalize()} — {STATUS_MEANING[data.status]}",
-            "Confidence": (
-                f"{data.confidence.value.capitalize()} — {CONFIDENCE_MEANING[data.confidence]}"
-            ),
+            "Casualties": phrases.casualties_short(data.casualties),
+            "Status": phrases.status_explained(data.status),
+            "Confidence": phrases.confidence_explained(data.confidence),
             "Likelihood": data.likelihood or "not assessed",
             "Marking": data.marking,
             "Tags": ", ".join(data.tags) or "none",

@@ -13,7 +13,6 @@ and so already is the count.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -26,25 +25,28 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
+from desktop import phrases
 from desktop.domain import (
-    CONFIDENCE_MEANING,
-    STATUS_MEANING,
     TLP_COLOURS,
     Confidence,
     Status,
     TimePrecision,
 )
 from desktop.errors import DeskError
-from desktop.services.listing import PAGE_SIZE, IncidentQuery, IncidentRow
-from desktop.timetext import month_text, utc_text
+from desktop.services.listing import (
+    COLUMNS,
+    PAGE_SIZE,
+    Column,
+    IncidentQuery,
+    IncidentRow,
+    column_index,
+)
 from desktop.views.partials.plain_widgets import plain_tooltip
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from PySide6.QtCore import QObject
-
-    from desktop.services.listing import Moment
 
     FetchPage = Callable[[IncidentQuery, int, int], list[IncidentRow]]
     Count = Callable[[IncidentQuery], int]
@@ -137,49 +139,24 @@ _ROLES_ANSWERED = frozenset((_DISPLAY, _TOOLTIP, _USER, _ALIGNMENT, _FOREGROUND,
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
-def when_text(start: Moment, precision: TimePrecision) -> str:
-    """The start of an incident as precisely as it is known, e.g. ``wk of 2023-10-16``."""
-    if precision == TimePrecision.EXACT and isinstance(start, datetime):
-        return utc_text(start, sep=" ", timespec="minutes")
-    day = start.date() if isinstance(start, datetime) else start
-    if precision == TimePrecision.WEEK:
-        return f"wk of {day.isoformat()}"
-    if precision == TimePrecision.MONTH:
-        return month_text(day)
-    return day.isoformat()
+# The start of an incident as precisely as it is known, e.g. ``wk of 2023-10-16``.
+when_text = phrases.when_short
 
 
 class IncidentTableModel(QAbstractTableModel):
-    COL_WHEN = 0
-    COL_TITLE = 1
-    COL_PLACE = 2
-    COL_TYPE = 3
-    COL_STATUS = 4
-    COL_CONFIDENCE = 5
-    COL_SOURCES = 6
-    COL_MARKING = 7
-
-    HEADERS: tuple[str, ...] = (
-        "When",
-        "Title",
-        "Place",
-        "Type",
-        "Status",
-        "Confidence",
-        "Sources",
-        "Marking",
-    )
-    # Each column's sort key in desktop.services.listing.SORT_KEYS.
-    COLUMN_SORT_KEYS: tuple[str, ...] = (
-        "when",
-        "title",
-        "place",
-        "type",
-        "status",
-        "confidence",
-        "sources",
-        "marking",
-    )
+    # The columns are declared in desktop.services.listing.COLUMNS (title, cell text,
+    # tooltip, width, sort key); a subclass may show others. The COL_ names are positions.
+    COLUMNS: tuple[Column, ...] = COLUMNS
+    COL_WHEN = column_index("when")
+    COL_TITLE = column_index("title")
+    COL_PLACE = column_index("place")
+    COL_TYPE = column_index("type")
+    COL_STATUS = column_index("status")
+    COL_CONFIDENCE = column_index("confidence")
+    COL_SOURCES = column_index("sources")
+    COL_MARKING = column_index("marking")
+    HEADERS: tuple[str, ...] = tuple(column.title for column in COLUMNS)
+    COLUMN_SORT_KEYS: tuple[str, ...] = tuple(c.key for c in COLUMNS if c.sortable)
 
     # The total became known, or changed, other than by a reset: the count of the shown query
     # arrived, or a short page ended the table. Carries the total.
@@ -336,9 +313,8 @@ class IncidentTableModel(QAbstractTableModel):
 
     def sort_column(self) -> int:
         """The column the query is sorted by, or -1 (e.g. sorted by relevance)."""
-        if self._query.sort in self.COLUMN_SORT_KEYS:
-            return self.COLUMN_SORT_KEYS.index(self._query.sort)
-        return -1
+        position = column_index(self._query.sort, self.COLUMNS)
+        return position if position >= 0 and self.COLUMNS[position].sortable else -1
 
     # --- Qt's model interface --------------------------------------------------------
 
@@ -346,7 +322,7 @@ class IncidentTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: AnyIndex = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
+        return 0 if parent.isValid() else len(self.COLUMNS)
 
     def canFetchMore(self, parent: AnyIndex = _ROOT) -> bool:
         if self._busy or parent.isValid():
@@ -380,10 +356,10 @@ class IncidentTableModel(QAbstractTableModel):
 
     def sorted_query(self, column: int, order: Qt.SortOrder) -> IncidentQuery | None:
         """The query sorted by ``column`` (None for a column that cannot be sorted)."""
-        if not 0 <= column < len(self.COLUMN_SORT_KEYS):
+        if not 0 <= column < len(self.COLUMNS) or not self.COLUMNS[column].sortable:
             return None
         descending = order == Qt.SortOrder.DescendingOrder
-        return replace(self._query, sort=self.COLUMN_SORT_KEYS[column], descending=descending)
+        return replace(self._query, sort=self.COLUMNS[column].key, descending=descending)
 
     def headerData(
         self,
@@ -394,9 +370,9 @@ class IncidentTableModel(QAbstractTableModel):
         if (
             orientation == Qt.Orientation.Horizontal
             and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.HEADERS)
+            and 0 <= section < len(self.COLUMNS)
         ):
-            return self.HEADERS[section]
+            return self.COLUMNS[section].title
         return None
 
     def data(self, index: AnyIndex, role: int = _DISPLAY) -> Any:
@@ -415,7 +391,8 @@ class IncidentTableModel(QAbstractTableModel):
         if role == _USER:
             return row.id
         if role == _ALIGNMENT:
-            return _RIGHT if column == self.COL_SOURCES else None
+            columns = self.COLUMNS
+            return _RIGHT if 0 <= column < len(columns) and columns[column].align_right else None
         if column == self.COL_MARKING and row.marking in TLP_COLOURS:
             if role == _FOREGROUND:
                 return QColor(TLP_COLOURS[row.marking])
@@ -423,37 +400,11 @@ class IncidentTableModel(QAbstractTableModel):
         return None
 
     def _display(self, row: IncidentRow, column: int) -> str | None:
-        match column:
-            case self.COL_WHEN:
-                return when_text(row.start, row.precision)
-            case self.COL_TITLE:
-                return row.title
-            case self.COL_PLACE:
-                return row.place
-            case self.COL_TYPE:
-                return row.sub_event_type
-            case self.COL_STATUS:
-                return row.status.value.capitalize()
-            case self.COL_CONFIDENCE:
-                return row.confidence.value.capitalize()
-            case self.COL_SOURCES:
-                return str(row.source_count)
-            case self.COL_MARKING:
-                return row.marking
-        return None
+        columns = self.COLUMNS
+        return columns[column].text(row) if 0 <= column < len(columns) else None
 
     def _tooltip(self, row: IncidentRow, column: int) -> str | None:
-        match column:
-            case self.COL_WHEN:
-                start = when_text(row.start, row.precision)
-                end = when_text(row.end, row.precision)
-                return start if start == end else f"{start} to {end}"
-            case self.COL_TITLE:
-                return row.title
-            case self.COL_TYPE:
-                return row.event_type
-            case self.COL_STATUS:
-                return STATUS_MEANING[row.status]
-            case self.COL_CONFIDENCE:
-                return CONFIDENCE_MEANING[row.confidence]
-        return None
+        if not 0 <= column < len(self.COLUMNS):
+            return None
+        tip = self.COLUMNS[column].tip
+        return tip(row) if tip is not None else None
