@@ -149,6 +149,7 @@ def insert_new_incidents(
     tags: list[dict[str, Any]] = []
     citations: list[dict[str, Any]] = []
     for incident_id, data, row in zip(ids, batch, values, strict=True):
+        stored_citations = [mapping.stored_citation(c) for c in data.citations]
         actor_names = [actor.name.strip() for actor in data.actors]
         actors.extend(
             {"incident_id": incident_id, "position": i, "name": name, "role": str(actor.role)}
@@ -164,13 +165,13 @@ def insert_new_incidents(
                 "source_id": source_ids[c.source],
                 "position": i,
                 "credibility": c.credibility,
-                "url": c.url or None,
+                "url": c.url,
                 "published": c.published,
                 "retrieved": c.retrieved,
                 "language": c.language,
                 "excerpt": c.excerpt,
             }
-            for i, c in enumerate(data.citations)
+            for i, c in enumerate(stored_citations)
         )
         to_index.add(
             {
@@ -182,7 +183,7 @@ def insert_new_incidents(
                     row["notes"],
                     actor_names,
                     fulltext.place_words(row["place_name"], row["admin1"], row["country"]),
-                    (c.excerpt for c in data.citations),
+                    (c.excerpt for c in stored_citations),
                 ),
             }
         )

@@ -177,13 +177,7 @@ def import_document(
         }
         for source in document.sources:
             stored = existing_sources.get(source.id)
-            fields = (
-                source.name.strip(),
-                source.kind,
-                source.reliability,
-                source.url or None,
-                source.notes,
-            )
+            fields = mapping.source_values(source)
             if stored is None:
                 insert_source(session, source, user)
                 counts["sources_created"] += 1

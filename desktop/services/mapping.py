@@ -150,13 +150,13 @@ def apply_incident(
             position=i,
             source=sources[c.source],
             credibility=c.credibility,
-            url=c.url or None,
+            url=c.url,
             published=c.published,
             retrieved=c.retrieved,
             language=c.language,
             excerpt=c.excerpt,
         )
-        for i, c in enumerate(data.citations)
+        for i, c in enumerate(stored_citation(c) for c in data.citations)
     ]
 
 
@@ -180,9 +180,25 @@ def as_stored(data: IncidentData) -> IncidentData:
         data,
         actors=tuple(replace(a, name=a.name.strip()) for a in data.actors),
         tags=tuple(t.strip() for t in data.tags),
-        citations=tuple(replace(c, url=c.url or None) for c in data.citations),
+        citations=tuple(stored_citation(c) for c in data.citations),
         **changes,
     )
+
+
+def stored_citation(citation: Citation) -> Citation:
+    """A citation as stored: surrounding spaces carry nothing, an empty URL is none."""
+    return replace(
+        citation,
+        url=(citation.url or "").strip() or None,
+        language=citation.language.strip(),
+        excerpt=citation.excerpt.strip(),
+    )
+
+
+def source_values(data: SourceData) -> tuple[str, str, str, str | None, str]:
+    """A source's name, kind, reliability, URL and notes as stored (trimmed; no empty URL)."""
+    url = (data.url or "").strip() or None
+    return data.name.strip(), data.kind, data.reliability, url, data.notes.strip()
 
 
 def source_to_data(

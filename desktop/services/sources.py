@@ -89,13 +89,14 @@ def create_source(db: Database, data: SourceData) -> SourceData:
 
 def insert_source(session: Session, data: SourceData, user: str) -> Source:
     now = mapping.utcnow()
+    name, kind, reliability, url, notes = mapping.source_values(data)
     row = Source(
         slug=data.id,
-        name=data.name.strip(),
-        kind=data.kind,
-        reliability=data.reliability,
-        url=data.url or None,
-        notes=data.notes,
+        name=name,
+        kind=kind,
+        reliability=reliability,
+        url=url,
+        notes=notes,
         created_at=now,
         created_by=user,
         updated_at=now,
@@ -115,11 +116,7 @@ def update_source(db: Database, data: SourceData) -> SourceData:
             conflict = mapping.stale_edit(f"Source {quoted(row.name)}", row, data.version)
             if conflict is not None:
                 raise conflict
-            row.name = data.name.strip()
-            row.kind = data.kind
-            row.reliability = data.reliability
-            row.url = data.url or None
-            row.notes = data.notes
+            row.name, row.kind, row.reliability, row.url, row.notes = mapping.source_values(data)
             row.updated_at = mapping.utcnow()
             row.updated_by = mapping.current_user()
             session.flush()
