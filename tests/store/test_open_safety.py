@@ -142,18 +142,24 @@ def read_only_mount(tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["umount", "--lazy", str(mount)], check=False)  # even if a file is open
 
 
-def test_a_workspace_on_read_only_media_can_be_searched(read_only_mount: Path) -> None:
-    path = read_only_mount / "shelf.sqlite3"
+def _sample_made_read_only(mount: Path) -> Path:
+    """The sample workspace on ``mount``, which is then remounted read-only."""
+    path = mount / "shelf.sqlite3"
     db = open_database(path)
     try:
         sample.load_sample(db)
     finally:
         db.close()
     remounted = subprocess.run(
-        ["mount", "-o", "remount,ro", str(read_only_mount)], capture_output=True, check=False
+        ["mount", "-o", "remount,ro", str(mount)], capture_output=True, check=False
     )
     if remounted.returncode != 0:
         pytest.skip("cannot remount read-only here")
+    return path
+
+
+def test_a_workspace_on_read_only_media_can_be_searched(read_only_mount: Path) -> None:
+    path = _sample_made_read_only(read_only_mount)
     assert not engine_module.writable(path)  # os.access, not a patch: EROFS binds root too
     _reads_and_refuses_writes(path)
 
@@ -174,17 +180,7 @@ def test_a_report_is_written_from_a_read_only_workspace(
 def test_a_workspace_on_read_only_media_can_be_backed_up(
     read_only_mount: Path, tmp_path: Path
 ) -> None:
-    path = read_only_mount / "shelf.sqlite3"
-    db = open_database(path)
-    try:
-        sample.load_sample(db)
-    finally:
-        db.close()
-    remounted = subprocess.run(
-        ["mount", "-o", "remount,ro", str(read_only_mount)], capture_output=True, check=False
-    )
-    if remounted.returncode != 0:
-        pytest.skip("cannot remount read-only here")
+    path = _sample_made_read_only(read_only_mount)
     before = path.read_bytes()
     out = tmp_path / "copy.bak"
     assert main(["backup", "--db", str(path), "--out", str(out)]) == 0  # not "damaged"
