@@ -89,8 +89,8 @@ class Field:
 # In the order the history lists changes (and the merge lists its parts).
 INCIDENT_FIELDS: tuple[Field, ...] = (
     Field("title", "Title", "Title", stored=_trimmed, length="column"),
-    Field("summary", "Summary", "Summary", stored=_trimmed, length=20_000),
-    Field("notes", "Notes", "Notes", stored=_trimmed, length=20_000),
+    Field("summary", "Summary", "Summary", length=20_000),
+    Field("notes", "Notes", "Notes", length=20_000),
     Field("when.start", "Start", "When", column="start_at", simple=False),
     Field("when.end", "End", "When", column="end_at", simple=False),
     Field("when.precision", "Time precision", "When", column="time_precision", simple=False),
@@ -118,14 +118,7 @@ INCIDENT_FIELDS: tuple[Field, ...] = (
     Field("actors", "Actors", "Actors", simple=False, list_noun="Actor"),
     Field("casualties.killed", "Killed", "Casualties"),
     Field("casualties.injured", "Injured", "Casualties"),
-    Field(
-        "casualties.note",
-        "Casualty note",
-        "Casualties",
-        column="casualty_note",
-        stored=_trimmed,
-        length=2_000,
-    ),
+    Field("casualties.note", "Casualty note", "Casualties", column="casualty_note", length=2_000),
     Field("status", "Status", "Status", enum=Status),
     Field("confidence", "Confidence", "Confidence", enum=Confidence),
     Field("likelihood", "Likelihood", "Confidence"),

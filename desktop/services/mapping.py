@@ -186,19 +186,20 @@ def as_stored(data: IncidentData) -> IncidentData:
 
 
 def stored_citation(citation: Citation) -> Citation:
-    """A citation as stored: surrounding spaces carry nothing, an empty URL is none."""
+    """A citation as stored: its address and language codes trimmed, an empty URL none.
+
+    Free text (the excerpt) is kept exactly as given: a quotation is evidence.
+    """
     return replace(
-        citation,
-        url=(citation.url or "").strip() or None,
-        language=citation.language.strip(),
-        excerpt=citation.excerpt.strip(),
+        citation, url=(citation.url or "").strip() or None, language=citation.language.strip()
     )
 
 
 def source_values(data: SourceData) -> tuple[str, str, str, str | None, str]:
-    """A source's name, kind, reliability, URL and notes as stored (trimmed; no empty URL)."""
+    """A source's name, kind, reliability, URL and notes as stored (name and URL trimmed, no
+    empty URL; the notes, free text, exactly as given)."""
     url = (data.url or "").strip() or None
-    return data.name.strip(), data.kind, data.reliability, url, data.notes.strip()
+    return data.name.strip(), data.kind, data.reliability, url, data.notes
 
 
 def source_to_data(
