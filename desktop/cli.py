@@ -242,16 +242,17 @@ def _write_crash_report() -> Path | None:
     """The current exception's traceback in a file of its own (None when none can be made)."""
     import traceback
 
+    from desktop.store.backup import private_folder
     from desktop.store.locations import crash_report_path
 
     try:
         path = crash_report_path()
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_folder(path.parent)
         text = f"incident-desk {__version__} {' '.join(sys.argv[1:])}\n{traceback.format_exc()}"
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
-    except OSError:
+    except (OSError, DeskError):
         return None
     return path
 

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from desktop.store.engine import Database
 
 BACKUP_DIR_NAME = "backups"
+# The companions SQLite keeps beside a database file while it is in use.
+SIDECARS = ("-wal", "-shm", "-journal")
 KEEP = 7
 DAILY = "daily"
 BEFORE_UPGRADE = "before"
@@ -102,7 +104,7 @@ def read_only_uri(path: Path) -> str:
 
 
 def _drop_sidecars(path: Path) -> None:
-    for suffix in ("-wal", "-shm", "-journal"):
+    for suffix in SIDECARS:
         with contextlib.suppress(FileNotFoundError):
             path.with_name(path.name + suffix).unlink()
 
@@ -491,9 +493,7 @@ def restore_database(
             raise
         # The old WAL and shared-memory files belong to the old file: never replay them
         # onto the restored one.
-        for suffix in ("-wal", "-shm", "-journal"):
-            with contextlib.suppress(FileNotFoundError):
-                destination.with_name(destination.name + suffix).unlink()
+        _drop_sidecars(destination)
         os.replace(staged, destination)
     except OSError as exc:
         raise StoreError(f"Cannot restore into {destination}: {exc.strerror}") from exc

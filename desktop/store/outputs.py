@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, cast
 
 from desktop.errors import StoreError, ValidationError
-from desktop.store.backup import BACKUP_DIR_NAME, private_folder
+from desktop.store.backup import BACKUP_DIR_NAME, SIDECARS, glob_escape, private_folder
 
 try:  # POSIX: a writer holds a lock on its temporary file for as long as it lives.
     import fcntl
@@ -38,8 +38,6 @@ except ImportError:  # pragma: no cover - Windows: an open file cannot be delete
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-# The companions SQLite keeps beside a database file while it is in use.
-SIDECARS = ("-wal", "-shm", "-journal")
 _SQLITE_HEADER = b"SQLite format 3\x00"
 _PART = ".part"
 
@@ -112,7 +110,7 @@ def remove_stale_parts(target: Path) -> None:
     """
     folder = target.parent
     try:
-        candidates = list(folder.glob(f".{_glob_escape(target.name)}*{_PART}"))
+        candidates = list(folder.glob(f".{glob_escape(target.name)}*{_PART}"))
     except OSError:
         return
     for path in candidates:
@@ -131,10 +129,6 @@ def remove_stale_parts(target: Path) -> None:
                 pass  # another export of the same file is being written right now
             finally:
                 os.close(fd)
-
-
-def _glob_escape(text: str) -> str:
-    return "".join(f"[{c}]" if c in "*?[]" else c for c in text)
 
 
 def _existing_mode(target: Path) -> int | None:
