@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import re
@@ -696,7 +697,7 @@ def test_an_unexpected_error_is_one_line_and_a_report_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A bug never shows a traceback: one line naming it and where its details went."""
-    from desktop import cli
+    cli = importlib.import_module("desktop.cli.main")
     from desktop.store import locations
 
     report = tmp_path / "logs" / "crash.txt"

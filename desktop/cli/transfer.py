@@ -1,0 +1,55 @@
+"""Interchange files in and out: ``import FILE`` and ``export FORMAT`` per registered format."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from desktop import formats
+from desktop.cli.common import fail, say
+from desktop.wording import plural
+
+if TYPE_CHECKING:
+    import argparse
+
+    from desktop.cli.registry import Registry
+    from desktop.store.engine import Database
+
+# Warnings an import prints at most: a file with thousands of them would bury the summary.
+MAX_WARNINGS = 20
+
+
+def register(registry: Registry) -> None:
+    imp = registry.command(
+        "import",
+        f"import an interchange file (all or nothing): {formats.supported()}",
+        _import,
+    )
+    imp.add_argument("file", type=Path)
+    # One command per registered writer (desktop/formats).
+    for writer in formats.writers():
+        export = registry.export(writer.name, writer.description, _export)
+        export.add_argument("--out", type=Path, required=True, help="file to write")
+        if writer.with_history:
+            export.add_argument(
+                "--history", action="store_true", help="include each incident's change history"
+            )
+
+
+def _import(db: Database, args: argparse.Namespace) -> int:
+    from desktop.services.interchange import import_file
+
+    result = import_file(db, args.file)
+    say(f"Imported {args.file}: {result.summary}")
+    for line in result.shown_warnings(MAX_WARNINGS):
+        fail(f"warning: {line}")
+    return 0
+
+
+def _export(db: Database, args: argparse.Namespace) -> int:
+    from desktop.services.interchange import export_file
+
+    writer = formats.writer(args.format)
+    count = export_file(db, args.out, with_history=getattr(args, "history", False), writer=writer)
+    say(f"Exported {plural(count, 'incident')} to {args.out}")
+    return 0
