@@ -14,9 +14,9 @@ False: each reader keeps its own explicit code for them.
 
 Adding a simple scalar field: its column in ``store/models.py`` and a migration, an entry
 here, the attribute in ``records.IncidentData`` and a widget in the editor (for a text of
-the record itself, made, laid out and named in ``IncidentEditor.text_widgets``: the form's
-state, undo and save follow the table). The JSON
-format then writes and reads it; a new key is a new version of that format though
+the record itself, made and laid out in ``views/partials/editor_form.py`` and put in its
+``text_widgets``: the form's state, undo and save follow the table). The JSON format then
+writes and reads it; a new key is a new version of that format though
 (``docs/interchange.md``, Versions).
 
 Plain Python: no Qt, no SQLAlchemy, so the store, services, reports and views can all read it.

@@ -218,6 +218,7 @@ class IncidentEditor(EditorLayout, QDialog):
 
     def _build(self, known_tags: tuple[str, ...]) -> None:
         self.counters: dict[str, LengthCounter] = {}
+        self.text_widgets: dict[str, TextWidget] = {}  # filled as each widget is made
         # Title and marking stay above the tabs: they name the record whatever tab is open.
         self.title_edit = QLineEdit(self)
         self.title_edit.setPlaceholderText(
@@ -250,6 +251,7 @@ class IncidentEditor(EditorLayout, QDialog):
         self.markers = ProblemMarker(self.tabs, self.summary_label)
         self.markers.add("title", self.title_edit, top_problem)
         self.markers.add("marking", self.marking_combo, top_problem)
+        self.text_widgets.update(title=self.title_edit, marking=self.marking_combo)
         self.tabs.insertTab(TAB_EVENT, self._event_tab(known_tags), "&Event")
         self.tabs.insertTab(TAB_WHERE, self._where_tab(), "&Where && when")
         self.tabs.insertTab(TAB_ACTORS, self._actors_tab(), "&Actors && casualties")
@@ -283,14 +285,6 @@ class IncidentEditor(EditorLayout, QDialog):
         self._entry_keys.watch(self.findChildren(QWidget))
         self.setTabOrder(self.title_edit, self.marking_combo)
         self.setTabOrder(self.marking_combo, self.tabs)
-        self.text_widgets: dict[str, TextWidget] = {
-            "title": self.title_edit,
-            "marking": self.marking_combo,
-            "event_type": self.type_combo,
-            "sub_event_type": self.sub_type_combo,
-            "summary": self.summary_edit,
-            "notes": self.notes_edit,
-        }
         missing = set(TEXT_FIELDS) - self.text_widgets.keys()
         if missing:  # a field added to the table and not to the form
             raise RuntimeError(f"the editor has no widget for {', '.join(sorted(missing))}")

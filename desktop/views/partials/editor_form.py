@@ -59,7 +59,8 @@ TAB_EVENT, TAB_WHERE, TAB_ACTORS, TAB_SOURCES = range(4)
 # itself (title, summary, notes, event type, sub-type, marking), each shown by one widget
 # whose text is the value (see TextWidget). A text field added to the table joins the form's
 # state, undo and save with no change here; its widget is made and laid out by hand (where
-# it goes and how it helps is the form's design), and the editor refuses to open without it.
+# it goes and how it helps is the form's design) and put in ``text_widgets`` where it is
+# made; the editor refuses to open without it.
 # The other parts have widgets of their own that keep their own state: when, place, actors,
 # casualties, the assessment (status, confidence and likelihood, which follow the
 # citations' suggestion), the citations, and the tags (a list typed as one text).
@@ -152,6 +153,7 @@ class EditorLayout(_Base):
     markers: ProblemMarker
     _history: FormHistory
     counters: dict[str, LengthCounter]
+    text_widgets: dict[str, TextWidget]  # the widget of each of TEXT_FIELDS
     summary_label: QLabel
 
     if TYPE_CHECKING:
@@ -229,6 +231,12 @@ class EditorLayout(_Base):
         self.markers.add("event_type", self.type_combo, type_problem, TAB_EVENT)
         self.markers.add("sub_event_type", self.sub_type_combo, type_problem, TAB_EVENT)
         self.markers.add("tags", self.tags_edit, tags_problem, TAB_EVENT)
+        self.text_widgets.update(
+            event_type=self.type_combo,
+            sub_event_type=self.sub_type_combo,
+            summary=self.summary_edit,
+            notes=self.notes_edit,
+        )
         return page
 
     def _length_row(self, field: str, edit: QPlainTextEdit, page: QWidget) -> QWidget:
