@@ -126,6 +126,10 @@ def _join_near(points: Sequence[Located], members: list[int], km: float, sets: _
         for dr in (-1, 0, 1):
             for dc in (-1, 0, 1):
                 for j in cells.get((row + dr, col + dc), ()):
+                    # Most of a busy place's reports are joined after the first few: a root
+                    # compared is much cheaper than a distance measured.
+                    if sets.find(j) == sets.find(i):
+                        continue
                     q = points[j]
                     if distance_km(p.lat, p.lon, q.lat, q.lon) <= km:
                         sets.join(i, j)
