@@ -3,8 +3,9 @@
 Each module here is one format: a :class:`~desktop.formats.base.Format` with its name,
 label, suffix and a reader and/or writer, pure functions over the plain records of
 :mod:`desktop.records`. Formats import only ``desktop.domain``, ``desktop.errors``,
-``desktop.records``, ``desktop.timetext``, ``desktop.wording`` and each other: never the
-store, the services, SQLAlchemy or Qt (the import-linter contracts in pyproject.toml).
+``desktop.fields``, ``desktop.records``, ``desktop.timetext``, ``desktop.wording`` and each
+other: never the store, the services, SQLAlchemy or Qt (the import-linter contracts in
+pyproject.toml).
 
 Adding a format is one module here and its line in :data:`FORMATS`; ``incident-desk
 export NAME``, ``incident-desk import``, File ▸ Import… and File ▸ Export ▸ follow.
