@@ -234,7 +234,9 @@ class _Writer:
             location[PREFIX + "precision"] = where.precision
             related.append(location)
             # OpenCTI refuses incident → located-at; "targets" is what it takes for a place.
-            related.append(self._relation(common, "place", ident, "targets", location["id"]))
+            relation = self._relation(common, "place", ident, "targets", location["id"])
+            relation[PREFIX + "role"] = "place"
+            related.append(relation)
         elif where != type(where)():
             incident[PREFIX + "where"] = {
                 "name": where.name,
