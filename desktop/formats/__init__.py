@@ -16,13 +16,13 @@ from __future__ import annotations
 from pathlib import PurePath
 
 from desktop.errors import ValidationError
-from desktop.formats import json_v1
+from desktop.formats import json_v1, misp, stix
 from desktop.formats.base import Checks as Checks
 from desktop.formats.base import Format as Format  # noqa: TC001 - re-exported
 from desktop.wording import quoted
 
 # Every format, in the order menus and help list them.
-FORMATS: tuple[Format, ...] = (json_v1.JSON,)
+FORMATS: tuple[Format, ...] = (json_v1.JSON, stix.STIX, misp.MISP)
 
 
 def readers() -> tuple[Format, ...]:
@@ -42,6 +42,15 @@ def writer(name: str) -> Format:
             return candidate
     names = ", ".join(f.name for f in writers())
     raise ValidationError("", f"no export format {quoted(name)} (there are: {names})")
+
+
+def reader(name: str) -> Format:
+    """The import format called ``name`` (``import --format NAME``)."""
+    for candidate in readers():
+        if candidate.name == name:
+            return candidate
+    names = ", ".join(f.name for f in readers())
+    raise ValidationError("", f"no import format {quoted(name)} (there are: {names})")
 
 
 def supported() -> str:
