@@ -37,11 +37,12 @@ DAYS = (
 
 
 def upgrade() -> None:
+    # IF NOT EXISTS: a workspace marked older than it is (as a test makes one) runs it again.
     sqlite = op.get_bind().dialect.name == "sqlite"
     day = "substr({}, 1, 10)" if sqlite else "(date({}))"
-    op.execute(sa.text(f"CREATE INDEX ix_incidents_live_places ON incidents ({PLACES})"))
+    op.execute(sa.text(f"CREATE INDEX IF NOT EXISTS ix_incidents_live_places ON incidents ({PLACES})"))
     days = DAYS.format(start=day.format("start_at"), end=day.format("end_at"))
-    op.execute(sa.text(f"CREATE INDEX ix_incidents_live_days ON incidents ({days})"))
+    op.execute(sa.text(f"CREATE INDEX IF NOT EXISTS ix_incidents_live_days ON incidents ({days})"))
 
 
 def downgrade() -> None:
