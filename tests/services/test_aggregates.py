@@ -39,7 +39,7 @@ def placed(db: Database, make_incident: IncidentFactory) -> list[str]:
             when=When(date(2023, 10, 9), date(2023, 10, 9), TimePrecision.WEEK),
         ),
     ]  # fmt: skip
-    return [incidents.create_incident(db, data).id for data in made]
+    return [str(incidents.create_incident(db, data).id) for data in made]
 
 
 def test_places_are_grouped_with_their_mean_point_and_counts(

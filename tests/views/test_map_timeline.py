@@ -29,8 +29,11 @@ from desktop.views.partials.timeline_layout import binned, choose_bin
 from tests.views.fakes import RecordingDialogs
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from pytestqt.qtbot import QtBot
 
+    from desktop.services.dto import IncidentRow
     from desktop.store.engine import Database
 
 
@@ -154,7 +157,7 @@ def drag(
 
 
 @pytest.fixture
-def window(qtbot: QtBot, db: Database) -> MainWindow:
+def window(qtbot: QtBot, db: Database) -> Iterator[MainWindow]:
     load_sample(db)
     win = MainWindow(db, offer_sample=False)
     win.dialogs = RecordingDialogs(answer=False)  # type: ignore[assignment]
@@ -273,8 +276,9 @@ def test_the_selected_incident_is_marked(window: MainWindow) -> None:
     assert window.timeline.selected == (date(2023, 10, 17), date(2023, 10, 18))
 
 
-def _rows(win: MainWindow) -> list:  # type: ignore[type-arg]
-    return [win.model.row_at(win.model.index(r, 0)) for r in range(win.model.rowCount())]
+def _rows(win: MainWindow) -> list[IncidentRow]:
+    rows = [win.model.row_at(win.model.index(r, 0)) for r in range(win.model.rowCount())]
+    return [row for row in rows if row is not None]
 
 
 def test_hover_names_the_place_and_its_counts(window: MainWindow) -> None:

@@ -29,6 +29,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPalette,
     QPen,
+    QPixmap,
     QResizeEvent,
     QTransform,
     QWheelEvent,
@@ -86,6 +87,11 @@ class MapCanvas(QWidget):
         self._last: QPointF | None = None
         self._box: QRectF | None = None
         self._homed = False
+        # The land and borders, drawn once per view (pan, zoom, size, palette) and reused
+        # when only the counts change: a filter change then draws a few shaded countries and
+        # the markers over it, not every outline.
+        self._base: QPixmap | None = None
+        self._base_key: tuple[object, ...] = ()
 
     # --- what the window calls ---------------------------------------------------------
 
@@ -117,7 +123,7 @@ class MapCanvas(QWidget):
     def home(self) -> None:
         """Zoom to the incidents shown (their places and countries), or to the world."""
         points = [(p.lat, p.lon) for p in self.counts.places]
-        outlines = geography.load_outlines()
+        outlines = geography.load_outlines() if self.counts.total else {}
         for country in self.counts.countries:
             for ring in outlines.get(country.country, [])[:1]:
                 box = geography.ring_bounds(ring)
@@ -145,7 +151,12 @@ class MapCanvas(QWidget):
         super().resizeEvent(event)
 
     def _outline_paths(self) -> dict[str, QPainterPath]:
-        """Each country's rings as one path in (lon, -lat), drawn through a transform."""
+        """Each country's rings as one path in (lon, -lat), drawn through a transform.
+
+        None until the window's worker has read the outlines (main_geo): the file is not
+        read on the GUI thread, where it would hold up the first paint."""
+        if self._paths is None and geography.load_outlines.cache_info().currsize == 0:
+            return {}
         if self._paths is None:
             self._paths = {}
             for key, rings in geography.load_outlines().items():
@@ -171,8 +182,8 @@ class MapCanvas(QWidget):
         sea, land, border, shade = (QColor(c) for c in (_DARK if dark_palette_in_use() else _LIGHT))
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(self.rect(), sea)
-        self._paint_countries(painter, land, border, shade)
+        painter.drawPixmap(0, 0, self._base_layer(sea, land, border))
+        self._paint_areas(painter, land, border, shade)
         self._paint_markers(painter)
         self._paint_selected(painter)
         self._paint_legend(painter)
@@ -185,34 +196,59 @@ class MapCanvas(QWidget):
             painter.drawRect(self._box)
         painter.end()
 
-    def _paint_countries(
-        self, painter: QPainter, land: QColor, border: QColor, shade: QColor
-    ) -> None:
-        paths = self._outline_paths()
-        areas = {c.country: c.total for c in self.counts.countries}
-        most = max(areas.values(), default=0)
-        view = self.viewport.bounds
+    def _base_layer(self, sea: QColor, land: QColor, border: QColor) -> QPixmap:
+        v = self.viewport
+        key = (v.width, v.height, v.lon, v.lat, v.zoom, sea.name(), self.devicePixelRatioF())
+        if self._base is None or key != self._base_key:
+            ratio = self.devicePixelRatioF()
+            pixmap = QPixmap(round(v.width * ratio), round(v.height * ratio))
+            pixmap.setDevicePixelRatio(ratio)
+            pixmap.fill(sea)
+            painter = QPainter(pixmap)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setTransform(self._transform())
+            painter.setPen(self._border_pen(border))
+            painter.setBrush(land)
+            for _key, path in self._visible_paths():
+                painter.drawPath(path)
+            painter.end()
+            if self._paths is None:
+                return pixmap  # the outlines are still being read: sea alone, for now
+            self._base, self._base_key = pixmap, key
+        return self._base
+
+    def _border_pen(self, border: QColor) -> QPen:
         pen = QPen(border, 0.8)
         pen.setCosmetic(True)  # the same width at every zoom
-        painter.save()
-        painter.setTransform(self._transform())
-        painter.setPen(pen)
-        for key, path in paths.items():
+        return pen
+
+    def _visible_paths(self) -> list[tuple[str, QPainterPath]]:
+        view = self.viewport.bounds
+        shown = []
+        for key, path in self._outline_paths().items():
             box = path.boundingRect()  # (lon, -lat)
-            if not view.intersects(
+            if view.intersects(
                 geography.Bounds(box.left(), -box.bottom(), box.right(), -box.top())
             ):
+                shown.append((key, path))
+        return shown
+
+    def _paint_areas(self, painter: QPainter, land: QColor, border: QColor, shade: QColor) -> None:
+        """Countries shaded by their incidents located only to a province or the country."""
+        areas = {c.country: c.total for c in self.counts.countries}
+        most = max(areas.values(), default=0)
+        paths = self._outline_paths()
+        painter.save()
+        painter.setTransform(self._transform())
+        painter.setPen(self._border_pen(border))
+        for key, n in areas.items():
+            if key not in paths or not n:
                 continue
-            colour = land
-            n = areas.get(key, 0)
-            if n:
-                # Shaded on a log scale, so one country's thousands leave others visible.
-                colour = QColor(shade)
-                colour.setAlphaF(0.18 + 0.55 * math.log1p(n) / math.log1p(most))
-                painter.setBrush(land)
-                painter.drawPath(path)
+            # Shaded on a log scale, so one country's thousands leave others visible.
+            colour = QColor(shade)
+            colour.setAlphaF(0.18 + 0.55 * math.log1p(n) / math.log1p(most))
             painter.setBrush(colour)
-            painter.drawPath(path)
+            painter.drawPath(paths[key])
         painter.restore()
 
     def _paint_markers(self, painter: QPainter) -> None:
