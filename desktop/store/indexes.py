@@ -45,7 +45,7 @@ HEAD_INDEXES: dict[str, tuple[str, str]] = {
     "ix_incidents_live_days": (
         "incidents",
         "deleted_at, substr(start_at, 1, 10), time_precision, event_type, substr(end_at, 1, 10), "
-        "status, country, lat, lon, start_at, end_at",
+        "status, country, lat, lon, start_at, end_at, marking, confidence",
     ),
     "ix_incidents_live_end": ("incidents", "deleted_at, end_at, start_at"),
     "ix_incidents_live_marking": ("incidents", f"deleted_at, ({_MARKING})"),
