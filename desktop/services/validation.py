@@ -28,7 +28,7 @@ from desktop.domain import (
     country_codes,
 )
 from desktop.errors import ValidationError
-from desktop.fields import FIELDS_BY_KEY
+from desktop.fields import FIELDS_BY_KEY, INCIDENT_FIELDS
 from desktop.services import limits
 from desktop.wording import quoted
 
@@ -140,35 +140,30 @@ def _any_unstorable(data: IncidentData) -> bool:
     """Whether any text of the incident holds a character no database stores, tested on all
     of them joined at once: making the path of every text (``citations[2].excerpt`` …) to
     look for what is nearly never there cost a third of the validation of a large import."""
-    texts = [
-        data.title,
-        data.summary,
-        data.notes,
-        data.where.name,
-        data.where.admin1,
-        data.where.country,
-        data.casualties.note,
-        data.marking,
-        data.likelihood or "",
-        *data.tags,
-        *(actor.name for actor in data.actors),
-    ]
+    texts = [v for f in _TEXT_FIELDS if isinstance(v := f.get(data), str)]
+    texts += data.tags
+    texts += (actor.name for actor in data.actors)
     for c in data.citations:
         texts += (c.source, c.url or "", c.language, c.excerpt)
     return _UNSTORABLE.search("".join(texts)) is not None
 
 
 def _incident_texts(data: IncidentData) -> Iterator[tuple[str, str | None]]:
-    """Every text of an incident with its field path."""
-    yield from (("title", data.title), ("summary", data.summary), ("notes", data.notes))
-    yield from (("where.name", data.where.name), ("where.admin1", data.where.admin1))
-    yield from (("where.country", data.where.country), ("casualties.note", data.casualties.note))
-    yield from (("marking", data.marking), ("likelihood", data.likelihood))
+    """Every text of an incident with its field path: the field table's texts, then the
+    items of its lists."""
+    for f in _TEXT_FIELDS:
+        if isinstance(value := f.get(data), str):
+            yield f.key, value
     yield from ((f"tags[{i}]", tag) for i, tag in enumerate(data.tags))
     yield from ((f"actors[{i}].name", actor.name) for i, actor in enumerate(data.actors))
     for i, c in enumerate(data.citations):
         for name in ("source", "url", "language", "excerpt"):
             yield f"citations[{i}].{name}", getattr(c, name)
+
+
+# The table's fields that may hold typed text: a new text field is checked with no edit here
+# (enums hold only their own values; numbers and times are no text).
+_TEXT_FIELDS = tuple(f for f in INCIDENT_FIELDS if f.simple and f.enum is None)
 
 
 # NUL, which PostgreSQL cannot store, and a lone half of a UTF-16 surrogate pair, which is no

@@ -473,3 +473,27 @@ def test_a_save_racing_another_writer_is_a_conflict_naming_who_won(
     assert "locked" not in str(caught.value)
     stored = incidents.get_incident(db, created.id or "")
     assert (stored.title, stored.notes) == (created.title, "theirs")
+
+
+def test_every_text_of_the_field_table_is_checked_for_unstorable_characters(
+    make_incident: IncidentFactory,
+) -> None:
+    """A NUL in any text field of desktop/fields.py is named by its path: a field added to
+    the table is checked without an edit in validation."""
+    from desktop.fields import INCIDENT_FIELDS
+    from desktop.services.validation import incident_problems
+
+    base = make_incident(likelihood="likely", where=make_incident().where)
+    checked = []
+    for f in INCIDENT_FIELDS:
+        if not f.simple or f.enum is not None or not isinstance(f.get(base), str):
+            continue
+        if "." in f.key:
+            group, attribute = f.key.split(".")
+            bad = replace(base, **{group: replace(getattr(base, group), **{attribute: "a\x00b"})})
+        else:
+            bad = replace(base, **{f.key: "a\x00b"})
+        paths = [p.field for p in incident_problems(bad) if "NUL" in str(p)]
+        assert paths == [f.key], f.key
+        checked.append(f.key)
+    assert {"title", "summary", "notes", "where.name", "casualties.note", "marking"} <= set(checked)
