@@ -42,7 +42,6 @@ class ReportTexts:
     assessment: str = ""
     judgements: tuple[Judgement, ...] = ()  # key judgements: per scope, like key points
     significance: str = DEFAULT_RULE.text  # the rule's text (services.significance)
-    max_marking: str = ""  # the release level of the last releasable version, or ""
 
     def options(self) -> ReportOptions:
         """The report's options with these texts (filters come from the query)."""
@@ -54,7 +53,6 @@ class ReportTexts:
             key_points=self.key_points,
             assessment=self.assessment,
             judgements=self.judgements,
-            max_marking=self.max_marking,
         )
 
 
