@@ -11,6 +11,7 @@ a destination: the full entry of its incident.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from reportlab.platypus import Flowable
@@ -41,9 +42,12 @@ class Line:
     strong: int = -1  # the index of a cell printed in bold (a NEW mark), or -1
 
 
+# Annex columns repeat their values (types, statuses, grades, places): each is shaped once.
+@lru_cache(maxsize=4096)
 def fit_line(text: str, font: str, size: float, width: float) -> list[Run]:
     """``text`` as runs at most ``width`` points wide, cut with '…' (a binary search on the
-    length, so a long name costs a few measurements, not one per letter)."""
+    length, so a long name costs a few measurements, not one per letter). The list is
+    shared between calls: do not change it."""
     runs = line_runs(text, font, size)
     if runs_width(runs, size) <= width:
         return runs
