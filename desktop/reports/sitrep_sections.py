@@ -170,9 +170,9 @@ class SitrepSections:
         )
         columns = (
             Column("No.", 28.0, "right"),
-            Column("Date", 56.0),
+            Column("Date", 62.0),
             Column("Place", 108.0),
-            Column("Type", 92.0),
+            Column("Type", 86.0),
             Column("Status · confidence", 96.0),
             Column("K / I", 38.0, "right"),
             Column("Grade", 32.0),
