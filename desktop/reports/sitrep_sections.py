@@ -170,8 +170,8 @@ class SitrepSections:
         )
         columns = (
             Column("No.", 28.0, "right"),
-            Column("Date", 62.0),
-            Column("Place", 108.0),
+            Column("Date", 66.0),
+            Column("Place", 104.0),
             Column("Type", 86.0),
             Column("Status · confidence", 96.0),
             Column("K / I", 38.0, "right"),
