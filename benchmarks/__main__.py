@@ -85,7 +85,7 @@ def run_size(size: int, out: Path, runs: int = 3) -> dict[str, float]:
         say("editor")
         values.update(cases.editor(db, cases.add_incident_with_many_citations(db)))
         with tempfile.TemporaryDirectory(prefix="bench-pdf-") as pdf_dir:
-            for count in (100, 1000):
+            for count in (100, 1_000, 10_000):
                 if size >= count:
                     say(f"PDF of {count}")
                     values.update(cases.pdf(db, Path(pdf_dir), count))

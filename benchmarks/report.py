@@ -55,8 +55,20 @@ ROWS: tuple[Row, ...] = (
     Row("gui_editor_save_ms", "editor dialog save", "ms"),
     Row("pdf100_s", "PDF, 100 incidents", "s", floor="pdf100_floor_s"),
     Row("pdf100_floor_s", "  floor: plain canvas", "s"),
-    Row("pdf1000_s", "PDF, 1,000 incidents", "s", floor="pdf1000_floor_s", limit=10.0),
+    Row("pdf100_pages", "  pages", "pages"),
+    Row(
+        "pdf1000_s",
+        "PDF, 1,000 incidents",
+        "s",
+        floor="pdf1000_floor_s",
+        limit=10.0,
+        floor_factor=6.0,
+    ),
     Row("pdf1000_floor_s", "  floor: plain canvas", "s"),
+    Row("pdf1000_pages", "  pages", "pages", limit=60.0),
+    Row("pdf10000_s", "PDF, 10,000 incidents", "s", floor="pdf10000_floor_s"),
+    Row("pdf10000_floor_s", "  floor: plain canvas", "s"),
+    Row("pdf10000_pages", "  pages", "pages"),
     Row("rss_mb", "app peak RSS", "MB", limit=400.0),
 )
 

@@ -12,6 +12,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 
 @dataclass(frozen=True)
@@ -282,6 +286,17 @@ TLP_COLOURS: dict[str, str] = {
     "TLP:GREEN": "#33FF00",
     "TLP:CLEAR": "#FFFFFF",
 }
+# What each TLP 2.0 label lets a recipient do (FIRST's definitions, shortened): a report
+# released at a level prints its rule in every page's footer.
+TLP_SHARING: dict[str, str] = {
+    "TLP:RED": "For the eyes and ears of individual recipients only; no further disclosure.",
+    "TLP:AMBER+STRICT": "Limited disclosure: recipients may share within their organisation only.",
+    "TLP:AMBER": "Limited disclosure: recipients may share within their organisation and with "
+    "its clients, on a need-to-know basis.",
+    "TLP:GREEN": "Limited disclosure: recipients may share within their community, "
+    "not through public channels.",
+    "TLP:CLEAR": "Disclosure is not limited: recipients may share freely, subject to copyright.",
+}
 DEFAULT_MARKING = "TLP:CLEAR"
 MAX_MARKING_LENGTH = 120
 
@@ -313,6 +328,27 @@ def most_restrictive(markings: list[str], floor: str = DEFAULT_MARKING) -> str:
         candidate = normalise_marking(marking)
         if marking_rank(candidate) > marking_rank(best):
             best = candidate
+    return best
+
+
+def above(marking: str, limit: str) -> bool:
+    """True if ``marking`` is stricter than ``limit`` (a release level): it may not go out."""
+    return marking_rank(marking) > marking_rank(limit)
+
+
+def best_grade(grades: Iterable[tuple[str, int]]) -> tuple[str, int] | None:
+    """The best of (reliability, credibility) pairs: the most reliable source first, then
+    the most credible information; None when there is none. Codes off the scales count as
+    the lowest (F, 6)."""
+    best: tuple[str, int] | None = None
+    for reliability, credibility in grades:
+        code = reliability.strip().upper()
+        pair = (
+            code if code in RELIABILITY else "F",
+            credibility if credibility in CREDIBILITY else 6,
+        )
+        if best is None or pair < best:
+            best = pair
     return best
 
 

@@ -140,6 +140,17 @@ def exact_text(moment: Moment) -> str:
     return f"{day_text(t.date())} {t:%H:%M}Z"
 
 
+def when_brief(when: When) -> str:
+    """The start of an incident on one short line: ``17 Oct 2023``, ``wk 16 Oct 2023``,
+    ``Oct 2023`` (a report's one-line annex)."""
+    start = day_of(when.start)
+    if when.precision == TimePrecision.WEEK:
+        return f"wk {day_text(start)}"
+    if when.precision == TimePrecision.MONTH:
+        return month_words(start)
+    return day_text(start)
+
+
 def when_long(when: When) -> str:
     """The time of an incident as precisely as it is known, and no more (the report's)."""
     start, end = day_of(when.start), day_of(when.end)

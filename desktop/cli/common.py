@@ -8,8 +8,12 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
+from typing import TYPE_CHECKING
 
-from desktop.domain import EVENT_TYPES, country_codes, normalise_marking
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+from desktop.domain import EVENT_TYPES, Confidence, Status, country_codes, normalise_marking
 from desktop.services.dto import IncidentQuery
 from desktop.services.report_request import marking_problem
 from desktop.store.locations import ENV_VAR
@@ -120,6 +124,38 @@ def filter_options(parser: argparse.ArgumentParser) -> None:
         metavar="TYPE",
         help="ACLED event type (repeatable)",
     )
+    parser.add_argument(
+        "--status",
+        type=_choice_arg(Status),
+        action="append",
+        default=[],
+        help=f"incident status (repeatable): {', '.join(Status)}",
+    )
+    parser.add_argument(
+        "--confidence",
+        type=_choice_arg(Confidence),
+        action="append",
+        default=[],
+        help=f"incident confidence (repeatable): {', '.join(Confidence)}",
+    )
+    parser.add_argument(
+        "--search",
+        type=text_arg,
+        metavar="TEXT",
+        help="full-text search, as the search command: every word must occur",
+    )
+
+
+def _choice_arg(kind: type[Status] | type[Confidence]) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        wanted = text_arg(value).strip().lower()
+        if wanted not in {str(v) for v in kind}:
+            raise argparse.ArgumentTypeError(
+                f"'{value}' is not one of {', '.join(str(v) for v in kind)}"
+            )
+        return wanted
+
+    return parse
 
 
 def filtered_query(args: argparse.Namespace) -> IncidentQuery:
@@ -130,6 +166,9 @@ def filtered_query(args: argparse.Namespace) -> IncidentQuery:
         countries=tuple(args.country),
         tags=tuple(args.tag),
         event_types=tuple(args.event_type),
+        statuses=tuple(dict.fromkeys(args.status)),
+        confidences=tuple(dict.fromkeys(args.confidence)),
+        text=args.search or "",
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,12 +16,21 @@ from desktop.cli.common import (
     say,
     text_arg,
 )
-from desktop.services.report_request import KEY_POINTS, MARKING, PERIOD, TITLE, check_request
+from desktop.errors import ValidationError
+from desktop.reports.sitrep_judgements import Judgement
+from desktop.services.report_request import (
+    JUDGEMENTS,
+    KEY_POINTS,
+    MARKING,
+    MAX_MARKING,
+    PERIOD,
+    TITLE,
+    check_request,
+)
+from desktop.services.significance import SignificanceRule, parse_rule
 from desktop.wording import plural
 
 if TYPE_CHECKING:
-    import argparse
-
     from desktop.cli.registry import Registry
     from desktop.store.engine import Database
 
@@ -49,6 +59,71 @@ def register(registry: Registry) -> None:
     pdf.add_argument(
         "--assessment", type=text_arg, metavar="TEXT", help="assessment and outlook (remembered)"
     )
+    pdf.add_argument(
+        "--max-marking",
+        type=marking_arg,
+        metavar="TLP",
+        help="a releasable version: leave out incidents marked above this TLP label, say how "
+        "many, and mark every page at this level",
+    )
+    pdf.add_argument(
+        "--significant",
+        type=_rule_arg,
+        metavar="RULE",
+        help="which incidents are printed in full (the others are in Annex A): comma-separated "
+        "terms confirmed, casualties, casualties>=N, top=N, or all, or none "
+        "(default: the last rule used, at first confirmed,casualties,top=20)",
+    )
+    pdf.add_argument(
+        "--pin",
+        type=text_arg,
+        action="append",
+        default=[],
+        metavar="ID",
+        help="an incident printed in full whatever the rule: its id or its first 8+ characters "
+        "(repeatable)",
+    )
+    pdf.add_argument(
+        "--unpin",
+        type=text_arg,
+        action="append",
+        default=[],
+        metavar="ID",
+        help="an incident never printed in full (repeatable)",
+    )
+    pdf.add_argument(
+        "--judgement",
+        type=_judgement_arg,
+        action="append",
+        metavar="'TEXT|LIKELIHOOD|CONFIDENCE|IDS|ASSUMPTION|INDICATOR'",
+        help="a key judgement, repeatable; replaces the remembered ones. Six fields split by "
+        "'|': the judgement; an ICD 203 word (almost no chance, very unlikely, unlikely, "
+        "roughly even chance, likely, very likely, almost certain); the analytic confidence "
+        "(low, moderate, high); the incidents it rests on (ids or their first 8+ "
+        "characters, split by commas or spaces); the key assumption; the indicator to watch. "
+        "The last three may be left empty",
+    )
+
+
+def _rule_arg(value: str) -> SignificanceRule:
+    try:
+        return parse_rule(text_arg(value))
+    except ValidationError as exc:
+        raise argparse.ArgumentTypeError(exc.problem) from None
+
+
+def _judgement_arg(value: str) -> Judgement:
+    fields = [part.strip() for part in text_arg(value).split("|")]
+    if len(fields) < 3 or len(fields) > 6:
+        raise argparse.ArgumentTypeError(
+            "give TEXT|LIKELIHOOD|CONFIDENCE, then optionally |IDS|ASSUMPTION|INDICATOR "
+            f"({len(fields)} field{'s' if len(fields) != 1 else ''} given)"
+        )
+    fields += [""] * (6 - len(fields))
+    text, likelihood, confidence, ids, assumption, indicator = fields
+    return Judgement(
+        text, likelihood, confidence, tuple(ids.replace(",", " ").split()), assumption, indicator
+    )
 
 
 # The option a report request's problem is about (services.report_request).
@@ -56,7 +131,9 @@ _OPTION_OF = {
     PERIOD: "--until is before --since",
     TITLE: "--title",
     MARKING: "--marking",
+    MAX_MARKING: "--max-marking",
     KEY_POINTS: "--key-point",
+    JUDGEMENTS: "--judgement",
 }
 
 
@@ -68,7 +145,7 @@ def _export_pdf(db: Database, args: argparse.Namespace) -> int:
         load_remembered,
         remember_report,
     )
-    from desktop.services.reporting import export_sitrep
+    from desktop.services.reporting import Selection, export_sitrep
 
     query = filtered_query(args)
     remembered = load_remembered(db)
@@ -80,6 +157,7 @@ def _export_pdf(db: Database, args: argparse.Namespace) -> int:
         for words, remembered_text, given in (
             ("key points", remembered.texts.key_points, args.key_point),
             ("assessment", remembered.texts.assessment, args.assessment),
+            ("key judgements", remembered.texts.judgements, args.judgement),
         )
         if remembered_text and given is None and not remembered.fits(scope)
     ]
@@ -90,7 +168,13 @@ def _export_pdf(db: Database, args: argparse.Namespace) -> int:
         marking=args.marking or stored.marking,
         key_points=tuple(args.key_point) if args.key_point is not None else stored.key_points,
         assessment=args.assessment if args.assessment is not None else stored.assessment,
+        judgements=tuple(args.judgement) if args.judgement is not None else stored.judgements,
+        significance=args.significant.text if args.significant else stored.significance,
     )
+    try:
+        rule = args.significant or parse_rule(texts.significance)
+    except ValidationError:  # a damaged remembered rule: the default one
+        rule = SignificanceRule()
     # The export dialog's rules, in its words, each after the option it is about.
     problems = check_request(
         since=args.since,
@@ -98,6 +182,8 @@ def _export_pdf(db: Database, args: argparse.Namespace) -> int:
         title=texts.title,
         marking=texts.marking,
         key_points=texts.key_points,
+        max_marking=args.max_marking or "",
+        judgements=texts.judgements,
     )
     for problem in problems:
         fail(f"{_OPTION_OF.get(problem.about, 'export pdf')}: {problem.message}")
@@ -108,7 +194,7 @@ def _export_pdf(db: Database, args: argparse.Namespace) -> int:
             f"Remembered {' and '.join(left_out)} left out: "
             f"{'they were' if len(left_out) > 1 else 'it was'} written for "
             f"{remembered.origin()}, not this report's scope ({scope.words}); "
-            "give --key-point/--assessment to set them.",
+            "give --key-point/--assessment/--judgement to set them.",
             file=sys.stderr,
         )
     options = ReportOptions(
@@ -118,14 +204,22 @@ def _export_pdf(db: Database, args: argparse.Namespace) -> int:
         organisation=texts.organisation,
         key_points=texts.key_points,
         assessment=texts.assessment,
+        judgements=texts.judgements,
+        max_marking=args.max_marking or "",
     )
-    result = export_sitrep(db, args.out, query, options)
+    selection = Selection(rule, tuple(args.pin), tuple(args.unpin))
+    result = export_sitrep(db, args.out, query, options, selection=selection)
     if texts != stored or scope != remembered.scope:
         remember_report(db, texts, scope, remembered)
     raised = " (raised to match its incidents)" if result.marking_raised else ""
+    withheld = (
+        f", {plural(result.withheld, 'incident')} withheld above {args.max_marking}"
+        if args.max_marking
+        else ""
+    )
     say(
         f"Wrote {result.path}: {plural(result.pages, 'page')}, "
-        f"{plural(result.incidents, 'incident')}, "
+        f"{plural(result.incidents, 'incident')}, {result.significant:,} in full{withheld}, "
         f"marked {result.marking}{raised}"
     )
     return 0

@@ -7,7 +7,6 @@ can be tested without reading a PDF back. ``docs/sitrep.md`` describes its conve
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -16,16 +15,10 @@ from typing import TYPE_CHECKING
 from desktop import domain
 from desktop.domain import (
     ACTOR_ROLE_LABELS,
-    CONFIDENCE_MEANING,
     CREDIBILITY,
-    LIKELIHOODS,
-    RELIABILITY,
-    SOURCE_KIND_LABELS,
-    STATUS_MEANING,
+    TLP_SHARING,
     ActorRole,
-    Confidence,
     GeoPrecision,
-    SourceKind,
     Status,
     TimePrecision,
 )
@@ -34,7 +27,6 @@ from desktop.phrases import (
     DASH,
     DOT,
     MONTHS,
-    confidence_word,
     day_of,
     day_text,
     exact_text,
@@ -43,15 +35,44 @@ from desktop.phrases import (
 )
 from desktop.phrases import casualties_long as casualties_text
 from desktop.phrases import when_long as when_text
+from desktop.reports.sitrep_annex import (
+    AnnexRow,
+    SourceEntry,
+    annex_row,
+    grade_of,
+    reliability_code,
+    source_entries,
+)
+from desktop.reports.sitrep_judgements import Basis, Judgement, JudgementRow, judgement_rows
+from desktop.reports.sitrep_key import (
+    Key,
+    KeyEntry,
+    confidence_words,
+    confidences_in,
+    key_for,
+    likelihoods_in,
+)
 from desktop.reports.timeline import Timeline, bin_counts
 from desktop.wording import plural
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Mapping, Sequence
 
     from desktop.services.dto import Citation, IncidentData, Moment
 
 EXCERPT_LIMIT = 300
+# A raised marking's note names this many of the incidents that raised it, then counts.
+RAISED_BY_NAMED = 3
+
+__all__ = [
+    "AnnexRow",
+    "Judgement",
+    "JudgementRow",
+    "Key",
+    "KeyEntry",
+    "SourceEntry",
+    "likelihoods_in",
+]
 
 
 @dataclass(frozen=True)
@@ -67,6 +88,26 @@ class ReportOptions:
     key_points: tuple[str, ...] = ()
     assessment: str = ""
     filter_text: str = ""
+    # Incident ids printed in full ("Significant incidents"); None: all of them. The services
+    # choose them (services.significance) and say by what rule, in words.
+    significant: frozenset[str] | None = None
+    significance_text: str = ""
+    judgements: tuple[Judgement, ...] = ()
+    # A releasable version: incidents marked above this level were left out (counted here).
+    max_marking: str = ""
+    withheld: int = 0
+    # Since the last report (filled by that feature): incident id → "NEW" / "UPDATED", and
+    # the box that lists the changes.
+    marks: Mapping[str, str] = field(default_factory=dict)
+    changes: ChangesBox | None = None
+
+
+@dataclass(frozen=True)
+class ChangesBox:
+    """What changed since an earlier report, printed in a box on the summary pages."""
+
+    title: str  # "Changes since the report of 181200ZOCT23"
+    lines: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -100,38 +141,13 @@ class IncidentEntry:
     marking: str
     summary: str
     citations: tuple[CitationEntry, ...]
+    mark: str = ""  # "NEW", "UPDATED" or "" (since the last report)
 
     @property
     def type_text(self) -> str:
         if self.sub_event_type:
             return f"{self.event_type} — {self.sub_event_type}"
         return self.event_type
-
-
-@dataclass(frozen=True)
-class SourceEntry:
-    slug: str
-    name: str
-    reliability: str  # A–F
-    reliability_label: str
-    kind: str  # e.g. "Military"
-    citations: int
-
-
-@dataclass(frozen=True)
-class KeyEntry:
-    term: str
-    label: str
-    meaning: str
-
-
-@dataclass(frozen=True)
-class Key:
-    reliability: tuple[KeyEntry, ...]
-    credibility: tuple[KeyEntry, ...]
-    statuses: tuple[KeyEntry, ...]
-    confidences: tuple[KeyEntry, ...]
-    likelihoods: tuple[KeyEntry, ...]
 
 
 @dataclass(frozen=True)
@@ -193,19 +209,44 @@ class SitrepData:
     timeline: Timeline  # ``per_day`` in bins that suit its span, for the chart
     per_type: tuple[tuple[str, int], ...]
     map_points: tuple[MapPoint, ...]
-    incidents: tuple[IncidentEntry, ...]
+    incidents: tuple[IncidentEntry, ...]  # the incidents printed in full (significant)
     sources: tuple[SourceEntry, ...]
     key: Key
     assessment_confidences: tuple[str, ...] = field(default=())  # confidence words it uses
+    annex: tuple[AnnexRow, ...] = ()  # every incident, one line each
+    significance_text: str = ""  # the rule that chose ``incidents``, in words; "" for all
+    judgements: tuple[JudgementRow, ...] = ()
+    max_marking: str = ""  # the release level asked for, or ""
+    withheld: int = 0  # incidents left out for being marked above ``max_marking``
+    raised_by: tuple[str, ...] = ()  # "#4 Drone attack…": the incidents that raised it
+    raised_by_more: int = 0  # how many more raised it than ``raised_by`` names
+    changes: ChangesBox | None = None
 
     @property
     def marking_note(self) -> str:
         if not self.marking_raised:
             return ""
-        return (
-            f"Marking raised from {self.requested_marking} to {self.marking}: the report "
-            "holds incidents with a stricter marking."
-        )
+        base = self.max_marking or self.requested_marking
+        named = ", ".join(self.raised_by)
+        if self.raised_by_more:
+            named += f" and {self.raised_by_more:,} more"
+        which = "incident" if len(self.raised_by) + self.raised_by_more == 1 else "incidents"
+        return f"Marking raised from {base} to {self.marking} by {which} marked so: {named}."
+
+    @property
+    def withheld_note(self) -> str:
+        """``3 incidents withheld above TLP:GREEN`` for a releasable version, else ""."""
+        if not self.max_marking:
+            return ""
+        if not self.withheld:
+            return f"Released at {self.max_marking}: no incident was withheld."
+        return f"{plural(self.withheld, 'incident')} withheld above {self.max_marking}."
+
+    @property
+    def sharing_rule(self) -> str:
+        """The TLP sharing rule of the marking, for the footer ("" for a classification)."""
+        rule = TLP_SHARING.get(self.marking, "")
+        return f"{self.marking}: {rule}" if rule else ""
 
 
 # ------------------------------------------------------------------------ dates and times
@@ -287,21 +328,12 @@ def tally(values: Sequence[int | None]) -> Tally:
     return Tally(sum(known), len(values) - len(known))
 
 
-def confidence_words(confidence: Confidence) -> str:
-    return f"{confidence_word(confidence)} confidence"
-
-
-def _reliability(code: str) -> str:
-    code = code.strip().upper()
-    return code if code in RELIABILITY else "F"
-
-
 def _credibility(value: int) -> int:
     return value if value in CREDIBILITY else 6
 
 
 def citation_entry(citation: Citation) -> CitationEntry:
-    reliability = _reliability(citation.source_reliability)
+    reliability = reliability_code(citation.source_reliability)
     credibility = _credibility(citation.credibility)
     return CitationEntry(
         source=citation.source_name.strip() or citation.source,
@@ -321,40 +353,6 @@ def actors_by_role(incident: IncidentData) -> tuple[tuple[str, str], ...]:
     return tuple(
         (ACTOR_ROLE_LABELS[role], ", ".join(grouped[role])) for role in ActorRole if role in grouped
     )
-
-
-def _kind_label(kind: str) -> str:
-    try:
-        return SOURCE_KIND_LABELS[SourceKind(kind)]
-    except ValueError:
-        return kind.replace("_", " ").capitalize() or SOURCE_KIND_LABELS[SourceKind.OTHER]
-
-
-# ------------------------------------------------------------------------- estimative words
-
-
-_LIKELIHOOD_WORDS = sorted(
-    ((term, row) for row in LIKELIHOODS for term in (row.term, row.alternative)),
-    key=lambda pair: -len(pair[0]),
-)
-
-
-def likelihoods_in(texts: Iterable[str]) -> set[str]:
-    """ICD 203 terms (main terms) used in ``texts``; 'very likely' does not also count 'likely'."""
-    found: set[str] = set()
-    for text in texts:
-        rest = " ".join(text.lower().split())
-        for word, row in _LIKELIHOOD_WORDS:
-            pattern = re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])")
-            if pattern.search(rest):
-                found.add(row.term)
-                rest = pattern.sub(" | ", rest)
-    return found
-
-
-def confidences_in(text: str) -> tuple[str, ...]:
-    lowered = " ".join(text.lower().split())
-    return tuple(c.value for c in Confidence if re.search(rf"\b{c.value} confidence\b", lowered))
 
 
 # ---------------------------------------------------------------------------------- prepare
@@ -388,61 +386,7 @@ def _per_type(incidents: Sequence[IncidentData]) -> tuple[tuple[str, int], ...]:
     )
 
 
-def _sources(incidents: Sequence[IncidentData]) -> tuple[SourceEntry, ...]:
-    seen: dict[str, SourceEntry] = {}
-    for incident in incidents:
-        for citation in incident.citations:
-            known = seen.get(citation.source)
-            if known is not None:
-                seen[citation.source] = SourceEntry(
-                    known.slug,
-                    known.name,
-                    known.reliability,
-                    known.reliability_label,
-                    known.kind,
-                    known.citations + 1,
-                )
-                continue
-            reliability = _reliability(citation.source_reliability)
-            seen[citation.source] = SourceEntry(
-                slug=citation.source,
-                name=citation.source_name.strip() or citation.source,
-                reliability=reliability,
-                reliability_label=RELIABILITY[reliability].label,
-                kind=_kind_label(citation.source_kind),
-                citations=1,
-            )
-    return tuple(sorted(seen.values(), key=lambda s: (s.reliability, s.name.lower(), s.slug)))
-
-
-def _key(incidents: Sequence[IncidentData], texts: Sequence[str]) -> Key:
-    statuses = {i.status for i in incidents}
-    confidences = {i.confidence for i in incidents}
-    for text in texts:
-        confidences.update(Confidence(c) for c in confidences_in(text))
-    used = likelihoods_in([*(i.likelihood or "" for i in incidents), *texts])
-    return Key(
-        reliability=tuple(KeyEntry(g.code, g.label, g.meaning) for g in RELIABILITY.values()),
-        credibility=tuple(KeyEntry(g.code, g.label, g.meaning) for g in CREDIBILITY.values()),
-        statuses=tuple(
-            KeyEntry(status_word(s), status_word(s), STATUS_MEANING[s])
-            for s in Status
-            if s in statuses
-        ),
-        confidences=tuple(
-            KeyEntry(confidence_words(c), c.value.capitalize(), CONFIDENCE_MEANING[c])
-            for c in Confidence
-            if c in confidences
-        ),
-        likelihoods=tuple(
-            KeyEntry(row.term, row.alternative, row.range_text)
-            for row in LIKELIHOODS
-            if row.term in used
-        ),
-    )
-
-
-def _entry(number: int, incident: IncidentData) -> IncidentEntry:
+def _entry(number: int, incident: IncidentData, mark: str = "") -> IncidentEntry:
     where = incident.where
     return IncidentEntry(
         number=number,
@@ -461,7 +405,18 @@ def _entry(number: int, incident: IncidentData) -> IncidentEntry:
         marking=domain.normalise_marking(incident.marking),
         summary=incident.summary.strip(),
         citations=tuple(citation_entry(c) for c in incident.citations),
+        mark=mark,
     )
+
+
+def _raised_by(ordered: Sequence[IncidentData], marking: str) -> tuple[tuple[str, ...], int]:
+    """The incidents marked ``marking`` ("#4 Drone attack…"), the first few named."""
+    raised = [
+        f"#{n} {shorten(' '.join(i.title.split()) or 'Untitled incident', 60)}"
+        for n, i in enumerate(ordered, start=1)
+        if domain.normalise_marking(i.marking) == marking
+    ]
+    return tuple(raised[:RAISED_BY_NAMED]), max(len(raised) - RAISED_BY_NAMED, 0)
 
 
 def prepare(
@@ -470,19 +425,35 @@ def prepare(
     """Everything the report prints, from the incidents it covers and the analyst's options."""
     ordered = sorted(incidents, key=lambda i: (_sort_key(i.when.start), i.title, i.id or ""))
     requested = domain.normalise_marking(options.marking) or domain.DEFAULT_MARKING
-    marking = domain.most_restrictive([i.marking for i in ordered], floor=requested)
+    release = domain.normalise_marking(options.max_marking)
+    base = domain.most_restrictive([release], floor=requested) if release else requested
+    marking = domain.most_restrictive([i.marking for i in ordered], floor=base)
+    raised_by, raised_more = _raised_by(ordered, marking) if marking != base else ((), 0)
     start = options.since or min((day_of(i.when.start) for i in ordered), default=None)
     end = options.until or max((day_of(i.when.end) for i in ordered), default=None)
     per_day, coarse = _per_day(ordered, start, end)
     as_of, as_of_basis = cut_off(options.until, ordered, generated_at)
-    entries = tuple(_entry(n, incident) for n, incident in enumerate(ordered, start=1))
+    chosen = options.significant
+    marks = options.marks
+    entries: list[IncidentEntry] = []
+    annex: list[AnnexRow] = []
+    numbered: dict[str, Basis] = {}
+    for n, incident in enumerate(ordered, start=1):
+        full = chosen is None or (incident.id or "") in chosen
+        mark = marks.get(incident.id or "", "")
+        if full:
+            entries.append(_entry(n, incident, mark))
+        annex.append(annex_row(n, incident, full, mark))
+        if incident.id:
+            numbered[incident.id] = Basis(n, grade_of(incident), full)
     key_points = tuple(p.strip() for p in options.key_points if p.strip())
-    texts = [options.assessment, *key_points]
+    judgements = judgement_rows(options.judgements, numbered)
+    texts = [options.assessment, *key_points, *(j.text for j in judgements)]
     return SitrepData(
         title=" ".join(options.title.split()) or "Situation Report",
         marking=marking,
         requested_marking=requested,
-        marking_raised=marking != requested,
+        marking_raised=marking != base,
         period_start=start,
         period_end=end,
         period=period_text(start, end),
@@ -514,8 +485,16 @@ def prepare(
             for n, i in enumerate(ordered, start=1)
             if i.where.located
         ),
-        incidents=entries,
-        sources=_sources(ordered),
-        key=_key(ordered, texts),
+        incidents=tuple(entries),
+        sources=source_entries(ordered),
+        key=key_for(ordered, texts, judgements),
         assessment_confidences=confidences_in(options.assessment),
+        annex=tuple(annex),
+        significance_text=" ".join(options.significance_text.split()) if chosen is not None else "",
+        judgements=judgements,
+        max_marking=release,
+        withheld=options.withheld if release else 0,
+        raised_by=raised_by,
+        raised_by_more=raised_more,
+        changes=options.changes,
     )

@@ -118,5 +118,13 @@ def sitrep_stylesheet() -> StyleSheet1:
         )
     )
     sheet.add(ParagraphStyle("FigureWords", parent=sheet["Figure"], fontSize=10.5, leading=13))
+    # The significance rule at the head of its section, the withheld count on page 1.
+    sheet.add(
+        ParagraphStyle(
+            "Rule", parent=base, fontName=fonts.BOLD_FONT, fontSize=9, leading=12, textColor=ACCENT
+        )
+    )
+    sheet.add(ParagraphStyle("SmallCell", parent=sheet["Cell"], fontSize=7.5, leading=9.5))
+    sheet.add(ParagraphStyle("SmallHead", parent=sheet["CellHead"], fontSize=7.5, leading=9.5))
     sheet.add(ParagraphStyle("FigureText", parent=sheet["Cell"], alignment=TA_CENTER))
     return sheet

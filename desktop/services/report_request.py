@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from desktop.domain import MAX_MARKING_LENGTH, normalise_marking
+from desktop.domain import LIKELIHOODS, MAX_MARKING_LENGTH, TLP_LABELS, above, normalise_marking
+from desktop.reports.sitrep_judgements import Judgement, confidence_of, likelihood_of
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -21,14 +22,18 @@ if TYPE_CHECKING:
 
 # Page 1 holds the bottom line up front: more points than this do not fit it.
 MAX_KEY_POINTS = 10
+# The key judgements table sits on page 1 or 2 beside the assessment.
+MAX_JUDGEMENTS = 8
 
 # What a problem is about (RequestProblem.about), in the order they are checked.
-PERIOD, INCIDENTS, TITLE, MARKING, KEY_POINTS = (
+PERIOD, INCIDENTS, TITLE, MARKING, MAX_MARKING, KEY_POINTS, JUDGEMENTS = (
     "period",
     "incidents",
     "title",
     "marking",
+    "max_marking",
     "key_points",
+    "judgements",
 )
 
 
@@ -69,6 +74,47 @@ def key_points_problem(key_points: Sequence[str]) -> RequestProblem | None:
     return None
 
 
+def max_marking_problem(max_marking: str, marking: str) -> RequestProblem | None:
+    """A release level must be a TLP label, and the marking asked for no stricter than it."""
+    level = normalise_marking(max_marking)
+    if not level:
+        return None
+    if level not in TLP_LABELS:
+        return RequestProblem(
+            MAX_MARKING, f"A release level is a TLP label ({', '.join(reversed(TLP_LABELS))})."
+        )
+    if above(marking, level):
+        return RequestProblem(
+            MAX_MARKING,
+            f"The marking {normalise_marking(marking)} is stricter than the release level "
+            f"{level}: lower the marking or raise the level.",
+        )
+    return None
+
+
+def judgement_problem(judgements: Sequence[Judgement]) -> RequestProblem | None:
+    """The first problem of the key judgements: each needs its text, a likelihood word and
+    an analytic confidence, kept apart (ICD 203)."""
+    if len(judgements) > MAX_JUDGEMENTS:
+        return RequestProblem(
+            JUDGEMENTS, f"At most {MAX_JUDGEMENTS} key judgements (there are {len(judgements)})."
+        )
+    words = ", ".join(row.term for row in LIKELIHOODS)
+    for number, j in enumerate(judgements, start=1):
+        which = f"Key judgement {number}"
+        if not j.text.strip():
+            return RequestProblem(JUDGEMENTS, f"{which}: write the judgement.")
+        if likelihood_of(j.likelihood) is None:
+            given = f" ('{j.likelihood.strip()}' is not one)" if j.likelihood.strip() else ""
+            return RequestProblem(JUDGEMENTS, f"{which}: give a likelihood word{given}: {words}.")
+        if confidence_of(j.confidence) is None:
+            given = f" ('{j.confidence.strip()}' is not one)" if j.confidence.strip() else ""
+            return RequestProblem(
+                JUDGEMENTS, f"{which}: give an analytic confidence{given}: low, moderate or high."
+            )
+    return None
+
+
 def check_request(
     *,
     since: date | None,
@@ -77,6 +123,8 @@ def check_request(
     marking: str,
     key_points: Sequence[str],
     incidents: int | None = None,
+    max_marking: str = "",
+    judgements: Sequence[Judgement] = (),
 ) -> list[RequestProblem]:
     """Every problem of a report request, in the order the dialog shows them (first first).
 
@@ -94,7 +142,12 @@ def check_request(
         )
     if not title.strip():
         problems.append(RequestProblem(TITLE, "Give the report a title."))
-    for problem in (marking_problem(marking), key_points_problem(key_points)):
+    for problem in (
+        marking_problem(marking),
+        max_marking_problem(max_marking, marking),
+        key_points_problem(key_points),
+        judgement_problem(judgements),
+    ):
         if problem is not None:
             problems.append(problem)
     return problems

@@ -3,12 +3,12 @@
 Key points, the assessment, author and organisation change slowly from one SITREP to the next,
 so they are stored in the workspace's ``settings`` table rather than typed again each time.
 
-Key points and the assessment are judgements about the incidents one report covered: printed
-over another country's or another week's incidents they are simply wrong, and nothing on
-the page would say so. They are therefore stored with the scope (filters and period) they
-were written for, and offered again only for that same scope (see ``Remembered``). The
-title, author, organisation and marking are not judgements and are offered whatever the
-scope.
+Key points, key judgements and the assessment are judgements about the incidents one report
+covered: printed over another country's or another week's incidents they are simply wrong,
+and nothing on the page would say so. They are therefore stored with the scope (filters and
+period) they were written for, and offered again only for that same scope (see
+``Remembered``). The title, author, organisation, marking and the significance rule are not
+judgements and are offered whatever the scope.
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from desktop.errors import ValidationError
-from desktop.reports.sitrep_data import ReportOptions, dtg
+from desktop.reports.sitrep_data import Judgement, ReportOptions, dtg
 from desktop.services.report_request import key_point_lines, key_points_problem
 from desktop.services.reporting import describe_query, report_query
+from desktop.services.significance import DEFAULT_RULE
 from desktop.store.models import Setting
 
 if TYPE_CHECKING:
@@ -39,6 +40,8 @@ class ReportTexts:
     marking: str = "TLP:CLEAR"
     key_points: tuple[str, ...] = ()
     assessment: str = ""
+    judgements: tuple[Judgement, ...] = ()  # key judgements: per scope, like key points
+    significance: str = DEFAULT_RULE.text  # the rule's text (services.significance)
 
     def options(self) -> ReportOptions:
         """The report's options with these texts (filters come from the query)."""
@@ -49,6 +52,7 @@ class ReportTexts:
             organisation=self.organisation,
             key_points=self.key_points,
             assessment=self.assessment,
+            judgements=self.judgements,
         )
 
 
@@ -105,7 +109,7 @@ class Remembered:
 
     @property
     def has_judgements(self) -> bool:
-        return bool(self.texts.key_points or self.texts.assessment)
+        return bool(self.texts.key_points or self.texts.assessment or self.texts.judgements)
 
     def fits(self, scope: ReportScope) -> bool:
         """True if the key points and assessment may be offered for a report of ``scope``."""
@@ -116,7 +120,7 @@ class Remembered:
         assessment when they were written for another scope."""
         if self.fits(scope):
             return self.texts
-        return replace(self.texts, key_points=(), assessment="")
+        return replace(self.texts, key_points=(), assessment="", judgements=())
 
     def origin(self) -> str:
         """``the report of 181200ZOCT23 (country Iraq)``: what they were written for."""
@@ -155,10 +159,33 @@ def _texts(stored: dict[str, Any]) -> ReportTexts:
     values = {k: v for k, v in stored.items() if k in known}
     if isinstance(values.get("key_points"), list):
         values["key_points"] = tuple(str(p) for p in values["key_points"])
+    values["judgements"] = _judgements(values.get("judgements"))
     try:
         return ReportTexts(**values)
     except TypeError:
         return ReportTexts()
+
+
+def _judgements(stored: object) -> tuple[Judgement, ...]:
+    """Judgements as stored (a list of objects); a damaged entry is left out."""
+    if not isinstance(stored, list):
+        return ()
+    judgements = []
+    for item in stored:
+        if not isinstance(item, dict):
+            continue
+        ids = item.get("incident_ids")
+        judgements.append(
+            Judgement(
+                text=str(item.get("text", "")),
+                likelihood=str(item.get("likelihood", "")),
+                confidence=str(item.get("confidence", "")),
+                incident_ids=tuple(str(i) for i in ids) if isinstance(ids, list) else (),
+                assumption=str(item.get("assumption", "")),
+                indicator=str(item.get("indicator", "")),
+            )
+        )
+    return tuple(judgements)
 
 
 def save_report_texts(
@@ -207,9 +234,12 @@ def remember_report(
     report of that scope: writing an unrelated report must not erase them.
     """
     written_at = written_at or datetime.now(UTC)
-    if not (texts.key_points or texts.assessment) and not previous.fits(scope):
+    if not (texts.key_points or texts.assessment or texts.judgements) and not previous.fits(scope):
         kept = replace(
-            texts, key_points=previous.texts.key_points, assessment=previous.texts.assessment
+            texts,
+            key_points=previous.texts.key_points,
+            assessment=previous.texts.assessment,
+            judgements=previous.texts.judgements,
         )
         save_report_texts(db, kept, previous.scope, previous.written_at)
         return

@@ -7,12 +7,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop.domain import country_name
+from desktop.domain import above, country_name, normalise_marking
+from desktop.errors import ValidationError
 from desktop.reports.sitrep_data import ReportOptions, prepare
 from desktop.reports.sitrep_pdf import render_sitrep
 from desktop.services.dto import IncidentQuery
 from desktop.services.incidents import count_incidents, get_incidents
 from desktop.services.progress import step
+from desktop.services.significance import DEFAULT_RULE, SignificanceRule, choose, resolve_ids
 from desktop.store.engine import sqlite_path
 from desktop.store.models import Setting
 from desktop.store.outputs import check_target, private_output
@@ -20,6 +22,7 @@ from desktop.store.outputs import check_target, private_output
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from desktop.services.dto import IncidentData
     from desktop.services.progress import Progress
     from desktop.store.engine import Database
 
@@ -35,6 +38,18 @@ class ReportResult:
     incidents: int
     marking: str
     marking_raised: bool
+    significant: int = 0  # incidents printed in full
+    withheld: int = 0  # incidents left out for being marked above the release level
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which incidents the report prints in full: a rule, and pins either way (incident
+    ids, whole or a unique beginning)."""
+
+    rule: SignificanceRule = DEFAULT_RULE
+    pinned: tuple[str, ...] = ()
+    unpinned: tuple[str, ...] = ()
 
 
 def describe_query(query: IncidentQuery) -> str:
@@ -90,6 +105,7 @@ def export_sitrep(
     options: ReportOptions | None = None,
     now: datetime | None = None,
     progress: Progress | None = None,
+    selection: Selection | None = None,
 ) -> ReportResult:
     """Write a SITREP of the incidents matching ``query`` (oldest first) to ``out``.
 
@@ -97,6 +113,11 @@ def export_sitrep(
     workspace, owner-only, and renamed over ``out`` only when complete, so a failed or
     cancelled export (``progress.cancel()`` raises :class:`~desktop.services.progress.Cancelled`
     here) leaves any earlier file untouched and no partial one behind.
+
+    ``selection`` chooses the incidents printed in full (the default rule when None); every
+    incident is listed in Annex A. With ``options.max_marking``, incidents marked above it
+    are left out and counted. A pin that names no incident of the report is a
+    ValidationError, raised before anything is written.
     """
     query = report_query(query)
     options = options or ReportOptions()
@@ -110,6 +131,7 @@ def export_sitrep(
     out = check_target(out, workspace)  # before the work, as well as before the rename
     step(progress, _READ, _DONE, "Reading the incidents…")
     incidents = get_incidents(db, query)
+    options, incidents = _plan(options, incidents, selection or Selection())
     count = "1 incident" if len(incidents) == 1 else f"{len(incidents)} incidents"
     step(progress, _PREPARE, _DONE, f"Preparing the report on {count}…")
     data = prepare(incidents, options, now or datetime.now(UTC))
@@ -118,7 +140,54 @@ def export_sitrep(
         pages = render_sitrep(data, handle, _layout_progress(progress))
         step(progress, _WRITTEN, _DONE, "Saving the file…")
     step(progress, _DONE, _DONE, "1 page written." if pages == 1 else f"{pages} pages written.")
-    return ReportResult(out, pages, len(incidents), data.marking, data.marking_raised)
+    return ReportResult(
+        out,
+        pages,
+        len(incidents),
+        data.marking,
+        data.marking_raised,
+        significant=len(data.incidents),
+        withheld=data.withheld,
+    )
+
+
+def _plan(
+    options: ReportOptions, incidents: list[IncidentData], selection: Selection
+) -> tuple[ReportOptions, list[IncidentData]]:
+    """The options with the significant incidents chosen and the judgements' links made
+    whole; the incidents without those marked above the release level."""
+    pinned = resolve_ids(selection.pinned, incidents, "Pinned incident")
+    unpinned = resolve_ids(selection.unpinned, incidents, "Unpinned incident")
+    withheld = 0
+    release = normalise_marking(options.max_marking)
+    if release:
+        kept = [i for i in incidents if not above(i.marking, release)]
+        withheld = len(incidents) - len(kept)
+        incidents = kept
+    judgements = tuple(
+        # A link to an incident no longer in scope stays as typed: "not in this report".
+        replace(j, incident_ids=tuple(_whole(i, incidents) for i in j.incident_ids))
+        for j in options.judgements
+    )
+    chosen = choose(incidents, selection.rule, pinned, unpinned)
+    return (
+        replace(
+            options,
+            max_marking=release,
+            withheld=withheld,
+            judgements=judgements,
+            significant=chosen.ids,
+            significance_text=chosen.text,
+        ),
+        incidents,
+    )
+
+
+def _whole(given: str, incidents: list[IncidentData]) -> str:
+    try:
+        return resolve_ids([given], incidents, "Linked incident")[0]
+    except ValidationError:
+        return given
 
 
 def _layout_progress(progress: Progress | None) -> Callable[[str, int], None] | None:

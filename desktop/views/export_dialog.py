@@ -1,9 +1,12 @@
 """The SITREP export dialog: what the report covers, what it says, and where it goes.
 
-It offers what ``incident-desk export pdf`` offers — title, period, marking, country, tag and
-event type, author, organisation, key points and assessment — starting from the filters the
-incident table shows. The texts come from and go back to the workspace's report settings, so
-the next report starts from this one's. A live count says how many incidents the report will
+It offers what ``incident-desk export pdf`` offers — title, period, marking and release
+level, country, tag and event type, author, organisation, key points, key judgements, the
+assessment, and which incidents are printed in full (the significance rule and pins) —
+starting from the filters the incident table shows. It assembles partials: ``ExportScope``
+(what it covers), ``JudgementsEditor`` and ``SignificanceEditor``. The texts come from and
+go back to the workspace's report settings, so the next report starts from this one's. A
+live count says how many incidents the report will
 hold; Export stays disabled, with the reason beside it, while there is nothing to report or
 something to fix. The export runs in a worker thread with a progress dialog and Cancel; a
 problem is a warning and the dialog stays open with everything typed in it.
@@ -13,7 +16,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,15 +34,15 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop.domain import TLP_LABELS, country_name, normalise_marking
+from desktop.domain import TLP_LABELS, normalise_marking
 from desktop.errors import DeskError
 from desktop.services import incidents as incident_service
 from desktop.services import reporting
-from desktop.services.dto import IncidentQuery
 from desktop.services.report_request import MAX_KEY_POINTS, check_request, key_point_lines
 from desktop.services.report_settings import (
     Remembered,
@@ -49,24 +52,26 @@ from desktop.services.report_settings import (
     remember_report,
 )
 from desktop.views.palette import problem_style
-from desktop.views.partials.date_limit import DateLimit
 from desktop.views.partials.dialogs import Dialogs
+from desktop.views.partials.export_scope import ExportScope
+from desktop.views.partials.judgements_editor import JudgementsEditor
 from desktop.views.partials.plain_widgets import plain_label, plain_tooltip
 from desktop.views.partials.scope_note import ScopeNote
+from desktop.views.partials.significance_editor import SignificanceEditor
 from desktop.views.partials.task_runner import TaskHandle, run_task
 from desktop.wording import plural
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable
 
+    from desktop.services.dto import IncidentQuery
     from desktop.services.incidents import Facets
     from desktop.services.reporting import ReportResult
     from desktop.store.engine import Database
 
 DEBOUNCE_MS = 250
-DEFAULT_PERIOD_DAYS = 7  # the range offered when the analyst ticks "From"/"To"
 TASK_TITLE = "Exporting the SITREP"
-OTHERS_SHOWN = 50  # characters of the table's other filters shown beside their tick box
+NO_LIMIT = "No limit (every marking)"
 
 
 def today() -> date:
@@ -93,20 +98,6 @@ def _incidents(count: int) -> str:
     return plural(count, "incident")
 
 
-def other_filters(query: IncidentQuery) -> str:
-    """The table's filters this dialog has no control for, in words ("" if none)."""
-    extra = IncidentQuery(
-        text=query.text,
-        statuses=query.statuses,
-        confidences=query.confidences,
-        markings=query.markings,
-    )
-    words = reporting.describe_query(extra) if extra.is_filtered else ""
-    if query.source:
-        words = f"{words}; citing source {query.source}" if words else f"source {query.source}"
-    return words
-
-
 def summary_text(result: ReportResult) -> str:
     """What the analyst is told once the report is written."""
     text = (
@@ -114,6 +105,8 @@ def summary_text(result: ReportResult) -> str:
         f"marked {result.marking}.\n"
         f"Saved as {result.path}."
     )
+    if result.withheld:
+        text += f"\n{_incidents(result.withheld)} withheld above the release level."
     if result.marking_raised:
         text += (
             f"\n\nThe marking was raised to {result.marking} because the report holds "
@@ -170,35 +163,17 @@ class ExportDialog(QDialog):
         self.title.setFont(title_font)
 
         # What the report covers.
-        self.since = DateLimit("From", "First day covered (inclusive)", self)
-        self.until = DateLimit("To", "Last day covered (inclusive)", self)
-        period = QWidget(self)
-        period_row = QHBoxLayout(period)
-        period_row.setContentsMargins(0, 0, 0, 0)
-        period_row.addWidget(self.since, 1)
-        period_row.addSpacing(12)
-        period_row.addWidget(self.until, 1)
-        self.country = self._combo("Any country")
-        self.event_type = self._combo("Any event type")
-        self.tag = self._combo("Any tag")
-        self.keep_other = QCheckBox(self)
-        self.keep_other.setChecked(True)
-        self.count_label = plain_label("", self)
-        count_font = self.count_label.font()
-        count_font.setBold(True)
-        self.count_label.setFont(count_font)
+        self.scope = ExportScope(self._query, self)
+        self.since, self.until = self.scope.since, self.scope.until
+        self.country, self.event_type, self.tag = (
+            self.scope.country,
+            self.scope.event_type,
+            self.scope.tag,
+        )
+        self.keep_other, self.count_label = self.scope.keep_other, self.scope.count_label
         self.problem_label = plain_label("", self)
         self.problem_label.setWordWrap(True)
         self.problem_label.setStyleSheet(problem_style())
-
-        covers = QGroupBox("What it covers", self)
-        covers_form = QFormLayout(covers)
-        covers_form.addRow("Period", period)
-        covers_form.addRow("Country", self.country)
-        covers_form.addRow("Event type", self.event_type)
-        covers_form.addRow("Tag", self.tag)
-        covers_form.addRow("", self.keep_other)
-        covers_form.addRow("", self.count_label)
 
         # Where it goes.
         self.path_edit = QLineEdit(self)
@@ -240,8 +215,17 @@ class ExportDialog(QDialog):
         self.author = QLineEdit(self)
         self.organisation = QLineEdit(self)
         says = QGroupBox("What it says", self)
+        self.max_marking = QComboBox(self)
+        self.max_marking.addItem(NO_LIMIT, "")
+        for label in reversed(TLP_LABELS):
+            self.max_marking.addItem(f"At most {label}", label)
+        self.max_marking.setToolTip(
+            "A releasable version: incidents marked above this level are left out (the report "
+            "says how many), and every page is marked at this level."
+        )
         says_form = QFormLayout(says)
         says_form.addRow("Marking", self.marking)
+        says_form.addRow("Release", self.max_marking)
         says_form.addRow(
             "Key points",
             self._with_hint(
@@ -268,14 +252,21 @@ class ExportDialog(QDialog):
         self.buttons.accepted.connect(self.export_now)
         self.buttons.rejected.connect(self.reject)
 
+        self.judgements = JudgementsEditor(self)
+        self.significance = SignificanceEditor(self)
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(says, "What it says")
+        self.tabs.addTab(self.judgements, "Key judgements")
+        self.tabs.addTab(self.significance, "In full")
+
         left = QVBoxLayout()
-        left.addWidget(covers)
+        left.addWidget(self.scope)
         left.addWidget(goes)
         left.addStretch(1)
         columns = QHBoxLayout()
         columns.setSpacing(12)
         columns.addLayout(left, 5)
-        columns.addWidget(says, 6)
+        columns.addWidget(self.tabs, 6)
         title_row = QFormLayout()
         title_row.addRow("Title", self.title)
         footer = QHBoxLayout()
@@ -288,13 +279,6 @@ class ExportDialog(QDialog):
         layout.addLayout(columns, 1)
         layout.addLayout(footer)
         self.resize(940, 600)
-
-    def _combo(self, any_text: str) -> QComboBox:
-        combo = QComboBox(self)
-        combo.addItem(any_text, ())
-        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        combo.setMinimumContentsLength(16)
-        return combo
 
     def _with_hint(self, widget: QWidget, hint: str) -> QWidget:
         box = QWidget(self)
@@ -320,35 +304,12 @@ class ExportDialog(QDialog):
             return None
 
     def _fill(self, remembered: Remembered, facets: Facets | None) -> None:
-        q = self._query
-        end = q.until or today()
-        self.since.set_value(q.since, end - timedelta(days=DEFAULT_PERIOD_DAYS))
-        self.until.set_value(q.until, max(end, q.since or end))
-        countries = facets.countries if facets else ()
-        self._offer(
-            self.country,
-            sorted(((country_name(c) or c, c) for c in countries), key=lambda p: p[0]),
-            q.countries,
-            lambda codes: ", ".join(country_name(c) or c for c in codes),
-        )
-        self._offer(
-            self.event_type,
-            [(t, t) for t in (facets.event_types if facets else ())],
-            q.event_types,
-            ", ".join,
-        )
-        self._offer(self.tag, [(t, t) for t in (facets.tags if facets else ())], q.tags, ", ".join)
-        others = other_filters(q)
-        shown = others if len(others) <= OTHERS_SHOWN else others[: OTHERS_SHOWN - 1] + "…"
-        self.keep_other.setText(f"Also apply the table's other filters: {shown}")
-        self.keep_other.setVisible(bool(others))
-        self.keep_other.setToolTip(plain_tooltip(others))
-
+        self.scope.fill(facets, today())
         scope = ReportScope.of(self.query())
         texts = remembered.for_scope(scope)
         if not remembered.fits(scope):
             self.scope_note.say(
-                "The remembered key points and assessment were written for "
+                "The remembered key points, key judgements and assessment were written for "
                 f"{remembered.origin()}, not for this scope ({scope.words}): "
                 "they are not filled in."
             )
@@ -357,6 +318,8 @@ class ExportDialog(QDialog):
         self.marking.setCurrentText(marking)
         self.key_points.setPlainText("\n".join(texts.key_points))
         self.assessment.setPlainText(texts.assessment)
+        self.judgements.set_judgements(texts.judgements)
+        self.significance.set_rule(texts.significance)
         self.author.setText(texts.author)
         self.organisation.setText(texts.organisation)
         folder = self._last_folder() or Path.home()
@@ -367,25 +330,7 @@ class ExportDialog(QDialog):
         texts = self._remembered.texts
         self.key_points.setPlainText("\n".join(texts.key_points))
         self.assessment.setPlainText(texts.assessment)
-
-    def _offer(
-        self,
-        combo: QComboBox,
-        items: Sequence[tuple[str, str]],
-        chosen: tuple[str, ...],
-        label: Callable[[tuple[str, ...]], str],
-    ) -> None:
-        for text, value in items:
-            combo.addItem(text, (value,))
-        if not chosen:
-            return
-        # findData cannot compare Python tuples held in QVariants: look them up here.
-        values = [tuple(combo.itemData(i) or ()) for i in range(combo.count())]
-        position = values.index(chosen) if chosen in values else -1
-        if position < 0:  # no incident uses it now, or several were chosen: keep it anyway
-            combo.addItem(label(chosen), chosen)
-            position = combo.count() - 1
-        combo.setCurrentIndex(position)
+        self.judgements.set_judgements(texts.judgements)
 
     def _last_folder(self) -> Path | None:
         try:
@@ -394,12 +339,10 @@ class ExportDialog(QDialog):
             return None  # only a convenience: the home folder will do
 
     def _connect_changes(self) -> None:
-        for check in (self.since.check, self.until.check, self.keep_other):
-            check.toggled.connect(self._filters_changed)
-        for edit in (self.since.edit, self.until.edit):
-            edit.dateChanged.connect(self._filters_changed)
-        for combo in (self.country, self.event_type, self.tag):
-            combo.currentIndexChanged.connect(self._filters_changed)
+        self.scope.connect_changes(self._filters_changed)
+        self.judgements.changed.connect(self._changed)
+        self.significance.changed.connect(self._changed)
+        self.max_marking.currentIndexChanged.connect(self._changed)
         for line in (self.title, self.path_edit):
             line.textChanged.connect(self._changed)
         self.marking.currentTextChanged.connect(self._changed)
@@ -409,15 +352,11 @@ class ExportDialog(QDialog):
 
     def query(self) -> IncidentQuery:
         """The incidents the report will hold, as chosen in the dialog."""
-        base = self._query if self.keep_other.isChecked() else IncidentQuery()
-        return replace(
-            base,
-            since=self.since.value(),
-            until=self.until.value(),
-            countries=tuple(self.country.currentData() or ()),
-            event_types=tuple(self.event_type.currentData() or ()),
-            tags=tuple(self.tag.currentData() or ()),
-        )
+        return self.scope.query()
+
+    def release_level(self) -> str:
+        """The release level chosen ("TLP:GREEN"), or "" for none."""
+        return str(self.max_marking.currentData() or "")
 
     def key_point_lines(self) -> tuple[str, ...]:
         return key_point_lines(self.key_points.toPlainText())
@@ -431,6 +370,8 @@ class ExportDialog(QDialog):
             marking=normalise_marking(self.marking.currentText()),
             key_points=self.key_point_lines(),
             assessment=self.assessment.toPlainText().strip(),
+            judgements=self.judgements.judgements(),
+            significance=self.significance.rule().text,
         )
 
     def output_path(self) -> Path | None:
@@ -455,6 +396,8 @@ class ExportDialog(QDialog):
             marking=self.marking.currentText(),
             key_points=self.key_point_lines(),
             incidents=self._count,
+            max_marking=self.release_level(),
+            judgements=self.judgements.judgements(),
         )
         if problems:
             return problems[0].message
@@ -534,11 +477,15 @@ class ExportDialog(QDialog):
         except DeskError as exc:
             self.dialogs.warning("Cannot keep the report texts", str(exc))
             return None
-        options = texts.options()
+        options = replace(texts.options(), max_marking=self.release_level())
+        pinned, unpinned = self.significance.pins()
+        selection = reporting.Selection(self.significance.rule(), pinned, unpinned)
         self._task = run_task(
             self,
             TASK_TITLE,
-            lambda progress: reporting.export_sitrep(db, path, query, options, progress=progress),
+            lambda progress: reporting.export_sitrep(
+                db, path, query, options, progress=progress, selection=selection
+            ),
             on_done=self._exported,
             on_error=self._failed,
             on_cancelled=self._cancelled,

@@ -280,7 +280,7 @@ def test_source_list_is_unique_with_counts(incidents: list[IncidentData]) -> Non
     ]
 
 
-def test_key_holds_full_scales_and_the_words_used(incidents: list[IncidentData]) -> None:
+def test_key_holds_full_scales_and_the_statuses_used(incidents: list[IncidentData]) -> None:
     options = ReportOptions(
         assessment="Attacks are very likely to continue (moderate confidence).",
         key_points=("A wider war is unlikely.", "  "),
@@ -295,8 +295,17 @@ def test_key_holds_full_scales_and_the_words_used(incidents: list[IncidentData])
         "Moderate confidence",
         "Low confidence",
     ]
-    assert [e.term for e in key.likelihoods] == ["unlikely", "likely", "very likely"]
-    assert key.likelihoods[0].meaning == "20–45%"
+    # The whole ICD 203 scale, whichever words the analyst used.
+    assert [e.term for e in key.likelihoods] == [
+        "almost no chance",
+        "very unlikely",
+        "unlikely",
+        "roughly even chance",
+        "likely",
+        "very likely",
+        "almost certain",
+    ]
+    assert key.likelihoods[2].meaning == "20–45%"
     assert data.assessment_confidences == ("moderate",)
     assert data.key_points == ("A wider war is unlikely.",)
 

@@ -108,7 +108,8 @@ def test_report_from_hand_made_incidents(hand_made: list[IncidentData]) -> None:
         "181200ZOCT23",
         "Key points",
         "Assessment and outlook",
-        "Sources",
+        "Annex A — all incidents",
+        "Annex B — sources",
         "Key to grades and words",
         "Filter: country IQ",
         "Usually reliable /",
@@ -128,7 +129,8 @@ def test_report_from_hand_made_incidents(hand_made: list[IncidentData]) -> None:
         "Summary",
         "Incidents",
         "Assessment and outlook",
-        "Sources",
+        "Annex A — all incidents",
+        "Annex B — sources",
         "Key to grades and words",
     ):
         assert section in titles
@@ -238,7 +240,9 @@ def test_sample_report(tmp_path: Path) -> None:
 
 ARABIC = "أعلنت المقاومة في العراق مسؤوليتها عن هجوم بطائرة مسيرة على قاعدة في أربيل. "
 DECORATION = re.compile(
-    r"^(TLP:CLEAR|Generated .*|Page \d+ of \d+|Incident \d+ \(continued\) · .*)$", re.MULTILINE
+    r"^(TLP:CLEAR(: Disclosure is not limited.*)?|Generated .*|Page \d+ of \d+"
+    r"|Incident \d+ \(continued\) · .*)$",
+    re.MULTILINE,
 )
 
 

@@ -8,11 +8,14 @@ from typing import TYPE_CHECKING
 import pytest
 
 from desktop.errors import ValidationError
+from desktop.reports.sitrep_judgements import Judgement
 from desktop.services.report_request import (
     INCIDENTS,
+    JUDGEMENTS,
     KEY_POINTS,
     MARKING,
     MAX_KEY_POINTS,
+    MAX_MARKING,
     PERIOD,
     TITLE,
     check_request,
@@ -79,3 +82,37 @@ def test_storing_too_many_key_points_is_refused_not_cut(db: Database) -> None:
     with pytest.raises(ValidationError, match="At most 10 key points"):
         save_report_texts(db, texts)
     assert load_report_texts(db) == ReportTexts()  # nothing stored, not a cut list
+
+
+def test_each_key_judgement_needs_likelihood_and_confidence_apart() -> None:
+    good = Judgement("Attacks go on", "probable", "Moderate")
+    assert problems(judgements=(good,)) == []
+    no_word = Judgement("Attacks go on", "", "moderate")
+    (about, message), *_ = problems(judgements=(good, no_word))
+    assert about == JUDGEMENTS
+    assert message.startswith("Key judgement 2: give a likelihood word: almost no chance, ")
+    both = Judgement("Attacks go on", "likely with moderate confidence", "moderate")
+    assert "'likely with moderate confidence' is not one" in problems(judgements=(both,))[0][1]
+    assert problems(judgements=(Judgement("x", "likely", "sure"),)) == [
+        (
+            JUDGEMENTS,
+            "Key judgement 1: give an analytic confidence ('sure' is not one): "
+            "low, moderate or high.",
+        )
+    ]
+    assert problems(judgements=(Judgement(" ", "likely", "low"),))[0][1] == (
+        "Key judgement 1: write the judgement."
+    )
+    assert "At most 8 key judgements" in problems(judgements=(good,) * 9)[0][1]
+
+
+def test_a_release_level_is_a_tlp_label_no_laxer_than_the_marking() -> None:
+    assert problems(max_marking="TLP:GREEN", marking="TLP:CLEAR") == []
+    assert problems(max_marking="SECRET", marking="TLP:CLEAR")[0][0] == MAX_MARKING
+    assert problems(max_marking="tlp:green", marking="TLP:AMBER") == [
+        (
+            MAX_MARKING,
+            "The marking TLP:AMBER is stricter than the release level TLP:GREEN: "
+            "lower the marking or raise the level.",
+        )
+    ]

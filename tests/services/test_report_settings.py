@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import update
 
+from desktop.reports.sitrep_judgements import Judgement
 from desktop.services.dto import IncidentQuery
 from desktop.services.report_settings import (
     KEY,
@@ -103,3 +104,16 @@ def test_a_report_of_another_scope_does_not_erase_them(db: Database) -> None:
     remember_report(db, own, LEBANON, kept)
     assert load_remembered(db).scope == LEBANON
     assert load_remembered(db).for_scope(IRAQ).key_points == ()
+
+
+def test_key_judgements_are_remembered_with_their_scope(db: Database) -> None:
+    judgement = Judgement("Raids go on", "likely", "moderate", ("id-1", "id-2"), "Supply", "Claims")
+    texts = replace(IRAQ_TEXTS, judgements=(judgement,), significance="top=5")
+    save_report_texts(db, texts, IRAQ, WRITTEN)
+    remembered = load_remembered(db)
+    assert remembered.for_scope(IRAQ).judgements == (judgement,)
+    assert remembered.for_scope(LEBANON).judgements == ()
+    assert remembered.for_scope(LEBANON).significance == "top=5"  # a rule is not a judgement
+    # A report of another scope without judgements of its own keeps them for Iraq's.
+    remember_report(db, remembered.for_scope(LEBANON), LEBANON, remembered)
+    assert load_remembered(db).for_scope(IRAQ).judgements == (judgement,)

@@ -232,9 +232,12 @@ def test_export_writes_the_pdf_keeps_the_texts_and_says_what_it_wrote(
     for fragment in (
         "Drone attacks on al-Asad airbase",
         "Drone intercepted near al-Harir airbase",
-        "Iran-aligned Iraqi groups form a joint operations room",
+        # By the default rule the others are in Annex A only.
+        "Significant: confirmed or with casualties, the 20 highest-scoring;",
+        "Annex A — all incidents",
     ):
         assert fragment in text
+    assert "Iran-aligned Iraqi groups form a joint operations room" not in text
     assert "al-Ahli Arab Hospital" not in text  # Gaza: not in the Iraq filter
     assert "Two drone attacks on U.S. bases." in text
     assert "Further attacks are likely." in text
@@ -525,3 +528,61 @@ def test_too_many_key_points_are_refused_in_the_services_words(
     assert not dialog.export_button.isEnabled()
     dialog.key_points.setPlainText("\n".join(lines[:MAX_KEY_POINTS]))
     assert dialog.problem_label.text() != expected.message
+
+
+def test_rule_pins_release_level_and_judgements_reach_the_pdf(
+    qtbot: QtBot, make_dialog: Any, sample_db: Database, tmp_path: Path
+) -> None:
+    from desktop.services.incidents import get_incidents
+
+    ids = {i.title: i.id or "" for i in get_incidents(sample_db, IncidentQuery())}
+    operations = next(i for t, i in ids.items() if t.startswith("Iran-aligned"))
+    asad = next(i for t, i in ids.items() if "al-Asad" in t)
+    dialog = make_dialog(IncidentQuery())
+    editor = dialog.significance
+    dialog.tabs.setCurrentWidget(editor)
+    # Only pinned incidents: untick every criterion and keep the top 1 of nothing.
+    editor.confirmed.click()
+    editor.casualties.click()
+    editor.limit.click()
+    assert editor.words.text() == "Significant: every incident"
+    editor.confirmed.click()
+    assert editor.words.text() == "Significant: confirmed"
+    qtbot.keyClicks(editor.pinned, operations[:8])
+    dialog.max_marking.setCurrentIndex(dialog.max_marking.findData("TLP:GREEN"))
+
+    judgements = dialog.judgements
+    dialog.tabs.setCurrentWidget(judgements)
+    qtbot.mouseClick(judgements.add_button, Qt.MouseButton.LeftButton)
+    table = judgements.table
+    table.item(0, 0).setText("Attacks on U.S. bases will go on")
+    # Likelihood and confidence are chosen apart; Export waits for both.
+    assert "Key judgement 1: give a likelihood word" in dialog.problem_label.text()
+    assert not dialog.export_button.isEnabled()
+    table.cellWidget(0, 1).setCurrentIndex(5)  # likely (55–80%)
+    assert "give an analytic confidence" in dialog.problem_label.text()
+    table.cellWidget(0, 2).setCurrentIndex(2)  # Moderate
+    table.item(0, 3).setText(asad[:8])
+    assert dialog.problem_label.text() == ""
+
+    out = tmp_path / "release.pdf"
+    dialog.path_edit.setText(str(out))
+    export(qtbot, dialog)
+    result = dialog.result_report
+    assert result is not None
+    every = get_incidents(sample_db, IncidentQuery())
+    above_green = [i for i in every if i.marking in ("TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED")]
+    assert result.withheld == len(above_green) > 0
+    text = pdf_text(out)
+    squeezed = "".join(text.split())
+    assert "Iran-aligned Iraqi groups form a joint operations room" in text  # pinned
+    assert "1 incident pinned" in text
+    assert "AttacksonU.S.baseswillgoon" in squeezed
+    assert "55–80%" in text
+    assert "TLP:GREEN: Limited disclosure" in text
+    assert f"{len(above_green)} incident" in text
+    assert "withheld above TLP:GREEN." in text
+    remembered = load_remembered(sample_db).texts
+    assert remembered.significance == "confirmed"
+    assert remembered.judgements[0].likelihood == "likely"
+    assert remembered.judgements[0].confidence == "moderate"

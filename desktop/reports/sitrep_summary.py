@@ -1,0 +1,227 @@
+"""The SITREP's summary pages (1–2), the only ones many will read.
+
+Title, period and cut-off; what the marking is and why (raised by which incidents, or the
+incidents withheld from a releasable version); the analyst's key points; headline figures,
+charts and map; what changed since the last report (when that is known); the key judgements
+table (ICD 203) and the assessment. ``SummaryPages`` builds them for the renderer.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table, TableStyle
+
+from desktop.reports import charts
+from desktop.reports.mapchart import incident_map
+from desktop.reports.outline import outlined
+from desktop.reports.sitrep_sections import SitrepSections, incident_key
+from desktop.reports.sitrep_styles import ACCENT, RULE, ZEBRA
+from desktop.reports.text import make_paragraph, make_paragraphs, para_text
+
+if TYPE_CHECKING:
+    from desktop.reports.sitrep_judgements import JudgementRow
+
+# Key judgements: judgement, likelihood, confidence, basis, assumption, indicator (points).
+JUDGEMENT_WIDTHS = (0.27, 0.13, 0.11, 0.13, 0.18, 0.18)
+
+
+class SummaryPages(SitrepSections):
+    """Story builders for pages 1–2."""
+
+    map_height: float
+    chart_height: float
+
+    def _front_page(self) -> list[Flowable]:
+        d, s = self.data, self.styles
+        story: list[Flowable] = [
+            outlined(make_paragraph(d.title, s["Title"]), "summary", "Summary", 0)
+        ]
+        meta = [f"Period: {d.period}", f"As of {d.as_of} ({d.as_of_basis})"]
+        by = " · ".join(part for part in (d.author, d.organisation) if part)
+        if by:
+            meta.append(f"Prepared by {by}")
+        for line in meta:
+            story.append(make_paragraph(line, s["Meta"]))
+        if d.withheld_note:
+            story.append(Spacer(1, 3))
+            story.append(make_paragraph(d.withheld_note, s["Rule"]))
+        if d.marking_raised:
+            story.append(Spacer(1, 3))
+            story.append(make_paragraph(d.marking_note, s["Note"]))
+        story.append(Spacer(1, 6))
+        story.append(make_paragraph("Key points", s["H2"]))
+        if d.key_points:
+            for point in d.key_points:
+                story += make_paragraphs(point, s["Bullet"], bullet="•")
+        else:
+            story.append(make_paragraph("No key points were given.", s["Note"]))
+        story.append(Spacer(1, 8))
+        story.append(self._figures())
+        story.append(Spacer(1, 10))
+        story.append(self._charts())
+        if d.annex:  # an empty map would only say so at length
+            story += self._map()
+        return story
+
+    def _map(self) -> list[Flowable]:
+        d, s = self.data, self.styles
+        story: list[Flowable] = [
+            Spacer(1, 8),
+            incident_map(list(d.map_points), self.content_width, self.map_height),
+        ]
+        located, total = len(d.map_points), len(d.annex)
+        if located < total:
+            note = (
+                f"Map: {located:,} of {total:,} incidents have a known location; "
+                "numbers match Annex A."
+            )
+        else:
+            note = "Map numbers match Annex A."
+        story.append(make_paragraph(note, s["Note"]))
+        return story
+
+    def _figures(self) -> Table:
+        h, s = self.data.headline, self.styles
+        status = " · ".join(f"{word} {n}" for word, n in h.by_status) or "—"
+        cells = [
+            (f"{h.incidents:,}", "", "Incidents"),
+            (h.killed.figure, h.killed.note, "Killed"),
+            (h.injured.figure, h.injured.note, "Injured"),
+        ]
+        top: list[Flowable] = []
+        for value, note, _ in cells:
+            markup = para_text(value)
+            if note:  # how many incidents give no count, right under the sum
+                markup += f"<br/><font size='7.5' color='#5F5F5F'>{para_text(note)}</font>"
+            top.append(Paragraph(markup, s["FigureWords"] if note else s["Figure"]))
+        top.append(Paragraph(para_text(status), s["FigureText"]))
+        bottom = [Paragraph(para_text(label), s["FigureLabel"]) for _, _, label in cells]
+        bottom.append(Paragraph("By status", s["FigureLabel"]))
+        col = self.content_width * 0.17
+        table = Table([top, bottom], colWidths=[col, col, col, self.content_width - 3 * col])
+        table.setStyle(
+            TableStyle(
+                [
+                    ("BOX", (0, 0), (-1, -1), 0.6, RULE),
+                    ("LINEBEFORE", (1, 0), (-1, -1), 0.4, RULE),
+                    ("BACKGROUND", (0, 0), (-1, -1), ZEBRA),
+                    ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
+                    ("TOPPADDING", (0, 0), (-1, 0), 7),
+                    ("BOTTOMPADDING", (0, 1), (-1, 1), 6),
+                    ("ALIGN", (3, 0), (3, -1), "CENTER"),
+                ]
+            )
+        )
+        return table
+
+    def _charts(self) -> Table:
+        d = self.data
+        gap = 18.0
+        width = (self.content_width - gap) / 2
+        note = ""
+        if d.not_by_day:
+            note = f"{d.not_by_day} dated only to the week or month not shown"
+        day = charts.per_day_chart(d.timeline, width, self.chart_height, note=note)
+        kind = charts.per_type_chart(d.per_type, width, self.chart_height)
+        table = Table([[day, "", kind]], colWidths=[width, gap, width])
+        table.setStyle(
+            TableStyle(
+                [
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 0), (-1, -1), 0),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                ]
+            )
+        )
+        return table
+
+    # ------------------------------------------------------------------- page 2
+
+    def _changes(self) -> list[Flowable]:
+        box = self.data.changes
+        if box is None:
+            return []
+        s = self.styles
+        cells: list[Flowable] = []
+        for line in box.lines or ("Nothing changed.",):
+            cells += make_paragraphs(line, s["Bullet"], bullet="•")
+        table = Table([[cells]], colWidths=[self.content_width])
+        table.setStyle(
+            TableStyle(
+                [
+                    ("BOX", (0, 0), (-1, -1), 0.8, ACCENT),
+                    ("BACKGROUND", (0, 0), (-1, -1), ZEBRA),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+                ]
+            )
+        )
+        return [CondPageBreak(80), self._heading(box.title, "changes", level=1), table]
+
+    def _judgements(self) -> list[Flowable]:
+        d, s = self.data, self.styles
+        if not d.judgements:
+            return []
+        heads = (
+            "Key judgement",
+            "Likelihood",
+            "Analytic confidence",
+            "Basis",
+            "Key assumption",
+            "Indicator to watch",
+        )
+        rows: list[list[Any]] = [[Paragraph(para_text(h), s["SmallHead"]) for h in heads]]
+        rows += [self._judgement_row(j) for j in d.judgements]
+        widths = [self.content_width * share for share in JUDGEMENT_WIDTHS]
+        return [
+            CondPageBreak(140),
+            self._heading("Key judgements", "judgements", level=1),
+            self._table(rows, widths),
+            make_paragraph(
+                "Likelihood in ICD 203 words with their range (the whole scale is in the key); "
+                "analytic confidence is how well the judgement is founded, apart from how "
+                "likely it is. Basis: the incidents it rests on, with their best grade.",
+                s["Note"],
+            ),
+        ]
+
+    def _judgement_row(self, j: JudgementRow) -> list[Flowable]:
+        s = self.styles["SmallCell"]
+        likelihood = para_text(j.likelihood)
+        if j.likelihood_range:
+            likelihood += f"<br/><font color='#5F5F5F'>{para_text(j.likelihood_range)}</font>"
+        basis = [
+            # An incident printed in full links to its entry.
+            f"<a href='#{incident_key(b.number)}' color='#1F3F63'>{para_text(b.text)}</a>"
+            if b.full
+            else para_text(b.text)
+            for b in j.basis
+        ]
+        if j.missing or not j.basis:
+            basis.append(f"<i>{para_text(j.missing_text or j.basis_text)}</i>")
+        return [
+            make_paragraph(j.text, s),
+            Paragraph(likelihood, s),
+            make_paragraph(j.confidence, s),
+            Paragraph("<br/>".join(basis), s),
+            make_paragraph(j.assumption or "—", s),
+            make_paragraph(j.indicator or "—", s),
+        ]
+
+    def _assessment(self) -> list[Flowable]:
+        d, s = self.data, self.styles
+        story: list[Flowable] = [
+            CondPageBreak(80),
+            self._heading("Assessment and outlook", "assessment", level=1),
+        ]
+        if d.assessment:
+            story += make_paragraphs(d.assessment, s["Body"])
+        else:
+            story.append(make_paragraph("No assessment was written for this report.", s["Note"]))
+        words = [f"{c} confidence" for c in d.assessment_confidences]
+        note = "Estimative words follow ICD 203; analytic confidence as defined in the key"
+        note += f" (stated here: {', '.join(words)})." if words else "."
+        story.append(make_paragraph(note, s["Note"]))
+        return story
