@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from desktop.folding import fold_name
 from desktop.services import gazetteer_index
-from desktop.services.gazetteer_index import MIN_EXACT, TOP_N
+from desktop.services.gazetteer_index import MIN_EXACT, TOP_N, strip_article
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -87,29 +87,42 @@ class Gazetteer:
     def search(
         self, text: str, country: str | None = None, limit: int = DEFAULT_LIMIT
     ) -> list[Place]:
-        """The places one of whose names begins with ``text``; ``country`` an ISO code."""
+        """The places one of whose names begins with ``text``; ``country`` an ISO code.
+
+        Typed with its article ("al-Hadithah", "الحديثة") a name also finds the places
+        GeoNames lists without it ("Haditha", "حديثة"), after those it names with it.
+        """
         typed = fold_name(text)
         if not typed or limit <= 0:
             return []
         code = (country or "").upper()
-        picked: list[tuple[int, str | None]] = []
+        picked = self._pick(typed, code, limit)
+        rest = strip_article(typed)
+        if rest and len(picked) < limit:
+            seen = {place for place, _ in picked}
+            more = self._pick(rest, code, limit)
+            picked += [pick for pick in more if pick[0] not in seen][: limit - len(picked)]
+        return self._places(picked)
+
+    def _pick(self, typed: str, code: str, limit: int) -> list[tuple[int, str | None]]:
+        """Place ids and the names that matched, best first."""
         if limit <= TOP_N:  # a busy prefix ("a", "al"): its best places are ready
-            picked = self._db.execute(
+            picked: list[tuple[int, str | None]] = self._db.execute(
                 "SELECT place, shown FROM top WHERE country = ? AND prefix = ? "
                 "ORDER BY rank LIMIT ?",
                 (code, typed, limit),
             ).fetchall()
-        if not picked:
-            sql = _RANGE_SQL.format(country="AND country = :country" if code else "")
-            parameters = {
-                "typed": typed,
-                "exact": typed if len(typed) >= MIN_EXACT else None,
-                "after": typed + "\U0010ffff",
-                "country": code,
-                "limit": limit,
-            }
-            picked = [(row[0], row[2]) for row in self._db.execute(sql, parameters)]
-        return self._places(picked)
+            if picked:
+                return picked
+        sql = _RANGE_SQL.format(country="AND country = :country" if code else "")
+        parameters = {
+            "typed": typed,
+            "exact": typed if len(typed) >= MIN_EXACT else None,
+            "after": typed + "\U0010ffff",
+            "country": code,
+            "limit": limit,
+        }
+        return [(row[0], row[2]) for row in self._db.execute(sql, parameters)]
 
     def _places(self, picked: list[tuple[int, str | None]]) -> list[Place]:
         if not picked:

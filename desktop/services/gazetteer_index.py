@@ -102,17 +102,22 @@ def read_admin1(path: Path | None = None) -> dict[str, str]:
     return names
 
 
+def strip_article(key: str) -> str:
+    """A folded name without its Arabic article ("al asad" → "asad"), "" when it has none."""
+    for article in _ARTICLES:
+        rest = key[len(article) :].strip()
+        if key.startswith(article) and len(rest) >= 2:
+            return rest
+    return ""
+
+
 def name_keys(name: str) -> set[str]:
     """The folded forms a name is found by: itself and, after an article, the rest."""
     key = fold_name(name)
     if not key:
         return set()
-    keys = {key}
-    for article in _ARTICLES:
-        rest = key[len(article) :].strip()
-        if key.startswith(article) and len(rest) >= 2:
-            keys.add(rest)
-    return keys
+    rest = strip_article(key)
+    return {key, rest} if rest else {key}
 
 
 def _name_rows(cities: Iterable[dict[str, Any]]) -> Iterator[NameRow]:

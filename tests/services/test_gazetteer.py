@@ -57,6 +57,8 @@ def names(found: list[Place]) -> list[str]:
         ("Al Qa'im", "Al Qā'im"),
         ("qaim", "Al Qā'im"),  # without its article
         ("قائم", "Al Qā'im"),  # without ال
+        ("الحديثة", "Ḩadīthah"),  # with ال where GeoNames has none
+        ("al-Hadithah", "Ḩadīthah"),
         ("東京", "Tokyo"),
     ],
 )
