@@ -53,11 +53,14 @@ from desktop.views.partials.editor_problems import (
 )
 from desktop.views.partials.editor_undo import FormHistory, UndoKeys
 from desktop.views.partials.entry_keys import EntryKeys
+from desktop.views.partials.place_edit import CHOSEN as PLACE_CHOSEN
+from desktop.views.partials.place_suggestions import load_places
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Hashable
 
     from desktop.services.dto import IncidentData
+    from desktop.services.gazetteer import Gazetteer
     from desktop.services.merge import MergePlan
     from desktop.store.engine import Database
     from desktop.views.partials.length_counter import LengthCounter
@@ -65,7 +68,7 @@ if TYPE_CHECKING:
 __all__ = ["ConflictChoice", "FormState", "IncidentEditor", "ask_conflict", "new_incident"]
 
 # Changes that are undone one by one, even several of them in a row.
-_SEPARATE_STEPS = frozenset({"actors", "citations", "suggestion"})
+_SEPARATE_STEPS = frozenset({"actors", "citations", "suggestion", PLACE_CHOSEN})
 
 
 class IncidentEditor(EditorLayout, QDialog):
@@ -107,6 +110,9 @@ class IncidentEditor(EditorLayout, QDialog):
             self._record = incident_service.get_incident(db, incident_id)
         self._load(self._record)
         self.title_edit.setFocus()
+        # Known places for the place field: at once, or after the one-time build.
+        self._gazetteer: Gazetteer | None = None
+        self._places_task = load_places(self, self._use_places)
 
     # --- what callers and tests use ----------------------------------------------------
 
@@ -187,6 +193,21 @@ class IncidentEditor(EditorLayout, QDialog):
             self.save()  # closes when it worked; stays open with the text when not
         elif choice is Choice.DISCARD:
             super().reject()
+
+    def done(self, result: int) -> None:
+        if self._places_task is not None:
+            self._places_task.abandon()  # the build goes on next time the editor opens
+            self._places_task = None
+        if self._gazetteer is not None:
+            self.place_edit.set_place_finder(None)
+            self._gazetteer.close()
+            self._gazetteer = None
+        super().done(result)
+
+    def _use_places(self, gazetteer: Gazetteer) -> None:
+        self._places_task = None
+        self._gazetteer = gazetteer
+        self.place_edit.set_place_finder(gazetteer.search)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # Ctrl+S reaches here only when no shortcut took it (the window was not active).

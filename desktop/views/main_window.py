@@ -422,7 +422,8 @@ class MainWindow(ListingPart, WorkspacesPart, TransfersPart, QMainWindow):
             f"About {APP_NAME}",
             f"{APP_NAME} {__version__}\n\nAn offline workspace for security-incident analysts: "
             "graded sources, confidence and PDF situation reports.\n\nLicensed under the "
-            "GNU GPL, version 3 or later.",
+            "GNU GPL, version 3 or later.\n\nPlace names: GeoNames (geonames.org), "
+            "CC BY 4.0. Country outlines: Natural Earth (public domain).",
         )
 
     # --- layout memory ---------------------------------------------------------------
