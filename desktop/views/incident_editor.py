@@ -54,13 +54,12 @@ from desktop.views.partials.editor_problems import (
 from desktop.views.partials.editor_undo import FormHistory, UndoKeys
 from desktop.views.partials.entry_keys import EntryKeys
 from desktop.views.partials.place_edit import CHOSEN as PLACE_CHOSEN
-from desktop.views.partials.place_suggestions import load_places
+from desktop.views.partials.place_suggestions import PlaceLoader
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Hashable
 
     from desktop.services.dto import IncidentData
-    from desktop.services.gazetteer import Gazetteer
     from desktop.services.merge import MergePlan
     from desktop.store.engine import Database
     from desktop.views.partials.length_counter import LengthCounter
@@ -111,8 +110,7 @@ class IncidentEditor(EditorLayout, QDialog):
         self._load(self._record)
         self.title_edit.setFocus()
         # Known places for the place field: at once, or after the one-time build.
-        self._gazetteer: Gazetteer | None = None
-        self._places_task = load_places(self, self._use_places)
+        self.places = PlaceLoader(self, self.place_edit.suggestions)
 
     # --- what callers and tests use ----------------------------------------------------
 
@@ -195,19 +193,8 @@ class IncidentEditor(EditorLayout, QDialog):
             super().reject()
 
     def done(self, result: int) -> None:
-        if self._places_task is not None:
-            self._places_task.abandon()  # the build goes on next time the editor opens
-            self._places_task = None
-        if self._gazetteer is not None:
-            self.place_edit.set_place_finder(None)
-            self._gazetteer.close()
-            self._gazetteer = None
+        self.places.close()  # a build not finished starts again in the next editor
         super().done(result)
-
-    def _use_places(self, gazetteer: Gazetteer) -> None:
-        self._places_task = None
-        self._gazetteer = gazetteer
-        self.place_edit.set_place_finder(gazetteer.search)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # Ctrl+S reaches here only when no shortcut took it (the window was not active).

