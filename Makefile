@@ -62,6 +62,7 @@ lock-upgrade: lock
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.gazetteer
 
 # CI runs this so the benchmark cannot rot; its times are printed, never judged.
 bench-quick: $(STAMP)

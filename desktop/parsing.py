@@ -155,11 +155,12 @@ _COORDINATE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 # Where a pasted pair splits, tried in turn: "36.5356, 44.3516", "36.5356 44.3516",
-# "36 32 08N 44 21 06E".
+# "36 32 08N 44 21 06E", "N 36.5 E 44.3".
 _PAIR_SPLITS = (
     re.compile(r"\s*[;,|]\s*"),
     re.compile(r"\s+"),
     re.compile(r"(?<=[NSns])\s*(?=[-+\dEWew])"),
+    re.compile(r"\s+(?=[NSEWnsew]\s*[-+\d])"),
 )
 
 
@@ -225,6 +226,11 @@ def parse_coordinate_pair(text: str) -> tuple[float, float] | None:
 
 def inserted_length(before: str, after: str) -> int:
     """How many characters one edit put in: 1 for a keystroke, more for a paste or drop."""
+    return len(inserted_text(before, after))
+
+
+def inserted_text(before: str, after: str) -> str:
+    """What one edit put in: the typed letter, or the pasted or dropped text."""
     prefix = 0
     while prefix < min(len(before), len(after)) and before[prefix] == after[prefix]:
         prefix += 1
@@ -233,7 +239,7 @@ def inserted_length(before: str, after: str) -> int:
         suffix < min(len(before), len(after)) - prefix and before[-1 - suffix] == after[-1 - suffix]
     ):
         suffix += 1
-    return len(after) - prefix - suffix
+    return after[prefix : len(after) - suffix]
 
 
 def country_code_for(text: str) -> str | None:

