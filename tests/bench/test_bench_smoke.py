@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -18,9 +17,10 @@ ROOT = Path(__file__).resolve().parents[2]
 SIZE = 500  # three pages of the table, so scrolling fetches
 
 
+# Its duration is not judged here: a timed test fails on a loaded machine, and the speed
+# targets are the benchmark's own ratios (docs/performance.md).
 @pytest.mark.slow
 def test_benchmark_runs_every_case_and_writes_its_table(tmp_path: Path) -> None:
-    started = time.perf_counter()
     done = subprocess.run(
         [
             sys.executable,
@@ -40,10 +40,8 @@ def test_benchmark_runs_every_case_and_writes_its_table(tmp_path: Path) -> None:
         timeout=120,
         check=False,
     )
-    elapsed = time.perf_counter() - started
 
     assert done.returncode == 0, done.stderr[-3000:]
-    assert elapsed < 20, f"the smoke run took {elapsed:.1f} s"
     assert "search to first rows, median" in done.stdout
     assert "not judged" in done.stdout
     document = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
