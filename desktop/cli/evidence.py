@@ -45,6 +45,10 @@ def register(registry: Registry) -> None:
     get = group.command("get", "write a stored file's bytes, exactly", _get)
     get.add_argument("sha256", type=text_arg, metavar="SHA256")
     get.add_argument("--out", type=Path, required=True, help="file to write")
+    bundle = registry.export(
+        "bundle", "a zip of the interchange JSON, every evidence file and their SHA-256s", _bundle
+    )
+    bundle.add_argument("--out", type=Path, required=True, help="the .zip file to write")
     group.command(
         "verify",
         "rehash every stored file and check the custody trails (exit 1 on damage)",
@@ -91,4 +95,12 @@ def _verify(db: Database, args: argparse.Namespace) -> int:
     if report.problems:
         return DAMAGE_FOUND
     say(f"{plural(report.items, 'evidence file')} intact ({report.bytes:,} bytes)")
+    return 0
+
+
+def _bundle(db: Database, args: argparse.Namespace) -> int:
+    from desktop.services.evidence_transfer import export_bundle, summary
+
+    incidents, files = export_bundle(db, args.out)
+    say(f"Exported {summary(incidents, files)} to {args.out}")
     return 0

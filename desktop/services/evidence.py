@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from sqlalchemy import func, select
 
 from desktop.errors import NotFoundError, ValidationError
+from desktop.formats.json_v2 import MAX_NAME, MAX_NOTE
 from desktop.services import custody, mapping
 from desktop.services.evidence_common import (
     EvidenceItem,
@@ -88,9 +89,6 @@ __all__ = [
     "viewing_copy",
 ]
 
-# The longest original name kept (most file systems' limit for one name).
-MAX_NAME = 255
-MAX_NOTE = 2_000
 # Media types told by the first bytes, for files whose name says nothing.
 _MAGIC = (
     (b"\x89PNG\r\n\x1a\n", "image/png"),
