@@ -70,7 +70,7 @@ def annex_flowables(
         return []
     cell, mono = styles["Cell"], styles["Cell"]
     header = ["#", "File", "Size", "SHA-256", "Added"]
-    rows: list[list[Any]] = [[Paragraph(f"<b>{h}</b>", cell) for h in header]]
+    rows: list[list[Any]] = [[make_paragraph(h, styles["CellHead"]) for h in header]]
     for line in lines:
         rows.append(
             [

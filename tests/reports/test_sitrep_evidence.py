@@ -9,6 +9,7 @@ from reportlab.platypus import SimpleDocTemplate, Table
 from desktop.phrases import evidence_count, size_text
 from desktop.records import EvidenceRef, IncidentData, When
 from desktop.reports import sitrep_evidence
+from desktop.reports.fonts import register_fonts
 from desktop.reports.sitrep_data import ReportOptions, prepare
 from desktop.reports.sitrep_styles import sitrep_stylesheet
 
@@ -70,6 +71,7 @@ def test_the_annex_builds_and_lays_out(tmp_path) -> None:  # type: ignore[no-unt
     lines = sitrep_evidence.annex_data(
         [(1, "x")], {"x": (EvidenceRef(SHA_A, "<b>bold</b> & 📷.png", 5, added_by="t"),)}
     )
+    register_fonts()
     styles = sitrep_stylesheet()
     flowables = sitrep_evidence.annex_flowables(lines, styles, 480)
     assert isinstance(flowables[1], Table)
