@@ -5,7 +5,7 @@ file of gigabytes is written and read a piece at a time), the attachments linkin
 to incidents (and optionally a citation, by its position), and the custody trail.
 
 Revision ID: 0010
-Revises: 0009
+Revises: 0013
 Create Date: 2026-11-26
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0009"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
