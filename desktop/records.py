@@ -164,11 +164,31 @@ class HistoryEntry(Protocol):
 
 
 @dataclass(frozen=True)
+class EvidenceRef:
+    """A stored evidence file attached to an incident, as the interchange format names it.
+
+    ``citation`` is the citation's position in the incident's citations from 0, None for
+    evidence of the incident as a whole. The bytes are not here: a bundle carries them
+    (desktop.formats.bundle), a workspace stores them (desktop.services.evidence).
+    """
+
+    sha256: str
+    name: str
+    size: int
+    media_type: str = "application/octet-stream"
+    note: str = ""
+    added_by: str = ""
+    added_at: datetime | None = None  # aware UTC
+    citation: int | None = None
+
+
+@dataclass(frozen=True)
 class Document:
     """What a reader gives and a writer takes: sources and incidents, in order.
 
     ``histories`` (incident id → its changes, oldest first) is given to a writer when the
-    history was asked for, None otherwise; readers leave it None.
+    history was asked for, None otherwise; readers leave it None. ``evidence`` (incident
+    id → its evidence) is what format ``incident-desk/2`` adds; None from older formats.
 
     ``named_only`` holds the ids of sources the file names without describing them (a
     MISP link's site, a STIX identity with no grade): the import adds such a source when
@@ -178,4 +198,5 @@ class Document:
     sources: tuple[SourceData, ...]
     incidents: tuple[IncidentData, ...]
     histories: Mapping[str, Sequence[HistoryEntry]] | None = None
+    evidence: Mapping[str, Sequence[EvidenceRef]] | None = None
     named_only: frozenset[str] = frozenset()

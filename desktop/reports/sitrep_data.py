@@ -8,7 +8,7 @@ can be tested without reading a PDF back. ``docs/sitrep.md`` describes its conve
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -35,6 +35,7 @@ from desktop.phrases import (
 )
 from desktop.phrases import casualties_long as casualties_text
 from desktop.phrases import when_long as when_text
+from desktop.reports import sitrep_evidence
 from desktop.reports.sitrep_annex import (
     AnnexRow,
     SourceEntry,
@@ -58,6 +59,8 @@ from desktop.wording import plural
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
+    from desktop.records import EvidenceRef
+    from desktop.reports.sitrep_evidence import EvidenceLine
     from desktop.services.dto import Citation, IncidentData, Moment
 
 EXCERPT_LIMIT = 300
@@ -142,6 +145,7 @@ class IncidentEntry:
     summary: str
     citations: tuple[CitationEntry, ...]
     mark: str = ""  # "NEW", "UPDATED" or "" (since the last report)
+    evidence_mark: str = ""  # "📎 2 files" when evidence is kept (reports.sitrep_evidence)
 
     @property
     def type_text(self) -> str:
@@ -221,6 +225,7 @@ class SitrepData:
     raised_by: tuple[str, ...] = ()  # "#4 Drone attack…": the incidents that raised it
     raised_by_more: int = 0  # how many more raised it than ``raised_by`` names
     changes: ChangesBox | None = None
+    evidence: tuple[EvidenceLine, ...] = ()  # the evidence annex (reports.sitrep_evidence)
 
     @property
     def marking_note(self) -> str:
@@ -420,9 +425,13 @@ def _raised_by(ordered: Sequence[IncidentData], marking: str) -> tuple[tuple[str
 
 
 def prepare(
-    incidents: Sequence[IncidentData], options: ReportOptions, generated_at: datetime
+    incidents: Sequence[IncidentData],
+    options: ReportOptions,
+    generated_at: datetime,
+    evidence: Mapping[str, Sequence[EvidenceRef]] | None = None,
 ) -> SitrepData:
-    """Everything the report prints, from the incidents it covers and the analyst's options."""
+    """Everything the report prints, from the incidents it covers and the analyst's options
+    (and ``evidence``, each incident's by its id, for the marks and the annex)."""
     ordered = sorted(incidents, key=lambda i: (_sort_key(i.when.start), i.title, i.id or ""))
     requested = domain.normalise_marking(options.marking) or domain.DEFAULT_MARKING
     release = domain.normalise_marking(options.max_marking)
@@ -434,6 +443,7 @@ def prepare(
     per_day, coarse = _per_day(ordered, start, end)
     as_of, as_of_basis = cut_off(options.until, ordered, generated_at)
     chosen = options.significant
+    kept = evidence or {}
     marks = options.marks
     entries: list[IncidentEntry] = []
     annex: list[AnnexRow] = []
@@ -442,7 +452,13 @@ def prepare(
         full = chosen is None or (incident.id or "") in chosen
         mark = marks.get(incident.id or "", "")
         if full:
-            entries.append(_entry(n, incident, mark))
+            entry = _entry(n, incident, mark)
+            if kept:
+                entry = replace(
+                    entry,
+                    evidence_mark=sitrep_evidence.mark(kept.get(incident.id or "", ())),
+                )
+            entries.append(entry)
         annex.append(annex_row(n, incident, full, mark))
         if incident.id:
             numbered[incident.id] = Basis(n, grade_of(incident), full)
@@ -497,4 +513,7 @@ def prepare(
         raised_by=raised_by,
         raised_by_more=raised_more,
         changes=options.changes,
+        evidence=sitrep_evidence.annex_data(
+            [(n, i.id or "") for n, i in enumerate(ordered, start=1)], kept
+        ),
     )

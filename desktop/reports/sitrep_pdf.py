@@ -157,7 +157,8 @@ class SitrepRenderer(SummaryPages):
 
     def _get_story(self) -> list[Flowable]:
         """Pages 1–2 the summary; then the significant incidents in full; then every
-        incident on one line (Annex A), the sources (Annex B) and the key."""
+        incident on one line (Annex A), the sources (Annex B), the evidence (Annex C) and the
+        key."""
         story: list[Flowable] = []
         story += self._front_page()
         story += self._changes()
@@ -167,6 +168,7 @@ class SitrepRenderer(SummaryPages):
         story += self._significant()
         story += self._annex_incidents()
         story += self._annex_sources()
+        story += self._annex_evidence()
         story += self._key()
         return story
 

@@ -20,6 +20,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from desktop.reports import sitrep_evidence
 from desktop.reports.outline import EndOfPart, opens, outlined
 from desktop.reports.sitrep_lines import Column, Line, LineTable
 from desktop.reports.sitrep_styles import ACCENT, HEADER_FILL, RULE, ZEBRA
@@ -128,6 +129,8 @@ class SitrepSections:
         judgement = f"{e.status} · {e.confidence}"
         if e.likelihood:
             judgement += f" · assessed {e.likelihood}"
+        if e.evidence_mark:
+            judgement += f" · {e.evidence_mark}"
         row("Status", self._cell(judgement))
         row("Marking", self._cell(e.marking))
         facts = self._table(rows, [78.0, self.content_width - 78.0], header=False, zebra=False)
@@ -202,6 +205,17 @@ class SitrepSections:
             LineTable(columns, lines, row_height=ANNEX_ROW_HEIGHT),
             EndOfPart(),
         ]
+
+    def _annex_evidence(self) -> list[Flowable]:
+        """Annex C: each evidence file the incidents cite, with its SHA-256."""
+        lines = self.data.evidence
+        if not lines:
+            return []
+        title = f"Annex C — {sitrep_evidence.TITLE.lower()}"
+        heading = self._heading(title, "evidence")
+        opens(heading, f"{title} (continued)")
+        table = sitrep_evidence.annex_flowables(lines, self.styles, self.content_width)[1:]
+        return [CondPageBreak(120), heading, *table]
 
     def _annex_sources(self) -> list[Flowable]:
         d = self.data
