@@ -16,13 +16,19 @@ from __future__ import annotations
 from pathlib import PurePath
 
 from desktop.errors import ValidationError
-from desktop.formats import json_v1, misp, stix
+from desktop.formats import json_v1, misp, stix, table_write
 from desktop.formats.base import Checks as Checks
 from desktop.formats.base import Format as Format  # noqa: TC001 - re-exported
 from desktop.wording import quoted
 
 # Every format, in the order menus and help list them.
-FORMATS: tuple[Format, ...] = (json_v1.JSON, stix.STIX, misp.MISP)
+FORMATS: tuple[Format, ...] = (
+    json_v1.JSON,
+    stix.STIX,
+    misp.MISP,
+    table_write.CSV,
+    table_write.XLSX,
+)
 
 
 def readers() -> tuple[Format, ...]:
