@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import PurePath
 
 from desktop.errors import ValidationError
-from desktop.formats import json_v1, misp, stix, table_write
+from desktop.formats import acled, json_v1, misp, stix, table_write
 from desktop.formats.base import Checks as Checks
 from desktop.formats.base import Format as Format  # noqa: TC001 - re-exported
 from desktop.wording import quoted
@@ -28,6 +28,7 @@ FORMATS: tuple[Format, ...] = (
     misp.MISP,
     table_write.CSV,
     table_write.XLSX,
+    acled.ACLED,
 )
 
 

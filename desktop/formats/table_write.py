@@ -65,9 +65,7 @@ def _values(data: IncidentData, sources: dict[str, SourceData]) -> list[Any]:
         data.likelihood or "",
         "; ".join(data.tags),
         data.marking,
-        "; ".join(
-            sources[c.source].name if c.source in sources else c.source for c in citations
-        ),
+        "; ".join(sources[c.source].name if c.source in sources else c.source for c in citations),
         "; ".join(admiralty_code(reliability(c.source), c.credibility) for c in citations),
         "; ".join(c.url or "" for c in citations) if any(c.url for c in citations) else "",
         "; ".join(c.published.isoformat() if c.published else "" for c in citations)

@@ -65,9 +65,19 @@ class ImportResult:
     sources_updated: int = 0
     # Imported all the same, but worth a look: one line each (see citation_warnings).
     warnings: tuple[str, ...] = ()
+    # Left out of the import as asked (a spreadsheet's invalid rows): one line each.
+    skipped: tuple[str, ...] = ()
+    dry_run: bool = False  # counted in a transaction then rolled back: nothing written
 
     @property
     def summary(self) -> str:
+        text = self._counts
+        if self.skipped:
+            text += f" {plural(len(self.skipped), 'row')} skipped."
+        return f"Dry run, nothing written: {text}" if self.dry_run else text
+
+    @property
+    def _counts(self) -> str:
         return (
             f"{plural(self.incidents_created, 'incident')} added, "
             f"{self.incidents_updated:,} updated, {self.incidents_unchanged:,} unchanged; "
@@ -76,10 +86,12 @@ class ImportResult:
         )
 
     def shown_warnings(self, limit: int = 20) -> list[str]:
-        """The warnings to show, at most ``limit`` and then how many more there are."""
-        shown = list(self.warnings[:limit])
-        if len(self.warnings) > limit:
-            shown.append(f"and {len(self.warnings) - limit:,} more like these")
+        """The warnings to show (the rows skipped first), at most ``limit`` and then how
+        many more there are."""
+        lines = [f"skipped {line}" for line in self.skipped] + list(self.warnings)
+        shown = lines[:limit]
+        if len(lines) > limit:
+            shown.append(f"and {len(lines) - limit:,} more like these")
         return shown
 
     @property
@@ -151,8 +163,12 @@ def _comparable(data: IncidentData) -> IncidentData:
     )
 
 
+class _RollBack(Exception):
+    """Leaves a dry run's transaction, undoing it."""
+
+
 def import_document(
-    db: Database, document: Document, progress: Progress | None = None
+    db: Database, document: Document, progress: Progress | None = None, *, dry_run: bool = False
 ) -> ImportResult:
     """Add or update everything in ``document`` in one transaction.
 
@@ -161,7 +177,24 @@ def import_document(
     batches of Core inserts (:mod:`desktop.services.bulk`); existing ones are compared and
     updated through the ORM. ``progress`` hears after every batch of 500 and may cancel:
     the :class:`~desktop.services.progress.Cancelled` it raises rolls the whole import back.
+    ``dry_run`` does all of it, so the counts are those a real import would give, then rolls
+    it back.
     """
+    try:
+        counts = _import(db, document, progress, dry_run)
+    except _RollBack as rolled_back:
+        counts = rolled_back.args[0]
+    return ImportResult(
+        **counts,
+        warnings=citation_warnings(document.incidents),
+        skipped=document.skipped,
+        dry_run=dry_run,
+    )
+
+
+def _import(
+    db: Database, document: Document, progress: Progress | None, dry_run: bool
+) -> dict[str, int]:
     user = mapping.current_user()
     counts = dict.fromkeys(
         (
@@ -229,7 +262,9 @@ def import_document(
             to_index.write(session)
         if progress is not None:
             progress.check()  # a cancel during the last batch still undoes everything
-    return ImportResult(**counts, warnings=citation_warnings(document.incidents))
+        if dry_run:
+            raise _RollBack(counts)
+    return counts
 
 
 def citation_warnings(records: tuple[IncidentData, ...]) -> tuple[str, ...]:
@@ -329,7 +364,12 @@ def _update_existing(
 
 
 def import_file(
-    db: Database, path: Path, progress: Progress | None = None, reader: Format | None = None
+    db: Database,
+    path: Path,
+    progress: Progress | None = None,
+    reader: Format | None = None,
+    *,
+    dry_run: bool = False,
 ) -> ImportResult:
     """Read, check and import a file (in ``reader``'s format if given, see read_file);
     ``progress`` hears "reading" first, then the batches."""
@@ -339,7 +379,7 @@ def import_file(
     # before it resumes: resuming in between makes it walk the millions of objects of a
     # 100,000-incident document once or twice only to find them all alive.
     with _collector_paused():
-        return import_document(db, read_file(path, reader), progress)
+        return import_document(db, read_file(path, reader), progress, dry_run=dry_run)
 
 
 # --- exporting -------------------------------------------------------------------------
