@@ -121,6 +121,13 @@ def read_file(path: Path, reader: Format | None = None) -> Document:
         return reader.read(raw, CHECKS)
 
 
+def read_data(raw: bytes, reader: Format) -> Document:
+    """Read and check a file's bytes already in hand (the import wizard's preview)."""
+    assert reader.read is not None
+    with _collector_paused():
+        return reader.read(raw, CHECKS)
+
+
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """Keep Python's cyclic garbage collector out of a bulk read or write.
