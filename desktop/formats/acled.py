@@ -246,7 +246,8 @@ def _kept(data: IncidentData) -> dict[str, str]:
 def _row(data: IncidentData, names: dict[str, str], now: datetime) -> list[str]:
     kept = _kept(data)
     side_1 = [a.name for a in data.actors if a.role in _SIDE_1]
-    side_2 = [a.name for a in data.actors if a.role not in _SIDE_1]
+    side_2 = [a.name for a in data.actors if a.role == ActorRole.TARGET]
+    side_2 += [a.name for a in data.actors if a.role == ActorRole.OTHER]
     start = data.when.start
     day = start.date() if isinstance(start, datetime) else start
     stamp = data.audit.updated_at if data.audit else now
