@@ -353,6 +353,16 @@ def best_grade(grades: Iterable[tuple[str, int]]) -> tuple[str, int] | None:
 
 
 @cache
+def _countries() -> tuple[dict[str, str], ...]:
+    """pycountry's ISO 3166-1 records, read from its data file (see _country_names)."""
+    spec = importlib.util.find_spec("pycountry")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("pycountry, a dependency of Incident Desk, is not installed")
+    data = Path(spec.submodule_search_locations[0]) / "databases" / "iso3166-1.json"
+    return tuple(json.loads(data.read_text(encoding="utf-8"))["3166-1"])
+
+
+@cache
 def _country_names() -> dict[str, str]:
     """ISO 3166-1 alpha-2 code → the country's common name, from pycountry's data.
 
@@ -361,12 +371,7 @@ def _country_names() -> dict[str, str]:
     window's start (the first rows' places need these names; docs/performance.md).
     tests/test_domain.py checks every name against pycountry's own lookup.
     """
-    spec = importlib.util.find_spec("pycountry")
-    if spec is None or not spec.submodule_search_locations:
-        raise ImportError("pycountry, a dependency of Incident Desk, is not installed")
-    data = Path(spec.submodule_search_locations[0]) / "databases" / "iso3166-1.json"
-    countries = json.loads(data.read_text(encoding="utf-8"))["3166-1"]
-    return {c["alpha_2"]: c.get("common_name") or c["name"] for c in countries}
+    return {c["alpha_2"]: c.get("common_name") or c["name"] for c in _countries()}
 
 
 @cache
@@ -381,3 +386,67 @@ def country_name(code: str) -> str:
     if not code:
         return ""
     return _country_names().get(code, code)
+
+
+@cache
+def _country_index() -> dict[str, str]:
+    """Every way a spreadsheet or an ACLED file names a country, folded → its alpha-2 code:
+    the alpha-2, alpha-3 and numeric codes and the common, short and official names."""
+    index: dict[str, str] = {}
+    for c in _countries():
+        code = c["alpha_2"]
+        for key in ("name", "common_name", "official_name", "alpha_3", "alpha_2"):
+            if c.get(key):
+                index[c[key].casefold()] = code
+        index[str(int(c["numeric"]))] = code
+    for name, code in _COUNTRY_ALIASES.items():
+        index.setdefault(name, code)
+    return index
+
+
+# Names in everyday (and ACLED's) use that ISO 3166 spells otherwise.
+_COUNTRY_ALIASES = {
+    "palestine": "PS",
+    "democratic republic of congo": "CD",
+    "democratic republic of the congo": "CD",
+    "drc": "CD",
+    "republic of congo": "CG",
+    "congo": "CG",
+    "ivory coast": "CI",
+    "russia": "RU",
+    "iran": "IR",
+    "syria": "SY",
+    "turkey": "TR",
+    "south korea": "KR",
+    "north korea": "KP",
+    "laos": "LA",
+    "vietnam": "VN",
+    "bolivia": "BO",
+    "venezuela": "VE",
+    "tanzania": "TZ",
+    "moldova": "MD",
+    "czech republic": "CZ",
+    "cape verde": "CV",
+    "eswatini": "SZ",
+    "swaziland": "SZ",
+    "micronesia": "FM",
+    "uk": "GB",
+    "usa": "US",
+    "united states of america": "US",
+}
+
+
+def country_code(text: str) -> str | None:
+    """``Iraq``, ``iq``, ``IRQ``, ``368`` → ``IQ``; None when it names no country."""
+    key = " ".join(text.split()).casefold()
+    if key.isdigit():
+        key = str(int(key))
+    return _country_index().get(key)
+
+
+def country_numeric(code: str) -> str:
+    """``IQ`` → ``368``, the ISO 3166-1 numeric code (ACLED's ``iso``); "" if unknown."""
+    for c in _countries():
+        if c["alpha_2"] == code:
+            return str(int(c["numeric"]))
+    return ""

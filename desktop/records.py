@@ -193,6 +193,10 @@ class Document:
     ``named_only`` holds the ids of sources the file names without describing them (a
     MISP link's site, a STIX identity with no grade): the import adds such a source when
     it is new but leaves a stored one of that id as it is, rather than reset its grade.
+
+    ``skipped`` holds a line for each part of the file a reader left out when asked to
+    import the rest (a spreadsheet's invalid rows with ``--skip-invalid``: ``row 6:
+    when.start: missing``).
     """
 
     sources: tuple[SourceData, ...]
@@ -200,3 +204,4 @@ class Document:
     histories: Mapping[str, Sequence[HistoryEntry]] | None = None
     evidence: Mapping[str, Sequence[EvidenceRef]] | None = None
     named_only: frozenset[str] = frozenset()
+    skipped: tuple[str, ...] = ()

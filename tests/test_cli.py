@@ -659,7 +659,9 @@ def test_a_registered_writer_is_an_export_command(
 ) -> None:
     monkeypatch.setattr(formats, "FORMATS", (*formats.FORMATS, LINES))
     parser = cli.build_parser()
-    assert _choices(parser, "export") == ["json", "stix", "misp", "lines", "pdf", "bundle"]
+    assert _choices(parser, "export") == [
+        "json", "stix", "misp", "csv", "xlsx", "acled", "lines", "pdf", "bundle"
+    ]  # fmt: skip
     db, out = str(tmp_path / "work.sqlite3"), tmp_path / "out.txt"
     assert cli.main(["sample", "--db", db]) == 0
     assert cli.main(["export", "lines", "--db", db, "--out", str(out)]) == 0
@@ -684,7 +686,7 @@ def test_import_recognises_our_json_by_content_and_refuses_other_files(
     result = run("import", str(renamed), "--db", sample_db, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "0 incidents added, 0 updated, 7 unchanged" in result.stdout
-    other = tmp_path / "incidents.csv"
+    other = tmp_path / "incidents.docx"
     other.write_text("title,date\n", encoding="utf-8")
     result = run("import", str(other), "--db", sample_db, cwd=tmp_path)
     assert result.returncode == 2

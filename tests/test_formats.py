@@ -20,12 +20,16 @@ if TYPE_CHECKING:
     from desktop.store.engine import Database
 
 SAMPLE = resource_path("sample", "workspace.json").read_bytes()
-SUPPORTED = "Incident Desk JSON (*.json), STIX 2.1 bundle (*.json), MISP event JSON (*.json)"
+SUPPORTED = (
+    "Incident Desk JSON (*.json), STIX 2.1 bundle (*.json), MISP event JSON (*.json), "
+    "CSV spreadsheet (*.csv), Excel workbook (*.xlsx), ACLED CSV (*.csv)"
+)
 
 
-def test_the_registry_lists_json_stix_and_misp_as_readers_and_writers() -> None:
-    assert [f.name for f in formats.FORMATS] == ["json", "stix", "misp"]
-    assert formats.readers() == formats.writers() == (json_v2.JSON, stix.STIX, misp.MISP)
+def test_the_registry_lists_every_format_as_reader_and_writer() -> None:
+    assert [f.name for f in formats.FORMATS] == ["json", "stix", "misp", "csv", "xlsx", "acled"]
+    assert formats.readers() == formats.writers() == formats.FORMATS
+    assert formats.FORMATS[:3] == (json_v2.JSON, stix.STIX, misp.MISP)
     assert json_v2.JSON.suffix == ".json"
     assert json_v2.JSON.label == "Incident Desk JSON"
     assert json_v2.JSON.dialog_filter == "Incident Desk JSON (*.json)"
@@ -41,18 +45,22 @@ def test_names_and_suffixes_are_unique_and_well_formed() -> None:
         assert entry.suffix.startswith(".")
         assert entry.suffix == entry.suffix.lower()
         assert entry.read is not None or entry.write is not None
-        assert (entry.read is None) == (entry.recognises is None)
+        # A reader knows its files by content, except a plain CSV's, which has no mark.
+        assert entry.recognises is None or entry.read is not None
+        assert entry.recognises is not None or entry.read is None or entry.suffix == ".csv"
 
 
 def test_an_unknown_format_names_those_there_are() -> None:
     with pytest.raises(
-        ValidationError, match=r"no export format 'acled' \(there are: json, stix, misp\)"
+        ValidationError,
+        match=r"no export format 'pdf' \(there are: json, stix, misp, csv, xlsx, acled\)",
     ):
-        formats.writer("acled")
+        formats.writer("pdf")
     with pytest.raises(
-        ValidationError, match=r"no import format 'acled' \(there are: json, stix, misp\)"
+        ValidationError,
+        match=r"no import format 'pdf' \(there are: json, stix, misp, csv, xlsx, acled\)",
     ):
-        formats.reader("acled")
+        formats.reader("pdf")
 
 
 @pytest.mark.parametrize("name", ["incidents.json", "INCIDENTS.JSON", "notes.txt", "export"])
@@ -77,11 +85,11 @@ def test_a_broken_json_file_goes_to_the_json_reader_by_its_suffix() -> None:
 )
 def test_an_unknown_file_is_one_line_listing_the_formats(raw: bytes) -> None:
     with pytest.raises(ValidationError) as info:
-        formats.reader_for("incidents.csv", raw)
+        formats.reader_for("incidents.docx", raw)
     message = str(info.value)
     assert "\n" not in message
     assert message == (
-        f"incidents.csv is not a file Incident Desk can import; it imports {SUPPORTED}"
+        f"incidents.docx is not a file Incident Desk can import; it imports {SUPPORTED}"
     )
 
 
@@ -94,8 +102,9 @@ def test_the_format_mark_must_be_the_top_objects() -> None:
 
 def test_the_import_filter_lists_the_readers_then_any_file() -> None:
     assert formats.import_filter() == (
-        "Importable files (*.json);;Incident Desk JSON (*.json);;STIX 2.1 bundle (*.json);;"
-        "MISP event JSON (*.json);;All files (*)"
+        "Importable files (*.json *.csv *.xlsx);;Incident Desk JSON (*.json);;"
+        "STIX 2.1 bundle (*.json);;MISP event JSON (*.json);;CSV spreadsheet (*.csv);;"
+        "Excel workbook (*.xlsx);;ACLED CSV (*.csv);;All files (*)"
     )
 
 
@@ -115,7 +124,7 @@ def test_a_txt_file_holding_our_json_imports(db: Database, tmp_path: Path) -> No
 def test_an_unknown_file_is_refused_before_anything_is_written(
     db: Database, tmp_path: Path
 ) -> None:
-    path = tmp_path / "incidents.csv"
+    path = tmp_path / "incidents.docx"
     path.write_text("title,date\nx,2024-01-01\n", encoding="utf-8")
     with pytest.raises(
         ValidationError, match=re.escape("it imports Incident Desk JSON (*.json), STIX")

@@ -16,14 +16,21 @@ from __future__ import annotations
 from pathlib import PurePath
 
 from desktop.errors import ValidationError
-from desktop.formats import json_v2, misp, stix
+from desktop.formats import acled, json_v2, misp, stix, table_write
 from desktop.formats.base import Checks as Checks
 from desktop.formats.base import Format as Format  # noqa: TC001 - re-exported
 from desktop.wording import quoted
 
 # Every format, in the order menus and help list them.
 # JSON version 2's reader reads version 1 too; its writer writes version 2 only.
-FORMATS: tuple[Format, ...] = (json_v2.JSON, stix.STIX, misp.MISP)
+FORMATS: tuple[Format, ...] = (
+    json_v2.JSON,
+    stix.STIX,
+    misp.MISP,
+    table_write.CSV,
+    table_write.XLSX,
+    acled.ACLED,
+)
 
 
 def readers() -> tuple[Format, ...]:

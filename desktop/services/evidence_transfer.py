@@ -14,6 +14,7 @@ from the bundle, ``linked``); the exporting one records ``exported``.
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -42,13 +43,20 @@ if TYPE_CHECKING:
 
 
 def is_bundle(path: Path) -> bool:
-    """Whether ``path`` is a zip (so read as a bundle); False for anything unreadable."""
+    """Whether ``path`` is read as a bundle: a zip named ``.zip``, or any zip holding a
+    bundle's manifest. Other zips (an ``.xlsx`` workbook is one) are left to their formats;
+    False for anything unreadable."""
     try:
         if not Path(path).is_file():
             return False
         with Path(path).open("rb") as handle:
-            return bundle_format.recognises(handle.read(4))
-    except OSError:
+            if not bundle_format.recognises(handle.read(4)):
+                return False
+        if Path(path).suffix.lower() == ".zip":
+            return True
+        with zipfile.ZipFile(path) as archive:
+            return bundle_format.MANIFEST in archive.namelist()
+    except (OSError, zipfile.BadZipFile):
         return False
 
 

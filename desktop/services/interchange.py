@@ -65,9 +65,19 @@ class ImportResult:
     sources_updated: int = 0
     # Imported all the same, but worth a look: one line each (see citation_warnings).
     warnings: tuple[str, ...] = ()
+    # Left out of the import as asked (a spreadsheet's invalid rows): one line each.
+    skipped: tuple[str, ...] = ()
+    dry_run: bool = False  # counted in a transaction then rolled back: nothing written
 
     @property
     def summary(self) -> str:
+        text = self._counts
+        if self.skipped:
+            text += f" {plural(len(self.skipped), 'row')} skipped."
+        return f"Dry run, nothing written: {text}" if self.dry_run else text
+
+    @property
+    def _counts(self) -> str:
         return (
             f"{plural(self.incidents_created, 'incident')} added, "
             f"{self.incidents_updated:,} updated, {self.incidents_unchanged:,} unchanged; "
@@ -76,10 +86,12 @@ class ImportResult:
         )
 
     def shown_warnings(self, limit: int = 20) -> list[str]:
-        """The warnings to show, at most ``limit`` and then how many more there are."""
-        shown = list(self.warnings[:limit])
-        if len(self.warnings) > limit:
-            shown.append(f"and {len(self.warnings) - limit:,} more like these")
+        """The warnings to show (the rows skipped first), at most ``limit`` and then how
+        many more there are."""
+        lines = [f"skipped {line}" for line in self.skipped] + list(self.warnings)
+        shown = lines[:limit]
+        if len(lines) > limit:
+            shown.append(f"and {len(lines) - limit:,} more like these")
         return shown
 
     @property
@@ -104,6 +116,13 @@ def read_file(path: Path, reader: Format | None = None) -> Document:
     raw = filebytes.read_bytes(path)
     if reader is None:
         reader = formats.reader_for(path.name, raw)
+    assert reader.read is not None
+    with _collector_paused():
+        return reader.read(raw, CHECKS)
+
+
+def read_data(raw: bytes, reader: Format) -> Document:
+    """Read and check a file's bytes already in hand (the import wizard's preview)."""
     assert reader.read is not None
     with _collector_paused():
         return reader.read(raw, CHECKS)
@@ -151,11 +170,17 @@ def _comparable(data: IncidentData) -> IncidentData:
     )
 
 
+class _RollBack(Exception):
+    """Leaves a dry run's transaction, undoing it."""
+
+
 def import_document(
     db: Database,
     document: Document,
     progress: Progress | None = None,
     then: Callable[[Session], tuple[str, ...]] | None = None,
+    *,
+    dry_run: bool = False,
 ) -> ImportResult:
     """Add or update everything in ``document`` in one transaction.
 
@@ -166,7 +191,28 @@ def import_document(
     the :class:`~desktop.services.progress.Cancelled` it raises rolls the whole import back.
     ``then`` runs last in the same transaction (a bundle's evidence goes in there, so a
     file that fails its hash undoes the incidents too); it returns warnings to add.
+    ``dry_run`` does all of it, so the counts are those a real import would give, then rolls
+    it back.
     """
+    try:
+        counts, more = _import(db, document, progress, then, dry_run)
+    except _RollBack as rolled_back:
+        counts, more = rolled_back.args
+    return ImportResult(
+        **counts,
+        warnings=citation_warnings(document.incidents) + more,
+        skipped=document.skipped,
+        dry_run=dry_run,
+    )
+
+
+def _import(
+    db: Database,
+    document: Document,
+    progress: Progress | None,
+    then: Callable[[Session], tuple[str, ...]] | None,
+    dry_run: bool,
+) -> tuple[dict[str, int], tuple[str, ...]]:
     user = mapping.current_user()
     counts = dict.fromkeys(
         (
@@ -237,7 +283,9 @@ def import_document(
         more = then(session) if then is not None else ()
         if progress is not None:
             progress.check()
-    return ImportResult(**counts, warnings=citation_warnings(document.incidents) + more)
+        if dry_run:
+            raise _RollBack(counts, more)
+    return counts, more
 
 
 def citation_warnings(records: tuple[IncidentData, ...]) -> tuple[str, ...]:
@@ -337,7 +385,12 @@ def _update_existing(
 
 
 def import_file(
-    db: Database, path: Path, progress: Progress | None = None, reader: Format | None = None
+    db: Database,
+    path: Path,
+    progress: Progress | None = None,
+    reader: Format | None = None,
+    *,
+    dry_run: bool = False,
 ) -> ImportResult:
     """Read, check and import a file (in ``reader``'s format if given, see read_file);
     ``progress`` hears "reading" first, then the batches.
@@ -357,7 +410,9 @@ def import_file(
     # 100,000-incident document once or twice only to find them all alive.
     with _collector_paused():
         document = read_file(path, reader)
-        return import_document(db, document, progress, evidence_transfer.linker(document))
+        return import_document(
+            db, document, progress, evidence_transfer.linker(document), dry_run=dry_run
+        )
 
 
 # --- exporting -------------------------------------------------------------------------

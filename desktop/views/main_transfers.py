@@ -14,22 +14,28 @@ from typing import TYPE_CHECKING, TypeVar
 from PySide6.QtCore import Qt
 
 from desktop import formats
+from desktop.errors import DeskError
 from desktop.wording import plural
 
 if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
+    from desktop.formats.base import Format
+
     # Imported at run time by load_services(), once the first rows are painted.
     from desktop.services import interchange  # noqa: TC004
     from desktop.services.progress import Progress
     from desktop.views.export_dialog import ExportDialog
+    from desktop.views.import_wizard import ImportWizard
     from desktop.views.main_parts import WindowParts as _Base
     from desktop.views.partials.task_runner import TaskHandle
 else:
     _Base = object
 
 R = TypeVar("R")
+# Files File ▸ Import… opens in the import wizard, to map their columns first.
+SPREADSHEETS = (".csv", ".xlsx")
 
 
 def load_services() -> None:
@@ -40,10 +46,33 @@ def load_services() -> None:
 class TransfersPart(_Base):
     # --- interchange and reports (in the background) ---------------------------------
 
-    def import_file(self, path: Path | None = None) -> TaskHandle | None:
+    def import_file(self, path: Path | None = None) -> TaskHandle | ImportWizard | None:
+        """Import a file chosen in File ▸ Import…: a spreadsheet through the import wizard
+        (which then starts the import), any other format at once."""
         path = path or self.dialogs.open_path("Import", formats.import_filter())
         if path is None:
             return None
+        if path.suffix.lower() in SPREADSHEETS:
+            return self._import_wizard(path)
+        return self.start_import(path)
+
+    def _import_wizard(self, path: Path) -> ImportWizard | None:
+        from desktop.services.filebytes import read_bytes
+        from desktop.views.import_wizard import ImportWizard
+
+        try:
+            raw = read_bytes(path)
+        except DeskError as exc:
+            self.dialogs.warning("Import failed", str(exc))
+            return None
+        wizard = ImportWizard(path, raw, interchange.read_data, parent=self)
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.accepted.connect(lambda: self.start_import(path, wizard.reader()))
+        wizard.open()  # window-modal, without blocking the caller
+        return wizard
+
+    def start_import(self, path: Path, reader: Format | None = None) -> TaskHandle:
+        """Import ``path`` in the background (with ``reader``, else as its content says)."""
         db = self._db
 
         def done(result: interchange.ImportResult) -> None:
@@ -52,12 +81,16 @@ class TransfersPart(_Base):
 
         return self._run(
             "Importing incidents",
-            lambda progress: interchange.import_file(db, path, progress),
+            lambda progress: interchange.import_file(db, path, progress, reader),
             done,
             "Import failed",
             "Import cancelled: the workspace is unchanged.",
             f"Nothing was imported from {path.name}: the workspace is unchanged.\n\n"
-            "The problem (incidents are counted from 0, in file order):\n",
+            + (
+                "The problem (incidents are counted from 0, in file order):\n"
+                if reader is None
+                else "The problem:\n"
+            ),
         )
 
     def export_to(self, name: str, path: Path | None = None) -> TaskHandle | None:

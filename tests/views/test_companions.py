@@ -85,6 +85,9 @@ def test_each_action_is_declared_once_and_placed_by_its_row(qtbot: QtBot, db: Da
         "export:json",
         "export:stix",
         "export:misp",
+        "export:csv",
+        "export:xlsx",
+        "export:acled",
     }
     assert {name for name in TOOLBAR if name} <= set(names)
     window = MainWindow(db, offer_sample=False)

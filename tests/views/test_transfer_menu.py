@@ -70,6 +70,9 @@ def test_a_registered_writer_gets_its_entry_and_exports(
         "&Incident Desk JSON…",
         "&STIX 2.1 bundle…",
         "&MISP event JSON…",
+        "&CSV spreadsheet…",
+        "&Excel workbook…",
+        "&ACLED CSV…",
         "&Plain lines…",
         "&SITREP (PDF)…",
     ]
@@ -90,8 +93,9 @@ def test_import_asks_for_a_file_with_the_registrys_filter(
     window.actions_.import_file.trigger()  # the dialog is cancelled: nothing happens
     assert dialogs.filters == [formats.import_filter()]
     assert dialogs.filters[0] == (
-        "Importable files (*.json);;Incident Desk JSON (*.json);;STIX 2.1 bundle (*.json);;"
-        "MISP event JSON (*.json);;All files (*)"
+        "Importable files (*.json *.csv *.xlsx);;Incident Desk JSON (*.json);;"
+        "STIX 2.1 bundle (*.json);;MISP event JSON (*.json);;CSV spreadsheet (*.csv);;"
+        "Excel workbook (*.xlsx);;ACLED CSV (*.csv);;All files (*)"
     )
     assert dialogs.told == []
 

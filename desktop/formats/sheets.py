@@ -1,0 +1,216 @@
+"""Reading the rows of a spreadsheet (CSV or XLSX) warily, and writing them safely.
+
+A spreadsheet comes from anywhere: a CSV in any of the encodings and delimiters office
+programs write, an XLSX whose cells may hold formulas, a sheet whose used range runs a million
+rows past its last entry. :func:`rows` gives its rows as ``(row number, cells)`` with the row
+numbered as the program showing it counts (1 is the first line or row), whatever the file's
+shape; any problem is one :class:`~desktop.errors.ValidationError`. Formulas are never
+evaluated: an XLSX cell is read as the value its program last computed and saved for it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import zipfile
+from typing import TYPE_CHECKING, Any
+
+from desktop.errors import ValidationError
+from desktop.wording import quoted
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+# Reading stops after this many empty rows in a row: a sheet's used range may run far past
+# its data (a million empty rows), and reading on to its end would only waste minutes.
+MAX_EMPTY_RUN = 1_000
+# At most this many columns are read: Excel allows 16,384, no incident table needs more than
+# a few dozen, and a row of thousands of empty cells is built to exhaust a reader.
+MAX_COLUMNS = 1_000
+# A CSV field longer than this refuses the file (Python's csv module's own default limit):
+# no field of an incident holds more than 20,000 characters.
+MAX_CELL = 131_072
+# How much of a CSV is looked at to tell its delimiter.
+_SAMPLE = 64 * 1024
+_DELIMITERS = ",;\t|"
+_ZIP = b"PK\x03\x04"
+
+Cell = Any  # text, a number, a date or date-time, True/False, or None for an empty cell
+
+
+def is_xlsx(raw: bytes) -> bool:
+    """True when the bytes are a zip holding a workbook (an XLSX file)."""
+    return raw.startswith(_ZIP) and b"xl/" in raw[:65536]
+
+
+def sheet_names(raw: bytes) -> list[str]:
+    """The names of an XLSX workbook's sheets, in order; a CSV has none."""
+    if not is_xlsx(raw):
+        return []
+    with _workbook(raw) as book:
+        return list(book.sheetnames)
+
+
+def rows(raw: bytes, sheet: str = "") -> Iterator[tuple[int, list[Cell]]]:
+    """The non-empty rows of a CSV or of an XLSX workbook's sheet (the first if ``sheet`` is
+    blank), each with its row number; trailing empty cells dropped."""
+    source = _xlsx_rows(raw, sheet) if is_xlsx(raw) else _csv_rows(raw)
+    empty_run = 0
+    for number, cells in source:
+        while cells and _blank(cells[-1]):
+            cells.pop()
+        if not cells:
+            empty_run += 1
+            if empty_run >= MAX_EMPTY_RUN:
+                return
+            continue
+        empty_run = 0
+        if len(cells) > MAX_COLUMNS:
+            raise ValidationError(
+                f"row {number}", f"has more than {MAX_COLUMNS:,} columns: not a table of incidents"
+            )
+        yield number, cells
+
+
+def _blank(cell: Cell) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+# --- CSV ---------------------------------------------------------------------------------
+
+
+def decode(raw: bytes) -> str:
+    """A CSV's text: UTF-8 with or without its BOM, UTF-16 (with its BOM, or without as
+    Excel's "Unicode text" has none), else Windows-1252 as older Excel writes."""
+    if raw.startswith(codecs.BOM_UTF8):
+        encodings = ["utf-8-sig"]
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encodings = ["utf-16"]
+    elif b"\x00" in raw[:4096]:
+        # Text with a NUL in every other byte is UTF-16 without its BOM.
+        head = raw[:4096]
+        zeros_odd, zeros_even = head[1::2].count(0), head[0::2].count(0)
+        encodings = ["utf-16-le" if zeros_odd > zeros_even else "utf-16-be"]
+    else:
+        encodings = ["utf-8", "cp1252"]
+    for encoding in encodings:
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" in text:
+            break
+        return text
+    raise ValidationError(
+        "", "is not a text table (not UTF-8, UTF-16 or Windows-1252 text without NUL characters)"
+    )
+
+
+def delimiter(text: str) -> str:
+    """The delimiter of a CSV's text: a comma, semicolon (Excel where the decimal point is a
+    comma), tab or bar, as the first lines use it."""
+    sample = text[:_SAMPLE]
+    if len(text) > _SAMPLE:
+        sample = sample.rsplit("\n", 1)[0]  # whole lines only
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter
+    except csv.Error:
+        # One column, or too few lines to tell: the one most used on the first line.
+        first = sample.split("\n", 1)[0]
+        return max(_DELIMITERS, key=lambda d: (first.count(d), d == ","))
+
+
+def _csv_rows(raw: bytes) -> Iterator[tuple[int, list[Cell]]]:
+    text = decode(raw)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(text), strict=False)
+    number = 0
+    limit = csv.field_size_limit()
+    csv.field_size_limit(MAX_CELL)
+    try:
+        for number, cells in enumerate(reader, 1):
+            yield number, [cell if cell.strip() else None for cell in cells]
+    except csv.Error as exc:
+        if "field larger" in str(exc):
+            raise ValidationError(
+                f"row {number + 1}", f"has a cell of more than {MAX_CELL:,} characters"
+            ) from None
+        raise ValidationError(f"row {number + 1}", f"is not valid CSV ({exc})") from None
+    finally:
+        csv.field_size_limit(limit)
+
+
+# --- XLSX --------------------------------------------------------------------------------
+
+
+class _workbook:
+    """An XLSX workbook opened read-only (streamed, cells as saved values: formulas are
+    read as the value last computed, never evaluated), closed on leaving."""
+
+    def __init__(self, raw: bytes) -> None:
+        from openpyxl import load_workbook
+
+        try:
+            self.book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+            raise ValidationError("", f"is not a readable XLSX workbook ({exc})") from None
+        except Exception as exc:
+            raise ValidationError(
+                "", f"is not a readable XLSX workbook ({type(exc).__name__})"
+            ) from None
+
+    def __enter__(self) -> Any:
+        return self.book
+
+    def __exit__(self, *_exc: object) -> None:
+        self.book.close()
+
+
+def _xlsx_rows(raw: bytes, sheet: str) -> Iterator[tuple[int, list[Cell]]]:
+    with _workbook(raw) as book:
+        names = list(book.sheetnames)
+        if sheet and sheet not in names:
+            listed = ", ".join(quoted(n) for n in names)
+            raise ValidationError("--sheet", f"no sheet {quoted(sheet)} (there are: {listed})")
+        if not names:
+            raise ValidationError("", "the workbook has no sheets")
+        ws = book[sheet or names[0]]
+        if not hasattr(ws, "iter_rows"):
+            raise ValidationError("", f"{quoted(ws.title)} is a chart, not a sheet of cells")
+        try:
+            for number, cells in enumerate(
+                ws.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True), 1
+            ):
+                yield number, [_xlsx_cell(cell) for cell in cells]
+        except ValidationError:
+            raise
+        except Exception as exc:
+            raise ValidationError(
+                "", f"is not a readable XLSX workbook ({type(exc).__name__}: {exc})"
+            ) from None
+
+
+def _xlsx_cell(value: Cell) -> Cell:
+    if isinstance(value, str):
+        # Excel's error values (a formula that failed) are cached as text like "#REF!".
+        return value if value.strip() else None
+    return value
+
+
+# --- writing -----------------------------------------------------------------------------
+
+# What a spreadsheet program takes for a formula at the start of a cell (OWASP's CSV
+# injection list); such a text is written after an apostrophe, which shows it as text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def guarded(text: str) -> str:
+    """``text`` safe to open in a spreadsheet program: never read as a formula."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def unguarded(text: str) -> str:
+    """A cell written by :func:`guarded` as it was (our own exports read back)."""
+    if text.startswith("'") and text[1:2] in _FORMULA_START and text[1:2]:
+        return text[1:]
+    return text
