@@ -226,3 +226,20 @@ def grade_text(reliability: str, credibility: int) -> str:
         words = admiralty_words(reliability, credibility)
         return f"{admiralty_code(reliability, credibility)} ({words})"
     return f"credibility {credibility}"
+
+
+def evidence_count(count: int) -> str:
+    """The mark of an incident or citation with evidence kept: ``📎 2 files``, "" for none."""
+    if count <= 0:
+        return ""
+    return f"📎 {count:,} file" if count == 1 else f"📎 {count:,} files"
+
+
+def size_text(size: int) -> str:
+    """A file's size for people: ``812 bytes``, ``1.4 MB``, ``2.1 GB`` (decimal units)."""
+    if size < 1000:
+        return f"{size:,} byte" if size == 1 else f"{size:,} bytes"
+    for unit, factor in (("kB", 1e3), ("MB", 1e6), ("GB", 1e9), ("TB", 1e12)):
+        if size < factor * 1000 or unit == "TB":
+            return f"{size / factor:.1f} {unit}"
+    raise AssertionError  # pragma: no cover - the loop ends on TB

@@ -164,6 +164,25 @@ class HistoryEntry(Protocol):
 
 
 @dataclass(frozen=True)
+class EvidenceRef:
+    """A stored evidence file attached to an incident, as the interchange format names it.
+
+    ``citation`` is the citation's position in the incident's citations from 0, None for
+    evidence of the incident as a whole. The bytes are not here: a bundle carries them
+    (desktop.formats.bundle), a workspace stores them (desktop.services.evidence).
+    """
+
+    sha256: str
+    name: str
+    size: int
+    media_type: str = "application/octet-stream"
+    note: str = ""
+    added_by: str = ""
+    added_at: datetime | None = None  # aware UTC
+    citation: int | None = None
+
+
+@dataclass(frozen=True)
 class Document:
     """What a reader gives and a writer takes: sources and incidents, in order.
 
@@ -173,9 +192,13 @@ class Document:
     ``named_only`` holds the ids of sources the file names without describing them (a
     MISP link's site, a STIX identity with no grade): the import adds such a source when
     it is new but leaves a stored one of that id as it is, rather than reset its grade.
+
+    ``evidence`` (incident id → its evidence) is what format ``incident-desk/2`` adds; None
+    from older formats.
     """
 
     sources: tuple[SourceData, ...]
     incidents: tuple[IncidentData, ...]
     histories: Mapping[str, Sequence[HistoryEntry]] | None = None
     named_only: frozenset[str] = frozenset()
+    evidence: Mapping[str, Sequence[EvidenceRef]] | None = None

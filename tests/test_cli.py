@@ -636,10 +636,11 @@ def _choices(parser: argparse.ArgumentParser, *path: str) -> list[str]:
     return list(action.choices)
 
 
-def test_export_formats_are_the_registered_writers_and_the_pdf_report() -> None:
+def test_export_formats_are_the_registered_writers_the_pdf_report_and_the_bundle() -> None:
     assert _choices(cli.build_parser(), "export") == [
         *(writer.name for writer in formats.writers()),
         "pdf",
+        "bundle",
     ]
     assert _choices(cli.build_parser(), "export")[0] == "json"
 
@@ -658,7 +659,7 @@ def test_a_registered_writer_is_an_export_command(
 ) -> None:
     monkeypatch.setattr(formats, "FORMATS", (*formats.FORMATS, LINES))
     parser = cli.build_parser()
-    assert _choices(parser, "export") == ["json", "stix", "misp", "lines", "pdf"]
+    assert _choices(parser, "export") == ["json", "stix", "misp", "lines", "pdf", "bundle"]
     db, out = str(tmp_path / "work.sqlite3"), tmp_path / "out.txt"
     assert cli.main(["sample", "--db", db]) == 0
     assert cli.main(["export", "lines", "--db", db, "--out", str(out)]) == 0

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from desktop import domain
-from desktop.formats import json_v1, misp, stix_write
+from desktop.formats import bundle, json_v1, json_v2, misp, stix_write
 from desktop.reports.sitrep_data import dtg
 from desktop.resources import resource_path
 from desktop.services import interchange, limits, validation
@@ -206,3 +206,13 @@ def test_the_readme_links_the_docs() -> None:
     for name in ("interchange.md", "grading.md", "sitrep.md", "performance.md", "formats.md"):
         assert f"docs/{name}" in readme
         assert (DOCS / name).is_file()
+
+
+def test_interchange_names_version_2_and_its_evidence_keys() -> None:
+    text = (DOCS / "interchange.md").read_text(encoding="utf-8")
+    assert f'`"{json_v2.FORMAT}"`' in text
+    for key in (*json_v2.EVIDENCE_KEYS, "evidence"):
+        assert f"`{key}`" in text, key
+    for member in (bundle.DOCUMENT, bundle.MANIFEST, "evidence/<sha256>"):
+        assert f"`{member}`" in text, member
+    assert f"more than {bundle.MAX_RATIO} to 1" in text

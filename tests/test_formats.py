@@ -10,7 +10,7 @@ import pytest
 
 from desktop import formats
 from desktop.errors import ValidationError
-from desktop.formats import json_v1, misp, stix
+from desktop.formats import json_v1, json_v2, misp, stix
 from desktop.resources import resource_path
 from desktop.services import interchange
 
@@ -25,11 +25,11 @@ SUPPORTED = "Incident Desk JSON (*.json), STIX 2.1 bundle (*.json), MISP event J
 
 def test_the_registry_lists_json_stix_and_misp_as_readers_and_writers() -> None:
     assert [f.name for f in formats.FORMATS] == ["json", "stix", "misp"]
-    assert formats.readers() == formats.writers() == (json_v1.JSON, stix.STIX, misp.MISP)
-    assert json_v1.JSON.suffix == ".json"
-    assert json_v1.JSON.label == "Incident Desk JSON"
-    assert json_v1.JSON.dialog_filter == "Incident Desk JSON (*.json)"
-    assert formats.writer("json") is json_v1.JSON
+    assert formats.readers() == formats.writers() == (json_v2.JSON, stix.STIX, misp.MISP)
+    assert json_v2.JSON.suffix == ".json"
+    assert json_v2.JSON.label == "Incident Desk JSON"
+    assert json_v2.JSON.dialog_filter == "Incident Desk JSON (*.json)"
+    assert formats.writer("json") is json_v2.JSON
     assert formats.reader("stix") is stix.STIX
 
 
@@ -57,19 +57,19 @@ def test_an_unknown_format_names_those_there_are() -> None:
 
 @pytest.mark.parametrize("name", ["incidents.json", "INCIDENTS.JSON", "notes.txt", "export"])
 def test_our_json_is_recognised_by_content_whatever_its_name(name: str) -> None:
-    assert formats.reader_for(name, SAMPLE) is json_v1.JSON
+    assert formats.reader_for(name, SAMPLE) is json_v2.JSON
 
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-32-be"])
 def test_recognised_in_every_encoding_it_reads(encoding: str) -> None:
     raw = SAMPLE.decode("utf-8").encode(encoding)
-    assert formats.reader_for("sample.txt", raw) is json_v1.JSON
+    assert formats.reader_for("sample.txt", raw) is json_v2.JSON
 
 
 def test_a_broken_json_file_goes_to_the_json_reader_by_its_suffix() -> None:
     # Not recognised (no format mark), but named .json: the reader says what is wrong.
-    assert formats.reader_for("broken.json", b'{"format": ') is json_v1.JSON
-    assert formats.reader_for("other.json", b'{"format": "other"}') is json_v1.JSON
+    assert formats.reader_for("broken.json", b'{"format": ') is json_v2.JSON
+    assert formats.reader_for("other.json", b'{"format": "other"}') is json_v2.JSON
 
 
 @pytest.mark.parametrize(

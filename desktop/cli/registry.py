@@ -39,6 +39,15 @@ class Registry:
         parser.set_defaults(run=run)
         return parser
 
+    def group(self, name: str, help: str) -> Registry:
+        """A command with commands of its own (``evidence add``, ``evidence list`` …)."""
+        parser = self._commands.add_parser(name, help=help)
+        return Registry(
+            parser.add_subparsers(
+                dest=f"{name}_command", metavar="COMMAND", parser_class=Parser, required=True
+            )
+        )
+
     def export(self, name: str, help: str, run: WithDatabase) -> Parser:
         """One kind of ``export`` (``export json``, ``export pdf`` …) with its --out."""
         if self._exports is None:

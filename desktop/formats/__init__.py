@@ -16,13 +16,14 @@ from __future__ import annotations
 from pathlib import PurePath
 
 from desktop.errors import ValidationError
-from desktop.formats import json_v1, misp, stix
+from desktop.formats import json_v2, misp, stix
 from desktop.formats.base import Checks as Checks
 from desktop.formats.base import Format as Format  # noqa: TC001 - re-exported
 from desktop.wording import quoted
 
 # Every format, in the order menus and help list them.
-FORMATS: tuple[Format, ...] = (json_v1.JSON, stix.STIX, misp.MISP)
+# JSON version 2's reader reads version 1 too; its writer writes version 2 only.
+FORMATS: tuple[Format, ...] = (json_v2.JSON, stix.STIX, misp.MISP)
 
 
 def readers() -> tuple[Format, ...]:

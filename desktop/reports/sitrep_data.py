@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -43,12 +43,15 @@ from desktop.phrases import (
 )
 from desktop.phrases import casualties_long as casualties_text
 from desktop.phrases import when_long as when_text
+from desktop.reports import sitrep_evidence
 from desktop.reports.timeline import Timeline, bin_counts
 from desktop.wording import plural
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
 
+    from desktop.records import EvidenceRef
+    from desktop.reports.sitrep_evidence import EvidenceLine
     from desktop.services.dto import Citation, IncidentData, Moment
 
 EXCERPT_LIMIT = 300
@@ -100,6 +103,7 @@ class IncidentEntry:
     marking: str
     summary: str
     citations: tuple[CitationEntry, ...]
+    evidence_mark: str = ""  # "📎 2 files" when evidence is kept (reports.sitrep_evidence)
 
     @property
     def type_text(self) -> str:
@@ -197,6 +201,7 @@ class SitrepData:
     sources: tuple[SourceEntry, ...]
     key: Key
     assessment_confidences: tuple[str, ...] = field(default=())  # confidence words it uses
+    evidence: tuple[EvidenceLine, ...] = ()  # the evidence annex (reports.sitrep_evidence)
 
     @property
     def marking_note(self) -> str:
@@ -465,9 +470,13 @@ def _entry(number: int, incident: IncidentData) -> IncidentEntry:
 
 
 def prepare(
-    incidents: Sequence[IncidentData], options: ReportOptions, generated_at: datetime
+    incidents: Sequence[IncidentData],
+    options: ReportOptions,
+    generated_at: datetime,
+    evidence: Mapping[str, Sequence[EvidenceRef]] | None = None,
 ) -> SitrepData:
-    """Everything the report prints, from the incidents it covers and the analyst's options."""
+    """Everything the report prints, from the incidents it covers and the analyst's options
+    (and ``evidence``, each incident's by its id, for the marks and the annex)."""
     ordered = sorted(incidents, key=lambda i: (_sort_key(i.when.start), i.title, i.id or ""))
     requested = domain.normalise_marking(options.marking) or domain.DEFAULT_MARKING
     marking = domain.most_restrictive([i.marking for i in ordered], floor=requested)
@@ -476,6 +485,12 @@ def prepare(
     per_day, coarse = _per_day(ordered, start, end)
     as_of, as_of_basis = cut_off(options.until, ordered, generated_at)
     entries = tuple(_entry(n, incident) for n, incident in enumerate(ordered, start=1))
+    kept = evidence or {}
+    if kept:
+        entries = tuple(
+            replace(entry, evidence_mark=sitrep_evidence.mark(kept.get(incident.id or "", ())))
+            for entry, incident in zip(entries, ordered, strict=True)
+        )
     key_points = tuple(p.strip() for p in options.key_points if p.strip())
     texts = [options.assessment, *key_points]
     return SitrepData(
@@ -518,4 +533,7 @@ def prepare(
         sources=_sources(ordered),
         key=_key(ordered, texts),
         assessment_confidences=confidences_in(options.assessment),
+        evidence=sitrep_evidence.annex_data(
+            [(n, i.id or "") for n, i in enumerate(ordered, start=1)], kept
+        ),
     )

@@ -16,7 +16,7 @@ from desktop.errors import (
     NotFoundError,
     ValidationError,
 )
-from desktop.services import history, mapping, search
+from desktop.services import evidence, history, mapping, search
 from desktop.services.listing import PAGE_SIZE, table_row
 from desktop.services.validation import check_incident
 from desktop.store import fulltext
@@ -192,6 +192,7 @@ def purge_incident(db: Database, incident_id: str) -> None:
         if row.deleted_at is None:
             raise ValidationError("", "Only incidents in the trash can be deleted for good.")
         fulltext.remove(session, [row.id])
+        evidence.release_purged(session, [row.id])
         history.record(session, incident_id, history.PURGED)
         session.delete(row)
 
@@ -320,6 +321,7 @@ def empty_trash(db: Database, incident_ids: Sequence[str] | None = None) -> int:
         for _row_id, uuid_ in found:
             history.record(session, uuid_, history.PURGED)
         fulltext.remove(session, ids)
+        evidence.release_purged(session, ids)
         if ids:
             session.execute(delete(Incident).where(Incident.id.in_(ids)))
         return len(ids)

@@ -22,7 +22,7 @@ from sqlalchemy.orm import selectinload
 from desktop import formats
 from desktop.errors import ValidationError
 from desktop.formats.base import Checks
-from desktop.formats.json_v1 import JSON
+from desktop.formats.json_v2 import JSON
 from desktop.records import Document
 from desktop.services import bulk, clashes, filebytes, history, mapping
 from desktop.services.citations import doubled_sources
@@ -38,7 +38,7 @@ from desktop.store.outputs import check_target, private_output
 from desktop.wording import plural, quoted
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
     from datetime import datetime
     from pathlib import Path
 
@@ -152,7 +152,10 @@ def _comparable(data: IncidentData) -> IncidentData:
 
 
 def import_document(
-    db: Database, document: Document, progress: Progress | None = None
+    db: Database,
+    document: Document,
+    progress: Progress | None = None,
+    then: Callable[[Session], tuple[str, ...]] | None = None,
 ) -> ImportResult:
     """Add or update everything in ``document`` in one transaction.
 
@@ -161,6 +164,8 @@ def import_document(
     batches of Core inserts (:mod:`desktop.services.bulk`); existing ones are compared and
     updated through the ORM. ``progress`` hears after every batch of 500 and may cancel:
     the :class:`~desktop.services.progress.Cancelled` it raises rolls the whole import back.
+    ``then`` runs last in the same transaction (a bundle's evidence goes in there, so a
+    file that fails its hash undoes the incidents too); it returns warnings to add.
     """
     user = mapping.current_user()
     counts = dict.fromkeys(
@@ -229,7 +234,10 @@ def import_document(
             to_index.write(session)
         if progress is not None:
             progress.check()  # a cancel during the last batch still undoes everything
-    return ImportResult(**counts, warnings=citation_warnings(document.incidents))
+        more = then(session) if then is not None else ()
+        if progress is not None:
+            progress.check()
+    return ImportResult(**counts, warnings=citation_warnings(document.incidents) + more)
 
 
 def citation_warnings(records: tuple[IncidentData, ...]) -> tuple[str, ...]:
@@ -332,14 +340,24 @@ def import_file(
     db: Database, path: Path, progress: Progress | None = None, reader: Format | None = None
 ) -> ImportResult:
     """Read, check and import a file (in ``reader``'s format if given, see read_file);
-    ``progress`` hears "reading" first, then the batches."""
+    ``progress`` hears "reading" first, then the batches.
+
+    An evidence bundle (a zip, desktop.formats.bundle) brings its files too
+    (desktop.services.evidence_transfer); a document's evidence entries link files the
+    workspace already holds.
+    """
+    from desktop.services import evidence_transfer
+
+    if evidence_transfer.is_bundle(path):
+        return evidence_transfer.import_bundle(db, path, progress)
     if progress is not None:
         progress.step(0, 0, f"Reading {path.name}")
     # One pause of the collector for both the read and the write, and the records let go of
     # before it resumes: resuming in between makes it walk the millions of objects of a
     # 100,000-incident document once or twice only to find them all alive.
     with _collector_paused():
-        return import_document(db, read_file(path, reader), progress)
+        document = read_file(path, reader)
+        return import_document(db, document, progress, evidence_transfer.linker(document))
 
 
 # --- exporting -------------------------------------------------------------------------
@@ -351,7 +369,8 @@ def export_records(
     """The workspace's records (or those of the incidents matching ``query``) for a writer.
 
     Incidents come oldest first and sources by id, so the same data always gives the same
-    file. ``with_history`` adds each incident's change history (who, when, what).
+    file. ``with_history`` adds each incident's change history (who, when, what); each
+    incident's evidence entries come always (the bytes only in a bundle).
     """
     query = replace(query or IncidentQuery(), sort="when", descending=False)
     incidents = tuple(get_incidents(db, query))
@@ -359,7 +378,10 @@ def export_records(
     if with_history:
         histories = history.histories(db, [i.id for i in incidents if i.id])
     sources = tuple(sorted(list_sources(db), key=lambda s: s.id))
-    return Document(sources, incidents, histories)
+    from desktop.services.evidence_transfer import evidence_of  # it imports this module
+
+    refs = evidence_of(db, {i.id for i in incidents if i.id})
+    return Document(sources, incidents, histories, evidence=refs)
 
 
 def export_file(

@@ -112,7 +112,10 @@ def export_sitrep(
     incidents = get_incidents(db, query)
     count = "1 incident" if len(incidents) == 1 else f"{len(incidents)} incidents"
     step(progress, _PREPARE, _DONE, f"Preparing the report on {count}…")
-    data = prepare(incidents, options, now or datetime.now(UTC))
+    from desktop.services.evidence_transfer import evidence_of
+
+    kept = evidence_of(db, {i.id for i in incidents if i.id})
+    data = prepare(incidents, options, now or datetime.now(UTC), kept)
     step(progress, _LAYOUT, _DONE, "Laying out the pages…")
     with private_output(out, workspace) as handle:
         pages = render_sitrep(data, handle, _layout_progress(progress))

@@ -30,6 +30,9 @@ _MARKING = (
 )
 # name → (table, indexed columns or expressions), as the migrations up to the head make them.
 HEAD_INDEXES: dict[str, tuple[str, str]] = {
+    "ix_evidence_attachments_content_id": ("evidence_attachments", "content_id"),
+    "ix_evidence_attachments_incident_id": ("evidence_attachments", "incident_id"),
+    "ix_evidence_custody_sha256": ("evidence_custody", "sha256"),
     "ix_citations_incident_id": ("citations", "incident_id"),
     "ix_citations_source_id": ("citations", "source_id"),
     "ix_incident_actors_incident_id": ("incident_actors", "incident_id"),

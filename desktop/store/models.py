@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     Date,
     DateTime,
@@ -16,9 +17,11 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -212,3 +215,90 @@ class HistoryEntry(Base):
     field: Mapped[str] = mapped_column(String(120), default="")
     old: Mapped[str | None] = mapped_column(Text)
     new: Mapped[str | None] = mapped_column(Text)
+
+
+class EvidenceContent(Base):
+    """The bytes of one evidence file, stored once however many incidents attach it.
+
+    The bytes themselves are in :class:`EvidenceChunk` rows, so a file of gigabytes goes in
+    and out a chunk at a time. Chunks hang off this row's integer id rather than the SHA-256:
+    the hash is known only once the last byte has been read, and the intake reads each byte
+    once (desktop.services.evidence). ``custody_head`` is the hash of the newest custody
+    entry, so an entry cut off the end of the trail is noticed as well as one cut out of it.
+    """
+
+    __tablename__ = "evidence_content"
+    __table_args__ = (CheckConstraint("size > 0", name="size"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    # Files over 2 GiB overflow PostgreSQL's INTEGER; SQLite's INTEGER holds 64 bits.
+    size: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"))
+    chunk_count: Mapped[int] = mapped_column(Integer)
+    media_type: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    custody_head: Mapped[str] = mapped_column(String(64), default="")
+    verified_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class EvidenceChunk(Base):
+    """One piece (at most 1 MiB) of an evidence file, numbered from 0."""
+
+    __tablename__ = "evidence_chunks"
+
+    content_id: Mapped[int] = mapped_column(
+        ForeignKey("evidence_content.id", ondelete="CASCADE"), primary_key=True
+    )
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class EvidenceAttachment(Base):
+    """A stored file attached to an incident, and optionally to one of its citations.
+
+    The citation is named by its position in the incident's citations (from 0): citation
+    rows are written afresh on every save of the incident, so their ids do not last.
+    The attachment goes with its incident when the incident is purged (not when trashed).
+    """
+
+    __tablename__ = "evidence_attachments"
+    __table_args__ = (
+        UniqueConstraint(
+            "incident_id", "content_id", "citation_position", name="uq_evidence_attachments_link"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("incidents.id", ondelete="CASCADE"), index=True
+    )
+    content_id: Mapped[int] = mapped_column(
+        ForeignKey("evidence_content.id", ondelete="RESTRICT"), index=True
+    )
+    citation_position: Mapped[int | None] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(255))
+    note: Mapped[str] = mapped_column(Text, default="")
+    added_by: Mapped[str] = mapped_column(String(120))
+    added_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class CustodyEntry(Base):
+    """One entry of an evidence file's custody trail: append-only, each hash-chained.
+
+    ``entry_hash`` is the SHA-256 of the previous entry's hash and this entry's fields in a
+    canonical form (desktop.services.custody), so an entry removed or altered breaks the
+    chain. Keyed by the content's SHA-256, not its row, so the trail outlives the bytes.
+    """
+
+    __tablename__ = "evidence_custody"
+    __table_args__ = (UniqueConstraint("sha256", "seq", name="uq_evidence_custody_seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    by: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(20))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    entry_hash: Mapped[str] = mapped_column(String(64))

@@ -11,7 +11,7 @@ from sqlalchemy import String
 
 from desktop.domain import MAX_MARKING_LENGTH
 from desktop.errors import ValidationError
-from desktop.formats import json_v1
+from desktop.formats import json_v1, json_v2
 from desktop.resources import resource_path
 from desktop.services import interchange, limits
 from desktop.store.models import Base
@@ -33,8 +33,18 @@ USER_COLUMNS = {
     "citations.language": limits.LANGUAGE,
     "sources.slug": limits.SOURCE_ID,
     "sources.name": limits.SOURCE_NAME,
+    "evidence_attachments.name": json_v2.MAX_NAME,
+    "evidence_attachments.added_by": json_v2.MAX_BY,
+    "evidence_content.media_type": json_v2.MAX_MEDIA_TYPE,
 }
 PROGRAM_COLUMNS = {
+    "evidence_content.sha256",
+    "evidence_content.custody_head",
+    "evidence_custody.sha256",
+    "evidence_custody.by",
+    "evidence_custody.action",
+    "evidence_custody.prev_hash",
+    "evidence_custody.entry_hash",
     "incidents.uuid",
     "incidents.time_precision",
     "incidents.country",

@@ -61,7 +61,7 @@ _DELETE = object()
 
 CASES = [
     ("incidents.2.when.end", "2023-10-01", "incidents[2].when.end: before start"),
-    ("format", "incident-desk/2", "format: must be 'incident-desk/1'"),
+    ("format", "incident-desk/3", "format: must be 'incident-desk/2' or 'incident-desk/1'"),
     ("incidents.0.colour", "red", "incidents[0]: unknown key(s) 'colour'"),
     ("incidents.0.status", "rumoured", 'incidents[0].status: "rumoured" is not one of'),
     ("incidents.0.where.lat", 123.0, "incidents[0].where.lat: 123.0 is outside"),
