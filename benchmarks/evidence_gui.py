@@ -50,7 +50,7 @@ def measure(data: Path, folder: Path) -> dict[str, float]:
     app.processEvents()
     intake = window.evidence_intake
     assert intake is not None
-    intake.ask_note = lambda _parent, _target, _paths: "benchmark"  # type: ignore[assignment]
+    intake.ask_note = lambda _parent, _target, _paths: "benchmark"
 
     gaps: list[float] = []
     at: list[float] = []  # when each gap ended, from the start
