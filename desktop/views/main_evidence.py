@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 
-from desktop.views.partials.evidence_banner import DamageBanner, damage_summary
+from desktop.views.partials.evidence_banner import DamageBanner, damaged_names
 from desktop.wording import plural
 
 if TYPE_CHECKING:
@@ -143,7 +143,8 @@ class EvidencePart(_Base):
                 self._say(f"Evidence checked: {plural(report.items, 'item')} intact.")
                 return
             self.damage_banner.show_problems(report.problems)
-            self.statusBar().showMessage(damage_summary(report.problems))
+            names = damaged_names(report.problems)
+            self._say(f"Evidence damaged or missing: {names}. Details above the table.")
 
         self.verify_handle = run_task(
             self,

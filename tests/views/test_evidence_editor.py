@@ -66,7 +66,7 @@ def test_files_dropped_on_a_citation_row_are_attached_to_that_citation(
     )
     assert added == [True]
     editor.citations_edit.select_row(1)
-    assert editor.evidence.count_label.text() == "📎 1 file · this citation: 1"
+    assert editor.evidence.count_label.text() == "1 file kept · this citation: 1"
     assert not editor.is_dirty()  # stored at once; nothing for Save to do
 
 

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 
 from desktop.errors import DeskError
-from desktop.phrases import evidence_count
 from desktop.services import evidence
 from desktop.views.partials.evidence_intake import EvidenceIntake, FileDrops, Target
 from desktop.views.partials.plain_widgets import plain_label, side_button
+from desktop.wording import plural
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -116,7 +116,7 @@ class EditorEvidence(QObject):
             self.count_label.setText("")
             return
         row = self._citations.selected_row()
-        text = evidence_count(len(items)) or "no files kept"
+        text = f"{plural(len(items), 'file')} kept" if items else "no files kept"
         if row is not None:
             on_row = sum(1 for item in items if item.citation_index == row)
             text += f" · this citation: {on_row:,}"

@@ -23,9 +23,9 @@ if TYPE_CHECKING:
 NAMED = 3  # items named in the banner itself
 
 
-def damage_summary(problems: Sequence[EvidenceProblem]) -> str:
-    """e.g. ``Evidence damaged: 'photo.png', 'call.mp3' and 1 more (3 items).``"""
-    names = []
+def damaged_names(problems: Sequence[EvidenceProblem]) -> str:
+    """e.g. ``'photo.png', 'call.mp3' and 1 more`` (a hash where an item has no name)."""
+    names: list[str] = []
     for problem in problems:
         name = quoted(problem.names[0]) if problem.names else problem.sha256[:12]
         if name not in names:
@@ -33,8 +33,14 @@ def damage_summary(problems: Sequence[EvidenceProblem]) -> str:
     shown = ", ".join(names[:NAMED])
     if len(names) > NAMED:
         shown += f" and {len(names) - NAMED:,} more"
+    return shown
+
+
+def damage_summary(problems: Sequence[EvidenceProblem]) -> str:
+    """e.g. ``Evidence damaged or missing: 'photo.png' (1 problem). …``"""
     return (
-        f"Evidence damaged or missing: {shown} ({plural(len(problems), 'problem')}). "
+        f"Evidence damaged or missing: {damaged_names(problems)} "
+        f"({plural(len(problems), 'problem')}). "
         "The stored bytes or their custody trail no longer match what was recorded."
     )
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -97,6 +98,14 @@ class EvidenceCard(QFrame):
         self.preview_label.setWordWrap(True)
         self.preview_label.hide()
         layout.addWidget(self.preview_label)
+        # Text in a read-only editor: each line takes its own direction (an Arabic line
+        # right to left, the next English one left to right), which one label cannot do.
+        self.preview_text = QPlainTextEdit(self)
+        self.preview_text.setReadOnly(True)
+        self.preview_text.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.preview_text.setFixedHeight(150)
+        self.preview_text.hide()
+        layout.addWidget(self.preview_text)
 
         buttons = QHBoxLayout()
         self.open_button: QPushButton = side_button("Open", self)
@@ -117,9 +126,9 @@ class EvidenceCard(QFrame):
             label.setPixmap(QPixmap.fromImage(preview.image))
             label.setStyleSheet("")
         elif preview.text is not None:
-            label.setFont(QFont("monospace"))
-            label.setText(preview.text)
-            label.setStyleSheet("background: palette(base); padding: 4px;")
+            self.preview_text.setPlainText(preview.text)
+            self.preview_text.show()
+            return
         else:
             label.setText(preview.reason)
             label.setStyleSheet("color: palette(placeholder-text);")
@@ -132,6 +141,8 @@ class EvidenceCard(QFrame):
             lines.append(self.note_label.text())
         if self.preview_label.isVisibleTo(self) and self.preview_label.pixmap().isNull():
             lines.append(self.preview_label.text())
+        if self.preview_text.isVisibleTo(self):
+            lines.append(self.preview_text.toPlainText())
         return "\n".join(lines)
 
 
