@@ -187,18 +187,16 @@ class Document:
     """What a reader gives and a writer takes: sources and incidents, in order.
 
     ``histories`` (incident id → its changes, oldest first) is given to a writer when the
-    history was asked for, None otherwise; readers leave it None.
+    history was asked for, None otherwise; readers leave it None. ``evidence`` (incident
+    id → its evidence) is what format ``incident-desk/2`` adds; None from older formats.
 
     ``named_only`` holds the ids of sources the file names without describing them (a
     MISP link's site, a STIX identity with no grade): the import adds such a source when
     it is new but leaves a stored one of that id as it is, rather than reset its grade.
-
-    ``evidence`` (incident id → its evidence) is what format ``incident-desk/2`` adds; None
-    from older formats.
     """
 
     sources: tuple[SourceData, ...]
     incidents: tuple[IncidentData, ...]
     histories: Mapping[str, Sequence[HistoryEntry]] | None = None
-    named_only: frozenset[str] = frozenset()
     evidence: Mapping[str, Sequence[EvidenceRef]] | None = None
+    named_only: frozenset[str] = frozenset()

@@ -348,7 +348,7 @@ def import_file(
     """
     from desktop.services import evidence_transfer
 
-    if evidence_transfer.is_bundle(path):
+    if reader is None and evidence_transfer.is_bundle(path):
         return evidence_transfer.import_bundle(db, path, progress)
     if progress is not None:
         progress.step(0, 0, f"Reading {path.name}")
@@ -381,7 +381,7 @@ def export_records(
     from desktop.services.evidence_transfer import evidence_of  # it imports this module
 
     refs = evidence_of(db, {i.id for i in incidents if i.id})
-    return Document(sources, incidents, histories, evidence=refs)
+    return Document(sources, incidents, histories, refs)
 
 
 def export_file(

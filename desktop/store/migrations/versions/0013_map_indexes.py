@@ -11,7 +11,7 @@ exactly as the query writes them (an index on an expression serves only the same
 expression); PostgreSQL groups with a hash and gets the same columns with ``date()``.
 
 Revision ID: 0013
-Revises: 0010
+Revises: 0009
 Create Date: 2026-12-06
 """
 
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013"
-down_revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
