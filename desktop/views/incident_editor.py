@@ -34,6 +34,7 @@ from desktop.services.validation import MAX_TITLE, incident_problems
 from desktop.views.merge_dialog import MergeDialog
 from desktop.views.partials.conflict_prompt import ConflictChoice, ask_conflict
 from desktop.views.partials.dialogs import Choice, Dialogs
+from desktop.views.partials.editor_evidence import EditorEvidence
 from desktop.views.partials.editor_form import (
     TAB_ACTORS,
     TAB_EVENT,
@@ -96,6 +97,7 @@ class IncidentEditor(EditorLayout, QDialog):
     """
 
     saved = Signal(str)
+    evidence_added = Signal()  # files were attached (stored at once, not on Save)
 
     def __init__(
         self,
@@ -127,6 +129,10 @@ class IncidentEditor(EditorLayout, QDialog):
         if incident_id is not None:
             self._record = incident_service.get_incident(db, incident_id)
         self._load(self._record)
+        self.evidence = EditorEvidence(
+            db, lambda: self.dialogs, self.citations_edit, lambda: self._record, self
+        )
+        self.evidence.intake.attached.connect(lambda _items: self.evidence_added.emit())
         self.title_edit.setFocus()
         # Known places for the place field: at once, or after the one-time build.
         self.places = PlaceLoader(self, self.place_edit.suggestions)

@@ -85,6 +85,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
       "Move the selected incident to the trash", _pix.SP_TrashIcon, needs_selection=True),
     A("history", "&History…", "&Edit", "show_history", "Ctrl+H",
       "Who changed the selected incident, and what", needs_selection=True),
+    A("add_evidence", "Add e&vidence…", "&Edit", "add_evidence", "Ctrl+Shift+A",
+      "Attach files to the selected incident (screenshots, pages, videos), kept byte for "
+      "byte with their SHA-256; or drop them on the detail pane", needs_selection=True,
+      waits_for_tasks=True),
     A("find", "&Find…", "&Edit", "focus_search", _key.Find, "Search the incidents",
       separator=True),
     A("sources", "&Sources…", "&Edit", "show_sources", "Ctrl+Shift+S",

@@ -16,8 +16,9 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidg
 
 from desktop import APP_NAME, __version__
 from desktop.errors import DeskError
-from desktop.views import main_listing, main_transfers, main_workspaces
+from desktop.views import main_evidence, main_listing, main_transfers, main_workspaces
 from desktop.views.main_actions import build_actions
+from desktop.views.main_evidence import EvidencePart
 from desktop.views.main_geo import GeoPart, build_later
 from desktop.views.main_listing import NEWEST_FIRST, ListingPart
 from desktop.views.main_transfers import TransfersPart
@@ -60,7 +61,7 @@ def _load_services() -> None:
     from desktop.services import history
     from desktop.services import incidents as incident_service
 
-    for part in (main_listing, main_workspaces, main_transfers):
+    for part in (main_listing, main_workspaces, main_transfers, main_evidence):
         part.load_services()
 
 
@@ -72,13 +73,14 @@ SPLITTER_SIZES = (900, 380)
 WORKSPACE_COMPANIONS = ("sources", "trash")
 
 
-class MainWindow(GeoPart, ListingPart, WorkspacesPart, TransfersPart, QMainWindow):
+class MainWindow(GeoPart, ListingPart, WorkspacesPart, TransfersPart, EvidencePart, QMainWindow):
     """The window: its layout and wiring, the incidents' actions and the companion windows.
 
     The listing (query, order, counts, going to the end), the map and timeline, the
-    workspaces (new, open, recent, backup) and the background transfers (import, export) are
-    its parts, each a mixin in its own module (main_listing, main_geo, main_workspaces,
-    main_transfers); its actions are declared in main_actions.ACTIONS.
+    workspaces (new, open, recent, backup), the background transfers (import, export) and
+    the evidence (attach, show, the daily check) are its parts, each a mixin in its own
+    module (main_listing, main_geo, main_workspaces, main_transfers, main_evidence); its
+    actions are declared in main_actions.ACTIONS.
     """
 
     def __init__(
@@ -124,6 +126,7 @@ class MainWindow(GeoPart, ListingPart, WorkspacesPart, TransfersPart, QMainWindo
         left_layout.addWidget(self.filter_bar)
         left_layout.addWidget(self.table, 1)
         left_layout.addWidget(self.empty_label, 1)
+        self._build_evidence(left_layout)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("main-splitter")
         self.splitter.addWidget(left)
@@ -259,6 +262,7 @@ class MainWindow(GeoPart, ListingPart, WorkspacesPart, TransfersPart, QMainWindo
         self.settings.remember_database(self._db.location)
         self._deleted.clear()
         self.reload()
+        self._attach_evidence()
 
     def reload(self) -> None:
         """Read the filter values and the rows again (after the data changed)."""
@@ -288,6 +292,7 @@ class MainWindow(GeoPart, ListingPart, WorkspacesPart, TransfersPart, QMainWindo
             self._db, incident_id, dialogs=self.dialogs.for_child(), parent=self
         )
         editor.saved.connect(self._after_save)
+        editor.evidence_added.connect(self._refresh_detail)
         editor.finished.connect(editor.deleteLater)
         if self.map_panel is not None:
             editor.place_edit.set_point_picker(self._map_picker(editor, self.map_panel))
@@ -465,6 +470,7 @@ class MainWindow(GeoPart, ListingPart, WorkspacesPart, TransfersPart, QMainWindo
         from desktop.views.partials.task_runner import wait_for_all_tasks
 
         wait_for_all_tasks()  # an import in flight is cancelled and rolled back
+        self._close_evidence()
         self._join_backup()
         self._stop_geo()
         self.news.stop()

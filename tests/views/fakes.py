@@ -27,6 +27,7 @@ class RecordingDialogs:
         self.choice = choice  # to "save your changes?"
         self.save_answer: Path | None = None  # the file a save dialog returns
         self.open_answer: Path | None = None  # the file an open dialog returns
+        self.open_answers: list[Path] = []  # the files a many-files open dialog returns
         self.filters: list[str] = []  # the file dialogs' filters, in order
 
     def warning(self, title: str, text: str) -> None:
@@ -49,6 +50,11 @@ class RecordingDialogs:
         self.messages.append(("open_path", title, ""))
         self.filters.append(filter_)
         return self.open_answer
+
+    def open_paths(self, title: str, filter_: str) -> list[Path]:
+        self.messages.append(("open_paths", title, ""))
+        self.filters.append(filter_)
+        return list(self.open_answers)
 
     def open_workspace(self) -> Path | str | None:
         return None

@@ -93,11 +93,17 @@ def test_each_action_is_declared_once_and_placed_by_its_row(qtbot: QtBot, db: Da
     window = MainWindow(db, offer_sample=False)
     qtbot.addWidget(window)
     a = window.actions_
-    assert a.where(needs_selection=True) == [a.edit_incident, a.delete_incident, a.history]
+    assert a.where(needs_selection=True) == [
+        a.edit_incident,
+        a.delete_incident,
+        a.history,
+        a.add_evidence,
+    ]
     assert set(a.where(waits_for_tasks=True)) == {
         a.new_database,
         a.open_database,
         a.import_file,
+        a.add_evidence,
         *a.exports.values(),
     }
     menus = {m.title(): m for m in window.menuBar().findChildren(type(a.recent_menu))}

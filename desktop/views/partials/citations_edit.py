@@ -202,6 +202,7 @@ class CitationsEdit(QWidget):
         buttons.addWidget(self.edit_button)
         buttons.addWidget(self.remove_button)
         buttons.addStretch(1)
+        self.buttons_layout = buttons  # the editor adds Add evidence… (editor_evidence)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table, 1)

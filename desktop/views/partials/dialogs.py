@@ -113,6 +113,13 @@ class Dialogs:
         path, _ = QFileDialog.getOpenFileName(self._parent, title, "", filter_)
         return Path(path) if path else None
 
+    def open_paths(self, title: str, filter_: str) -> list[Path]:
+        """Any number of existing files; [] when the analyst cancels."""
+        from PySide6.QtWidgets import QFileDialog
+
+        paths, _ = QFileDialog.getOpenFileNames(self._parent, title, "", filter_)
+        return [Path(path) for path in paths]
+
     def open_workspace(self) -> Path | str | None:
         """Ask for a workspace file or a PostgreSQL server (File ▸ Open database)."""
         from desktop.views.open_database_dialog import OpenDatabaseDialog

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from desktop import phrases
 from desktop.domain import ACTOR_ROLE_LABELS
+from desktop.views.partials.evidence_list import EvidenceList
 from desktop.views.partials.plain_widgets import known_viewport, link_label, plain_label
 
 if TYPE_CHECKING:
@@ -53,7 +54,13 @@ def citation_details(citation: Citation) -> str:
 
 
 class IncidentDetail(QScrollArea):
-    """Shows one :class:`IncidentData`, or a hint when nothing is selected."""
+    """Shows one :class:`IncidentData`, or a hint when nothing is selected.
+
+    Its :attr:`evidence` list is filled by the window (desktop.views.main_evidence), told
+    by :attr:`incident_shown`.
+    """
+
+    incident_shown = Signal(object)  # IncidentData
 
     FIELDS: tuple[str, ...] = (
         "When",
@@ -114,6 +121,9 @@ class IncidentDetail(QScrollArea):
         self._citations = QVBoxLayout()
         self._citations.setSpacing(6)
         layout.addLayout(self._citations)
+        self.evidence = EvidenceList(body)
+        self.evidence.changed.connect(lambda: QTimer.singleShot(0, self, self._relayout))
+        layout.addWidget(self.evidence)
         layout.addStretch(1)
         self.setWidget(body)
         self.citation_labels: list[QLabel] = []
@@ -126,6 +136,8 @@ class IncidentDetail(QScrollArea):
         self._form_widget.hide()
         self._sources_heading.hide()
         self._set_citations(())
+        self.evidence.set_items([], {})
+        self.evidence.hide()
         self._relayout()
 
     def show_incident(self, data: IncidentData) -> None:
@@ -157,6 +169,8 @@ class IncidentDetail(QScrollArea):
         self._sources_heading.setText(f"Sources ({len(data.citations)})")
         self._sources_heading.show()
         self._set_citations(data.citations)
+        self.evidence.show()
+        self.incident_shown.emit(data)
         self._relayout()
         # Once more when the labels' new sizes have settled in the event loop.
         QTimer.singleShot(0, self, self._relayout)
@@ -219,4 +233,6 @@ class IncidentDetail(QScrollArea):
         if self._form_widget.isVisibleTo(self):
             lines += [f"{name}: {label.text()}" for name, label in self.values.items()]
         lines += [label.property("plain") or label.text() for label in self.citation_labels]
+        if self.evidence.isVisibleTo(self):
+            lines.append(self.evidence.text())
         return "\n".join(lines)

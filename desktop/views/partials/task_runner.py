@@ -159,7 +159,7 @@ class TaskHandle(QObject):
         on_done: Callable[[Any], None],
         on_error: Callable[[DeskError], None],
         on_cancelled: Callable[[], None] | None,
-        show_after_ms: int,
+        show_after_ms: int | None,
     ) -> None:
         # No Qt parent: the handle and its thread must survive the widget (see _ACTIVE).
         super().__init__()
@@ -178,13 +178,15 @@ class TaskHandle(QObject):
         self._thread.finished.connect(self._deliver, queued)
         self._show_timer = QTimer(self)
         self._show_timer.setSingleShot(True)
-        self._show_timer.setInterval(max(show_after_ms, 0))
+        self._show_timer.setInterval(max(show_after_ms or 0, 0))
         self._show_timer.timeout.connect(self._show_dialog)
+        self._quiet = show_after_ms is None  # a background task: never a dialog
 
     def start(self) -> None:
         _ACTIVE.add(self)
         self._thread.start()
-        self._show_timer.start()
+        if not self._quiet:
+            self._show_timer.start()
 
     # --- what callers use ------------------------------------------------------------
 
@@ -299,9 +301,13 @@ def run_task(
     on_done: Callable[[R], None],
     on_error: Callable[[DeskError], None],
     on_cancelled: Callable[[], None] | None = None,
-    show_after_ms: int = SHOW_AFTER_MS,
+    show_after_ms: int | None = SHOW_AFTER_MS,
 ) -> TaskHandle:
-    """Start ``work(progress)`` in a worker thread; see the module docstring."""
+    """Start ``work(progress)`` in a worker thread; see the module docstring.
+
+    ``show_after_ms`` None runs it in the background without a dialog (the app's daily
+    evidence check): the caller says what it is doing elsewhere, if at all.
+    """
     handle = TaskHandle(parent, title, work, on_done, on_error, on_cancelled, show_after_ms)
     handle.start()
     return handle
