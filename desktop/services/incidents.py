@@ -16,7 +16,7 @@ from desktop.errors import (
     NotFoundError,
     ValidationError,
 )
-from desktop.services import evidence, history, mapping, search
+from desktop.services import evidence, evidence_links, history, mapping, search
 from desktop.services.listing import PAGE_SIZE, table_row
 from desktop.services.validation import check_incident
 from desktop.store import fulltext
@@ -123,6 +123,7 @@ def update_incident(db: Database, data: IncidentData) -> IncidentData:
             session.flush()
             fulltext.reindex(session, [row])
             after = mapping.incident_to_data(row)
+            evidence_links.follow_citations(session, row, before.citations, after.citations)
             history.record(
                 session,
                 data.id,

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import selectinload
 
 from desktop import formats
@@ -24,7 +24,7 @@ from desktop.errors import ValidationError
 from desktop.formats.base import Checks
 from desktop.formats.json_v2 import JSON
 from desktop.records import Document
-from desktop.services import bulk, clashes, filebytes, history, mapping
+from desktop.services import bulk, clashes, evidence_links, filebytes, history, mapping
 from desktop.services.citations import doubled_sources
 from desktop.services.dto import IncidentData, IncidentQuery
 from desktop.services.incidents import get_incidents, resolve_sources
@@ -33,7 +33,7 @@ from desktop.services.validation import check_incident, check_source
 from desktop.store import fulltext
 from desktop.store.engine import sqlite_path
 from desktop.store.models import Citation as CitationRow
-from desktop.store.models import Incident, Source
+from desktop.store.models import EvidenceAttachment, Incident, Source
 from desktop.store.outputs import check_target, private_output
 from desktop.wording import plural, quoted
 
@@ -358,6 +358,8 @@ def _update_existing(
         )
     }
     touched: list[Incident] = []
+    # One query, so that re-importing into a workspace without evidence costs nothing more.
+    with_evidence = session.scalar(select(exists().select_from(EvidenceAttachment))) or False
     for offset, data in enumerate(batch):
         row = rows.get(data.id or "")
         if row is None:
@@ -369,6 +371,8 @@ def _update_existing(
                 continue
             mapping.apply_incident(row, data, resolve_sources(session, data))
             after = mapping.incident_to_data(row)  # as stored: with the sources' names
+            if with_evidence:
+                evidence_links.follow_citations(session, row, before.citations, after.citations)
             history.record(
                 session, row.uuid, history.IMPORTED, history.differences(before, after), by=user
             )
