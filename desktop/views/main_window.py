@@ -16,8 +16,9 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidg
 
 from desktop import APP_NAME, __version__
 from desktop.errors import DeskError
-from desktop.views import main_listing, main_transfers, main_workspaces
+from desktop.views import main_duplicates, main_listing, main_transfers, main_workspaces
 from desktop.views.main_actions import build_actions
+from desktop.views.main_duplicates import DuplicatesPart
 from desktop.views.main_geo import GeoPart, build_later
 from desktop.views.main_listing import NEWEST_FIRST, ListingPart
 from desktop.views.main_transfers import TransfersPart
@@ -60,7 +61,7 @@ def _load_services() -> None:
     from desktop.services import history
     from desktop.services import incidents as incident_service
 
-    for part in (main_listing, main_workspaces, main_transfers):
+    for part in (main_listing, main_workspaces, main_transfers, main_duplicates):
         part.load_services()
 
 
@@ -72,7 +73,9 @@ SPLITTER_SIZES = (900, 380)
 WORKSPACE_COMPANIONS = ("sources", "trash")
 
 
-class MainWindow(GeoPart, ListingPart, WorkspacesPart, TransfersPart, QMainWindow):
+class MainWindow(
+    GeoPart, ListingPart, WorkspacesPart, TransfersPart, DuplicatesPart, QMainWindow
+):
     """The window: its layout and wiring, the incidents' actions and the companion windows.
 
     The listing (query, order, counts, going to the end), the map and timeline, the
@@ -310,6 +313,8 @@ class MainWindow(GeoPart, ListingPart, WorkspacesPart, TransfersPart, QMainWindo
             self.statusBar().showMessage(
                 "Saved. The incident is hidden by the current filters.", 10000
             )
+        # Its possible duplicates, while the analyst still has it in mind (a few ms, indexed).
+        self.offer_duplicates_of(incident_id)
 
     def delete_incident(self) -> None:
         row = self.current_row()
