@@ -91,8 +91,8 @@ def _united(keep: IncidentData, other: IncidentData) -> IncidentData:
     def citation_key(citation: Any) -> tuple[Any, ...]:
         return (citation.source, citation.url, citation.published, citation.excerpt)
 
-    def actor_key(actor: Any) -> tuple[str, str]:
-        return (actor.name.casefold(), str(actor.role))
+    def actor_key(actor: Any) -> str:
+        return actor.name.casefold()  # once, with the kept incident's role
 
     def tag_key(tag: str) -> str:
         return tag.casefold()

@@ -107,6 +107,8 @@ class DuplicatesDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.table.itemSelectionChanged.connect(self._update_buttons)
+        # Wrapped cells are as tall as their width makes them: measured again when it changes.
+        header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
         self._fill()
 
     def _button(
