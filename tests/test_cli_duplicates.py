@@ -6,6 +6,8 @@ import json
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+import pytest
+
 from desktop.cli import duplicates as command
 from desktop.cli.main import main
 from desktop.records import Actor, Where
@@ -13,8 +15,6 @@ from desktop.services import duplicates
 from desktop.services import incidents as service
 
 if TYPE_CHECKING:
-    import pytest
-
     from desktop.store.engine import Database
     from tests.conftest import IncidentFactory
 
@@ -31,7 +31,8 @@ def _two_reports(db: Database, make_incident: IncidentFactory) -> tuple[str, str
     )
     far = Where("Basra", "Basra", "IQ", 30.5, 47.8, 1)  # 500 km away: never a candidate
     service.create_incident(db, make_incident(title="Protest in Basra", where=far))
-    assert first.id and second.id
+    assert first.id
+    assert second.id
     return first.id, second.id
 
 
@@ -60,7 +61,8 @@ def test_lines_min_score_and_limit(
     out, err = capsys.readouterr()
     lines = out.splitlines()
     assert len(lines) == 3
-    assert lines[0].startswith("0.") and first in lines[0]
+    assert lines[0].startswith("0.")
+    assert first in lines[0]
     assert second in lines[1]
     assert "same day · 3 km apart · same event type" in lines[2]
     assert "1 pair" in err
@@ -85,12 +87,9 @@ def test_bad_options_are_one_line_and_exit_2(
     db_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     for bad in (["--min-score", "1.5"], ["--min-score", "x"], ["--limit", "0"], ["--days", "99"]):
-        try:
+        with pytest.raises(SystemExit) as exit_:
             main(["duplicates", "--db", db_url, *bad])
-        except SystemExit as exit_:
-            assert exit_.code == 2
-        else:
-            raise AssertionError(f"{bad} accepted")
+        assert exit_.value.code == 2
         err = capsys.readouterr().err
         assert len(err.strip().splitlines()) == 1, err
 

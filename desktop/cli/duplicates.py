@@ -70,8 +70,7 @@ def _duplicates(db: Database, args: argparse.Namespace) -> int:
     pairs = find_pairs(db, min_score=args.min_score, limit=args.limit, days=args.days)
     if args.json:
         listed = [
-            {"a": c.a.id, "b": c.b.id, "score": c.score, "reasons": list(c.reasons)}
-            for c in pairs
+            {"a": c.a.id, "b": c.b.id, "score": c.score, "reasons": list(c.reasons)} for c in pairs
         ]
         print(printable_json(json.dumps(listed, ensure_ascii=False)))
         return 0

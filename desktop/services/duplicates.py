@@ -343,8 +343,8 @@ def _scan_pairs(session: Session, days: int, since: int | None) -> Iterator[tupl
     )
     if since is not None:
         stmt = stmt.where(or_(a.id > since, b.id > since))
-    for x, y in session.execute(stmt.execution_options(yield_per=20_000)):
-        yield x, y  # noqa: UP028 - plain pairs, not rows, kept in the caller's set
+    for x, y in session.execute(stmt.execution_options(yield_per=20_000)):  # noqa: UP028
+        yield x, y  # plain pairs, not rows: the caller keeps some in a set
 
 
 def _live_facts(session: Session) -> dict[int, _Facts]:

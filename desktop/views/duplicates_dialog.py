@@ -64,9 +64,7 @@ class DuplicatesDialog(QDialog):
         self._pairs = list(candidates)
         self.dialogs = dialogs or Dialogs(self)
         # Which conflicting parts go to the other incident (None: cancelled); tests answer.
-        self.ask_merge: Callable[[MergePlan, Candidate, bool], set[str] | None] = (
-            self._ask_merge
-        )
+        self.ask_merge: Callable[[MergePlan, Candidate, bool], set[str] | None] = self._ask_merge
         self.setWindowTitle("Possible duplicates")
         self.resize(1040, 520)
         layout = QVBoxLayout(self)
@@ -111,9 +109,7 @@ class DuplicatesDialog(QDialog):
         header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
         self._fill()
 
-    def _button(
-        self, box: QDialogButtonBox, text: str, slot: Callable[[], object]
-    ) -> QPushButton:
+    def _button(self, box: QDialogButtonBox, text: str, slot: Callable[[], object]) -> QPushButton:
         button = box.addButton(text, QDialogButtonBox.ButtonRole.ActionRole)
         button.setAutoDefault(False)
         button.clicked.connect(slot)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import pytest
@@ -86,9 +86,7 @@ def test_time_precision_and_rough_places_are_said(
     ) == (pytest.approx(1 - 2 / 3), "2 days apart")
 
 
-def _span(when: When) -> tuple[object, object, str]:
-    from datetime import datetime
-
+def _span(when: When) -> tuple[datetime, datetime, str]:
     start = datetime(when.start.year, when.start.month, when.start.day)
     end = datetime(when.end.year, when.end.month, when.end.day)
     return start, end, str(when.precision)
@@ -108,7 +106,8 @@ def test_not_a_duplicate_is_remembered_and_never_proposed_again(
 ) -> None:
     first = service.create_incident(db, make_incident())
     second = service.create_incident(db, _other_report(make_incident))
-    assert first.id and second.id
+    assert first.id
+    assert second.id
     duplicates.mark_not_duplicate(db, second.id, first.id)
     duplicates.mark_not_duplicate(db, first.id, second.id)  # again, either way round: one row
     assert duplicates.dismissed_pairs(db) == {tuple(sorted((first.id, second.id)))}
@@ -129,7 +128,8 @@ def test_merge_keeps_both_citations_actors_tags_and_records_both_pasts(
     other = service.create_incident(
         db, _other_report(make_incident, citations=(replace(cited[0], url="https://x.test/2"),))
     )
-    assert keep.id and other.id
+    assert keep.id
+    assert other.id
     merged = duplicates.merge_incidents(db, keep.id, other.id, {"Title"})
     assert merged is not None
     assert merged.title == other.title  # the part chosen from the other
@@ -156,7 +156,8 @@ def test_merge_asks_only_when_the_two_disagree_and_can_be_cancelled(
 ) -> None:
     keep = service.create_incident(db, make_incident())
     other = service.create_incident(db, _other_report(make_incident))
-    assert keep.id and other.id
+    assert keep.id
+    assert other.id
     asked: list[set[str]] = []
 
     def cancel(plan: object) -> None:
@@ -172,7 +173,8 @@ def test_merge_refuses_a_record_changed_since_it_was_read(
 ) -> None:
     keep = service.create_incident(db, make_incident())
     other = service.create_incident(db, _other_report(make_incident))
-    assert keep.id and other.id
+    assert keep.id
+    assert other.id
 
     def edit_meanwhile(plan: object) -> set[str]:
         service.update_incident(db, replace(keep, notes="edited meanwhile"))
