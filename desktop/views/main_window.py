@@ -73,9 +73,7 @@ SPLITTER_SIZES = (900, 380)
 WORKSPACE_COMPANIONS = ("sources", "trash")
 
 
-class MainWindow(
-    GeoPart, ListingPart, WorkspacesPart, TransfersPart, DuplicatesPart, QMainWindow
-):
+class MainWindow(GeoPart, ListingPart, WorkspacesPart, TransfersPart, DuplicatesPart, QMainWindow):
     """The window: its layout and wiring, the incidents' actions and the companion windows.
 
     The listing (query, order, counts, going to the end), the map and timeline, the
