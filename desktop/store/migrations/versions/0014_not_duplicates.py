@@ -30,6 +30,16 @@ NEARBY = (
 
 
 def upgrade() -> None:
+    # A workspace marked older than it is (as a test makes one) runs this again: whatever
+    # exists already is left as it is.
+    if not sa.inspect(op.get_bind()).has_table("not_duplicates"):
+        _create_table()
+    op.execute(
+        sa.text(f"CREATE INDEX IF NOT EXISTS ix_incidents_live_nearby ON incidents ({NEARBY})")
+    )
+
+
+def _create_table() -> None:
     op.create_table(
         "not_duplicates",
         sa.Column("a_uuid", sa.String(36), nullable=False),
@@ -40,10 +50,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("a_uuid", "b_uuid", name=op.f("pk_not_duplicates")),
     )
     op.create_index(op.f("ix_not_duplicates_b_uuid"), "not_duplicates", ["b_uuid"])
-    # IF NOT EXISTS: a workspace marked older than it is (as a test makes one) runs it again.
-    op.execute(
-        sa.text(f"CREATE INDEX IF NOT EXISTS ix_incidents_live_nearby ON incidents ({NEARBY})")
-    )
 
 
 def downgrade() -> None:
