@@ -9,7 +9,7 @@ workspace's pairs one range per incident, without reading the table's rows.
 
 Revision ID: 0014
 Revises: 0013
-Create Date: 2026-12-07
+Create Date: 2026-12-06
 """
 
 from __future__ import annotations
