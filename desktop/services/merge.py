@@ -1,9 +1,15 @@
-"""Three-way merge of an incident edited by two people at once.
+"""Merging incident records part by part: an edit with someone else's, or two duplicates.
 
-``base`` is what the analyst opened, ``mine`` what they typed, ``theirs`` what someone else
-saved meanwhile. A part changed on one side only is taken from that side; a part changed on
-both sides differently is a conflict, and the analyst chooses. The parts are the editor's
+:func:`plan` is the three-way merge of an incident edited by two people at once. ``base`` is
+what the analyst opened, ``mine`` what they typed, ``theirs`` what someone else saved
+meanwhile. A part changed on one side only is taken from that side; a part changed on both
+sides differently is a conflict, and the analyst chooses. The parts are the editor's
 sections (title, when, where, actors, citations…), so a merge never splices half a list.
+
+:func:`plan_pair` merges two incidents found to be the same event (services/duplicates.py):
+the lists (actors, tags, citations) keep the items of both, a part blank on the kept side
+is filled from the other, and every other part that differs is a conflict, "mine" being the
+kept incident and "theirs" the other, so :func:`resolve` and the merge dialog serve both.
 """
 
 from __future__ import annotations
@@ -68,6 +74,57 @@ def plan(base: IncidentData, mine: IncidentData, theirs: IncidentData) -> MergeP
             taken.append(part)
         else:
             conflicts.append(PartConflict(part, _words(mine, part), _words(theirs, part)))
+    return MergePlan(merged, tuple(conflicts), tuple(taken))
+
+
+# Parts holding lists: merging two incidents keeps the items of both, the kept side's first.
+UNITED_PARTS = ("Actors", "Tags", "Citations")
+
+
+def _blank(values: tuple[Any, ...]) -> bool:
+    return all(value in ("", None, ()) for value in values)
+
+
+def _united(keep: IncidentData, other: IncidentData) -> IncidentData:
+    """``keep`` with the actors, tags and citations of ``other`` it lacks added after its own."""
+
+    def citation_key(citation: Any) -> tuple[Any, ...]:
+        return (citation.source, citation.url, citation.published, citation.excerpt)
+
+    def actor_key(actor: Any) -> str:
+        return actor.name.casefold()  # once, with the kept incident's role
+
+    def tag_key(tag: str) -> str:
+        return tag.casefold()
+
+    def union(mine: tuple[Any, ...], theirs: tuple[Any, ...], key: Any) -> tuple[Any, ...]:
+        seen = {key(item) for item in mine}
+        return mine + tuple(item for item in theirs if key(item) not in seen)
+
+    return replace(
+        keep,
+        actors=union(keep.actors, other.actors, actor_key),
+        tags=union(keep.tags, other.tags, tag_key),
+        citations=union(keep.citations, other.citations, citation_key),
+    )
+
+
+def plan_pair(keep: IncidentData, other: IncidentData) -> MergePlan:
+    """The merge of ``other`` into ``keep``, two records of one event (see the module)."""
+    merged = _united(keep, other)
+    conflicts: list[PartConflict] = []
+    taken: list[str] = []
+    for part in PARTS:
+        if part in UNITED_PARTS:
+            continue
+        k, o = _values(keep, part), _values(other, part)
+        if k == o or _blank(o):
+            continue
+        if _blank(k):
+            merged = _take(merged, other, part)
+            taken.append(part)
+        else:
+            conflicts.append(PartConflict(part, _words(keep, part), _words(other, part)))
     return MergePlan(merged, tuple(conflicts), tuple(taken))
 
 

@@ -50,6 +50,13 @@ HEAD_INDEXES: dict[str, tuple[str, str]] = {
         "deleted_at, substr(start_at, 1, 10), time_precision, event_type, substr(end_at, 1, 10), "
         "status, country, lat, lon, start_at, end_at, marking, confidence",
     ),
+    # Duplicate candidates: the incidents of one country in a time window (migration 0014,
+    # services/duplicates.py), with what the place test reads, from the index alone.
+    "ix_incidents_live_nearby": (
+        "incidents",
+        "deleted_at, country, start_at, end_at, event_type, geo_precision, lat, lon, "
+        "place_name, admin1",
+    ),
     "ix_incidents_live_end": ("incidents", "deleted_at, end_at, start_at"),
     "ix_incidents_live_marking": ("incidents", f"deleted_at, ({_MARKING})"),
     "ix_incidents_live_marking_label": ("incidents", "deleted_at, marking"),
@@ -70,6 +77,7 @@ HEAD_INDEXES: dict[str, tuple[str, str]] = {
     "ix_incidents_start_at": ("incidents", "start_at"),
     "ix_incidents_status": ("incidents", "status"),
     "ix_incidents_updated_at": ("incidents", "updated_at"),
+    "ix_not_duplicates_b_uuid": ("not_duplicates", "b_uuid"),
     "ix_sources_name": ("sources", "name"),
 }
 

@@ -198,6 +198,23 @@ class Setting(Base):
     value: Mapped[str] = mapped_column(Text, default="")
 
 
+class NotDuplicate(Base):
+    """Two incidents an analyst judged not to be the same event: never proposed again.
+
+    Keyed by the incidents' uuids, the smaller first, so a pair is one row whichever way
+    round it was dismissed (services/duplicates.py); kept when either is purged, as the
+    history is, since a uuid is never reused.
+    """
+
+    __tablename__ = "not_duplicates"
+    __table_args__ = (CheckConstraint("a_uuid < b_uuid", name="ordered"),)
+
+    a_uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    b_uuid: Mapped[str] = mapped_column(String(36), primary_key=True, index=True)
+    decided_at: Mapped[datetime] = mapped_column(DateTime)
+    decided_by: Mapped[str] = mapped_column(String(120))
+
+
 class HistoryEntry(Base):
     """One change to one field of an incident: who, when, which field, old → new.
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QMainWindow
 
 if TYPE_CHECKING:
     import threading
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
     from pathlib import Path
 
     from PySide6.QtCore import QModelIndex, QTimer
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QLabel, QSplitter, QTableView
 
     from desktop.services.dto import IncidentRow
+    from desktop.services.duplicates import Candidate
+    from desktop.services.progress import Progress
     from desktop.store.engine import Database
     from desktop.views.main_actions import MainActions
     from desktop.views.partials.companions import Companions
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
     from desktop.views.partials.filter_bar import FilterBar
     from desktop.views.partials.incident_detail import IncidentDetail
     from desktop.views.partials.incident_table_model import IncidentTableModel
+    from desktop.views.partials.task_runner import TaskHandle
     from desktop.views.partials.workspace_news import WorkspaceNews
     from desktop.views.window_settings import WindowSettings
 
@@ -66,6 +69,20 @@ class WindowParts(QMainWindow):
         raise NotImplementedError
 
     def reload(self) -> None:
+        raise NotImplementedError
+
+    def _run(
+        self,
+        title: str,
+        work: Callable[[Progress], R],
+        done: Callable[[R], None],
+        failure: str,
+        cancelled: str,
+        explain: str = "",
+    ) -> TaskHandle:
+        raise NotImplementedError
+
+    def offer_duplicates_after_import(self, candidates: Sequence[Candidate], new: int) -> None:
         raise NotImplementedError
 
     def current_row(self) -> IncidentRow | None:

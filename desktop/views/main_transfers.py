@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from desktop.formats.base import Format
 
     # Imported at run time by load_services(), once the first rows are painted.
-    from desktop.services import interchange  # noqa: TC004
+    from desktop.services import duplicates, interchange  # noqa: TC004
+    from desktop.services.duplicates import Candidate
     from desktop.services.progress import Progress
     from desktop.views.export_dialog import ExportDialog
     from desktop.views.import_wizard import ImportWizard
@@ -39,8 +40,8 @@ SPREADSHEETS = (".csv", ".xlsx")
 
 
 def load_services() -> None:
-    global interchange
-    from desktop.services import interchange
+    global duplicates, interchange
+    from desktop.services import duplicates, interchange
 
 
 class TransfersPart(_Base):
@@ -75,13 +76,21 @@ class TransfersPart(_Base):
         """Import ``path`` in the background (with ``reader``, else as its content says)."""
         db = self._db
 
-        def done(result: interchange.ImportResult) -> None:
+        def work(progress: Progress) -> tuple[interchange.ImportResult, list[Candidate], int]:
+            mark = duplicates.newest_mark(db)
+            result = interchange.import_file(db, path, progress, reader)
+            progress.step(0, 0, "Looking for duplicates of the new incidents")
+            return (result, *duplicates.since_mark(db, mark))
+
+        def done(outcome: tuple[interchange.ImportResult, list[Candidate], int]) -> None:
+            result, candidates, new = outcome
             self.reload()
             self.dialogs.information("Import finished", result.report)
+            self.offer_duplicates_after_import(candidates, new)
 
         return self._run(
             "Importing incidents",
-            lambda progress: interchange.import_file(db, path, progress, reader),
+            work,
             done,
             "Import failed",
             "Import cancelled: the workspace is unchanged.",

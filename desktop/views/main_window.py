@@ -16,8 +16,15 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidg
 
 from desktop import APP_NAME, __version__
 from desktop.errors import DeskError
-from desktop.views import main_evidence, main_listing, main_transfers, main_workspaces
+from desktop.views import (
+    main_duplicates,
+    main_evidence,
+    main_listing,
+    main_transfers,
+    main_workspaces,
+)
 from desktop.views.main_actions import build_actions
+from desktop.views.main_duplicates import DuplicatesPart
 from desktop.views.main_evidence import EvidencePart
 from desktop.views.main_geo import GeoPart, build_later
 from desktop.views.main_listing import NEWEST_FIRST, ListingPart
@@ -61,7 +68,7 @@ def _load_services() -> None:
     from desktop.services import history
     from desktop.services import incidents as incident_service
 
-    for part in (main_listing, main_workspaces, main_transfers, main_evidence):
+    for part in (main_listing, main_workspaces, main_transfers, main_evidence, main_duplicates):
         part.load_services()
 
 
@@ -73,7 +80,15 @@ SPLITTER_SIZES = (900, 380)
 WORKSPACE_COMPANIONS = ("sources", "trash")
 
 
-class MainWindow(GeoPart, ListingPart, WorkspacesPart, TransfersPart, EvidencePart, QMainWindow):
+class MainWindow(
+    GeoPart,
+    ListingPart,
+    WorkspacesPart,
+    TransfersPart,
+    EvidencePart,
+    DuplicatesPart,
+    QMainWindow,
+):
     """The window: its layout and wiring, the incidents' actions and the companion windows.
 
     The listing (query, order, counts, going to the end), the map and timeline, the
@@ -317,6 +332,8 @@ class MainWindow(GeoPart, ListingPart, WorkspacesPart, TransfersPart, EvidencePa
             self.statusBar().showMessage(
                 "Saved. The incident is hidden by the current filters.", 10000
             )
+        # Its possible duplicates, while the analyst still has it in mind (a few ms, indexed).
+        self.offer_duplicates_of(incident_id)
 
     def delete_incident(self) -> None:
         row = self.current_row()

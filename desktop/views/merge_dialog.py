@@ -28,12 +28,34 @@ if TYPE_CHECKING:
 
 
 class MergeDialog(QDialog):
-    def __init__(self, plan: MergePlan, who: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        plan: MergePlan,
+        who: str,
+        parent: QWidget | None = None,
+        *,
+        intro: str = "",
+        mine: str = "Keep &mine",
+        theirs: str = "Take &theirs",
+        ok: str = "Save merged",
+    ) -> None:
+        """``intro``, ``mine``, ``theirs`` and ``ok`` reword it for another merge (two
+        duplicate incidents: views/duplicates_dialog.py)."""
         super().__init__(parent)
-        self.setWindowTitle("Merge your changes with theirs")
+        self.setWindowTitle("Merge your changes with theirs" if not intro else "Merge incidents")
         self.resize(860, 560)
         self._groups: dict[str, QButtonGroup] = {}
         layout = QVBoxLayout(self)
+        if intro:
+            taken = ", ".join(plan.taken_from_theirs).lower()
+            intro += f" Taken from the other, blank here: {taken}." if taken else ""
+        else:
+            intro = self._edit_intro(plan, who)
+        layout.addWidget(plain_label(intro, self, wrap=True))
+        self._parts(plan, layout, mine, theirs, ok)
+
+    @staticmethod
+    def _edit_intro(plan: MergePlan, who: str) -> str:
         intro = f"{who} saved this incident after you opened it."
         if plan.taken_from_theirs:
             intro += (
@@ -43,15 +65,18 @@ class MergeDialog(QDialog):
             )
         if plan.conflicts:
             intro += " You both changed the parts below: choose which version to keep."
-        layout.addWidget(plain_label(intro, self, wrap=True))
+        return intro
 
+    def _parts(
+        self, plan: MergePlan, layout: QVBoxLayout, mine_text: str, theirs_text: str, ok: str
+    ) -> None:
         body = QWidget(self)
         body_layout = QVBoxLayout(body)
         for conflict in plan.conflicts:
             box = QGroupBox(conflict.part, body)
             grid = QGridLayout(box)
-            mine = QRadioButton("Keep &mine", box)
-            theirs = QRadioButton("Take &theirs", box)
+            mine = QRadioButton(mine_text, box)
+            theirs = QRadioButton(theirs_text, box)
             mine.setChecked(True)
             group = QButtonGroup(box)
             group.addButton(mine, 0)
@@ -73,8 +98,8 @@ class MergeDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
-        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText("Save merged")
+        ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok_button.setText(ok)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

@@ -104,6 +104,7 @@ def test_each_action_is_declared_once_and_placed_by_its_row(qtbot: QtBot, db: Da
         a.open_database,
         a.import_file,
         a.add_evidence,
+        a.find_duplicates,  # a scan in the background, as an import is
         *a.exports.values(),
     }
     menus = {m.title(): m for m in window.menuBar().findChildren(type(a.recent_menu))}
