@@ -63,6 +63,8 @@ lock-upgrade: lock
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.gazetteer
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.evidence
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.evidence_gui
 
 # CI runs this so the benchmark cannot rot; its times are printed, never judged.
 bench-quick: $(STAMP)
