@@ -32,8 +32,7 @@ from reportlab.platypus import (
 )
 
 from desktop import domain
-from desktop.reports import charts, fonts
-from desktop.reports.mapchart import incident_map
+from desktop.reports import figures, fonts
 from desktop.reports.outline import (
     EndOfPart,
     NumberedCanvas,
@@ -83,8 +82,6 @@ class SitrepRenderer:
     top_margin = banner_margin + banner_height + 8 * mm
     bottom_margin = banner_margin + banner_height + 14 * mm
     marking_size = 12.0  # TLP 2.0: 12 pt or larger
-    map_height = 235.0
-    chart_height = 122.0
 
     def __init__(self, data: SitrepData) -> None:
         self.data = data
@@ -240,18 +237,8 @@ class SitrepRenderer:
         if not d.incidents:  # an empty map would only say so at length
             return story
         story.append(Spacer(1, 8))
-        story.append(incident_map(list(d.map_points), self.content_width, self.map_height))
-        located = len(d.map_points)
-        if d.incidents and located < len(d.incidents):
-            story.append(
-                make_paragraph(
-                    f"Map: {located} of {len(d.incidents)} incidents have a known location; "
-                    "numbers match the incident list.",
-                    s["Note"],
-                )
-            )
-        elif d.incidents:
-            story.append(make_paragraph("Map numbers match the incident list.", s["Note"]))
+        story.append(figures.map_drawing(d, self.content_width))
+        story.append(make_paragraph(d.map.note, s["Note"]))
         return story
 
     def _figures(self) -> Table:
@@ -289,22 +276,24 @@ class SitrepRenderer:
         return table
 
     def _charts(self) -> Table:
-        d = self.data
-        gap = 18.0
+        """The time chart across the page; by type and by country side by side under it."""
+        d, gap = self.data, figures.BAR_CHART_GAP
         width = (self.content_width - gap) / 2
-        note = ""
-        if d.not_by_day:
-            note = f"{d.not_by_day} dated only to the week or month not shown"
-        day = charts.per_day_chart(d.timeline, width, self.chart_height, note=note)
-        kind = charts.per_type_chart(d.per_type, width, self.chart_height)
-        table = Table([[day, "", kind]], colWidths=[width, gap, width])
+        by_type, by_country = figures.bar_charts(d, width)
+        rows = [
+            [figures.time_chart(d, self.content_width), "", ""],
+            [by_type, "", by_country],
+        ]
+        table = Table(rows, colWidths=[width, gap, width])
         table.setStyle(
             TableStyle(
                 [
+                    ("SPAN", (0, 0), (-1, 0)),
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
                     ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                     ("TOPPADDING", (0, 0), (-1, -1), 0),
                     ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 1), (-1, 1), 8),
                 ]
             )
         )

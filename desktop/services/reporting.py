@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop.domain import country_name
-from desktop.reports.sitrep_data import ReportOptions, prepare
+from desktop.reports.sitrep_data import ReportOptions, prepare, report_period
 from desktop.reports.sitrep_pdf import render_sitrep
+from desktop.reports.timeline import previous_period
 from desktop.services.dto import IncidentQuery
 from desktop.services.incidents import count_incidents, get_incidents
 from desktop.services.progress import step
@@ -20,6 +21,7 @@ from desktop.store.outputs import check_target, private_output
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from desktop.services.dto import IncidentData
     from desktop.services.progress import Progress
     from desktop.store.engine import Database
 
@@ -109,13 +111,30 @@ def export_sitrep(
     incidents = get_incidents(db, query)
     count = "1 incident" if len(incidents) == 1 else f"{len(incidents)} incidents"
     step(progress, _PREPARE, _DONE, f"Preparing the report on {count}…")
-    data = prepare(incidents, options, now or datetime.now(UTC))
+    data = prepare(
+        incidents, options, now or datetime.now(UTC), _previous(db, query, incidents, options)
+    )
     step(progress, _LAYOUT, _DONE, "Laying out the pages…")
     with private_output(out, workspace) as handle:
         pages = render_sitrep(data, handle, _layout_progress(progress))
         step(progress, _WRITTEN, _DONE, "Saving the file…")
     step(progress, _DONE, _DONE, "1 page written." if pages == 1 else f"{pages} pages written.")
     return ReportResult(out, pages, len(incidents), data.marking, data.marking_raised)
+
+
+def _previous(
+    db: Database, query: IncidentQuery, incidents: list[IncidentData], options: ReportOptions
+) -> list[IncidentData] | None:
+    """The incidents of the same filter over the period of equal length before the
+    report's, for the time chart's comparison; None when there is no such period (no
+    dates, or a period too long to compare)."""
+    start, end = report_period(incidents, options)
+    if start is None or end is None:
+        return None
+    before = previous_period(start, end)
+    if before is None:
+        return None
+    return get_incidents(db, replace(query, since=before[0], until=before[1]))
 
 
 def _layout_progress(progress: Progress | None) -> Callable[[str, int], None] | None:
