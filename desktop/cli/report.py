@@ -28,8 +28,12 @@ if TYPE_CHECKING:
 
 
 def register(registry: Registry) -> None:
-    pdf = registry.export("pdf", "a situation report (SITREP) as PDF", _export_pdf)
-    pdf.add_argument("--out", type=Path, required=True, help="PDF file to write")
+    pdf = registry.export(
+        "pdf", "a situation report (SITREP) as PDF, or as an editable DOCX", _export_pdf
+    )
+    pdf.add_argument(
+        "--out", type=Path, required=True, help="file to write: NAME.pdf, or NAME.docx to edit"
+    )
     pdf.add_argument("--since", type=iso_date_arg, metavar="YYYY-MM-DD", help="first day covered")
     pdf.add_argument("--until", type=iso_date_arg, metavar="YYYY-MM-DD", help="last day covered")
     pdf.add_argument("--title", type=text_arg, help="report title (default: the last one used)")
@@ -150,8 +154,9 @@ def _export_pdf(db: Database, args: argparse.Namespace) -> int:
     if texts != stored or scope != remembered.scope:
         remember_report(db, texts, scope, remembered)
     raised = " (raised to match its incidents)" if result.marking_raised else ""
+    pages = f"{plural(result.pages, 'page')}, " if result.pages else ""  # a DOCX: Word's
     say(
-        f"Wrote {result.path}: {plural(result.pages, 'page')}, "
+        f"Wrote {result.path}: {pages}"
         f"{plural(result.incidents, 'incident')}, "
         f"marked {result.marking}{raised}"
     )

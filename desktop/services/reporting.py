@@ -1,4 +1,5 @@
-"""Building a situation report: choose the incidents, prepare the content, write the PDF."""
+"""Building a situation report: choose the incidents, prepare the content, write the PDF
+or, for an editable copy, the DOCX (the file's suffix chooses)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop.domain import country_name
+from desktop.errors import ValidationError
 from desktop.reports.sitrep_data import ReportOptions, prepare, report_period
+from desktop.reports.sitrep_docx import render_sitrep_docx
 from desktop.reports.sitrep_pdf import render_sitrep
 from desktop.reports.timeline import previous_period
 from desktop.services.dto import IncidentQuery
@@ -17,6 +20,7 @@ from desktop.services.progress import step
 from desktop.store.engine import sqlite_path
 from desktop.store.models import Setting
 from desktop.store.outputs import check_target, private_output
+from desktop.wording import plural
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -33,7 +37,7 @@ _READ, _PREPARE, _LAYOUT, _WRITTEN, _DONE = 0, 5, 10, 97, 100
 @dataclass(frozen=True)
 class ReportResult:
     path: Path
-    pages: int
+    pages: int  # 0 for a DOCX, whose pages Word lays out
     incidents: int
     marking: str
     marking_raised: bool
@@ -74,11 +78,27 @@ def count_for_report(db: Database, query: IncidentQuery | None) -> int:
     return count_incidents(db, report_query(query))
 
 
+REPORT_SUFFIXES = (".pdf", ".docx")
+
+
+def report_format(out: Path) -> str:
+    """ "pdf" or "docx" by ``out``'s suffix; ValidationError for any other."""
+    suffix = out.suffix.lower()
+    if suffix not in REPORT_SUFFIXES:
+        raise ValidationError(
+            "out",
+            f"{out.name}: a report is written as PDF (.pdf) or as an editable Word "
+            "document (.docx); give a file name ending in one of them.",
+        )
+    return suffix[1:]
+
+
 def check_output(db: Database, out: Path) -> Path:
     """``out`` made absolute, or ValidationError when no report may be written there.
 
     For asking before the work starts; :func:`export_sitrep` checks again when it writes.
     """
+    report_format(out)
     return check_target(out, sqlite_path(db.url))
 
 
@@ -106,6 +126,7 @@ def export_sitrep(
         filter_text=options.filter_text or describe_query(query),
     )
     workspace = sqlite_path(db.url)
+    kind = report_format(out)
     out = check_target(out, workspace)  # before the work, as well as before the rename
     step(progress, _READ, _DONE, "Reading the incidents…")
     incidents = get_incidents(db, query)
@@ -116,9 +137,14 @@ def export_sitrep(
     )
     step(progress, _LAYOUT, _DONE, "Laying out the pages…")
     with private_output(out, workspace) as handle:
-        pages = render_sitrep(data, handle, _layout_progress(progress))
+        if kind == "docx":  # Word lays out the pages: their number is not known here
+            render_sitrep_docx(data, handle)
+            pages = 0
+        else:
+            pages = render_sitrep(data, handle, _layout_progress(progress))
         step(progress, _WRITTEN, _DONE, "Saving the file…")
-    step(progress, _DONE, _DONE, "1 page written." if pages == 1 else f"{pages} pages written.")
+    done = "Document written." if not pages else f"{plural(pages, 'page')} written."
+    step(progress, _DONE, _DONE, done)
     return ReportResult(out, pages, len(incidents), data.marking, data.marking_raised)
 
 
