@@ -98,8 +98,9 @@ def check_output(db: Database, out: Path) -> Path:
 
     For asking before the work starts; :func:`export_sitrep` checks again when it writes.
     """
+    out = check_target(out, sqlite_path(db.url))  # "that is the workspace" comes first
     report_format(out)
-    return check_target(out, sqlite_path(db.url))
+    return out
 
 
 def export_sitrep(
@@ -126,8 +127,8 @@ def export_sitrep(
         filter_text=options.filter_text or describe_query(query),
     )
     workspace = sqlite_path(db.url)
-    kind = report_format(out)
     out = check_target(out, workspace)  # before the work, as well as before the rename
+    kind = report_format(out)
     step(progress, _READ, _DONE, "Reading the incidents…")
     incidents = get_incidents(db, query)
     count = "1 incident" if len(incidents) == 1 else f"{len(incidents)} incidents"
