@@ -19,7 +19,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks import cases, generate, measure, report
+from benchmarks import cases, generate, geo, measure, report
 
 DEFAULT_SIZES = (1_000, 10_000, 100_000)
 
@@ -72,6 +72,8 @@ def run_size(size: int, out: Path, runs: int = 3) -> dict[str, float]:
         values.update(cases.search(db))
         say("filters and sorts")
         values.update(cases.filters_and_sorts(db))
+        say("map and timeline")
+        values.update(geo.map_and_timeline(db))
         say("scroll to the end")
         unfrozen = cases.scroll(db)
         values["scroll_unfrozen_max_ms"] = unfrozen["scroll_max_ms"]

@@ -114,10 +114,9 @@ def search(db: Database) -> dict[str, float]:
     }
 
 
-def filters_and_sorts(db: Database) -> dict[str, float]:
-    model = table_model(db)
+def filter_queries(db: Database) -> tuple[IncidentQuery, ...]:
+    """The 12 filter cases, from the workspace's newest day and its sources."""
     base = IncidentQuery()
-    _change(model, base)
     latest = incident_service.list_incidents(db, base, 0, 1)[0].start
     latest_day = latest if isinstance(latest, date) else latest.date()
     sources = sorted(s.id for s in list_sources(db))
@@ -137,6 +136,14 @@ def filters_and_sorts(db: Database) -> dict[str, float]:
         replace(base, countries=("SY",), event_types=("Battles",), confidences=("low",)),
         replace(base, text="drone", countries=("IQ",)),
     )
+    return filters
+
+
+def filters_and_sorts(db: Database) -> dict[str, float]:
+    model = table_model(db)
+    base = IncidentQuery()
+    _change(model, base)
+    filters = filter_queries(db)
     filter_timer = Timer()
     for query in filters:
         runs = Timer()

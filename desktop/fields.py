@@ -3,8 +3,9 @@
 Each :class:`Field` is one leaf of :class:`desktop.services.dto.IncidentData`, named by the
 same dotted path as validation problems and the interchange format (``title``,
 ``where.name``, ``casualties.killed``). The ORM mapping, the fast bulk insert, the change
-history, the three-way merge, the length checks of validation and the editor's problem
-labels all walk :data:`INCIDENT_FIELDS` instead of listing the fields again.
+history, the three-way merge, the length checks of validation, the editor's problem
+labels and the JSON interchange format (its keys, their order, how each value is read and
+written) all walk :data:`INCIDENT_FIELDS` instead of listing the fields again.
 
 Most fields are *simple*: one value copied to one column, perhaps trimmed (``stored``) or
 kept as an enum (``enum``). The rest (the times, the coordinates in history, the lists of
@@ -12,7 +13,11 @@ actors, tags and citations) have an entry for their labels and merge part, and `
 False: each reader keeps its own explicit code for them.
 
 Adding a simple scalar field: its column in ``store/models.py`` and a migration, an entry
-here, the attribute in ``dto.IncidentData`` and a widget in the editor.
+here, the attribute in ``records.IncidentData`` and a widget in the editor (for a text of
+the record itself, made and laid out in ``views/partials/editor_form.py`` and put in its
+``text_widgets``: the form's state, undo and save follow the table). The JSON format then
+writes and reads it; a new key is a new version of that format though
+(``docs/interchange.md``, Versions).
 
 Plain Python: no Qt, no SQLAlchemy, so the store, services, reports and views can all read it.
 """

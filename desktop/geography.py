@@ -1,7 +1,9 @@
 """Geography without drawing: country outlines, the map window, projection and map points.
 
 No ReportLab and no Qt here: the SITREP's map (``desktop.reports.mapchart``) draws with it,
-and a map view in the window can use the same outlines, window and projection.
+and a map view in the window can use the same outlines, window and projection. Grouping
+incidents by place and merging markers by scale are in ``desktop.geo_clusters``, placing
+their labels in ``desktop.placement``.
 
 Coordinates are degrees (WGS84). Points are ``(lat, lon)`` pairs, as incidents store them;
 outline rings are ``(lon, lat)`` pairs, as GeoJSON and Natural Earth store them (x, y).

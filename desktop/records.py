@@ -169,8 +169,13 @@ class Document:
 
     ``histories`` (incident id → its changes, oldest first) is given to a writer when the
     history was asked for, None otherwise; readers leave it None.
+
+    ``named_only`` holds the ids of sources the file names without describing them (a
+    MISP link's site, a STIX identity with no grade): the import adds such a source when
+    it is new but leaves a stored one of that id as it is, rather than reset its grade.
     """
 
     sources: tuple[SourceData, ...]
     incidents: tuple[IncidentData, ...]
     histories: Mapping[str, Sequence[HistoryEntry]] | None = None
+    named_only: frozenset[str] = frozenset()

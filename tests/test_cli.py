@@ -658,7 +658,7 @@ def test_a_registered_writer_is_an_export_command(
 ) -> None:
     monkeypatch.setattr(formats, "FORMATS", (*formats.FORMATS, LINES))
     parser = cli.build_parser()
-    assert _choices(parser, "export") == ["json", "lines", "pdf"]
+    assert _choices(parser, "export") == ["json", "stix", "misp", "lines", "pdf"]
     db, out = str(tmp_path / "work.sqlite3"), tmp_path / "out.txt"
     assert cli.main(["sample", "--db", db]) == 0
     assert cli.main(["export", "lines", "--db", db, "--out", str(out)]) == 0
@@ -689,7 +689,7 @@ def test_import_recognises_our_json_by_content_and_refuses_other_files(
     assert result.returncode == 2
     assert result.stderr == (
         f"incident-desk: {other.name} is not a file Incident Desk can import; "
-        "it imports Incident Desk JSON (*.json)\n"
+        f"it imports {formats.supported()}\n"
     )
 
 

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 import pytest
 
 from desktop import domain
-from desktop.formats import json_v1
+from desktop.formats import json_v1, misp, stix_write
 from desktop.reports.sitrep_data import dtg
+from desktop.resources import resource_path
 from desktop.services import interchange, limits, validation
 
 if TYPE_CHECKING:
@@ -151,6 +152,27 @@ def test_the_example_uses_every_key() -> None:
         assert set(incident) == set(json_v1.INCIDENT_KEYS) - {"history"}
 
 
+# ------------------------------------------------------------------------------ formats.md
+
+
+def test_formats_names_every_property_and_tag_the_writers_write() -> None:
+    """Each x_incident_desk_ property of our STIX bundles, each label prefix and each
+    machine tag of ours in MISP events is described on the page."""
+    text = page("formats.md")
+    sample = resource_path("sample", "workspace.json").read_bytes()
+    document = json_v1.read(sample, interchange.CHECKS)
+    written = json.dumps([stix_write.bundle(document), misp.events(document)])
+    names = set(re.findall(r"x_incident_desk_[a-z]+", written))
+    names |= set(re.findall(r"incident-desk:[a-z-]+=", written))
+    assert names
+    missing = sorted(name for name in names if f"`{name.rstrip('=')}" not in text)
+    assert not missing
+    for label in (stix_write.STATUS_LABEL, stix_write.TYPE_LABEL, stix_write.SUB_TYPE_LABEL):
+        assert f"`{label}" in text
+    for accepted in ("{103}", "{202}", "{302}", "{401}"):
+        assert f"`{accepted}`" in text
+
+
 # ------------------------------------------------------------------------------- sitrep.md
 
 
@@ -181,6 +203,6 @@ def test_nothing_points_outside_the_repository() -> None:
 
 def test_the_readme_links_the_docs() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for name in ("interchange.md", "grading.md", "sitrep.md", "performance.md"):
+    for name in ("interchange.md", "grading.md", "sitrep.md", "performance.md", "formats.md"):
         assert f"docs/{name}" in readme
         assert (DOCS / name).is_file()

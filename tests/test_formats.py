@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import TYPE_CHECKING
 
 import pytest
 
 from desktop import formats
 from desktop.errors import ValidationError
-from desktop.formats import json_v1
+from desktop.formats import json_v1, misp, stix
 from desktop.resources import resource_path
 from desktop.services import interchange
 
@@ -19,15 +20,17 @@ if TYPE_CHECKING:
     from desktop.store.engine import Database
 
 SAMPLE = resource_path("sample", "workspace.json").read_bytes()
+SUPPORTED = "Incident Desk JSON (*.json), STIX 2.1 bundle (*.json), MISP event JSON (*.json)"
 
 
-def test_the_registry_lists_json_v1_as_reader_and_writer() -> None:
-    assert [f.name for f in formats.FORMATS] == ["json"]
-    assert formats.readers() == formats.writers() == (json_v1.JSON,)
+def test_the_registry_lists_json_stix_and_misp_as_readers_and_writers() -> None:
+    assert [f.name for f in formats.FORMATS] == ["json", "stix", "misp"]
+    assert formats.readers() == formats.writers() == (json_v1.JSON, stix.STIX, misp.MISP)
     assert json_v1.JSON.suffix == ".json"
     assert json_v1.JSON.label == "Incident Desk JSON"
     assert json_v1.JSON.dialog_filter == "Incident Desk JSON (*.json)"
     assert formats.writer("json") is json_v1.JSON
+    assert formats.reader("stix") is stix.STIX
 
 
 def test_names_and_suffixes_are_unique_and_well_formed() -> None:
@@ -41,9 +44,15 @@ def test_names_and_suffixes_are_unique_and_well_formed() -> None:
         assert (entry.read is None) == (entry.recognises is None)
 
 
-def test_an_unknown_export_format_names_those_there_are() -> None:
-    with pytest.raises(ValidationError, match=r"no export format 'stix' \(there are: json\)"):
-        formats.writer("stix")
+def test_an_unknown_format_names_those_there_are() -> None:
+    with pytest.raises(
+        ValidationError, match=r"no export format 'acled' \(there are: json, stix, misp\)"
+    ):
+        formats.writer("acled")
+    with pytest.raises(
+        ValidationError, match=r"no import format 'acled' \(there are: json, stix, misp\)"
+    ):
+        formats.reader("acled")
 
 
 @pytest.mark.parametrize("name", ["incidents.json", "INCIDENTS.JSON", "notes.txt", "export"])
@@ -72,8 +81,7 @@ def test_an_unknown_file_is_one_line_listing_the_formats(raw: bytes) -> None:
     message = str(info.value)
     assert "\n" not in message
     assert message == (
-        "incidents.csv is not a file Incident Desk can import; "
-        "it imports Incident Desk JSON (*.json)"
+        f"incidents.csv is not a file Incident Desk can import; it imports {SUPPORTED}"
     )
 
 
@@ -85,7 +93,10 @@ def test_the_format_mark_must_be_the_top_objects() -> None:
 
 
 def test_the_import_filter_lists_the_readers_then_any_file() -> None:
-    assert formats.import_filter() == "Incident Desk JSON (*.json);;All files (*)"
+    assert formats.import_filter() == (
+        "Importable files (*.json);;Incident Desk JSON (*.json);;STIX 2.1 bundle (*.json);;"
+        "MISP event JSON (*.json);;All files (*)"
+    )
 
 
 def test_writing_then_reading_gives_the_same_records() -> None:
@@ -106,6 +117,8 @@ def test_an_unknown_file_is_refused_before_anything_is_written(
 ) -> None:
     path = tmp_path / "incidents.csv"
     path.write_text("title,date\nx,2024-01-01\n", encoding="utf-8")
-    with pytest.raises(ValidationError, match="it imports Incident Desk JSON"):
+    with pytest.raises(
+        ValidationError, match=re.escape("it imports Incident Desk JSON (*.json), STIX")
+    ):
         interchange.import_file(db, path)
     assert interchange.export_records(db).incidents == ()

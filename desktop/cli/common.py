@@ -10,6 +10,7 @@ import sys
 from datetime import date
 
 from desktop.domain import EVENT_TYPES, country_codes, normalise_marking
+from desktop.services.dto import IncidentQuery
 from desktop.services.report_request import marking_problem
 from desktop.store.locations import ENV_VAR
 from desktop.wording import printable
@@ -90,6 +91,45 @@ def event_type_arg(value: str) -> str:
             return name
     raise argparse.ArgumentTypeError(
         f"'{value}' is not an ACLED event type ({', '.join(EVENT_TYPES)})"
+    )
+
+
+def filter_options(parser: argparse.ArgumentParser) -> None:
+    """The options choosing which incidents an export holds: the SITREP's, for every export."""
+    parser.add_argument(
+        "--since", type=iso_date_arg, metavar="YYYY-MM-DD", help="first day covered"
+    )
+    parser.add_argument("--until", type=iso_date_arg, metavar="YYYY-MM-DD", help="last day covered")
+    parser.add_argument(
+        "--country",
+        type=country_arg,
+        action="append",
+        default=[],
+        metavar="CC",
+        help="ISO country code (repeatable)",
+    )
+    parser.add_argument(
+        "--tag", type=text_arg, action="append", default=[], help="tag (repeatable)"
+    )
+    parser.add_argument(
+        "--type",
+        dest="event_type",
+        type=event_type_arg,
+        action="append",
+        default=[],
+        metavar="TYPE",
+        help="ACLED event type (repeatable)",
+    )
+
+
+def filtered_query(args: argparse.Namespace) -> IncidentQuery:
+    """The incidents :func:`filter_options` chose."""
+    return IncidentQuery(
+        since=args.since,
+        until=args.until,
+        countries=tuple(args.country),
+        tags=tuple(args.tag),
+        event_types=tuple(args.event_type),
     )
 
 

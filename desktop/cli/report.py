@@ -8,15 +8,13 @@ from typing import TYPE_CHECKING
 
 from desktop.cli.common import (
     USAGE_ERROR,
-    country_arg,
-    event_type_arg,
     fail,
-    iso_date_arg,
+    filter_options,
+    filtered_query,
     marking_arg,
     say,
     text_arg,
 )
-from desktop.services.dto import IncidentQuery
 from desktop.services.report_request import KEY_POINTS, MARKING, PERIOD, TITLE, check_request
 from desktop.wording import plural
 
@@ -34,31 +32,12 @@ def register(registry: Registry) -> None:
     pdf.add_argument(
         "--out", type=Path, required=True, help="file to write: NAME.pdf, or NAME.docx to edit"
     )
-    pdf.add_argument("--since", type=iso_date_arg, metavar="YYYY-MM-DD", help="first day covered")
-    pdf.add_argument("--until", type=iso_date_arg, metavar="YYYY-MM-DD", help="last day covered")
+    filter_options(pdf)
     pdf.add_argument("--title", type=text_arg, help="report title (default: the last one used)")
     pdf.add_argument(
         "--marking",
         type=marking_arg,
         help="TLP label or classification line (raised to the strictest incident's)",
-    )
-    pdf.add_argument(
-        "--country",
-        type=country_arg,
-        action="append",
-        default=[],
-        metavar="CC",
-        help="ISO country code (repeatable)",
-    )
-    pdf.add_argument("--tag", type=text_arg, action="append", default=[], help="tag (repeatable)")
-    pdf.add_argument(
-        "--type",
-        dest="event_type",
-        type=event_type_arg,
-        action="append",
-        default=[],
-        metavar="TYPE",
-        help="ACLED event type (repeatable)",
     )
     pdf.add_argument("--author", type=text_arg, help="author printed on the report (remembered)")
     pdf.add_argument(
@@ -95,13 +74,7 @@ def _export_pdf(db: Database, args: argparse.Namespace) -> int:
     )
     from desktop.services.reporting import export_sitrep
 
-    query = IncidentQuery(
-        since=args.since,
-        until=args.until,
-        countries=tuple(args.country),
-        tags=tuple(args.tag),
-        event_types=tuple(args.event_type),
-    )
+    query = filtered_query(args)
     remembered = load_remembered(db)
     scope = ReportScope.of(query)
     # Key points and an assessment written for another scope would be wrong here.

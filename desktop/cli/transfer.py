@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop import formats
-from desktop.cli.common import fail, say
+from desktop.cli.common import USAGE_ERROR, fail, filter_options, filtered_query, say
 from desktop.wording import plural
 
 if TYPE_CHECKING:
@@ -26,10 +26,17 @@ def register(registry: Registry) -> None:
         _import,
     )
     imp.add_argument("file", type=Path)
+    imp.add_argument(
+        "--format",
+        dest="file_format",
+        choices=[f.name for f in formats.readers()],
+        help="read the file as this format (by default its content and name tell)",
+    )
     # One command per registered writer (desktop/formats).
     for writer in formats.writers():
         export = registry.export(writer.name, writer.description, _export)
         export.add_argument("--out", type=Path, required=True, help="file to write")
+        filter_options(export)
         if writer.with_history:
             export.add_argument(
                 "--history", action="store_true", help="include each incident's change history"
@@ -39,7 +46,8 @@ def register(registry: Registry) -> None:
 def _import(db: Database, args: argparse.Namespace) -> int:
     from desktop.services.interchange import import_file
 
-    result = import_file(db, args.file)
+    reader = formats.reader(args.file_format) if args.file_format else None
+    result = import_file(db, args.file, reader=reader)
     say(f"Imported {args.file}: {result.summary}")
     for line in result.shown_warnings(MAX_WARNINGS):
         fail(f"warning: {line}")
@@ -50,6 +58,15 @@ def _export(db: Database, args: argparse.Namespace) -> int:
     from desktop.services.interchange import export_file
 
     writer = formats.writer(args.format)
-    count = export_file(db, args.out, with_history=getattr(args, "history", False), writer=writer)
+    if args.since and args.until and args.until < args.since:
+        fail("--until is before --since: The period ends before it starts.")
+        return USAGE_ERROR
+    count = export_file(
+        db,
+        args.out,
+        filtered_query(args),
+        with_history=getattr(args, "history", False),
+        writer=writer,
+    )
     say(f"Exported {plural(count, 'incident')} to {args.out}")
     return 0

@@ -10,33 +10,50 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from collections.abc import Callable
+from dataclasses import MISSING
+from dataclasses import fields as dataclass_fields
 from datetime import UTC, date, datetime
 from functools import partial
-from typing import TYPE_CHECKING, Any, TypeVar
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any, get_type_hints
 
-from desktop.domain import ActorRole, Confidence, SourceKind, Status, TimePrecision
+from desktop.domain import ActorRole, GeoPrecision, SourceKind, TimePrecision
 from desktop.errors import ValidationError
+from desktop.fields import INCIDENT_FIELDS
 from desktop.formats import jsontext
 from desktop.formats.base import Format
+from desktop.formats.jsonvalues import (
+    at,
+    choice,
+    count,
+    each,
+    json_list,
+    json_object,
+    kind,
+    number,
+    optional_text,
+    shown,
+    text,
+)
 from desktop.records import (
     MAX_SLUG,
     Actor,
-    Casualties,
     Citation,
     Document,
     IncidentData,
     SourceData,
     When,
-    Where,
     slugify,
 )
 from desktop.timetext import utc_text
-from desktop.wording import printable, quoted
+from desktop.wording import quoted
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Sequence
     from typing import BinaryIO
 
+    from desktop.fields import Field
     from desktop.formats.base import Checks
     from desktop.records import HistoryEntry
     from desktop.timetext import Moment
@@ -45,45 +62,16 @@ FORMAT = "incident-desk/1"
 
 TOP_KEYS = ("format", "sources", "incidents")
 SOURCE_KEYS = ("id", "name", "kind", "reliability", "url", "notes")
-INCIDENT_KEYS = (
-    "id",
-    "title",
-    "summary",
-    "notes",
-    "when",
-    "where",
-    "event_type",
-    "sub_event_type",
-    "actors",
-    "casualties",
-    "status",
-    "confidence",
-    "likelihood",
-    "tags",
-    "marking",
-    "citations",
-    # Written by `export json --history`; read back for a round trip but not imported: the
-    # importing workspace starts its own record of the incident ("imported").
-    "history",
-)
 HISTORY_KEYS = ("at", "by", "action", "field", "old", "new")
-WHEN_KEYS = ("start", "end", "precision")
-WHERE_KEYS = ("name", "admin1", "country", "lat", "lon", "precision")
 ACTOR_KEYS = ("name", "role")
-CASUALTY_KEYS = ("killed", "injured", "note")
 CITATION_KEYS = ("source", "credibility", "url", "published", "retrieved", "language", "excerpt")
 # The same keys as sets, made once: checking an object's keys is then one C-level subset test
 # instead of a Python loop over every key of the 800,000 objects of a 100,000-incident file.
 _TOP = frozenset(TOP_KEYS)
 _SOURCE = frozenset(SOURCE_KEYS)
-_INCIDENT = frozenset(INCIDENT_KEYS)
 _HISTORY = frozenset(HISTORY_KEYS)
-_WHEN = frozenset(WHEN_KEYS)
-_WHERE = frozenset(WHERE_KEYS)
 _ACTOR = frozenset(ACTOR_KEYS)
-_CASUALTY = frozenset(CASUALTY_KEYS)
 _CITATION = frozenset(CITATION_KEYS)
-_T = TypeVar("_T")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 # A UUID exactly as str(uuid.UUID(...)) writes it, the only form accepted: matching it is
@@ -114,17 +102,17 @@ def parse_document(value: Any, checks: Checks, *, consume: bool = False) -> Docu
     ``consume`` lets go of each incident's JSON object once its record is made (the caller
     must not need ``value`` afterwards), so a large file is not held twice in memory.
     """
-    top = _object(value, "", _TOP, required=TOP_KEYS)
+    top = json_object(value, "", _TOP, required=TOP_KEYS)
     if top["format"] != FORMAT:
-        raise ValidationError("format", f"must be '{FORMAT}', not {_shown(top['format'])}")
-    sources = _each(_list(top["sources"], "sources"), "sources", partial(_source, checks))
+        raise ValidationError("format", f"must be '{FORMAT}', not {shown(top['format'])}")
+    sources = each(json_list(top["sources"], "sources"), "sources", partial(_source, checks))
     seen: set[str] = set()
     for i, source in enumerate(sources):
         if source.id in seen:
             raise ValidationError(f"sources[{i}].id", f"{quoted(source.id)} is given twice")
         seen.add(source.id)
-    incidents = _each(
-        _list(top["incidents"], "incidents"), "incidents", partial(_incident, checks), consume
+    incidents = each(
+        json_list(top["incidents"], "incidents"), "incidents", partial(_incident, checks), consume
     )
     ids: set[str] = set()
     for i, incident in enumerate(incidents):
@@ -141,115 +129,11 @@ def parse_document(value: Any, checks: Checks, *, consume: bool = False) -> Docu
     return Document(sources, incidents)
 
 
-def _each(
-    items: list[Any], where: str, parse: Callable[[Any], _T], consume: bool = False
-) -> tuple[_T, ...]:
-    """``parse`` of every item, a problem located at ``where[i]``.
-
-    One ``try`` around the loop: the item's path is made only for the item that fails, not
-    for each of the hundreds of thousands that do not. ``consume`` lets go of each item once
-    its record is made (see :func:`parse_document`).
-    """
-    records: list[_T] = []
-    index = 0
-    try:
-        for index, item in enumerate(items):
-            if consume:
-                items[index] = None
-            records.append(parse(item))
-    except ValidationError as exc:
-        raise exc.under(f"{where}[{index}]") from None
-    return tuple(records)
-
-
-def _at(prefix: str, parse: Any, value: Any) -> Any:
-    try:
-        return parse(value)
-    except ValidationError as exc:
-        raise exc.under(prefix) from None
-
-
-def _object(
-    value: Any, where: str, keys: frozenset[str], required: tuple[str, ...] = ()
-) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise ValidationError(where, f"must be an object, not {_kind(value)}")
-    # The lists for the message are made only when something is wrong.
-    if not value.keys() <= keys:
-        unknown = [key for key in value if key not in keys]
-        raise ValidationError(where, "unknown key(s) " + ", ".join(quoted(k) for k in unknown))
-    for key in required:
-        if key not in value:
-            missing = [k for k in required if k not in value]
-            raise ValidationError(where, "missing key(s) " + ", ".join(quoted(k) for k in missing))
-    return value
-
-
-def _list(value: Any, where: str) -> list[Any]:
-    if not isinstance(value, list):
-        raise ValidationError(where, f"must be a list, not {_kind(value)}")
-    return value
-
-
-def _shown(value: Any) -> str:
-    """A value from the file as JSON writes it, safe to print (see wording.printable)."""
-    return printable(json.dumps(value, ensure_ascii=False))
-
-
-def _kind(value: Any) -> str:
-    return {
-        dict: "an object",
-        list: "a list",
-        str: "text",
-        bool: "true/false",
-        type(None): "null",
-        int: "a number",
-        float: "a number",
-    }.get(type(value), "a value")
-
-
-def _text(obj: dict[str, Any], key: str, default: str = "") -> str:
-    value = obj.get(key, default)
-    if not isinstance(value, str):
-        raise ValidationError(key, f"must be text, not {_kind(value)}")
-    return value
-
-
-def _optional_text(obj: dict[str, Any], key: str) -> str | None:
-    value = obj.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise ValidationError(key, f"must be text or null, not {_kind(value)}")
-    return value
-
-
-_MEMBERS: dict[type[Any], dict[str, Any]] = {}
-
-
-def _members(choices: type[Any]) -> dict[str, Any]:
-    """An enum's members by value, made once: a parse checks several per incident, and
-    looking the member up is cheaper than calling the enum to find it."""
-    members = _MEMBERS.get(choices)
-    if members is None:
-        members = _MEMBERS[choices] = {c.value: c for c in choices}
-    return members
-
-
-def _choice(obj: dict[str, Any], key: str, choices: type[Any], default: str | None = None) -> Any:
-    value = obj.get(key, default)
-    member = _members(choices).get(value) if isinstance(value, str) else None
-    if member is None:
-        allowed = [c.value for c in choices]
-        raise ValidationError(key, f"{_shown(value)} is not one of " + ", ".join(allowed))
-    return member
-
-
 def _date(value: Any, key: str) -> date | None:
     if value is None:
         return None
     if not isinstance(value, str) or not _DATE.fullmatch(value):
-        raise ValidationError(key, f"{_shown(value)} is not a date (YYYY-MM-DD)")
+        raise ValidationError(key, f"{shown(value)} is not a date (YYYY-MM-DD)")
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
@@ -265,7 +149,7 @@ def _moment(value: Any, key: str, precision: TimePrecision) -> Moment:
     if not isinstance(value, str) or not _DATETIME.fullmatch(value):
         raise ValidationError(
             key,
-            f"{_shown(value)} is not a UTC date-time "
+            f"{shown(value)} is not a UTC date-time "
             "(YYYY-MM-DDTHH:MM:SSZ), which precision 'exact' needs",
         )
     try:
@@ -274,134 +158,98 @@ def _moment(value: Any, key: str, precision: TimePrecision) -> Moment:
         raise ValidationError(key, f"{quoted(value)} is not a real date-time") from exc
 
 
-def _number(obj: dict[str, Any], key: str) -> float | None:
-    value = obj.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValidationError(key, f"must be a number or null, not {_kind(value)}")
-    return float(value)
-
-
-def _count(obj: dict[str, Any], key: str) -> int | None:
-    value = obj.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError(key, f"must be a whole number or null, not {_kind(value)}")
-    return value
-
-
 def _source(checks: Checks, value: Any) -> SourceData:
-    obj = _object(value, "", _SOURCE, required=("id", "name"))
-    slug = _text(obj, "id")
+    obj = json_object(value, "", _SOURCE, required=("id", "name"))
+    slug = text(obj, "id")
     if len(slug) > MAX_SLUG:
         raise ValidationError("id", f"is longer than {MAX_SLUG} characters")
     if not slug or slugify(slug) != slug:
         raise ValidationError("id", f"{quoted(slug)} is not a slug (a-z, 0-9 and hyphens)")
     data = SourceData(
         id=slug,
-        name=_text(obj, "name"),
-        kind=_choice(obj, "kind", SourceKind, "other").value,
-        reliability=_text(obj, "reliability", "F"),
-        url=_optional_text(obj, "url"),
-        notes=_text(obj, "notes"),
+        name=text(obj, "name"),
+        kind=choice(obj, "kind", SourceKind, "other").value,
+        reliability=text(obj, "reliability", "F"),
+        url=optional_text(obj, "url"),
+        notes=text(obj, "notes"),
     )
     checks.source(data)
     return data
 
 
 def _incident(checks: Checks, value: Any) -> IncidentData:
-    obj = _object(value, "", _INCIDENT, required=("title", "when", "event_type", "sub_event_type"))
+    obj = json_object(value, "", INCIDENT.keyset, required=INCIDENT.required)
     raw_id = obj.get("id")
     if raw_id is None:
         incident_id = str(uuid.uuid4())
     elif isinstance(raw_id, str) and _UUID.fullmatch(raw_id):
         incident_id = raw_id
     else:
-        raise ValidationError("id", f"{_shown(raw_id)} is not a UUID string")
-    when = _at("when", _when, obj["when"])
-    where = _at("where", _where, obj.get("where", {}))
-    actors = _each(_list(obj.get("actors", []), "actors"), "actors", _actor)
-    casualties = _at("casualties", _casualties, obj.get("casualties", {}))
-    tags = _list(obj.get("tags", []), "tags")
-    for i, tag in enumerate(tags):
-        if not isinstance(tag, str):
-            raise ValidationError(f"tags[{i}]", f"must be text, not {_kind(tag)}")
-    citations = _each(_list(obj.get("citations", []), "citations"), "citations", _citation)
-    for i, entry in enumerate(_list(obj.get("history", []), "history")):
-        _object(entry, f"history[{i}]", _HISTORY, required=("at", "by", "action"))
-    data = IncidentData(
-        id=incident_id,
-        title=_text(obj, "title"),
-        summary=_text(obj, "summary"),
-        notes=_text(obj, "notes"),
-        when=when,
-        where=where,
-        event_type=_text(obj, "event_type"),
-        sub_event_type=_text(obj, "sub_event_type"),
-        actors=actors,
-        casualties=casualties,
-        status=_choice(obj, "status", Status, "unverified"),
-        confidence=_choice(obj, "confidence", Confidence, "low"),
-        likelihood=_optional_text(obj, "likelihood"),
-        tags=tuple(tags),
-        marking=_text(obj, "marking", "TLP:CLEAR"),
-        citations=citations,
-    )
+        raise ValidationError("id", f"{shown(raw_id)} is not a UUID string")
+    values = INCIDENT.read(obj)
+    for i, entry in enumerate(json_list(obj.get("history", []), "history")):
+        json_object(entry, f"history[{i}]", _HISTORY, required=("at", "by", "action"))
+    data = IncidentData(id=incident_id, **values)
     checks.incident(data)
     return data
 
 
 def _when(value: Any) -> When:
-    obj = _object(value, "", _WHEN, required=("start",))
-    precision = _choice(obj, "precision", TimePrecision, "day")
+    # Read whole: which form ``start`` takes depends on ``precision``, and ``end`` defaults
+    # to ``start``.
+    obj = json_object(value, "", frozenset(INCIDENT.nested["when"]), required=("start",))
+    precision = choice(obj, "precision", TimePrecision, "day")
     start = _moment(obj["start"], "start", precision)
     end = _moment(obj["end"], "end", precision) if obj.get("end") is not None else start
     return When(start, end, precision)
 
 
-def _where(value: Any) -> Where:
-    obj = _object(value, "", _WHERE)
-    precision = obj.get("precision", 3)
+def _country(obj: dict[str, Any], key: str) -> str:
+    country = text(obj, key)
+    return country.upper() if len(country) == 2 else country
+
+
+def _geo_precision(obj: dict[str, Any], key: str) -> Any:
+    precision = obj.get(key, GeoPrecision.REGION)
     if isinstance(precision, bool) or precision not in (1, 2, 3):
-        raise ValidationError(
-            "precision", "must be 1 (exact place), 2 (near) or 3 (province or larger)"
-        )
-    country = _text(obj, "country")
-    return Where(
-        name=_text(obj, "name"),
-        admin1=_text(obj, "admin1"),
-        country=country.upper() if len(country) == 2 else country,
-        lat=_number(obj, "lat"),
-        lon=_number(obj, "lon"),
-        precision=precision,
-    )
+        raise ValidationError(key, "must be 1 (exact place), 2 (near) or 3 (province or larger)")
+    return precision
+
+
+def _actors(obj: dict[str, Any], key: str) -> tuple[Actor, ...]:
+    return each(json_list(obj.get(key, []), key), key, _actor)
+
+
+def _tags(obj: dict[str, Any], key: str) -> tuple[str, ...]:
+    tags = json_list(obj.get(key, []), key)
+    for i, tag in enumerate(tags):
+        if not isinstance(tag, str):
+            raise ValidationError(f"{key}[{i}]", f"must be text, not {kind(tag)}")
+    return tuple(tags)
+
+
+def _citations(obj: dict[str, Any], key: str) -> tuple[Citation, ...]:
+    return each(json_list(obj.get(key, []), key), key, _citation)
 
 
 def _actor(value: Any) -> Actor:
-    obj = _object(value, "", _ACTOR, required=("name",))
-    return Actor(_text(obj, "name"), _choice(obj, "role", ActorRole, "other"))
-
-
-def _casualties(value: Any) -> Casualties:
-    obj = _object(value, "", _CASUALTY)
-    return Casualties(_count(obj, "killed"), _count(obj, "injured"), _text(obj, "note"))
+    obj = json_object(value, "", _ACTOR, required=("name",))
+    return Actor(text(obj, "name"), choice(obj, "role", ActorRole, "other"))
 
 
 def _citation(value: Any) -> Citation:
-    obj = _object(value, "", _CITATION, required=("source", "credibility"))
+    obj = json_object(value, "", _CITATION, required=("source", "credibility"))
     credibility = obj["credibility"]
     if isinstance(credibility, bool) or credibility not in (1, 2, 3, 4, 5, 6):
         raise ValidationError("credibility", "must be a whole number from 1 to 6")
     return Citation(
-        source=_text(obj, "source"),
+        source=text(obj, "source"),
         credibility=credibility,
-        url=_optional_text(obj, "url"),
+        url=optional_text(obj, "url"),
         published=_date(obj.get("published"), "published"),
         retrieved=_date(obj.get("retrieved"), "retrieved"),
-        language=_text(obj, "language"),
-        excerpt=_text(obj, "excerpt"),
+        language=text(obj, "language"),
+        excerpt=text(obj, "excerpt"),
     )
 
 
@@ -415,50 +263,26 @@ def _moment_text(value: Moment) -> str:
 
 
 def incident_to_json(data: IncidentData) -> dict[str, Any]:
-    return {
-        "id": data.id,
-        "title": data.title,
-        "summary": data.summary,
-        "notes": data.notes,
-        "when": {
-            "start": _moment_text(data.when.start),
-            "end": _moment_text(data.when.end),
-            "precision": str(data.when.precision),
-        },
-        "where": {
-            "name": data.where.name,
-            "admin1": data.where.admin1,
-            "country": data.where.country,
-            "lat": data.where.lat,
-            "lon": data.where.lon,
-            "precision": data.where.precision,
-        },
-        "event_type": data.event_type,
-        "sub_event_type": data.sub_event_type,
-        "actors": [{"name": a.name, "role": str(a.role)} for a in data.actors],
-        "casualties": {
-            "killed": data.casualties.killed,
-            "injured": data.casualties.injured,
-            "note": data.casualties.note,
-        },
-        "status": str(data.status),
-        "confidence": str(data.confidence),
-        "likelihood": data.likelihood,
-        "tags": list(data.tags),
-        "marking": data.marking,
-        "citations": [
-            {
-                "source": c.source,
-                "credibility": c.credibility,
-                "url": c.url,
-                "published": c.published.isoformat() if c.published else None,
-                "retrieved": c.retrieved.isoformat() if c.retrieved else None,
-                "language": c.language,
-                "excerpt": c.excerpt,
-            }
-            for c in data.citations
-        ],
-    }
+    return INCIDENT.write(data)
+
+
+def _actors_json(actors: tuple[Actor, ...]) -> list[dict[str, Any]]:
+    return [{"name": a.name, "role": str(a.role)} for a in actors]
+
+
+def _citations_json(citations: tuple[Citation, ...]) -> list[dict[str, Any]]:
+    return [
+        {
+            "source": c.source,
+            "credibility": c.credibility,
+            "url": c.url,
+            "published": c.published.isoformat() if c.published else None,
+            "retrieved": c.retrieved.isoformat() if c.retrieved else None,
+            "language": c.language,
+            "excerpt": c.excerpt,
+        }
+        for c in citations
+    ]
 
 
 def source_to_json(data: SourceData) -> dict[str, Any]:
@@ -504,6 +328,180 @@ def dumps(document: dict[str, Any]) -> str:
 
 def write(document: Document, stream: BinaryIO) -> None:
     stream.write(dumps(document_json(document)).encode("utf-8"))
+
+
+# --- an incident's fields ----------------------------------------------------------------
+#
+# Version 1 writes each field of the table (desktop/fields.py) under its key, in the table's
+# order, a dotted key ("where.name") as a key of a nested object ("where"); each value is
+# read and written by its type in the record (text, text or null, a count or null, a number
+# or null, an enum as its text). So a field added to the table is written and read with no
+# change here. A new key is a new version of the format though (docs/interchange.md,
+# "Versions"), which tests/test_docs.py makes plain by asking for the key to be described.
+#
+# The values below follow rules of this format's own.
+
+_Read = Callable[[dict[str, Any], str], Any]  # (object, key) -> the record's value
+_Write = Callable[[Any], Any]  # the record's value -> its JSON value
+
+_READ: dict[str, _Read] = {
+    "where.country": _country,
+    "where.precision": _geo_precision,
+    "actors": _actors,
+    "tags": _tags,
+    "citations": _citations,
+}
+_WRITE: dict[str, _Write] = {
+    "when.start": _moment_text,
+    "when.end": _moment_text,
+    "when.precision": str,
+    "actors": _actors_json,
+    "tags": list,
+    "citations": _citations_json,
+}
+# Objects read whole rather than key by key (see _when).
+_READ_OBJECT: dict[str, Callable[[Any], Any]] = {"when": _when}
+_BY_TYPE: tuple[tuple[Any, _Read], ...] = (
+    (str | None, optional_text),
+    (int | None, count),
+    (float | None, number),
+)
+
+# How a key is read (a step of a plan): text with its default, checked in the loop of
+# _read_keys (most keys are text, and a call per key of every incident would cost a third
+# of the reading); one of an enum's values; or by a reader (_Read).
+_TEXT, _CHOICE, _CALL = range(3)
+_Step = tuple[str, int, Any]
+
+
+def _read_keys(obj: dict[str, Any], plan: tuple[_Step, ...]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name, how, arg in plan:
+        if how == _TEXT:
+            value = obj.get(name, arg)
+            if not isinstance(value, str):
+                raise ValidationError(name, f"must be text, not {kind(value)}")
+        elif how == _CHOICE:
+            value = choice(obj, name, *arg)
+        else:
+            value = arg(obj, name)
+        values[name] = value
+    return values
+
+
+def _defaults(record: type[Any]) -> dict[str, Any]:
+    """A dataclass's attributes and their defaults, MISSING for a required one."""
+    return {
+        f.name: f.default if f.default_factory is MISSING else f.default_factory()
+        for f in dataclass_fields(record)
+    }
+
+
+def _step(entry: Field, name: str, hint: Any, default: Any) -> _Step:
+    special = _READ.get(entry.key)
+    if special is not None:
+        return name, _CALL, special
+    if entry.enum is not None:
+        return name, _CHOICE, (entry.enum, default)
+    if hint is str:
+        return name, _TEXT, "" if default is MISSING else default
+    for known, read in _BY_TYPE:
+        if hint == known:
+            return name, _CALL, read
+    raise TypeError(f"json_v1 cannot read {entry.key!r} ({hint}): give it a rule in _READ")
+
+
+def _writer(entry: Field) -> _Write | None:
+    """None: the value is written as it is."""
+    return _WRITE.get(entry.key) or (str if entry.enum is not None else None)
+
+
+class IncidentShape:
+    """An incident object of version 1, made from a field table and the record type."""
+
+    def __init__(self, fields: Sequence[Field], record: type[Any]) -> None:
+        groups: dict[str, list[Field]] = {}
+        for entry in fields:
+            groups.setdefault(entry.group, []).append(entry)
+        defaults = _defaults(record)
+        hints = get_type_hints(record)
+        self.keys = ("id", *groups, "history")
+        self.keyset = frozenset(self.keys)
+        self.required = tuple(group for group in groups if defaults[group] is MISSING)
+        # Each nested object's keys: ``where`` -> ``name``, ``admin1``…
+        self.nested = {
+            group: tuple(f.attribute for f in members)
+            for group, members in groups.items()
+            if "." in members[0].key
+        }
+        plan: list[_Step] = []
+        writers: list[tuple[str, _Write | None]] = []
+        for group, members in groups.items():
+            if group in self.nested:
+                read_object = _READ_OBJECT.get(group) or _object_reader(members, hints[group])
+                plan.append((group, _CALL, partial(_nested, read_object)))
+                writers.append((group, _object_writer(members)))
+            else:
+                plan.append(_step(members[0], group, hints[group], defaults[group]))
+                writers.append((group, _writer(members[0])))
+        self._plan = tuple(plan)
+        # The values are got in one C call and zipped with their keys; only those with a
+        # writer (about half) are touched in Python.
+        self._get = attrgetter("id", *groups)
+        self._encode = tuple(
+            (i, how) for i, (_key, how) in enumerate(writers, start=1) if how is not None
+        )
+
+    def read(self, obj: dict[str, Any]) -> dict[str, Any]:
+        """The record's attributes from an incident object whose keys were checked."""
+        return _read_keys(obj, self._plan)
+
+    def write(self, data: Any) -> dict[str, Any]:
+        values = list(self._get(data))
+        for i, how in self._encode:
+            values[i] = how(values[i])
+        return dict(zip(self.keys, values, strict=False))  # self.keys ends with "history"
+
+
+def _nested(read_object: Callable[[Any], Any], obj: dict[str, Any], name: str) -> Any:
+    # A required object's presence was checked with the incident's keys.
+    return at(name, read_object, obj.get(name, {}))
+
+
+def _object_reader(members: list[Field], record: type[Any]) -> Callable[[Any], Any]:
+    defaults = _defaults(record)
+    hints = get_type_hints(record)
+    names = frozenset(f.attribute for f in members)
+    required = tuple(f.attribute for f in members if defaults[f.attribute] is MISSING)
+    plan = tuple(_step(f, f.attribute, hints[f.attribute], defaults[f.attribute]) for f in members)
+
+    def read(value: Any) -> Any:
+        return record(**_read_keys(json_object(value, "", names, required), plan))
+
+    return read
+
+
+def _object_writer(members: list[Field]) -> _Write:
+    names = tuple(f.attribute for f in members)
+    writers = tuple(_writer(f) for f in members)
+    get = attrgetter(*names)
+    if not any(writers):
+        return lambda value: dict(zip(names, get(value), strict=True))
+
+    def write(value: Any) -> dict[str, Any]:
+        return {
+            name: item if how is None else how(item)
+            for name, how, item in zip(names, writers, get(value), strict=True)
+        }
+
+    return write
+
+
+INCIDENT = IncidentShape(INCIDENT_FIELDS, IncidentData)
+INCIDENT_KEYS = INCIDENT.keys  # "history" among them: see _incident
+WHEN_KEYS = INCIDENT.nested["when"]
+WHERE_KEYS = INCIDENT.nested["where"]
+CASUALTY_KEYS = INCIDENT.nested["casualties"]
 
 
 # --- the registry's entry ----------------------------------------------------------------

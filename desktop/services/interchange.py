@@ -94,11 +94,16 @@ class ImportResult:
 # --- reading ---------------------------------------------------------------------------
 
 
-def read_file(path: Path) -> Document:
+def read_file(path: Path, reader: Format | None = None) -> Document:
     """Read and check a file in any format there is a reader for; any problem is one
-    ValidationError (also a file in no format known: it lists those there are)."""
+    ValidationError (also a file in no format known: it lists those there are).
+
+    ``reader`` reads it whatever it looks like; without one the file's content and name
+    choose (:func:`desktop.formats.reader_for`).
+    """
     raw = filebytes.read_bytes(path)
-    reader = formats.reader_for(path.name, raw)
+    if reader is None:
+        reader = formats.reader_for(path.name, raw)
     assert reader.read is not None
     with _collector_paused():
         return reader.read(raw, CHECKS)
@@ -181,6 +186,8 @@ def import_document(
             if stored is None:
                 insert_source(session, source, user)
                 counts["sources_created"] += 1
+            elif source.id in document.named_only:
+                continue  # the file only names it: what is stored knows more
             elif (stored.name, stored.kind, stored.reliability, stored.url, stored.notes) != fields:
                 stored.name, stored.kind, stored.reliability, stored.url, stored.notes = fields
                 stored.updated_at, stored.updated_by = mapping.utcnow(), user
@@ -321,15 +328,18 @@ def _update_existing(
     session.expunge_all()
 
 
-def import_file(db: Database, path: Path, progress: Progress | None = None) -> ImportResult:
-    """Read, check and import a file; ``progress`` hears "reading" first, then the batches."""
+def import_file(
+    db: Database, path: Path, progress: Progress | None = None, reader: Format | None = None
+) -> ImportResult:
+    """Read, check and import a file (in ``reader``'s format if given, see read_file);
+    ``progress`` hears "reading" first, then the batches."""
     if progress is not None:
         progress.step(0, 0, f"Reading {path.name}")
     # One pause of the collector for both the read and the write, and the records let go of
     # before it resumes: resuming in between makes it walk the millions of objects of a
     # 100,000-incident document once or twice only to find them all alive.
     with _collector_paused():
-        return import_document(db, read_file(path), progress)
+        return import_document(db, read_file(path, reader), progress)
 
 
 # --- exporting -------------------------------------------------------------------------

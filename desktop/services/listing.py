@@ -146,6 +146,8 @@ class IncidentQuery:
     tags: tuple[str, ...] = ()
     markings: tuple[str, ...] = ()
     source: str | None = None  # only incidents citing this source slug
+    # Only incidents located in this lon/lat box (west, south, east, north): the map's box.
+    area: tuple[float, float, float, float] | None = None
     deleted: bool = False  # True: the trash instead of the live incidents
     sort: str = "when"
     descending: bool = True
@@ -164,6 +166,7 @@ class IncidentQuery:
                 self.tags,
                 self.markings,
                 self.source,
+                self.area,
             )
         )
 

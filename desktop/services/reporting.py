@@ -63,6 +63,9 @@ def describe_query(query: IncidentQuery) -> str:
     ):
         if values:
             parts.append(f"{label} " + ", ".join(values))
+    if query.area is not None:
+        west, south, east, north = query.area
+        parts.append(f"area {south:.2f}..{north:.2f}°N, {west:.2f}..{east:.2f}°E")
     if query.text.strip():
         parts.append(f"text “{query.text.strip()}”")
     return "; ".join(parts) if parts else "all incidents"

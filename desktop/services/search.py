@@ -108,6 +108,9 @@ def filtered(
     ):
         if values:
             stmt = stmt.where(column.in_(values))
+    if query.area is not None:
+        west, south, east, north = query.area
+        stmt = stmt.where(Incident.lat.between(south, north), Incident.lon.between(west, east))
     if query.tags:
         tagged = select(IncidentTag.incident_id).where(IncidentTag.tag.in_(query.tags))
         stmt = stmt.where(Incident.id.in_(tagged))

@@ -41,11 +41,22 @@ HEAD_INDEXES: dict[str, tuple[str, str]] = {
     "ix_incidents_event_type": ("incidents", "event_type"),
     "ix_incidents_live_confidence": ("incidents", f"deleted_at, ({_CONFIDENCE})"),
     "ix_incidents_live_country": ("incidents", "deleted_at, country"),
+    # The map's and the timeline's counts (migration 0013, services/aggregates.py).
+    "ix_incidents_live_days": (
+        "incidents",
+        "deleted_at, substr(start_at, 1, 10), time_precision, event_type, substr(end_at, 1, 10), "
+        "status, country, lat, lon, start_at, end_at, marking, confidence",
+    ),
     "ix_incidents_live_end": ("incidents", "deleted_at, end_at, start_at"),
     "ix_incidents_live_marking": ("incidents", f"deleted_at, ({_MARKING})"),
     "ix_incidents_live_marking_label": ("incidents", "deleted_at, marking"),
     "ix_incidents_live_period": ("incidents", "deleted_at, start_at, end_at"),
     "ix_incidents_live_place": ("incidents", "deleted_at, (lower(place_name))"),
+    "ix_incidents_live_places": (
+        "incidents",
+        "deleted_at, country, place_name, admin1, geo_precision, event_type, status, lat, lon, "
+        "start_at, end_at, marking, confidence",
+    ),
     "ix_incidents_live_sources": ("incidents", "deleted_at, source_count"),
     "ix_incidents_live_start": ("incidents", "deleted_at, start_at"),
     "ix_incidents_live_status": ("incidents", "deleted_at, status"),

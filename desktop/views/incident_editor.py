@@ -9,7 +9,7 @@ away, and a way out when someone else saved first.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QUndoStack
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -38,12 +39,15 @@ from desktop.views.partials.editor_form import (
     TAB_EVENT,
     TAB_SOURCES,
     TAB_WHERE,
+    TEXT_FIELDS,
     EditorLayout,
     FormState,
+    TextWidget,
     caption,
     new_incident,
-    select_data,
     set_text,
+    show_text,
+    widget_text,
 )
 from desktop.views.partials.editor_problems import (
     INVALID_STYLE,
@@ -66,6 +70,21 @@ __all__ = ["ConflictChoice", "FormState", "IncidentEditor", "ask_conflict", "new
 
 # Changes that are undone one by one, even several of them in a row.
 _SEPARATE_STEPS = frozenset({"actors", "citations", "suggestion"})
+
+
+def _as_typed(text: str) -> str:
+    return text
+
+
+# How a text field's typed text is saved, when not as typed: the spaces and newlines left
+# around a title or a narrative are trimmed, a marking's spaces folded (TLP: AMBER stays
+# recognisable as the same line however it was spaced).
+_TIDY: dict[str, Callable[[str], str]] = {
+    "title": str.strip,
+    "summary": str.strip,
+    "notes": str.strip,
+    "marking": lambda text: " ".join(text.split()),
+}
 
 
 class IncidentEditor(EditorLayout, QDialog):
@@ -199,6 +218,7 @@ class IncidentEditor(EditorLayout, QDialog):
 
     def _build(self, known_tags: tuple[str, ...]) -> None:
         self.counters: dict[str, LengthCounter] = {}
+        self.text_widgets: dict[str, TextWidget] = {}  # filled as each widget is made
         # Title and marking stay above the tabs: they name the record whatever tab is open.
         self.title_edit = QLineEdit(self)
         self.title_edit.setPlaceholderText(
@@ -231,6 +251,7 @@ class IncidentEditor(EditorLayout, QDialog):
         self.markers = ProblemMarker(self.tabs, self.summary_label)
         self.markers.add("title", self.title_edit, top_problem)
         self.markers.add("marking", self.marking_combo, top_problem)
+        self.text_widgets.update(title=self.title_edit, marking=self.marking_combo)
         self.tabs.insertTab(TAB_EVENT, self._event_tab(known_tags), "&Event")
         self.tabs.insertTab(TAB_WHERE, self._where_tab(), "&Where && when")
         self.tabs.insertTab(TAB_ACTORS, self._actors_tab(), "&Actors && casualties")
@@ -264,15 +285,23 @@ class IncidentEditor(EditorLayout, QDialog):
         self._entry_keys.watch(self.findChildren(QWidget))
         self.setTabOrder(self.title_edit, self.marking_combo)
         self.setTabOrder(self.marking_combo, self.tabs)
+        missing = set(TEXT_FIELDS) - self.text_widgets.keys()
+        if missing:  # a field added to the table and not to the form
+            raise RuntimeError(f"the editor has no widget for {', '.join(sorted(missing))}")
 
     def _connect(self) -> None:
         changed = self._changed
-        self.title_edit.textEdited.connect(lambda _t: changed("title"))
-        self.marking_combo.editTextChanged.connect(lambda _t: changed("marking"))
-        self.type_combo.activated.connect(self._on_type_chosen)
-        self.sub_type_combo.activated.connect(lambda _i: changed("sub_event_type"))
-        self.summary_edit.textChanged.connect(lambda: changed("summary"))
-        self.notes_edit.textChanged.connect(lambda: changed("notes"))
+        for key, widget in self.text_widgets.items():
+            if key == "event_type":  # a new type lists its own sub-types
+                self.type_combo.activated.connect(self._on_type_chosen)
+            elif isinstance(widget, QLineEdit):
+                widget.textEdited.connect(lambda _t, key=key: changed(key))
+            elif isinstance(widget, QPlainTextEdit):
+                widget.textChanged.connect(lambda key=key: changed(key))
+            elif widget.isEditable():
+                widget.editTextChanged.connect(lambda _t, key=key: changed(key))
+            else:
+                widget.activated.connect(lambda _i, key=key: changed(key))
         self.tags_edit.textEdited.connect(lambda _t: changed("tags"))
         # A completion picked from the popup changes the text without textEdited.
         self.tags_edit.tag_completer.activated.connect(lambda _t: changed("tags"))
@@ -288,12 +317,7 @@ class IncidentEditor(EditorLayout, QDialog):
 
     def state(self) -> FormState:
         return FormState(
-            title=self.title_edit.text(),
-            marking=self.marking_combo.currentText(),
-            event_type=str(self.type_combo.currentData() or ""),
-            sub_event_type=str(self.sub_type_combo.currentData() or ""),
-            summary=self.summary_edit.toPlainText(),
-            notes=self.notes_edit.toPlainText(),
+            texts=tuple(widget_text(self.text_widgets[key]) for key in TEXT_FIELDS),
             tags=self.tags_edit.text(),
             when=self.when_edit.state(),
             place=self.place_edit.state(),
@@ -305,14 +329,7 @@ class IncidentEditor(EditorLayout, QDialog):
 
     def set_state(self, state: FormState) -> None:
         with self._history.paused():
-            set_text(self.title_edit, state.title)
-            if self.marking_combo.currentText() != state.marking:
-                self.marking_combo.setEditText(state.marking)
-            select_data(self.type_combo, state.event_type)
-            self._fill_sub_types(state.event_type)
-            select_data(self.sub_type_combo, state.sub_event_type)
-            set_text(self.summary_edit, state.summary)
-            set_text(self.notes_edit, state.notes)
+            self._show_texts(state.texts)
             set_text(self.tags_edit, state.tags)
             self.when_edit.set_state(state.when)
             self.place_edit.set_state(state.place)
@@ -332,18 +349,10 @@ class IncidentEditor(EditorLayout, QDialog):
         """Show a record as read: the starting point for undo and for "unsaved changes"."""
         self._record = data
         with self._history.paused():
-            self.title_edit.setText(data.title)
-            marking = data.marking or DEFAULT_MARKING
-            index = self.marking_combo.findText(marking)
-            if index >= 0:
-                self.marking_combo.setCurrentIndex(index)
-            else:  # a free-text classification line
-                self.marking_combo.setEditText(marking)
-            select_data(self.type_combo, data.event_type)
-            self._fill_sub_types(data.event_type)
-            select_data(self.sub_type_combo, data.sub_event_type)
-            self.summary_edit.setPlainText(data.summary)
-            self.notes_edit.setPlainText(data.notes)
+            # A record saved with no marking (imported, or from an early version) shows the
+            # default, which saving it then stores.
+            shown = replace(data, marking=data.marking or DEFAULT_MARKING)
+            self._show_texts(tuple(getattr(shown, key) for key in TEXT_FIELDS))
             self.tags_edit.set_tags(data.tags)
             self.when_edit.set_value(data.when)
             self.place_edit.set_value(data.where)
@@ -370,14 +379,12 @@ class IncidentEditor(EditorLayout, QDialog):
         where, problems = self.place_edit.value()
         problems = self.when_edit.problems() + problems
         state = self.state()
+        texts: dict[str, Any] = {
+            key: _TIDY.get(key, _as_typed)(state.text(key)) for key in TEXT_FIELDS
+        }
         data = replace(
             self._record,
-            title=state.title.strip(),
-            marking=" ".join(state.marking.split()),
-            event_type=state.event_type,
-            sub_event_type=state.sub_event_type,
-            summary=state.summary.strip(),
-            notes=state.notes.strip(),
+            **texts,
             tags=self.tags_edit.tags(),
             when=self.when_edit.value(),
             where=where,
@@ -405,6 +412,12 @@ class IncidentEditor(EditorLayout, QDialog):
         # row. A citation or actor added or removed, a suggestion applied: a step each.
         self._history.commit(key, merge=key not in _SEPARATE_STEPS)
         self._refresh()
+
+    def _show_texts(self, texts: tuple[str, ...]) -> None:
+        """Show the TEXT_FIELDS' texts, the sub-types of the event type listed first."""
+        self._fill_sub_types(texts[TEXT_FIELDS.index("event_type")])
+        for key, text in zip(TEXT_FIELDS, texts, strict=True):
+            show_text(self.text_widgets[key], text)
 
     def _on_type_chosen(self) -> None:
         self._fill_sub_types(str(self.type_combo.currentData() or ""))

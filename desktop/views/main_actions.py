@@ -101,6 +101,12 @@ ACTIONS: tuple[ActionSpec, ...] = (
     A("show_detail", "Show &detail pane", "&View", None, "F9", separator=True,
       needs_workspace=False, checkable=True),
     A("show_toolbar", "Show &toolbar", "&View", None, needs_workspace=False, checkable=True),
+    A("show_map", "Show &map", "&View", None, "Ctrl+Shift+M",
+      "Where the incidents shown are: click a place to select its incidents, Shift+drag a box "
+      "or double-click a country to filter", checkable=True),
+    A("show_timeline", "Show t&imeline", "&View", None, "Ctrl+Shift+Y",
+      "When the incidents shown happened: drag over a span to set the period",
+      checkable=True),
     A("grading_scales", "&Grading scales", "&Help", "show_grading_scales", _key.HelpContents,
       "The Admiralty source and information grades", needs_workspace=False),
     A("about", f"&About {APP_NAME}", "&Help", "show_about", needs_workspace=False,

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QModelIndex, QTimer
     from PySide6.QtGui import QAction
     from PySide6.QtWidgets import QLabel, QSplitter, QTableView
 
@@ -81,6 +81,12 @@ class WindowParts(QMainWindow):
         raise NotImplementedError
 
     def select_incident(self, incident_id: str) -> bool:
+        raise NotImplementedError
+
+    def select_index(self, index: QModelIndex) -> None:
+        raise NotImplementedError
+
+    def _show_incident(self, index: QModelIndex) -> None:
         raise NotImplementedError
 
     def load_sample(self) -> None:

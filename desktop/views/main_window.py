@@ -18,6 +18,7 @@ from desktop import APP_NAME, __version__
 from desktop.errors import DeskError
 from desktop.views import main_listing, main_transfers, main_workspaces
 from desktop.views.main_actions import build_actions
+from desktop.views.main_geo import GeoPart, build_later
 from desktop.views.main_listing import NEWEST_FIRST, ListingPart
 from desktop.views.main_transfers import TransfersPart
 from desktop.views.main_workspaces import WorkspacesPart
@@ -71,13 +72,13 @@ SPLITTER_SIZES = (900, 380)
 WORKSPACE_COMPANIONS = ("sources", "trash")
 
 
-class MainWindow(ListingPart, WorkspacesPart, TransfersPart, QMainWindow):
+class MainWindow(GeoPart, ListingPart, WorkspacesPart, TransfersPart, QMainWindow):
     """The window: its layout and wiring, the incidents' actions and the companion windows.
 
-    The listing (query, order, counts, going to the end), the workspaces (new, open, recent,
-    backup) and the background transfers (import, export) are its parts, each a mixin in its
-    own module (main_listing, main_workspaces, main_transfers); its actions are declared in
-    main_actions.ACTIONS.
+    The listing (query, order, counts, going to the end), the map and timeline, the
+    workspaces (new, open, recent, backup) and the background transfers (import, export) are
+    its parts, each a mixin in its own module (main_listing, main_geo, main_workspaces,
+    main_transfers); its actions are declared in main_actions.ACTIONS.
     """
 
     def __init__(
@@ -175,6 +176,7 @@ class MainWindow(ListingPart, WorkspacesPart, TransfersPart, QMainWindow):
             self.filter_bar.search.setFocus(Qt.FocusReason.OtherFocusReason)
         if self._may_offer_sample and self._total == 0:
             QTimer.singleShot(0, self._offer_sample)
+        build_later(self)  # the map and timeline, once this has painted
 
     def _show_preview(self, preview: WorkspacePreview) -> None:
         """The newest rows, read without the services, while they load (see app.py)."""
@@ -440,6 +442,8 @@ class MainWindow(ListingPart, WorkspacesPart, TransfersPart, QMainWindow):
         self.actions_.show_detail.setChecked(s.flag("detail-shown", True))
         self.actions_.show_toolbar.setChecked(s.flag("toolbar-shown", True))
         self.actions_.best_match.setChecked(s.flag("best-match", False))
+        self.actions_.show_map.setChecked(s.flag("map-shown", True))
+        self.actions_.show_timeline.setChecked(s.flag("timeline-shown", True))
 
     def save_layout(self) -> None:
         s = self.settings
@@ -450,6 +454,8 @@ class MainWindow(ListingPart, WorkspacesPart, TransfersPart, QMainWindow):
         s.set_flag("detail-shown", self.actions_.show_detail.isChecked())
         s.set_flag("toolbar-shown", self.actions_.show_toolbar.isChecked())
         s.set_flag("best-match", self.actions_.best_match.isChecked())
+        s.set_flag("map-shown", self.actions_.show_map.isChecked())
+        s.set_flag("timeline-shown", self.actions_.show_timeline.isChecked())
         s.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -457,6 +463,7 @@ class MainWindow(ListingPart, WorkspacesPart, TransfersPart, QMainWindow):
 
         wait_for_all_tasks()  # an import in flight is cancelled and rolled back
         self._join_backup()
+        self._stop_geo()
         self.news.stop()
         if self.attached:  # a preview's layout is the one it restored, its sort aside
             self.save_layout()

@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QSettings
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QWidget
 
 from desktop.services import sample
 from desktop.services.workspace import new_scratch_workspace
+from desktop.views.main_geo import MAP_DOCK, TIMELINE_DOCK
 from desktop.views.main_window import MainWindow
 from desktop.views.palette import follow_system_palette
 
 WINDOW_SIZE = (1360, 820)
+GEO_SIZE = (1100, 720)  # map.png and timeline.png
 
 
 def _grab(widget: QWidget, path: Path) -> Path:
@@ -26,6 +29,35 @@ def _grab(widget: QWidget, path: Path) -> Path:
     QApplication.processEvents()
     widget.grab().save(str(path))
     return path
+
+
+def _wait_for_geo(window: MainWindow) -> None:
+    """Until the map's and the timeline's counts are drawn (they are read in workers)."""
+    deadline = time.monotonic() + 30
+    while len(window.geo_drawn) < 2 and time.monotonic() < deadline:
+        QApplication.processEvents()
+        time.sleep(0.01)
+
+
+def _grab_geo(window: MainWindow, out: Path) -> list[Path]:
+    """map.png and timeline.png: each dock floated alone at GEO_SIZE, then put back."""
+    written = []
+    for name, file in ((MAP_DOCK, "map.png"), (TIMELINE_DOCK, "timeline.png")):
+        dock = window.findChild(QDockWidget, name)
+        assert dock is not None
+        dock.setFloating(True)
+        dock.resize(*GEO_SIZE)
+        dock.show()
+        QApplication.processEvents()
+        if name == MAP_DOCK and window.map_panel is not None:
+            window.map_panel.canvas.home()
+        elif window.timeline is not None:
+            window.timeline.home()
+        QApplication.processEvents()
+        written.append(_grab(dock.widget(), out / file))
+        dock.setFloating(False)
+    QApplication.processEvents()
+    return written
 
 
 def render(out: Path) -> list[Path]:
@@ -48,7 +80,10 @@ def render(out: Path) -> list[Path]:
         chosen = next((r for r in titles if r is not None and "al-Asad" in r.title), None)
         if chosen is not None:
             window.select_incident(chosen.id)
+        window._build_geo()  # as attach() does once the window has painted
+        _wait_for_geo(window)
         written.append(_grab(window, out / "main-window.png"))
+        written += _grab_geo(window, out)
 
         editor = window.edit_incident()
         if editor is not None:

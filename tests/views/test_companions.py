@@ -81,7 +81,11 @@ def test_each_action_is_declared_once_and_placed_by_its_row(qtbot: QtBot, db: Da
     assert len(names) == len(set(names))
     assert {spec.menu for spec in rows()} <= set(MENUS)
     assert {spec.submenu for spec in rows()} <= {None, EXPORT_MENU}
-    assert set(names) - {spec.name for spec in ACTIONS} == {"export:json"}
+    assert set(names) - {spec.name for spec in ACTIONS} == {
+        "export:json",
+        "export:stix",
+        "export:misp",
+    }
     assert {name for name in TOOLBAR if name} <= set(names)
     window = MainWindow(db, offer_sample=False)
     qtbot.addWidget(window)

@@ -66,7 +66,13 @@ def test_a_registered_writer_gets_its_entry_and_exports(
     monkeypatch.setattr(formats, "FORMATS", (*formats.FORMATS, LINES))
     window, dialogs = _window(qtbot, db)
     _file, export_texts = _menu_texts(window)
-    assert export_texts == ["&Incident Desk JSON…", "&Plain lines…", "&SITREP (PDF)…"]
+    assert export_texts == [
+        "&Incident Desk JSON…",
+        "&STIX 2.1 bundle…",
+        "&MISP event JSON…",
+        "&Plain lines…",
+        "&SITREP (PDF)…",
+    ]
     out = tmp_path / "titles.txt"
     dialogs.save_answer = out
     window.actions_.exports["lines"].trigger()
@@ -83,7 +89,10 @@ def test_import_asks_for_a_file_with_the_registrys_filter(
     window, dialogs = _window(qtbot, db)
     window.actions_.import_file.trigger()  # the dialog is cancelled: nothing happens
     assert dialogs.filters == [formats.import_filter()]
-    assert dialogs.filters[0] == "Incident Desk JSON (*.json);;All files (*)"
+    assert dialogs.filters[0] == (
+        "Importable files (*.json);;Incident Desk JSON (*.json);;STIX 2.1 bundle (*.json);;"
+        "MISP event JSON (*.json);;All files (*)"
+    )
     assert dialogs.told == []
 
     # A file chosen under "All files" is read by its content: our JSON named .txt.

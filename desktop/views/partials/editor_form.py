@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, get_type_hints
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain import EVENT_TYPES, TimePrecision
+from desktop.fields import INCIDENT_FIELDS
 from desktop.services import limits
 from desktop.services.dto import IncidentData, When
 from desktop.views.partials.actors_edit import ActorsEdit, ActorsState
@@ -54,16 +55,30 @@ else:
 TAB_EVENT, TAB_WHERE, TAB_ACTORS, TAB_SOURCES = range(4)
 
 
+# The incident's plain fields: those of the field table that are one text of the record
+# itself (title, summary, notes, event type, sub-type, marking), each shown by one widget
+# whose text is the value (see TextWidget). A text field added to the table joins the form's
+# state, undo and save with no change here; its widget is made and laid out by hand (where
+# it goes and how it helps is the form's design) and put in ``text_widgets`` where it is
+# made; the editor refuses to open without it.
+# The other parts have widgets of their own that keep their own state: when, place, actors,
+# casualties, the assessment (status, confidence and likelihood, which follow the
+# citations' suggestion), the citations, and the tags (a list typed as one text).
+_HINTS = get_type_hints(IncidentData)
+TEXT_FIELDS: tuple[str, ...] = tuple(
+    f.key
+    for f in INCIDENT_FIELDS
+    if f.simple and f.enum is None and f.key == f.group and _HINTS[f.key] is str
+)
+
+TextWidget = QLineEdit | QPlainTextEdit | QComboBox
+
+
 @dataclass(frozen=True)
 class FormState:
     """Everything the form shows, as typed (invalid text included): one undo snapshot."""
 
-    title: str
-    marking: str
-    event_type: str
-    sub_event_type: str
-    summary: str
-    notes: str
+    texts: tuple[str, ...]  # of TEXT_FIELDS, in their order
     tags: str
     when: WhenState
     place: PlaceState
@@ -71,6 +86,34 @@ class FormState:
     casualties: CasualtiesState
     assessment: AssessmentState
     citations: tuple[Citation, ...]
+
+    def text(self, key: str) -> str:
+        return self.texts[TEXT_FIELDS.index(key)]
+
+
+def widget_text(widget: TextWidget) -> str:
+    """A text field's value as typed: a fixed list's choice is its item's data."""
+    if isinstance(widget, QLineEdit):
+        return widget.text()
+    if isinstance(widget, QPlainTextEdit):
+        return widget.toPlainText()
+    if widget.isEditable():
+        return widget.currentText()
+    return str(widget.currentData() or "")
+
+
+def show_text(widget: TextWidget, text: str) -> None:
+    """Show ``text`` in a text field's widget, leaving it alone when it already shows it."""
+    if isinstance(widget, QLineEdit | QPlainTextEdit):
+        set_text(widget, text)
+    elif not widget.isEditable():
+        select_data(widget, text)
+    elif widget.currentText() != text:
+        index = widget.findText(text)
+        if index >= 0:
+            widget.setCurrentIndex(index)
+        else:  # typed text that is none of the items (a classification line)
+            widget.setEditText(text)
 
 
 def new_incident() -> IncidentData:
@@ -110,6 +153,7 @@ class EditorLayout(_Base):
     markers: ProblemMarker
     _history: FormHistory
     counters: dict[str, LengthCounter]
+    text_widgets: dict[str, TextWidget]  # the widget of each of TEXT_FIELDS
     summary_label: QLabel
 
     if TYPE_CHECKING:
@@ -187,6 +231,12 @@ class EditorLayout(_Base):
         self.markers.add("event_type", self.type_combo, type_problem, TAB_EVENT)
         self.markers.add("sub_event_type", self.sub_type_combo, type_problem, TAB_EVENT)
         self.markers.add("tags", self.tags_edit, tags_problem, TAB_EVENT)
+        self.text_widgets.update(
+            event_type=self.type_combo,
+            sub_event_type=self.sub_type_combo,
+            summary=self.summary_edit,
+            notes=self.notes_edit,
+        )
         return page
 
     def _length_row(self, field: str, edit: QPlainTextEdit, page: QWidget) -> QWidget:

@@ -101,6 +101,11 @@ class FilterBar(QWidget):
         self.source_button = QPushButton(self)  # text and tip set by set_source
         self.source_button.clicked.connect(lambda: self.set_source(None))
         self.source_button.hide()
+        # Shown while the table is limited to a box drawn on the map.
+        self._area: tuple[float, float, float, float] | None = None
+        self.area_button = QPushButton(self)  # text and tip set by set_area
+        self.area_button.clicked.connect(lambda: self.set_area(None))
+        self.area_button.hide()
 
         self.clear_button = QPushButton("Clear", self)
         self.clear_button.setToolTip("Show all incidents again")
@@ -126,6 +131,7 @@ class FilterBar(QWidget):
         ):
             combos.addWidget(combo)
         combos.addWidget(self.source_button)
+        combos.addWidget(self.area_button)
         combos.addWidget(self.clear_button)
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
@@ -144,6 +150,7 @@ class FilterBar(QWidget):
             self.tag,
             self.marking,
             self.source_button,
+            self.area_button,
             self.clear_button,
         )
         for first, second in itertools.pairwise(chain):
@@ -258,6 +265,27 @@ class FilterBar(QWidget):
         self.source_button.setVisible(slug is not None)
         self.changed.emit()
 
+    def set_area(self, area: tuple[float, float, float, float] | None) -> None:
+        """Limit to a lon/lat box (west, south, east, north) drawn on the map (None: anywhere)."""
+        self._area = area
+        if area is not None:
+            west, south, east, north = area
+            self.area_button.setText(f"Area: {south:.1f}…{north:.1f}°N {west:.1f}…{east:.1f}°E ✕")
+            self.area_button.setToolTip(
+                "Showing only the incidents located in the box drawn on the map; click to show "
+                "all again"
+            )
+        self.area_button.setVisible(area is not None)
+        self.changed.emit()
+
+    def set_country(self, code: str) -> bool:
+        """Choose a country in the country list; False if no incident is in it."""
+        position = self.country.findData(code)
+        if position < 0:
+            return False
+        self.country.setCurrentIndex(position)
+        return True
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (
             watched is self.search
@@ -337,6 +365,7 @@ class FilterBar(QWidget):
             until=until,
             tags=chosen(self.tag),
             source=self._source,
+            area=self._area,
             statuses=chosen(self.status),
             confidences=chosen(self.confidence),
             event_types=chosen(self.event_type),
@@ -366,6 +395,8 @@ class FilterBar(QWidget):
             self._show_dates(False)
             self._source = None
             self.source_button.hide()
+            self._area = None
+            self.area_button.hide()
         finally:
             for widget in widgets:
                 widget.blockSignals(False)

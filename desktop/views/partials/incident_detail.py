@@ -121,6 +121,7 @@ class IncidentDetail(QScrollArea):
 
     def clear(self, text: str = NOTHING_SELECTED) -> None:
         self.incident_id: str | None = None
+        self.shown: IncidentData | None = None  # what the map and timeline mark
         self.title_label.setText(text)
         self._form_widget.hide()
         self._sources_heading.hide()
@@ -129,6 +130,7 @@ class IncidentDetail(QScrollArea):
 
     def show_incident(self, data: IncidentData) -> None:
         self.incident_id = data.id
+        self.shown = data
         self.title_label.setText(data.title)
         actors = "\n".join(
             f"{ACTOR_ROLE_LABELS.get(actor.role, actor.role)}: {actor.name}"

@@ -1,0 +1,228 @@
+"""The main window's map and timeline: two docks showing the table's filtered set.
+
+A part of :class:`~desktop.views.main_window.MainWindow` (a mixin, as main_listing is).
+Whenever the table's query is applied (a filter, a reload after a change), the counts by
+place and by day are read again in worker threads (``services.aggregates``, one
+:class:`LatestOnly` each, so a stale result is dropped); the window keeps answering
+meanwhile. The selected incident is marked on both. What the analyst does on them changes
+the filter bar, which changes the table, which changes them:
+
+- a marker clicked selects its incidents in the table (those loaded so far);
+- a box drawn on the map, or a country double-clicked, filters the table;
+- a span dragged on the timeline sets the table's period.
+
+The docks are built after the window's first paint (:meth:`_build_geo`), so the start does
+not wait for them, and the outlines are read in a worker thread too.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QThreadPool, QTimer
+from PySide6.QtWidgets import QDockWidget
+
+from desktop import geography, phrases
+from desktop.views.partials.latest_worker import LatestOnly
+from desktop.wording import plural
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from PySide6.QtCore import QModelIndex
+
+    from desktop.services.aggregates import MapCounts, PlaceKey, TimelineCounts
+    from desktop.views.main_parts import WindowParts as _Base
+    from desktop.views.partials.map_panel import MapPanel
+    from desktop.views.partials.timeline_canvas import TimelineCanvas
+else:
+    _Base = object
+
+MAP_DOCK, TIMELINE_DOCK = "map-dock", "timeline-dock"
+
+
+class GeoPart(_Base):
+    map_panel: MapPanel | None = None
+    timeline: TimelineCanvas | None = None
+    # When the last filter change was asked for, and how long until each view had its
+    # counts drawn (benchmarks read these).
+    geo_asked_at = 0.0
+    geo_drawn: dict[str, float]
+
+    def _build_geo(self) -> None:
+        """The map and timeline docks, their workers, and the wiring (once, after attach)."""
+        if self.map_panel is not None:
+            return
+        from desktop.services import aggregates
+        from desktop.views.partials.map_panel import MapPanel
+        from desktop.views.partials.timeline_canvas import TimelineCanvas
+
+        self._aggregates = aggregates
+        self.geo_drawn = {}
+        self._geo_pool = QThreadPool(self)
+        self._geo_pool.setMaxThreadCount(2)  # the map's and the timeline's reads side by side
+        self._map_reads = LatestOnly(self._geo_pool, self)
+        self._timeline_reads = LatestOnly(self._geo_pool, self)
+        self._place_reads = LatestOnly(self._geo_pool, self)
+        self.map_panel = MapPanel(self)
+        self.timeline = TimelineCanvas(self)
+        map_dock = self._dock(MAP_DOCK, "Map", self.map_panel, self.actions_.show_map)
+        timeline_dock = self._dock(
+            TIMELINE_DOCK, "Timeline", self.timeline, self.actions_.show_timeline
+        )
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, map_dock)
+        self.splitDockWidget(map_dock, timeline_dock, Qt.Orientation.Horizontal)
+        self.resizeDocks([map_dock], [self.height() * 2 // 5], Qt.Orientation.Vertical)
+        for dock, action in (
+            (map_dock, self.actions_.show_map),
+            (timeline_dock, self.actions_.show_timeline),
+        ):
+            self.restoreDockWidget(dock)  # where the analyst left it (saveState)
+            dock.setVisible(action.isChecked())
+        canvas = self.map_panel.canvas
+        self._map_reads.delivered.connect(self._map_counts_read)
+        self._timeline_reads.delivered.connect(self._timeline_counts_read)
+        self._place_reads.delivered.connect(self._place_incidents_read)
+        for reads in (self._map_reads, self._timeline_reads, self._place_reads):
+            reads.failed.connect(self._geo_failed)
+        canvas.places_clicked.connect(self._places_clicked)
+        canvas.area_chosen.connect(self.filter_bar.set_area)
+        canvas.country_chosen.connect(self._country_chosen)
+        self.timeline.period_chosen.connect(self._period_chosen)
+        self.model.modelReset.connect(self._geo_refresh)
+        self._geo_refresh()
+        self._geo_mark_selected()
+
+    def _dock(self, name: str, title: str, content: object, action: object) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)  # saveState needs a name
+        dock.setWidget(content)  # type: ignore[arg-type]
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
+        # The View menu's action shows and hides it, and follows it when closed by its button.
+        action.toggled.connect(dock.setVisible)  # type: ignore[attr-defined]
+        dock.visibilityChanged.connect(lambda _v: self._sync_dock_action(dock, action))
+        return dock
+
+    def _sync_dock_action(self, dock: QDockWidget, action: object) -> None:
+        if not self.isVisible():
+            return  # the window closing hides its docks: not the analyst's choice
+        action.blockSignals(True)  # type: ignore[attr-defined]
+        action.setChecked(not dock.isHidden())  # type: ignore[attr-defined]
+        action.blockSignals(False)  # type: ignore[attr-defined]
+
+    def _geo_refresh(self) -> None:
+        """Read the counts of the table's query again, in the workers."""
+        if self.map_panel is None or not self.attached:
+            return
+        db, query, aggregates = self._db, self.model.query, self._aggregates
+        self.geo_asked_at = time.perf_counter()
+        self.geo_drawn = {}
+
+        def read_map() -> MapCounts:
+            geography.load_outlines()  # read once, here rather than on the GUI thread
+            return aggregates.map_counts(db, query)
+
+        self._map_reads.request(read_map)
+        self._timeline_reads.request(lambda: aggregates.timeline_counts(db, query))
+
+    def _map_counts_read(self, counts: MapCounts) -> None:
+        if self.map_panel is None:
+            return
+        self.map_panel.canvas.set_counts(counts)
+        self.map_panel.canvas.repaint()
+        self.geo_drawn["map"] = time.perf_counter() - self.geo_asked_at
+
+    def _timeline_counts_read(self, counts: TimelineCounts) -> None:
+        if self.timeline is None:
+            return
+        self.timeline.set_counts(counts)
+        self.timeline.repaint()
+        self.geo_drawn["timeline"] = time.perf_counter() - self.geo_asked_at
+
+    def _geo_failed(self, message: str) -> None:
+        self.statusBar().showMessage(f"The map or timeline could not be read: {message}", 10000)
+
+    def _geo_mark_selected(self) -> None:
+        """Mark the incident of the detail pane on the map and the timeline."""
+        if self.map_panel is None or self.timeline is None:
+            return
+        data = self.detail.shown
+        if data is None:
+            self.map_panel.canvas.clear_selected()
+            self.timeline.set_selected(None, None)
+            return
+        where = data.where
+        self.map_panel.canvas.set_selected(where.lat, where.lon, where.country)
+        from desktop.services.aggregates import span_of
+
+        first, last = phrases.day_of(data.when.start), phrases.day_of(data.when.end)
+        self.timeline.set_selected(*span_of(first, last, data.when.precision))
+
+    def _show_incident(self, index: QModelIndex) -> None:
+        super()._show_incident(index)
+        self._geo_mark_selected()
+
+    # --- what the analyst does on them -------------------------------------------------
+
+    def _places_clicked(self, keys: tuple[PlaceKey, ...]) -> None:
+        db, query, aggregates = self._db, self.model.query, self._aggregates
+        self._clicked_places = keys
+        self._place_reads.request(lambda: aggregates.place_incidents(db, query, keys))
+
+    def _place_incidents_read(self, ids: tuple[str, ...]) -> None:
+        from desktop.views.partials.map_canvas import describe_places
+
+        place = describe_places(self._clicked_places)
+        selection = QItemSelection()
+        first = None
+        for incident_id in ids:
+            index = self.model.index_of(incident_id)
+            if index.isValid():
+                selection.select(index, index)
+                first = first or index
+        how_many = plural(len(ids), "incident") if len(ids) < aggregates_limit() else "many"
+        if first is None:
+            self.statusBar().showMessage(
+                f"{place}: {how_many}, none among the rows loaded so far; draw a box around "
+                "it (Shift+drag) to list only them.",
+                10000,
+            )
+            return
+        selected = selection.indexes()
+        self.select_index(first)  # the first becomes the current one, shown in the detail
+        self.table.selectionModel().select(
+            selection,
+            QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        shown = len(selected)
+        rest = f" ({len(ids) - shown:,} further down the list)" if shown < len(ids) else ""
+        self.statusBar().showMessage(f"{place}: selected {plural(shown, 'incident')}{rest}.", 10000)
+
+    def _country_chosen(self, code: str) -> None:
+        if not self.filter_bar.set_country(code):
+            name = geography.country_name(code)
+            self.statusBar().showMessage(f"No incident is recorded in {name}.", 5000)
+
+    def _period_chosen(self, first: date, last: date) -> None:
+        self.filter_bar.set_period(first, last)
+
+    def _stop_geo(self) -> None:
+        """Join the map's and timeline's reads (the window closes)."""
+        if self.map_panel is not None:
+            self._geo_pool.waitForDone()
+
+
+def aggregates_limit() -> int:
+    from desktop.services.aggregates import PLACE_IDS_LIMIT
+
+    return PLACE_IDS_LIMIT
+
+
+def build_later(window: GeoPart) -> None:
+    """Build the docks once the window has painted and answers (after attach)."""
+    QTimer.singleShot(0, window._build_geo)
