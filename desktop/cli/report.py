@@ -36,8 +36,12 @@ if TYPE_CHECKING:
 
 
 def register(registry: Registry) -> None:
-    pdf = registry.export("pdf", "a situation report (SITREP) as PDF", _export_pdf)
-    pdf.add_argument("--out", type=Path, required=True, help="PDF file to write")
+    pdf = registry.export(
+        "pdf", "a situation report (SITREP) as PDF, or as an editable DOCX", _export_pdf
+    )
+    pdf.add_argument(
+        "--out", type=Path, required=True, help="file to write: NAME.pdf, or NAME.docx to edit"
+    )
     filter_options(pdf)
     pdf.add_argument("--title", type=text_arg, help="report title (default: the last one used)")
     pdf.add_argument(
@@ -217,8 +221,9 @@ def _export_pdf(db: Database, args: argparse.Namespace) -> int:
         if args.max_marking
         else ""
     )
+    pages = f"{plural(result.pages, 'page')}, " if result.pages else ""  # a DOCX: Word's
     say(
-        f"Wrote {result.path}: {plural(result.pages, 'page')}, "
+        f"Wrote {result.path}: {pages}"
         f"{plural(result.incidents, 'incident')}, {result.significant:,} in full{withheld}, "
         f"marked {result.marking}{raised}"
     )

@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table, TableStyle
 
-from desktop.reports import charts
-from desktop.reports.mapchart import incident_map
+from desktop.reports import figures
 from desktop.reports.outline import outlined
 from desktop.reports.sitrep_sections import SitrepSections, incident_key
 from desktop.reports.sitrep_styles import ACCENT, RULE, ZEBRA
@@ -28,9 +27,6 @@ JUDGEMENT_WIDTHS = (0.27, 0.13, 0.11, 0.13, 0.18, 0.18)
 
 class SummaryPages(SitrepSections):
     """Story builders for pages 1–2."""
-
-    map_height: float
-    chart_height: float
 
     def _front_page(self) -> list[Flowable]:
         d, s = self.data, self.styles
@@ -65,21 +61,12 @@ class SummaryPages(SitrepSections):
         return story
 
     def _map(self) -> list[Flowable]:
-        d, s = self.data, self.styles
-        story: list[Flowable] = [
+        d = self.data
+        return [
             Spacer(1, 8),
-            incident_map(list(d.map_points), self.content_width, self.map_height),
+            figures.map_drawing(d, self.content_width),
+            make_paragraph(d.map.note, self.styles["Note"]),
         ]
-        located, total = len(d.map_points), len(d.annex)
-        if located < total:
-            note = (
-                f"Map: {located:,} of {total:,} incidents have a known location; "
-                "numbers match Annex A."
-            )
-        else:
-            note = "Map numbers match Annex A."
-        story.append(make_paragraph(note, s["Note"]))
-        return story
 
     def _figures(self) -> Table:
         h, s = self.data.headline, self.styles
@@ -116,22 +103,24 @@ class SummaryPages(SitrepSections):
         return table
 
     def _charts(self) -> Table:
-        d = self.data
-        gap = 18.0
+        """The time chart across the page; by type and by country side by side under it."""
+        d, gap = self.data, figures.BAR_CHART_GAP
         width = (self.content_width - gap) / 2
-        note = ""
-        if d.not_by_day:
-            note = f"{d.not_by_day} dated only to the week or month not shown"
-        day = charts.per_day_chart(d.timeline, width, self.chart_height, note=note)
-        kind = charts.per_type_chart(d.per_type, width, self.chart_height)
-        table = Table([[day, "", kind]], colWidths=[width, gap, width])
+        by_type, by_country = figures.bar_charts(d, width)
+        rows = [
+            [figures.time_chart(d, self.content_width), "", ""],
+            [by_type, "", by_country],
+        ]
+        table = Table(rows, colWidths=[width, gap, width])
         table.setStyle(
             TableStyle(
                 [
+                    ("SPAN", (0, 0), (-1, 0)),
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
                     ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                     ("TOPPADDING", (0, 0), (-1, -1), 0),
                     ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 1), (-1, 1), 8),
                 ]
             )
         )

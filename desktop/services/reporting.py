@@ -1,4 +1,5 @@
-"""Building a situation report: choose the incidents, prepare the content, write the PDF."""
+"""Building a situation report: choose the incidents, prepare the content, write the PDF
+or, for an editable copy, the DOCX (the file's suffix chooses)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from typing import TYPE_CHECKING
 
 from desktop.domain import above, country_name, normalise_marking
 from desktop.errors import ValidationError
-from desktop.reports.sitrep_data import ReportOptions, prepare
+from desktop.reports.sitrep_data import ReportOptions, prepare, report_period
+from desktop.reports.sitrep_docx import render_sitrep_docx
 from desktop.reports.sitrep_pdf import render_sitrep
+from desktop.reports.timeline import previous_period
 from desktop.services.dto import IncidentQuery
 from desktop.services.incidents import count_incidents, get_incidents
 from desktop.services.progress import step
@@ -18,6 +21,7 @@ from desktop.services.significance import DEFAULT_RULE, SignificanceRule, choose
 from desktop.store.engine import sqlite_path
 from desktop.store.models import Setting
 from desktop.store.outputs import check_target, private_output
+from desktop.wording import plural
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -34,7 +38,7 @@ _READ, _PREPARE, _LAYOUT, _WRITTEN, _DONE = 0, 5, 10, 97, 100
 @dataclass(frozen=True)
 class ReportResult:
     path: Path
-    pages: int
+    pages: int  # 0 for a DOCX, whose pages Word lays out
     incidents: int
     marking: str
     marking_raised: bool
@@ -90,12 +94,29 @@ def count_for_report(db: Database, query: IncidentQuery | None) -> int:
     return count_incidents(db, report_query(query))
 
 
+REPORT_SUFFIXES = (".pdf", ".docx")
+
+
+def report_format(out: Path) -> str:
+    """ "pdf" or "docx" by ``out``'s suffix; ValidationError for any other."""
+    suffix = out.suffix.lower()
+    if suffix not in REPORT_SUFFIXES:
+        raise ValidationError(
+            "out",
+            f"{out.name}: a report is written as PDF (.pdf) or as an editable Word "
+            "document (.docx); give a file name ending in one of them.",
+        )
+    return suffix[1:]
+
+
 def check_output(db: Database, out: Path) -> Path:
     """``out`` made absolute, or ValidationError when no report may be written there.
 
     For asking before the work starts; :func:`export_sitrep` checks again when it writes.
     """
-    return check_target(out, sqlite_path(db.url))
+    out = check_target(out, sqlite_path(db.url))  # "that is the workspace" comes first
+    report_format(out)
+    return out
 
 
 def export_sitrep(
@@ -129,17 +150,25 @@ def export_sitrep(
     )
     workspace = sqlite_path(db.url)
     out = check_target(out, workspace)  # before the work, as well as before the rename
+    kind = report_format(out)
     step(progress, _READ, _DONE, "Reading the incidents…")
     incidents = get_incidents(db, query)
     options, incidents = _plan(options, incidents, selection or Selection())
     count = "1 incident" if len(incidents) == 1 else f"{len(incidents)} incidents"
     step(progress, _PREPARE, _DONE, f"Preparing the report on {count}…")
-    data = prepare(incidents, options, now or datetime.now(UTC))
+    data = prepare(
+        incidents, options, now or datetime.now(UTC), _previous(db, query, incidents, options)
+    )
     step(progress, _LAYOUT, _DONE, "Laying out the pages…")
     with private_output(out, workspace) as handle:
-        pages = render_sitrep(data, handle, _layout_progress(progress))
+        if kind == "docx":  # Word lays out the pages: their number is not known here
+            render_sitrep_docx(data, handle)
+            pages = 0
+        else:
+            pages = render_sitrep(data, handle, _layout_progress(progress))
         step(progress, _WRITTEN, _DONE, "Saving the file…")
-    step(progress, _DONE, _DONE, "1 page written." if pages == 1 else f"{pages} pages written.")
+    done = "Document written." if not pages else f"{plural(pages, 'page')} written."
+    step(progress, _DONE, _DONE, done)
     return ReportResult(
         out,
         pages,
@@ -188,6 +217,25 @@ def _whole(given: str, incidents: list[IncidentData]) -> str:
         return resolve_ids([given], incidents, "Linked incident")[0]
     except ValidationError:
         return given
+
+
+def _previous(
+    db: Database, query: IncidentQuery, incidents: list[IncidentData], options: ReportOptions
+) -> list[IncidentData] | None:
+    """The incidents of the same filter over the period of equal length before the
+    report's, for the time chart's comparison; None when there is no such period (no
+    dates, or a period too long to compare). A releasable version counts only what it
+    may release, then as now."""
+    start, end = report_period(incidents, options)
+    if start is None or end is None:
+        return None
+    before = previous_period(start, end)
+    if before is None:
+        return None
+    earlier = get_incidents(db, replace(query, since=before[0], until=before[1]))
+    if options.max_marking:
+        earlier = [i for i in earlier if not above(i.marking, options.max_marking)]
+    return earlier
 
 
 def _layout_progress(progress: Progress | None) -> Callable[[str, int], None] | None:
