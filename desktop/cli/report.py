@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,13 +17,21 @@ from desktop.cli.common import (
     say,
     text_arg,
 )
+from desktop.errors import ValidationError
 from desktop.services.dto import IncidentQuery
-from desktop.services.report_request import KEY_POINTS, MARKING, PERIOD, TITLE, check_request
-from desktop.wording import plural
+from desktop.services.report_request import (
+    KEY_POINTS,
+    LATEST,
+    MARKING,
+    NONE,
+    PERIOD,
+    TITLE,
+    check_request,
+    report_id,
+)
+from desktop.wording import plural, printable
 
 if TYPE_CHECKING:
-    import argparse
-
     from desktop.cli.registry import Registry
     from desktop.store.engine import Database
 
@@ -70,6 +79,33 @@ def register(registry: Registry) -> None:
     pdf.add_argument(
         "--assessment", type=text_arg, metavar="TEXT", help="assessment and outlook (remembered)"
     )
+    pdf.add_argument(
+        "--compare-with",
+        type=compare_arg,
+        default=LATEST,
+        metavar="REPORT_ID|latest|none",
+        help="the earlier report whose changes the report shows (default: the latest report "
+        "of the same scope; 'incident-desk reports' lists them)",
+    )
+    pdf.add_argument(
+        "--accept-drafted-bluf",
+        action="store_true",
+        help="print the bottom line drafted from the data as the key points, when none "
+        "are given (without it, the draft is only suggested on stderr)",
+    )
+
+
+def compare_arg(value: str) -> str | None:
+    """``none`` (None), ``latest`` (the default), or a report id in its stored form."""
+    text_arg(value)
+    if value.strip().lower() == NONE:
+        return None
+    if value.strip().lower() == LATEST:
+        return LATEST
+    try:
+        return report_id(value)
+    except ValidationError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 # The option a report request's problem is about (services.report_request).
@@ -146,13 +182,42 @@ def _export_pdf(db: Database, args: argparse.Namespace) -> int:
         key_points=texts.key_points,
         assessment=texts.assessment,
     )
-    result = export_sitrep(db, args.out, query, options)
+    result = export_sitrep(
+        db,
+        args.out,
+        query,
+        options,
+        compare_with=args.compare_with,
+        use_drafted_bluf=args.accept_drafted_bluf,
+    )
     if texts != stored or scope != remembered.scope:
+        # An accepted draft is this report's only: the next one drafts from its own data.
         remember_report(db, texts, scope, remembered)
     raised = " (raised to match its incidents)" if result.marking_raised else ""
+    recorded = f", recorded as report {result.report_id}" if result.report_id else ""
     say(
         f"Wrote {result.path}: {plural(result.pages, 'page')}, "
         f"{plural(result.incidents, 'incident')}, "
-        f"marked {result.marking}{raised}"
+        f"marked {result.marking}{raised}{recorded}"
     )
+    if result.changes:
+        say(f"{result.changes} (compared with report {result.compared_with})")
+    if not texts.key_points:
+        _tell_draft(result.drafted_bluf, accepted=args.accept_drafted_bluf)
     return 0
+
+
+def _tell_draft(draft: tuple[str, ...], *, accepted: bool) -> None:
+    """The drafted bottom line: said as printed when accepted, else suggested on stderr."""
+    if accepted:
+        say("Key points drafted from the data (as accepted):")
+        for point in draft:
+            say(f"  • {point}")
+        return
+    print(
+        "No key points were given; a bottom line drafted from the data (not printed in "
+        "the report: add --accept-drafted-bluf to print it, or give --key-point):",
+        file=sys.stderr,
+    )
+    for point in draft:
+        print(printable(f"  • {point}"), file=sys.stderr)

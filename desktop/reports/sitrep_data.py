@@ -49,6 +49,7 @@ from desktop.wording import plural
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
+    from desktop.reports.sitrep_changes import SitrepChanges
     from desktop.services.dto import Citation, IncidentData, Moment
 
 EXCERPT_LIMIT = 300
@@ -100,6 +101,7 @@ class IncidentEntry:
     marking: str
     summary: str
     citations: tuple[CitationEntry, ...]
+    mark: str = ""  # "NEW" / "UPDATED" since the report compared with (sitrep_changes), or ""
 
     @property
     def type_text(self) -> str:
@@ -197,6 +199,7 @@ class SitrepData:
     sources: tuple[SourceEntry, ...]
     key: Key
     assessment_confidences: tuple[str, ...] = field(default=())  # confidence words it uses
+    changes: SitrepChanges | None = None  # since an earlier report (sitrep_changes.compare)
 
     @property
     def marking_note(self) -> str:
@@ -464,11 +467,16 @@ def _entry(number: int, incident: IncidentData) -> IncidentEntry:
     )
 
 
+def report_order(incidents: Iterable[IncidentData]) -> list[IncidentData]:
+    """The incidents in the order the report numbers them: by start, then title."""
+    return sorted(incidents, key=lambda i: (_sort_key(i.when.start), i.title, i.id or ""))
+
+
 def prepare(
     incidents: Sequence[IncidentData], options: ReportOptions, generated_at: datetime
 ) -> SitrepData:
     """Everything the report prints, from the incidents it covers and the analyst's options."""
-    ordered = sorted(incidents, key=lambda i: (_sort_key(i.when.start), i.title, i.id or ""))
+    ordered = report_order(incidents)
     requested = domain.normalise_marking(options.marking) or domain.DEFAULT_MARKING
     marking = domain.most_restrictive([i.marking for i in ordered], floor=requested)
     start = options.since or min((day_of(i.when.start) for i in ordered), default=None)

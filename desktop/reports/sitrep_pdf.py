@@ -41,6 +41,7 @@ from desktop.reports.outline import (
     opens,
     outlined,
 )
+from desktop.reports.sitrep_changes_pdf import changes_box, changes_line, mark_markup
 from desktop.reports.sitrep_styles import (
     ACCENT,
     HEADER_FILL,
@@ -170,6 +171,7 @@ class SitrepRenderer:
         story: list[Flowable] = []
         story += self._front_page()
         story.append(PageBreak())
+        story += changes_box(self.data.changes, self.styles, self.content_width)
         story += self._incidents()
         story += self._assessment()
         story += self._sources()
@@ -233,6 +235,7 @@ class SitrepRenderer:
                 story += make_paragraphs(point, s["Bullet"], bullet="•")
         else:
             story.append(make_paragraph("No key points were given.", s["Note"]))
+        story += changes_line(d.changes, s)
         story.append(Spacer(1, 8))
         story.append(self._figures())
         story.append(Spacer(1, 10))
@@ -327,6 +330,9 @@ class SitrepRenderer:
     def _incident(self, e: IncidentEntry) -> list[Flowable]:
         s = self.styles
         heading = self._heading(f"{e.number}. {e.title}", f"incident-{e.number}", level=1)
+        if e.mark:  # NEW / UPDATED since the report compared with (sitrep_changes_pdf)
+            marked = Paragraph(para_text(f"{e.number}. {e.title}") + mark_markup(e.mark), s["H2"])
+            heading = outlined(marked, f"incident-{e.number}", f"{e.number}. {e.title}", 1)
         opens(heading, f"Incident {e.number} (continued) · {e.title}")
         rows: list[list[Any]] = []
 

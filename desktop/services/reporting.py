@@ -8,11 +8,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop.domain import country_name
+from desktop.reports.sitrep_changes import numbered, with_changes
 from desktop.reports.sitrep_data import ReportOptions, prepare
 from desktop.reports.sitrep_pdf import render_sitrep
+from desktop.services import report_records
+from desktop.services.bluf import draft_bluf
 from desktop.services.dto import IncidentQuery
 from desktop.services.incidents import count_incidents, get_incidents
 from desktop.services.progress import step
+from desktop.services.report_records import LATEST
 from desktop.store.engine import sqlite_path
 from desktop.store.models import Setting
 from desktop.store.outputs import check_target, private_output
@@ -35,6 +39,13 @@ class ReportResult:
     incidents: int
     marking: str
     marking_raised: bool
+    # Since the last report (services.report_records): the id this report is recorded
+    # under ("" in a read-only workspace), the report it was compared with ("" for none),
+    # what changed in one line, and the bottom line drafted from the data (services.bluf).
+    report_id: str = ""
+    compared_with: str = ""
+    changes: str = ""
+    drafted_bluf: tuple[str, ...] = ()
 
 
 def describe_query(query: IncidentQuery) -> str:
@@ -87,6 +98,9 @@ def export_sitrep(
     options: ReportOptions | None = None,
     now: datetime | None = None,
     progress: Progress | None = None,
+    *,
+    compare_with: str | None = LATEST,
+    use_drafted_bluf: bool = False,
 ) -> ReportResult:
     """Write a SITREP of the incidents matching ``query`` (oldest first) to ``out``.
 
@@ -94,7 +108,13 @@ def export_sitrep(
     workspace, owner-only, and renamed over ``out`` only when complete, so a failed or
     cancelled export (``progress.cancel()`` raises :class:`~desktop.services.progress.Cancelled`
     here) leaves any earlier file untouched and no partial one behind.
+
+    The report is compared with ``compare_with`` (the latest report of its scope, a report
+    id, or None) and recorded once written (services.report_records). ``use_drafted_bluf``
+    prints the drafted bottom line as key points when none are given (services.bluf).
     """
+    from desktop.services.report_settings import ReportScope  # it imports this module
+
     query = report_query(query)
     options = options or ReportOptions()
     options = replace(
@@ -105,17 +125,46 @@ def export_sitrep(
     )
     workspace = sqlite_path(db.url)
     out = check_target(out, workspace)  # before the work, as well as before the rename
+    scope = ReportScope.of(query)
+    earlier = report_records.resolve(db, compare_with, scope)  # a bad id: nothing written
     step(progress, _READ, _DONE, "Reading the incidents…")
     incidents = get_incidents(db, query)
     count = "1 incident" if len(incidents) == 1 else f"{len(incidents)} incidents"
     step(progress, _PREPARE, _DONE, f"Preparing the report on {count}…")
-    data = prepare(incidents, options, now or datetime.now(UTC))
+    generated_at = now or datetime.now(UTC)
+    ordered = numbered(incidents)
+    changes = report_records.changes_since(db, earlier, scope, ordered)
+    data = prepare(incidents, options, generated_at)
+    draft = draft_bluf(data, ordered, changes)
+    if use_drafted_bluf and not data.key_points:  # accepted by the analyst: their words now
+        data = replace(data, key_points=draft)
+    data = with_changes(data, changes)
     step(progress, _LAYOUT, _DONE, "Laying out the pages…")
     with private_output(out, workspace) as handle:
         pages = render_sitrep(data, handle, _layout_progress(progress))
         step(progress, _WRITTEN, _DONE, "Saving the file…")
+    report_id = report_records.record_report(
+        db,
+        report=report_records.new_report_id(),
+        generated_at=generated_at,
+        as_of=data.as_of,
+        scope=scope,
+        marking=data.marking,
+        format="pdf",
+        incidents=ordered,
+    )
     step(progress, _DONE, _DONE, "1 page written." if pages == 1 else f"{pages} pages written.")
-    return ReportResult(out, pages, len(incidents), data.marking, data.marking_raised)
+    return ReportResult(
+        out,
+        pages,
+        len(incidents),
+        data.marking,
+        data.marking_raised,
+        report_id=report_id,
+        compared_with=earlier.id if earlier else "",
+        changes=changes.summary if changes else "",
+        drafted_bluf=draft,
+    )
 
 
 def _layout_progress(progress: Progress | None) -> Callable[[str, int], None] | None:
