@@ -342,3 +342,22 @@ def with_changes(data: SitrepData, changes: SitrepChanges | None) -> SitrepData:
     marks = changes.marks_by_number
     entries = tuple(replace(e, mark=marks.get(e.number, "")) for e in data.incidents)
     return replace(data, changes=changes, incidents=entries)
+
+
+def box_lines(changes: SitrepChanges) -> tuple[str, ...]:
+    """The box as plain lines, for a renderer that prints one bullet per line: which report
+    it compares with, then each incident named under what became of it."""
+    lines = [changes.basis]
+    for label, group in (
+        ("New", changes.new),
+        ("Updated", changes.updated),
+        ("No longer in this report", changes.gone),
+    ):
+        lines += [f"{label}: {line.text}" for line in group.lines]
+        if group.more:
+            lines.append(f"{label}: … and {group.more:,} more.")
+    if changes.nothing_changed:
+        lines.append("No incident is new, updated or gone.")
+    if changes.rest:
+        lines.append(changes.rest)
+    return tuple(lines)

@@ -37,7 +37,7 @@ def changes_line(changes: SitrepChanges | None, styles: StyleSheet1) -> list[Flo
     """One line for page 1: ``Since the report of 181200ZOCT23: 2 new, 1 updated…``."""
     if changes is None:
         return []
-    return [make_paragraph(changes.summary + " Details on page 2.", styles["Note"])]
+    return [make_paragraph(changes.summary + " Details before the incidents.", styles["Note"])]
 
 
 def changes_box(changes: SitrepChanges | None, styles: StyleSheet1, width: float) -> list[Flowable]:
