@@ -53,6 +53,7 @@ from desktop.views.partials.date_limit import DateLimit
 from desktop.views.partials.dialogs import Dialogs
 from desktop.views.partials.plain_widgets import plain_label, plain_tooltip
 from desktop.views.partials.scope_note import ScopeNote
+from desktop.views.partials.since_last import SinceLastReport
 from desktop.views.partials.task_runner import TaskHandle, run_task
 from desktop.wording import plural
 
@@ -255,6 +256,9 @@ class ExportDialog(QDialog):
         self.scope_note = ScopeNote(self)
         self.scope_note.taken.connect(self.take_remembered)
         says_form.addRow("", self.scope_note)
+        self.since_last = SinceLastReport(self._db, self.query, self)  # compare with; BLUF draft
+        self.since_last.chosen.connect(self.key_points.setPlainText)
+        says_form.addRow("", self.since_last)
         says_form.addRow("Author", self.author)
         says_form.addRow("Organisation", self.organisation)
         says_form.addRow("", _hint("Texts and marking are kept for the next report.", self))
@@ -487,6 +491,7 @@ class ExportDialog(QDialog):
                 self.count_label.setText(f"Cannot count the incidents: {exc}")
             else:
                 self.count_label.setText(f"{_incidents(self._count)} will be included.")
+        self.since_last.refresh()
         self._update_state()
 
     def _update_state(self) -> None:
@@ -534,11 +539,13 @@ class ExportDialog(QDialog):
         except DeskError as exc:
             self.dialogs.warning("Cannot keep the report texts", str(exc))
             return None
-        options = texts.options()
+        options, compare = texts.options(), self.since_last.choice()
         self._task = run_task(
             self,
             TASK_TITLE,
-            lambda progress: reporting.export_sitrep(db, path, query, options, progress=progress),
+            lambda progress: reporting.export_sitrep(
+                db, path, query, options, progress=progress, compare_with=compare
+            ),
             on_done=self._exported,
             on_error=self._failed,
             on_cancelled=self._cancelled,
