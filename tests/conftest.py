@@ -36,7 +36,13 @@ if TYPE_CHECKING:
 
 TEST_USER = "tester"
 BACKENDS = ("sqlite", "postgresql")
-PG_TEST_PATHS = ("tests/store/", "tests/services/", "tests/interchange/", "tests/test_cli.py")
+PG_TEST_PATHS = (
+    "tests/store/",
+    "tests/services/",
+    "tests/interchange/",
+    "tests/test_cli.py",
+    "tests/test_cli_reports.py",
+)
 # Set (by .ci/run) to make a missing PostgreSQL a failure instead of a skip.
 REQUIRE_PG_VAR = "INCIDENT_DESK_REQUIRE_PG"
 _ROOT = Path(__file__).resolve().parent.parent

@@ -56,7 +56,7 @@ from desktop.reports.timeline import Timeline, period_timeline
 from desktop.wording import plural
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
 
     from desktop.services.dto import Citation, IncidentData, Moment
 
@@ -108,6 +108,7 @@ class ChangesBox:
 
     title: str  # "Changes since the report of 181200ZOCT23"
     lines: tuple[str, ...]
+    summary: str = ""  # one line for page 1: "Since the report of …: 2 new, 1 updated."
 
 
 @dataclass(frozen=True)
@@ -435,6 +436,11 @@ def _raised_by(ordered: Sequence[IncidentData], marking: str) -> tuple[tuple[str
     return tuple(raised[:RAISED_BY_NAMED]), max(len(raised) - RAISED_BY_NAMED, 0)
 
 
+def report_order(incidents: Iterable[IncidentData]) -> list[IncidentData]:
+    """The incidents in the order the report numbers them: by start, then title."""
+    return sorted(incidents, key=lambda i: (_sort_key(i.when.start), i.title, i.id or ""))
+
+
 def prepare(
     incidents: Sequence[IncidentData],
     options: ReportOptions,
@@ -446,7 +452,7 @@ def prepare(
     ``previous``: the incidents of the period of equal length just before this one
     (``previous_period``), for the time chart's comparison; None: no comparison.
     """
-    ordered = sorted(incidents, key=lambda i: (_sort_key(i.when.start), i.title, i.id or ""))
+    ordered = report_order(incidents)
     requested = domain.normalise_marking(options.marking) or domain.DEFAULT_MARKING
     release = domain.normalise_marking(options.max_marking)
     base = domain.most_restrictive([release], floor=requested) if release else requested

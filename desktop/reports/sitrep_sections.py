@@ -171,12 +171,12 @@ class SitrepSections:
         columns = (
             Column("No.", 28.0, "right"),
             Column("Date", 66.0),
-            Column("Place", 104.0),
-            Column("Type", 86.0),
+            Column("Place", 96.0),
+            Column("Type", 82.0),
             Column("Status · confidence", 96.0),
             Column("K / I", 38.0, "right"),
             Column("Grade", 32.0),
-            Column("Mark", self.content_width - 450.0),
+            Column("Mark", self.content_width - 438.0),  # room for UPDATED
         )
         lines = [
             Line(

@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from desktop.reports import figures
 from desktop.reports.outline import outlined
@@ -52,6 +60,8 @@ class SummaryPages(SitrepSections):
                 story += make_paragraphs(point, s["Bullet"], bullet="•")
         else:
             story.append(make_paragraph("No key points were given.", s["Note"]))
+        if d.changes is not None and d.changes.summary:  # the box follows the map
+            story.append(make_paragraph(d.changes.summary + " Details after the map.", s["Note"]))
         story.append(Spacer(1, 8))
         story.append(self._figures())
         story.append(Spacer(1, 10))
@@ -133,10 +143,12 @@ class SummaryPages(SitrepSections):
         if box is None:
             return []
         s = self.styles
-        cells: list[Flowable] = []
-        for line in box.lines or ("Nothing changed.",):
-            cells += make_paragraphs(line, s["Bullet"], bullet="•")
-        table = Table([[cells]], colWidths=[self.content_width])
+        # One row a line, so that a long box splits across pages; its heading stays with it.
+        rows = [
+            [make_paragraphs(line, s["Bullet"], bullet="•")]
+            for line in box.lines or ("Nothing changed.",)
+        ]
+        table = Table(rows, colWidths=[self.content_width])
         table.setStyle(
             TableStyle(
                 [
@@ -144,10 +156,15 @@ class SummaryPages(SitrepSections):
                     ("BACKGROUND", (0, 0), (-1, -1), ZEBRA),
                     ("LEFTPADDING", (0, 0), (-1, -1), 8),
                     ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+                    ("TOPPADDING", (0, 0), (-1, -1), 1),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                    ("TOPPADDING", (0, 0), (-1, 0), 5),
+                    ("BOTTOMPADDING", (0, -1), (-1, -1), 5),
                 ]
             )
         )
-        return [CondPageBreak(80), self._heading(box.title, "changes", level=1), table]
+        heading = self._heading(box.title, "changes", level=1)
+        return [CondPageBreak(80), KeepTogether([heading, table])]
 
     def _judgements(self) -> list[Flowable]:
         d, s = self.data, self.styles

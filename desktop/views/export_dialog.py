@@ -58,6 +58,7 @@ from desktop.views.partials.judgements_editor import JudgementsEditor
 from desktop.views.partials.plain_widgets import plain_label, plain_tooltip
 from desktop.views.partials.scope_note import ScopeNote
 from desktop.views.partials.significance_editor import SignificanceEditor
+from desktop.views.partials.since_last import SinceLastReport
 from desktop.views.partials.task_runner import TaskHandle, run_task
 from desktop.wording import plural
 
@@ -239,6 +240,10 @@ class ExportDialog(QDialog):
         self.scope_note = ScopeNote(self)
         self.scope_note.taken.connect(self.take_remembered)
         says_form.addRow("", self.scope_note)
+        # Compare with; a drafted bottom line.
+        self.since_last = SinceLastReport(self._db, self.query, self.release_level, self)
+        self.since_last.chosen.connect(self.key_points.setPlainText)
+        says_form.addRow("", self.since_last)
         says_form.addRow("Author", self.author)
         says_form.addRow("Organisation", self.organisation)
         says_form.addRow("", _hint("Texts and marking are kept for the next report.", self))
@@ -342,7 +347,7 @@ class ExportDialog(QDialog):
         self.scope.connect_changes(self._filters_changed)
         self.judgements.changed.connect(self._changed)
         self.significance.changed.connect(self._changed)
-        self.max_marking.currentIndexChanged.connect(self._changed)
+        self.max_marking.currentIndexChanged.connect(self._filters_changed)  # compare-with list
         for line in (self.title, self.path_edit):
             line.textChanged.connect(self._changed)
         self.marking.currentTextChanged.connect(self._changed)
@@ -430,6 +435,7 @@ class ExportDialog(QDialog):
                 self.count_label.setText(f"Cannot count the incidents: {exc}")
             else:
                 self.count_label.setText(f"{_incidents(self._count)} will be included.")
+        self.since_last.refresh()
         self._update_state()
 
     def _update_state(self) -> None:
@@ -477,6 +483,7 @@ class ExportDialog(QDialog):
         except DeskError as exc:
             self.dialogs.warning("Cannot keep the report texts", str(exc))
             return None
+        compare = self.since_last.choice()
         options = replace(texts.options(), max_marking=self.release_level())
         pinned, unpinned = self.significance.pins()
         selection = reporting.Selection(self.significance.rule(), pinned, unpinned)
@@ -484,7 +491,13 @@ class ExportDialog(QDialog):
             self,
             TASK_TITLE,
             lambda progress: reporting.export_sitrep(
-                db, path, query, options, progress=progress, selection=selection
+                db,
+                path,
+                query,
+                options,
+                progress=progress,
+                selection=selection,
+                compare_with=compare,
             ),
             on_done=self._exported,
             on_error=self._failed,

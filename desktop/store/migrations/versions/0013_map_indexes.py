@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013"
-down_revision = "0009"
+down_revision = "0011"  # on branch r15 after s15c's 0011; the lead re-chains at merge
 branch_labels = None
 depends_on = None
 
