@@ -126,9 +126,8 @@ def _window(core: Sequence[MapPlace], data: MapData, aspect: float) -> geo.Bound
     if core:
         bounds = geo.bounds_for((p.lat, p.lon) for p in core)
     else:
-        outlines = geo.load_outlines()
-        rings = [max(outlines[a.key], key=geo.ring_area) for a in data.areas]
-        boxes = [geo.ring_bounds(r) for r in rings]
+        bounds_of = geo.outline_bounds()
+        boxes = [bounds_of[a.key][geo.mainland(a.key)] for a in data.areas]
         bounds = geo.bounds_for(
             [(b.south, b.west) for b in boxes] + [(b.north, b.east) for b in boxes]
         )
@@ -163,10 +162,11 @@ def _land(
 ) -> Group:
     group = Group()
     view = project.extent
+    bounds_of = geo.outline_bounds()
     for key, rings in geo.load_outlines().items():
         fill = AREA if key in areas else LAND_OF_INTEREST if key in highlighted else LAND
-        for ring in rings:
-            if not view.intersects(geo.ring_bounds(ring)):
+        for ring, box in zip(rings, bounds_of[key], strict=True):
+            if not view.intersects(box):
                 continue  # wholly outside the window: not worth the bytes
             flat = [v for lon, lat in ring for v in project(lon, lat)]
             group.add(
@@ -206,9 +206,10 @@ def _country_names(project: geo.Projection) -> Group:
     group = Group()
     size = 6.0
     view = project.extent
+    bounds_of = geo.outline_bounds()
     for key, rings in geo.load_outlines().items():
-        main = max(rings, key=geo.ring_area)
-        box = geo.ring_bounds(main)
+        n = geo.mainland(key)
+        main, box = rings[n], bounds_of[key][n]
         if not view.intersects(box):
             continue
         seen = geo.Bounds(  # the part of the landmass's box inside the window
