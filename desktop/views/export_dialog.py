@@ -3,8 +3,10 @@
 It offers what ``incident-desk export pdf`` offers — title, period, marking and release
 level, country, tag and event type, author, organisation, key points, key judgements, the
 assessment, and which incidents are printed in full (the significance rule and pins) —
-starting from the filters the incident table shows. It assembles partials: ``ExportScope``
-(what it covers), ``JudgementsEditor`` and ``SignificanceEditor``. The texts come from and
+starting from the filters the incident table shows, and the earlier report to compare with
+and a drafted bottom line. It assembles partials: ``ExportScope`` (what it covers),
+``JudgementsEditor``, ``SignificanceEditor`` and ``SinceLastReport``. The file's suffix
+chooses what is written: a PDF, or (``.docx``) a Word document to edit. The texts come from and
 go back to the workspace's report settings, so the next report starts from this one's. A
 live count says how many incidents the report will
 hold; Export stays disabled, with the reason beside it, while there is nothing to report or
@@ -73,6 +75,8 @@ if TYPE_CHECKING:
 DEBOUNCE_MS = 250
 TASK_TITLE = "Exporting the SITREP"
 NO_LIMIT = "No limit (every marking)"
+# The save dialog offers both kinds; the suffix of the file chosen decides which is written.
+SAVE_FILTERS = "PDF (*.pdf);;Word document (*.docx)"
 
 
 def today() -> date:
@@ -81,7 +85,7 @@ def today() -> date:
 
 
 def open_file(path: Path) -> None:
-    """Open ``path`` in the system's PDF viewer."""
+    """Open ``path`` in the system's viewer for its kind (PDF, or Word)."""
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
@@ -101,10 +105,9 @@ def _incidents(count: int) -> str:
 
 def summary_text(result: ReportResult) -> str:
     """What the analyst is told once the report is written."""
+    pages = f"{plural(result.pages, 'page')}, " if result.pages else "A Word document, "
     text = (
-        f"{plural(result.pages, 'page')}, {_incidents(result.incidents)}, "
-        f"marked {result.marking}.\n"
-        f"Saved as {result.path}."
+        f"{pages}{_incidents(result.incidents)}, marked {result.marking}.\nSaved as {result.path}."
     )
     if result.withheld:
         text += f"\n{_incidents(result.withheld)} withheld above the release level."
@@ -132,7 +135,7 @@ class ExportDialog(QDialog):
         opener: Callable[[Path], None] = open_file,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Export SITREP (PDF)")
+        self.setWindowTitle("Export SITREP")
         self._db = db
         self._query = query
         self.dialogs = dialogs or Dialogs(self)
@@ -178,7 +181,7 @@ class ExportDialog(QDialog):
 
         # Where it goes.
         self.path_edit = QLineEdit(self)
-        self.path_edit.setPlaceholderText("File to write, ending in .pdf")
+        self.path_edit.setPlaceholderText("File to write: NAME.pdf, or NAME.docx to edit in Word")
         self.browse = QPushButton("Browse…", self)
         self.browse.setAutoDefault(False)
         self.browse.clicked.connect(self.choose_path)
@@ -187,7 +190,7 @@ class ExportDialog(QDialog):
         path_layout.setContentsMargins(0, 0, 0, 0)
         path_layout.addWidget(self.path_edit, 1)
         path_layout.addWidget(self.browse)
-        self.open_when_done = QCheckBox("Open the PDF when done", self)
+        self.open_when_done = QCheckBox("Open the report when done", self)
         goes = QGroupBox("Where it goes", self)
         goes_form = QFormLayout(goes)
         goes_form.addRow("File", path_row)
@@ -386,7 +389,9 @@ class ExportDialog(QDialog):
         path = Path(text).expanduser()
         if not path.name or text.endswith(("/", os.sep)):
             return None  # a folder, as typed so far: no file name yet
-        return path if path.suffix.lower() == ".pdf" else path.with_name(path.name + ".pdf")
+        if path.suffix.lower() in reporting.REPORT_SUFFIXES:
+            return path  # the kind follows the suffix: a PDF, or a Word document to edit
+        return path.with_name(path.name + ".pdf")
 
     def problem(self) -> str:
         """Why Export is disabled, or "" when the report can be written.
@@ -407,7 +412,7 @@ class ExportDialog(QDialog):
         if problems:
             return problems[0].message
         if self.output_path() is None:
-            return "Choose where to save the PDF."
+            return "Choose where to save the report."
         return ""
 
     # --- reacting ----------------------------------------------------------------------
@@ -443,19 +448,24 @@ class ExportDialog(QDialog):
         busy = self._task is not None and not self._task.done
         self.problem_label.setText(problem or self._notice)
         self.export_button.setEnabled(not problem and not busy)
-        self.export_button.setToolTip(plain_tooltip(problem or "Write the PDF"))
+        self.export_button.setToolTip(plain_tooltip(problem or f"Write the {self.output_kind()}"))
+
+    def output_kind(self) -> str:
+        """What the file will be, in words: the suffix chooses."""
+        path = self.output_path()
+        return "Word document" if path and path.suffix.lower() == ".docx" else "PDF"
 
     def choose_path(self) -> None:
         current = self.output_path()
         suggested = str(current) if current else f"sitrep-{today():%Y-%m-%d}.pdf"
-        path = self.dialogs.save_path("Save the SITREP as", suggested, "PDF (*.pdf)")
+        path = self.dialogs.save_path("Save the SITREP as", suggested, SAVE_FILTERS)
         if path is not None:
             self.path_edit.setText(str(path))
 
     # --- exporting ---------------------------------------------------------------------
 
     def export_now(self) -> TaskHandle | None:
-        """Save the texts and start writing the PDF; returns the running task (or None)."""
+        """Save the texts and start writing the report; returns the running task (or None)."""
         if self._task is not None and not self._task.done:
             return self._task
         self.update_count()  # the filters may have changed within the debounce interval
