@@ -1,196 +1,41 @@
 """The SITREP as an editable Word document: a second renderer over the same ``SitrepData``.
 
-For analysts who must edit a brief before release. It follows ``sitrep_pdf.py`` section by
-section (same order, same tables, same words) and differs only where Word does the work:
-headings are Word headings (the navigation pane and a table of contents find them), the
-marking is in every page's header and footer, "Page X of Y" are fields, and the charts and
-the map are the PDF's own drawings as PNG images.
-
-Text reaches python-docx as text, never as markup, so ``<&>`` needs no escaping here; only
-characters XML cannot hold at all (control characters) are dropped, since lxml refuses them.
+For analysts who must edit a brief before release. Its methods mirror the PDF's
+(``sitrep_summary``, ``sitrep_sections``): the same sections in the same order with the same
+words (``sitrep_words``) — the summary (the withheld note, key points, headline figures, the
+charts and the map as the PDF's own drawings in PNG, the changes since the report compared
+with, the key judgements, the assessment), the significant incidents with the rule that
+chose them, Annex A (a Word table, one row per incident, its NEW/UPDATED mark in a column),
+Annex B and the key with the whole ICD 203 scale. Word does the rest: headings are Word
+headings (its navigation pane finds them), the marking and the TLP sharing rule are in every
+page's header and footer, and "Page X of Y" are fields (``sitrep_docx_base``).
 """
 
 from __future__ import annotations
 
 import io
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
-from reportlab.graphics import renderPDF
+from docx.enum.text import WD_BREAK
+from docx.shared import Pt
 
-from desktop import domain
-from desktop.reports import figures, fonts
-from desktop.reports.bidi import first_strong_is_rtl
+from desktop.reports import figures
+from desktop.reports import sitrep_words as words
+from desktop.reports.sitrep_docx_base import DocxBase, clean, drawing_png
 
 if TYPE_CHECKING:
-    from docx.document import Document as DocumentObject
-    from docx.section import _Footer, _Header
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
-    from reportlab.graphics.shapes import Drawing
-
     from desktop.reports.sitrep_data import IncidentEntry, KeyEntry, SitrepData
 
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-MUTED = RGBColor(0x5F, 0x5F, 0x5F)
-IMAGE_DPI = 200
+# Annex A's columns in points: the PDF's, a little wider where Word wraps instead of cutting.
+ANNEX_A_WIDTHS = (26.0, 60.0, 90.0, 78.0, 80.0, 32.0, 34.0)  # the mark column takes the rest
+ANNEX_SIZE = 7.5
 
 
-def clean(text: str) -> str:
-    """``text`` without the characters an XML document cannot hold."""
-    return _NOT_XML.sub("", text)
-
-
-def drawing_png(drawing: Drawing, dpi: int = IMAGE_DPI) -> bytes:
-    """A ReportLab drawing as PNG: renderPM when its backend is installed, else drawn to a
-    one-page PDF and rasterised with pypdfium2 (renderPM needs rlPyCairo, not locked)."""
-    from reportlab.graphics import renderPM
-
-    try:
-        return bytes(renderPM.drawToString(drawing, fmt="PNG", dpi=dpi))
-    except (ImportError, renderPM.RenderPMError):  # no backend: renderPM says so thus
-        import pypdfium2  # type: ignore[import-untyped]  # ships no type hints
-
-        pdf = pypdfium2.PdfDocument(renderPDF.drawToString(drawing))
-        try:
-            image = pdf[0].render(scale=dpi / 72).to_pil()
-        finally:
-            pdf.close()
-        out = io.BytesIO()
-        image.save(out, format="PNG")
-        return out.getvalue()
-
-
-class SitrepDocxRenderer:
+class SitrepDocxRenderer(DocxBase):
     """Builds the DOCX for one prepared report."""
 
-    page_width = Mm(210)
-    page_height = Mm(297)
-    margin = Mm(18)
-    content_width_pt = 210 / 25.4 * 72 - 2 * 18 / 25.4 * 72
-
-    def __init__(self, data: SitrepData) -> None:
-        self.data = data
-        fonts.register_fonts()
-        self.doc: DocumentObject = Document()
-
-    # ------------------------------------------------------------------------ small pieces
-
-    def _para(self, text: str = "", style: str | None = None, muted: bool = False) -> Paragraph:
-        paragraph = self.doc.add_paragraph(style=style)
-        if text:
-            run = paragraph.add_run(clean(text))
-            if muted:
-                run.font.color.rgb = MUTED
-                run.italic = True
-        self._direction(paragraph, text)
-        return paragraph
-
-    @staticmethod
-    def _direction(paragraph: Paragraph, text: str) -> None:
-        """A paragraph that starts in Arabic reads right to left, as in the PDF."""
-        if first_strong_is_rtl(text):
-            paragraph.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            ppr = paragraph._p.get_or_add_pPr()
-            ppr.append(OxmlElement("w:bidi"))
-
-    def _paragraphs(self, text: str, style: str | None = None) -> None:
-        """Free text, one Word paragraph per paragraph of it (blank lines between)."""
-        for block in re.split(r"\n\s*\n", text.strip()):
-            if block.strip():
-                self._para(block.strip(), style)
-
-    def _heading(self, text: str, level: int) -> Paragraph:
-        heading = self.doc.add_heading(clean(text), level)
-        self._direction(heading, text)
-        return heading
-
-    def _table(self, rows: list[list[str]], widths: list[float], header: bool = True) -> Table:
-        table = self.doc.add_table(rows=len(rows), cols=len(widths))
-        table.style = self.doc.styles["Table Grid"]
-        table.alignment = WD_TABLE_ALIGNMENT.LEFT
-        table.autofit = False
-        for column, width in zip(table.columns, widths, strict=True):
-            column.width = Pt(width)  # the grid LibreOffice reads; Word reads the cells'
-        for r, values in enumerate(rows):
-            for c, value in enumerate(values):
-                cell = table.cell(r, c)
-                cell.width = Pt(widths[c])
-                paragraph = cell.paragraphs[0]
-                run = paragraph.add_run(clean(value))
-                run.font.size = Pt(8.5)
-                if header and r == 0:
-                    run.bold = True
-                self._direction(paragraph, value)
-        if header:  # repeated at the top of every page the table runs onto
-            tr_pr = table.rows[0]._tr.get_or_add_trPr()
-            tr_pr.append(OxmlElement("w:tblHeader"))
-        self.doc.add_paragraph()
-        return table
-
-    def _picture(self, drawing: Drawing) -> None:
-        width = Pt(drawing.width)
-        self.doc.add_picture(io.BytesIO(drawing_png(drawing)), width=width)
-
-    # ----------------------------------------------------------------- header and footer
-
-    def _marking_run(self, paragraph: Paragraph) -> None:
-        marking = self.data.marking
-        run = paragraph.add_run(clean(f" {marking} "))
-        run.bold = True
-        run.font.size = Pt(12)  # TLP 2.0: 12 pt or larger
-        colour = domain.TLP_COLOURS.get(marking, "#FFFFFF")
-        run.font.color.rgb = RGBColor.from_string(colour.lstrip("#").upper())
-        shade = OxmlElement("w:shd")  # the label on black, as TLP asks
-        shade.set(qn("w:val"), "clear")
-        shade.set(qn("w:color"), "auto")
-        shade.set(qn("w:fill"), "000000")
-        run._r.get_or_add_rPr().append(shade)
-        tlp = marking in domain.TLP_LABELS
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT if tlp else WD_ALIGN_PARAGRAPH.CENTER
-
-    @staticmethod
-    def _field(paragraph: Paragraph, code: str) -> None:
-        """A Word field (PAGE, NUMPAGES) that Word fills in when it lays out the pages."""
-        field = OxmlElement("w:fldSimple")
-        field.set(qn("w:instr"), code)
-        run = OxmlElement("w:r")
-        properties = OxmlElement("w:rPr")
-        size = OxmlElement("w:sz")
-        size.set(qn("w:val"), "16")  # 8 pt, as the rest of the footer line
-        properties.append(size)
-        run.append(properties)
-        text = OxmlElement("w:t")
-        text.text = "1"
-        run.append(text)
-        field.append(run)
-        paragraph._p.append(field)
-
-    def _decorate(self, header: _Header, footer: _Footer) -> None:
-        self._marking_run(header.paragraphs[0])
-        line = footer.paragraphs[0]
-        left = f"Generated {self.data.generated}"
-        if self.data.filter_text:
-            left += f" · Filter: {self.data.filter_text}"
-        run = line.add_run(clean(left) + "\t")
-        run.font.size = Pt(8)
-        run.font.color.rgb = MUTED
-        run = line.add_run("Page ")
-        run.font.size = Pt(8)
-        self._field(line, "PAGE")
-        line.add_run(" of ").font.size = Pt(8)
-        self._field(line, "NUMPAGES")
-        self._marking_run(footer.add_paragraph())
-
-    # ------------------------------------------------------------------------- the story
+    # ------------------------------------------------------------------ pages 1–2
 
     def _front_page(self) -> None:
         d = self.data
@@ -200,6 +45,8 @@ class SitrepDocxRenderer:
         by = " · ".join(part for part in (d.author, d.organisation) if part)
         if by:
             self._para(f"Prepared by {by}")
+        if d.withheld_note:
+            self._para(d.withheld_note).runs[0].bold = True
         if d.marking_raised:
             self._para(d.marking_note, muted=True)
         self._heading("Key points", 2)
@@ -207,8 +54,17 @@ class SitrepDocxRenderer:
             for point in d.key_points:
                 self._para(point, "List Bullet")
         else:
-            self._para("No key points were given.", muted=True)
-        h = d.headline
+            self._para(words.NO_KEY_POINTS, muted=True)
+        if pointer := words.changes_pointer(d):
+            self._para(pointer, muted=True)
+        self._figures()
+        self._charts()
+        if d.annex:  # an empty map would only say so at length
+            self._picture(figures.map_drawing(d, self.content_width_pt))
+            self._para(d.map.note, muted=True)
+
+    def _figures(self) -> None:
+        h = self.data.headline
         status = " · ".join(f"{word} {n}" for word, n in h.by_status) or "—"
         self._table(
             [
@@ -217,37 +73,91 @@ class SitrepDocxRenderer:
             ],
             [70.0, 110.0, 110.0, self.content_width_pt - 290.0],
         )
-        width = self.content_width_pt
+
+    def _charts(self) -> None:
+        """The time chart across the page; by type and by country side by side under it."""
+        d, width = self.data, self.content_width_pt
         self._picture(figures.time_chart(d, width))
         pair = figures.bar_charts(d, (width - figures.BAR_CHART_GAP) / 2)
         side_by_side = self.doc.add_table(rows=1, cols=2)  # no style: no borders
         for cell, drawing in zip(side_by_side.rows[0].cells, pair, strict=True):
             run = cell.paragraphs[0].add_run()
             run.add_picture(io.BytesIO(drawing_png(drawing)), width=Pt(drawing.width))
-        if d.incidents:
-            self._picture(figures.map_drawing(d, width))
-            self._para(d.map.note, muted=True)
 
-    def _incidents(self) -> None:
+    def _changes(self) -> None:
+        box = self.data.changes
+        if box is None:
+            return
+        self._heading(box.title, 2)
+        frame = self.doc.add_table(rows=1, cols=1)
+        frame.style = self.doc.styles["Table Grid"]
+        cell = frame.rows[0].cells[0]
+        for n, line in enumerate(box.lines or (words.NOTHING_CHANGED,)):
+            paragraph = cell.paragraphs[0] if n == 0 else cell.add_paragraph()
+            paragraph.style = self.doc.styles["List Bullet"]
+            paragraph.add_run(clean(line)).font.size = Pt(9)
+            self._direction(paragraph, line)
+        self.doc.add_paragraph()
+
+    def _judgements(self) -> None:
         d = self.data
-        self._heading("Incidents", 1)
+        if not d.judgements:
+            return
+        self._heading("Key judgements", 2)
+        rows = [list(words.JUDGEMENT_HEADS)]
+        for j in d.judgements:
+            likelihood = j.likelihood + (f"\n{j.likelihood_range}" if j.likelihood_range else "")
+            basis = [b.text for b in j.basis]
+            if j.missing or not j.basis:
+                basis.append(j.missing_text or j.basis_text)
+            rows.append(
+                [
+                    j.text,
+                    likelihood,
+                    j.confidence,
+                    "\n".join(basis),
+                    j.assumption or "—",
+                    j.indicator or "—",
+                ]
+            )
+        widths = [self.content_width_pt * share for share in words.JUDGEMENT_WIDTHS]
+        self._table(rows, widths, size=8.0)
+        self._para(words.JUDGEMENTS_NOTE, muted=True)
+
+    def _assessment(self) -> None:
+        d = self.data
+        self._heading("Assessment and outlook", 2)
+        if d.assessment:
+            self._paragraphs(d.assessment)
+        else:
+            self._para(words.NO_ASSESSMENT, muted=True)
+        self._para(words.assessment_note(d), muted=True)
+
+    # ---------------------------------------------------------- significant incidents
+
+    def _significant(self) -> None:
+        d = self.data
+        self._heading(words.significant_title(d), 1)
+        if not d.annex:
+            self._para(words.NO_INCIDENTS)
+            return
+        if d.significance_text:
+            self._para(d.significance_text).runs[0].bold = True
         if not d.incidents:
-            self._para("No incidents match this report's filter.")
+            self._para(words.NONE_MEET_RULE, muted=True)
         for entry in d.incidents:
             self._incident(entry)
 
     def _incident(self, e: IncidentEntry) -> None:
-        self._heading(f"{e.number}. {e.title}", 2)
-        place = e.place + (f" ({e.place_precision.lower()})" if e.place_precision else "")
-        if not e.located:
-            place += " — not on the map"
-        judgement = f"{e.status} · {e.confidence}"
-        if e.likelihood:
-            judgement += f" · assessed {e.likelihood}"
-        rows = [["When", e.when], ["Where", place], ["Type", e.type_text]]
+        self._heading(words.entry_heading(e), 2)
+        rows = [["When", e.when], ["Where", words.entry_place(e)], ["Type", e.type_text]]
         if e.actors:
             rows.append(["Actors", "\n".join(f"{label}: {names}" for label, names in e.actors)])
-        rows += [["Casualties", e.casualties], ["Status", judgement], ["Marking", e.marking]]
+        rows += [
+            ["Casualties", e.casualties],
+            ["Status", words.entry_status(e)],
+            ["Marking", e.marking],
+        ]
         self._table(rows, [78.0, self.content_width_pt - 78.0], header=False)
         if e.summary:
             self._paragraphs(e.summary)
@@ -258,32 +168,48 @@ class SitrepDocxRenderer:
             ]
             self._table(cites, [120.0, 92.0, self.content_width_pt - 212.0])
         else:
-            self._para("No sources cited.", muted=True)
+            self._para(words.NO_CITATIONS, muted=True)
 
-    def _assessment(self) -> None:
-        d = self.data
-        self._heading("Assessment and outlook", 1)
-        if d.assessment:
-            self._paragraphs(d.assessment)
-        else:
-            self._para("No assessment was written for this report.", muted=True)
-        words = [f"{c} confidence" for c in d.assessment_confidences]
-        note = "Estimative words follow ICD 203; analytic confidence as defined in the key"
-        note += f" (stated here: {', '.join(words)})." if words else "."
-        self._para(note, muted=True)
+    # ---------------------------------------------------------------------- annexes
 
-    def _sources(self) -> None:
+    def _annex_incidents(self) -> None:
         d = self.data
-        self._heading("Sources", 1)
-        if not d.sources:
-            self._para("No sources are cited.")
+        if not d.annex:
             return
-        rows = [["Source", "Reliability", "Kind", "Cited"]]
+        self._heading(words.ANNEX_A, 1)
+        self._para(words.annex_note(d, links=False), muted=True)
+        rows = [list(words.ANNEX_A_HEADS)]
         rows += [
-            [s.name, f"{s.reliability} — {s.reliability_label}", s.kind, str(s.citations)]
+            [
+                str(r.number),
+                r.date,
+                r.place,
+                r.event_type,
+                r.assessment,
+                r.casualties,
+                r.grade,
+                r.mark,
+            ]
+            for r in d.annex
+        ]
+        widths = [*ANNEX_A_WIDTHS, self.content_width_pt - sum(ANNEX_A_WIDTHS)]
+        self._table(rows, widths, size=ANNEX_SIZE, strong=len(widths) - 1)
+
+    def _annex_sources(self) -> None:
+        d = self.data
+        self._heading(words.ANNEX_B, 1)
+        if not d.sources:
+            self._para(words.NO_SOURCES)
+            return
+        self._para(words.sources_note(d), muted=True)
+        rows = [list(words.ANNEX_B_HEADS)]
+        rows += [
+            [s.name, f"{s.reliability} — {s.reliability_label}", s.kind, f"{s.citations:,}"]
             for s in d.sources
         ]
-        self._table(rows, [self.content_width_pt - 262.0, 160.0, 66.0, 36.0])
+        self._table(rows, [self.content_width_pt - 258.0, 160.0, 62.0, 36.0], size=ANNEX_SIZE)
+
+    # -------------------------------------------------------------------------- key
 
     def _key_table(
         self,
@@ -305,11 +231,8 @@ class SitrepDocxRenderer:
 
     def _key(self) -> None:
         k = self.data.key
-        self._heading("Key to grades and words", 1)
-        self._para(
-            "Grades follow the Admiralty (NATO AJP-2.1) system: a letter for the source's "
-            "reliability and a digit for the credibility of the information, e.g. B2."
-        )
+        self._heading(words.KEY, 1)
+        self._para(words.GRADES_INTRO)
         self._key_table("Source reliability", k.reliability, ("Code", "Label", "Meaning"), 36.0)
         self._key_table(
             "Information credibility", k.credibility, ("Code", "Label", "Meaning"), 36.0
@@ -317,29 +240,26 @@ class SitrepDocxRenderer:
         self._key_table("Incident status", k.statuses, ("Status", "Meaning"))
         self._key_table("Analytic confidence", k.confidences, ("Confidence", "Meaning"))
         self._key_table(
-            "Estimative language (ICD 203)", k.likelihoods, ("Term", "Also written", "Probability")
+            words.LIKELIHOOD_SCALE, k.likelihoods, ("Term", "Also written", "Probability")
         )
 
-    # ---------------------------------------------------------------------------- building
+    # ---------------------------------------------------------------------- building
+
+    def _page_break(self) -> None:
+        self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     def render(self, out: Path | BinaryIO) -> None:
-        d = self.data
-        section = self.doc.sections[0]
-        section.orientation = WD_ORIENT.PORTRAIT
-        section.page_width, section.page_height = self.page_width, self.page_height
-        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-            setattr(section, side, self.margin)
-        self._decorate(section.header, section.footer)
-        properties = self.doc.core_properties
-        properties.title = clean(d.title)
-        properties.author = clean(d.author or d.organisation)
-        properties.subject = clean(f"Situation report, {d.period}, as of {d.as_of}")
-        properties.keywords = clean(f"SITREP, {d.marking}")
+        """Pages 1–2 the summary; then the significant incidents in full; then Annex A,
+        Annex B and the key — the PDF's order (``SitrepRenderer._get_story``)."""
+        self._page_setup()
         self._front_page()
-        self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-        self._incidents()
+        self._changes()
+        self._judgements()
         self._assessment()
-        self._sources()
+        self._page_break()
+        self._significant()
+        self._annex_incidents()
+        self._annex_sources()
         self._key()
         self.doc.save(str(out) if isinstance(out, Path) else out)
 

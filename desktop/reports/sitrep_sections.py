@@ -20,6 +20,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from desktop.reports import sitrep_words as words
 from desktop.reports.outline import EndOfPart, opens, outlined
 from desktop.reports.sitrep_lines import Column, Line, LineTable
 from desktop.reports.sitrep_styles import ACCENT, HEADER_FILL, RULE, ZEBRA
@@ -85,27 +86,22 @@ class SitrepSections:
 
     def _significant(self) -> list[Flowable]:
         d, s = self.data, self.styles
-        title = "Significant incidents" if d.significance_text else "Incidents"
+        title = words.significant_title(d)
         story: list[Flowable] = [self._heading(title, "incidents")]
         if not d.annex:
-            story.append(make_paragraph("No incidents match this report's filter.", s["Body"]))
+            story.append(make_paragraph(words.NO_INCIDENTS, s["Body"]))
             return story
         if d.significance_text:
             story.append(make_paragraph(d.significance_text, s["Rule"]))
         if not d.incidents:
-            story.append(
-                make_paragraph(
-                    "No incident meets the rule: every incident is listed in Annex A.", s["Note"]
-                )
-            )
+            story.append(make_paragraph(words.NONE_MEET_RULE, s["Note"]))
         for entry in d.incidents:
             story += self._incident(entry)
         return story
 
     def _incident(self, e: IncidentEntry) -> list[Flowable]:
         s = self.styles
-        mark = f" [{e.mark}]" if e.mark else ""
-        heading = self._heading(f"{e.number}. {e.title}{mark}", incident_key(e.number), level=1)
+        heading = self._heading(words.entry_heading(e), incident_key(e.number), level=1)
         opens(heading, f"Incident {e.number} (continued) · {e.title}")
         rows: list[list[Any]] = []
 
@@ -113,10 +109,7 @@ class SitrepSections:
             rows.append([Paragraph(para_text(label), s["Label"]), value])
 
         row("When", self._cell(e.when))
-        place = e.place + (f" ({e.place_precision.lower()})" if e.place_precision else "")
-        if not e.located:
-            place += " — not on the map"
-        row("Where", self._cell(place))
+        row("Where", self._cell(words.entry_place(e)))
         row("Type", self._cell(e.type_text))
         if e.actors:
             markup = "<br/>".join(
@@ -125,10 +118,7 @@ class SitrepSections:
             )
             row("Actors", Paragraph(markup, s["Cell"]))
         row("Casualties", self._cell(e.casualties))
-        judgement = f"{e.status} · {e.confidence}"
-        if e.likelihood:
-            judgement += f" · assessed {e.likelihood}"
-        row("Status", self._cell(judgement))
+        row("Status", self._cell(words.entry_status(e)))
         row("Marking", self._cell(e.marking))
         facts = self._table(rows, [78.0, self.content_width - 78.0], header=False, zebra=False)
         story: list[Flowable] = [CondPageBreak(120), KeepTogether([heading, facts])]
@@ -149,7 +139,7 @@ class SitrepSections:
             story.append(Spacer(1, 4))
             story.append(self._table(cite_rows, widths))
         else:
-            story.append(make_paragraph("No sources cited.", s["Note"]))
+            story.append(make_paragraph(words.NO_CITATIONS, s["Note"]))
         story += [EndOfPart(), Spacer(1, 8)]
         return story
 
@@ -159,15 +149,10 @@ class SitrepSections:
         d, s = self.data, self.styles
         if not d.annex:
             return []
-        title = "Annex A — all incidents"
+        title = words.ANNEX_A
         heading = self._heading(title, "annex-a")
         opens(heading, f"{title} (continued)")
-        linked = " Numbers in blue link to the incident's full entry." if d.incidents else ""
-        note = (
-            f"{len(d.annex):,} incidents, one line each, in chronological order (the numbers of "
-            "the map and the full entries). K / I: killed / injured, ? when not known. Grade: "
-            f"the best among the incident's citations.{linked}"
-        )
+        note = words.annex_note(d, links=True)
         columns = (
             Column("No.", 28.0, "right"),
             Column("Date", 66.0),
@@ -205,20 +190,14 @@ class SitrepSections:
 
     def _annex_sources(self) -> list[Flowable]:
         d = self.data
-        title = "Annex B — sources"
+        title = words.ANNEX_B
         heading = self._heading(title, "sources")
         opens(heading, f"{title} (continued)")
         story: list[Flowable] = [CondPageBreak(120), heading]
         if not d.sources:
-            story.append(make_paragraph("No sources are cited.", self.styles["Body"]))
+            story.append(make_paragraph(words.NO_SOURCES, self.styles["Body"]))
             return story
-        story.append(
-            make_paragraph(
-                f"{len(d.sources):,} sources cited, most reliable first, with how many "
-                "citations of them the report holds.",
-                self.styles["Note"],
-            )
-        )
+        story.append(make_paragraph(words.sources_note(d), self.styles["Note"]))
         columns = (
             Column("Source", self.content_width - 258.0),
             Column("Reliability", 160.0),
@@ -269,21 +248,15 @@ class SitrepSections:
         k = self.data.key
         story: list[Flowable] = [
             CondPageBreak(260),
-            self._heading("Key to grades and words", "key"),
+            self._heading(words.KEY, "key"),
         ]
-        story.append(
-            make_paragraph(
-                "Grades follow the Admiralty (NATO AJP-2.1) system: a letter for the source's "
-                "reliability and a digit for the credibility of the information, e.g. B2.",
-                self.styles["Body"],
-            )
-        )
+        story.append(make_paragraph(words.GRADES_INTRO, self.styles["Body"]))
         story += self._key_table("Source reliability", k.reliability, "Code", "Label", 36.0)
         story += self._key_table("Information credibility", k.credibility, "Code", "Label", 36.0)
         story += self._key_table("Incident status", k.statuses, "Status", None)
         story += self._key_table("Analytic confidence", k.confidences, "Confidence", None)
         story += self._key_table(
-            "Estimative language (ICD 203), the whole scale",
+            words.LIKELIHOOD_SCALE,
             k.likelihoods,
             "Term",
             "Also written",

@@ -21,6 +21,7 @@ from reportlab.platypus import (
 )
 
 from desktop.reports import figures
+from desktop.reports import sitrep_words as words
 from desktop.reports.outline import outlined
 from desktop.reports.sitrep_sections import SitrepSections, incident_key
 from desktop.reports.sitrep_styles import ACCENT, RULE, ZEBRA
@@ -28,9 +29,6 @@ from desktop.reports.text import make_paragraph, make_paragraphs, para_text
 
 if TYPE_CHECKING:
     from desktop.reports.sitrep_judgements import JudgementRow
-
-# Key judgements: judgement, likelihood, confidence, basis, assumption, indicator (points).
-JUDGEMENT_WIDTHS = (0.27, 0.13, 0.11, 0.13, 0.18, 0.18)
 
 
 class SummaryPages(SitrepSections):
@@ -59,9 +57,9 @@ class SummaryPages(SitrepSections):
             for point in d.key_points:
                 story += make_paragraphs(point, s["Bullet"], bullet="•")
         else:
-            story.append(make_paragraph("No key points were given.", s["Note"]))
-        if d.changes is not None and d.changes.summary:  # the box follows the map
-            story.append(make_paragraph(d.changes.summary + " Details after the map.", s["Note"]))
+            story.append(make_paragraph(words.NO_KEY_POINTS, s["Note"]))
+        if pointer := words.changes_pointer(d):  # the box follows the map
+            story.append(make_paragraph(pointer, s["Note"]))
         story.append(Spacer(1, 8))
         story.append(self._figures())
         story.append(Spacer(1, 10))
@@ -146,7 +144,7 @@ class SummaryPages(SitrepSections):
         # One row a line, so that a long box splits across pages; its heading stays with it.
         rows = [
             [make_paragraphs(line, s["Bullet"], bullet="•")]
-            for line in box.lines or ("Nothing changed.",)
+            for line in box.lines or (words.NOTHING_CHANGED,)
         ]
         table = Table(rows, colWidths=[self.content_width])
         table.setStyle(
@@ -170,27 +168,16 @@ class SummaryPages(SitrepSections):
         d, s = self.data, self.styles
         if not d.judgements:
             return []
-        heads = (
-            "Key judgement",
-            "Likelihood",
-            "Analytic confidence",
-            "Basis",
-            "Key assumption",
-            "Indicator to watch",
-        )
-        rows: list[list[Any]] = [[Paragraph(para_text(h), s["SmallHead"]) for h in heads]]
+        rows: list[list[Any]] = [
+            [Paragraph(para_text(h), s["SmallHead"]) for h in words.JUDGEMENT_HEADS]
+        ]
         rows += [self._judgement_row(j) for j in d.judgements]
-        widths = [self.content_width * share for share in JUDGEMENT_WIDTHS]
+        widths = [self.content_width * share for share in words.JUDGEMENT_WIDTHS]
         return [
             CondPageBreak(140),
             self._heading("Key judgements", "judgements", level=1),
             self._table(rows, widths),
-            make_paragraph(
-                "Likelihood in ICD 203 words with their range (the whole scale is in the key); "
-                "analytic confidence is how well the judgement is founded, apart from how "
-                "likely it is. Basis: the incidents it rests on, with their best grade.",
-                s["Note"],
-            ),
+            make_paragraph(words.JUDGEMENTS_NOTE, s["Note"]),
         ]
 
     def _judgement_row(self, j: JudgementRow) -> list[Flowable]:
@@ -225,9 +212,6 @@ class SummaryPages(SitrepSections):
         if d.assessment:
             story += make_paragraphs(d.assessment, s["Body"])
         else:
-            story.append(make_paragraph("No assessment was written for this report.", s["Note"]))
-        words = [f"{c} confidence" for c in d.assessment_confidences]
-        note = "Estimative words follow ICD 203; analytic confidence as defined in the key"
-        note += f" (stated here: {', '.join(words)})." if words else "."
-        story.append(make_paragraph(note, s["Note"]))
+            story.append(make_paragraph(words.NO_ASSESSMENT, s["Note"]))
+        story.append(make_paragraph(words.assessment_note(d), s["Note"]))
         return story
