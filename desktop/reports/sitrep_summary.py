@@ -28,7 +28,38 @@ from desktop.reports.sitrep_styles import ACCENT, RULE, ZEBRA
 from desktop.reports.text import make_paragraph, make_paragraphs, para_text
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from reportlab.graphics.shapes import Drawing
+
     from desktop.reports.sitrep_judgements import JudgementRow
+
+
+class FitDrawing(Flowable):
+    """A drawing as tall as the frame has room for, between ``least`` and ``most`` points:
+    the map takes what page 1 leaves (the page stands alone), or its full height on the next
+    page when less than ``least`` is left. ``room_below`` is kept for the line under it."""
+
+    def __init__(
+        self,
+        make: Callable[[float], Drawing],
+        least: float = 150.0,
+        most: float = figures.MAP_HEIGHT,
+        room_below: float = 20.0,
+    ) -> None:
+        super().__init__()
+        self._make, self._least, self._most, self._below = make, least, most, room_below
+        self._drawing: Drawing | None = None
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        height = max(self._least, min(self._most, avail_height - self._below))
+        if self._drawing is None or self._drawing.height != height:
+            self._drawing = self._make(height)
+        return self._drawing.width, height
+
+    def draw(self) -> None:
+        if self._drawing is not None:
+            self._drawing.drawOn(self.canv, 0, 0)
 
 
 class SummaryPages(SitrepSections):
@@ -70,10 +101,13 @@ class SummaryPages(SitrepSections):
 
     def _map(self) -> list[Flowable]:
         d = self.data
+        note = make_paragraph(d.map.note, self.styles["Note"])
+        # No KeepTogether: it would measure the map at the whole height left, and push it
+        # to page 2; the map leaves room for its line itself.
         return [
             Spacer(1, 8),
-            figures.map_drawing(d, self.content_width),
-            make_paragraph(d.map.note, self.styles["Note"]),
+            FitDrawing(lambda h: figures.map_drawing(d, self.content_width, h)),
+            note,
         ]
 
     def _figures(self) -> Table:
