@@ -179,19 +179,7 @@ class SitrepDocxRenderer(DocxBase):
         self._heading(words.ANNEX_A, 1)
         self._para(words.annex_note(d, links=False), muted=True)
         rows = [list(words.ANNEX_A_HEADS)]
-        rows += [
-            [
-                str(r.number),
-                r.date,
-                r.place,
-                r.event_type,
-                r.assessment,
-                r.casualties,
-                r.grade,
-                r.mark,
-            ]
-            for r in d.annex
-        ]
+        rows += [list(r.cells) for r in d.annex]
         widths = [*ANNEX_A_WIDTHS, self.content_width_pt - sum(ANNEX_A_WIDTHS)]
         self._table(rows, widths, size=ANNEX_SIZE, strong=len(widths) - 1)
 

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from desktop.reports.sitrep_data import IncidentEntry, KeyEntry, SitrepData
 
 ANNEX_ROW_HEIGHT = 16.0  # about 42 rows to a page
+ANNEX_A_WIDTHS = (28.0, 66.0, 96.0, 82.0, 96.0, 38.0, 32.0)  # the mark column takes the rest
 
 
 def incident_key(number: int) -> str:
@@ -153,31 +154,13 @@ class SitrepSections:
         heading = self._heading(title, "annex-a")
         opens(heading, f"{title} (continued)")
         note = words.annex_note(d, links=True)
-        columns = (
-            Column("No.", 28.0, "right"),
-            Column("Date", 66.0),
-            Column("Place", 96.0),
-            Column("Type", 82.0),
-            Column("Status · confidence", 96.0),
-            Column("K / I", 38.0, "right"),
-            Column("Grade", 32.0),
-            Column("Mark", self.content_width - 438.0),  # room for UPDATED
+        widths = (*ANNEX_A_WIDTHS, self.content_width - sum(ANNEX_A_WIDTHS))  # room for UPDATED
+        columns = tuple(
+            Column(head, width, "right" if head in ("No.", "K / I") else "left")
+            for head, width in zip(words.ANNEX_A_HEADS, widths, strict=True)
         )
         lines = [
-            Line(
-                (
-                    str(r.number),
-                    r.date,
-                    r.place,
-                    r.event_type,
-                    r.assessment,
-                    r.casualties,
-                    r.grade,
-                    r.mark,
-                ),
-                link=incident_key(r.number) if r.full else "",
-                strong=7,
-            )
+            Line(r.cells, link=incident_key(r.number) if r.full else "", strong=len(r.cells) - 1)
             for r in d.annex
         ]
         return [
@@ -198,11 +181,12 @@ class SitrepSections:
             story.append(make_paragraph(words.NO_SOURCES, self.styles["Body"]))
             return story
         story.append(make_paragraph(words.sources_note(d), self.styles["Note"]))
+        source, reliability, kind, cited = words.ANNEX_B_HEADS
         columns = (
-            Column("Source", self.content_width - 258.0),
-            Column("Reliability", 160.0),
-            Column("Kind", 62.0),
-            Column("Cited", 36.0, "right"),
+            Column(source, self.content_width - 258.0),
+            Column(reliability, 160.0),
+            Column(kind, 62.0),
+            Column(cited, 36.0, "right"),
         )
         lines = [
             Line(

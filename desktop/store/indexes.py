@@ -68,6 +68,9 @@ HEAD_INDEXES: dict[str, tuple[str, str]] = {
     "ix_incidents_status": ("incidents", "status"),
     "ix_incidents_updated_at": ("incidents", "updated_at"),
     "ix_sources_name": ("sources", "name"),
+    # The reports written, for the next one's changes (migration 0011, report_records).
+    "ix_report_records_created_at": ("report_records", "created_at"),
+    "ix_report_records_series": ("report_records", "series"),
 }
 
 
