@@ -87,6 +87,20 @@ def ring_bounds(ring: Ring) -> Bounds:
     return Bounds(min(lons), min(lats), max(lons), max(lats))
 
 
+@functools.cache
+def outline_bounds() -> dict[str, tuple[Bounds, ...]]:
+    """The bounds of every outline ring, in the order of ``load_outlines()[key]``: computed
+    once, since a map asks for them for every country it draws and every point it places."""
+    return {key: tuple(ring_bounds(r) for r in rings) for key, rings in load_outlines().items()}
+
+
+@functools.cache
+def mainland(key: str) -> int:
+    """The index of the largest ring of outline ``key`` (its mainland)."""
+    rings = load_outlines()[key]
+    return max(range(len(rings)), key=lambda n: ring_area(rings[n]))
+
+
 def is_valid_point(lat: float | None, lon: float | None) -> bool:
     """Both coordinates present, finite and on the globe."""
     return (
@@ -173,11 +187,13 @@ def point_in_ring(lat: float, lon: float, ring: Ring) -> bool:
     return inside
 
 
-def _ring_at(lat: float, lon: float) -> tuple[str, Ring] | None:
+def _ring_at(lat: float, lon: float) -> tuple[str, int] | None:
+    """The outline key and the index of its ring holding the point."""
+    boxes = outline_bounds()
     for key, rings in load_outlines().items():
-        for ring in rings:
-            if ring_bounds(ring).contains(lat, lon) and point_in_ring(lat, lon, ring):
-                return key, ring
+        for n, (ring, box) in enumerate(zip(rings, boxes[key], strict=True)):
+            if box.contains(lat, lon) and point_in_ring(lat, lon, ring):
+                return key, n
     return None
 
 
@@ -190,7 +206,7 @@ def country_at(lat: float, lon: float) -> str | None:
 def landmass_at(lat: float, lon: float) -> Bounds | None:
     """Bounds of the outline ring (a country's island or mainland) holding the point."""
     found = _ring_at(lat, lon)
-    return ring_bounds(found[1]) if found else None
+    return outline_bounds()[found[0]][found[1]] if found else None
 
 
 @dataclass(frozen=True)

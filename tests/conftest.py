@@ -42,6 +42,7 @@ PG_TEST_PATHS = (
     "tests/interchange/",
     "tests/test_cli.py",
     "tests/test_cli_duplicates.py",
+    "tests/test_cli_reports.py",
 )
 # Set (by .ci/run) to make a missing PostgreSQL a failure instead of a skip.
 REQUIRE_PG_VAR = "INCIDENT_DESK_REQUIRE_PG"

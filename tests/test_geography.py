@@ -140,3 +140,13 @@ def test_geography_needs_no_reportlab_or_qt() -> None:
         for alias in node.names
     }
     assert not {m for m in imported if m.split(".")[0] in {"reportlab", "PySide6"}}
+
+
+def test_the_cached_outline_bounds_are_each_rings_bounds() -> None:
+    from desktop.geography import load_outlines, mainland, outline_bounds, ring_area, ring_bounds
+
+    outlines, boxes = load_outlines(), outline_bounds()
+    assert boxes.keys() == outlines.keys()
+    for key, rings in outlines.items():
+        assert boxes[key] == tuple(ring_bounds(r) for r in rings)
+        assert ring_area(rings[mainland(key)]) == max(ring_area(r) for r in rings)

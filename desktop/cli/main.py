@@ -14,7 +14,16 @@ import sys
 from typing import TYPE_CHECKING
 
 from desktop import APP_NAME, __version__
-from desktop.cli import duplicates, evidence, places, report, search, transfer, workspace
+from desktop.cli import (
+    duplicates,
+    evidence,
+    places,
+    report,
+    reports,
+    search,
+    transfer,
+    workspace,
+)
 from desktop.cli.common import USAGE_ERROR, Parser, db_option, fail
 from desktop.cli.registry import Registry
 from desktop.errors import DeskError
@@ -25,7 +34,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 # The command modules, in the order --help lists their commands.
-COMMANDS = (workspace, transfer, report, search, places, evidence, duplicates)
+COMMANDS = (workspace, transfer, report, reports, search, places, evidence, duplicates)
 
 # What an unexpected error (a bug) exits with: EX_SOFTWARE.
 INTERNAL_ERROR = 70

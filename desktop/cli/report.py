@@ -21,14 +21,17 @@ from desktop.reports.sitrep_judgements import Judgement
 from desktop.services.report_request import (
     JUDGEMENTS,
     KEY_POINTS,
+    LATEST,
     MARKING,
     MAX_MARKING,
+    NONE,
     PERIOD,
     TITLE,
     check_request,
+    report_id,
 )
 from desktop.services.significance import SignificanceRule, parse_rule
-from desktop.wording import plural
+from desktop.wording import plural, printable
 
 if TYPE_CHECKING:
     from desktop.cli.registry import Registry
@@ -36,8 +39,12 @@ if TYPE_CHECKING:
 
 
 def register(registry: Registry) -> None:
-    pdf = registry.export("pdf", "a situation report (SITREP) as PDF", _export_pdf)
-    pdf.add_argument("--out", type=Path, required=True, help="PDF file to write")
+    pdf = registry.export(
+        "pdf", "a situation report (SITREP) as PDF, or as an editable DOCX", _export_pdf
+    )
+    pdf.add_argument(
+        "--out", type=Path, required=True, help="file to write: NAME.pdf, or NAME.docx to edit"
+    )
     filter_options(pdf)
     pdf.add_argument("--title", type=text_arg, help="report title (default: the last one used)")
     pdf.add_argument(
@@ -103,6 +110,20 @@ def register(registry: Registry) -> None:
         "characters, split by commas or spaces); the key assumption; the indicator to watch. "
         "The last three may be left empty",
     )
+    pdf.add_argument(
+        "--compare-with",
+        type=compare_arg,
+        default=LATEST,
+        metavar="REPORT_ID|latest|none",
+        help="the earlier report whose changes the report shows (default: the latest report "
+        "of the same scope; 'incident-desk reports' lists them)",
+    )
+    pdf.add_argument(
+        "--accept-drafted-bluf",
+        action="store_true",
+        help="print the bottom line drafted from the data as the key points, when none "
+        "are given (without it, the draft is only suggested on stderr)",
+    )
 
 
 def _rule_arg(value: str) -> SignificanceRule:
@@ -124,6 +145,19 @@ def _judgement_arg(value: str) -> Judgement:
     return Judgement(
         text, likelihood, confidence, tuple(ids.replace(",", " ").split()), assumption, indicator
     )
+
+
+def compare_arg(value: str) -> str | None:
+    """``none`` (None), ``latest`` (the default), or a report id in its stored form."""
+    text_arg(value)
+    if value.strip().lower() == NONE:
+        return None
+    if value.strip().lower() == LATEST:
+        return LATEST
+    try:
+        return report_id(value)
+    except ValidationError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 # The option a report request's problem is about (services.report_request).
@@ -208,8 +242,17 @@ def _export_pdf(db: Database, args: argparse.Namespace) -> int:
         max_marking=args.max_marking or "",
     )
     selection = Selection(rule, tuple(args.pin), tuple(args.unpin))
-    result = export_sitrep(db, args.out, query, options, selection=selection)
+    result = export_sitrep(
+        db,
+        args.out,
+        query,
+        options,
+        selection=selection,
+        compare_with=args.compare_with,
+        use_drafted_bluf=args.accept_drafted_bluf,
+    )
     if texts != stored or scope != remembered.scope:
+        # An accepted draft is this report's only: the next one drafts from its own data.
         remember_report(db, texts, scope, remembered)
     raised = " (raised to match its incidents)" if result.marking_raised else ""
     withheld = (
@@ -217,9 +260,31 @@ def _export_pdf(db: Database, args: argparse.Namespace) -> int:
         if args.max_marking
         else ""
     )
+    recorded = f", recorded as report {result.report_id}" if result.report_id else ""
+    pages = f"{plural(result.pages, 'page')}, " if result.pages else ""  # a DOCX: Word's
     say(
-        f"Wrote {result.path}: {plural(result.pages, 'page')}, "
+        f"Wrote {result.path}: {pages}"
         f"{plural(result.incidents, 'incident')}, {result.significant:,} in full{withheld}, "
-        f"marked {result.marking}{raised}"
+        f"marked {result.marking}{raised}{recorded}"
     )
+    if result.changes:
+        say(f"{result.changes} (compared with report {result.compared_with})")
+    if not texts.key_points:
+        _tell_draft(result.drafted_bluf, accepted=args.accept_drafted_bluf)
     return 0
+
+
+def _tell_draft(draft: tuple[str, ...], *, accepted: bool) -> None:
+    """The drafted bottom line: said as printed when accepted, else suggested on stderr."""
+    if accepted:
+        say("Key points drafted from the data (as accepted):")
+        for point in draft:
+            say(f"  • {point}")
+        return
+    print(
+        "No key points were given; a bottom line drafted from the data (not printed in "
+        "the report: add --accept-drafted-bluf to print it, or give --key-point):",
+        file=sys.stderr,
+    )
+    for point in draft:
+        print(printable(f"  • {point}"), file=sys.stderr)

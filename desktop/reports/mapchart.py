@@ -1,8 +1,14 @@
-"""A locator map of incidents for the SITREP: country outlines, numbered markers sized by count.
+"""The SITREP's map: country outlines, one marker per place, named, with a legend.
 
 Drawn with reportlab.graphics from the outlines in resources/geo, so it needs no network.
-Equirectangular projection with the cos(mid-latitude) correction: fine for the regional
-windows a report shows, and it keeps lon/lat grid lines straight.
+What is shown and where (places, clusters, labels, the extent, outliers for the inset) is
+decided in ``map_layout.py``; this module draws it. Equirectangular projection with the
+cos(mid-latitude) correction: fine for the regional windows a report shows, and it keeps
+lon/lat grid lines straight.
+
+Precision is drawn, not hidden: a solid dot is an exact place, a ring a place known only
+approximately, and incidents placed only to a country or a province shade that country
+(a dot at a country's centre would claim a place nobody reported).
 """
 
 from __future__ import annotations
@@ -11,55 +17,63 @@ import math
 from typing import TYPE_CHECKING
 
 from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Path, Polygon, Rect, String
-from reportlab.lib.colors import Color, HexColor, white
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.lib.colors import HexColor, white
 
 from desktop import geography as geo
 from desktop.reports import fonts
-from desktop.reports.text import text_width, visual_line
+from desktop.reports.map_layout import (
+    Box,
+    Marker,
+    cluster,
+    corners,
+    emptiest,
+    marker_radius,
+    place_labels,
+    split_outliers,
+)
+from desktop.reports.text import fit_runs, runs_width, text_width, visual_line
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Sequence
 
-    from desktop.geography import MapPoint
+    from desktop.reports.map_layout import MapData, MapPlace
 
 SEA = HexColor("#EAF1F7")
 LAND = HexColor("#DADADA")
-LAND_OF_INTEREST = HexColor("#C4C4C4")  # countries that hold at least one incident
+LAND_OF_INTEREST = HexColor("#C4C4C4")  # countries that hold at least one place
+AREA = HexColor("#F0D2CE")  # countries holding incidents placed only to them or a province
 BORDER = white
 GRID = HexColor("#D3DFEA")
 FRAME = HexColor("#5A5A5A")
 MUTED_TEXT = HexColor("#6B6B6B")
 COUNTRY_NAME = HexColor("#8E8E8E")
 MARKER = HexColor("#B3261E")
-CAPTION_HEIGHT = 13.0  # the strip under the map for the scale bar and the attribution
+INK = HexColor("#222222")
 ATTRIBUTION = "Outlines: Natural Earth"
+LABEL_SIZE = 6.5
+LEGEND_SIZE = 6.0
+SMALL = 5.5
 
 
-def incident_map(
-    points: Sequence[MapPoint],
-    width: float,
-    height: float,
-    palette: Mapping[str, Color] | None = None,
-) -> Drawing:
-    """A ``width`` x ``height`` drawing of the located points in their region.
+def incident_map(data: MapData, width: float, height: float) -> Drawing:
+    """A ``width`` x ``height`` drawing of ``data``'s places and shaded countries.
 
-    Points without usable coordinates are left out; if none is left the drawing says
-    "No located incidents". The bottom ``CAPTION_HEIGHT`` points hold scale and attribution.
+    Nothing to show: the drawing says "No located incidents". Scale bar, attribution,
+    legend and (when a place lies far from the rest) an inset of the whole extent are
+    inside the frame.
     """
-    if width <= 0 or height <= CAPTION_HEIGHT + 20:
+    if width <= 60 or height <= 60:
         raise ValueError(f"map too small: {width} x {height} pt")
     fonts.register_fonts()
     drawing = Drawing(width, height)
-    map_y, map_height = CAPTION_HEIGHT, height - CAPTION_HEIGHT
-    located = [p for p in points if p.located]
-    if not located:
-        drawing.add(Rect(0, map_y, width, map_height, fillColor=SEA, strokeColor=None))
-        drawing.add(_frame(width, map_y, map_height))
+    frame = Box(0, 0, width, height)
+    if not data.places and not data.areas:
+        drawing.add(Rect(0, 0, width, height, fillColor=SEA, strokeColor=None))
+        drawing.add(_frame(frame))
         drawing.add(
             String(
                 width / 2,
-                map_y + map_height / 2 - 4,
+                height / 2 - 4,
                 "No located incidents",
                 fontName=fonts.BODY_FONT,
                 fontSize=10,
@@ -69,55 +83,96 @@ def incident_map(
         )
         return drawing
 
-    bounds = geo.fit_aspect(geo.bounds_for(p.position() for p in located), width / map_height)
-    project = geo.Projection(bounds, 0, map_y, width, map_height)
-
-    # Everything inside the frame is clipped to it: polygons that cross the edge are drawn
-    # whole and the clip path (which renderPDF applies to the rest of the group) trims them.
-    inside = Group()
-    clip = Path(isClipPath=1, strokeColor=None, fillColor=None)
-    clip.moveTo(0, map_y)
-    clip.lineTo(width, map_y)
-    clip.lineTo(width, height)
-    clip.lineTo(0, height)
-    clip.closePath()
-    inside.add(clip)
-    inside.add(Rect(0, map_y, width, map_height, fillColor=SEA, strokeColor=None))
-    grid_lines, grid_labels = _graticule(project, width, map_y, height)
+    core, outliers = split_outliers(data.places)
+    project = geo.Projection(_window(core, data, width / height), 0, 0, width, height)
+    markers = cluster(core, project)
+    areas = {a.key for a in data.areas}
+    inside = _clipped(frame)
+    inside.add(Rect(0, 0, width, height, fillColor=SEA, strokeColor=None))
+    grid_lines, grid_labels = _graticule(project, width, 0, height)
     inside.add(grid_lines)  # under the land: visible at sea only
-    inside.add(_land(project, _countries_of(located)))
+    highlighted = {k for p in core if (k := geo.country_at(p.lat, p.lon))}
+    inside.add(_land(project, highlighted, areas))
     inside.add(_country_names(project))
     inside.add(grid_labels)
-    inside.add(_markers(project, located, palette or {}))
     drawing.add(inside)
-    drawing.add(_frame(width, map_y, map_height))
-    drawing.add(_caption(project, width))
+
+    legend_lines = _legend_lines(data, markers)
+    legend_w = max(text_width(t, fonts.BODY_FONT, LEGEND_SIZE) for t, _ in legend_lines) + 20
+    scale_box = Box(width - 130, 2, 128, 16)
+    reserved = [scale_box]
+    legend_h = len(legend_lines) * 8.5 + 4
+    legend_box = emptiest(corners(frame, legend_w, legend_h), markers, reserved)
+    reserved.append(legend_box)
+    inset_box = None
+    if outliers:
+        w = width * 0.3
+        inset_box = emptiest(corners(frame, w, w * 0.6), markers, reserved)
+        reserved.append(inset_box)
+    labels, _ = place_labels(markers, frame, reserved, fonts.BOLD_FONT, LABEL_SIZE)
+    drawing.add(_markers(markers))
+    for label in labels:
+        drawing.add(_label_box(label.text, label.box.x, label.box.y, label.box.w))
+    drawing.add(_legend(legend_box, legend_lines))
+    if inset_box is not None:
+        drawing.add(_inset(inset_box, data.places, project.extent))
+    drawing.add(_scale(project, scale_box))
+    drawing.add(_frame(frame))
     return drawing
+
+
+def _window(core: Sequence[MapPlace], data: MapData, aspect: float) -> geo.Bounds:
+    """The core places (their countries with them), else the shaded countries."""
+    if core:
+        bounds = geo.bounds_for((p.lat, p.lon) for p in core)
+    else:
+        bounds_of = geo.outline_bounds()
+        boxes = [bounds_of[a.key][geo.mainland(a.key)] for a in data.areas]
+        bounds = geo.bounds_for(
+            [(b.south, b.west) for b in boxes] + [(b.north, b.east) for b in boxes]
+        )
+    return geo.fit_aspect(bounds, aspect)
 
 
 # ------------------------------------------------------------------------------ the layers
 
 
-def _frame(width: float, y: float, height: float) -> Rect:
-    return Rect(0, y, width, height, fillColor=None, strokeColor=FRAME, strokeWidth=0.6)
+def _clipped(frame: Box) -> Group:
+    """A group whose contents are trimmed to ``frame``: polygons crossing the edge are drawn
+    whole and the clip path (which renderPDF applies to the rest of the group) trims them."""
+    group = Group()
+    clip = Path(isClipPath=1, strokeColor=None, fillColor=None)
+    clip.moveTo(frame.x, frame.y)
+    clip.lineTo(frame.x + frame.w, frame.y)
+    clip.lineTo(frame.x + frame.w, frame.y + frame.h)
+    clip.lineTo(frame.x, frame.y + frame.h)
+    clip.closePath()
+    group.add(clip)
+    return group
 
 
-def _countries_of(points: Iterable[MapPoint]) -> set[str]:
-    keys = (geo.country_at(*p.position()) for p in points)
-    return {key for key in keys if key}
+def _frame(frame: Box, colour: HexColor = FRAME) -> Rect:
+    return Rect(
+        frame.x, frame.y, frame.w, frame.h, fillColor=None, strokeColor=colour, strokeWidth=0.6
+    )
 
 
-def _land(project: geo.Projection, highlighted: set[str]) -> Group:
+def _land(
+    project: geo.Projection, highlighted: set[str], areas: set[str], border: float = 0.5
+) -> Group:
     group = Group()
     view = project.extent
+    bounds_of = geo.outline_bounds()
     for key, rings in geo.load_outlines().items():
-        fill = LAND_OF_INTEREST if key in highlighted else LAND
-        for ring in rings:
-            if not view.intersects(geo.ring_bounds(ring)):
+        fill = AREA if key in areas else LAND_OF_INTEREST if key in highlighted else LAND
+        for ring, box in zip(rings, bounds_of[key], strict=True):
+            if not view.intersects(box):
                 continue  # wholly outside the window: not worth the bytes
             flat = [v for lon, lat in ring for v in project(lon, lat)]
             group.add(
-                Polygon(flat, fillColor=fill, strokeColor=BORDER, strokeWidth=0.5, strokeLineJoin=1)
+                Polygon(
+                    flat, fillColor=fill, strokeColor=BORDER, strokeWidth=border, strokeLineJoin=1
+                )
             )
     return group
 
@@ -125,16 +180,17 @@ def _land(project: geo.Projection, highlighted: set[str]) -> Group:
 def _graticule(
     project: geo.Projection, width: float, bottom: float, top: float
 ) -> tuple[Group, Group]:
-    """Faint lon/lat lines, and their labels along the left and bottom edges."""
+    """Faint lon/lat lines, and their labels along the left and top edges (the bottom
+    holds the legend and the scale)."""
     group, labels = Group(), Group()
     view = project.extent
     step = geo.nice_step(max(view.lon_span, view.lat_span), 5)
-    label_style = {"fontName": fonts.BODY_FONT, "fontSize": 5.5, "fillColor": MUTED_TEXT}
+    label_style = {"fontName": fonts.BODY_FONT, "fontSize": SMALL, "fillColor": MUTED_TEXT}
     lon = math.ceil(view.west / step) * step
     while lon <= view.east:
         x, _ = project(lon, 0)
         group.add(Line(x, bottom, x, top, strokeColor=GRID, strokeWidth=0.4))
-        labels.add(String(x + 1.5, bottom + 2, geo.degrees(lon, "E", "W"), **label_style))
+        labels.add(String(x + 1.5, top - SMALL - 2, geo.degrees(lon, "E", "W"), **label_style))
         lon += step
     lat = math.ceil(view.south / step) * step
     while lat <= view.north:
@@ -150,9 +206,10 @@ def _country_names(project: geo.Projection) -> Group:
     group = Group()
     size = 6.0
     view = project.extent
+    bounds_of = geo.outline_bounds()
     for key, rings in geo.load_outlines().items():
-        main = max(rings, key=geo.ring_area)
-        box = geo.ring_bounds(main)
+        n = geo.mainland(key)
+        main, box = rings[n], bounds_of[key][n]
         if not view.intersects(box):
             continue
         seen = geo.Bounds(  # the part of the landmass's box inside the window
@@ -163,7 +220,7 @@ def _country_names(project: geo.Projection) -> Group:
         )
         name = geo.country_name(key)
         (x0, y0), (x1, y1) = project(seen.west, seen.south), project(seen.east, seen.north)
-        if stringWidth(name, fonts.BODY_FONT, size) > 0.6 * (x1 - x0) or y1 - y0 < 3 * size:
+        if text_width(name, fonts.BODY_FONT, size) > 0.6 * (x1 - x0) or y1 - y0 < 3 * size:
             continue
         # The centroid if it is in view, else the middle of the visible part, if on land.
         inner = geo.shrink(view, 0.08)
@@ -185,66 +242,131 @@ def _country_names(project: geo.Projection) -> Group:
     return group
 
 
-def marker_radius(count: int) -> float:
-    """Circle area grows with the count; capped so one busy place cannot hide the map."""
-    return min(14.0, 3.2 * math.sqrt(max(1, count)))
+def _dot(x: float, y: float, r: float, exact: bool) -> Circle:
+    """Solid for an exact place, a ring for an approximate one."""
+    if exact:
+        return Circle(
+            x, y, r, fillColor=MARKER, strokeColor=white, strokeWidth=0.8, fillOpacity=0.9
+        )
+    return Circle(
+        x, y, r, fillColor=white, fillOpacity=0.55, strokeColor=MARKER, strokeWidth=min(2.0, r / 2)
+    )
 
 
-def _markers(
-    project: geo.Projection, points: list[MapPoint], palette: Mapping[str, Color]
-) -> Group:
+def _markers(markers: Sequence[Marker]) -> Group:
     group = Group()
-    size = 6.5
     # Big circles first, so small ones stay visible on top of them.
-    for point in sorted(points, key=lambda p: -p.count):
-        lat, lon = point.position()
-        x, y = project(lon, lat)
-        r = marker_radius(point.count)
-        colour = palette.get(point.colour, MARKER) if point.colour else MARKER
-        group.add(
-            Circle(x, y, r, fillColor=colour, strokeColor=white, strokeWidth=0.8, fillOpacity=0.9)
-        )
-        label = visual_line(point.label, fonts.BOLD_FONT, size)  # numbers, but never unsafe
-        if not label:
-            continue
-        label_width = text_width(label, fonts.BOLD_FONT, size)
-        lx, ly = x + r * 0.75 + 1.5, y + r * 0.5
-        group.add(
-            Rect(
-                lx - 1,
-                ly - 1.8,
-                label_width + 2,
-                size + 1.6,
-                rx=1,
-                ry=1,
-                fillColor=white,
-                fillOpacity=0.8,
-                strokeColor=None,
-            )
-        )
-        group.add(
-            String(
-                lx,
-                ly,
-                label,
-                fontName=fonts.BOLD_FONT,
-                fontSize=size,
-                fillColor=HexColor("#222222"),
-            )
-        )
+    for m in sorted(markers, key=lambda m: -m.r):
+        group.add(_dot(m.x, m.y, m.r, m.exact))
     return group
 
 
-def _caption(project: geo.Projection, width: float) -> Group:
-    """Scale bar on the left, attribution on the right, under the frame."""
+def _label_box(text: str, x: float, y: float, w: float) -> Group:
     group = Group()
-    km = geo.round_down(project.km_per_point * width / 4)
+    group.add(
+        Rect(
+            x, y, w, LABEL_SIZE + 2, rx=1, ry=1, fillColor=white, fillOpacity=0.8, strokeColor=None
+        )
+    )
+    line = visual_line(text, fonts.BOLD_FONT, LABEL_SIZE)
+    group.add(
+        String(x + 1.5, y + 2, line, fontName=fonts.BOLD_FONT, fontSize=LABEL_SIZE, fillColor=INK)
+    )
+    return group
+
+
+def _legend_lines(data: MapData, markers: Sequence[Marker]) -> list[tuple[str, str]]:
+    """(text, symbol) rows of the legend: only the symbols the map uses."""
+    lines: list[tuple[str, str]] = []
+    if any(m.exact for m in markers):
+        lines.append(("Exact place", "dot"))
+    if any(not m.exact for m in markers):
+        lines.append(("Approximate place", "ring"))
+    if data.areas:
+        counted = sum(a.count for a in data.areas)
+        lines.append((f"Country or province only ({counted:,})", "area"))
+    if markers:
+        lines.append(("Size: incidents (n); +n: places nearby", "none"))
+    return lines
+
+
+def _legend(box: Box, lines: list[tuple[str, str]]) -> Group:
+    group = Group()
+    group.add(
+        Rect(
+            box.x,
+            box.y,
+            box.w,
+            box.h,
+            fillColor=white,
+            fillOpacity=0.85,
+            strokeColor=FRAME,
+            strokeWidth=0.3,
+        )
+    )
+    y = box.y + box.h - 9.5
+    for text, symbol in lines:
+        cx, cy = box.x + 8, y + 2
+        if symbol == "area":
+            group.add(Rect(cx - 4, cy - 3, 8, 6, fillColor=AREA, strokeColor=None))
+        elif symbol != "none":
+            group.add(_dot(cx, cy, 3, symbol == "dot"))
+        runs = fit_runs(text, fonts.BODY_FONT, LEGEND_SIZE, box.w - 18)
+        x = box.x + 15 if symbol != "none" else box.x + 4
+        for run in runs:
+            group.add(
+                String(x, y, run.text, fontName=run.font, fontSize=LEGEND_SIZE, fillColor=INK)
+            )
+            x += runs_width([run], LEGEND_SIZE)
+        y -= 8.5
+    return group
+
+
+def _inset(box: Box, places: Sequence[MapPlace], main: geo.Bounds) -> Group:
+    """Every place on a small map of the whole extent, the main map's window outlined."""
+    points = [(p.lat, p.lon) for p in places]
+    points += [(main.south, main.west), (main.north, main.east)]
+    bounds = geo.fit_aspect(geo.bounds_for(points, padding=0.1, max_country_span=0), box.w / box.h)
+    project = geo.Projection(bounds, box.x, box.y, box.w, box.h)
+    group = _clipped(box)
+    group.add(Rect(box.x, box.y, box.w, box.h, fillColor=SEA, strokeColor=None))
+    group.add(_land(project, set(), set(), border=0.2))
+    (x0, y0), (x1, y1) = project(main.west, main.south), project(main.east, main.north)
+    group.add(Rect(x0, y0, x1 - x0, y1 - y0, fillColor=None, strokeColor=FRAME, strokeWidth=0.8))
+    markers = [
+        Marker(
+            *project(p.lon, p.lat),
+            r=min(4.0, marker_radius(p.count) / 2),
+            name=p.name,
+            count=p.count,
+            exact=p.exact,
+        )
+        for p in places
+        if not main.contains(p.lat, p.lon)
+    ]
+    for m in markers:
+        group.add(_dot(m.x, m.y, m.r, m.exact))
+    labels, _ = place_labels(markers, box, (), fonts.BOLD_FONT, SMALL)
+    for label in labels:
+        group.add(_label_box(label.text, label.box.x, label.box.y, label.box.w))
+    outer = Group()
+    outer.add(group)
+    outer.add(_frame(box, FRAME))
+    return outer
+
+
+def _scale(project: geo.Projection, box: Box) -> Group:
+    """Scale bar and attribution, in the frame's bottom-right corner."""
+    group = Group()
+    km = geo.round_down(project.km_per_point * box.w * 0.35)
     bar = km / project.km_per_point
-    y = 4.0
-    style = {"fontName": fonts.BODY_FONT, "fontSize": 6.0, "fillColor": MUTED_TEXT}
-    group.add(Line(0, y, bar, y, strokeColor=FRAME, strokeWidth=0.8))
-    for x in (0, bar / 2, bar):
+    style = {"fontName": fonts.BODY_FONT, "fontSize": SMALL, "fillColor": MUTED_TEXT}
+    group.add(Rect(box.x, box.y, box.w, box.h, fillColor=white, fillOpacity=0.75, strokeColor=None))
+    right = box.x + box.w - 3
+    y = box.y + 10
+    group.add(Line(right - bar, y, right, y, strokeColor=FRAME, strokeWidth=0.8))
+    for x in (right - bar, right - bar / 2, right):
         group.add(Line(x, y, x, y + 2.5, strokeColor=FRAME, strokeWidth=0.6))
-    group.add(String(bar + 3, y - 0.5, f"{km:g} km", **style))
-    group.add(String(width, y - 0.5, ATTRIBUTION, textAnchor="end", **style))
+    group.add(String(right - bar - 3, y - 0.5, f"{km:g} km", textAnchor="end", **style))
+    group.add(String(right, box.y + 2, ATTRIBUTION, textAnchor="end", **style))
     return group

@@ -34,6 +34,20 @@ class AnnexRow:
     full: bool  # True when the report holds its full entry (the number links to it)
     mark: str = ""  # "NEW", "UPDATED" or "" (since the last report)
 
+    @property
+    def cells(self) -> tuple[str, ...]:
+        """The row's values in Annex A's columns (``sitrep_words.ANNEX_A_HEADS``)."""
+        return (
+            str(self.number),
+            self.date,
+            self.place,
+            self.event_type,
+            self.assessment,
+            self.casualties,
+            self.grade,
+            self.mark,
+        )
+
 
 @dataclass(frozen=True)
 class SourceEntry:

@@ -22,7 +22,6 @@ from desktop.domain import (
     Status,
     TimePrecision,
 )
-from desktop.geography import MapPoint
 from desktop.phrases import (
     DASH,
     DOT,
@@ -36,6 +35,7 @@ from desktop.phrases import (
 from desktop.phrases import casualties_long as casualties_text
 from desktop.phrases import when_long as when_text
 from desktop.reports import sitrep_evidence
+from desktop.reports.map_layout import MapData, map_data
 from desktop.reports.sitrep_annex import (
     AnnexRow,
     SourceEntry,
@@ -53,11 +53,11 @@ from desktop.reports.sitrep_key import (
     key_for,
     likelihoods_in,
 )
-from desktop.reports.timeline import Timeline, bin_counts
+from desktop.reports.timeline import Timeline, period_timeline
 from desktop.wording import plural
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
 
     from desktop.records import EvidenceRef
     from desktop.reports.sitrep_evidence import EvidenceLine
@@ -111,6 +111,7 @@ class ChangesBox:
 
     title: str  # "Changes since the report of 181200ZOCT23"
     lines: tuple[str, ...]
+    summary: str = ""  # one line for page 1: "Since the report of …: 2 new, 1 updated."
 
 
 @dataclass(frozen=True)
@@ -210,9 +211,10 @@ class SitrepData:
     headline: Headline
     per_day: tuple[tuple[date, int], ...]
     not_by_day: int  # incidents dated only to a week or a month, left out of ``per_day``
-    timeline: Timeline  # ``per_day`` in bins that suit its span, for the chart
+    timeline: Timeline  # the period in bins that suit its span, the previous one beside
     per_type: tuple[tuple[str, int], ...]
-    map_points: tuple[MapPoint, ...]
+    per_country: tuple[tuple[str, int], ...]  # (country name, count), most first
+    map: MapData
     incidents: tuple[IncidentEntry, ...]  # the incidents printed in full (significant)
     sources: tuple[SourceEntry, ...]
     key: Key
@@ -391,6 +393,21 @@ def _per_type(incidents: Sequence[IncidentData]) -> tuple[tuple[str, int], ...]:
     )
 
 
+def _per_country(incidents: Sequence[IncidentData]) -> tuple[tuple[str, int], ...]:
+    counts = Counter(domain.country_name(i.where.country) or "No country" for i in incidents)
+    return tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def report_period(
+    incidents: Sequence[IncidentData], options: ReportOptions
+) -> tuple[date | None, date | None]:
+    """The period a report covers: the one asked for, an open side taken from the
+    incidents (the earliest start, the latest end)."""
+    start = options.since or min((day_of(i.when.start) for i in incidents), default=None)
+    end = options.until or max((day_of(i.when.end) for i in incidents), default=None)
+    return start, end
+
+
 def _entry(number: int, incident: IncidentData, mark: str = "") -> IncidentEntry:
     where = incident.where
     return IncidentEntry(
@@ -424,22 +441,31 @@ def _raised_by(ordered: Sequence[IncidentData], marking: str) -> tuple[tuple[str
     return tuple(raised[:RAISED_BY_NAMED]), max(len(raised) - RAISED_BY_NAMED, 0)
 
 
+def report_order(incidents: Iterable[IncidentData]) -> list[IncidentData]:
+    """The incidents in the order the report numbers them: by start, then title."""
+    return sorted(incidents, key=lambda i: (_sort_key(i.when.start), i.title, i.id or ""))
+
+
 def prepare(
     incidents: Sequence[IncidentData],
     options: ReportOptions,
     generated_at: datetime,
+    previous: Sequence[IncidentData] | None = None,
     evidence: Mapping[str, Sequence[EvidenceRef]] | None = None,
 ) -> SitrepData:
-    """Everything the report prints, from the incidents it covers and the analyst's options
-    (and ``evidence``, each incident's by its id, for the marks and the annex)."""
-    ordered = sorted(incidents, key=lambda i: (_sort_key(i.when.start), i.title, i.id or ""))
+    """Everything the report prints, from the incidents it covers and the analyst's options.
+
+    ``previous``: the incidents of the period of equal length just before this one
+    (``previous_period``), for the time chart's comparison; None: no comparison.
+    ``evidence``: each incident's, by its id, for the marks and the annex.
+    """
+    ordered = report_order(incidents)
     requested = domain.normalise_marking(options.marking) or domain.DEFAULT_MARKING
     release = domain.normalise_marking(options.max_marking)
     base = domain.most_restrictive([release], floor=requested) if release else requested
     marking = domain.most_restrictive([i.marking for i in ordered], floor=base)
     raised_by, raised_more = _raised_by(ordered, marking) if marking != base else ((), 0)
-    start = options.since or min((day_of(i.when.start) for i in ordered), default=None)
-    end = options.until or max((day_of(i.when.end) for i in ordered), default=None)
+    start, end = report_period(ordered, options)
     per_day, coarse = _per_day(ordered, start, end)
     as_of, as_of_basis = cut_off(options.until, ordered, generated_at)
     chosen = options.significant
@@ -494,13 +520,10 @@ def prepare(
         ),
         per_day=per_day,
         not_by_day=coarse,
-        timeline=bin_counts(per_day),
+        timeline=period_timeline(ordered, start, end, previous),
         per_type=_per_type(ordered),
-        map_points=tuple(
-            MapPoint(i.where.lat, i.where.lon, str(n))
-            for n, i in enumerate(ordered, start=1)
-            if i.where.located
-        ),
+        per_country=_per_country(ordered),
+        map=map_data(ordered),
         incidents=tuple(entries),
         sources=source_entries(ordered),
         key=key_for(ordered, texts, judgements),

@@ -69,8 +69,6 @@ class SitrepRenderer(SummaryPages):
     top_margin = banner_margin + banner_height + 8 * mm
     bottom_margin = banner_margin + banner_height + 14 * mm
     marking_size = 12.0  # TLP 2.0: 12 pt or larger
-    map_height = 235.0
-    chart_height = 122.0
 
     def __init__(self, data: SitrepData) -> None:
         self.data = data

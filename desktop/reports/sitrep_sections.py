@@ -21,6 +21,7 @@ from reportlab.platypus import (
 )
 
 from desktop.reports import sitrep_evidence
+from desktop.reports import sitrep_words as words
 from desktop.reports.outline import EndOfPart, opens, outlined
 from desktop.reports.sitrep_lines import Column, Line, LineTable
 from desktop.reports.sitrep_styles import ACCENT, HEADER_FILL, RULE, ZEBRA
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from desktop.reports.sitrep_data import IncidentEntry, KeyEntry, SitrepData
 
 ANNEX_ROW_HEIGHT = 16.0  # about 42 rows to a page
+ANNEX_A_WIDTHS = (28.0, 66.0, 96.0, 82.0, 96.0, 38.0, 32.0)  # the mark column takes the rest
 
 
 def incident_key(number: int) -> str:
@@ -86,27 +88,22 @@ class SitrepSections:
 
     def _significant(self) -> list[Flowable]:
         d, s = self.data, self.styles
-        title = "Significant incidents" if d.significance_text else "Incidents"
+        title = words.significant_title(d)
         story: list[Flowable] = [self._heading(title, "incidents")]
         if not d.annex:
-            story.append(make_paragraph("No incidents match this report's filter.", s["Body"]))
+            story.append(make_paragraph(words.NO_INCIDENTS, s["Body"]))
             return story
         if d.significance_text:
             story.append(make_paragraph(d.significance_text, s["Rule"]))
         if not d.incidents:
-            story.append(
-                make_paragraph(
-                    "No incident meets the rule: every incident is listed in Annex A.", s["Note"]
-                )
-            )
+            story.append(make_paragraph(words.NONE_MEET_RULE, s["Note"]))
         for entry in d.incidents:
             story += self._incident(entry)
         return story
 
     def _incident(self, e: IncidentEntry) -> list[Flowable]:
         s = self.styles
-        mark = f" [{e.mark}]" if e.mark else ""
-        heading = self._heading(f"{e.number}. {e.title}{mark}", incident_key(e.number), level=1)
+        heading = self._heading(words.entry_heading(e), incident_key(e.number), level=1)
         opens(heading, f"Incident {e.number} (continued) · {e.title}")
         rows: list[list[Any]] = []
 
@@ -114,10 +111,7 @@ class SitrepSections:
             rows.append([Paragraph(para_text(label), s["Label"]), value])
 
         row("When", self._cell(e.when))
-        place = e.place + (f" ({e.place_precision.lower()})" if e.place_precision else "")
-        if not e.located:
-            place += " — not on the map"
-        row("Where", self._cell(place))
+        row("Where", self._cell(words.entry_place(e)))
         row("Type", self._cell(e.type_text))
         if e.actors:
             markup = "<br/>".join(
@@ -126,12 +120,7 @@ class SitrepSections:
             )
             row("Actors", Paragraph(markup, s["Cell"]))
         row("Casualties", self._cell(e.casualties))
-        judgement = f"{e.status} · {e.confidence}"
-        if e.likelihood:
-            judgement += f" · assessed {e.likelihood}"
-        if e.evidence_mark:
-            judgement += f" · {e.evidence_mark}"
-        row("Status", self._cell(judgement))
+        row("Status", self._cell(words.entry_status(e)))
         row("Marking", self._cell(e.marking))
         facts = self._table(rows, [78.0, self.content_width - 78.0], header=False, zebra=False)
         story: list[Flowable] = [CondPageBreak(120), KeepTogether([heading, facts])]
@@ -152,7 +141,7 @@ class SitrepSections:
             story.append(Spacer(1, 4))
             story.append(self._table(cite_rows, widths))
         else:
-            story.append(make_paragraph("No sources cited.", s["Note"]))
+            story.append(make_paragraph(words.NO_CITATIONS, s["Note"]))
         story += [EndOfPart(), Spacer(1, 8)]
         return story
 
@@ -162,40 +151,17 @@ class SitrepSections:
         d, s = self.data, self.styles
         if not d.annex:
             return []
-        title = "Annex A — all incidents"
+        title = words.ANNEX_A
         heading = self._heading(title, "annex-a")
         opens(heading, f"{title} (continued)")
-        linked = " Numbers in blue link to the incident's full entry." if d.incidents else ""
-        note = (
-            f"{len(d.annex):,} incidents, one line each, in chronological order (the numbers of "
-            "the map and the full entries). K / I: killed / injured, ? when not known. Grade: "
-            f"the best among the incident's citations.{linked}"
-        )
-        columns = (
-            Column("No.", 28.0, "right"),
-            Column("Date", 66.0),
-            Column("Place", 104.0),
-            Column("Type", 86.0),
-            Column("Status · confidence", 96.0),
-            Column("K / I", 38.0, "right"),
-            Column("Grade", 32.0),
-            Column("Mark", self.content_width - 450.0),
+        note = words.annex_note(d, links=True)
+        widths = (*ANNEX_A_WIDTHS, self.content_width - sum(ANNEX_A_WIDTHS))  # room for UPDATED
+        columns = tuple(
+            Column(head, width, "right" if head in ("No.", "K / I") else "left")
+            for head, width in zip(words.ANNEX_A_HEADS, widths, strict=True)
         )
         lines = [
-            Line(
-                (
-                    str(r.number),
-                    r.date,
-                    r.place,
-                    r.event_type,
-                    r.assessment,
-                    r.casualties,
-                    r.grade,
-                    r.mark,
-                ),
-                link=incident_key(r.number) if r.full else "",
-                strong=7,
-            )
+            Line(r.cells, link=incident_key(r.number) if r.full else "", strong=len(r.cells) - 1)
             for r in d.annex
         ]
         return [
@@ -219,25 +185,20 @@ class SitrepSections:
 
     def _annex_sources(self) -> list[Flowable]:
         d = self.data
-        title = "Annex B — sources"
+        title = words.ANNEX_B
         heading = self._heading(title, "sources")
         opens(heading, f"{title} (continued)")
         story: list[Flowable] = [CondPageBreak(120), heading]
         if not d.sources:
-            story.append(make_paragraph("No sources are cited.", self.styles["Body"]))
+            story.append(make_paragraph(words.NO_SOURCES, self.styles["Body"]))
             return story
-        story.append(
-            make_paragraph(
-                f"{len(d.sources):,} sources cited, most reliable first, with how many "
-                "citations of them the report holds.",
-                self.styles["Note"],
-            )
-        )
+        story.append(make_paragraph(words.sources_note(d), self.styles["Note"]))
+        source, reliability, kind, cited = words.ANNEX_B_HEADS
         columns = (
-            Column("Source", self.content_width - 258.0),
-            Column("Reliability", 160.0),
-            Column("Kind", 62.0),
-            Column("Cited", 36.0, "right"),
+            Column(source, self.content_width - 258.0),
+            Column(reliability, 160.0),
+            Column(kind, 62.0),
+            Column(cited, 36.0, "right"),
         )
         lines = [
             Line(
@@ -283,21 +244,15 @@ class SitrepSections:
         k = self.data.key
         story: list[Flowable] = [
             CondPageBreak(260),
-            self._heading("Key to grades and words", "key"),
+            self._heading(words.KEY, "key"),
         ]
-        story.append(
-            make_paragraph(
-                "Grades follow the Admiralty (NATO AJP-2.1) system: a letter for the source's "
-                "reliability and a digit for the credibility of the information, e.g. B2.",
-                self.styles["Body"],
-            )
-        )
+        story.append(make_paragraph(words.GRADES_INTRO, self.styles["Body"]))
         story += self._key_table("Source reliability", k.reliability, "Code", "Label", 36.0)
         story += self._key_table("Information credibility", k.credibility, "Code", "Label", 36.0)
         story += self._key_table("Incident status", k.statuses, "Status", None)
         story += self._key_table("Analytic confidence", k.confidences, "Confidence", None)
         story += self._key_table(
-            "Estimative language (ICD 203), the whole scale",
+            words.LIKELIHOOD_SCALE,
             k.likelihoods,
             "Term",
             "Also written",

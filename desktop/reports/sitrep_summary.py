@@ -10,27 +10,60 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
-from desktop.reports import charts
-from desktop.reports.mapchart import incident_map
+from desktop.reports import figures
+from desktop.reports import sitrep_words as words
 from desktop.reports.outline import outlined
 from desktop.reports.sitrep_sections import SitrepSections, incident_key
 from desktop.reports.sitrep_styles import ACCENT, RULE, ZEBRA
 from desktop.reports.text import make_paragraph, make_paragraphs, para_text
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from reportlab.graphics.shapes import Drawing
+
     from desktop.reports.sitrep_judgements import JudgementRow
 
-# Key judgements: judgement, likelihood, confidence, basis, assumption, indicator (points).
-JUDGEMENT_WIDTHS = (0.27, 0.13, 0.11, 0.13, 0.18, 0.18)
+
+class FitDrawing(Flowable):
+    """A drawing as tall as the frame has room for, between ``least`` and ``most`` points:
+    the map takes what page 1 leaves (the page stands alone), or its full height on the next
+    page when less than ``least`` is left. ``room_below`` is kept for the line under it."""
+
+    def __init__(
+        self,
+        make: Callable[[float], Drawing],
+        least: float = 150.0,
+        most: float = figures.MAP_HEIGHT,
+        room_below: float = 20.0,
+    ) -> None:
+        super().__init__()
+        self._make, self._least, self._most, self._below = make, least, most, room_below
+        self._drawing: Drawing | None = None
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        height = max(self._least, min(self._most, avail_height - self._below))
+        if self._drawing is None or self._drawing.height != height:
+            self._drawing = self._make(height)
+        return self._drawing.width, height
+
+    def draw(self) -> None:
+        if self._drawing is not None:
+            self._drawing.drawOn(self.canv, 0, 0)
 
 
 class SummaryPages(SitrepSections):
     """Story builders for pages 1–2."""
-
-    map_height: float
-    chart_height: float
 
     def _front_page(self) -> list[Flowable]:
         d, s = self.data, self.styles
@@ -55,7 +88,9 @@ class SummaryPages(SitrepSections):
             for point in d.key_points:
                 story += make_paragraphs(point, s["Bullet"], bullet="•")
         else:
-            story.append(make_paragraph("No key points were given.", s["Note"]))
+            story.append(make_paragraph(words.NO_KEY_POINTS, s["Note"]))
+        if pointer := words.changes_pointer(d):  # the box follows the map
+            story.append(make_paragraph(pointer, s["Note"]))
         story.append(Spacer(1, 8))
         story.append(self._figures())
         story.append(Spacer(1, 10))
@@ -65,21 +100,15 @@ class SummaryPages(SitrepSections):
         return story
 
     def _map(self) -> list[Flowable]:
-        d, s = self.data, self.styles
-        story: list[Flowable] = [
+        d = self.data
+        note = make_paragraph(d.map.note, self.styles["Note"])
+        # No KeepTogether: it would measure the map at the whole height left, and push it
+        # to page 2; the map leaves room for its line itself.
+        return [
             Spacer(1, 8),
-            incident_map(list(d.map_points), self.content_width, self.map_height),
+            FitDrawing(lambda h: figures.map_drawing(d, self.content_width, h)),
+            note,
         ]
-        located, total = len(d.map_points), len(d.annex)
-        if located < total:
-            note = (
-                f"Map: {located:,} of {total:,} incidents have a known location; "
-                "numbers match Annex A."
-            )
-        else:
-            note = "Map numbers match Annex A."
-        story.append(make_paragraph(note, s["Note"]))
-        return story
 
     def _figures(self) -> Table:
         h, s = self.data.headline, self.styles
@@ -116,22 +145,24 @@ class SummaryPages(SitrepSections):
         return table
 
     def _charts(self) -> Table:
-        d = self.data
-        gap = 18.0
+        """The time chart across the page; by type and by country side by side under it."""
+        d, gap = self.data, figures.BAR_CHART_GAP
         width = (self.content_width - gap) / 2
-        note = ""
-        if d.not_by_day:
-            note = f"{d.not_by_day} dated only to the week or month not shown"
-        day = charts.per_day_chart(d.timeline, width, self.chart_height, note=note)
-        kind = charts.per_type_chart(d.per_type, width, self.chart_height)
-        table = Table([[day, "", kind]], colWidths=[width, gap, width])
+        by_type, by_country = figures.bar_charts(d, width)
+        rows = [
+            [figures.time_chart(d, self.content_width), "", ""],
+            [by_type, "", by_country],
+        ]
+        table = Table(rows, colWidths=[width, gap, width])
         table.setStyle(
             TableStyle(
                 [
+                    ("SPAN", (0, 0), (-1, 0)),
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
                     ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                     ("TOPPADDING", (0, 0), (-1, -1), 0),
                     ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 1), (-1, 1), 8),
                 ]
             )
         )
@@ -144,10 +175,12 @@ class SummaryPages(SitrepSections):
         if box is None:
             return []
         s = self.styles
-        cells: list[Flowable] = []
-        for line in box.lines or ("Nothing changed.",):
-            cells += make_paragraphs(line, s["Bullet"], bullet="•")
-        table = Table([[cells]], colWidths=[self.content_width])
+        # One row a line, so that a long box splits across pages; its heading stays with it.
+        rows = [
+            [make_paragraphs(line, s["Bullet"], bullet="•")]
+            for line in box.lines or (words.NOTHING_CHANGED,)
+        ]
+        table = Table(rows, colWidths=[self.content_width])
         table.setStyle(
             TableStyle(
                 [
@@ -155,36 +188,30 @@ class SummaryPages(SitrepSections):
                     ("BACKGROUND", (0, 0), (-1, -1), ZEBRA),
                     ("LEFTPADDING", (0, 0), (-1, -1), 8),
                     ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+                    ("TOPPADDING", (0, 0), (-1, -1), 1),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                    ("TOPPADDING", (0, 0), (-1, 0), 5),
+                    ("BOTTOMPADDING", (0, -1), (-1, -1), 5),
                 ]
             )
         )
-        return [CondPageBreak(80), self._heading(box.title, "changes", level=1), table]
+        heading = self._heading(box.title, "changes", level=1)
+        return [CondPageBreak(80), KeepTogether([heading, table])]
 
     def _judgements(self) -> list[Flowable]:
         d, s = self.data, self.styles
         if not d.judgements:
             return []
-        heads = (
-            "Key judgement",
-            "Likelihood",
-            "Analytic confidence",
-            "Basis",
-            "Key assumption",
-            "Indicator to watch",
-        )
-        rows: list[list[Any]] = [[Paragraph(para_text(h), s["SmallHead"]) for h in heads]]
+        rows: list[list[Any]] = [
+            [Paragraph(para_text(h), s["SmallHead"]) for h in words.JUDGEMENT_HEADS]
+        ]
         rows += [self._judgement_row(j) for j in d.judgements]
-        widths = [self.content_width * share for share in JUDGEMENT_WIDTHS]
+        widths = [self.content_width * share for share in words.JUDGEMENT_WIDTHS]
         return [
             CondPageBreak(140),
             self._heading("Key judgements", "judgements", level=1),
             self._table(rows, widths),
-            make_paragraph(
-                "Likelihood in ICD 203 words with their range (the whole scale is in the key); "
-                "analytic confidence is how well the judgement is founded, apart from how "
-                "likely it is. Basis: the incidents it rests on, with their best grade.",
-                s["Note"],
-            ),
+            make_paragraph(words.JUDGEMENTS_NOTE, s["Note"]),
         ]
 
     def _judgement_row(self, j: JudgementRow) -> list[Flowable]:
@@ -219,9 +246,6 @@ class SummaryPages(SitrepSections):
         if d.assessment:
             story += make_paragraphs(d.assessment, s["Body"])
         else:
-            story.append(make_paragraph("No assessment was written for this report.", s["Note"]))
-        words = [f"{c} confidence" for c in d.assessment_confidences]
-        note = "Estimative words follow ICD 203; analytic confidence as defined in the key"
-        note += f" (stated here: {', '.join(words)})." if words else "."
-        story.append(make_paragraph(note, s["Note"]))
+            story.append(make_paragraph(words.NO_ASSESSMENT, s["Note"]))
+        story.append(make_paragraph(words.assessment_note(d), s["Note"]))
         return story

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from desktop.domain import LIKELIHOODS, MAX_MARKING_LENGTH, TLP_LABELS, above, normalise_marking
+from desktop.errors import ValidationError
 from desktop.reports.sitrep_judgements import Judgement, confidence_of, likelihood_of
+from desktop.wording import quoted
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -24,6 +26,12 @@ if TYPE_CHECKING:
 MAX_KEY_POINTS = 10
 # The key judgements table sits on page 1 or 2 beside the assessment.
 MAX_JUDGEMENTS = 8
+
+# What a report is compared with (services.report_records): the latest report of its scope
+# (the default), a report id, or nothing.
+LATEST = "latest"
+NONE = "none"
+REPORT_ID_LENGTH = 12  # the longest id a report may have (report_records.id)
 
 # What a problem is about (RequestProblem.about), in the order they are checked.
 PERIOD, INCIDENTS, TITLE, MARKING, MAX_MARKING, KEY_POINTS, JUDGEMENTS = (
@@ -151,3 +159,13 @@ def check_request(
         if problem is not None:
             problems.append(problem)
     return problems
+
+
+def report_id(text: str) -> str:
+    """A report id as typed (``k7m2q``, `` K7M2Q ``) in its stored form, or ValidationError."""
+    value = text.strip().upper()
+    if not value or len(value) > REPORT_ID_LENGTH or not (value.isalnum() and value.isascii()):
+        raise ValidationError(
+            "", f"{quoted(text)} is not a report id (incident-desk reports lists them)"
+        )
+    return value

@@ -79,6 +79,9 @@ HEAD_INDEXES: dict[str, tuple[str, str]] = {
     "ix_incidents_updated_at": ("incidents", "updated_at"),
     "ix_not_duplicates_b_uuid": ("not_duplicates", "b_uuid"),
     "ix_sources_name": ("sources", "name"),
+    # The reports written, for the next one's changes (migration 0011, report_records).
+    "ix_report_records_created_at": ("report_records", "created_at"),
+    "ix_report_records_series": ("report_records", "series"),
 }
 
 

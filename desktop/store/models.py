@@ -319,3 +319,36 @@ class CustodyEntry(Base):
     detail: Mapped[str] = mapped_column(Text, default="")
     prev_hash: Mapped[str] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64))
+
+
+class ReportRecord(Base):
+    """One exported report: when, what it covered and under which marking (its incidents in
+    ``report_record_incidents``), so the next report can say what changed since."""
+
+    __tablename__ = "report_records"
+
+    id: Mapped[str] = mapped_column(String(12), primary_key=True)  # short: "K7M2Q"
+    created_at: Mapped[datetime] = mapped_column(DateTime, index=True)  # naive UTC
+    created_by: Mapped[str] = mapped_column(String(120))
+    as_of: Mapped[str] = mapped_column(String(20))  # the cut-off printed, a date-time group
+    scope: Mapped[str] = mapped_column(Text)  # JSON: the filters as data and in words
+    series: Mapped[str] = mapped_column(String(64), index=True)  # the filters but the period
+    marking: Mapped[str] = mapped_column(String(120))
+    format: Mapped[str] = mapped_column(String(8))  # "pdf", "docx"
+    incident_count: Mapped[int] = mapped_column(Integer)
+
+
+class ReportRecordIncident(Base):
+    """One incident as one recorded report held it: its number, version and the facts a
+    change is told by (a compact JSON list, see ``desktop.reports.sitrep_changes``)."""
+
+    __tablename__ = "report_record_incidents"
+
+    report_id: Mapped[str] = mapped_column(
+        ForeignKey("report_records.id", ondelete="CASCADE"), primary_key=True
+    )
+    incident_uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    facts: Mapped[str] = mapped_column(Text)

@@ -3,8 +3,10 @@
 It offers what ``incident-desk export pdf`` offers — title, period, marking and release
 level, country, tag and event type, author, organisation, key points, key judgements, the
 assessment, and which incidents are printed in full (the significance rule and pins) —
-starting from the filters the incident table shows. It assembles partials: ``ExportScope``
-(what it covers), ``JudgementsEditor`` and ``SignificanceEditor``. The texts come from and
+starting from the filters the incident table shows, and the earlier report to compare with
+and a drafted bottom line. It assembles partials: ``ExportScope`` (what it covers),
+``JudgementsEditor``, ``SignificanceEditor`` and ``SinceLastReport``. The file's suffix
+chooses what is written: a PDF, or (``.docx``) a Word document to edit. The texts come from and
 go back to the workspace's report settings, so the next report starts from this one's. A
 live count says how many incidents the report will
 hold; Export stays disabled, with the reason beside it, while there is nothing to report or
@@ -58,6 +60,7 @@ from desktop.views.partials.judgements_editor import JudgementsEditor
 from desktop.views.partials.plain_widgets import plain_label, plain_tooltip
 from desktop.views.partials.scope_note import ScopeNote
 from desktop.views.partials.significance_editor import SignificanceEditor
+from desktop.views.partials.since_last import SinceLastReport
 from desktop.views.partials.task_runner import TaskHandle, run_task
 from desktop.wording import plural
 
@@ -72,6 +75,8 @@ if TYPE_CHECKING:
 DEBOUNCE_MS = 250
 TASK_TITLE = "Exporting the SITREP"
 NO_LIMIT = "No limit (every marking)"
+# The save dialog offers both kinds; the suffix of the file chosen decides which is written.
+SAVE_FILTERS = "PDF (*.pdf);;Word document (*.docx)"
 
 
 def today() -> date:
@@ -80,7 +85,7 @@ def today() -> date:
 
 
 def open_file(path: Path) -> None:
-    """Open ``path`` in the system's PDF viewer."""
+    """Open ``path`` in the system's viewer for its kind (PDF, or Word)."""
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
@@ -100,10 +105,9 @@ def _incidents(count: int) -> str:
 
 def summary_text(result: ReportResult) -> str:
     """What the analyst is told once the report is written."""
+    pages = f"{plural(result.pages, 'page')}, " if result.pages else "A Word document, "
     text = (
-        f"{plural(result.pages, 'page')}, {_incidents(result.incidents)}, "
-        f"marked {result.marking}.\n"
-        f"Saved as {result.path}."
+        f"{pages}{_incidents(result.incidents)}, marked {result.marking}.\nSaved as {result.path}."
     )
     if result.withheld:
         text += f"\n{_incidents(result.withheld)} withheld above the release level."
@@ -131,7 +135,7 @@ class ExportDialog(QDialog):
         opener: Callable[[Path], None] = open_file,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Export SITREP (PDF)")
+        self.setWindowTitle("Export SITREP")
         self._db = db
         self._query = query
         self.dialogs = dialogs or Dialogs(self)
@@ -177,7 +181,7 @@ class ExportDialog(QDialog):
 
         # Where it goes.
         self.path_edit = QLineEdit(self)
-        self.path_edit.setPlaceholderText("File to write, ending in .pdf")
+        self.path_edit.setPlaceholderText("File to write: NAME.pdf, or NAME.docx to edit in Word")
         self.browse = QPushButton("Browse…", self)
         self.browse.setAutoDefault(False)
         self.browse.clicked.connect(self.choose_path)
@@ -186,7 +190,7 @@ class ExportDialog(QDialog):
         path_layout.setContentsMargins(0, 0, 0, 0)
         path_layout.addWidget(self.path_edit, 1)
         path_layout.addWidget(self.browse)
-        self.open_when_done = QCheckBox("Open the PDF when done", self)
+        self.open_when_done = QCheckBox("Open the report when done", self)
         goes = QGroupBox("Where it goes", self)
         goes_form = QFormLayout(goes)
         goes_form.addRow("File", path_row)
@@ -239,6 +243,10 @@ class ExportDialog(QDialog):
         self.scope_note = ScopeNote(self)
         self.scope_note.taken.connect(self.take_remembered)
         says_form.addRow("", self.scope_note)
+        # Compare with; a drafted bottom line.
+        self.since_last = SinceLastReport(self._db, self.query, self.release_level, self)
+        self.since_last.chosen.connect(self.key_points.setPlainText)
+        says_form.addRow("", self.since_last)
         says_form.addRow("Author", self.author)
         says_form.addRow("Organisation", self.organisation)
         says_form.addRow("", _hint("Texts and marking are kept for the next report.", self))
@@ -342,7 +350,7 @@ class ExportDialog(QDialog):
         self.scope.connect_changes(self._filters_changed)
         self.judgements.changed.connect(self._changed)
         self.significance.changed.connect(self._changed)
-        self.max_marking.currentIndexChanged.connect(self._changed)
+        self.max_marking.currentIndexChanged.connect(self._filters_changed)  # compare-with list
         for line in (self.title, self.path_edit):
             line.textChanged.connect(self._changed)
         self.marking.currentTextChanged.connect(self._changed)
@@ -381,7 +389,9 @@ class ExportDialog(QDialog):
         path = Path(text).expanduser()
         if not path.name or text.endswith(("/", os.sep)):
             return None  # a folder, as typed so far: no file name yet
-        return path if path.suffix.lower() == ".pdf" else path.with_name(path.name + ".pdf")
+        if path.suffix.lower() in reporting.REPORT_SUFFIXES:
+            return path  # the kind follows the suffix: a PDF, or a Word document to edit
+        return path.with_name(path.name + ".pdf")
 
     def problem(self) -> str:
         """Why Export is disabled, or "" when the report can be written.
@@ -402,7 +412,7 @@ class ExportDialog(QDialog):
         if problems:
             return problems[0].message
         if self.output_path() is None:
-            return "Choose where to save the PDF."
+            return "Choose where to save the report."
         return ""
 
     # --- reacting ----------------------------------------------------------------------
@@ -430,6 +440,7 @@ class ExportDialog(QDialog):
                 self.count_label.setText(f"Cannot count the incidents: {exc}")
             else:
                 self.count_label.setText(f"{_incidents(self._count)} will be included.")
+        self.since_last.refresh()
         self._update_state()
 
     def _update_state(self) -> None:
@@ -437,19 +448,24 @@ class ExportDialog(QDialog):
         busy = self._task is not None and not self._task.done
         self.problem_label.setText(problem or self._notice)
         self.export_button.setEnabled(not problem and not busy)
-        self.export_button.setToolTip(plain_tooltip(problem or "Write the PDF"))
+        self.export_button.setToolTip(plain_tooltip(problem or f"Write the {self.output_kind()}"))
+
+    def output_kind(self) -> str:
+        """What the file will be, in words: the suffix chooses."""
+        path = self.output_path()
+        return "Word document" if path and path.suffix.lower() == ".docx" else "PDF"
 
     def choose_path(self) -> None:
         current = self.output_path()
         suggested = str(current) if current else f"sitrep-{today():%Y-%m-%d}.pdf"
-        path = self.dialogs.save_path("Save the SITREP as", suggested, "PDF (*.pdf)")
+        path = self.dialogs.save_path("Save the SITREP as", suggested, SAVE_FILTERS)
         if path is not None:
             self.path_edit.setText(str(path))
 
     # --- exporting ---------------------------------------------------------------------
 
     def export_now(self) -> TaskHandle | None:
-        """Save the texts and start writing the PDF; returns the running task (or None)."""
+        """Save the texts and start writing the report; returns the running task (or None)."""
         if self._task is not None and not self._task.done:
             return self._task
         self.update_count()  # the filters may have changed within the debounce interval
@@ -477,6 +493,7 @@ class ExportDialog(QDialog):
         except DeskError as exc:
             self.dialogs.warning("Cannot keep the report texts", str(exc))
             return None
+        compare = self.since_last.choice()
         options = replace(texts.options(), max_marking=self.release_level())
         pinned, unpinned = self.significance.pins()
         selection = reporting.Selection(self.significance.rule(), pinned, unpinned)
@@ -484,7 +501,13 @@ class ExportDialog(QDialog):
             self,
             TASK_TITLE,
             lambda progress: reporting.export_sitrep(
-                db, path, query, options, progress=progress, selection=selection
+                db,
+                path,
+                query,
+                options,
+                progress=progress,
+                selection=selection,
+                compare_with=compare,
             ),
             on_done=self._exported,
             on_error=self._failed,

@@ -69,6 +69,15 @@ PROGRAM_COLUMNS = {
     "incident_history.by",
     "incident_history.action",
     "incident_history.field",
+    # The reports written (services/report_records.py): ids, digests and labels it makes.
+    "report_records.id",
+    "report_records.created_by",
+    "report_records.as_of",
+    "report_records.series",
+    "report_records.marking",
+    "report_records.format",
+    "report_record_incidents.report_id",
+    "report_record_incidents.incident_uuid",
 }
 
 

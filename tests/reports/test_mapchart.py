@@ -1,4 +1,4 @@
-"""The incident map drawing (the geography it draws is tested in tests/test_geography.py)."""
+"""The incident map drawing (what it shows and where is tested in test_map_layout.py)."""
 
 from __future__ import annotations
 
@@ -7,16 +7,16 @@ from typing import TYPE_CHECKING
 from pypdf import PdfReader
 from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Circle, Drawing, Group, Polygon, String
-from reportlab.lib.colors import HexColor
 
-from desktop.geography import MapPoint
-from desktop.reports.mapchart import incident_map, marker_radius
+from desktop.reports.map_layout import MapArea, MapData, MapPlace, marker_radius
+from desktop.reports.mapchart import AREA, MARKER, incident_map
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-AL_ASAD = (33.785, 42.441)
-AL_HARIR = (36.537, 44.312)
+AL_ASAD = MapPlace("al-Asad airbase", 33.785, 42.441, count=3, exact=True)
+AL_HARIR = MapPlace("al-Harir airbase", 36.537, 44.312, count=1, exact=False)
+NAIROBI = MapPlace("Nairobi", -1.29, 36.82, count=1, exact=True)
 
 
 def shapes_of(node: Drawing | Group) -> list[object]:
@@ -33,54 +33,62 @@ def render(drawing: Drawing, path: Path) -> str:
     return PdfReader(str(path)).pages[0].extract_text()
 
 
-# ---------------------------------------------------------------------------------- the map
+def data(places: list[MapPlace], areas: tuple[MapArea, ...] = ()) -> MapData:
+    count = sum(p.count for p in places) + sum(a.count for a in areas)
+    return MapData(tuple(places), areas, count, count)
 
 
-def test_map_of_iraqi_bases_renders_to_pdf(tmp_path: Path) -> None:
-    points = [MapPoint(*AL_ASAD, label="1", count=3), MapPoint(*AL_HARIR, label="2")]
-    drawing = incident_map(points, 400, 280)
+def test_places_are_named_with_their_counts_and_a_legend(tmp_path: Path) -> None:
+    drawing = incident_map(data([AL_ASAD, AL_HARIR]), 480, 240)
     text = render(drawing, tmp_path / "map.pdf")
+    assert "al-Asad airbase (3)" in text
+    assert "al-Harir airbase (1)" in text
+    assert "Exact place" in text
+    assert "Approximate place" in text
     assert "Outlines: Natural Earth" in text
-    assert "Iraq" in text
+    assert " km" in text  # the scale
+    circles = [s for s in shapes_of(drawing) if isinstance(s, Circle)]
+    big = [c for c in circles if c.r == marker_radius(3)]
+    assert len(big) == 1
+    assert big[0].fillColor == MARKER  # exact: solid
+    ring = [c for c in circles if c.r == marker_radius(1)]
+    assert ring[0].strokeColor == MARKER  # approximate: a ring on white
+    assert ring[0].fillColor != MARKER
+    assert sum(isinstance(s, Polygon) for s in shapes_of(drawing)) > 5  # Iraq and neighbours
+
+
+def test_country_level_incidents_shade_the_country_not_a_dot(tmp_path: Path) -> None:
+    drawing = incident_map(data([], (MapArea("IQ", "Iraq", 2),)), 400, 240)
     shapes = shapes_of(drawing)
-    circles = [s for s in shapes if isinstance(s, Circle)]
-    assert len(circles) == 2
-    assert max(c.r for c in circles) == marker_radius(3)
-    labels = {s.text for s in shapes if isinstance(s, String)}
-    assert {"1", "2"} <= labels
-    assert sum(isinstance(s, Polygon) for s in shapes) > 5  # Iraq and its neighbours
+    assert not any(isinstance(s, Circle) and s.fillColor == MARKER for s in shapes)
+    assert any(isinstance(s, Polygon) and s.fillColor == AREA for s in shapes)
+    assert "Country or province only (2)" in render(drawing, tmp_path / "area.pdf")
 
 
-def test_map_skips_countries_far_outside_the_window() -> None:
-    drawing = incident_map([MapPoint(*AL_ASAD, label="1")], 300, 200)
+def test_a_far_place_goes_to_an_inset(tmp_path: Path) -> None:
+    near = [
+        AL_ASAD,
+        MapPlace("Baghdad", 33.3, 44.4, 8, True),
+        MapPlace("Erbil", 36.2, 44.0, 5, True),
+    ]
+    drawing = incident_map(data([*near, NAIROBI]), 480, 260)
+    text = render(drawing, tmp_path / "inset.pdf")
+    assert "Nairobi (1)" in text  # named in the inset
+    assert "Baghdad (8)" in text
+    # The main map stays on Iraq: Baghdad and Erbil are far apart on it, not one pile.
+    circles = [s for s in shapes_of(drawing) if isinstance(s, Circle) and s.r > 5]
+    xs = sorted(c.cx for c in circles)
+    assert xs[-1] - xs[0] > 20
+
+
+def test_no_places_give_a_note(tmp_path: Path) -> None:
+    drawing = incident_map(MapData((), (), 3, 0), 300, 200)
+    strings = [s.text for s in shapes_of(drawing) if isinstance(s, String)]
+    assert strings == ["No located incidents"]
+    assert "No located incidents" in render(drawing, tmp_path / "empty.pdf")
+
+
+def test_the_map_skips_countries_far_outside_the_window() -> None:
+    drawing = incident_map(data([AL_ASAD]), 300, 200)
     polygons = [s for s in shapes_of(drawing) if isinstance(s, Polygon)]
     assert len(polygons) < 60  # not the whole world's 280-odd rings
-
-
-def test_no_located_points_give_a_note(tmp_path: Path) -> None:
-    for points in ([], [MapPoint(None, None, label="1"), MapPoint(33.0, None, label="2")]):
-        drawing = incident_map(points, 300, 200)
-        strings = [s.text for s in shapes_of(drawing) if isinstance(s, String)]
-        assert strings == ["No located incidents"]
-        assert "No located incidents" in render(drawing, tmp_path / "empty.pdf")
-
-
-def test_zero_longitude_is_a_location() -> None:
-    assert MapPoint(5.6, 0.0, label="1").located
-    drawing = incident_map([MapPoint(5.6, 0.0, label="1")], 300, 200)
-    assert any(isinstance(s, Circle) for s in shapes_of(drawing))
-
-
-def test_marker_size_grows_with_count_and_is_capped() -> None:
-    sizes = [marker_radius(n) for n in (1, 2, 5, 20, 1000)]
-    assert sizes == sorted(sizes)
-    assert sizes[-1] == 14.0
-
-
-def test_palette_colours_markers() -> None:
-    blue = HexColor("#1F5FAD")
-    drawing = incident_map(
-        [MapPoint(*AL_ASAD, label="1", colour="claimed")], 300, 200, palette={"claimed": blue}
-    )
-    (circle,) = [s for s in shapes_of(drawing) if isinstance(s, Circle)]
-    assert circle.fillColor == blue

@@ -179,13 +179,18 @@ def incidents() -> list[IncidentData]:
     ]
 
 
-def test_incidents_are_numbered_chronologically_and_map_points_match(
+def test_incidents_are_numbered_chronologically_and_mapped_by_place(
     incidents: list[IncidentData],
 ) -> None:
     data = prepare(incidents, ReportOptions(), NOW)
     assert [e.title for e in data.incidents] == ["Third", "First", "Second"]
     assert [e.number for e in data.incidents] == [1, 2, 3]
-    assert [(p.label, p.lat) for p in data.map_points] == [("1", 33.5), ("3", 33.78)]
+    assert [(p.name, p.count, p.exact) for p in data.map.places] == [
+        ("al-Asad Airbase", 1, True),
+        ("Damascus", 1, False),  # near: a ring
+    ]
+    assert [(a.name, a.count) for a in data.map.areas] == [("Syria", 1)]  # country only
+    assert data.per_country == (("Syria", 2), ("Iraq", 1))
     assert not data.incidents[1].located
 
 
@@ -313,7 +318,9 @@ def test_key_holds_full_scales_and_the_statuses_used(incidents: list[IncidentDat
 def test_no_incidents() -> None:
     data = prepare([], ReportOptions(marking="UNCLASSIFIED // FOR TRAINING"), NOW)
     assert data.incidents == ()
-    assert data.map_points == ()
+    assert data.map.places == ()
+    assert data.map.areas == ()
+    assert data.per_country == ()
     assert data.per_day == ()
     assert data.per_type == ()
     assert data.headline.incidents == 0

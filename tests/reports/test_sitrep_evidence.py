@@ -56,7 +56,7 @@ def test_entries_are_marked_and_the_annex_lists_each_item() -> None:
         [_incident(second, 18), _incident(first, 17)],
         ReportOptions(),
         datetime(2023, 10, 19, tzinfo=UTC),
-        evidence,
+        evidence=evidence,
     )
     assert [e.evidence_mark for e in data.incidents] == ["", "📎 2 files"]
     assert [(x.incident, x.cited_by, x.name, x.size, x.added) for x in data.evidence] == [

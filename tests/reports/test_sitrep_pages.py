@@ -157,3 +157,45 @@ def test_emoji_in_titles_print_in_the_outline_page_heads_and_footer() -> None:
     assert "1. Incident title 01 🚀🔥" in titles
     assert reader.metadata is not None
     assert reader.metadata.title == "SITREP 🇮🇶 Iraq 🚀"
+
+
+def test_page_one_keeps_the_map_when_the_charts_are_tall() -> None:
+    """Seven types and seven countries make the bar charts their tallest: the map shrinks to
+    what page 1 leaves rather than moving to page 2 (page 1 stands alone)."""
+    from dataclasses import replace
+
+    from desktop.domain import EVENT_TYPES, GeoPrecision
+    from desktop.services.dto import Where
+
+    places = [
+        ("IQ", 33.3, 44.4),
+        ("SY", 33.5, 36.3),
+        ("LB", 33.9, 35.5),
+        ("YE", 15.4, 44.2),
+        ("JO", 31.9, 35.9),
+        ("IR", 32.6, 51.7),
+        ("TR", 37.0, 35.3),
+        ("SA", 24.7, 46.7),
+    ]
+    types = list(EVENT_TYPES)
+    incidents = [
+        replace(
+            incident,
+            event_type=types[n % len(types)],
+            sub_event_type="",
+            marking="TLP:RED" if n % 20 == 0 else "TLP:CLEAR",  # a line saying it was raised
+            where=Where(
+                f"Town {n % 30}",
+                "",
+                places[n % 8][0],
+                places[n % 8][1] + n % 30 / 10,
+                places[n % 8][2],
+                GeoPrecision.EXACT,
+            ),
+        )
+        for n, incident in enumerate(many_incidents(30, citations=1) * 2)
+    ]
+    point = "A key point long enough to take two lines of page one, " * 2
+    options = ReportOptions(key_points=(point,) * 2)
+    first = page_texts(render(prepare(incidents, options, NOW)))[0]
+    assert "Map: all 60 incidents shown." in first

@@ -377,7 +377,7 @@ def test_a_path_typed_key_by_key_is_never_an_error(qtbot: QtBot, make_dialog: An
     qtbot.keyClick(dialog.path_edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClicks(dialog.path_edit, "/")  # the folder so far, with no file name yet
     assert dialog.output_path() is None
-    assert dialog.problem() == "Choose where to save the PDF."
+    assert dialog.problem() == "Choose where to save the report."
     qtbot.keyClicks(dialog.path_edit, "tmp/")
     assert dialog.output_path() is None
     qtbot.keyClicks(dialog.path_edit, "brief")
@@ -586,3 +586,43 @@ def test_rule_pins_release_level_and_judgements_reach_the_pdf(
     assert remembered.significance == "confirmed"
     assert remembered.judgements[0].likelihood == "likely"
     assert remembered.judgements[0].confidence == "moderate"
+
+
+def test_browse_offers_word_too_and_a_docx_is_written_as_word(
+    qtbot: QtBot, make_dialog: Any, fake: RecordingDialogs, tmp_path: Path
+) -> None:
+    from docx import Document
+
+    dialog = make_dialog(IncidentQuery(countries=("IQ",)))
+    fake.save_answer = tmp_path / "editable.docx"
+    qtbot.mouseClick(dialog.browse, Qt.MouseButton.LeftButton)
+    assert fake.filters == ["PDF (*.pdf);;Word document (*.docx)"]
+    assert dialog.output_path() == tmp_path / "editable.docx"  # no .pdf added
+    assert dialog.export_button.toolTip() == plain_tooltip("Write the Word document")
+    export(qtbot, dialog)
+    assert dialog.result_report is not None
+    assert dialog.result_report.path == tmp_path / "editable.docx"
+    assert dialog.result_report.pages == 0  # Word lays out the pages
+    text = "\n".join(p.text for p in Document(str(tmp_path / "editable.docx")).paragraphs)
+    assert "Key points" in text
+    [(_kind, _title, summary)] = fake.messages[-1:]
+    assert summary.startswith("A Word document, ")
+    # Typed, the suffix decides as well; anything else is a PDF.
+    dialog.path_edit.setText(str(tmp_path / "brief.DOCX"))
+    assert dialog.output_kind() == "Word document"
+    dialog.path_edit.setText(str(tmp_path / "brief.txt"))
+    assert dialog.output_path() == tmp_path / "brief.txt.pdf"
+    assert dialog.output_kind() == "PDF"
+
+
+def test_a_name_without_a_suffix_takes_the_chosen_filters() -> None:
+    from pathlib import Path
+
+    from desktop.views.partials.dialogs import with_filter_suffix
+
+    assert with_filter_suffix(Path("/r/brief"), "Word document (*.docx)") == Path("/r/brief.docx")
+    assert with_filter_suffix(Path("/r/brief"), "PDF (*.pdf)") == Path("/r/brief.pdf")
+    assert with_filter_suffix(Path("/r/brief.pdf"), "Word document (*.docx)") == Path(
+        "/r/brief.pdf"
+    )
+    assert with_filter_suffix(Path("/r/brief"), "") == Path("/r/brief")

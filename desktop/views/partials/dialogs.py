@@ -10,6 +10,7 @@ their enums) is a part of the start nothing on screen needs yet.
 
 from __future__ import annotations
 
+import re
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -128,7 +129,18 @@ class Dialogs:
         return dialog.target() if dialog.exec() == OpenDatabaseDialog.DialogCode.Accepted else None
 
     def save_path(self, title: str, suggested: str, filter_: str) -> Path | None:
+        """The file chosen; one named without a suffix takes the chosen filter's (``;;``
+        separates several: "PDF (*.pdf);;Word document (*.docx)")."""
         from PySide6.QtWidgets import QFileDialog
 
-        path, _ = QFileDialog.getSaveFileName(self._parent, title, suggested, filter_)
-        return Path(path) if path else None
+        path, chosen = QFileDialog.getSaveFileName(self._parent, title, suggested, filter_)
+        return with_filter_suffix(Path(path), chosen) if path else None
+
+
+def with_filter_suffix(path: Path, chosen_filter: str) -> Path:
+    """``path``, or with the suffix of ``chosen_filter`` ("Word document (*.docx)") added
+    when it has none: a save dialog's filter names the kind of file the analyst wants."""
+    if path.suffix:
+        return path
+    found = re.search(r"\*(\.[A-Za-z0-9]+)", chosen_filter)
+    return path.with_name(path.name + found.group(1)) if found else path

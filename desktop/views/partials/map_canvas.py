@@ -127,10 +127,9 @@ class MapCanvas(QWidget):
         of each place (geography.bounds_for) costs tens of milliseconds at each filter."""
         lats = [p.lat for p in self.counts.places]
         lons = [p.lon for p in self.counts.places]
-        outlines = geography.load_outlines() if self.counts.total else {}
+        outlines = geography.outline_bounds() if self.counts.total else {}
         for country in self.counts.countries:
-            for ring in outlines.get(country.country, [])[:1]:
-                box = geography.ring_bounds(ring)
+            for box in outlines.get(country.country, ())[:1]:
                 lats += [box.south, box.north]
                 lons += [box.west, box.east]
         if lats:
