@@ -16,6 +16,10 @@ from typing import Any
 
 from desktop.domain import EVENT_TYPES, LIKELIHOODS, RELIABILITY, TimePrecision
 from desktop.errors import ValidationError
+
+# The same strict readers as our own JSON's, re-exported for the peer formats' modules.
+from desktop.formats.jsonvalues import count as count
+from desktop.formats.jsonvalues import kind as kind
 from desktop.records import MAX_SLUG, SourceData, slugify
 from desktop.wording import quoted
 
@@ -43,19 +47,6 @@ def check_depth(value: Any, limit: int = MAX_DEPTH) -> None:
                     "", f"is nested too deeply (more than {limit} levels of lists and objects)"
                 )
             stack.extend((child, depth + 1) for child in children)
-
-
-def kind(value: Any) -> str:
-    """A JSON value's kind in words, for messages."""
-    return {
-        dict: "an object",
-        list: "a list",
-        str: "text",
-        bool: "true/false",
-        type(None): "null",
-        int: "a number",
-        float: "a number",
-    }.get(type(value), "a value")
 
 
 def obj(value: Any, where: str = "") -> dict[str, Any]:
@@ -99,15 +90,6 @@ def number(record: dict[str, Any], key: str) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValidationError(key, f"must be a number, not {kind(value)}")
     return float(value)
-
-
-def count(record: dict[str, Any], key: str) -> int | None:
-    value = record.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError(key, f"must be a whole number or null, not {kind(value)}")
-    return value
 
 
 def day(value: Any, key: str) -> date:
