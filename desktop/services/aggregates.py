@@ -56,8 +56,22 @@ class PlaceKey:
     precision: int  # POINT or NEAR
 
 
+class _Breakdown:
+    """Counts by event type and by status, as the map colours them (either switch)."""
+
+    event_types: Counts
+    statuses: Counts
+
+    @property
+    def total(self) -> int:
+        return sum(n for _, n in self.event_types)
+
+    def counts(self, colour_by: ColourBy) -> Counts:
+        return self.event_types if colour_by == "event_type" else self.statuses
+
+
 @dataclass(frozen=True)
-class PlaceCount:
+class PlaceCount(_Breakdown):
     """The incidents at one place, by event type and by status (each largest first)."""
 
     key: PlaceKey
@@ -66,28 +80,14 @@ class PlaceCount:
     event_types: Counts
     statuses: Counts
 
-    @property
-    def total(self) -> int:
-        return sum(n for _, n in self.event_types)
-
-    def counts(self, colour_by: ColourBy) -> Counts:
-        return self.event_types if colour_by == "event_type" else self.statuses
-
 
 @dataclass(frozen=True)
-class CountryCount:
+class CountryCount(_Breakdown):
     """Incidents located only to a province or a country (or not located), by country."""
 
     country: str
     event_types: Counts
     statuses: Counts
-
-    @property
-    def total(self) -> int:
-        return sum(n for _, n in self.event_types)
-
-    def counts(self, colour_by: ColourBy) -> Counts:
-        return self.event_types if colour_by == "event_type" else self.statuses
 
 
 @dataclass(frozen=True)
