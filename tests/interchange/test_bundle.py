@@ -74,8 +74,7 @@ def test_bundle_layout(exported: tuple[Path, dict[str, bytes], str]) -> None:
         document = json.loads(archive.read("incidents.json"))
         manifest = archive.read("manifest.sha256").decode().splitlines()
         assert manifest == [
-            f"{hashlib.sha256(archive.read(name)).hexdigest()}  {name}"
-            for name in names[:-1]
+            f"{hashlib.sha256(archive.read(name)).hexdigest()}  {name}" for name in names[:-1]
         ]
     assert document["format"] == "incident-desk/2"
     [incident] = document["incidents"]

@@ -130,7 +130,7 @@ def test_a_bundle_without_trails_still_imports(
     )
     other = new_db_url()
     try:
-        code, lines, err = run(capsys, "import", str(old), "--db", other)
+        code, _lines, err = run(capsys, "import", str(old), "--db", other)
         assert (code, err) == (0, "")
         target = open_database(other)
         try:
