@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from desktop.cli.main import main
-from desktop.services import evidence, incidents
+from desktop.services import custody, evidence, incidents
 from desktop.services.dto import IncidentQuery
 from desktop.store.engine import open_database
 from desktop.store.models import CustodyEntry
@@ -315,6 +315,39 @@ def _imports_nothing(
             assert incidents.count_incidents(target, IncidentQuery()) == 0
             with target.begin() as session:
                 assert session.scalars(select(CustodyEntry)).first() is None
+        finally:
+            target.close()
+    finally:
+        new_db_url.drop(other)
+
+
+def test_a_workspace_that_held_the_file_once_keeps_its_own_trail(
+    exported: tuple[Path, str, str],
+    new_db_url: DbUrls,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path, sha, incident_id = exported
+    other = new_db_url()
+    try:
+        assert run(capsys, "import", str(path), "--db", other)[0] == 0
+        target = open_database(other)
+        try:
+            for index in (None, 0):  # both links gone: so are the bytes, not the trail
+                evidence.unlink_evidence(target, sha, incident_id, index)
+            assert evidence.list_evidence(target) == []
+            with target.begin() as session:
+                own = [c.entry_hash for c in custody.trail(session, sha)]
+            assert own
+            assert run(capsys, "import", str(path), "--db", other)[0] == 0
+            after = evidence.custody_trail(target, sha)
+            assert [c.entry_hash for c in after[: len(own)]] == own
+            imported = after[len(own)]
+            assert imported.action == "imported"
+            assert imported.detail.endswith("was checked and stays in the bundle")
+            assert "from bundle case.zip; the bundle's trail (4 entries, ending " in (
+                imported.detail
+            )
+            assert evidence.verify_evidence(target).intact
         finally:
             target.close()
     finally:
