@@ -102,9 +102,9 @@ def test_the_format_mark_must_be_the_top_objects() -> None:
 
 def test_the_import_filter_lists_the_readers_then_any_file() -> None:
     assert formats.import_filter() == (
-        "Importable files (*.json *.csv *.xlsx);;Incident Desk JSON (*.json);;"
+        "Importable files (*.json *.csv *.xlsx *.zip);;Incident Desk JSON (*.json);;"
         "STIX 2.1 bundle (*.json);;MISP event JSON (*.json);;CSV spreadsheet (*.csv);;"
-        "Excel workbook (*.xlsx);;ACLED CSV (*.csv);;All files (*)"
+        "Excel workbook (*.xlsx);;ACLED CSV (*.csv);;Evidence bundle (*.zip);;All files (*)"
     )
 
 

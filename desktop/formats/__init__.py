@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import PurePath
 
 from desktop.errors import ValidationError
-from desktop.formats import acled, json_v2, misp, stix, table_write
+from desktop.formats import acled, bundle, json_v2, misp, stix, table_write
 from desktop.formats.base import Checks as Checks
 from desktop.formats.base import Format as Format  # noqa: TC001 - re-exported
 from desktop.wording import quoted
@@ -89,11 +89,14 @@ def reader_for(name: str, raw: bytes) -> Format:
     )
 
 
+# The evidence bundle is not a format of the registry (it holds one: the JSON, and files,
+# imported by desktop.services.evidence_transfer), but Import… opens it all the same.
+BUNDLE_FILTER = f"Evidence bundle (*{bundle.SUFFIX})"
+
+
 def import_filter() -> str:
-    """The Import… file dialog's filter: every importable format, each, then any file (a
-    file is known by its content too)."""
+    """The Import… file dialog's filter: every importable format, each, and evidence
+    bundles; then any file (a file is known by its content too)."""
     entries = [f.dialog_filter for f in readers()]
-    if len(entries) > 1:
-        patterns = " ".join(dict.fromkeys(f.pattern for f in readers()))
-        entries.insert(0, f"Importable files ({patterns})")
-    return ";;".join([*entries, "All files (*)"])
+    patterns = " ".join(dict.fromkeys([*(f.pattern for f in readers()), f"*{bundle.SUFFIX}"]))
+    return ";;".join([f"Importable files ({patterns})", *entries, BUNDLE_FILTER, "All files (*)"])

@@ -4,6 +4,8 @@ Layout (nothing else is accepted)::
 
     incidents.json            the interchange document (docs/interchange.md), deflated
     evidence/<sha256>         each evidence file's bytes, exactly, stored (not compressed)
+    custody/<sha256>.json     each file's custody trail (desktop.formats.custody_trail),
+                              deflated; bundles written before trails travelled have none
     manifest.sha256           "<sha256>  <member>" per line for both of the above, the
                               format of ``sha256sum``: ``unzip`` then ``sha256sum -c
                               manifest.sha256`` checks a bundle without Incident Desk
@@ -11,7 +13,8 @@ Layout (nothing else is accepted)::
 Reading trusts nothing in the file. :class:`Bundle` refuses, before anything is read out:
 a member whose name climbs out (``../``), is absolute or holds a backslash or a NUL; a
 symbolic link; a name given twice (also differing only in case); an encrypted member; a
-member that is not one of the above; a declared size over the limits, a compression ratio
+member that is not one of the above (also a trail of a file the bundle does not hold); a
+declared size over the limits, a compression ratio
 over :data:`MAX_RATIO` or a total over :data:`MAX_TOTAL` (zip bombs); members whose data
 overlap (the "overlapping files" bomb). While reading, a member yielding more bytes than
 declared is cut off and refused, and every file's SHA-256 is checked against its name and
@@ -41,10 +44,14 @@ if TYPE_CHECKING:
 DOCUMENT = "incidents.json"
 MANIFEST = "manifest.sha256"
 EVIDENCE = "evidence/"
+CUSTODY = "custody/"
+_TRAIL_SUFFIX = ".json"
 SUFFIX = ".zip"
 # The interchange document's own limit (desktop.services.filebytes.MAX_FILE_BYTES).
 MAX_DOCUMENT = 1024 * 1024 * 1024
 MAX_MANIFEST = 16 * 1024 * 1024
+# A trail of custody_trail.MAX_ENTRIES entries, each of its longest, stays well below.
+MAX_TRAIL = 64 * 1024 * 1024
 # Every member's declared size together: well above any real workspace's evidence, well
 # below what would fill an ordinary disk without warning.
 MAX_TOTAL = 256 * 1024 * 1024 * 1024
@@ -61,11 +68,13 @@ _ZIP_MAGIC = b"PK\x03\x04"
 
 @dataclass(frozen=True)
 class BundleFile:
-    """One evidence file to write: its hash, size, and its bytes a chunk at a time."""
+    """One evidence file to write: its hash, size, its bytes a chunk at a time, and its
+    custody trail's member bytes (custody_trail.write_trail; empty: none written)."""
 
     sha256: str
     size: int
     chunks: Callable[[], Iterable[bytes]]
+    trail: bytes = b""
 
 
 def recognises(head: bytes) -> bool:
@@ -108,10 +117,34 @@ def write_bundle(
                     "SHA-256): the bundle was not written. Run 'incident-desk evidence verify'."
                 )
             lines.append(f"{file.sha256}  {name}")
+            if file.trail:
+                lines.append(_write_member(archive, trail_member(file.sha256), file.trail))
         manifest = zipfile.ZipInfo(MANIFEST, _EPOCH)
         manifest.compress_type = zipfile.ZIP_DEFLATED
         manifest.external_attr = (stat.S_IFREG | 0o600) << 16
         archive.writestr(manifest, "".join(f"{line}\n" for line in lines))
+
+
+def trail_member(sha256: str) -> str:
+    """The member holding the custody trail of the file ``sha256``."""
+    return f"{CUSTODY}{sha256}{_TRAIL_SUFFIX}"
+
+
+def _write_member(archive: zipfile.ZipFile, name: str, data: bytes) -> str:
+    """Write a small deflated member; its manifest line."""
+    info = zipfile.ZipInfo(name, _EPOCH)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = (stat.S_IFREG | 0o600) << 16
+    archive.writestr(info, data)
+    return f"{hashlib.sha256(data).hexdigest()}  {name}"
+
+
+def _trail_sha(name: str) -> str | None:
+    """The file hash in a custody member's name, None when ``name`` is not one."""
+    if not (name.startswith(CUSTODY) and name.endswith(_TRAIL_SUFFIX)):
+        return None
+    sha = name[len(CUSTODY) : -len(_TRAIL_SUFFIX)]
+    return sha if _SHA.fullmatch(sha) else None
 
 
 class _Hashing:
@@ -131,8 +164,9 @@ class _Hashing:
 class Bundle:
     """A bundle opened for reading, every member checked (see the module's docstring).
 
-    Use as a context manager. :attr:`files` maps each evidence file's SHA-256 to its size;
-    :meth:`document` gives the interchange document's bytes, :meth:`chunks` a file's.
+    Use as a context manager. :attr:`files` maps each evidence file's SHA-256 to its size,
+    :attr:`trails` holds those whose custody trail it carries; :meth:`document` gives the
+    interchange document's bytes, :meth:`chunks` a file's, :meth:`trail` a trail's.
     """
 
     def __init__(self, path: Path) -> None:
@@ -154,6 +188,7 @@ class Bundle:
             for name, info in self._members.items()
             if name.startswith(EVIDENCE)
         }
+        self.trails = {sha for name in self._members if (sha := _trail_sha(name)) is not None}
 
     def __enter__(self) -> Bundle:
         return self
@@ -187,6 +222,7 @@ class Bundle:
             if not (
                 name in (DOCUMENT, MANIFEST)
                 or (name.startswith(EVIDENCE) and _SHA.fullmatch(name[len(EVIDENCE) :]))
+                or _trail_sha(name) is not None
             ):
                 raise _problem(f"refused {shown}: not a member of an Incident Desk bundle")
             self._check_size(info, shown)
@@ -197,11 +233,17 @@ class Bundle:
         for required in (DOCUMENT, MANIFEST):
             if required not in members:
                 raise _problem(f"{self.path.name} is not a bundle: it has no {required}")
+        for name in members:
+            sha = _trail_sha(name)
+            if sha is not None and f"{EVIDENCE}{sha}" not in members:
+                raise _problem(f"refused {quoted(name)}: the trail of a file not in the bundle")
         self._check_overlaps(infos)
         return members
 
     def _check_size(self, info: zipfile.ZipInfo, shown: str) -> None:
         limit = {DOCUMENT: MAX_DOCUMENT, MANIFEST: MAX_MANIFEST}.get(info.filename, MAX_TOTAL)
+        if info.filename.startswith(CUSTODY):
+            limit = MAX_TRAIL
         if info.file_size > limit:
             raise _problem(f"refused {shown}: it declares {info.file_size:,} bytes, too many")
         if info.compress_type == zipfile.ZIP_STORED:
@@ -285,3 +327,10 @@ class Bundle:
         """An evidence file's bytes a chunk at a time; the last ``next`` raises
         ValidationError if they do not match the SHA-256 (the caller then writes nothing)."""
         return self._checked(f"{EVIDENCE}{sha256}")
+
+    def trail(self, sha256: str) -> bytes | None:
+        """The custody trail member of the file ``sha256``, checked against the manifest
+        (None when the bundle carries none: one written before trails travelled)."""
+        if sha256 not in self.trails:
+            return None
+        return b"".join(self._checked(trail_member(sha256)))

@@ -6,9 +6,11 @@ words (``sitrep_words``) — the summary (the withheld note, key points, headlin
 charts and the map as the PDF's own drawings in PNG, the changes since the report compared
 with, the key judgements, the assessment), the significant incidents with the rule that
 chose them, Annex A (a Word table, one row per incident, its NEW/UPDATED mark in a column),
-Annex B and the key with the whole ICD 203 scale. Word does the rest: headings are Word
-headings (its navigation pane finds them), the marking and the TLP sharing rule are in every
-page's header and footer, and "Page X of Y" are fields (``sitrep_docx_base``).
+Annex B, Annex C (the evidence: name, size, SHA-256, added by and when; each entry's status
+line marks its evidence, "📎 2 files") and the key with the whole ICD 203 scale. Word does
+the rest: headings are Word headings (its navigation pane finds them), the marking and the
+TLP sharing rule are in every page's header and footer, and "Page X of Y" are fields
+(``sitrep_docx_base``).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from docx.enum.text import WD_BREAK
 from docx.shared import Pt
 
-from desktop.reports import figures
+from desktop.reports import figures, sitrep_evidence
 from desktop.reports import sitrep_words as words
 from desktop.reports.sitrep_docx_base import DocxBase, clean, drawing_png
 
@@ -30,6 +32,8 @@ if TYPE_CHECKING:
 # Annex A's columns in points: the PDF's, a little wider where Word wraps instead of cutting.
 ANNEX_A_WIDTHS = (26.0, 60.0, 90.0, 78.0, 80.0, 32.0, 34.0)  # the mark column takes the rest
 ANNEX_SIZE = 7.5
+# Annex C's columns in points: number, file (the rest), size, SHA-256 (16 digits a line), added.
+ANNEX_C_WIDTHS = (22.0, 0.0, 52.0, 96.0, 110.0)
 
 
 class SitrepDocxRenderer(DocxBase):
@@ -197,6 +201,17 @@ class SitrepDocxRenderer(DocxBase):
         ]
         self._table(rows, [self.content_width_pt - 258.0, 160.0, 62.0, 36.0], size=ANNEX_SIZE)
 
+    def _annex_evidence(self) -> None:
+        """Annex C: each evidence file the incidents cite, with its SHA-256 (the PDF's)."""
+        lines = self.data.evidence
+        if not lines:
+            return
+        self._heading(sitrep_evidence.ANNEX_TITLE, 1)
+        rows = [list(sitrep_evidence.HEADS)] + [list(line.cells) for line in lines]
+        widths = list(ANNEX_C_WIDTHS)
+        widths[1] = self.content_width_pt - sum(widths)
+        self._table(rows, widths, size=ANNEX_SIZE)
+
     # -------------------------------------------------------------------------- key
 
     def _key_table(
@@ -238,7 +253,7 @@ class SitrepDocxRenderer(DocxBase):
 
     def render(self, out: Path | BinaryIO) -> None:
         """Pages 1–2 the summary; then the significant incidents in full; then Annex A,
-        Annex B and the key — the PDF's order (``SitrepRenderer._get_story``)."""
+        Annex B, Annex C and the key — the PDF's order (``SitrepRenderer._get_story``)."""
         self._page_setup()
         self._front_page()
         self._changes()
@@ -248,6 +263,7 @@ class SitrepDocxRenderer(DocxBase):
         self._significant()
         self._annex_incidents()
         self._annex_sources()
+        self._annex_evidence()
         self._key()
         self.doc.save(str(out) if isinstance(out, Path) else out)
 

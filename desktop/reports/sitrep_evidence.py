@@ -3,8 +3,9 @@
 Two builders, apart from the renderer (desktop.reports.sitrep_pdf) so they can be wired into
 its story in one line each: :func:`annex_data` makes the plain lines from the prepared
 incidents and their evidence entries (desktop.records.EvidenceRef); :func:`annex_flowables`
-the heading and table the PDF prints. Each line names the item as a reader needs it to find
-and check the file: incident number, name, size, SHA-256, who added it and when.
+the heading and table the PDF prints; the DOCX (desktop.reports.sitrep_docx) prints the
+same heading, heads and :attr:`EvidenceLine.cells`. Each line names the item as a reader
+needs it to find and check the file: incident number, name, size, SHA-256, who added it and when.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ if TYPE_CHECKING:
     from desktop.records import EvidenceRef
 
 TITLE = "Evidence"
+# The annex's heading in both renderers (after Annex A, all incidents, and B, sources).
+ANNEX_TITLE = f"Annex C — {TITLE.lower()}"
+HEADS = ("#", "File", "Size", "SHA-256", "Added")
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,17 @@ class EvidenceLine:
     size: str  # e.g. "1.4 MB"
     sha256: str
     added: str  # e.g. "tester, 18 Oct 2023 12:00Z"
+
+    @property
+    def sha256_split(self) -> str:
+        """The 64 digits in four groups, so they wrap at a readable place, not anywhere."""
+        return " ".join(self.sha256[i : i + 16] for i in range(0, 64, 16))
+
+    @property
+    def cells(self) -> tuple[str, str, str, str, str]:
+        """The row's text in :data:`HEADS`' columns (the file's name over what cites it)."""
+        file = f"{self.name}\n{self.cited_by}"
+        return (f"{self.incident}", file, self.size, self.sha256_split, self.added)
 
 
 def annex_data(
@@ -69,16 +84,14 @@ def annex_flowables(
     if not lines:
         return []
     cell, mono = styles["Cell"], styles["Cell"]
-    header = ["#", "File", "Size", "SHA-256", "Added"]
-    rows: list[list[Any]] = [[make_paragraph(h, styles["CellHead"]) for h in header]]
+    rows: list[list[Any]] = [[make_paragraph(h, styles["CellHead"]) for h in HEADS]]
     for line in lines:
         rows.append(
             [
                 Paragraph(f"{line.incident}", cell),
                 [make_paragraph(line.name, cell), Paragraph(line.cited_by, cell)],
                 Paragraph(para_text(line.size), cell),
-                # Split in four so the 64 digits wrap at a readable place, not anywhere.
-                Paragraph(" ".join(line.sha256[i : i + 16] for i in range(0, 64, 16)), mono),
+                Paragraph(line.sha256_split, mono),
                 make_paragraph(line.added, cell),
             ]
         )

@@ -9,14 +9,26 @@ entries off the end leaves the content row's ``custody_head`` naming one that is
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
+# The chain's one definition is plain (a bundle carries trails too); re-exported here.
+from desktop.formats.custody_trail import (
+    ACTIONS,
+    ADDED,
+    EXPORTED,
+    GENESIS,
+    IMPORTED,
+    LINKED,
+    UNLINKED,
+    VERIFIED,
+    TrailEntry,
+    check_chain,
+    entry_hash,
+)
 from desktop.store.models import CustodyEntry, EvidenceContent
 
 if TYPE_CHECKING:
@@ -24,14 +36,18 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
 
-ADDED = "added"
-EXPORTED = "exported"
-LINKED = "linked"
-UNLINKED = "unlinked"
-VERIFIED = "verified"
-ACTIONS = (ADDED, EXPORTED, LINKED, UNLINKED, VERIFIED)
-# The "previous hash" of a trail's first entry.
-GENESIS = "0" * 64
+__all__ = [
+    "ACTIONS",
+    "ADDED",
+    "EXPORTED",
+    "GENESIS",
+    "IMPORTED",
+    "LINKED",
+    "UNLINKED",
+    "VERIFIED",
+    "check_chain",
+    "entry_hash",
+]
 
 
 @dataclass(frozen=True)
@@ -44,26 +60,6 @@ class Custody:
     action: str
     detail: str
     entry_hash: str
-
-
-def entry_hash(
-    prev_hash: str, sha256: str, seq: int, at: datetime, by: str, action: str, detail: str
-) -> str:
-    """SHA-256 of the previous hash and the entry's fields as compact, sorted JSON."""
-    canonical = json.dumps(
-        {
-            "action": action,
-            "at": at.replace(microsecond=0).isoformat(),
-            "by": by,
-            "detail": detail,
-            "seq": seq,
-            "sha256": sha256,
-        },
-        ensure_ascii=False,
-        separators=(",", ":"),
-        sort_keys=True,
-    )
-    return hashlib.sha256(prev_hash.encode("ascii") + canonical.encode("utf-8")).hexdigest()
 
 
 def append(
@@ -114,31 +110,6 @@ def trail(session: Session, sha256: str) -> list[Custody]:
     ]
 
 
-def check_chain(entries: Sequence[CustodyEntry], head: str | None) -> str | None:
-    """What is wrong with one trail (entries in ``seq`` order), or None when it is whole.
-
-    ``head`` is the content row's ``custody_head`` (None when the bytes are no longer
-    stored, and the end of the trail cannot be checked).
-    """
-    if not entries and head is not None:
-        return "the custody trail is missing"
-    prev = GENESIS
-    for expected, entry in enumerate(entries):
-        if entry.seq != expected:
-            return f"custody entry {expected} is missing"
-        if entry.prev_hash != prev:
-            return f"custody entry {entry.seq} does not follow entry {entry.seq - 1}"
-        digest = entry_hash(
-            prev, entry.sha256, entry.seq, entry.at, entry.by, entry.action, entry.detail
-        )
-        if digest != entry.entry_hash:
-            return f"custody entry {entry.seq} ({entry.action}) was altered"
-        prev = digest
-    if head is not None and head != prev:
-        return "the last custody entries are missing" if head else "the custody head is missing"
-    return None
-
-
 def trails_with_sha(session: Session) -> list[str]:
     """Every SHA-256 that has a trail (also of bytes no longer stored)."""
     return list(session.scalars(select(CustodyEntry.sha256).group_by(CustodyEntry.sha256)))
@@ -146,3 +117,36 @@ def trails_with_sha(session: Session) -> list[str]:
 
 def entry_count(session: Session, sha256: str) -> int:
     return int(session.scalar(select(func.count()).where(CustodyEntry.sha256 == sha256)) or 0)
+
+
+def rows_of(session: Session, sha256: str) -> list[CustodyEntry]:
+    """The stored entries of ``sha256``'s trail, oldest first (what a bundle carries)."""
+    return list(
+        session.scalars(
+            select(CustodyEntry).where(CustodyEntry.sha256 == sha256).order_by(CustodyEntry.seq)
+        )
+    )
+
+
+def restore(session: Session, entries: Sequence[TrailEntry]) -> None:
+    """Store a trail brought in a bundle, entry for entry (its chain already checked), into
+    a workspace that has none for that file; its head becomes the content row's."""
+    for e in entries:
+        session.add(
+            CustodyEntry(
+                sha256=e.sha256,
+                seq=e.seq,
+                at=e.at,
+                by=e.by,
+                action=e.action,
+                detail=e.detail,
+                prev_hash=e.prev_hash,
+                entry_hash=e.entry_hash,
+            )
+        )
+    content = session.scalars(
+        select(EvidenceContent).where(EvidenceContent.sha256 == entries[-1].sha256)
+    ).one_or_none()
+    if content is not None:
+        content.custody_head = entries[-1].entry_hash
+    session.flush()

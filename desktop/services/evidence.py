@@ -52,6 +52,7 @@ from desktop.services.evidence_verify import (
     VERIFY_EVERY,
     EvidenceProblem,
     VerifyReport,
+    last_problems,
     last_verified,
     verification_due,
     verify_evidence,
@@ -79,6 +80,7 @@ __all__ = [
     "add_evidence",
     "custody_trail",
     "get_evidence",
+    "last_problems",
     "last_verified",
     "list_evidence",
     "release_purged",
@@ -319,19 +321,22 @@ def custody_trail(db: Database, sha256: str) -> list[custody.Custody]:
         return custody.trail(session, content.sha256)
 
 
-def get_evidence(db: Database, sha256: str, out_path: Path) -> EvidenceItem | None:
+def get_evidence(
+    db: Database, sha256: str, out_path: Path, progress: ProgressLike | None = None
+) -> EvidenceItem | None:
     """Write the stored bytes of ``sha256`` to ``out_path``, exactly, streamed.
 
     Written atomically and privately (desktop.store.outputs, never over the workspace); the
     bytes are hashed on the way out and a file that does not match is not left behind. The
     trail gains ``exported`` (unless the workspace is read-only). Returns an attachment of
-    the content (for its name), None if it is attached to nothing.
+    the content (for its name), None if it is attached to nothing. ``progress`` hears the
+    bytes copied; cancelled, nothing is left at ``out_path`` and the trail is not written.
     """
     workspace = sqlite_path(db.url)
     with db.begin() as session:
         content = stored(session, sha256)
         with private_output(Path(out_path), workspace) as handle:
-            copy_out(session, content, handle)
+            copy_out(session, content, handle, progress, f"Copying {Path(out_path).name}")
         first = session.scalars(
             select(EvidenceAttachment).where(EvidenceAttachment.content_id == content.id)
         ).first()
@@ -344,7 +349,9 @@ def get_evidence(db: Database, sha256: str, out_path: Path) -> EvidenceItem | No
 _viewing_folder: Path | None = None
 
 
-def viewing_copy(db: Database, sha256: str, name: str | None = None) -> Path:
+def viewing_copy(
+    db: Database, sha256: str, name: str | None = None, progress: ProgressLike | None = None
+) -> Path:
     """A read-only copy of stored evidence for a viewer, in a private temporary folder.
 
     Named ``name`` (its base name only; the attachment's name when None) so the system's
@@ -367,7 +374,7 @@ def viewing_copy(db: Database, sha256: str, name: str | None = None) -> Path:
         if target.exists():
             return target
         with private_output(target, None) as handle:
-            copy_out(session, content, handle)
+            copy_out(session, content, handle, progress, f"Copying {base}")
     target.chmod(0o400)
     return target
 

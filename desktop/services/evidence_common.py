@@ -142,11 +142,23 @@ def first_incident(session: Session, attachment: EvidenceAttachment) -> Incident
     return row
 
 
-def copy_out(session: Session, content: EvidenceContent, handle: BinaryIO) -> None:
+def copy_out(
+    session: Session,
+    content: EvidenceContent,
+    handle: BinaryIO,
+    progress: ProgressLike | None = None,
+    text: str = "",
+) -> None:
+    """Write ``content``'s bytes to ``handle``, hashed on the way; ``progress`` hears the
+    bytes written so far (and may cancel: the caller's output is then discarded)."""
     digest = hashlib.sha256()
+    reporter = Reporter(progress, content.size)
+    reporter.text = text
+    reporter.report()
     for data in stream(session, content):
         digest.update(data)
         handle.write(data)
+        reporter.advance(len(data))
     if digest.hexdigest() != content.sha256:
         raise ValidationError(
             "",

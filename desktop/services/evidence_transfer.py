@@ -8,8 +8,13 @@ file is hashed on the way in, and one that does not match refuses the whole bund
 nothing written. A plain document's evidence entries link files the workspace already
 holds; the others are named among the warnings (their bytes travel only in a bundle).
 
-The custody trails stay with each workspace: the importing one starts its own (``added``
-from the bundle, ``linked``); the exporting one records ``exported``.
+Custody trails travel with the files (``custody/<sha256>.json``, desktop.formats.
+custody_trail). The exporting workspace records ``exported`` and the bundle carries each
+trail up to and including that entry. Import checks every trail's chain before anything is
+written (a broken one refuses the bundle, as a hash mismatch does), stores it entry for
+entry where the workspace has no trail of that file yet, and appends ``imported`` (from
+which bundle; by whom and when are the entry's own). A bundle without trails (written
+before they travelled) still imports: the trail starts at ``added`` from the bundle.
 """
 
 from __future__ import annotations
@@ -23,20 +28,22 @@ from sqlalchemy import select
 from desktop import formats
 from desktop.errors import ValidationError
 from desktop.formats import bundle as bundle_format
-from desktop.formats import json_v2
+from desktop.formats import custody_trail, json_v2
 from desktop.records import Document, EvidenceRef
 from desktop.services import custody, evidence, interchange, mapping
 from desktop.store import blobs
 from desktop.store.engine import sqlite_path
-from desktop.store.models import EvidenceAttachment, EvidenceContent, Incident
+from desktop.store.models import CustodyEntry, EvidenceAttachment, EvidenceContent, Incident
 from desktop.store.outputs import check_target, private_output
 from desktop.wording import plural, quoted
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
+    from datetime import datetime
 
     from sqlalchemy.orm import Session
 
+    from desktop.formats.custody_trail import TrailEntry
     from desktop.services.dto import IncidentQuery
     from desktop.services.progress import Progress
     from desktop.store.engine import Database
@@ -91,6 +98,8 @@ def export_bundle(db: Database, path: Path, query: IncidentQuery | None = None) 
     document = interchange.export_records(db, query)
     refs = document.evidence or {}
     shas = sorted({ref.sha256 for group in refs.values() for ref in group})
+    user, now = mapping.current_user(), mapping.utcnow().replace(microsecond=0)
+    detail = f"in bundle {path.name}"
     with db.begin() as session:
         contents = {
             c.sha256: c
@@ -103,17 +112,49 @@ def export_bundle(db: Database, path: Path, query: IncidentQuery | None = None) 
             return lambda: _stored_chunks(session, content)
 
         files = [
-            bundle_format.BundleFile(sha, contents[sha].size, chunks_of(contents[sha]))
+            bundle_format.BundleFile(
+                sha,
+                contents[sha].size,
+                chunks_of(contents[sha]),
+                _trail_bytes(session, contents[sha], None if db.read_only else (user, now, detail)),
+            )
             for sha in shas
         ]
         with private_output(path, workspace) as handle:
             bundle_format.write_bundle(handle, lambda out: json_v2.write(document, out), files)
     if not db.read_only:
-        user, now = mapping.current_user(), mapping.utcnow()
+        # The entry the bundle already ends with (the same hash, unless someone appended to
+        # a trail meanwhile: then both chains stay whole, they just differ at their ends).
         with db.begin() as session:
             for sha in shas:
-                custody.append(session, sha, custody.EXPORTED, user, now, f"in bundle {path.name}")
+                custody.append(session, sha, custody.EXPORTED, user, now, detail)
     return len(document.incidents), len(shas)
+
+
+def _trail_bytes(
+    session: Session, content: EvidenceContent, exported: tuple[str, datetime, str] | None
+) -> bytes:
+    """The custody member of ``content``: its trail, checked, then the ``exported`` entry
+    about to be recorded (``exported``: by, at, detail; None for a read-only workspace)."""
+    rows: list[TrailEntry | CustodyEntry] = list(custody.rows_of(session, content.sha256))
+    broken = custody.check_chain(rows, content.custody_head)
+    if broken is not None:
+        raise ValidationError(
+            "",
+            f"evidence {content.sha256}: {broken}; the bundle was not written. "
+            "Run 'incident-desk evidence verify'.",
+        )
+    if exported is not None:
+        by, at, detail = exported
+        prev = rows[-1].entry_hash if rows else custody.GENESIS
+        seq = len(rows)
+        digest = custody.entry_hash(prev, content.sha256, seq, at, by, custody.EXPORTED, detail)
+        rows.append(
+            custody_trail.TrailEntry(
+                content.sha256, seq, at, by, custody.EXPORTED, detail, prev, digest
+            )
+        )
+    return custody_trail.write_trail(content.sha256, rows) if rows else b""
 
 
 def _stored_chunks(session: Session, content: EvidenceContent) -> Iterator[bytes]:
@@ -165,6 +206,8 @@ def import_bundle(
             raise ValidationError(
                 "", f"{path.name}: the document names evidence {absent[0]}, which is not in it"
             )
+        # Every trail read and its chain checked before anything is written.
+        trails = {sha: _bundle_trail(bundle, sha) for sha in sorted(wanted & bundle.trails)}
 
         def store(session: Session) -> tuple[str, ...]:
             user, now = mapping.current_user(), mapping.utcnow()
@@ -189,17 +232,40 @@ def import_bundle(
                 written = blobs.write_content(session, _ChunkReader(bundle.chunks(sha)), media, now)  # type: ignore[arg-type]
                 if written.sha256 != sha:  # pragma: no cover - the bundle refuses first
                     raise ValidationError("", f"{path.name}: evidence {sha} does not match")
-                custody.append(
-                    session,
-                    sha,
-                    custody.ADDED,
-                    user,
-                    now,
-                    f"{name}, {written.size:,} bytes, from bundle {path.name}",
-                )
+                what = f"{name}, {written.size:,} bytes, from bundle {path.name}"
+                brought = trails.get(sha)
+                entries = plural(len(brought or ()), "entry", "entries")
+                if brought is None:
+                    custody.append(session, sha, custody.ADDED, user, now, what)
+                elif custody.entry_count(session, sha) == 0:
+                    custody.restore(session, brought)
+                    custody.append(
+                        session,
+                        sha,
+                        custody.IMPORTED,
+                        user,
+                        now,
+                        f"{what}, with its custody trail of {entries}",
+                    )
+                else:  # this workspace's own trail of the file (its bytes since removed) goes on
+                    custody.append(
+                        session,
+                        sha,
+                        custody.IMPORTED,
+                        user,
+                        now,
+                        f"{what}; the bundle's trail ({entries}, ending "
+                        f"{brought[-1].entry_hash[:16]}) was checked and stays in the bundle",
+                    )
             return _link_all(session, document, user)
 
         return interchange.import_document(db, document, progress, store)
+
+
+def _bundle_trail(bundle: bundle_format.Bundle, sha: str) -> tuple[TrailEntry, ...]:
+    raw = bundle.trail(sha)
+    assert raw is not None  # only asked for the trails the bundle holds
+    return custody_trail.read_trail(sha, raw)
 
 
 def linker(document: Document) -> Callable[[Session], tuple[str, ...]] | None:

@@ -1,13 +1,16 @@
 """Verifying evidence: every stored item rehashed, every custody trail checked.
 
 The command line's ``evidence verify`` and the app's daily check on open both run
-:func:`verify_evidence`; :func:`verification_due` says whether the day has come.
+:func:`verify_evidence`; :func:`verification_due` says whether the day has come. What the
+last verification found is kept in the workspace (:func:`last_problems`), so damage is shown
+again on every open, by every window, until a verification finds everything intact.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -28,6 +31,7 @@ if TYPE_CHECKING:
 # The app verifies on open when the last verification is older than this.
 VERIFY_EVERY = timedelta(days=1)
 _VERIFIED_KEY = "evidence.verified_at"
+_PROBLEMS_KEY = "evidence.problems"
 
 
 @dataclass(frozen=True)
@@ -68,8 +72,8 @@ def verify_evidence(db: Database, progress: ProgressLike | None = None) -> Verif
     A problem is reported for bytes that no longer match their SHA-256 or size
     (``damaged``), chunks that are gone (``missing``) and a trail with an entry removed or
     altered (``custody``). Then, unless the workspace is read-only, each item's trail gains
-    ``verified`` ("intact" or what is wrong) and the time is remembered
-    (:func:`last_verified`). ``progress`` hears the bytes read so far.
+    ``verified`` ("intact" or what is wrong) and the time and the problems are remembered
+    (:func:`last_verified`, :func:`last_problems`). ``progress`` hears the bytes read so far.
     """
     problems: list[EvidenceProblem] = []
     outcomes: dict[str, str] = {}
@@ -117,7 +121,7 @@ def verify_evidence(db: Database, progress: ProgressLike | None = None) -> Verif
                 problems.append(EvidenceProblem(sha, item_names, "custody", broken))
     now = mapping.utcnow().replace(microsecond=0)
     if not db.read_only:
-        _remember(db, outcomes, now)
+        _remember(db, outcomes, problems, now)
     total = sum(c.size for c in contents)
     return VerifyReport(len(contents), total, tuple(problems), now.replace(tzinfo=UTC))
 
@@ -134,19 +138,39 @@ def _names_by_content(session: Session) -> dict[int, list[str]]:
     return names
 
 
-def _remember(db: Database, outcomes: dict[str, str], now: datetime) -> None:
+def _remember(
+    db: Database, outcomes: dict[str, str], problems: list[EvidenceProblem], now: datetime
+) -> None:
     user = mapping.current_user()
+    found = json.dumps([asdict(p) for p in problems], ensure_ascii=False)
     with db.begin() as session:
         for sha, outcome in outcomes.items():
             custody.append(session, sha, custody.VERIFIED, user, now, outcome)
             content = blobs.find_content(session, sha)
             if content is not None:
                 content.verified_at = now
-        row = session.get(Setting, _VERIFIED_KEY)
-        if row is None:
-            session.add(Setting(key=_VERIFIED_KEY, value=now.isoformat()))
-        else:
-            row.value = now.isoformat()
+        for key, value in ((_VERIFIED_KEY, now.isoformat()), (_PROBLEMS_KEY, found)):
+            row = session.get(Setting, key)
+            if row is None:
+                session.add(Setting(key=key, value=value))
+            else:
+                row.value = value
+
+
+def last_problems(db: Database) -> tuple[EvidenceProblem, ...]:
+    """What the last verification found wrong (empty if it found nothing, or never ran)."""
+    with db.begin() as session:
+        row = session.get(Setting, _PROBLEMS_KEY)
+    if row is None or not row.value:
+        return ()
+    try:
+        found = json.loads(row.value)
+        return tuple(
+            EvidenceProblem(p["sha256"], tuple(p["names"]), p["kind"], p["detail"]) for p in found
+        )
+    except (ValueError, TypeError, KeyError):
+        # Written by this module only; unreadable means tampered with: say so, not nothing.
+        return (EvidenceProblem("(unknown)", (), "unreadable", "the record of the last check"),)
 
 
 def last_verified(db: Database) -> datetime | None:

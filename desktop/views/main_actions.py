@@ -89,6 +89,11 @@ ACTIONS: tuple[ActionSpec, ...] = (
       "Attach files to the selected incident (screenshots, pages, videos), kept byte for "
       "byte with their SHA-256; or drop them on the detail pane", needs_selection=True,
       waits_for_tasks=True),
+    A("check_evidence", "&Check evidence now", "&Edit", "check_evidence_now",
+      tip="Rehash every stored evidence file and check its custody trail (done by itself "
+      "once a day when the workspace opens)"),
+    A("damaged_evidence", "Da&maged evidence…", "&Edit", "show_evidence_damage",
+      tip="What the last check of the evidence found damaged or missing"),
     A("find", "&Find…", "&Edit", "focus_search", _key.Find, "Search the incidents",
       separator=True),
     A("sources", "&Sources…", "&Edit", "show_sources", "Ctrl+Shift+S",

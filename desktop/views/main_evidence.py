@@ -9,7 +9,10 @@ workspace is attached, not before the first paint: they import the services.
 The check: once a workspace is shown (and the window has painted its rows), the services
 say whether a verification is due (at most once a day, desktop.services.evidence); if so it
 runs in a worker without a dialog. Damage is shown in a banner above the table naming the
-items, with Details…, and in the status bar.
+items, with Details…, and in the status bar. The workspace remembers what the last check found
+(desktop.services.evidence_verify.last_problems), so the banner returns on every open until
+a check finds everything intact, whatever was dismissed; Edit ▸ Damaged evidence… lists it
+at any time, and Edit ▸ Check evidence now checks without waiting for the day.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 
+from desktop.phrases import exact_text
 from desktop.views.partials.evidence_banner import DamageBanner, damaged_names
 from desktop.wording import plural
 
@@ -29,7 +33,7 @@ if TYPE_CHECKING:
 
     # Imported at run time by load_services(), once the first rows are painted.
     from desktop.services import evidence  # noqa: TC004
-    from desktop.services.evidence import VerifyReport
+    from desktop.services.evidence import EvidenceProblem, VerifyReport
     from desktop.views.main_parts import WindowParts as _Base
     from desktop.views.partials.evidence_intake import EvidenceIntake
     from desktop.views.partials.evidence_view import EvidenceViewer
@@ -131,20 +135,22 @@ class EvidencePart(_Base):
             return None  # another workspace was opened meanwhile
         db = self._db
 
-        def work(progress: object) -> VerifyReport | None:
+        def work(progress: object) -> tuple[VerifyReport | None, tuple[EvidenceProblem, ...]]:
             if due_only and not evidence.verification_due(self._db):
-                return None
-            return evidence.verify_evidence(self._db, progress)  # type: ignore[arg-type]
+                return None, evidence.last_problems(self._db)  # what the last check found
+            report = evidence.verify_evidence(self._db, progress)  # type: ignore[arg-type]
+            return report, report.problems
 
-        def done(report: VerifyReport | None) -> None:
-            if report is None or db is not self._db:
+        def done(outcome: tuple[VerifyReport | None, tuple[EvidenceProblem, ...]]) -> None:
+            report, problems = outcome
+            if db is not self._db:
                 return
-            if report.intact:
+            self.damage_banner.show_problems(problems)
+            if problems:
+                names = damaged_names(problems)
+                self._say(f"Evidence damaged or missing: {names}. Details above the table.")
+            elif report is not None:
                 self._say(f"Evidence checked: {plural(report.items, 'item')} intact.")
-                return
-            self.damage_banner.show_problems(report.problems)
-            names = damaged_names(report.problems)
-            self._say(f"Evidence damaged or missing: {names}. Details above the table.")
 
         self.verify_handle = run_task(
             self,
@@ -157,7 +163,25 @@ class EvidencePart(_Base):
         return self.verify_handle
 
     def show_evidence_damage(self) -> None:
-        self.dialogs.warning("Evidence damaged or missing", self.damage_banner.details())
+        """Edit ▸ Damaged evidence… and the banner's Details…: what the last check found
+        (the banner comes back if it was dismissed)."""
+        if self.damage_banner.problems:
+            self.damage_banner.show_problems(self.damage_banner.problems)
+            self.dialogs.warning("Evidence damaged or missing", self.damage_banner.details())
+            return
+        last = evidence.last_verified(self._db)
+        if last is None:
+            said = "The evidence of this workspace has not been checked yet."
+        else:
+            said = f"The last check, {exact_text(last)}, found every item intact."
+        self.dialogs.information(
+            "No damaged evidence", f"{said} Edit ▸ Check evidence now checks it again."
+        )
+
+    def check_evidence_now(self) -> TaskHandle | None:
+        """Edit ▸ Check evidence now: every item rehashed, whatever the day."""
+        self._say("Checking the evidence…")
+        return self.check_evidence(due_only=False)
 
     def _close_evidence(self) -> None:
         """At close: previews finished, viewing copies removed (tasks are joined apart)."""

@@ -62,16 +62,20 @@ def test_bundle_layout(exported: tuple[Path, dict[str, bytes], str]) -> None:
         names = archive.namelist()
         assert names == [
             "incidents.json",
-            *(f"evidence/{sha}" for sha in sorted(by_sha)),
+            *(
+                member
+                for sha in sorted(by_sha)
+                for member in (f"evidence/{sha}", f"custody/{sha}.json")
+            ),
             "manifest.sha256",
         ]
         for sha, data in by_sha.items():
             assert archive.read(f"evidence/{sha}") == data
         document = json.loads(archive.read("incidents.json"))
         manifest = archive.read("manifest.sha256").decode().splitlines()
-        assert manifest[0] == (
-            f"{hashlib.sha256(archive.read('incidents.json')).hexdigest()}  incidents.json"
-        )
+        assert manifest == [
+            f"{hashlib.sha256(archive.read(name)).hexdigest()}  {name}" for name in names[:-1]
+        ]
     assert document["format"] == "incident-desk/2"
     [incident] = document["incidents"]
     assert incident["id"] == incident_id
@@ -327,5 +331,14 @@ def test_bundle_bytes_are_reproducible(
     path, _, _ = exported
     again = tmp_path / "again.zip"
     assert run(capsys, "export", "bundle", "--out", str(again), "--db", db.url)[0] == 0
-    assert again.read_bytes() == path.read_bytes()
+    with zipfile.ZipFile(path) as first, zipfile.ZipFile(again) as second:
+        assert first.namelist() == second.namelist()
+        for name in first.namelist():
+            if name.startswith("custody/"):  # each trail gained the first export's entry
+                before = json.loads(first.read(name))["entries"]
+                after = json.loads(second.read(name))["entries"]
+                assert after[: len(before)] == before
+                assert [e["action"] for e in after[len(before) :]] == ["exported"]
+            elif name != "manifest.sha256":
+                assert first.read(name) == second.read(name)
     assert io.BytesIO(again.read_bytes()).read(4) == b"PK\x03\x04"

@@ -219,6 +219,10 @@ def test_damage_found_by_the_background_check_is_shown_in_a_banner(
     [item] = evidence.add_evidence(db, [tmp_path / "photo.png"], first)
     with db.begin() as session:
         content = session.scalars(select(EvidenceContent)).one()
+        content_id = content.id
+        original = session.scalars(
+            select(EvidenceChunk.data).where(EvidenceChunk.content_id == content_id)
+        ).one()
         session.execute(
             update(EvidenceChunk)
             .where(EvidenceChunk.content_id == content.id)
@@ -240,13 +244,54 @@ def test_damage_found_by_the_background_check_is_shown_in_a_banner(
     [(title, text)] = dialogs.told
     assert title == "Evidence damaged or missing"
     assert f"damaged: 'photo.png' {item.sha256}" in text
-    assert evidence.last_verified(db) is not None
-    # Checked today: opening again does not check again.
+    checked = evidence.last_verified(db)
+    assert checked is not None
+    # Dismissed, it is gone from this window, but the workspace remembers the damage.
+    qtbot.mouseClick(banner.dismiss_button, Qt.MouseButton.LeftButton)
+    assert not banner.isVisible()
+    win.close()
+    # Checked today: opening again does not check again, and shows the damage again.
     again = MainWindow(db, offer_sample=False)
+    again_dialogs = RecordingDialogs()
+    again.dialogs = again_dialogs  # type: ignore[assignment]
     qtbot.addWidget(again)
+    again.resize(1100, 700)
     again.show()
     qtbot.waitUntil(lambda: again.verify_handle is not None and again.verify_handle.done)
+    assert evidence.last_verified(db) == checked
+    assert again.damage_banner.isVisible()
+    assert again.damage_banner.label.text() == banner.label.text()
+    assert "photo.png" in again.statusBar().currentMessage()
+    again.damage_banner.grab().save(str(tmp_path / "banner-again.png"))
+    # Dismissed again: Edit ▸ Damaged evidence… lists it and brings the banner back.
+    qtbot.mouseClick(again.damage_banner.dismiss_button, Qt.MouseButton.LeftButton)
+    edit_menu = next(
+        a.menu() for a in again.menuBar().actions() if a.text() == "&Edit" and a.menu()
+    )
+    assert "Da&maged evidence…" in [a.text() for a in edit_menu.actions()]
+    again.actions_.damaged_evidence.trigger()
+    [(title, text)] = again_dialogs.told
+    assert title == "Evidence damaged or missing"
+    assert f"damaged: 'photo.png' {item.sha256}" in text
+    assert again.damage_banner.isVisible()
+    # Repaired (the bytes put back): Check evidence now finds it intact; the banner goes
+    # and stays gone on the next open.
+    with db.begin() as session:
+        session.execute(
+            update(EvidenceChunk)
+            .where(EvidenceChunk.content_id == content_id)
+            .values(data=original)
+        )
+    again.actions_.check_evidence.trigger()
+    assert again.verify_handle is not None
+    qtbot.waitUntil(lambda: again.verify_handle is not None and again.verify_handle.done)
     assert not again.damage_banner.isVisible()
+    assert again.statusBar().currentMessage().startswith("Evidence checked:")
+    assert evidence.last_problems(db) == ()
+    again.actions_.damaged_evidence.trigger()
+    kind, title, text = again_dialogs.messages[-1]
+    assert (kind, title) == ("information", "No damaged evidence")
+    assert "found every item intact" in text
 
 
 def test_an_intact_workspace_says_so_and_shows_no_banner(

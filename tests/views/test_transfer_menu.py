@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from desktop.records import Document
     from desktop.store.engine import Database
+    from tests.conftest import DbUrls
 
 
 def _lines_writer(document: Document, stream: BinaryIO) -> None:
@@ -93,9 +94,9 @@ def test_import_asks_for_a_file_with_the_registrys_filter(
     window.actions_.import_file.trigger()  # the dialog is cancelled: nothing happens
     assert dialogs.filters == [formats.import_filter()]
     assert dialogs.filters[0] == (
-        "Importable files (*.json *.csv *.xlsx);;Incident Desk JSON (*.json);;"
+        "Importable files (*.json *.csv *.xlsx *.zip);;Incident Desk JSON (*.json);;"
         "STIX 2.1 bundle (*.json);;MISP event JSON (*.json);;CSV spreadsheet (*.csv);;"
-        "Excel workbook (*.xlsx);;ACLED CSV (*.csv);;All files (*)"
+        "Excel workbook (*.xlsx);;ACLED CSV (*.csv);;Evidence bundle (*.zip);;All files (*)"
     )
     assert dialogs.told == []
 
@@ -113,3 +114,47 @@ def test_import_asks_for_a_file_with_the_registrys_filter(
     assert title == "Import finished"
     assert "7 unchanged" in text
     assert json_v1.JSON.suffix == ".json"
+
+
+def test_a_bundle_chosen_in_import_brings_incidents_and_evidence(
+    qtbot: QtBot, db: Database, tmp_path: Path, new_db_url: DbUrls
+) -> None:
+    from desktop.services import evidence, evidence_transfer, incidents
+    from desktop.services.dto import IncidentQuery
+    from desktop.store.engine import open_database
+
+    # A colleague's workspace: the sample, a photo on its first incident, sent as a bundle.
+    load_sample(db)
+    first = incidents.list_incidents(db, IncidentQuery())[0]
+    (tmp_path / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"p" * 500)
+    [item] = evidence.add_evidence(db, [tmp_path / "photo.png"], first.id)
+    bundle = tmp_path / "case.zip"
+    evidence_transfer.export_bundle(db, bundle)
+    # An empty workspace of one's own: File ▸ Import…, the bundle chosen.
+    url = new_db_url()
+    mine = open_database(url)
+    try:
+        window = MainWindow(mine, offer_sample=False)
+        dialogs = RecordingDialogs(answer=False)
+        window.dialogs = dialogs  # type: ignore[assignment]
+        qtbot.addWidget(window)
+        window.show()
+        dialogs.open_answer = bundle
+        window.actions_.import_file.trigger()
+        assert "Evidence bundle (*.zip)" in dialogs.filters[0].split(";;")
+        assert "*.zip" in dialogs.filters[0].split(";;")[0]  # also among "Importable files"
+        qtbot.waitUntil(lambda: bool(dialogs.told), timeout=30_000)
+        title, text = dialogs.told[-1]
+        assert title == "Import finished"
+        assert "7 incidents added" in text
+        qtbot.waitUntil(lambda: window.model.total == 7)
+        [kept] = evidence.list_evidence(mine)
+        assert (kept.sha256, kept.name, kept.incident_id) == (item.sha256, "photo.png", first.id)
+        assert [c.action for c in evidence.custody_trail(mine, item.sha256)][-2:] == [
+            "imported",
+            "linked",
+        ]
+        window.close()
+    finally:
+        mine.close()
+        new_db_url.drop(url)

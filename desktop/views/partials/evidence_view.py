@@ -5,7 +5,9 @@ workspace), the dialogs and the :class:`~desktop.views.partials.evidence_list.Ev
 it fills. Previews are made one at a time in a private thread pool, from the service's
 read-only viewing copy (desktop.services.evidence.viewing_copy); a preview that arrives
 for an incident no longer shown is dropped. Open and Save a copy… run through the task
-runner, so a 2 GB video copied out never freezes the window.
+runner with the bytes copied as progress and Cancel, so a 2 GB video copied out never freezes
+the window; a cancelled copy leaves nothing behind (the service writes through a temporary
+file that replaces the destination only when complete).
 """
 
 from __future__ import annotations
@@ -147,9 +149,10 @@ class EvidenceViewer(QObject):
         return run_task(
             self._window,
             "Opening evidence",
-            lambda _progress: evidence.viewing_copy(db, item.sha256, item.name),
+            lambda progress: evidence.viewing_copy(db, item.sha256, item.name, progress),
             on_done=opened,
             on_error=lambda error: self._dialogs().warning("Cannot open the file", str(error)),
+            on_cancelled=lambda: self._say(f"Opening {quoted(item.name)} cancelled."),
         )
 
     def save_copy(self, item: EvidenceItem) -> TaskHandle | None:
@@ -163,11 +166,12 @@ class EvidenceViewer(QObject):
         return run_task(
             self._window,
             "Saving a copy of evidence",
-            lambda _progress: evidence.get_evidence(db, item.sha256, path),
+            lambda progress: evidence.get_evidence(db, item.sha256, path, progress),
             on_done=lambda _found: self._say(
                 f"Saved a copy of {quoted(item.name)} to {path} (its SHA-256 checked)."
             ),
             on_error=lambda error: self._dialogs().warning(
                 "Copy not saved", f"{error}\n\nNothing was written to {path}."
             ),
+            on_cancelled=lambda: self._say(f"Copy cancelled: nothing was written to {path}."),
         )
