@@ -1,8 +1,11 @@
 """The timeline: the filtered incidents per day, week or month, stacked by event type.
 
 The counts come from ``services.aggregates.timeline_counts`` through the window; the bins
-follow the zoom (:func:`timeline_layout.choose_bin`). Incidents known only to the week or
-the month are spread over their span and drawn hatched. Dragging over a span emits
+follow the zoom (:func:`timeline_layout.choose_bin`). The window reads them by the bin the
+view wants (:meth:`TimelineCanvas.wanted_for`), and again when the zoom wants another
+(:attr:`TimelineCanvas.bins_wanted`); meanwhile the counts at hand are drawn in their own
+bin. Incidents known only to the week or the month are spread over their span and drawn
+hatched. Dragging over a span emits
 :attr:`period_chosen` (first and last day, inclusive): the window sets the table's period.
 The incident shown in the detail pane is marked by a band over its days.
 
@@ -12,7 +15,7 @@ Keys: + and - zoom, arrows pan, 0 shows every incident again.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
@@ -35,16 +38,19 @@ from desktop.services.aggregates import TimelineCounts
 from desktop.views.partials.chart_colours import category_colour
 from desktop.views.partials.timeline_layout import (
     BIN_DAYS,
-    BinKind,
     BinStack,
     bin_label,
     binned,
     choose_bin,
     nice_top,
+    serves,
 )
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QResizeEvent
+
+    from desktop.services.listing import IncidentQuery
+    from desktop.services.timeline_bins import BinKind
 
 ZOOM_STEP = 1.25
 MIN_DAYS = 7.0  # the closest zoom: a week across the chart
@@ -53,6 +59,7 @@ LEFT, RIGHT, TOP, BOTTOM = 44.0, 12.0, 26.0, 34.0  # the plot's margins, in pixe
 
 class TimelineCanvas(QWidget):
     period_chosen = Signal(object, object)  # first day, last day (inclusive)
+    bins_wanted = Signal(str)  # the zoom wants counts by another bin: "day", "week", "month"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -73,12 +80,41 @@ class TimelineCanvas(QWidget):
 
     # --- what the window calls ---------------------------------------------------------
 
-    def set_counts(self, counts: TimelineCounts) -> None:
+    def set_counts(self, counts: TimelineCounts, stacks: list[BinStack] | None = None) -> None:
+        """Show ``counts``; ``stacks`` are them already binned (by the window's worker, so
+        the GUI thread does not sum thousands of rows)."""
         self.counts = counts
         self._bins.clear()
+        if stacks is not None:
+            self._bins[counts.bin] = stacks
         if not self.zoomed:
-            self.home()
+            self._set_home_range()
         self.update()
+
+    @property
+    def wanted_bin(self) -> BinKind:
+        """The bin the zoom asks for, whatever the counts at hand are by."""
+        return choose_bin(self._pixels_per_day())
+
+    def wanted_for(self, query: IncidentQuery) -> BinKind:
+        """The bin to read ``query``'s counts by: the zoom's, or when the view will go to the
+        new counts' extent (not zoomed), the bin of the query's period or of the extent."""
+        if self.zoomed:
+            return self.wanted_bin
+        extent = self.counts.extent
+        if extent is None:
+            return self.wanted_bin
+        # Within the extent at hand: an open end or a far one shows no more than that.
+        first = max(_day(query.since) or extent[0], extent[0])
+        last = min(_day(query.until) or extent[1], extent[1])
+        if last < first:
+            return self.wanted_bin
+        days = max((last - first).days + 1, MIN_DAYS) * 1.04  # home()'s padding
+        return choose_bin(self._plot().width() / days)
+
+    def _check_bins(self) -> None:
+        if self.counts.bin != self.wanted_bin:
+            self.bins_wanted.emit(self.wanted_bin)
 
     def set_selected(self, first: date | None, last: date | None) -> None:
         self.selected = (first, last) if first is not None and last is not None else None
@@ -86,19 +122,24 @@ class TimelineCanvas(QWidget):
 
     def home(self) -> None:
         """Every incident shown, with a little room on either side."""
+        self._set_home_range()
+        self._check_bins()
+        self.update()
+
+    def _set_home_range(self) -> None:
         extent = self.counts.extent
         if extent is not None:
             first, last = extent[0].toordinal(), extent[1].toordinal() + 1
             pad = max((last - first) * 0.02, 1.0)
             self._set_range(first - pad, last + pad)
         self.zoomed = False
-        self.update()
 
     def zoom_by(self, factor: float, x: float | None = None) -> None:
         """Zoom by ``factor`` (above 1: closer) around pixel ``x`` (default: the middle)."""
         at = self._day_at(self.width() / 2 if x is None else x)
         self._set_range(at - (at - self.t0) / factor, at + (self.t1 - at) / factor)
         self.zoomed = True
+        self._check_bins()
         self.update()
 
     def pan_by(self, pixels: float) -> None:
@@ -109,7 +150,9 @@ class TimelineCanvas(QWidget):
 
     @property
     def bin_kind(self) -> BinKind:
-        return choose_bin(self._pixels_per_day())
+        """The bin drawn: the zoom's, or the counts' own until counts by that arrive."""
+        wanted = self.wanted_bin
+        return wanted if serves(self.counts, wanted) else self.counts.bin
 
     def visible_bins(self) -> list[BinStack]:
         kind = self.bin_kind
@@ -149,8 +192,8 @@ class TimelineCanvas(QWidget):
         return date.fromordinal(ordinal)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        self._bins.clear()
         super().resizeEvent(event)
+        self._check_bins()
 
     # --- painting ----------------------------------------------------------------------
 
@@ -284,9 +327,7 @@ class TimelineCanvas(QWidget):
         )
 
     def _paint_legend(self, painter: QPainter, text: QColor) -> None:
-        present = {d.event_type for d in self.counts.days} | {
-            s.event_type for s in self.counts.spans
-        }
+        present = self.counts.event_types
         metrics = painter.fontMetrics()
         x = LEFT
         for kind in sorted(present, key=_order_key(list(EVENT_TYPES))):
@@ -378,6 +419,11 @@ class TimelineCanvas(QWidget):
             self.update()
         else:
             super().keyPressEvent(event)
+
+
+def _day(value: date | None) -> date | None:
+    """A period's end as a day (some callers set a datetime)."""
+    return value.date() if isinstance(value, datetime) else value
 
 
 def _order_key(order: list[str]):  # type: ignore[no-untyped-def]

@@ -12,17 +12,17 @@ from __future__ import annotations
 import bisect
 import math
 from dataclasses import dataclass, field
-from datetime import date, timedelta
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from desktop import geography, phrases
+from desktop.services.timeline_bins import BinKind, bin_start, next_bin
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from datetime import date
 
     from desktop.services.aggregates import TimelineCounts
 
-BinKind = Literal["day", "week", "month"]
 BIN_DAYS: dict[BinKind, float] = {"day": 1, "week": 7, "month": 30.4}
 # The narrowest a bar may be, in pixels: below it the next coarser bin is used.
 MIN_BAR = 5.0
@@ -40,20 +40,9 @@ def choose_bin(pixels_per_day: float) -> BinKind:
     return "month"
 
 
-def bin_start(day: date, kind: BinKind) -> date:
-    if kind == "week":
-        return day - timedelta(days=day.weekday())  # Monday
-    if kind == "month":
-        return day.replace(day=1)
-    return day
-
-
-def next_bin(start: date, kind: BinKind) -> date:
-    if kind == "day":
-        return start + timedelta(days=1)
-    if kind == "week":
-        return start + timedelta(days=7)
-    return date(start.year + (start.month == 12), start.month % 12 + 1, 1)
+def serves(counts: TimelineCounts, kind: BinKind) -> bool:
+    """Whether ``counts`` can be drawn in ``kind`` bins: day counts make any bin."""
+    return counts.bin in ("day", kind)
 
 
 def bin_label(start: date, kind: BinKind) -> str:
@@ -79,7 +68,12 @@ class BinStack:
 
 
 def binned(counts: TimelineCounts, kind: BinKind) -> list[BinStack]:
-    """Every bin from the first incident's to the last one's, in order (empty bins too)."""
+    """Every bin from the first incident's to the last one's, in order (empty bins too).
+
+    Counts already by ``kind`` (summed in SQL) are laid out as they are; day counts are
+    summed here. Counts by another kind are drawn in their own (see :func:`serves`)."""
+    if counts.bin != "day":
+        kind = counts.bin
     extent = counts.extent
     if extent is None:
         return []
@@ -98,6 +92,9 @@ def binned(counts: TimelineCounts, kind: BinKind) -> list[BinStack]:
     for day_count in counts.days:
         solid = stack_of(day_count.day).solid
         solid[day_count.event_type] = solid.get(day_count.event_type, 0) + day_count.incidents
+    for share in counts.shares:
+        spread = stack_of(share.start).spread
+        spread[share.event_type] = spread.get(share.event_type, 0.0) + share.incidents
     if counts.spans:
         _spread(counts, stacks, starts, stack_of)
     return stacks
