@@ -257,7 +257,8 @@ class GeoPart(_Base):
         self.filter_bar.set_period(first, last)
 
     def _stop_geo(self) -> None:
-        """Join the map's and timeline's reads (the window closes)."""
+        """Join the map's and timeline's reads, and the table's count (the window closes)."""
+        self.model.wait_for_count()
         if self.map_panel is not None:
             self._geo_pool.waitForDone()
 
