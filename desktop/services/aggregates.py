@@ -361,7 +361,7 @@ def bin_counts(session: Session, query: IncidentQuery, kind: BinKind) -> Timelin
     key, first_end, last_start = _BIN_SQL[kind]
     days = _by_day(session, query).subquery("g")
     # The first and last day each span may fall on (span_of, in SQL); a day row's own day.
-    ends = select(
+    ends: Select[*tuple[Any, ...]] = select(
         literal_column("t"),
         literal_column("n"),
         literal_column(_VAGUE).label("vague"),
@@ -374,7 +374,7 @@ def bin_counts(session: Session, query: IncidentQuery, kind: BinKind) -> Timelin
         ).label("ls"),
     ).select_from(days)
     spans = ends.subquery("s")
-    located = select(
+    located: Select[*tuple[Any, ...]] = select(
         literal_column("t"),
         literal_column("n"),
         literal_column("vague"),

@@ -267,3 +267,24 @@ def test_a_save_that_moves_the_incident_down_says_so(qtbot: QtBot, window: MainW
     window._after_save(shown.id)
     message = window.statusBar().currentMessage()
     assert message == "Saved. The incident is hidden by the current filters."
+
+
+def test_the_window_counts_in_a_worker_thread(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 100,000 incidents a count takes tens of milliseconds: the window answers meanwhile."""
+    import threading
+
+    counted_on: list[threading.Thread] = []
+    count = incident_service.count_incidents
+
+    def counting(db: Database, query: IncidentQuery) -> int:
+        counted_on.append(threading.current_thread())
+        return count(db, query)
+
+    monkeypatch.setattr(incident_service, "count_incidents", counting)
+    _search(qtbot, window, "drone")
+    label = window.filter_bar.count_label
+    qtbot.waitUntil(lambda: label.text() == f"{DRONES} of {N} incidents", timeout=3000)
+    assert counted_on
+    assert threading.main_thread() not in counted_on

@@ -15,13 +15,14 @@ Keys: + and - zoom, arrows pan, 0 shows every incident again.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
+    QFontMetricsF,
     QHelpEvent,
     QKeyEvent,
     QMouseEvent,
@@ -39,6 +40,7 @@ from desktop.views.partials.chart_colours import category_colour
 from desktop.views.partials.timeline_layout import (
     BIN_DAYS,
     BinStack,
+    axis_ticks,
     bin_label,
     binned,
     choose_bin,
@@ -291,40 +293,47 @@ class TimelineCanvas(QWidget):
     def _paint_axis(self, painter: QPainter, plot: QRectF, text: QColor, grid: QColor) -> None:
         painter.setPen(QPen(grid, 1))
         painter.drawLine(plot.bottomLeft(), plot.bottomRight())
-        days = self.t1 - self.t0
-        first, last = self._date_at(plot.left()), self._date_at(plot.right())
-        ticks: list[tuple[date, str]] = []
-        if days <= 45:  # days, labelled every few
-            every = max(1, int(days / 10))
-            day = first
-            while day <= last:
-                if (day.toordinal() % every) == 0:
-                    ticks.append((day, f"{day.day} {day:%b}"))
-                day += timedelta(days=1)
-        else:
-            months_apart = 1 if days <= 400 else 3 if days <= 1200 else 12
-            month = date(first.year, first.month, 1)
-            while month <= last:
-                if (month.month - 1) % months_apart == 0:
-                    label = f"{month:%b}" if month.month != 1 else f"{month.year}"
-                    ticks.append((month, label if months_apart < 12 else f"{month.year}"))
-                month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
         metrics = painter.fontMetrics()
-        for day, label in ticks:
-            x = self._x(day.toordinal())
-            if not plot.left() <= x <= plot.right() - metrics.horizontalAdvance(label):
-                continue
+        for rect, label in self.tick_labels():
+            x = rect.left() - 2
             painter.setPen(QPen(grid, 1))
             painter.drawLine(QPointF(x, plot.bottom()), QPointF(x, plot.bottom() + 4))
             painter.setPen(text)
-            painter.drawText(QPointF(x + 2, plot.bottom() + 4 + metrics.ascent()), label)
+            painter.drawText(QPointF(rect.left(), plot.bottom() + 4 + metrics.ascent()), label)
         painter.setPen(text)
         note = f"per {self.bin_kind} · hatched: known only to the week or month"
+        if metrics.horizontalAdvance(note) > plot.width():  # a narrow dock: the bin alone
+            note = f"per {self.bin_kind}"
         painter.drawText(
             QRectF(plot.left(), plot.bottom() + 18, plot.width(), 16),
             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
             note,
         )
+
+    def tick_labels(self) -> list[tuple[QRectF, str]]:
+        """The axis's labels and where each is drawn: as many as fit without overlapping."""
+        plot = self._plot()
+        metrics = QFontMetricsF(self.font())
+        ticks = axis_ticks(
+            self._date_at(plot.left()),
+            self._date_at(plot.right()),
+            lambda day: self._x(day.toordinal()) + 2,
+            metrics.horizontalAdvance,
+            (plot.left(), plot.right()),
+        )
+        top = plot.bottom() + 4
+        return [
+            (
+                QRectF(
+                    self._x(day.toordinal()) + 2,
+                    top,
+                    metrics.horizontalAdvance(label),
+                    metrics.height(),
+                ),
+                label,
+            )
+            for day, label in ticks
+        ]
 
     def _paint_legend(self, painter: QPainter, text: QColor) -> None:
         present = self.counts.event_types
