@@ -288,3 +288,29 @@ def test_the_window_counts_in_a_worker_thread(
     qtbot.waitUntil(lambda: label.text() == f"{DRONES} of {N} incidents", timeout=3000)
     assert counted_on
     assert threading.main_thread() not in counted_on
+
+
+def test_a_filter_change_reads_the_shown_incident_once(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each reset reads the incident the detail pane shows once (it was read twice)."""
+    read: list[str] = []
+    get = incident_service.get_incident
+
+    def reading(db: Database, incident_id: str) -> object:
+        read.append(incident_id)
+        return get(db, incident_id)
+
+    monkeypatch.setattr(incident_service, "get_incident", reading)
+    resets: list[int] = []
+    window.model.modelReset.connect(lambda: resets.append(window.model.rowCount()))
+    _search(qtbot, window, "drone")
+    assert resets
+    assert len(read) == len(resets)
+    row = window.current_row()
+    assert row is not None
+    assert window.detail.incident_id == row.id == read[-1]
+    # Choosing the row already current still shows it.
+    read.clear()
+    window.select_index(window.table.currentIndex())
+    assert read == [row.id]
