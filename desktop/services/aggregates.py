@@ -29,7 +29,13 @@ from sqlalchemy import func, literal_column, or_, select, text
 
 from desktop.domain import TimePrecision
 from desktop.services import search
-from desktop.services.timeline_bins import BinKind, BinShare, next_bin, spread_over_bins
+from desktop.services.timeline_bins import (
+    BinKind,
+    BinShare,
+    bin_start,
+    next_bin,
+    spread_over_bins,
+)
 from desktop.store.models import Incident
 
 if TYPE_CHECKING:
@@ -426,8 +432,6 @@ def bin_counts(session: Session, query: IncidentQuery, kind: BinKind) -> Timelin
 
 def rebinned(counts: TimelineCounts, kind: BinKind) -> TimelineCounts:
     """Day counts summed into weeks or months in Python (databases other than SQLite)."""
-    from desktop.services.timeline_bins import bin_start
-
     solid: dict[tuple[date, str], int] = {}
     for day in counts.days:
         at = bin_start(day.day, kind), day.event_type

@@ -54,7 +54,9 @@ class GeoPart(_Base):
     # counts drawn (benchmarks read these).
     geo_asked_at = 0.0
     geo_drawn: dict[str, float]
-    _timeline_retried = False  # the counts of this query were read again by another bin
+    # How often the timeline's counts were read again by another bin since the last request:
+    # each read's extent is wider or the same, so its bin coarser or the same; bounded anyway.
+    _timeline_rereads = 0
 
     def _build_geo(self) -> None:
         """The map and timeline docks, their workers, and the wiring (once, after attach)."""
@@ -96,7 +98,7 @@ class GeoPart(_Base):
         canvas.area_chosen.connect(self.filter_bar.set_area)
         canvas.country_chosen.connect(self._country_chosen)
         self.timeline.period_chosen.connect(self._period_chosen)
-        self.timeline.bins_wanted.connect(self._read_timeline)
+        self.timeline.bins_wanted.connect(self._rebin_timeline)
         self.model.modelReset.connect(self._geo_refresh)
         self._geo_refresh()
         self._geo_mark_selected()
@@ -148,8 +150,13 @@ class GeoPart(_Base):
             return aggregates.map_counts(db, query)
 
         self._map_reads.request(read_map)
-        self._timeline_retried = False
+        self._timeline_rereads = 0
         self._read_timeline(self.timeline.wanted_for(query) if self.timeline else "day")
+
+    def _rebin_timeline(self, kind: str) -> None:
+        """The zoom wants counts by another bin."""
+        self._timeline_rereads = 0
+        self._read_timeline(kind)
 
     def _read_timeline(self, kind: str) -> None:
         """The timeline's counts of the table's query by ``kind``, binned in the worker."""
@@ -181,9 +188,10 @@ class GeoPart(_Base):
         counts, stacks = read
         self.timeline.set_counts(counts, stacks)
         wanted = self.timeline.wanted_bin
-        if not serves(counts, wanted) and not self._timeline_retried:
-            # The new counts' extent wants another bin than was guessed: read by it, once.
-            self._timeline_retried = True
+        if not serves(counts, wanted) and self._timeline_rereads < 2:
+            # The new counts' extent wants another bin than was guessed, or the zoom moved on
+            # while they were read: read by that bin.
+            self._timeline_rereads += 1
             self._read_timeline(wanted)
             return
         self.timeline.repaint()

@@ -115,3 +115,18 @@ def test_zooming_out_reads_the_counts_by_week_then_month(qtbot: QtBot, window: M
     window.filter_bar.country.setCurrentIndex(window.filter_bar.country.findData("LB"))
     qtbot.waitUntil(lambda: window.timeline.counts.total == 1, timeout=10000)  # type: ignore[union-attr]
     assert timeline.counts.bin == "month"
+
+
+def test_zooming_back_before_the_counts_arrive_ends_on_the_zooms_bin(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    timeline = window.timeline
+    assert timeline is not None
+    while timeline.wanted_bin != "month":
+        wheel(timeline, -1)  # asks for weeks, then months
+    while timeline.wanted_bin != "day":
+        wheel(timeline, 1)  # and back, before either read has been delivered
+    qtbot.waitUntil(lambda: not window._timeline_reads.busy, timeout=10000)
+    qtbot.waitUntil(lambda: timeline.counts.bin == "day", timeout=10000)
+    assert timeline.bin_kind == "day"
+    assert timeline.counts.total == 7

@@ -76,6 +76,7 @@ class TimelineCanvas(QWidget):
         self.zoomed = False  # the analyst zoomed or panned: new counts keep the view
         self.selected: tuple[date, date] | None = None
         self._bins: dict[BinKind, list[BinStack]] = {}
+        self._asked: BinKind | None = None  # the bin last asked for by bins_wanted
         self._press: QPointF | None = None
         self._last: QPointF | None = None
         self._band: tuple[float, float] | None = None  # a drag's ends, in pixels
@@ -86,6 +87,7 @@ class TimelineCanvas(QWidget):
         """Show ``counts``; ``stacks`` are them already binned (by the window's worker, so
         the GUI thread does not sum thousands of rows)."""
         self.counts = counts
+        self._asked = None
         self._bins.clear()
         if stacks is not None:
             self._bins[counts.bin] = stacks
@@ -115,8 +117,11 @@ class TimelineCanvas(QWidget):
         return choose_bin(self._plot().width() / days)
 
     def _check_bins(self) -> None:
-        if self.counts.bin != self.wanted_bin:
-            self.bins_wanted.emit(self.wanted_bin)
+        wanted = self.wanted_bin
+        # Asked once per bin until counts arrive: each wheel step would restart the read.
+        if self.counts.bin != wanted and wanted != self._asked:
+            self._asked = wanted
+            self.bins_wanted.emit(wanted)
 
     def set_selected(self, first: date | None, last: date | None) -> None:
         self.selected = (first, last) if first is not None and last is not None else None
