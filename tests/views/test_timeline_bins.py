@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QWheelEvent
+from PySide6.QtGui import QFontMetricsF, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 from desktop.domain import TimePrecision
@@ -130,3 +130,26 @@ def test_zooming_back_before_the_counts_arrive_ends_on_the_zooms_bin(
     qtbot.waitUntil(lambda: timeline.counts.bin == "day", timeout=10000)
     assert timeline.bin_kind == "day"
     assert timeline.counts.total == 7
+
+
+@pytest.mark.parametrize("width", [300, 600, 1200])
+def test_the_legend_stays_inside_a_narrow_dock(qtbot: QtBot, width: int) -> None:
+    canvas = TimelineCanvas()
+    qtbot.addWidget(canvas)
+    canvas.resize(width, 220)
+    kinds = ("Battles", "Explosions/Remote violence", "Protests", "Riots", "Strategic developments")
+    canvas.set_counts(TimelineCounts(tuple(DayCount(FIRST, k, 3) for k in kinds), ()))
+    items = canvas.legend_items()
+    font = QFontMetricsF(canvas.font())
+    for kind, label, x in items:
+        right = x + (14 if kind else 0) + font.horizontalAdvance(label)
+        assert right <= width
+    shown = [kind for kind, _, _ in items if kind]
+    assert shown == list(kinds)[: len(shown)]
+    if width >= 1200:
+        assert [label for _, label, _ in items] == list(kinds)  # whole names when they fit
+    else:
+        assert items[-1][1].endswith("…")
+    canvas.grab().save(
+        str(Path(__file__).resolve().parents[2] / "build" / "shots" / f"legend-{width}.png")
+    )

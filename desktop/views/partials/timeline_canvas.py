@@ -341,14 +341,30 @@ class TimelineCanvas(QWidget):
         ]
 
     def _paint_legend(self, painter: QPainter, text: QColor) -> None:
-        present = self.counts.event_types
         metrics = painter.fontMetrics()
-        x = LEFT
-        for kind in sorted(present, key=_order_key(list(EVENT_TYPES))):
-            painter.fillRect(QRectF(x, 8, 10, 10), category_colour("event_type", kind))
+        for kind, label, x in self.legend_items():
+            if kind:
+                painter.fillRect(QRectF(x, 8, 10, 10), category_colour("event_type", kind))
             painter.setPen(text)
-            painter.drawText(QPointF(x + 14, 8 + metrics.ascent() - 1), kind)
-            x += 14 + metrics.horizontalAdvance(kind) + 14
+            painter.drawText(QPointF(x + (14 if kind else 0), 8 + metrics.ascent() - 1), label)
+
+    def legend_items(self) -> list[tuple[str, str, float]]:
+        """(event type, its label, x) of the legend across the top; in a narrow dock the
+        last names are shortened, then left out behind "…" (the tooltip names them all)."""
+        metrics = QFontMetricsF(self.font())
+        items: list[tuple[str, str, float]] = []
+        x = LEFT
+        for kind in sorted(self.counts.event_types, key=_order_key(list(EVENT_TYPES))):
+            room = self.width() - RIGHT - x - 14
+            if room < 3 * metrics.horizontalAdvance("M"):
+                items.append(("", "…", x))
+                break
+            label = metrics.elidedText(kind, Qt.TextElideMode.ElideRight, room)
+            items.append((kind, label, x))
+            if label != kind:
+                break  # shortened: its "…" stands for the rest
+            x += 14 + metrics.horizontalAdvance(label) + 14
+        return items
 
     # --- hover -------------------------------------------------------------------------
 
