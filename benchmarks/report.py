@@ -43,6 +43,7 @@ ROWS: tuple[Row, ...] = (
     Row("geo_filter_max_ms", "map+timeline redrawn, worst", "ms", limit=100.0),
     Row("geo_read_median_ms", "  of which counts (SQL), median", "ms"),
     Row("gui_block_max_ms", "window blocked, worst", "ms", limit=50.0),
+    Row("gui_busy_max_ms", "  of which GUI thread's own CPU", "ms"),
     Row("sort_median_ms", "sort change median", "ms"),
     Row("sort_max_ms", "sort change worst", "ms", limit=100.0),
     Row("scroll_max_ms", "scroll: worst fetchMore", "ms", limit=50.0),

@@ -13,7 +13,9 @@ Where an incident goes on the map follows its place's precision (docs/interchang
 Places are grouped by name, province and country; a place's marker sits at the mean of its
 incidents' coordinates, so the same town typed with slightly different coordinates is one
 marker. Incidents known to the week or the month are spans on the timeline: they are
-returned apart from the days, with the first and last day they may fall on.
+returned apart from the days, with the first and last day they may fall on. When the timeline
+shows weeks or months, SQL sums the days into those bins, and spreads each span over the
+bins it may fall in, so a few hundred rows come back instead of thousands.
 """
 
 from __future__ import annotations
@@ -23,10 +25,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, literal_column, or_, select, text
 
 from desktop.domain import TimePrecision
 from desktop.services import search
+from desktop.services.timeline_bins import (
+    BinKind,
+    BinShare,
+    bin_start,
+    next_bin,
+    spread_over_bins,
+)
 from desktop.store.models import Incident
 
 if TYPE_CHECKING:
@@ -122,18 +131,43 @@ class SpanCount(NamedTuple):
 
 @dataclass(frozen=True)
 class TimelineCounts:
+    """By day (``bin`` "day": days and spans), or by week or month (``bin`` "week" or
+    "month": each of ``days`` is a bin, named by its first day, and ``shares`` are the
+    week- and month-precision incidents spread over the bins they may fall in)."""
+
     days: tuple[DayCount, ...]
     spans: tuple[SpanCount, ...]
+    bin: BinKind = "day"
+    shares: tuple[BinShare, ...] = ()
 
     @property
-    def total(self) -> int:
-        return sum(d.incidents for d in self.days) + sum(s.incidents for s in self.spans)
+    def total(self) -> float:
+        return (
+            sum(d.incidents for d in self.days)
+            + sum(s.incidents for s in self.spans)
+            + sum(s.incidents for s in self.shares)
+        )
+
+    @property
+    def event_types(self) -> set[str]:
+        return (
+            {d.event_type for d in self.days}
+            | {s.event_type for s in self.spans}
+            | {s.event_type for s in self.shares}
+        )
 
     @property
     def extent(self) -> tuple[date, date] | None:
-        """The first and last day any incident may fall on (None: no incidents)."""
+        """The first and last day any incident may fall on (None: no incidents); to the
+        bin when counted by week or month."""
         firsts = [d.day for d in self.days] + [s.first for s in self.spans]
         lasts = [d.day for d in self.days] + [s.last for s in self.spans]
+        if self.bin != "day":
+            firsts += [s.start for s in self.shares]
+            last = max(firsts, default=None)
+            if last is None:
+                return None
+            return min(firsts), next_bin(last, self.bin) - timedelta(days=1)
         return (min(firsts), max(lasts)) if firsts else None
 
 
@@ -222,32 +256,44 @@ def place_counts(session: Session, query: IncidentQuery) -> MapCounts:
     )
 
 
-def timeline_counts(db: Database, query: IncidentQuery) -> TimelineCounts:
-    """The filtered incidents by day and event type; week and month ones as spans."""
+def timeline_counts(db: Database, query: IncidentQuery, kind: BinKind = "day") -> TimelineCounts:
+    """The filtered incidents by day and event type, week and month ones as spans; or (kind
+    "week" or "month") by that bin, the spans spread over the bins."""
     with db.begin() as session:
-        return day_counts(session, query)
+        if kind == "day":
+            return day_counts(session, query)
+        if session.get_bind().dialect.name == "sqlite":
+            return bin_counts(session, query, kind)
+        return rebinned(day_counts(session, query), kind)
 
 
 def _day(session: Session, column: ColumnElement[datetime]) -> ColumnElement[str]:
     """The calendar day of a stored time. On SQLite exactly the expression migration 0013
     indexes (times are stored as text there), so the grouping reads that index in order."""
     if session.get_bind().dialect.name == "sqlite":
-        return func.substr(column, 1, 10)
+        # Written into the SQL, not bound: SQLite matches an indexed expression only to the
+        # same text, and with ``?, ?`` it computed every row's day and sorted them again.
+        return func.substr(column, literal_column("1"), literal_column("10"))
     return func.date(column)
 
 
-def day_counts(session: Session, query: IncidentQuery) -> TimelineCounts:
+def _by_day(session: Session, query: IncidentQuery) -> Select[*tuple[Any, ...]]:
+    """Grouped by (day, time precision, event type), in the order of migration 0013's index.
+    A week's or month's span reaches at least to its group's last end: never narrower."""
     first_day = _day(session, Incident.start_at)  # type: ignore[arg-type]
-    # A week's or month's span reaches at least to its group's last end: never narrower.
     stmt: Select[*tuple[Any, ...]] = select(
-        first_day,
-        Incident.time_precision,
-        Incident.event_type,
-        func.count(),
-        func.max(_day(session, Incident.end_at)),  # type: ignore[arg-type]
+        first_day.label("day"),
+        Incident.time_precision.label("p"),
+        Incident.event_type.label("t"),
+        func.count().label("n"),
+        func.max(_day(session, Incident.end_at)).label("e"),  # type: ignore[arg-type]
     )
     stmt = search.filtered(session, query, stmt, ranked=False)
-    stmt = stmt.group_by(first_day, Incident.time_precision, Incident.event_type)
+    return stmt.group_by(first_day, Incident.time_precision, Incident.event_type)
+
+
+def day_counts(session: Session, query: IncidentQuery) -> TimelineCounts:
+    stmt = _by_day(session, query)
     days: dict[tuple[date, str], int] = {}
     spans: list[SpanCount] = []
     vague = (TimePrecision.WEEK.value, TimePrecision.MONTH.value)
@@ -283,6 +329,129 @@ def span_of(start: date, end: date, precision: TimePrecision) -> tuple[date, dat
         last = calendar.monthrange(end.year, end.month)[1]
         return start.replace(day=1), end.replace(day=last)
     return start, end
+
+
+# --- the timeline by week or month, in SQL (SQLite) ----------------------------------
+# Julian day numbers: whole days, and JDN % 7 == 0 on a Monday, so JDN / 7 names a week.
+_JDN = "CAST(julianday({}) + 0.5 AS INTEGER)"
+_JDN_OF_ORDINAL_1 = 1721426  # date(1, 1, 1).toordinal() is 1
+_VAGUE = "p IN ('week', 'month')"
+# Per kind: the bin's key of a day (text), the last day (JDN) of the bin of ``fs``, the first
+# day (JDN) of the bin of ``ls``.
+_BIN_SQL: dict[str, tuple[str, str, str]] = {
+    "week": (
+        _JDN + " / 7",
+        f"({_JDN.format('fs')} / 7) * 7 + 6",
+        f"({_JDN.format('ls')} / 7) * 7",
+    ),
+    "month": (
+        "substr({}, 1, 7)",
+        _JDN.format("date(fs, 'start of month', '+1 month', '-1 day')"),
+        _JDN.format("date(ls, 'start of month')"),
+    ),
+}
+
+
+def _bin_date(key: object, kind: BinKind) -> date:
+    if kind == "week":
+        return date.fromordinal(int(key) * 7 - _JDN_OF_ORDINAL_1 + 1)  # type: ignore[call-overload]
+    return date.fromisoformat(f"{key}-01")
+
+
+def bin_counts(session: Session, query: IncidentQuery, kind: BinKind) -> TimelineCounts:
+    """By week or month, summed in SQL over the day rows (which SQLite reads in index order).
+
+    A span's share of each bin it may fall in is its days there over its length; summed per
+    (first bin, last bin, type) as the first bin's share, the last bin's and 1/length, from
+    which each bin between gets its days times 1/length: exact, with a row per group."""
+    key, first_end, last_start = _BIN_SQL[kind]
+    days = _by_day(session, query).subquery("g")
+    # The first and last day each span may fall on (span_of, in SQL); a day row's own day.
+    ends: Select[*tuple[Any, ...]] = select(
+        literal_column("t"),
+        literal_column("n"),
+        literal_column(_VAGUE).label("vague"),
+        literal_column("CASE WHEN p = 'month' THEN date(day, 'start of month') ELSE day END").label(
+            "fs"
+        ),
+        literal_column(
+            "CASE WHEN p = 'month' THEN date(e, 'start of month', '+1 month', '-1 day') "
+            "WHEN p = 'week' THEN max(e, date(day, '+6 days')) ELSE day END"
+        ).label("ls"),
+    ).select_from(days)
+    spans = ends.subquery("s")
+    located: Select[*tuple[Any, ...]] = select(
+        literal_column("t"),
+        literal_column("n"),
+        literal_column("vague"),
+        literal_column(_JDN.format("fs")).label("f"),
+        literal_column(_JDN.format("ls")).label("l"),
+        literal_column(key.format("fs")).label("bf"),
+        literal_column(f"CASE WHEN vague THEN {key.format('ls')} END").label("bl"),
+        literal_column(f"CASE WHEN vague THEN {first_end} END").label("fe"),
+        literal_column(f"CASE WHEN vague THEN {last_start} END").label("lb"),
+    ).select_from(spans)
+    stmt = (
+        select(
+            literal_column("vague"),
+            literal_column("bf"),
+            literal_column("bl"),
+            literal_column("t"),
+            func.sum(literal_column("n")),
+            func.sum(text("n * (min(l, fe) - f + 1) * 1.0 / (l - f + 1)")),
+            func.sum(text("n * (l - max(f, lb) + 1) * 1.0 / (l - f + 1)")),
+            func.sum(text("n * 1.0 / (l - f + 1)")),
+        )
+        .select_from(located.subquery("c"))
+        .group_by(text("vague, bf, bl, t"))
+    )
+    solid: list[DayCount] = []
+    shares: dict[tuple[date, str], float] = {}
+
+    def share(start: date, event_type: str, n: float) -> None:
+        shares[start, event_type] = shares.get((start, event_type), 0.0) + n
+
+    for vague, first, last, event_type, n, in_first, in_last, per_day in session.execute(stmt):
+        start = _bin_date(first, kind)
+        if not vague:
+            solid.append(DayCount(start, event_type, n))
+            continue
+        end = _bin_date(last, kind)
+        if end == start:
+            share(start, event_type, n)
+            continue
+        share(start, event_type, in_first)
+        share(end, event_type, in_last)
+        middle = next_bin(start, kind)
+        while middle < end:  # whole bins: each day there holds 1/length of each span
+            after = next_bin(middle, kind)
+            share(middle, event_type, (after - middle).days * per_day)
+            middle = after
+    return _binned_counts(kind, solid, shares)
+
+
+def rebinned(counts: TimelineCounts, kind: BinKind) -> TimelineCounts:
+    """Day counts summed into weeks or months in Python (databases other than SQLite)."""
+    solid: dict[tuple[date, str], int] = {}
+    for day in counts.days:
+        at = bin_start(day.day, kind), day.event_type
+        solid[at] = solid.get(at, 0) + day.incidents
+    shares: dict[tuple[date, str], float] = {}
+    for span in counts.spans:
+        for start, n in spread_over_bins(span.first, span.last, span.incidents, kind):
+            shares[start, span.event_type] = shares.get((start, span.event_type), 0.0) + n
+    return _binned_counts(kind, [DayCount(d, t, n) for (d, t), n in solid.items()], shares)
+
+
+def _binned_counts(
+    kind: BinKind, solid: list[DayCount], shares: dict[tuple[date, str], float]
+) -> TimelineCounts:
+    return TimelineCounts(
+        tuple(sorted(solid)),
+        (),
+        kind,
+        tuple(BinShare(start, t, n) for (start, t), n in sorted(shares.items()) if n > 1e-9),
+    )
 
 
 def place_incidents(

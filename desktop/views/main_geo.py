@@ -2,9 +2,10 @@
 
 A part of :class:`~desktop.views.main_window.MainWindow` (a mixin, as main_listing is).
 Whenever the table's query is applied (a filter, a reload after a change), the counts by
-place and by day are read again in worker threads (``services.aggregates``, one
-:class:`LatestOnly` each, so a stale result is dropped); the window keeps answering
-meanwhile. The selected incident is marked on both. What the analyst does on them changes
+place and by day, week or month (the bin the timeline's zoom wants) are read again in worker
+threads (``services.aggregates``, one :class:`LatestOnly` each, so a stale result is
+dropped), and laid out there too (the map's clusters, the timeline's bins); the window keeps
+answering meanwhile. The selected incident is marked on both. What the analyst does on them changes
 the filter bar, which changes the table, which changes them:
 
 - a marker clicked selects its incidents in the table (those loaded so far);
@@ -34,10 +35,12 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QDialog
 
     from desktop.services.aggregates import MapCounts, PlaceKey, TimelineCounts
+    from desktop.services.timeline_bins import BinKind
     from desktop.views.main_parts import WindowParts as _Base
     from desktop.views.partials.map_panel import MapPanel
     from desktop.views.partials.map_picker import EditorMapPicker
     from desktop.views.partials.timeline_canvas import TimelineCanvas
+    from desktop.views.partials.timeline_layout import BinStack
 else:
     _Base = object
 
@@ -51,6 +54,9 @@ class GeoPart(_Base):
     # counts drawn (benchmarks read these).
     geo_asked_at = 0.0
     geo_drawn: dict[str, float]
+    # How often the timeline's counts were read again by another bin since the last request:
+    # each read's extent is wider or the same, so its bin coarser or the same; bounded anyway.
+    _timeline_rereads = 0
 
     def _build_geo(self) -> None:
         """The map and timeline docks, their workers, and the wiring (once, after attach)."""
@@ -92,6 +98,7 @@ class GeoPart(_Base):
         canvas.area_chosen.connect(self.filter_bar.set_area)
         canvas.country_chosen.connect(self._country_chosen)
         self.timeline.period_chosen.connect(self._period_chosen)
+        self.timeline.bins_wanted.connect(self._rebin_timeline)
         self.model.modelReset.connect(self._geo_refresh)
         self._geo_refresh()
         self._geo_mark_selected()
@@ -143,7 +150,28 @@ class GeoPart(_Base):
             return aggregates.map_counts(db, query)
 
         self._map_reads.request(read_map)
-        self._timeline_reads.request(lambda: aggregates.timeline_counts(db, query))
+        self._timeline_rereads = 0
+        self._read_timeline(self.timeline.wanted_for(query) if self.timeline else "day")
+
+    def _rebin_timeline(self, kind: str) -> None:
+        """The zoom wants counts by another bin."""
+        self._timeline_rereads = 0
+        self._read_timeline(kind)
+
+    def _read_timeline(self, kind: str) -> None:
+        """The timeline's counts of the table's query by ``kind``, binned in the worker."""
+        from desktop.views.partials.timeline_layout import binned
+
+        if self.map_panel is None or not self.attached:
+            return
+        db, query, aggregates = self._db, self.model.query, self._aggregates
+        bin_kind: BinKind = "week" if kind == "week" else "month" if kind == "month" else "day"
+
+        def read() -> tuple[TimelineCounts, list[BinStack]]:
+            counts = aggregates.timeline_counts(db, query, bin_kind)
+            return counts, binned(counts, bin_kind)
+
+        self._timeline_reads.request(read)
 
     def _map_counts_read(self, counts: MapCounts) -> None:
         if self.map_panel is None:
@@ -152,12 +180,22 @@ class GeoPart(_Base):
         self.map_panel.canvas.repaint()
         self.geo_drawn["map"] = time.perf_counter() - self.geo_asked_at
 
-    def _timeline_counts_read(self, counts: TimelineCounts) -> None:
+    def _timeline_counts_read(self, read: tuple[TimelineCounts, list[BinStack]]) -> None:
         if self.timeline is None:
             return
-        self.timeline.set_counts(counts)
+        from desktop.views.partials.timeline_layout import serves
+
+        counts, stacks = read
+        self.timeline.set_counts(counts, stacks)
+        wanted = self.timeline.wanted_bin
+        if not serves(counts, wanted) and self._timeline_rereads < 2:
+            # The new counts' extent wants another bin than was guessed, or the zoom moved on
+            # while they were read: read by that bin.
+            self._timeline_rereads += 1
+            self._read_timeline(wanted)
+            return
         self.timeline.repaint()
-        self.geo_drawn["timeline"] = time.perf_counter() - self.geo_asked_at
+        self.geo_drawn.setdefault("timeline", time.perf_counter() - self.geo_asked_at)
 
     def _geo_failed(self, message: str) -> None:
         self.statusBar().showMessage(f"The map or timeline could not be read: {message}", 10000)
@@ -227,7 +265,8 @@ class GeoPart(_Base):
         self.filter_bar.set_period(first, last)
 
     def _stop_geo(self) -> None:
-        """Join the map's and timeline's reads (the window closes)."""
+        """Join the map's and timeline's reads, and the table's count (the window closes)."""
+        self.model.wait_for_count()
         if self.map_panel is not None:
             self._geo_pool.waitForDone()
 

@@ -214,13 +214,16 @@ class ListingPart(_Base):
         self.empty_label.setVisible(empty)
 
     def select_index(self, index: QModelIndex) -> None:
+        before = self.table.currentIndex()
         self.table.selectionModel().setCurrentIndex(
             index,
             QItemSelectionModel.SelectionFlag.ClearAndSelect
             | QItemSelectionModel.SelectionFlag.Rows,
         )
         self.table.scrollTo(index)
-        self._show_incident(index)
+        # A new current row shows itself (currentRowChanged); read it once, not twice.
+        if before.isValid() and before.row() == index.row():
+            self._show_incident(index)
 
     def select_incident(self, incident_id: str) -> bool:
         """Select an incident if the table shows it; True when it does."""

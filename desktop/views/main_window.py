@@ -126,7 +126,9 @@ class MainWindow(
         self.companions = Companions(self, self.settings)
 
         self.filter_bar = FilterBar(self)
-        self.model = IncidentTableModel(self._fetch_page, self._count, parent=self)
+        self.model = IncidentTableModel(
+            self._fetch_page, self._count, parent=self, count_in_thread=True
+        )
         self.table = self._build_table()
         self.detail = IncidentDetail(self)
         self.empty_label = QLabel(self)

@@ -267,3 +267,50 @@ def test_a_save_that_moves_the_incident_down_says_so(qtbot: QtBot, window: MainW
     window._after_save(shown.id)
     message = window.statusBar().currentMessage()
     assert message == "Saved. The incident is hidden by the current filters."
+
+
+def test_the_window_counts_in_a_worker_thread(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 100,000 incidents a count takes tens of milliseconds: the window answers meanwhile."""
+    import threading
+
+    counted_on: list[threading.Thread] = []
+    count = incident_service.count_incidents
+
+    def counting(db: Database, query: IncidentQuery) -> int:
+        counted_on.append(threading.current_thread())
+        return count(db, query)
+
+    monkeypatch.setattr(incident_service, "count_incidents", counting)
+    _search(qtbot, window, "drone")
+    label = window.filter_bar.count_label
+    qtbot.waitUntil(lambda: label.text() == f"{DRONES} of {N} incidents", timeout=3000)
+    assert counted_on
+    assert threading.main_thread() not in counted_on
+
+
+def test_a_filter_change_reads_the_shown_incident_once(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each reset reads the incident the detail pane shows once (it was read twice)."""
+    read: list[str] = []
+    get = incident_service.get_incident
+
+    def reading(db: Database, incident_id: str) -> object:
+        read.append(incident_id)
+        return get(db, incident_id)
+
+    monkeypatch.setattr(incident_service, "get_incident", reading)
+    resets: list[int] = []
+    window.model.modelReset.connect(lambda: resets.append(window.model.rowCount()))
+    _search(qtbot, window, "drone")
+    assert resets
+    assert len(read) == len(resets)
+    row = window.current_row()
+    assert row is not None
+    assert window.detail.incident_id == row.id == read[-1]
+    # Choosing the row already current still shows it.
+    read.clear()
+    window.select_index(window.table.currentIndex())
+    assert read == [row.id]

@@ -20,6 +20,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    QThreadPool,
     QTimer,
     Signal,
 )
@@ -41,6 +42,7 @@ from desktop.services.listing import (
     IncidentRow,
     column_index,
 )
+from desktop.views.partials.latest_worker import LatestOnly
 from desktop.views.partials.plain_widgets import plain_tooltip
 
 if TYPE_CHECKING:
@@ -173,6 +175,7 @@ class IncidentTableModel(QAbstractTableModel):
         parent: QObject | None = None,
         *,
         first_page: int = FIRST_PAGE_ROWS,
+        count_in_thread: bool = False,
     ) -> None:
         super().__init__(parent)
         self._fetch_page = fetch_page
@@ -193,7 +196,18 @@ class IncidentTableModel(QAbstractTableModel):
         self._counter = QTimer(self)
         self._counter.setSingleShot(True)
         self._counter.setInterval(0)
-        self._counter.timeout.connect(self.count_now)
+        self._counter.timeout.connect(self._count_pending)
+        # The window's count runs in a worker thread: at 100,000 incidents it takes tens of
+        # milliseconds, which the GUI thread would spend not answering (count_now() still
+        # counts at once for those that need the number now).
+        self._count_reads: LatestOnly | None = None
+        self._count_asked = -1  # the generation whose count is in the worker
+        if count_in_thread:
+            pool = QThreadPool(self)
+            pool.setMaxThreadCount(1)
+            self._count_reads = LatestOnly(pool, self)
+            self._count_reads.delivered.connect(self._counted)
+            self._count_reads.failed.connect(self._count_failed_in_thread)
         # True while rows are being replaced or added: views (and Qt's model tester) ask for
         # more rows from slots connected to the model's own signals, and must not re-enter.
         self._busy = False
@@ -265,6 +279,28 @@ class IncidentTableModel(QAbstractTableModel):
         # At least the rows shown match, whatever a count racing a change said.
         self._settle(max(counted, len(self._rows)))
         return self._total
+
+    def _count_pending(self) -> None:
+        if self._count_reads is None:
+            self.count_now()
+            return
+        generation, query, count = self._generation, self._query, self._count
+        self._count_asked = generation
+        self._count_reads.request(lambda: (generation, count(query)))
+
+    def _counted(self, counted: tuple[int, int]) -> None:
+        generation, total = counted
+        if generation == self._generation and self._total is None:
+            self._settle(max(total, len(self._rows)))
+
+    def _count_failed_in_thread(self, message: str) -> None:
+        if self._count_asked == self._generation and self._total is None:
+            self.countFailed.emit(message)
+
+    def wait_for_count(self) -> None:
+        """Join a count in flight (the window closes its database next)."""
+        if self._count_reads is not None:
+            self._count_reads.wait()
 
     def _reload(self, query: IncidentQuery, limit: int) -> None:
         self._busy = True

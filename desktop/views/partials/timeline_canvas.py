@@ -1,8 +1,11 @@
 """The timeline: the filtered incidents per day, week or month, stacked by event type.
 
 The counts come from ``services.aggregates.timeline_counts`` through the window; the bins
-follow the zoom (:func:`timeline_layout.choose_bin`). Incidents known only to the week or
-the month are spread over their span and drawn hatched. Dragging over a span emits
+follow the zoom (:func:`timeline_layout.choose_bin`). The window reads them by the bin the
+view wants (:meth:`TimelineCanvas.wanted_for`), and again when the zoom wants another
+(:attr:`TimelineCanvas.bins_wanted`); meanwhile the counts at hand are drawn in their own
+bin. Incidents known only to the week or the month are spread over their span and drawn
+hatched. Dragging over a span emits
 :attr:`period_chosen` (first and last day, inclusive): the window sets the table's period.
 The incident shown in the detail pane is marked by a band over its days.
 
@@ -12,13 +15,14 @@ Keys: + and - zoom, arrows pan, 0 shows every incident again.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
+    QFontMetricsF,
     QHelpEvent,
     QKeyEvent,
     QMouseEvent,
@@ -35,16 +39,20 @@ from desktop.services.aggregates import TimelineCounts
 from desktop.views.partials.chart_colours import category_colour
 from desktop.views.partials.timeline_layout import (
     BIN_DAYS,
-    BinKind,
     BinStack,
+    axis_ticks,
     bin_label,
     binned,
     choose_bin,
     nice_top,
+    serves,
 )
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QResizeEvent
+
+    from desktop.services.listing import IncidentQuery
+    from desktop.services.timeline_bins import BinKind
 
 ZOOM_STEP = 1.25
 MIN_DAYS = 7.0  # the closest zoom: a week across the chart
@@ -53,6 +61,7 @@ LEFT, RIGHT, TOP, BOTTOM = 44.0, 12.0, 26.0, 34.0  # the plot's margins, in pixe
 
 class TimelineCanvas(QWidget):
     period_chosen = Signal(object, object)  # first day, last day (inclusive)
+    bins_wanted = Signal(str)  # the zoom wants counts by another bin: "day", "week", "month"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -67,18 +76,52 @@ class TimelineCanvas(QWidget):
         self.zoomed = False  # the analyst zoomed or panned: new counts keep the view
         self.selected: tuple[date, date] | None = None
         self._bins: dict[BinKind, list[BinStack]] = {}
+        self._asked: BinKind | None = None  # the bin last asked for by bins_wanted
         self._press: QPointF | None = None
         self._last: QPointF | None = None
         self._band: tuple[float, float] | None = None  # a drag's ends, in pixels
 
     # --- what the window calls ---------------------------------------------------------
 
-    def set_counts(self, counts: TimelineCounts) -> None:
+    def set_counts(self, counts: TimelineCounts, stacks: list[BinStack] | None = None) -> None:
+        """Show ``counts``; ``stacks`` are them already binned (by the window's worker, so
+        the GUI thread does not sum thousands of rows)."""
         self.counts = counts
+        self._asked = None
         self._bins.clear()
+        if stacks is not None:
+            self._bins[counts.bin] = stacks
         if not self.zoomed:
-            self.home()
+            self._set_home_range()
         self.update()
+
+    @property
+    def wanted_bin(self) -> BinKind:
+        """The bin the zoom asks for, whatever the counts at hand are by."""
+        return choose_bin(self._pixels_per_day())
+
+    def wanted_for(self, query: IncidentQuery) -> BinKind:
+        """The bin to read ``query``'s counts by: the zoom's, or when the view will go to the
+        new counts' extent (not zoomed), the bin of the query's period or of the extent."""
+        if self.zoomed:
+            return self.wanted_bin
+        extent = self.counts.extent
+        if extent is None:
+            return self.wanted_bin
+        # Within the extent at hand: an open end or a far one shows no more than that.
+        first = max(_day(query.since) or extent[0], extent[0])
+        last = min(_day(query.until) or extent[1], extent[1])
+        if last < first:
+            return self.wanted_bin
+        days = max((last - first).days + 1, MIN_DAYS) * 1.04  # home()'s padding
+        return choose_bin(self._plot().width() / days)
+
+    def _check_bins(self) -> None:
+        wanted = self.wanted_bin
+        # Asked once per bin until counts arrive: each wheel step would restart the read.
+        if self.counts.bin != wanted and wanted != self._asked:
+            self._asked = wanted
+            self.bins_wanted.emit(wanted)
 
     def set_selected(self, first: date | None, last: date | None) -> None:
         self.selected = (first, last) if first is not None and last is not None else None
@@ -86,19 +129,24 @@ class TimelineCanvas(QWidget):
 
     def home(self) -> None:
         """Every incident shown, with a little room on either side."""
+        self._set_home_range()
+        self._check_bins()
+        self.update()
+
+    def _set_home_range(self) -> None:
         extent = self.counts.extent
         if extent is not None:
             first, last = extent[0].toordinal(), extent[1].toordinal() + 1
             pad = max((last - first) * 0.02, 1.0)
             self._set_range(first - pad, last + pad)
         self.zoomed = False
-        self.update()
 
     def zoom_by(self, factor: float, x: float | None = None) -> None:
         """Zoom by ``factor`` (above 1: closer) around pixel ``x`` (default: the middle)."""
         at = self._day_at(self.width() / 2 if x is None else x)
         self._set_range(at - (at - self.t0) / factor, at + (self.t1 - at) / factor)
         self.zoomed = True
+        self._check_bins()
         self.update()
 
     def pan_by(self, pixels: float) -> None:
@@ -109,7 +157,9 @@ class TimelineCanvas(QWidget):
 
     @property
     def bin_kind(self) -> BinKind:
-        return choose_bin(self._pixels_per_day())
+        """The bin drawn: the zoom's, or the counts' own until counts by that arrive."""
+        wanted = self.wanted_bin
+        return wanted if serves(self.counts, wanted) else self.counts.bin
 
     def visible_bins(self) -> list[BinStack]:
         kind = self.bin_kind
@@ -149,8 +199,8 @@ class TimelineCanvas(QWidget):
         return date.fromordinal(ordinal)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        self._bins.clear()
         super().resizeEvent(event)
+        self._check_bins()
 
     # --- painting ----------------------------------------------------------------------
 
@@ -248,52 +298,73 @@ class TimelineCanvas(QWidget):
     def _paint_axis(self, painter: QPainter, plot: QRectF, text: QColor, grid: QColor) -> None:
         painter.setPen(QPen(grid, 1))
         painter.drawLine(plot.bottomLeft(), plot.bottomRight())
-        days = self.t1 - self.t0
-        first, last = self._date_at(plot.left()), self._date_at(plot.right())
-        ticks: list[tuple[date, str]] = []
-        if days <= 45:  # days, labelled every few
-            every = max(1, int(days / 10))
-            day = first
-            while day <= last:
-                if (day.toordinal() % every) == 0:
-                    ticks.append((day, f"{day.day} {day:%b}"))
-                day += timedelta(days=1)
-        else:
-            months_apart = 1 if days <= 400 else 3 if days <= 1200 else 12
-            month = date(first.year, first.month, 1)
-            while month <= last:
-                if (month.month - 1) % months_apart == 0:
-                    label = f"{month:%b}" if month.month != 1 else f"{month.year}"
-                    ticks.append((month, label if months_apart < 12 else f"{month.year}"))
-                month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
         metrics = painter.fontMetrics()
-        for day, label in ticks:
-            x = self._x(day.toordinal())
-            if not plot.left() <= x <= plot.right() - metrics.horizontalAdvance(label):
-                continue
+        for rect, label in self.tick_labels():
+            x = rect.left() - 2
             painter.setPen(QPen(grid, 1))
             painter.drawLine(QPointF(x, plot.bottom()), QPointF(x, plot.bottom() + 4))
             painter.setPen(text)
-            painter.drawText(QPointF(x + 2, plot.bottom() + 4 + metrics.ascent()), label)
+            painter.drawText(QPointF(rect.left(), plot.bottom() + 4 + metrics.ascent()), label)
         painter.setPen(text)
         note = f"per {self.bin_kind} · hatched: known only to the week or month"
+        if metrics.horizontalAdvance(note) > plot.width():  # a narrow dock: the bin alone
+            note = f"per {self.bin_kind}"
         painter.drawText(
             QRectF(plot.left(), plot.bottom() + 18, plot.width(), 16),
             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
             note,
         )
 
+    def tick_labels(self) -> list[tuple[QRectF, str]]:
+        """The axis's labels and where each is drawn: as many as fit without overlapping."""
+        plot = self._plot()
+        metrics = QFontMetricsF(self.font())
+        ticks = axis_ticks(
+            self._date_at(plot.left()),
+            self._date_at(plot.right()),
+            lambda day: self._x(day.toordinal()) + 2,
+            metrics.horizontalAdvance,
+            (plot.left(), plot.right()),
+        )
+        top = plot.bottom() + 4
+        return [
+            (
+                QRectF(
+                    self._x(day.toordinal()) + 2,
+                    top,
+                    metrics.horizontalAdvance(label),
+                    metrics.height(),
+                ),
+                label,
+            )
+            for day, label in ticks
+        ]
+
     def _paint_legend(self, painter: QPainter, text: QColor) -> None:
-        present = {d.event_type for d in self.counts.days} | {
-            s.event_type for s in self.counts.spans
-        }
         metrics = painter.fontMetrics()
-        x = LEFT
-        for kind in sorted(present, key=_order_key(list(EVENT_TYPES))):
-            painter.fillRect(QRectF(x, 8, 10, 10), category_colour("event_type", kind))
+        for kind, label, x in self.legend_items():
+            if kind:
+                painter.fillRect(QRectF(x, 8, 10, 10), category_colour("event_type", kind))
             painter.setPen(text)
-            painter.drawText(QPointF(x + 14, 8 + metrics.ascent() - 1), kind)
-            x += 14 + metrics.horizontalAdvance(kind) + 14
+            painter.drawText(QPointF(x + (14 if kind else 0), 8 + metrics.ascent() - 1), label)
+
+    def legend_items(self) -> list[tuple[str, str, float]]:
+        """(event type, its label, x) of the legend across the top; in a narrow dock the
+        last names are shortened, then left out behind "…" (the tooltip names them all)."""
+        metrics = QFontMetricsF(self.font())
+        items: list[tuple[str, str, float]] = []
+        x = LEFT
+        for kind in sorted(self.counts.event_types, key=_order_key(list(EVENT_TYPES))):
+            room = self.width() - RIGHT - x - 14
+            if room < 3 * metrics.horizontalAdvance("M"):
+                items.append(("", "…", x))
+                break
+            label = metrics.elidedText(kind, Qt.TextElideMode.ElideRight, room)
+            items.append((kind, label, x))
+            if label != kind:
+                break  # shortened: its "…" stands for the rest
+            x += 14 + metrics.horizontalAdvance(label) + 14
+        return items
 
     # --- hover -------------------------------------------------------------------------
 
@@ -378,6 +449,11 @@ class TimelineCanvas(QWidget):
             self.update()
         else:
             super().keyPressEvent(event)
+
+
+def _day(value: date | None) -> date | None:
+    """A period's end as a day (some callers set a datetime)."""
+    return value.date() if isinstance(value, datetime) else value
 
 
 def _order_key(order: list[str]):  # type: ignore[no-untyped-def]

@@ -12,17 +12,17 @@ from __future__ import annotations
 import bisect
 import math
 from dataclasses import dataclass, field
-from datetime import date, timedelta
-from typing import TYPE_CHECKING, Literal
+from datetime import date
+from typing import TYPE_CHECKING
 
 from desktop import geography, phrases
+from desktop.services.timeline_bins import BinKind, bin_start, next_bin
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from desktop.services.aggregates import TimelineCounts
 
-BinKind = Literal["day", "week", "month"]
 BIN_DAYS: dict[BinKind, float] = {"day": 1, "week": 7, "month": 30.4}
 # The narrowest a bar may be, in pixels: below it the next coarser bin is used.
 MIN_BAR = 5.0
@@ -40,20 +40,9 @@ def choose_bin(pixels_per_day: float) -> BinKind:
     return "month"
 
 
-def bin_start(day: date, kind: BinKind) -> date:
-    if kind == "week":
-        return day - timedelta(days=day.weekday())  # Monday
-    if kind == "month":
-        return day.replace(day=1)
-    return day
-
-
-def next_bin(start: date, kind: BinKind) -> date:
-    if kind == "day":
-        return start + timedelta(days=1)
-    if kind == "week":
-        return start + timedelta(days=7)
-    return date(start.year + (start.month == 12), start.month % 12 + 1, 1)
+def serves(counts: TimelineCounts, kind: BinKind) -> bool:
+    """Whether ``counts`` can be drawn in ``kind`` bins: day counts make any bin."""
+    return counts.bin in ("day", kind)
 
 
 def bin_label(start: date, kind: BinKind) -> str:
@@ -79,7 +68,12 @@ class BinStack:
 
 
 def binned(counts: TimelineCounts, kind: BinKind) -> list[BinStack]:
-    """Every bin from the first incident's to the last one's, in order (empty bins too)."""
+    """Every bin from the first incident's to the last one's, in order (empty bins too).
+
+    Counts already by ``kind`` (summed in SQL) are laid out as they are; day counts are
+    summed here. Counts by another kind are drawn in their own (see :func:`serves`)."""
+    if counts.bin != "day":
+        kind = counts.bin
     extent = counts.extent
     if extent is None:
         return []
@@ -98,6 +92,9 @@ def binned(counts: TimelineCounts, kind: BinKind) -> list[BinStack]:
     for day_count in counts.days:
         solid = stack_of(day_count.day).solid
         solid[day_count.event_type] = solid.get(day_count.event_type, 0) + day_count.incidents
+    for share in counts.shares:
+        spread = stack_of(share.start).spread
+        spread[share.event_type] = spread.get(share.event_type, 0.0) + share.incidents
     if counts.spans:
         _spread(counts, stacks, starts, stack_of)
     return stacks
@@ -148,3 +145,72 @@ def nice_top(value: float, lines: int = 4) -> tuple[float, int]:
     if value >= 2:
         step = max(step, 1.0)
     return step, max(1, math.ceil(value / step - 1e-9))
+
+
+# The axis's tick steps, finest first: (days, 0) every n days, (0, months) every n months.
+TICK_STEPS: tuple[tuple[int, int], ...] = (
+    (1, 0),
+    (2, 0),
+    (3, 0),
+    (7, 0),
+    (14, 0),
+    (0, 1),
+    (0, 2),
+    (0, 3),
+    (0, 6),
+    (0, 12),
+    (0, 24),
+    (0, 60),
+    (0, 120),
+    (0, 600),
+)
+LABEL_GAP = 8.0  # pixels kept free between one tick label and the next
+
+
+def axis_ticks(
+    first: date,
+    last: date,
+    x_of: Callable[[date], float],
+    width_of: Callable[[str], float],
+    span: tuple[float, float],
+) -> list[tuple[date, str]]:
+    """The finest ticks between ``first`` and ``last`` whose labels, each drawn from its
+    tick's x to the right (``width_of`` its width), neither overlap nor leave ``span``."""
+    left, right = span
+    days = (last - first).days + 1
+    for every_days, every_months in TICK_STEPS:
+        step_days = every_days or every_months * 30.4
+        if (days / step_days) * 12 > right - left:  # not even a short label's room each
+            continue
+        ticks = _ticks(first, last, every_days, every_months)
+        placed = [
+            (day, label)
+            for day, label in ticks
+            if left <= x_of(day) and x_of(day) + width_of(label) <= right
+        ]
+        ends = [x_of(day) + width_of(label) + LABEL_GAP for day, label in placed]
+        if all(end <= x_of(day) for end, (day, _) in zip(ends, placed[1:], strict=False)):
+            return placed
+    return []
+
+
+def _ticks(first: date, last: date, every_days: int, every_months: int) -> list[tuple[date, str]]:
+    ticks: list[tuple[date, str]] = []
+    if every_days:
+        ordinal = first.toordinal()
+        ordinal += (-ordinal) % every_days  # on multiples, so ticks stay put while panning
+        while ordinal <= last.toordinal():
+            day = date.fromordinal(ordinal)
+            ticks.append((day, f"{day.day} {day:%b}"))
+            ordinal += every_days
+        return ticks
+    month = date(first.year, first.month, 1)
+    while month <= last:
+        index = month.year * 12 + month.month - 1
+        if index % every_months == 0 and month >= first:
+            if every_months >= 12 or month.month == 1:
+                ticks.append((month, f"{month.year}"))
+            else:
+                ticks.append((month, f"{month:%b}"))
+        month = next_bin(month, "month")
+    return ticks
