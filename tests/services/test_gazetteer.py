@@ -129,13 +129,13 @@ def test_the_index_is_built_once_privately_and_rebuilt_when_damaged(
     tmp_path: Path, source: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     builds: list[object] = []
-    build = gazetteer_index.build_bytes
+    build = gazetteer_index.build_index
 
-    def counted_build(*args: object) -> bytes:
+    def counted_build(*args: object) -> None:
         builds.append(args[0])
-        return build(*args)  # type: ignore[arg-type]
+        build(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(gazetteer_index, "build_bytes", counted_build)
+    monkeypatch.setattr(gazetteer_index, "build_index", counted_build)
     target = tmp_path / "cache" / "deeper" / "places.sqlite3"
     ensure_index(target, source, ADMIN1)
     ensure_index(target, source, ADMIN1)
@@ -155,14 +155,14 @@ def test_two_builders_at_once_build_once_and_both_get_the_index(
     tmp_path: Path, source: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     builds: list[int] = []
-    build = gazetteer_index.build_bytes
+    build = gazetteer_index.build_index
     started = threading.Barrier(2)
 
-    def slow_build(*args: object) -> bytes:
+    def slow_build(*args: object) -> None:
         builds.append(1)
-        return build(*args)  # type: ignore[arg-type]
+        build(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(gazetteer_index, "build_bytes", slow_build)
+    monkeypatch.setattr(gazetteer_index, "build_index", slow_build)
     target = tmp_path / "places.sqlite3"
     errors: list[BaseException] = []
 
