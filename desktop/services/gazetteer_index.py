@@ -141,13 +141,9 @@ def read_cities(source: Path) -> Iterator[dict[str, Any]]:
     """
     decoder = json.JSONDecoder()
     with source.open(encoding="utf-8") as handle:
-        text = handle.read(_CHUNK)
-        at = _SPACE.match(text).end()  # type: ignore[union-attr]
-        if text[at : at + 1] != "{":
-            raise DeskError(f"{source.name} is not a list of places")
-        at, ended = at + 1, False
+        text, at, ended, opened = "", 0, False, False
         while True:
-            member = _member(decoder, text, at)
+            member = _member(decoder, text, at) if opened else _opening(text, at)
             if member is None:  # the window ends inside a member: move it along
                 if ended:
                     raise DeskError(f"{source.name} is not a complete list of places")
@@ -158,13 +154,23 @@ def read_cities(source: Path) -> Iterator[dict[str, Any]]:
             city, at = member
             if city is _END:
                 return
-            if isinstance(city, dict):
+            if not opened:
+                if city != "{":
+                    raise DeskError(f"{source.name} is not a list of places")
+                opened = True
+            elif isinstance(city, dict):
                 yield city
 
 
 _CHUNK = 1 << 20
 _END: Any = object()
 _SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _opening(text: str, at: int) -> tuple[str, int] | None:
+    """The file's first character other than a space, and where it ends."""
+    at = _SPACE.match(text, at).end()  # type: ignore[union-attr]
+    return (text[at], at + 1) if at < len(text) else None
 
 
 def _member(decoder: json.JSONDecoder, text: str, at: int) -> tuple[Any, int] | None:

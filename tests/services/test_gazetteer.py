@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from desktop.errors import DeskError
 from desktop.folding import fold_name
 from desktop.services import gazetteer, gazetteer_index
 from desktop.services.gazetteer import Gazetteer, Place
@@ -220,3 +221,22 @@ def test_the_index_opens_read_only(places: Gazetteer) -> None:
 )
 def test_fold_name(written: str, folded: str) -> None:
     assert fold_name(written) == folded
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 4096])
+def test_the_places_are_read_one_at_a_time_across_any_cut_of_the_file(
+    tmp_path: Path, source: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    monkeypatch.setattr(gazetteer_index, "_CHUNK", chunk)
+    assert list(gazetteer_index.read_cities(source)) == CITIES
+    spaced = tmp_path / "spaced.json"
+    spaced.write_text(" {\n " + source.read_text(encoding="utf-8")[1:-1] + " \n} \n", "utf-8")
+    assert list(gazetteer_index.read_cities(spaced)) == CITIES
+
+
+@pytest.mark.parametrize("text", ["", "[]", '{"1": {"geonameid": 1}', '{"1" {}}', '{"1": {}'])
+def test_a_damaged_list_of_places_is_one_clear_error(tmp_path: Path, text: str) -> None:
+    damaged = tmp_path / "cities500.json"
+    damaged.write_text(text, encoding="utf-8")
+    with pytest.raises(DeskError, match=r"cities500\.json is not"):
+        list(gazetteer_index.read_cities(damaged))
