@@ -385,8 +385,12 @@ def ensure_index(
             return target
         names = admin1 if admin1 is not None else read_admin1()
         # Built in a private scratch folder beside the target, then copied through
-        # private_output, which replaces the target only with a complete file.
-        with tempfile.TemporaryDirectory(prefix=".building-", dir=target.parent) as scratch:
+        # private_output, which replaces the target only with a complete file. Under the
+        # lock, a scratch folder left for this target is a killed builder's.
+        prefix = f".{target.name}.building-"
+        for left in target.parent.glob(f"{prefix}*"):
+            shutil.rmtree(left, ignore_errors=True)
+        with tempfile.TemporaryDirectory(prefix=prefix, dir=target.parent) as scratch:
             built = Path(scratch) / "places.sqlite3"
             build_index(source, names, built, progress)
             with private_output(target, None, replaces_databases=True) as out:

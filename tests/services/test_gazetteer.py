@@ -240,3 +240,17 @@ def test_a_damaged_list_of_places_is_one_clear_error(tmp_path: Path, text: str) 
     damaged.write_text(text, encoding="utf-8")
     with pytest.raises(DeskError, match=r"cities500\.json is not"):
         list(gazetteer_index.read_cities(damaged))
+
+
+def test_a_killed_builders_scratch_folder_is_removed_by_the_next_build(
+    tmp_path: Path, source: Path
+) -> None:
+    target = tmp_path / "cache" / "places.sqlite3"
+    left = target.with_name(".places.sqlite3.building-dead")
+    left.mkdir(parents=True)
+    (left / "places.sqlite3").write_bytes(b"half an index")
+    ensure_index(target, source, ADMIN1)
+    assert sorted(p.name for p in target.parent.iterdir()) == [
+        ".places.sqlite3.lock",
+        "places.sqlite3",
+    ]
