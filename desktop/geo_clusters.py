@@ -7,7 +7,10 @@ Plain Python (no Qt, no ReportLab), for the SITREP's map and a map view in the w
   reports of "al-Asad airbase" a few hundred metres apart are one place; two different names
   at the same spot are too, since one marker cannot be drawn twice there).
 - :func:`merge_overlapping` merges the places whose markers would overlap at a scale
-  (kilometres per pixel or per point), the largest place keeping its name and position.
+  (kilometres per pixel or per point), the largest place keeping its name and position;
+  :func:`merge_projected` does so through a map's own projection.
+- :func:`split_outliers` sets apart the few places far from where most incidents are, so
+  that a map can fit the rest and show those in an inset.
 
 Coordinates are degrees (WGS84). Places across the antimeridian are not joined unless their
 coordinates are identical: no incident table holds many of them.
@@ -55,6 +58,12 @@ class PlaceCluster:
     count: int
     precisions: tuple[int, int, int]
     incident_ids: tuple[str, ...]
+    places: int = 1  # the places merged into this marker, itself included
+
+    @property
+    def exact(self) -> bool:
+        """Whether every incident here is placed exactly (a solid dot, not a ring)."""
+        return self.precisions[1] == self.precisions[2] == 0
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -171,8 +180,7 @@ def merge_overlapping(
     """
     if km_per_pixel <= 0:
         raise ValueError(f"km_per_pixel must be positive, not {km_per_pixel}")
-    size = radius if callable(radius) else _constant(float(radius))
-    current = sorted(clusters, key=lambda c: -c.count)
+    current = list(clusters)
     if not current:
         return []
     # One equirectangular projection for all, as the maps draw (cos of the middle latitude).
@@ -180,8 +188,25 @@ def merge_overlapping(
     scale = KM_PER_DEGREE / km_per_pixel
     squeeze = math.cos(math.radians(middle))
 
+    def project(lon: float, lat: float) -> tuple[float, float]:
+        return lon * squeeze * scale, lat * scale
+
+    return merge_projected(current, project, radius, gap)
+
+
+def merge_projected(
+    clusters: Iterable[PlaceCluster],
+    project: Callable[[float, float], tuple[float, float]],
+    radius: Callable[[int], float] | float,
+    gap: float = 0.0,
+) -> list[PlaceCluster]:
+    """:func:`merge_overlapping` with the map's own ``project`` (lon, lat) → (x, y), so that
+    markers are merged exactly where they would be drawn over each other."""
+    size = radius if callable(radius) else _constant(float(radius))
+    current = sorted(clusters, key=lambda c: -c.count)
+
     def at(c: PlaceCluster) -> tuple[float, float]:
-        return c.lon * squeeze * scale, c.lat * scale
+        return project(c.lon, c.lat)
 
     while True:
         merged = _merge_pass(current, at, size, gap)
@@ -244,4 +269,48 @@ def _absorb(group: list[PlaceCluster]) -> PlaceCluster:
         count=sum(c.count for c in group),
         precisions=(exact, near, region),
         incident_ids=tuple(i for c in group for i in c.incident_ids),
+        places=sum(c.places for c in group),
     )
+
+
+# ------------------------------------------------------------------------------ outliers
+
+FAR_KM = 1500.0  # a place is an outlier only this far from the others' middle, or farther
+MAX_OUTLIER_SHARE = 0.25  # more than this far away is no outlier: the incidents are spread
+
+
+def split_outliers(
+    clusters: Sequence[PlaceCluster],
+) -> tuple[list[PlaceCluster], list[PlaceCluster]]:
+    """(core, outliers): places far from where most incidents are — farther than
+    ``FAR_KM`` and than three times the distance within which three quarters of the
+    incidents lie — when they hold at most a quarter of the incidents. A map fits the
+    core and shows the outliers in an inset, so one incident on another continent does not
+    shrink the rest to a dot."""
+    if len(clusters) < 2:
+        return list(clusters), []
+    weights = [c.count for c in clusters]
+    lat = _weighted_median([c.lat for c in clusters], weights)
+    lon = _weighted_median([c.lon for c in clusters], weights)
+    far = [distance_km(lat, lon, c.lat, c.lon) for c in clusters]
+    running, spread = 0, 0.0
+    for i in sorted(range(len(clusters)), key=lambda i: far[i]):
+        running += clusters[i].count
+        spread = far[i]
+        if running >= 0.75 * sum(weights):
+            break
+    limit = max(FAR_KM, 3 * spread)
+    outliers = [c for c, d in zip(clusters, far, strict=True) if d > limit]
+    if sum(c.count for c in outliers) > MAX_OUTLIER_SHARE * sum(weights):
+        return list(clusters), []
+    return [c for c, d in zip(clusters, far, strict=True) if d <= limit], outliers
+
+
+def _weighted_median(values: Sequence[float], weights: Sequence[int]) -> float:
+    pairs = sorted(zip(values, weights, strict=True))
+    half, running = sum(weights) / 2, 0
+    for value, weight in pairs:
+        running += weight
+        if running >= half:
+            return value
+    return pairs[-1][0]

@@ -5,9 +5,11 @@ Coordinates grow rightwards and upwards, as ReportLab draws; a view whose y grow
 passes its y negated (or reads ``above`` as ``below``).
 
 The labels are placed greedily, the largest counts first: each takes the first side of
-right, left, above and below where its box overlaps no label placed before it, no marker
-(its own included) and does not leave the frame; a label with no such side is dropped, since
-a map with fewer labels reads better than one with labels over each other.
+right, left, above and below (then, if asked, the diagonals) where its box overlaps no label
+placed before it, no marker (its own included) and no reserved box (a legend, an inset), and
+does not leave the frame; a label with no such side is dropped, since a map with fewer labels
+reads better than one with labels over each other. :func:`emptiest` finds the corner of a
+map where a legend hides the fewest markers.
 """
 
 from __future__ import annotations
@@ -26,9 +28,17 @@ class Side(StrEnum):
     LEFT = "left"
     ABOVE = "above"
     BELOW = "below"
+    ABOVE_RIGHT = "above right"
+    ABOVE_LEFT = "above left"
+    BELOW_RIGHT = "below right"
+    BELOW_LEFT = "below left"
 
 
 SIDES = (Side.RIGHT, Side.LEFT, Side.ABOVE, Side.BELOW)
+# Tried after SIDES where a crowded map needs more room; a corner of the box touches the
+# marker's circle about where the diagonal crosses it.
+DIAGONALS = (Side.ABOVE_RIGHT, Side.ABOVE_LEFT, Side.BELOW_RIGHT, Side.BELOW_LEFT)
+_DIAGONAL = 0.7  # of the radius: about cos 45°
 
 
 @dataclass(frozen=True)
@@ -49,6 +59,14 @@ class Box:
     bottom: float
     right: float
     top: float
+
+    @property
+    def width(self) -> float:
+        return self.right - self.left
+
+    @property
+    def height(self) -> float:
+        return self.top - self.bottom
 
     def overlaps(self, other: Box) -> bool:
         return (
@@ -83,7 +101,13 @@ class Label:
 def label_box(marker: Marker, side: Side, gap: float = 1.5) -> Box:
     """The label's box on ``side`` of its marker, ``gap`` away from the circle."""
     w, h, r = marker.label_width, marker.label_height, marker.radius
-    if side is Side.RIGHT:
+    if side in DIAGONALS:
+        reach = _DIAGONAL * r + gap
+        right = side in (Side.ABOVE_RIGHT, Side.BELOW_RIGHT)
+        above = side in (Side.ABOVE_RIGHT, Side.ABOVE_LEFT)
+        left = marker.x + reach if right else marker.x - reach - w
+        bottom = marker.y + reach if above else marker.y - reach - h
+    elif side is Side.RIGHT:
         left, bottom = marker.x + r + gap, marker.y - h / 2
     elif side is Side.LEFT:
         left, bottom = marker.x - r - gap - w, marker.y - h / 2
@@ -95,9 +119,14 @@ def label_box(marker: Marker, side: Side, gap: float = 1.5) -> Box:
 
 
 def place_labels(
-    markers: Sequence[Marker], frame: Box | None = None, gap: float = 1.5
+    markers: Sequence[Marker],
+    frame: Box | None = None,
+    gap: float = 1.5,
+    reserved: Sequence[Box] = (),
+    sides: Sequence[Side] = SIDES,
 ) -> list[Label | None]:
-    """Each marker's label (None: dropped), in the order of ``markers``.
+    """Each marker's label (None: dropped), in the order of ``markers``, clear of the
+    ``reserved`` boxes too, on the first free of ``sides``.
 
     Compares each candidate with the markers and the labels placed so far: quadratic, which
     suits the hundreds of places a map shows (thousands are merged first, by
@@ -105,12 +134,12 @@ def place_labels(
     """
     order = sorted(range(len(markers)), key=lambda i: -markers[i].count)
     placed: list[Label | None] = [None] * len(markers)
-    boxes: list[Box] = []
+    boxes: list[Box] = list(reserved)
     for i in order:
         marker = markers[i]
         if marker.label_width <= 0 or marker.label_height <= 0:
             continue
-        for side in SIDES:
+        for side in sides:
             box = label_box(marker, side, gap)
             if frame is not None and not box.within(frame):
                 continue
@@ -122,3 +151,21 @@ def place_labels(
             boxes.append(box)
             break
     return placed
+
+
+def corners(frame: Box, width: float, height: float, margin: float = 4.0) -> list[Box]:
+    """The four ``width`` x ``height`` boxes in ``frame``'s corners, ``margin`` in: top
+    right, top left, bottom right, bottom left."""
+    left, right = frame.left + margin, frame.right - margin - width
+    bottom, top = frame.bottom + margin, frame.top - margin - height
+    return [
+        Box(x, y, x + width, y + height)
+        for x, y in ((right, top), (left, top), (right, bottom), (left, bottom))
+    ]
+
+
+def emptiest(boxes: Sequence[Box], markers: Sequence[Marker], taken: Sequence[Box] = ()) -> Box:
+    """The box covering the fewest markers (the first on a tie) that no ``taken`` box
+    overlaps, so that a legend or an inset hides as little as it can."""
+    free = [b for b in boxes if not any(b.overlaps(t) for t in taken)] or list(boxes)
+    return min(free, key=lambda b: sum(b.touches_circle(m.x, m.y, m.radius + 2) for m in markers))

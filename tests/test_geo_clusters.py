@@ -16,7 +16,7 @@ from desktop.geo_clusters import (
     group_places,
     merge_overlapping,
 )
-from desktop.placement import Box, Marker, Side, label_box, place_labels
+from desktop.placement import SIDES, Box, Marker, Side, label_box, place_labels
 
 AL_ASAD = (33.785, 42.441)
 KM = 1 / 111.2  # about a kilometre, in degrees of latitude
@@ -251,7 +251,7 @@ def test_placed_labels_overlap_nothing(raw: list[tuple[float, float, int, float]
                 for j, lab in enumerate(labels)
                 if lab is not None and markers[j].count >= markers[i].count and j != i
             ]
-            for side in Side:
+            for side in SIDES:
                 box = label_box(markers[i], side)
                 blocked = (
                     not box.within(frame)

@@ -1,8 +1,9 @@
 """The SITREP's map: country outlines, one marker per place, named, with a legend.
 
 Drawn with reportlab.graphics from the outlines in resources/geo, so it needs no network.
-What is shown and where (places, clusters, labels, the extent, outliers for the inset) is
-decided in ``map_layout.py``; this module draws it. Equirectangular projection with the
+What is shown comes from ``map_data.py``; where (merged markers, outliers for the inset,
+labels clear of each other) is decided with the shared ``desktop.geo_clusters`` and
+``desktop.placement``; this module draws it. Equirectangular projection with the
 cos(mid-latitude) correction: fine for the regional windows a report shows, and it keeps
 lon/lat grid lines straight.
 
@@ -20,23 +21,16 @@ from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Path, Polygo
 from reportlab.lib.colors import HexColor, white
 
 from desktop import geography as geo
+from desktop.geo_clusters import merge_projected, split_outliers
+from desktop.placement import DIAGONALS, SIDES, Box, Marker, corners, emptiest, place_labels
 from desktop.reports import fonts
-from desktop.reports.map_layout import (
-    Box,
-    Marker,
-    cluster,
-    corners,
-    emptiest,
-    marker_radius,
-    place_labels,
-    split_outliers,
-)
 from desktop.reports.text import fit_runs, runs_width, text_width, visual_line
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from desktop.reports.map_layout import MapData, MapPlace
+    from desktop.geo_clusters import PlaceCluster
+    from desktop.reports.map_data import MapData
 
 SEA = HexColor("#EAF1F7")
 LAND = HexColor("#DADADA")
@@ -53,6 +47,25 @@ ATTRIBUTION = "Outlines: Natural Earth"
 LABEL_SIZE = 6.5
 LEGEND_SIZE = 6.0
 SMALL = 5.5
+LABEL_GAP = 2.0  # between a marker and its label
+LABEL_SIDES = (*SIDES, *DIAGONALS)
+
+
+def marker_radius(count: int) -> float:
+    """Circle area grows with the count; capped so one busy place cannot hide the map."""
+    return min(14.0, 3.2 * math.sqrt(max(1, count)))
+
+
+def label_text(place: PlaceCluster) -> str:
+    """ "Erbil +2 (11)": the place's name, the places merged into it, the incidents."""
+    more = f" +{place.places - 1}" if place.places > 1 else ""
+    return f"{place.name}{more} ({place.count:,})"
+
+
+def _marker(place: PlaceCluster, x: float, y: float, r: float, size: float) -> Marker:
+    """A marker with its label's box measured at ``size`` (the text and a margin)."""
+    w = text_width(label_text(place), fonts.BOLD_FONT, size) + 3
+    return Marker(x, y, r, w, size + 2, place.count)
 
 
 def incident_map(data: MapData, width: float, height: float) -> Drawing:
@@ -85,7 +98,10 @@ def incident_map(data: MapData, width: float, height: float) -> Drawing:
 
     core, outliers = split_outliers(data.places)
     project = geo.Projection(_window(core, data, width / height), 0, 0, width, height)
-    markers = cluster(core, project)
+    places = merge_projected(core, project, marker_radius)
+    markers = [
+        _marker(p, *project(p.lon, p.lat), marker_radius(p.count), LABEL_SIZE) for p in places
+    ]
     areas = {a.key for a in data.areas}
     inside = _clipped(frame)
     inside.add(Rect(0, 0, width, height, fillColor=SEA, strokeColor=None))
@@ -97,9 +113,9 @@ def incident_map(data: MapData, width: float, height: float) -> Drawing:
     inside.add(grid_labels)
     drawing.add(inside)
 
-    legend_lines = _legend_lines(data, markers)
+    legend_lines = _legend_lines(data, places)
     legend_w = max(text_width(t, fonts.BODY_FONT, LEGEND_SIZE) for t, _ in legend_lines) + 20
-    scale_box = Box(width - 130, 2, 128, 16)
+    scale_box = Box(width - 130, 2, width - 2, 18)
     reserved = [scale_box]
     legend_h = len(legend_lines) * 8.5 + 4
     legend_box = emptiest(corners(frame, legend_w, legend_h), markers, reserved)
@@ -109,10 +125,11 @@ def incident_map(data: MapData, width: float, height: float) -> Drawing:
         w = width * 0.3
         inset_box = emptiest(corners(frame, w, w * 0.6), markers, reserved)
         reserved.append(inset_box)
-    labels, _ = place_labels(markers, frame, reserved, fonts.BOLD_FONT, LABEL_SIZE)
-    drawing.add(_markers(markers))
-    for label in labels:
-        drawing.add(_label_box(label.text, label.box.x, label.box.y, label.box.w))
+    labels = place_labels(markers, frame, LABEL_GAP, reserved, LABEL_SIDES)
+    drawing.add(_markers(places, markers))
+    for place, label in zip(places, labels, strict=True):
+        if label is not None:
+            drawing.add(_label_box(label_text(place), label.box, LABEL_SIZE))
     drawing.add(_legend(legend_box, legend_lines))
     if inset_box is not None:
         drawing.add(_inset(inset_box, data.places, project.extent))
@@ -121,7 +138,7 @@ def incident_map(data: MapData, width: float, height: float) -> Drawing:
     return drawing
 
 
-def _window(core: Sequence[MapPlace], data: MapData, aspect: float) -> geo.Bounds:
+def _window(core: Sequence[PlaceCluster], data: MapData, aspect: float) -> geo.Bounds:
     """The core places (their countries with them), else the shaded countries."""
     if core:
         bounds = geo.bounds_for((p.lat, p.lon) for p in core)
@@ -142,19 +159,17 @@ def _clipped(frame: Box) -> Group:
     whole and the clip path (which renderPDF applies to the rest of the group) trims them."""
     group = Group()
     clip = Path(isClipPath=1, strokeColor=None, fillColor=None)
-    clip.moveTo(frame.x, frame.y)
-    clip.lineTo(frame.x + frame.w, frame.y)
-    clip.lineTo(frame.x + frame.w, frame.y + frame.h)
-    clip.lineTo(frame.x, frame.y + frame.h)
+    clip.moveTo(frame.left, frame.bottom)
+    clip.lineTo(frame.right, frame.bottom)
+    clip.lineTo(frame.right, frame.top)
+    clip.lineTo(frame.left, frame.top)
     clip.closePath()
     group.add(clip)
     return group
 
 
 def _frame(frame: Box, colour: HexColor = FRAME) -> Rect:
-    return Rect(
-        frame.x, frame.y, frame.w, frame.h, fillColor=None, strokeColor=colour, strokeWidth=0.6
-    )
+    return _panel(frame, 1.0, colour, 0.6, fill=None)
 
 
 def _land(
@@ -253,66 +268,90 @@ def _dot(x: float, y: float, r: float, exact: bool) -> Circle:
     )
 
 
-def _markers(markers: Sequence[Marker]) -> Group:
+def _markers(places: Sequence[PlaceCluster], markers: Sequence[Marker]) -> Group:
     group = Group()
     # Big circles first, so small ones stay visible on top of them.
-    for m in sorted(markers, key=lambda m: -m.r):
-        group.add(_dot(m.x, m.y, m.r, m.exact))
+    for place, m in sorted(zip(places, markers, strict=True), key=lambda pm: -pm[1].radius):
+        group.add(_dot(m.x, m.y, m.radius, place.exact))
     return group
 
 
-def _label_box(text: str, x: float, y: float, w: float) -> Group:
+def _label_box(text: str, box: Box, size: float) -> Group:
     group = Group()
     group.add(
         Rect(
-            x, y, w, LABEL_SIZE + 2, rx=1, ry=1, fillColor=white, fillOpacity=0.8, strokeColor=None
+            box.left,
+            box.bottom,
+            box.width,
+            size + 2,
+            rx=1,
+            ry=1,
+            fillColor=white,
+            fillOpacity=0.8,
+            strokeColor=None,
         )
     )
-    line = visual_line(text, fonts.BOLD_FONT, LABEL_SIZE)
+    line = visual_line(text, fonts.BOLD_FONT, size)
     group.add(
-        String(x + 1.5, y + 2, line, fontName=fonts.BOLD_FONT, fontSize=LABEL_SIZE, fillColor=INK)
+        String(
+            box.left + 1.5,
+            box.bottom + 2,
+            line,
+            fontName=fonts.BOLD_FONT,
+            fontSize=size,
+            fillColor=INK,
+        )
     )
     return group
 
 
-def _legend_lines(data: MapData, markers: Sequence[Marker]) -> list[tuple[str, str]]:
+def _legend_lines(data: MapData, places: Sequence[PlaceCluster]) -> list[tuple[str, str]]:
     """(text, symbol) rows of the legend: only the symbols the map uses."""
     lines: list[tuple[str, str]] = []
-    if any(m.exact for m in markers):
+    if any(p.exact for p in places):
         lines.append(("Exact place", "dot"))
-    if any(not m.exact for m in markers):
+    if any(not p.exact for p in places):
         lines.append(("Approximate place", "ring"))
     if data.areas:
         counted = sum(a.count for a in data.areas)
         lines.append((f"Country or province only ({counted:,})", "area"))
-    if markers:
+    if places:
         lines.append(("Size: incidents (n); +n: places nearby", "none"))
     return lines
 
 
+def _panel(
+    box: Box,
+    opacity: float,
+    stroke: HexColor | None = None,
+    stroke_width: float = 0.3,
+    fill: HexColor | None = white,
+) -> Rect:
+    """A see-through white background (the legend's, the scale's), or a frame."""
+    return Rect(
+        box.left,
+        box.bottom,
+        box.width,
+        box.height,
+        fillColor=fill,
+        fillOpacity=opacity,
+        strokeColor=stroke,
+        strokeWidth=stroke_width,
+    )
+
+
 def _legend(box: Box, lines: list[tuple[str, str]]) -> Group:
     group = Group()
-    group.add(
-        Rect(
-            box.x,
-            box.y,
-            box.w,
-            box.h,
-            fillColor=white,
-            fillOpacity=0.85,
-            strokeColor=FRAME,
-            strokeWidth=0.3,
-        )
-    )
-    y = box.y + box.h - 9.5
+    group.add(_panel(box, 0.85, FRAME))
+    y = box.bottom + box.height - 9.5
     for text, symbol in lines:
-        cx, cy = box.x + 8, y + 2
+        cx, cy = box.left + 8, y + 2
         if symbol == "area":
             group.add(Rect(cx - 4, cy - 3, 8, 6, fillColor=AREA, strokeColor=None))
         elif symbol != "none":
             group.add(_dot(cx, cy, 3, symbol == "dot"))
-        runs = fit_runs(text, fonts.BODY_FONT, LEGEND_SIZE, box.w - 18)
-        x = box.x + 15 if symbol != "none" else box.x + 4
+        runs = fit_runs(text, fonts.BODY_FONT, LEGEND_SIZE, box.width - 18)
+        x = box.left + 15 if symbol != "none" else box.left + 4
         for run in runs:
             group.add(
                 String(x, y, run.text, fontName=run.font, fontSize=LEGEND_SIZE, fillColor=INK)
@@ -322,33 +361,30 @@ def _legend(box: Box, lines: list[tuple[str, str]]) -> Group:
     return group
 
 
-def _inset(box: Box, places: Sequence[MapPlace], main: geo.Bounds) -> Group:
+def _inset(box: Box, places: Sequence[PlaceCluster], main: geo.Bounds) -> Group:
     """Every place on a small map of the whole extent, the main map's window outlined."""
     points = [(p.lat, p.lon) for p in places]
     points += [(main.south, main.west), (main.north, main.east)]
-    bounds = geo.fit_aspect(geo.bounds_for(points, padding=0.1, max_country_span=0), box.w / box.h)
-    project = geo.Projection(bounds, box.x, box.y, box.w, box.h)
+    bounds = geo.fit_aspect(
+        geo.bounds_for(points, padding=0.1, max_country_span=0), box.width / box.height
+    )
+    project = geo.Projection(bounds, box.left, box.bottom, box.width, box.height)
     group = _clipped(box)
-    group.add(Rect(box.x, box.y, box.w, box.h, fillColor=SEA, strokeColor=None))
+    group.add(Rect(box.left, box.bottom, box.width, box.height, fillColor=SEA, strokeColor=None))
     group.add(_land(project, set(), set(), border=0.2))
     (x0, y0), (x1, y1) = project(main.west, main.south), project(main.east, main.north)
     group.add(Rect(x0, y0, x1 - x0, y1 - y0, fillColor=None, strokeColor=FRAME, strokeWidth=0.8))
+    away = [p for p in places if not main.contains(p.lat, p.lon)]
     markers = [
-        Marker(
-            *project(p.lon, p.lat),
-            r=min(4.0, marker_radius(p.count) / 2),
-            name=p.name,
-            count=p.count,
-            exact=p.exact,
-        )
-        for p in places
-        if not main.contains(p.lat, p.lon)
+        _marker(p, *project(p.lon, p.lat), min(4.0, marker_radius(p.count) / 2), SMALL)
+        for p in away
     ]
-    for m in markers:
-        group.add(_dot(m.x, m.y, m.r, m.exact))
-    labels, _ = place_labels(markers, box, (), fonts.BOLD_FONT, SMALL)
-    for label in labels:
-        group.add(_label_box(label.text, label.box.x, label.box.y, label.box.w))
+    for place, m in zip(away, markers, strict=True):
+        group.add(_dot(m.x, m.y, m.radius, place.exact))
+    labels = place_labels(markers, box, LABEL_GAP, (), LABEL_SIDES)
+    for place, label in zip(away, labels, strict=True):
+        if label is not None:
+            group.add(_label_box(label_text(place), label.box, SMALL))
     outer = Group()
     outer.add(group)
     outer.add(_frame(box, FRAME))
@@ -358,15 +394,15 @@ def _inset(box: Box, places: Sequence[MapPlace], main: geo.Bounds) -> Group:
 def _scale(project: geo.Projection, box: Box) -> Group:
     """Scale bar and attribution, in the frame's bottom-right corner."""
     group = Group()
-    km = geo.round_down(project.km_per_point * box.w * 0.35)
+    km = geo.round_down(project.km_per_point * box.width * 0.35)
     bar = km / project.km_per_point
     style = {"fontName": fonts.BODY_FONT, "fontSize": SMALL, "fillColor": MUTED_TEXT}
-    group.add(Rect(box.x, box.y, box.w, box.h, fillColor=white, fillOpacity=0.75, strokeColor=None))
-    right = box.x + box.w - 3
-    y = box.y + 10
+    group.add(_panel(box, 0.75))
+    right = box.left + box.width - 3
+    y = box.bottom + 10
     group.add(Line(right - bar, y, right, y, strokeColor=FRAME, strokeWidth=0.8))
     for x in (right - bar, right - bar / 2, right):
         group.add(Line(x, y, x, y + 2.5, strokeColor=FRAME, strokeWidth=0.6))
     group.add(String(right - bar - 3, y - 0.5, f"{km:g} km", textAnchor="end", **style))
-    group.add(String(right, box.y + 2, ATTRIBUTION, textAnchor="end", **style))
+    group.add(String(right, box.bottom + 2, ATTRIBUTION, textAnchor="end", **style))
     return group

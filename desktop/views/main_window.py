@@ -76,6 +76,9 @@ P = ParamSpec("P")
 R = TypeVar("R")
 # The table's and the detail panel's share of the window's width, at first.
 SPLITTER_SIZES = (900, 380)
+# Rows the table keeps however far the map and timeline are dragged up (a header and a
+# scroll bar's height besides).
+MIN_TABLE_ROWS = 6
 # Companion windows bound to one workspace: closed when another one is opened.
 WORKSPACE_COMPANIONS = ("sources", "trash")
 
@@ -142,6 +145,9 @@ class MainWindow(
         left_layout.setContentsMargins(6, 6, 0, 6)
         left_layout.addWidget(self.filter_bar)
         left_layout.addWidget(self.table, 1)
+        self.table.setMinimumHeight(
+            self.table.verticalHeader().defaultSectionSize() * (MIN_TABLE_ROWS + 2)
+        )
         left_layout.addWidget(self.empty_label, 1)
         self._build_evidence(left_layout)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -471,6 +477,19 @@ class MainWindow(
         self.actions_.best_match.setChecked(s.flag("best-match", False))
         self.actions_.show_map.setChecked(s.flag("map-shown", True))
         self.actions_.show_timeline.setChecked(s.flag("timeline-shown", True))
+
+    def reset_layout(self) -> None:
+        """View ▸ Reset layout: the detail pane, toolbar, map and timeline shown, where and
+        as large as they start (the columns keep their widths and order)."""
+        for action in (
+            self.actions_.show_detail,
+            self.actions_.show_toolbar,
+            self.actions_.show_map,
+            self.actions_.show_timeline,
+        ):
+            action.setChecked(True)
+        self.splitter.setSizes(list(SPLITTER_SIZES))
+        self.default_dock_layout()
 
     def save_layout(self) -> None:
         s = self.settings

@@ -10,6 +10,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtWidgets import QApplication, QDockWidget, QWidget
@@ -20,7 +21,13 @@ from desktop.views.main_geo import MAP_DOCK, TIMELINE_DOCK
 from desktop.views.main_window import MainWindow
 from desktop.views.palette import follow_system_palette
 
+if TYPE_CHECKING:
+    from desktop.store.engine import Database
+
 WINDOW_SIZE = (1360, 820)
+# The window as it starts on a small screen and a full-HD one (main-window-1024x700.png …),
+# to see that the map and timeline leave the table its rows.
+START_SIZES = ((1024, 700), (1920, 1080))
 GEO_SIZE = (1100, 720)  # map.png and timeline.png
 
 
@@ -99,8 +106,24 @@ def render(out: Path) -> list[Path]:
         written.append(_grab(export, out / "export-dialog.png"))
         export.reject()
         window.close()
+        written += [_grab_start(db, size, out) for size in START_SIZES]
         db.close()
     return written
+
+
+def _grab_start(db: Database, size: tuple[int, int], out: Path) -> Path:
+    """The window as it first opens at ``size``: no layout saved yet."""
+    QSettings().clear()
+    window = MainWindow(db, offer_sample=False)
+    window.resize(*size)
+    window.show()
+    QApplication.processEvents()
+    window._build_geo()
+    _wait_for_geo(window)
+    window.select_index(window.model.index(0, 0))
+    path = _grab(window, out / f"main-window-{size[0]}x{size[1]}.png")
+    window.close()
+    return path
 
 
 def main() -> int:

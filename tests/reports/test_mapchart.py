@@ -8,15 +8,22 @@ from pypdf import PdfReader
 from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Circle, Drawing, Group, Polygon, String
 
-from desktop.reports.map_layout import MapArea, MapData, MapPlace, marker_radius
-from desktop.reports.mapchart import AREA, MARKER, incident_map
+from desktop.geo_clusters import PlaceCluster
+from desktop.reports.map_data import MapArea, MapData
+from desktop.reports.mapchart import AREA, MARKER, incident_map, marker_radius
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-AL_ASAD = MapPlace("al-Asad airbase", 33.785, 42.441, count=3, exact=True)
-AL_HARIR = MapPlace("al-Harir airbase", 36.537, 44.312, count=1, exact=False)
-NAIROBI = MapPlace("Nairobi", -1.29, 36.82, count=1, exact=True)
+
+def place(name: str, lat: float, lon: float, count: int, exact: bool) -> PlaceCluster:
+    precisions = (count, 0, 0) if exact else (0, count, 0)
+    return PlaceCluster(name, "", lat, lon, count, precisions, ())
+
+
+AL_ASAD = place("al-Asad airbase", 33.785, 42.441, 3, exact=True)
+AL_HARIR = place("al-Harir airbase", 36.537, 44.312, 1, exact=False)
+NAIROBI = place("Nairobi", -1.29, 36.82, 1, exact=True)
 
 
 def shapes_of(node: Drawing | Group) -> list[object]:
@@ -33,7 +40,7 @@ def render(drawing: Drawing, path: Path) -> str:
     return PdfReader(str(path)).pages[0].extract_text()
 
 
-def data(places: list[MapPlace], areas: tuple[MapArea, ...] = ()) -> MapData:
+def data(places: list[PlaceCluster], areas: tuple[MapArea, ...] = ()) -> MapData:
     count = sum(p.count for p in places) + sum(a.count for a in areas)
     return MapData(tuple(places), areas, count, count)
 
@@ -68,8 +75,8 @@ def test_country_level_incidents_shade_the_country_not_a_dot(tmp_path: Path) -> 
 def test_a_far_place_goes_to_an_inset(tmp_path: Path) -> None:
     near = [
         AL_ASAD,
-        MapPlace("Baghdad", 33.3, 44.4, 8, True),
-        MapPlace("Erbil", 36.2, 44.0, 5, True),
+        place("Baghdad", 33.3, 44.4, 8, True),
+        place("Erbil", 36.2, 44.0, 5, True),
     ]
     drawing = incident_map(data([*near, NAIROBI]), 480, 260)
     text = render(drawing, tmp_path / "inset.pdf")

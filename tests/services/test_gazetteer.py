@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from desktop.errors import DeskError
 from desktop.folding import fold_name
 from desktop.services import gazetteer, gazetteer_index
 from desktop.services.gazetteer import Gazetteer, Place
@@ -129,13 +130,13 @@ def test_the_index_is_built_once_privately_and_rebuilt_when_damaged(
     tmp_path: Path, source: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     builds: list[object] = []
-    build = gazetteer_index.build_bytes
+    build = gazetteer_index.build_index
 
-    def counted_build(*args: object) -> bytes:
+    def counted_build(*args: object) -> None:
         builds.append(args[0])
-        return build(*args)  # type: ignore[arg-type]
+        build(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(gazetteer_index, "build_bytes", counted_build)
+    monkeypatch.setattr(gazetteer_index, "build_index", counted_build)
     target = tmp_path / "cache" / "deeper" / "places.sqlite3"
     ensure_index(target, source, ADMIN1)
     ensure_index(target, source, ADMIN1)
@@ -155,14 +156,14 @@ def test_two_builders_at_once_build_once_and_both_get_the_index(
     tmp_path: Path, source: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     builds: list[int] = []
-    build = gazetteer_index.build_bytes
+    build = gazetteer_index.build_index
     started = threading.Barrier(2)
 
-    def slow_build(*args: object) -> bytes:
+    def slow_build(*args: object) -> None:
         builds.append(1)
-        return build(*args)  # type: ignore[arg-type]
+        build(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(gazetteer_index, "build_bytes", slow_build)
+    monkeypatch.setattr(gazetteer_index, "build_index", slow_build)
     target = tmp_path / "places.sqlite3"
     errors: list[BaseException] = []
 
@@ -220,3 +221,36 @@ def test_the_index_opens_read_only(places: Gazetteer) -> None:
 )
 def test_fold_name(written: str, folded: str) -> None:
     assert fold_name(written) == folded
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 4096])
+def test_the_places_are_read_one_at_a_time_across_any_cut_of_the_file(
+    tmp_path: Path, source: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    monkeypatch.setattr(gazetteer_index, "_CHUNK", chunk)
+    assert list(gazetteer_index.read_cities(source)) == CITIES
+    spaced = tmp_path / "spaced.json"
+    spaced.write_text(" {\n " + source.read_text(encoding="utf-8")[1:-1] + " \n} \n", "utf-8")
+    assert list(gazetteer_index.read_cities(spaced)) == CITIES
+
+
+@pytest.mark.parametrize("text", ["", "[]", '{"1": {"geonameid": 1}', '{"1" {}}', '{"1": {}'])
+def test_a_damaged_list_of_places_is_one_clear_error(tmp_path: Path, text: str) -> None:
+    damaged = tmp_path / "cities500.json"
+    damaged.write_text(text, encoding="utf-8")
+    with pytest.raises(DeskError, match=r"cities500\.json is not"):
+        list(gazetteer_index.read_cities(damaged))
+
+
+def test_a_killed_builders_scratch_folder_is_removed_by_the_next_build(
+    tmp_path: Path, source: Path
+) -> None:
+    target = tmp_path / "cache" / "places.sqlite3"
+    left = target.with_name(".places.sqlite3.building-dead")
+    left.mkdir(parents=True)
+    (left / "places.sqlite3").write_bytes(b"half an index")
+    ensure_index(target, source, ADMIN1)
+    assert sorted(p.name for p in target.parent.iterdir()) == [
+        ".places.sqlite3.lock",
+        "places.sqlite3",
+    ]
