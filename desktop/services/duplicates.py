@@ -56,6 +56,7 @@ WEIGHTS = {"time": 0.2, "place": 0.2, "type": 0.15, "actors": 0.15, "text": 0.3}
 TEXT_REASON = 50  # a title or summary similarity (percent) worth naming from this on
 _SUMMARY_CHARS = 300  # summaries are compared by their beginning, where the facts are
 _CHUNK = 500  # ids per IN (…), under SQLite's parameter limit
+_BATCH = 10_000  # rows fetched at a time by the scan
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,7 @@ class _Facts:
     def folded(self) -> tuple[str, str]:
         if self._folded is None:
             self._folded = (_fold(self.title), _fold(self.summary[:_SUMMARY_CHARS]))
+            self.summary = ""  # only the folded form is read from now on: one copy, not two
         return self._folded
 
     def side(self) -> Side:
@@ -306,15 +308,17 @@ def _pair_key(a: str, b: str) -> tuple[str, str]:
 
 
 def _live_facts(session: Session) -> dict[int, _Facts]:
-    """The facts of every live incident (a scan meets nearly all of them)."""
+    """The facts of every live incident (a scan meets nearly all of them), read in batches
+    so that the rows are not all held beside the facts."""
+    live = select(*_COLUMNS).where(Incident.deleted_at.is_(None))
     found = {
         values[0]: _Facts(*values)
-        for values in session.execute(select(*_COLUMNS).where(Incident.deleted_at.is_(None)))
+        for values in session.execute(live.execution_options(yield_per=_BATCH))
     }
     actors = select(IncidentActor.incident_id, IncidentActor.name).order_by(
         IncidentActor.incident_id, IncidentActor.position
     )
-    for incident_id, name in session.execute(actors):
+    for incident_id, name in session.execute(actors.execution_options(yield_per=_BATCH)):
         facts = found.get(incident_id)
         if facts is not None:
             facts.actors.setdefault(_name_key(name), name)

@@ -90,3 +90,15 @@ def test_a_pair_stays_when_either_incident_keeps_it() -> None:
     # (1, 4) is neither incident's two best... but 4 has no other: it stays for 4's sake.
     assert kept == {(1, 2), (1, 3), (1, 4), (5, 6), (5, 7)}
     assert duplicate_scan.best_per_incident(scored, keep=1) == [4, 5, 0, 1, 2]
+
+
+def test_after_a_large_import_the_scan_pairs_only_the_new_incidents(
+    db: Database, make_incident: IncidentFactory
+) -> None:
+    old = [service.create_incident(db, _planted(make_incident, t, 1)).id for t in PLANTED[0]]
+    mark = duplicates.newest_mark(db)
+    new = service.create_incident(db, _planted(make_incident, PLANTED[0][0], 1)).id
+    everything = {frozenset((c.a.id, c.b.id)) for c in duplicates.find_pairs(db)}
+    since = {frozenset((c.a.id, c.b.id)) for c in duplicates.find_pairs(db, since=mark)}
+    assert frozenset(old) in everything
+    assert since == {frozenset((one, new)) for one in old}
