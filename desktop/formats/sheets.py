@@ -17,6 +17,7 @@ import csv
 import io
 import re
 import zipfile
+from contextlib import closing
 from typing import TYPE_CHECKING, Any
 from xml.etree.ElementTree import ParseError, iterparse
 
@@ -24,7 +25,7 @@ from desktop.errors import ValidationError
 from desktop.wording import quoted
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Generator, Iterator
 
 # Reading stops after this many empty rows in a row: a sheet's used range may run far past
 # its data (a million empty rows), and reading on to its end would only waste minutes.
@@ -210,16 +211,20 @@ def _xlsx_rows(raw: bytes, sheet: str) -> Iterator[tuple[int, list[Cell]]]:
         if not hasattr(ws, "iter_rows"):
             raise ValidationError("", f"{quoted(ws.title)} is a chart, not a sheet of cells")
         try:
-            unsaved = _unsaved_formulas(raw, getattr(ws, "_worksheet_path", ""))
-            for number, cells in enumerate(
-                ws.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True), 1
-            ):
-                values = [_xlsx_cell(cell) for cell in cells]
-                for column in unsaved.get(number, ()):
-                    if column <= len(values) and values[column - 1] is None:
-                        where = f"{column_letter(column - 1)}{number}"
-                        values[column - 1] = Uncomputed(ws.title, where)
-                yield number, values
+            path = getattr(ws, "_worksheet_path", "")
+            with closing(_unsaved_formulas(raw, path)) as unsaved:
+                pending = next(unsaved, None)
+                for number, cells in enumerate(
+                    ws.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True), 1
+                ):
+                    values = [_xlsx_cell(cell) for cell in cells]
+                    while pending is not None and pending[0] < number:
+                        pending = next(unsaved, None)
+                    for column in pending[1] if pending and pending[0] == number else ():
+                        if column <= len(values) and values[column - 1] is None:
+                            where = f"{column_letter(column - 1)}{number}"
+                            values[column - 1] = Uncomputed(ws.title, where)
+                    yield number, values
         except ValidationError:
             raise
         except Exception as exc:
@@ -234,27 +239,25 @@ _CELL_REF = re.compile(r"([A-Z]+)(\d+)")
 _TEXT_KINDS = ("str", "s", "inlineStr")
 
 
-def _unsaved_formulas(raw: bytes, path: str) -> dict[int, list[int]]:
-    """Row → columns (1-based) of the sheet's cells that hold a formula and no saved value.
-    Such a cell reads as empty through openpyxl; only the sheet's XML tells it apart from a
-    blank one. A sheet without any formula (most) is only searched, not parsed."""
+def _unsaved_formulas(raw: bytes, path: str) -> Generator[tuple[int, list[int]]]:
+    """The sheet's rows (in order) with cells that hold a formula and no saved value, each
+    with those cells' columns (1 is A). Such a cell reads as empty through openpyxl; only
+    the sheet's XML tells it apart from a blank one. Streamed beside openpyxl's reading; a
+    sheet without any formula (most) is only searched, not parsed."""
     if not path:
-        return {}
+        return
+    name = path.lstrip("/")
     with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-        try:
-            member = archive.open(path.lstrip("/"))
-        except KeyError:
-            return {}
-        with member:
+        if name not in archive.namelist():
+            return
+        with archive.open(name) as member:
             if not _has_formula(member):
-                return {}
-        found: dict[int, list[int]] = {}
-        with archive.open(path.lstrip("/")) as member:
+                return
+        with archive.open(name) as member:
             try:
-                _collect_unsaved(member, found)
+                yield from _unsaved_rows(member)
             except ParseError:
-                pass  # openpyxl's own reading of the sheet says what is wrong with it
-    return found
+                return  # openpyxl's own reading of the sheet says what is wrong with it
 
 
 def _has_formula(stream: Any) -> bool:
@@ -266,17 +269,25 @@ def _has_formula(stream: Any) -> bool:
     return False
 
 
-def _collect_unsaved(stream: Any, found: dict[int, list[int]]) -> None:
+def _unsaved_rows(stream: Any) -> Iterator[tuple[int, list[int]]]:
     row, column = 0, 0
+    columns: list[int] = []
+    rows: Any = None
     for event, element in iterparse(stream, events=("start", "end")):
         name = element.tag.rpartition("}")[2]
         if event == "start":
             if name == "row":
-                row, column = int(element.get("r") or row + 1), 0
+                row, column, columns = int(element.get("r") or row + 1), 0, []
+            elif name == "sheetData":
+                rows = element
+            continue
+        if name == "row":
+            if columns:
+                yield row, columns
+            if rows is not None:
+                rows.clear()  # the rows read so far: a million of them must not pile up
             continue
         if name != "c":
-            if name == "row":
-                element.clear()
             continue
         ref = _CELL_REF.fullmatch(element.get("r") or "")
         if ref:
@@ -289,7 +300,7 @@ def _collect_unsaved(stream: Any, found: dict[int, list[int]]) -> None:
         # write it); a number cell cannot be empty: openpyxl writes its formulas so.
         kind = element.get("t") or "n"
         if "f" in parts and (value is None or (not value.text and kind not in _TEXT_KINDS)):
-            found.setdefault(row, []).append(column)
+            columns.append(column)
         element.clear()
 
 
