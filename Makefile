@@ -65,6 +65,7 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.gazetteer
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.evidence
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.evidence_gui
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.duplicates
 
 # CI runs this so the benchmark cannot rot; its times are printed, never judged.
 bench-quick: $(STAMP)

@@ -11,7 +11,7 @@ import pytest
 from desktop.cli import duplicates as command
 from desktop.cli.main import main
 from desktop.records import Actor, Where
-from desktop.services import duplicates
+from desktop.services import duplicate_scan, duplicates
 from desktop.services import incidents as service
 
 if TYPE_CHECKING:
@@ -97,6 +97,7 @@ def test_bad_options_are_one_line_and_exit_2(
 def test_the_commands_defaults_are_the_services() -> None:
     assert command.DEFAULT_MIN_SCORE == duplicates.DEFAULT_MIN_SCORE
     assert command.DEFAULT_DAYS == duplicates.DEFAULT_DAYS
+    assert command.PER_INCIDENT == duplicate_scan.PER_INCIDENT
 
 
 def test_a_record_edited_to_match_becomes_a_candidate(

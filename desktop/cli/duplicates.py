@@ -18,6 +18,9 @@ if TYPE_CHECKING:
 # The service's defaults, repeated so that --help needs no SQLAlchemy (tests check they agree).
 DEFAULT_MIN_SCORE = 0.6
 DEFAULT_DAYS = 2
+# A whole workspace lists each incident's few best candidates, not every pair that scores:
+# past a handful they are other events of the same day and place, more than anyone reviews.
+PER_INCIDENT = 3
 
 
 def score_arg(value: str) -> float:
@@ -43,6 +46,12 @@ def days_arg(value: str) -> int:
 def register(registry: Registry) -> None:
     find = registry.command(
         "duplicates", "incidents that may record the same event, best first", _duplicates
+    )
+    find.description = (
+        "Incidents that may record the same event, best first, with the reasons. Each "
+        f"incident's {PER_INCIDENT} best candidates are listed (a pair when either of its "
+        "incidents keeps it), not every pair that scores: past a handful they are other "
+        "events of the same day and place. See docs/duplicates.md."
     )
     find.add_argument(
         "--json",

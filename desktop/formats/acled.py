@@ -128,8 +128,7 @@ class _Event:
         index = self.at.columns.get(column)
         if index is None or index >= len(self.values):
             return ""
-        value = self.values[index]
-        return cells.text(sheets.unguarded(value) if isinstance(value, str) else value)
+        return cells.text(sheets.saved(self.values[index]))
 
     def read(self, column: str, how: Callable[[str], _T], field: str) -> _T:
         try:

@@ -4,7 +4,8 @@ Each incident is one event: its title the ``info``, its first day the ``date``, 
 ``tlp:`` tag (and a distribution to match), its grades and judgements MISP taxonomy tags
 (``admiralty-scale``, ``estimative-language``), its citations ``link`` and ``text``
 attributes tagged with their grade, its actors ``threat-actor``/``target-org`` attributes, its
-place a ``geolocation`` object. One event is written as ``{"Event": {...}}``, several as
+place a ``geolocation`` object, its time span and precision a ``timestamp`` object (both
+from misp-objects). One event is written as ``{"Event": {...}}``, several as
 ``{"response": [...]}`` (what MISP's API returns); both are read. ``docs/formats.md`` gives
 the mapping both ways and what MISP cannot carry.
 """
@@ -30,7 +31,7 @@ from desktop.domain import (
     normalise_marking,
 )
 from desktop.errors import ValidationError
-from desktop.formats import jsontext, peers
+from desktop.formats import jsontext, misp_time, peers
 from desktop.formats.base import Format
 from desktop.formats.peers import items, obj, text
 from desktop.records import (
@@ -213,6 +214,47 @@ class _Event:
         return event
 
     def _objects(self) -> list[dict[str, Any]]:
+        return [*self._place(), self._when()]
+
+    def _object_attribute(self, name: str, relation: str, kind: str, value: str) -> dict[str, Any]:
+        return {
+            "uuid": self._uuid(name, relation),
+            "object_relation": relation,
+            "type": kind,
+            "category": "Other",
+            "value": value,
+            "to_ids": False,
+            "timestamp": self.timestamp,
+            "distribution": "5",
+        }
+
+    def _when(self) -> dict[str, Any]:
+        """The incident's span: a date-time each end, a day from its first to its last
+        second, and the precision that tells which (docs/formats.md)."""
+        when = self.data.when
+        first, last = (
+            misp_time.instant_text(when.start, end=False),
+            misp_time.instant_text(when.end, end=True),
+        )
+        values = (
+            ("first-seen", "datetime", first),
+            ("last-seen", "datetime", last),
+            ("precision", "text", misp_time.MISP_PRECISION[when.precision]),
+        )
+        return {
+            "uuid": self._uuid("timestamp"),
+            "name": "timestamp",
+            "meta-category": "misc",
+            **misp_time.TIMESTAMP,
+            "description": "When the incident happened",
+            "first_seen": first,
+            "last_seen": last,
+            "timestamp": self.timestamp,
+            "distribution": "5",
+            "Attribute": [self._object_attribute("timestamp", *value) for value in values],
+        }
+
+    def _place(self) -> list[dict[str, Any]]:
         where = self.data.where
         relations: list[tuple[str, str, str]] = []
         if where.located:
@@ -230,19 +272,7 @@ class _Event:
                 relations.append((relation, "text", value))
         if not relations:
             return []
-        attributes = [
-            {
-                "uuid": self._uuid("geolocation", relation),
-                "object_relation": relation,
-                "type": kind,
-                "category": "Other",
-                "value": value,
-                "to_ids": False,
-                "timestamp": self.timestamp,
-                "distribution": "5",
-            }
-            for relation, kind, value in relations
-        ]
+        attributes = [self._object_attribute("geolocation", *value) for value in relations]
         return [
             {
                 "uuid": self._uuid("geolocation"),
@@ -360,11 +390,13 @@ class _Reader:
         marking, likelihood, confidence, tags = self._event_tags(grades, event)
         for index, attribute in enumerate(items(event.get("Attribute"), "Attribute")):
             _at(f"Attribute[{index}]", self._attribute, obj(attribute), index, grades)
-        where = Where()
+        where, when = Where(), None
         for index, found in enumerate(items(event.get("Object"), "Object")):
             found = obj(found, f"Object[{index}]")
             if found.get("name") == "geolocation" and where == Where():
                 where = _at(f"Object[{index}]", _geolocation, found)
+            elif found.get("name") == "timestamp" and when is None:
+                when = _at(f"Object[{index}]", misp_time.span, found)
         citations = [self._citation(c, grades) for c in self.citations.values()]
         orgc = event.get("Orgc")
         if not citations and isinstance(orgc, dict) and isinstance(orgc.get("name"), str):
@@ -386,7 +418,7 @@ class _Reader:
             title=self.texts.get("title") or text(event, "info"),
             summary=summary,
             notes=self.texts.get("notes", ""),
-            when=When(day, day),
+            when=when or When(day, day),
             where=where,
             event_type=event_type,
             sub_event_type=sub_event_type,

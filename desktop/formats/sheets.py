@@ -5,7 +5,9 @@ programs write, an XLSX whose cells may hold formulas, a sheet whose used range 
 rows past its last entry. :func:`rows` gives its rows as ``(row number, cells)`` with the row
 numbered as the program showing it counts (1 is the first line or row), whatever the file's
 shape; any problem is one :class:`~desktop.errors.ValidationError`. Formulas are never
-evaluated: an XLSX cell is read as the value its program last computed and saved for it.
+evaluated: an XLSX cell is read as the value its program last computed and saved for it, and
+a formula saved without one (a file written by a program that does not compute, such as
+openpyxl) is read as :class:`Uncomputed`, which :func:`saved` refuses when the cell is read.
 """
 
 from __future__ import annotations
@@ -13,14 +15,17 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import zipfile
+from contextlib import closing
 from typing import TYPE_CHECKING, Any
+from xml.etree.ElementTree import ParseError, iterparse
 
 from desktop.errors import ValidationError
 from desktop.wording import quoted
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Generator, Iterator
 
 # Reading stops after this many empty rows in a row: a sheet's used range may run far past
 # its data (a million empty rows), and reading on to its end would only waste minutes.
@@ -36,7 +41,35 @@ _SAMPLE = 64 * 1024
 _DELIMITERS = ",;\t|"
 _ZIP = b"PK\x03\x04"
 
-Cell = Any  # text, a number, a date or date-time, True/False, or None for an empty cell
+Cell = Any  # text, a number, a date or date-time, True/False, None (empty) or Uncomputed
+
+
+class Uncomputed:
+    """An XLSX cell holding a formula but no saved value: blank to the eye (headers, empty
+    rows), a problem when a field is read from it (:func:`saved`)."""
+
+    __slots__ = ("cell", "sheet")
+
+    def __init__(self, sheet: str, cell: str) -> None:
+        self.sheet, self.cell = sheet, cell
+
+    def __str__(self) -> str:
+        return ""
+
+    def __repr__(self) -> str:
+        return f"Uncomputed({self.sheet!r}, {self.cell!r})"
+
+
+def saved(value: Cell) -> Cell:
+    """A cell's value as a field reads it: our exports' guarded text as it was; a formula
+    with no saved value refused, rather than read as blank."""
+    if isinstance(value, Uncomputed):
+        raise ValidationError(
+            "",
+            f"cell {value.cell} of sheet {quoted(value.sheet)} is a formula with no saved value"
+            " — open and save the file in a spreadsheet program, or paste values",
+        )
+    return unguarded(value) if isinstance(value, str) else value
 
 
 def is_xlsx(raw: bytes) -> bool:
@@ -178,16 +211,114 @@ def _xlsx_rows(raw: bytes, sheet: str) -> Iterator[tuple[int, list[Cell]]]:
         if not hasattr(ws, "iter_rows"):
             raise ValidationError("", f"{quoted(ws.title)} is a chart, not a sheet of cells")
         try:
-            for number, cells in enumerate(
-                ws.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True), 1
-            ):
-                yield number, [_xlsx_cell(cell) for cell in cells]
+            path = getattr(ws, "_worksheet_path", "")
+            with closing(_unsaved_formulas(raw, path)) as unsaved:
+                pending = next(unsaved, None)
+                for number, cells in enumerate(
+                    ws.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True), 1
+                ):
+                    values = [_xlsx_cell(cell) for cell in cells]
+                    while pending is not None and pending[0] < number:
+                        pending = next(unsaved, None)
+                    for column in pending[1] if pending and pending[0] == number else ():
+                        if column <= len(values) and values[column - 1] is None:
+                            where = f"{column_letter(column - 1)}{number}"
+                            values[column - 1] = Uncomputed(ws.title, where)
+                    yield number, values
         except ValidationError:
             raise
         except Exception as exc:
             raise ValidationError(
                 "", f"is not a readable XLSX workbook ({type(exc).__name__}: {exc})"
             ) from None
+
+
+# A formula element (``<f>``, ``<f t="shared" …/>``, with or without a namespace prefix).
+_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+_CELL_REF = re.compile(r"([A-Z]+)(\d+)")
+_TEXT_KINDS = ("str", "s", "inlineStr")
+
+
+def _unsaved_formulas(raw: bytes, path: str) -> Generator[tuple[int, list[int]]]:
+    """The sheet's rows (in order) with cells that hold a formula and no saved value, each
+    with those cells' columns (1 is A). Such a cell reads as empty through openpyxl; only
+    the sheet's XML tells it apart from a blank one. Streamed beside openpyxl's reading; a
+    sheet without any formula (most) is only searched, not parsed."""
+    if not path:
+        return
+    name = path.lstrip("/")
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        if name not in archive.namelist():
+            return
+        with archive.open(name) as member:
+            if not _has_formula(member):
+                return
+        with archive.open(name) as member:
+            try:
+                yield from _unsaved_rows(member)
+            except ParseError:
+                return  # openpyxl's own reading of the sheet says what is wrong with it
+
+
+def _has_formula(stream: Any) -> bool:
+    tail = b""
+    while chunk := stream.read(1 << 20):
+        if _FORMULA_TAG.search(tail + chunk):
+            return True
+        tail = chunk[-64:]
+    return False
+
+
+def _unsaved_rows(stream: Any) -> Iterator[tuple[int, list[int]]]:
+    row, column = 0, 0
+    columns: list[int] = []
+    rows: Any = None
+    for event, element in iterparse(stream, events=("start", "end")):
+        name = element.tag.rpartition("}")[2]
+        if event == "start":
+            if name == "row":
+                row, column, columns = int(element.get("r") or row + 1), 0, []
+            elif name == "sheetData":
+                rows = element
+            continue
+        if name == "row":
+            if columns:
+                yield row, columns
+            if rows is not None:
+                rows.clear()  # the rows read so far: a million of them must not pile up
+            continue
+        if name != "c":
+            continue
+        ref = _CELL_REF.fullmatch(element.get("r") or "")
+        if ref:
+            column, row = _column_number(ref[1]), int(ref[2])
+        else:
+            column += 1
+        parts = {child.tag.rpartition("}")[2]: child for child in element}
+        value = parts.get("v")
+        # An empty saved value is a formula's empty text (t="str", as Excel and LibreOffice
+        # write it); a number cell cannot be empty: openpyxl writes its formulas so.
+        kind = element.get("t") or "n"
+        if "f" in parts and (value is None or (not value.text and kind not in _TEXT_KINDS)):
+            columns.append(column)
+        element.clear()
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def column_letter(index: int) -> str:
+    """0 → ``A``, 26 → ``AA``, as spreadsheets name columns."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _xlsx_cell(value: Cell) -> Cell:

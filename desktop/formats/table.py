@@ -26,6 +26,7 @@ from desktop.domain import EVENT_TYPES, ActorRole, Confidence, Status, TimePreci
 from desktop.errors import ValidationError
 from desktop.fields import FIELDS_BY_KEY
 from desktop.formats import cells, peers, sheets
+from desktop.formats.sheets import column_letter  # also the import wizard's
 from desktop.records import Actor, Casualties, Citation, Document, IncidentData, When, Where
 from desktop.wording import quoted
 
@@ -124,16 +125,6 @@ def fold(header: str) -> str:
     return re.sub(r"[^a-z0-9]", "", header.casefold())
 
 
-def column_letter(index: int) -> str:
-    """0 → ``A``, 26 → ``AA``, as spreadsheets name columns."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def _letter_index(text: str) -> int | None:
     if not re.fullmatch(r"[A-Za-z]{1,3}", text):
         return None
@@ -227,8 +218,10 @@ class _Row:
         index = self.at.columns.get(key)
         if index is None or index >= len(self.values):
             return None
-        value = self.values[index]
-        return sheets.unguarded(value) if isinstance(value, str) else value
+        try:
+            return sheets.saved(self.values[index])
+        except ValidationError as exc:
+            raise ValidationError(key, exc.problem) from None
 
     def text(self, key: str) -> str:
         return cells.text(self.cell(key))

@@ -1,9 +1,11 @@
 """Duplicate candidates: incidents that may be two records of one event, with the reasons.
 
 Two incidents are compared only when they are in the same country (or both in none) and
-their periods overlap or lie at most ``days`` apart; that blocking is done in SQL on
-``ix_incidents_live_nearby`` (migration 0014), so a workspace is never compared all pairs
-with all. A pair must then be near in place as well (see :func:`_place`), and is scored from
+their periods overlap or lie at most ``days`` apart: one incident's neighbours are one range
+of ``ix_incidents_live_nearby`` (migration 0014); the workspace scan sorts each country by
+start and, to stay quick at 100,000 incidents, also blocks on the title and keeps each
+incident's few best (:mod:`desktop.services.duplicate_scan`). A pair must then be near in
+place as well (see :func:`_place`), and is scored from
 0 to 1 by how close in time and place, the event type, shared actors and how alike the
 titles or summaries read (rapidfuzz's token set ratio, after the search index's Arabic
 folding). Pairs an analyst dismissed ("not a duplicate") are remembered and never proposed
@@ -13,20 +15,21 @@ actors, tags and histories. docs/duplicates.md explains the score to analysts.
 
 from __future__ import annotations
 
+import functools
 import math
+import sys
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, utils
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import func, or_, select
 
 from desktop.domain import TimePrecision, country_name
 from desktop.errors import ValidationError
 from desktop.geo_clusters import EARTH_RADIUS_KM
 from desktop.phrases import span_short
-from desktop.services import history, mapping, merge
+from desktop.services import duplicate_scan, history, mapping, merge
 from desktop.services.incidents import get_incident, load_incident, resolve_sources
 from desktop.services.validation import check_incident
 from desktop.store import fulltext
@@ -34,9 +37,8 @@ from desktop.store.models import Incident, IncidentActor, NotDuplicate
 from desktop.wording import quoted
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Collection, Iterable, Iterator
+    from collections.abc import Callable, Collection, Iterable
 
-    from sqlalchemy import ColumnElement
     from sqlalchemy.orm import Session
 
     from desktop.services.dto import IncidentData
@@ -53,11 +55,8 @@ NEAR_KM = 25.0  # points further apart are not the same place
 WEIGHTS = {"time": 0.2, "place": 0.2, "type": 0.15, "actors": 0.15, "text": 0.3}
 TEXT_REASON = 50  # a title or summary similarity (percent) worth naming from this on
 _SUMMARY_CHARS = 300  # summaries are compared by their beginning, where the facts are
-# The SQL place test lets through every pair _place could accept: same name, points within
-# a box wider than NEAR_KM at any latitude up to 70°, or one side only roughly placed.
-_BOX_LAT = 0.25
-_BOX_LON = 0.8
 _CHUNK = 500  # ids per IN (…), under SQLite's parameter limit
+_BATCH = 10_000  # rows fetched at a time by the scan
 
 
 @dataclass(frozen=True)
@@ -130,9 +129,10 @@ class _Facts:
         self.row_id, self.uuid, self.title, self.summary = row_id, uuid, title, summary
         self.start, self.end, self.precision = start, end, precision
         self.start_day, self.end_day = start.toordinal(), end.toordinal()
-        self.country, self.admin1, self.place_name = country, admin1, place_name
+        # The few countries, provinces and places recur on thousands of rows: one copy each.
+        self.country, self.admin1, self.place_name = _one(country), _one(admin1), _one(place_name)
         self.lat, self.lon, self.geo_precision = lat, lon, geo_precision
-        self.event_type = event_type
+        self.event_type = _one(event_type)
         self.place_key = _name_key(place_name)
         self.admin1_key = _name_key(admin1)
         # Placed only to a province or larger, or not by name: compared by province.
@@ -146,6 +146,7 @@ class _Facts:
     def folded(self) -> tuple[str, str]:
         if self._folded is None:
             self._folded = (_fold(self.title), _fold(self.summary[:_SUMMARY_CHARS]))
+            self.summary = ""  # only the folded form is read from now on: one copy, not two
         return self._folded
 
     def side(self) -> Side:
@@ -164,6 +165,11 @@ def _fold(text: str) -> str:
     return str(utils.default_process(fulltext.normalise(text)))
 
 
+def _one(text: str) -> str:
+    return sys.intern(text) if isinstance(text, str) else text
+
+
+@functools.lru_cache(maxsize=4096)  # places, provinces and actors recur
 def _name_key(name: str) -> str:
     return " ".join(fulltext.normalise(name).split()).casefold()
 
@@ -301,62 +307,18 @@ def _pair_key(a: str, b: str) -> tuple[str, str]:
     return (a, b) if a < b else (b, a)
 
 
-def _later(session: Session, moment: Any, days: int) -> ColumnElement[datetime]:
-    """``moment`` plus ``days`` days and a second, in SQL (the second covers SQLite's text
-    comparison of a stored time with its fractional part; the exact test is _time's)."""
-    if session.get_bind().dialect.name == "sqlite":
-        return func.datetime(moment, f"+{days} days", "+1 seconds")
-    return moment + timedelta(days=days, seconds=1)
-
-
-def _near_in_sql(a: type[Incident], b: type[Incident]) -> ColumnElement[bool]:
-    """A superset of the pairs :func:`_place` accepts, for the database to test first."""
-    return or_(
-        and_(a.place_name != "", func.lower(a.place_name) == func.lower(b.place_name)),
-        and_(
-            a.lat.is_not(None),
-            b.lat.is_not(None),
-            b.lat.between(a.lat - _BOX_LAT, a.lat + _BOX_LAT),
-            b.lon.between(a.lon - _BOX_LON, a.lon + _BOX_LON),
-        ),
-        a.geo_precision == 3,
-        b.geo_precision == 3,
-        a.place_name == "",
-        b.place_name == "",
-    )
-
-
-def _scan_pairs(session: Session, days: int, since: int | None) -> Iterator[tuple[int, int]]:
-    """Row ids of the pairs of live incidents in one country whose periods overlap or lie at
-    most ``days`` apart and whose places may be near: ``a`` starts first (ties: lower id).
-    With ``since``, only pairs with an incident whose row id is above it. Streamed: a
-    100,000-incident workspace may have millions."""
-    a, b = aliased(Incident), aliased(Incident)
-    stmt = select(a.id, b.id).where(
-        a.deleted_at.is_(None),
-        b.deleted_at.is_(None),
-        b.country == a.country,
-        b.start_at >= a.start_at,
-        b.start_at <= _later(session, a.end_at, days),
-        or_(b.start_at > a.start_at, b.id > a.id),
-        _near_in_sql(a, b),
-    )
-    if since is not None:
-        stmt = stmt.where(or_(a.id > since, b.id > since))
-    for x, y in session.execute(stmt.execution_options(yield_per=20_000)):  # noqa: UP028
-        yield x, y  # plain pairs, not rows: the caller keeps some in a set
-
-
 def _live_facts(session: Session) -> dict[int, _Facts]:
-    """The facts of every live incident (a scan meets nearly all of them)."""
+    """The facts of every live incident (a scan meets nearly all of them), read in batches
+    so that the rows are not all held beside the facts."""
+    live = select(*_COLUMNS).where(Incident.deleted_at.is_(None))
     found = {
         values[0]: _Facts(*values)
-        for values in session.execute(select(*_COLUMNS).where(Incident.deleted_at.is_(None)))
+        for values in session.execute(live.execution_options(yield_per=_BATCH))
     }
     actors = select(IncidentActor.incident_id, IncidentActor.name).order_by(
         IncidentActor.incident_id, IncidentActor.position
     )
-    for incident_id, name in session.execute(actors):
+    for incident_id, name in session.execute(actors.execution_options(yield_per=_BATCH)):
         facts = found.get(incident_id)
         if facts is not None:
             facts.actors.setdefault(_name_key(name), name)
@@ -386,6 +348,14 @@ def _ranked(
 ) -> list[Candidate]:
     candidates: list[Candidate] = []
     seen: set[tuple[int, int]] = set()
+    sides: dict[int, Side] = {}  # one per incident, however many pairs it is in
+
+    def side(facts: _Facts) -> Side:
+        found = sides.get(facts.row_id)
+        if found is None:
+            found = sides[facts.row_id] = facts.side()
+        return found
+
     for x, y in pairs:
         first, second = found[x], found[y]
         if (second.start, second.row_id) < (first.start, first.row_id):
@@ -397,7 +367,7 @@ def _ranked(
         compared = _compare(first, second, days, min_score)
         if compared is not None:
             score, reasons = compared
-            candidates.append(Candidate(first.side(), second.side(), score, tuple(reasons)))
+            candidates.append(Candidate(side(first), side(second), score, tuple(reasons)))
     # Best first; among equals the most recent pair first, as the table lists incidents.
     candidates.sort(key=lambda c: (c.b.when, c.a.id, c.b.id), reverse=True)
     candidates.sort(key=lambda c: c.score, reverse=True)
@@ -415,11 +385,21 @@ def find_pairs(
     days: int = DEFAULT_DAYS,
     since: int | None = None,
 ) -> list[Candidate]:
-    """The workspace's candidate pairs, best first (``since``: see :func:`newest_mark`)."""
+    """The workspace's candidate pairs, best first (``since``: see :func:`newest_mark`): each
+    incident's few best, found as :mod:`duplicate_scan` says."""
     with db.begin() as session:
         found = _live_facts(session)
         dismissed = _dismissed(session)
-        candidates = _ranked(found, _scan_pairs(session, days, since), dismissed, days, min_score)
+    scored: list[tuple[float, int, int]] = []
+    for first, second in duplicate_scan.title_neighbours(found.values(), days, since):
+        if _pair_key(first.uuid, second.uuid) in dismissed:
+            continue
+        compared = _compare(first, second, days, min_score)
+        if compared is not None:
+            scored.append((compared[0], first.row_id, second.row_id))
+    kept = [scored[n][1:] for n in duplicate_scan.best_per_incident(scored)]
+    del scored
+    candidates = _ranked(found, kept, dismissed, days, min_score)
     return candidates if limit is None else candidates[:limit]
 
 

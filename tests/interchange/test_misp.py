@@ -153,7 +153,7 @@ def test_our_events_come_back_with_what_misp_carries(
         for key in ("actors", "casualties", "status", "confidence", "likelihood", "tags"):
             assert back[key] == incident[key], key
         assert back["marking"] == incident["marking"]
-        assert back["when"]["start"][:10] == incident["when"]["start"][:10]
+        assert back["when"] == incident["when"]  # span and precision, via the timestamp object
         assert [
             (c["source"], c["credibility"], c["url"], c["excerpt"]) for c in back["citations"]
         ] == [
@@ -161,6 +161,78 @@ def test_our_events_come_back_with_what_misp_carries(
         ]
     grades = {s["id"]: s["reliability"] for s in after["sources"]}
     assert grades == {s["id"]: s["reliability"] for s in before["sources"]}
+
+
+WHENS = [
+    {"start": "2023-10-01", "end": "2023-10-31", "precision": "month"},
+    {"start": "2023-10-17T06:30:00Z", "end": "2023-10-18T21:05:09Z", "precision": "exact"},
+    {"start": "2023-10-09", "end": "2023-10-15", "precision": "week"},
+    {"start": "2023-10-17", "end": "2023-10-19", "precision": "day"},
+]
+
+
+def test_every_span_and_precision_goes_through_misp_and_back(sample: Path, tmp_path: Path) -> None:
+    document = _export_json(sample, tmp_path / "sample.json")
+    for incident, when in zip(document["incidents"], WHENS, strict=False):
+        incident["when"] = when
+    edited, first = tmp_path / "edited.json", tmp_path / "first.sqlite3"
+    edited.write_text(json.dumps(document), encoding="utf-8")
+    assert _run("import", str(edited), "--db", str(first)) == 0
+    events, second = tmp_path / "events.json", tmp_path / "second.sqlite3"
+    assert _run("export", "misp", "--db", str(first), "--out", str(events)) == 0
+    for item in json.loads(events.read_text("utf-8"))["response"]:
+        event = MISPEvent()
+        event.load(item)  # PyMISP reads the timestamp object and its first and last seen
+        (stamp,) = event.get_objects_by_name("timestamp")
+        values = {a.object_relation: a.value for a in stamp.attributes}
+        assert values["first-seen"] == stamp.first_seen
+        assert stamp.first_seen <= stamp.last_seen
+        assert event.date == stamp.first_seen.date()
+        if event.uuid == document["incidents"][1]["id"]:  # the exact span, to the second
+            assert values["precision"] == "full"
+            assert stamp.first_seen.isoformat() == "2023-10-17T06:30:00+00:00"
+            assert stamp.last_seen.isoformat() == "2023-10-18T21:05:09+00:00"
+    assert _run("import", str(events), "--db", str(second)) == 0
+    back = {i["id"]: i["when"] for i in _export_json(second, tmp_path / "back.json")["incidents"]}
+    for incident, when in zip(document["incidents"], WHENS, strict=False):
+        assert back[incident["id"]] == when
+
+
+def _timestamp_object(*attributes: tuple[str, str]) -> dict[str, Any]:
+    return {
+        "name": "timestamp",
+        "meta-category": "misc",
+        "Attribute": [
+            {"object_relation": relation, "type": "datetime", "value": value}
+            for relation, value in attributes
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("attributes", "when"),
+    [
+        (
+            [("first-seen", "2023-10-21T06:30:00.000000+03:00")],
+            {"start": "2023-10-21T03:30:00Z", "end": "2023-10-21T03:30:00Z", "precision": "exact"},
+        ),
+        (
+            [("first-seen", "2023-10-20T00:00:00Z"), ("last-seen", "2023-10-21T23:59:59Z")],
+            {"start": "2023-10-20", "end": "2023-10-21", "precision": "day"},
+        ),
+        ([], {"start": "2023-10-21", "end": "2023-10-21", "precision": "day"}),
+    ],
+)
+def test_a_timestamp_object_from_misp_gives_the_span(
+    tmp_path: Path, attributes: list[tuple[str, str]], when: dict[str, str]
+) -> None:
+    event = json.loads(json.dumps(EVENT))
+    event["Event"]["Object"].append(_timestamp_object(*attributes))
+    path, db = tmp_path / "event.json", tmp_path / "w.sqlite3"
+    path.write_text(json.dumps(event), encoding="utf-8")
+    assert _run("import", str(path), "--db", str(db)) == 0
+    (incident,) = _export_json(db, tmp_path / "out.json")["incidents"]
+    assert incident["when"] == when
 
 
 def test_a_misp_event_becomes_an_incident_with_sources_and_grades(tmp_path: Path) -> None:
@@ -243,6 +315,12 @@ def _bad_latitude(v: Any) -> None:
             r"Event\.Attribute\[0\]\.value: must be text",
         ),
         (_edited(_bad_latitude), r"latitude: 'north' is not a number"),
+        (
+            _edited(
+                lambda v: v["Event"]["Object"].append(_timestamp_object(("first-seen", "the 21st")))
+            ),
+            r"Event\.Object\[1\]\.first-seen: 'the 21st' is not an ISO 8601 date-time",
+        ),
         (json.dumps({"response": [{"event": {}}]}), r"response\[0\]: holds no 'Event'"),
         ('{"Event": ' * 60 + "{}" + "}" * 60, r"nested too deeply"),
     ],

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
@@ -210,17 +212,82 @@ def test_hostile_or_broken_files_are_one_line(
     assert _incidents(db) == []
 
 
+def _with_saved_values(path: Path, saved: dict[str, tuple[str, str]]) -> Path:
+    """The workbook as a computing spreadsheet program saves it: each cell named in
+    ``saved`` (``"B2": (type, value)``) given its type and value beside its formula.
+    openpyxl writes ``<c r="B2"><f>…</f><v></v></c>``; Excel writes the value in ``<v>``."""
+    with zipfile.ZipFile(path) as book:
+        parts = {name: book.read(name) for name in book.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    for ref, (kind, value) in saved.items():
+        found = re.search(rf'<c r="{ref}"[^>]*>(<f>.*?</f>)<v\s*/?>(</v>)?</c>', sheet)
+        assert found, ref
+        cell = f'<c r="{ref}" t="{kind}">{found[1]}<v>{value}</v></c>'
+        sheet = sheet[: found.start()] + cell + sheet[found.end() :]
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        for name, data in parts.items():
+            book.writestr(name, data)
+    return path
+
+
 def test_formulas_are_read_as_their_saved_values_never_run(tmp_path: Path) -> None:
     path = _xlsx(
         tmp_path / "f.xlsx",
-        [["date", "title", "killed"], ["2023-10-17", '=HYPERLINK("http://evil")', "=1+1"]],
+        [
+            ["date", "title", "killed", "wounded", "scratch"],
+            ["2023-10-17", '=HYPERLINK("http://evil", "Drone attack")', "=1+1", '=""', "=1/0"],
+        ],
+    )
+    _with_saved_values(
+        path,
+        {
+            "B2": ("str", "Drone attack"),
+            "C2": ("n", "2"),
+            "D2": ("str", ""),
+            "E2": ("e", "#DIV/0!"),
+        },
     )
     db = tmp_path / "w.sqlite3"
-    # openpyxl saves formulas without computed values: they read as blank, never evaluated.
     assert _run("import", str(path), "--db", str(db)) == 0
     (only,) = _incidents(db)
-    assert only.casualties.killed is None
-    assert "evil" not in only.title
+    assert only.title == "Drone attack"  # the saved value, the link never followed
+    assert only.casualties.killed == 2
+    assert only.casualties.injured is None  # a formula saved as empty text is blank
+
+
+@pytest.mark.parametrize(
+    ("cells", "message"),
+    [
+        (
+            ["=DATE(2023, 10, 17)", "Drone attack", "=1+1"],
+            "row 6: when.start: cell A6 of sheet 'Log' is a formula with no saved value — "
+            "open and save the file in a spreadsheet program, or paste values",
+        ),
+        (
+            ["2023-10-17", "Drone attack", "=1+1"],
+            "row 6: casualties.killed: cell C6 of sheet 'Log' is a formula with no saved value",
+        ),
+    ],
+)
+def test_a_formula_saved_without_its_value_is_one_line_naming_the_cell(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], cells: list[object], message: str
+) -> None:
+    # openpyxl (and other programs that do not compute) save formulas with no value: not
+    # read as blank, silently, but refused with where the formula is.
+    rows: list[list[object]] = [["Incident log"], [], ["date", "title", "killed"]]
+    rows += [["2023-10-16", "Rockets near Erbil", 1], cells]
+    path = _xlsx(tmp_path / "f.xlsx", rows)
+    sheet = load_workbook(path).active
+    assert sheet is not None
+    sheet.insert_rows(4)  # the offending row is the sheet's row 6
+    sheet.parent.save(path)
+    db = tmp_path / "w.sqlite3"
+    assert _run("import", str(path), "--db", str(db)) == 2
+    err = capsys.readouterr().err
+    assert message in err, err
+    assert err.count("\n") == 1
+    assert _incidents(db) == []
 
 
 def test_a_million_empty_rows_stop_early(tmp_path: Path) -> None:
