@@ -28,6 +28,7 @@ from desktop.store.indexes import restore_missing_indexes
 from desktop.store.locations import ENV_VAR, default_database_path
 from desktop.store.migrate import OUR_TABLES, revision_ids, upgrade
 from desktop.store.notify import install as install_change_notification
+from desktop.store.search_repair import check_on_open as check_search_index
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -214,6 +215,8 @@ class Database:
     # A SQLite file opened without write access (read-only medium, folder or file): it can
     # be read and searched; every write is refused with READ_ONLY_MESSAGE.
     read_only: bool = False
+    # Something the analyst should hear about that opening did (the search index repaired).
+    notice: str = ""
 
     def __post_init__(self) -> None:
         if self.engine.dialect.name == "postgresql":
@@ -284,6 +287,8 @@ def open_database(
             upgrade(engine, db.location, read_only=read_only)
             if path is not None and not read_only:
                 restore_missing_indexes(engine, db.location)
+            if db.is_sqlite and not read_only:
+                db.notice = check_search_index(engine, db.location)
         except BaseException:
             engine.dispose()
             raise

@@ -15,6 +15,7 @@ some it no longer does), so a search can name them: see :func:`prefix_terms`.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, cast
 
@@ -29,7 +30,9 @@ if TYPE_CHECKING:
 
 FTS_TABLE = "incident_fts"
 FTS_COLUMNS = ("title", "summary", "notes", "actors", "places", "excerpts")
-TOKENIZE = "unicode61 remove_diacritics 2"
+# Symbols (So: emoji, pictographs, ©, °) are searchable too: fulltext.normalise sets each
+# apart, so "🔥" is a word of its own. Spelled as it sits inside the SQL's quotes.
+TOKENIZE = "unicode61 remove_diacritics 2 categories ''L* N* Co So''"
 CREATE_FTS_SQL = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
     + ", ".join(FTS_COLUMNS)
@@ -87,7 +90,7 @@ AUTOMERGE = 8
 
 
 def create(connection: Connection) -> None:
-    for statement in CREATE_SQL:
+    for statement in (CREATE_FTS_SQL, *CREATE_SQL):
         connection.exec_driver_sql(statement)
     connection.exec_driver_sql(
         f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rank) VALUES ('automerge', {AUTOMERGE})"
@@ -156,10 +159,41 @@ def remove(connection: Connection, incident_ids: Iterable[int]) -> None:
 
 
 def clear(connection: Connection) -> None:
-    """Empty the index, its keys and its word list (before a rebuild)."""
+    """Empty the index, its keys and its word list (before a rebuild).
+
+    The index is made anew, so it takes the current :data:`TOKENIZE` (a workspace indexed
+    with older settings, or one whose index is damaged, gets a sound one).
+    """
+    for table in (VOCAB_TABLE, FTS_TABLE):
+        connection.exec_driver_sql(f"DROP TABLE IF EXISTS {table}")
     create(connection)
-    for table in (FTS_TABLE, KEYS_TABLE, TERMS_TABLE):
+    for table in (KEYS_TABLE, TERMS_TABLE):
         connection.exec_driver_sql(f"DELETE FROM {table}")
+
+
+_TOKENIZE_CLAUSE = re.compile(r"tokenize\s*=\s*'((?:[^']|'')*)'", re.IGNORECASE)
+
+
+def has_current_settings(connection: Connection) -> bool:
+    """Whether the index exists and splits words as :data:`TOKENIZE` says (one read of the
+    schema: the settings are in the statement that made the index)."""
+    row = connection.exec_driver_sql(
+        "SELECT sql FROM sqlite_master WHERE name = ?", (FTS_TABLE,)
+    ).first()
+    if row is None:
+        return False
+    found = _TOKENIZE_CLAUSE.search(str(row[0]))
+    return found is not None and found.group(1) == TOKENIZE
+
+
+def probe(connection: Connection) -> None:
+    """Read the index's structure and a word's first entries: raises the database's error
+    when they are damaged. Cheap at any size; damage elsewhere shows when a search reads it."""
+    term = connection.exec_driver_sql(f"SELECT term FROM {TERMS_TABLE} LIMIT 1").scalar()
+    word = '"' + str(term or "a").replace('"', '""') + '"'
+    connection.exec_driver_sql(
+        f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? LIMIT 1", (word,)
+    ).all()
 
 
 def add_terms(connection: Connection, keys: Collection[int]) -> None:
