@@ -28,6 +28,7 @@ from desktop.store.indexes import restore_missing_indexes
 from desktop.store.locations import ENV_VAR, default_database_path
 from desktop.store.migrate import OUR_TABLES, revision_ids, upgrade
 from desktop.store.notify import install as install_change_notification
+from desktop.store.search_repair import REBUILT_NOTE, is_index_damage, rebuild_damaged
 from desktop.store.search_repair import check_on_open as check_search_index
 
 if TYPE_CHECKING:
@@ -42,6 +43,10 @@ PG_DRIVER = "postgresql+psycopg"
 READ_ONLY_MESSAGE = (
     "This workspace is open read-only ({where} or its folder cannot be written): "
     "nothing was changed. Copy it to a folder you can write to in order to change it."
+)
+DAMAGED_READ_ONLY = (
+    "The search index of this workspace is damaged, and {where} is open read-only, so it "
+    "cannot be rebuilt: open a copy in a folder you can write to, and it will be."
 )
 
 
@@ -258,6 +263,13 @@ class Database:
                 ) from exc
             if self.read_only and "readonly" in str(exc.orig).lower():
                 raise StoreError(READ_ONLY_MESSAGE.format(where=self.location)) from exc
+            if is_index_damage(exc):
+                if self.read_only:
+                    raise StoreError(DAMAGED_READ_ONLY.format(where=self.location)) from exc
+                # Damage the check on opening could not see (it reads only the structure):
+                # this action was rolled back; the next one finds a sound index.
+                rebuild_damaged(self.engine, self.location)
+                raise StoreError(f"{REBUILT_NOTE} Try again.") from exc
             raise StoreError(describe_db_error(exc, self.location)) from exc
 
     def close(self) -> None:

@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, cast
 
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from desktop.errors import StoreError
 
@@ -164,11 +165,34 @@ def clear(connection: Connection) -> None:
     The index is made anew, so it takes the current :data:`TOKENIZE` (a workspace indexed
     with older settings, or one whose index is damaged, gets a sound one).
     """
-    for table in (VOCAB_TABLE, FTS_TABLE):
-        connection.exec_driver_sql(f"DROP TABLE IF EXISTS {table}")
+    connection.exec_driver_sql(f"DROP TABLE IF EXISTS {VOCAB_TABLE}")
+    try:
+        connection.exec_driver_sql(f"DROP TABLE IF EXISTS {FTS_TABLE}")
+    except DBAPIError as exc:
+        if getattr(exc.orig, "sqlite_errorname", "") != "SQLITE_CORRUPT_VTAB":
+            raise
+        _empty_blocks(connection)
+        connection.exec_driver_sql(f"DROP TABLE {FTS_TABLE}")
     create(connection)
     for table in (KEYS_TABLE, TERMS_TABLE):
         connection.exec_driver_sql(f"DELETE FROM {table}")
+
+
+def _empty_blocks(connection: Connection) -> None:
+    """Replace a damaged index's blocks with those of an empty index.
+
+    FTS5 reads its structure block before it does anything to its table, dropping it
+    included: with that block damaged, the table could not even be dropped. A blank index
+    made in the connection's temp schema lends its two blocks (structure and averages).
+    """
+    blank = f"temp.{FTS_TABLE}_blank"
+    connection.exec_driver_sql(f"CREATE VIRTUAL TABLE {blank} USING fts5(body)")
+    connection.exec_driver_sql(f"DELETE FROM {FTS_TABLE}_data")
+    connection.exec_driver_sql(f"DELETE FROM {FTS_TABLE}_idx")
+    connection.exec_driver_sql(
+        f"INSERT INTO {FTS_TABLE}_data (id, block) SELECT id, block FROM {blank}_data"
+    )
+    connection.exec_driver_sql(f"DROP TABLE {blank}")
 
 
 _TOKENIZE_CLAUSE = re.compile(r"tokenize\s*=\s*'((?:[^']|'')*)'", re.IGNORECASE)

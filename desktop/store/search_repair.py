@@ -1,9 +1,16 @@
 """Keeping a SQLite workspace's full-text index usable: rebuilt from the stored incidents when
-it was made with other settings than this version's.
+it was made with other settings than this version's, or when it is found damaged.
 
-Nothing is lost: the index holds only what the incidents hold. The settings are read from
-the statement that made the index (one read of the schema), so no migration is needed when
-they change: opening the workspace rebuilds it once.
+Nothing is lost either way: the index holds only what the incidents hold. The settings are
+read from the statement that made the index (one read of the schema), so no migration is
+needed when they change: opening the workspace rebuilds it once.
+
+Damage inside FTS5's own blocks passes SQLite's page checks (``PRAGMA quick_check``) and
+shows only when a search reads it. FTS5's own integrity check reads and splits again every
+entry, a cost growing with the workspace, too slow for every opening. So opening reads only
+what every search reads first (:func:`fts5.probe`: the index's structure and one word), and a
+search or save that meets damage anywhere else rebuilds the index then
+(:meth:`engine.Database.begin`, with :func:`rebuild_damaged`).
 """
 
 from __future__ import annotations
@@ -18,22 +25,58 @@ from desktop.store import fts5, fulltext
 from desktop.store.dberrors import describe_db_error
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
+    from sqlalchemy.engine import Connection, Engine
 
 log = logging.getLogger(__name__)
 
+REBUILT_NOTE = (
+    "The search index of this workspace was damaged and has been rebuilt from the incidents; "
+    "nothing was lost."
+)
+
+
+def is_index_damage(exc: BaseException) -> bool:
+    """Whether a database error is FTS5 finding its own blocks damaged."""
+    orig = getattr(exc, "orig", exc)
+    return getattr(orig, "sqlite_errorname", "") == "SQLITE_CORRUPT_VTAB"
+
 
 def check_on_open(engine: Engine, location: str) -> str:
-    """Rebuild the index if its settings are not this version's.
+    """Rebuild the index if its settings are not this version's, or it is damaged.
 
-    Returns a note for the analyst, "" when there is nothing to say (a rebuild for new
-    settings is routine: there is nothing to do about it).
+    Returns :data:`REBUILT_NOTE` when damage was repaired, else "" (a rebuild for new
+    settings is routine: the analyst has nothing to do about it).
     """
     try:
         with engine.begin() as connection:
             if not fts5.has_current_settings(connection):
                 log.info("rebuilding the search index of %s for new settings", location)
                 fulltext.rebuild(connection)
+                return ""
+            if _damaged(connection):
+                log.warning("the search index of %s is damaged: rebuilding it", location)
+                fulltext.rebuild(connection)
+                return REBUILT_NOTE
     except DBAPIError as exc:
         raise StoreError(describe_db_error(exc, location)) from exc
     return ""
+
+
+def _damaged(connection: Connection) -> bool:
+    try:
+        fts5.probe(connection)
+    except DBAPIError as exc:
+        if is_index_damage(exc):
+            return True
+        raise
+    return False
+
+
+def rebuild_damaged(engine: Engine, location: str) -> None:
+    """After a search or save met damage (its own transaction rolled back): rebuild."""
+    log.warning("the search index of %s is damaged: rebuilding it", location)
+    try:
+        with engine.begin() as connection:
+            fulltext.rebuild(connection)
+    except DBAPIError as exc:
+        raise StoreError(describe_db_error(exc, location)) from exc
