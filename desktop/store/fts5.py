@@ -15,7 +15,6 @@ some it no longer does), so a search can name them: see :func:`prefix_terms`.
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, cast
 
@@ -23,17 +22,16 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from desktop.errors import StoreError
+from desktop.store.fts_settings import FTS_TABLE as FTS_TABLE
+from desktop.store.fts_settings import INDEX_SQL, tokenize_of
+from desktop.store.fts_settings import TOKENIZE as TOKENIZE
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterable, Mapping, Sequence
 
     from sqlalchemy.engine import Connection
 
-FTS_TABLE = "incident_fts"
 FTS_COLUMNS = ("title", "summary", "notes", "actors", "places", "excerpts")
-# Symbols (So: emoji, pictographs, ©, °) are searchable too: fulltext.normalise sets each
-# apart, so "🔥" is a word of its own. Spelled as it sits inside the SQL's quotes.
-TOKENIZE = "unicode61 remove_diacritics 2 categories ''L* N* Co So''"
 CREATE_FTS_SQL = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
     + ", ".join(FTS_COLUMNS)
@@ -195,19 +193,11 @@ def _empty_blocks(connection: Connection) -> None:
     connection.exec_driver_sql(f"DROP TABLE {blank}")
 
 
-_TOKENIZE_CLAUSE = re.compile(r"tokenize\s*=\s*'((?:[^']|'')*)'", re.IGNORECASE)
-
-
 def has_current_settings(connection: Connection) -> bool:
     """Whether the index exists and splits words as :data:`TOKENIZE` says (one read of the
     schema: the settings are in the statement that made the index)."""
-    row = connection.exec_driver_sql(
-        "SELECT sql FROM sqlite_master WHERE name = ?", (FTS_TABLE,)
-    ).first()
-    if row is None:
-        return False
-    found = _TOKENIZE_CLAUSE.search(str(row[0]))
-    return found is not None and found.group(1) == TOKENIZE
+    row = connection.exec_driver_sql(INDEX_SQL).first()
+    return row is not None and tokenize_of(str(row[0])) == TOKENIZE
 
 
 def probe(connection: Connection) -> None:
