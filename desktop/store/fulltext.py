@@ -92,39 +92,49 @@ def normalise(value: str) -> str:
     value = unicodedata.normalize("NFKC", value)
     # The same Arabic marks and letters as the gazetteer folds (desktop/folding.py).
     value = ARABIC_MARKS.sub("", value).translate(ARABIC_FOLDS)
-    symbols, selectors, gaps = _symbols()
-    # Most text has none: a set look-up per character, far cheaper than a regular
-    # expression's class of hundreds of ranges (which it tries one by one).
-    if symbols.isdisjoint(value):
+    candidate, selectors, gaps = _symbols()
+    if candidate.search(value) is None:  # most text: one quick scan
         return value
     return gaps.sub(" ", selectors.sub("", value))
 
 
-@cache
-def _symbols() -> tuple[frozenset[str], re.Pattern[str], re.Pattern[str]]:
-    """A symbol (emoji, ©, °); the emoji presentation selector after one (❤️); the places
-    beside one that need a space: each symbol is made a word of its own, so "🔥Fire" is
-    found by "🔥" and by "fire", and the selector goes (FTS5 drops it; it is no word).
-    Listed once, the first time non-ASCII text is normalised (a pass over the code points:
-    Python's regular expressions name no categories)."""
-    symbols = frozenset(chr(code) for code in range(0xA0, 0x30000) if is_symbol(chr(code)))
+def _character_class(codes: Iterable[int], extra: str = "") -> str:
     ranges: list[tuple[int, int]] = []
-    for code in sorted(map(ord, symbols)):
+    for code in sorted(codes):
         if ranges and ranges[-1][1] == code - 1:
             ranges[-1] = (ranges[-1][0], code)
         else:
             ranges.append((code, code))
-    symbol = (
+    return (
         "["
         + "".join(
             re.escape(chr(first)) + ("-" + re.escape(chr(last)) if last > first else "")
             for first, last in ranges
         )
+        + extra
         + "]"
     )
+
+
+@cache
+def _symbols() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """What may be a symbol (emoji, ©, °); the emoji presentation selector after one (❤️);
+    the places beside one that need a space: each symbol is made a word of its own, so
+    "🔥Fire" is found by "🔥" and by "fire", and the selector goes (FTS5 drops it; it is no
+    word). Listed once, the first time non-ASCII text is normalised (a pass over the code
+    points: Python's regular expressions name no categories).
+
+    The first pattern is the quick test: the symbols below U+10000 make a class Python's
+    regular expressions test with one table look-up a character, and any character beyond
+    (emoji, mostly) is a candidate; hundreds of exact ranges beyond it are tried one by one,
+    ten times as slow over every text indexed.
+    """
+    codes = [code for code in range(0xA0, 0x30000) if is_symbol(chr(code))]
+    symbol = _character_class(codes)
+    candidate = _character_class((c for c in codes if c < 0x10000), "\U00010000-\U0010ffff")
     selectors = re.compile(f"(?<={symbol})[\ufe0e\ufe0f]+")
     gaps = re.compile(f"(?<=\\S)(?={symbol})|(?<={symbol})(?=\\S)")
-    return symbols, selectors, gaps
+    return re.compile(candidate), selectors, gaps
 
 
 def _fold(word: str) -> str:
