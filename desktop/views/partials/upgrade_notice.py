@@ -28,7 +28,7 @@ NOTICE_TEXT = (
 )
 INDEX_NOTICE_TEXT = (
     "Updating the workspace's search index for this version of Incident Desk…\n\n"
-    "Nothing else changes. A large workspace takes up to a minute, once."
+    "Nothing else changes. A large workspace takes a minute or so, once."
 )
 
 
