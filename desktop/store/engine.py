@@ -299,7 +299,7 @@ def open_database(
             upgrade(engine, db.location, read_only=read_only)
             if path is not None and not read_only:
                 restore_missing_indexes(engine, db.location)
-            if db.is_sqlite and not read_only:
+            if not read_only:
                 db.notice = check_search_index(engine, db.location)
         except BaseException:
             engine.dispose()

@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from desktop.errors import StoreError
@@ -41,6 +42,14 @@ def is_index_damage(exc: BaseException) -> bool:
     return getattr(orig, "sqlite_errorname", "") == "SQLITE_CORRUPT_VTAB"
 
 
+# PostgreSQL's documents are made in Python (fulltext.lexemes), so its settings are this
+# code's: a comment on the index's table names the ones it was made with.
+PG_SETTINGS = "Incident Desk search index: symbols are words"
+# Any constant, as long as it is only ours: several copies of the app opening one server
+# workspace at once rebuild it once.
+_PG_LOCK_KEY = 0x4944_6674_7331
+
+
 def check_on_open(engine: Engine, location: str) -> str:
     """Rebuild the index if its settings are not this version's, or it is damaged.
 
@@ -48,6 +57,11 @@ def check_on_open(engine: Engine, location: str) -> str:
     settings is routine: the analyst has nothing to do about it).
     """
     try:
+        if engine.dialect.name == "postgresql":
+            _check_postgres(engine, location)
+            return ""
+        if engine.dialect.name != "sqlite":
+            return ""
         with engine.begin() as connection:
             if not fts5.has_current_settings(connection):
                 log.info("rebuilding the search index of %s for new settings", location)
@@ -60,6 +74,38 @@ def check_on_open(engine: Engine, location: str) -> str:
     except DBAPIError as exc:
         raise StoreError(describe_db_error(exc, location)) from exc
     return ""
+
+
+def _pg_made_with(connection: Connection) -> str | None:
+    value = connection.execute(
+        text("SELECT obj_description(CAST(:table AS regclass), 'pg_class')"),
+        {"table": fulltext.PG_TABLE},
+    ).scalar()
+    return None if value is None else str(value)
+
+
+def _check_postgres(engine: Engine, location: str) -> None:
+    """Rebuild a server workspace's index made with older settings, if this account owns it
+    (only its owner may note the settings; a colleague's copy of the app leaves it as is)."""
+    with engine.begin() as connection:
+        if _pg_made_with(connection) == PG_SETTINGS:
+            return
+        owner = connection.execute(
+            text(
+                "SELECT pg_has_role(current_user, relowner, 'USAGE') FROM pg_class "
+                "WHERE oid = CAST(:table AS regclass)"
+            ),
+            {"table": fulltext.PG_TABLE},
+        ).scalar()
+        if not owner:
+            log.info("the search index of %s is older; its owner's app rebuilds it", location)
+            return
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
+        if _pg_made_with(connection) == PG_SETTINGS:
+            return  # another copy of the app rebuilt it meanwhile
+        log.info("rebuilding the search index of %s for new settings", location)
+        fulltext.rebuild(connection)
+        connection.execute(text(f"COMMENT ON TABLE {fulltext.PG_TABLE} IS '{PG_SETTINGS}'"))
 
 
 def _damaged(connection: Connection) -> bool:
