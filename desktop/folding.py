@@ -43,6 +43,12 @@ _ASCII_VANISHING = re.compile("['`]")
 _ASCII_SEPARATORS = re.compile(r"[^a-z0-9]+")
 
 
+def is_symbol(char: str) -> bool:
+    """Whether a character is a symbol (emoji, ©, °): the full-text index makes each one a
+    word of its own, complete as soon as it is typed."""
+    return unicodedata.category(char) == "So"
+
+
 def fold_name(text: str) -> str:
     """A name as the gazetteer compares it: lower case, no accents nor Arabic marks, Arabic
     letter variants folded, punctuation read as one space. "Ḩadīthah" → "hadithah",

@@ -107,6 +107,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     from desktop.store.engine import open_database
 
     db = open_database(args.db)
+    if db.notice:
+        print(db.notice, file=sys.stderr)
     try:
         return int(args.run_with_database(db, args))
     finally:

@@ -248,9 +248,23 @@ class BidiParagraph(Flowable):
     face (DejaVu's obliques have no Arabic), a non-bundled font by DejaVu Sans.
     """
 
-    def __init__(self, text: str, style: ParagraphStyle, rtl: bool | None = None) -> None:
+    def __init__(
+        self,
+        text: str,
+        style: ParagraphStyle,
+        rtl: bool | None = None,
+        bullet: str = "",
+        *,
+        hanging: bool = False,
+    ) -> None:
         """``rtl``: the direction of lines with no strong character when ``text`` is a piece
-        of a longer text (that text's direction); by default that of ``text`` itself."""
+        of a longer text (that text's direction); by default that of ``text`` itself.
+
+        ``bullet`` is drawn before the first line as ReportLab's Paragraph draws its bullet:
+        at the style's bulletIndent, the text hanging at its leftIndent. A right-to-left
+        paragraph is mirrored: the bullet stands at the right edge, where its reader starts.
+        ``hanging`` mirrors it so without a bullet (the rest of a bulleted text).
+        """
         super().__init__()
         font_name = fonts.upright(style.fontName) if fonts.is_bundled(style.fontName) else None
         text = replace_missing(text, font_name or fonts.BODY_FONT)
@@ -259,7 +273,8 @@ class BidiParagraph(Flowable):
             _Para(p, default_rtl if (d := first_strong_is_rtl(p)) is None else d)
             for p in hard_paragraphs(text)
         ]
-        self._init_state(style, font_name or fonts.BODY_FONT, paras)
+        self._init_state(style, font_name or fonts.BODY_FONT, paras, bullet=bullet)
+        self._mirrored = (hanging or bool(bullet)) and bool(paras) and paras[0].rtl
 
     def _init_state(
         self,
@@ -268,10 +283,14 @@ class BidiParagraph(Flowable):
         paras: list[_Para],
         before: float | None = None,
         after: float | None = None,
+        bullet: str = "",
     ) -> None:
         self.style = style
         self.font_name = font_name
         self._paras = paras
+        self.bullet = bullet
+        # A bulleted right-to-left paragraph hangs from the right: its indents swap sides.
+        self._mirrored = False
         self._space_before: float = style.spaceBefore if before is None else before
         self._space_after: float = style.spaceAfter if after is None else after
         self._laid_out_for: float | None = None
@@ -375,12 +394,20 @@ class BidiParagraph(Flowable):
         if fit < (1 if self.style.allowOrphans else 2):
             return []  # nor one line alone at the bottom of this one
         head, tail = self.lines[:fit], self.lines[fit:]
-        return [self._part(head, after=0.0), self._part(tail, before=0.0)]
+        return [
+            self._part(head, after=0.0, bullet=self.bullet),
+            self._part(tail, before=0.0),
+        ]
 
     def _part(
-        self, lines: list[BidiLine], before: float | None = None, after: float | None = None
+        self,
+        lines: list[BidiLine],
+        before: float | None = None,
+        after: float | None = None,
+        bullet: str = "",
     ) -> BidiParagraph:
-        """A paragraph holding just ``lines``; it re-wraps if later given another width."""
+        """A paragraph holding just ``lines``; it re-wraps if later given another width.
+        The bullet goes with the first part only; both keep the side the text hangs from."""
         part: BidiParagraph = self.__class__.__new__(self.__class__)
         Flowable.__init__(part)
         part._init_state(
@@ -389,7 +416,9 @@ class BidiParagraph(Flowable):
             _regroup(lines),
             self._space_before if before is None else before,
             self._space_after if after is None else after,
+            bullet,
         )
+        part._mirrored = self._mirrored
         part.lines, part._laid_out_for = lines, self._laid_out_for
         return part
 
@@ -401,8 +430,11 @@ class BidiParagraph(Flowable):
         canv.setFont(self.font_name, style.fontSize)
         inner = self._content_width(self.width)
         y = self.height - style.fontSize  # the first baseline where Paragraph puts it
+        if self.bullet:
+            self._draw_bullet(y)
+        start = style.rightIndent if self._mirrored else style.leftIndent
         for line in self.lines:
-            x = style.leftIndent
+            x = start
             if style.alignment == TA_CENTER:
                 x += (inner - line.width) / 2
             elif line.rtl or style.alignment == TA_RIGHT:
@@ -413,6 +445,15 @@ class BidiParagraph(Flowable):
                 x += text_width(run.text, run.font, style.fontSize)
             y -= style.leading
         canv.restoreState()
+
+    def _draw_bullet(self, baseline: float) -> None:
+        style = self.style
+        font, size = style.bulletFontName, style.bulletFontSize
+        x = style.bulletIndent
+        if self._mirrored:
+            x = self.width - style.bulletIndent - stringWidth(self.bullet, font, size)
+        self.canv.setFont(font, size)
+        self.canv.drawString(x, baseline, self.bullet)
 
 
 def _regroup(lines: list[BidiLine]) -> list[_Para]:

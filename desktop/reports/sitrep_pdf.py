@@ -158,10 +158,7 @@ class SitrepRenderer(SummaryPages):
         incident on one line (Annex A), the sources (Annex B), the evidence (Annex C) and the
         key."""
         story: list[Flowable] = []
-        story += self._front_page()
-        story += self._changes()
-        story += self._judgements()
-        story += self._assessment()
+        story += self._summary()
         story.append(PageBreak())
         story += self._significant()
         story += self._annex_incidents()

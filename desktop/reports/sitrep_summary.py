@@ -28,7 +28,7 @@ from desktop.reports.sitrep_styles import ACCENT, RULE, ZEBRA
 from desktop.reports.text import make_paragraph, make_paragraphs, para_text
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from reportlab.graphics.shapes import Drawing
 
@@ -38,7 +38,13 @@ if TYPE_CHECKING:
 class FitDrawing(Flowable):
     """A drawing as tall as the frame has room for, between ``least`` and ``most`` points:
     the map takes what page 1 leaves (the page stands alone), or its full height on the next
-    page when less than ``least`` is left. ``room_below`` is kept for the line under it."""
+    page when less than ``least`` is left. ``room_below`` is kept for the line under it.
+
+    ``then`` is what follows it on the summary pages (changes, judgements, assessment). When
+    all of it fits under a map no lower than ``least``, the map leaves it the room: a short
+    report's summary ends on page 1 instead of spilling a few lines onto a page of their own.
+    When it does not all fit, the map takes its room and the rest starts the next page.
+    """
 
     def __init__(
         self,
@@ -46,13 +52,32 @@ class FitDrawing(Flowable):
         least: float = 150.0,
         most: float = figures.MAP_HEIGHT,
         room_below: float = 20.0,
+        then: Sequence[Flowable] = (),
     ) -> None:
         super().__init__()
         self._make, self._least, self._most, self._below = make, least, most, room_below
+        self._then = then
         self._drawing: Drawing | None = None
 
+    def _then_height(self, width: float) -> float:
+        """The room what follows needs: its height, and at a conditional break at least the
+        height that break asks for (else it would start a page after all)."""
+        height = 0.0
+        for flowable in reversed(self._then):
+            if isinstance(flowable, CondPageBreak):
+                height = max(height, flowable.height)
+                continue
+            height += flowable.wrapOn(self.canv, width, _UNBOUNDED)[1]
+            height += flowable.getSpaceBefore() + flowable.getSpaceAfter()
+        return height
+
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        height = max(self._least, min(self._most, avail_height - self._below))
+        room = avail_height - self._below
+        if self._then:
+            left = room - self._then_height(avail_width)
+            if left >= self._least:
+                room = left
+        height = max(self._least, min(self._most, room))
         if self._drawing is None or self._drawing.height != height:
             self._drawing = self._make(height)
         return self._drawing.width, height
@@ -62,10 +87,20 @@ class FitDrawing(Flowable):
             self._drawing.drawOn(self.canv, 0, 0)
 
 
+# Height offered to a flowable measured for its natural height.
+_UNBOUNDED = 1e6
+
+
 class SummaryPages(SitrepSections):
     """Story builders for pages 1–2."""
 
-    def _front_page(self) -> list[Flowable]:
+    def _summary(self) -> list[Flowable]:
+        """Pages 1–2: the front page, then the changes, judgements and assessment, which the
+        map leaves room for when they are short (see :class:`FitDrawing`)."""
+        rest = [*self._changes(), *self._judgements(), *self._assessment()]
+        return [*self._front_page(then=rest), *rest]
+
+    def _front_page(self, then: Sequence[Flowable] = ()) -> list[Flowable]:
         d, s = self.data, self.styles
         story: list[Flowable] = [
             outlined(make_paragraph(d.title, s["Title"]), "summary", "Summary", 0)
@@ -96,17 +131,17 @@ class SummaryPages(SitrepSections):
         story.append(Spacer(1, 10))
         story.append(self._charts())
         if d.annex:  # an empty map would only say so at length
-            story += self._map()
+            story += self._map(then)
         return story
 
-    def _map(self) -> list[Flowable]:
+    def _map(self, then: Sequence[Flowable]) -> list[Flowable]:
         d = self.data
         note = make_paragraph(d.map.note, self.styles["Note"])
         # No KeepTogether: it would measure the map at the whole height left, and push it
         # to page 2; the map leaves room for its line itself.
         return [
             Spacer(1, 8),
-            FitDrawing(lambda h: figures.map_drawing(d, self.content_width, h)),
+            FitDrawing(lambda h: figures.map_drawing(d, self.content_width, h), then=then),
             note,
         ]
 

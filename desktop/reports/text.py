@@ -223,14 +223,24 @@ def _clings(c: str) -> bool:
 # ------------------------------------------------------------------------------ the entry point
 
 
-def make_paragraph(text: str, style: ParagraphStyle, rtl: bool | None = None) -> Flowable:
+def make_paragraph(
+    text: str,
+    style: ParagraphStyle,
+    rtl: bool | None = None,
+    bullet: str = "",
+    *,
+    hanging: bool = False,
+) -> Flowable:
     """The flowable for short user text: escaped, wrapped, and right-to-left aware.
 
     ``rtl``: the direction of a neutral line when ``text`` is a piece of a longer text.
+    ``bullet`` stands at the style's bulletIndent, the text hanging at its leftIndent (a
+    right-to-left paragraph is mirrored: bullet at the right edge, see BidiParagraph);
+    ``hanging`` says ``text`` continues a bulleted one, and hangs so too.
     """
     if has_rtl(text):
-        return BidiParagraph(text, style, rtl)
-    return Paragraph(para_text(text, style.fontName), style)
+        return BidiParagraph(text, style, rtl, bullet, hanging=hanging)
+    return Paragraph(para_text(text, style.fontName), style, bulletText=bullet or None)
 
 
 def make_paragraphs(
@@ -240,8 +250,8 @@ def make_paragraphs(
 
     Paragraphs (ended by blank lines) keep the style's spacing; the pieces of an over-long
     one follow each other with none, so they read as one paragraph. ``bullet`` marks the
-    first line: ReportLab's bullet for left-to-right text, leading the text for
-    right-to-left text (so that it stands at the right).
+    first line, where every bullet of the style stands, the text hanging beside it (at the
+    right edge for a right-to-left paragraph: see :func:`make_paragraph`).
     """
     rtl = first_strong_is_rtl(text)  # neutral pieces follow the direction of the whole
     flowables: list[Flowable] = []
@@ -250,12 +260,8 @@ def make_paragraphs(
         pieces = [piece for piece in pieces if piece]
         for i, piece in enumerate(pieces):
             piece_style = _piece_style(style, first=i == 0, last=i == len(pieces) - 1)
-            if bullet and not flowables and has_rtl(piece):
-                piece = f"{bullet} {piece}"
-            flowable = make_paragraph(piece, piece_style, rtl)
-            if bullet and not flowables and isinstance(flowable, Paragraph):
-                flowable.bulletText = bullet
-            flowables.append(flowable)
+            mark = bullet if not flowables else ""
+            flowables.append(make_paragraph(piece, piece_style, rtl, mark, hanging=bool(bullet)))
     return flowables
 
 

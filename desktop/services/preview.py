@@ -42,6 +42,13 @@ def upgrade_due(target: str | os.PathLike[str] | None) -> bool:
     return revision is not None and revision != HEAD_REVISION
 
 
+def index_rebuild_due(target: str | os.PathLike[str] | None) -> bool:
+    """Whether opening the SQLite workspace ``target`` will rebuild its search index (made
+    with an older version's settings): as long as an import of it, worth a notice too."""
+    path = local_file(target)
+    return path is not None and peek.search_index_outdated(path)
+
+
 def preview_workspace(target: str | os.PathLike[str] | None, limit: int) -> WorkspacePreview | None:
     """The first ``limit`` rows of the default table view of ``target``, when cheap to read.
 

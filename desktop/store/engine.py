@@ -28,6 +28,8 @@ from desktop.store.indexes import restore_missing_indexes
 from desktop.store.locations import ENV_VAR, default_database_path
 from desktop.store.migrate import OUR_TABLES, revision_ids, upgrade
 from desktop.store.notify import install as install_change_notification
+from desktop.store.search_repair import REBUILT_NOTE, is_index_damage, rebuild_damaged
+from desktop.store.search_repair import check_on_open as check_search_index
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -41,6 +43,10 @@ PG_DRIVER = "postgresql+psycopg"
 READ_ONLY_MESSAGE = (
     "This workspace is open read-only ({where} or its folder cannot be written): "
     "nothing was changed. Copy it to a folder you can write to in order to change it."
+)
+DAMAGED_READ_ONLY = (
+    "The search index of this workspace is damaged, and {where} is open read-only, so it "
+    "cannot be rebuilt: open a copy in a folder you can write to, and it will be."
 )
 
 
@@ -214,6 +220,8 @@ class Database:
     # A SQLite file opened without write access (read-only medium, folder or file): it can
     # be read and searched; every write is refused with READ_ONLY_MESSAGE.
     read_only: bool = False
+    # Something the analyst should hear about that opening did (the search index repaired).
+    notice: str = ""
 
     def __post_init__(self) -> None:
         if self.engine.dialect.name == "postgresql":
@@ -255,6 +263,13 @@ class Database:
                 ) from exc
             if self.read_only and "readonly" in str(exc.orig).lower():
                 raise StoreError(READ_ONLY_MESSAGE.format(where=self.location)) from exc
+            if is_index_damage(exc):
+                if self.read_only:
+                    raise StoreError(DAMAGED_READ_ONLY.format(where=self.location)) from exc
+                # Damage the check on opening could not see (it reads only the structure):
+                # this action was rolled back; the next one finds a sound index.
+                rebuild_damaged(self.engine, self.location)
+                raise StoreError(f"{REBUILT_NOTE} Try again.") from exc
             raise StoreError(describe_db_error(exc, self.location)) from exc
 
     def close(self) -> None:
@@ -284,6 +299,8 @@ def open_database(
             upgrade(engine, db.location, read_only=read_only)
             if path is not None and not read_only:
                 restore_missing_indexes(engine, db.location)
+            if not read_only:
+                db.notice = check_search_index(engine, db.location)
         except BaseException:
             engine.dispose()
             raise

@@ -19,17 +19,19 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, cast
 
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from desktop.errors import StoreError
+from desktop.store.fts_settings import FTS_TABLE as FTS_TABLE
+from desktop.store.fts_settings import INDEX_SQL, tokenize_of
+from desktop.store.fts_settings import TOKENIZE as TOKENIZE
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterable, Mapping, Sequence
 
     from sqlalchemy.engine import Connection
 
-FTS_TABLE = "incident_fts"
 FTS_COLUMNS = ("title", "summary", "notes", "actors", "places", "excerpts")
-TOKENIZE = "unicode61 remove_diacritics 2"
 CREATE_FTS_SQL = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
     + ", ".join(FTS_COLUMNS)
@@ -87,7 +89,7 @@ AUTOMERGE = 8
 
 
 def create(connection: Connection) -> None:
-    for statement in CREATE_SQL:
+    for statement in (CREATE_FTS_SQL, *CREATE_SQL):
         connection.exec_driver_sql(statement)
     connection.exec_driver_sql(
         f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rank) VALUES ('automerge', {AUTOMERGE})"
@@ -156,10 +158,56 @@ def remove(connection: Connection, incident_ids: Iterable[int]) -> None:
 
 
 def clear(connection: Connection) -> None:
-    """Empty the index, its keys and its word list (before a rebuild)."""
+    """Empty the index, its keys and its word list (before a rebuild).
+
+    The index is made anew, so it takes the current :data:`TOKENIZE` (a workspace indexed
+    with older settings, or one whose index is damaged, gets a sound one).
+    """
+    connection.exec_driver_sql(f"DROP TABLE IF EXISTS {VOCAB_TABLE}")
+    try:
+        connection.exec_driver_sql(f"DROP TABLE IF EXISTS {FTS_TABLE}")
+    except DBAPIError as exc:
+        if getattr(exc.orig, "sqlite_errorname", "") != "SQLITE_CORRUPT_VTAB":
+            raise
+        _empty_blocks(connection)
+        connection.exec_driver_sql(f"DROP TABLE {FTS_TABLE}")
     create(connection)
-    for table in (FTS_TABLE, KEYS_TABLE, TERMS_TABLE):
+    for table in (KEYS_TABLE, TERMS_TABLE):
         connection.exec_driver_sql(f"DELETE FROM {table}")
+
+
+def _empty_blocks(connection: Connection) -> None:
+    """Replace a damaged index's blocks with those of an empty index.
+
+    FTS5 reads its structure block before it does anything to its table, dropping it
+    included: with that block damaged, the table could not even be dropped. A blank index
+    made in the connection's temp schema lends its two blocks (structure and averages).
+    """
+    blank = f"temp.{FTS_TABLE}_blank"
+    connection.exec_driver_sql(f"CREATE VIRTUAL TABLE {blank} USING fts5(body)")
+    connection.exec_driver_sql(f"DELETE FROM {FTS_TABLE}_data")
+    connection.exec_driver_sql(f"DELETE FROM {FTS_TABLE}_idx")
+    connection.exec_driver_sql(
+        f"INSERT INTO {FTS_TABLE}_data (id, block) SELECT id, block FROM {blank}_data"
+    )
+    connection.exec_driver_sql(f"DROP TABLE {blank}")
+
+
+def has_current_settings(connection: Connection) -> bool:
+    """Whether the index exists and splits words as :data:`TOKENIZE` says (one read of the
+    schema: the settings are in the statement that made the index)."""
+    row = connection.exec_driver_sql(INDEX_SQL).first()
+    return row is not None and tokenize_of(str(row[0])) == TOKENIZE
+
+
+def probe(connection: Connection) -> None:
+    """Read the index's structure and a word's first entries: raises the database's error
+    when they are damaged. Cheap at any size; damage elsewhere shows when a search reads it."""
+    term = connection.exec_driver_sql(f"SELECT term FROM {TERMS_TABLE} LIMIT 1").scalar()
+    word = '"' + str(term or "a").replace('"', '""') + '"'
+    connection.exec_driver_sql(
+        f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? LIMIT 1", (word,)
+    ).all()
 
 
 def add_terms(connection: Connection, keys: Collection[int]) -> None:

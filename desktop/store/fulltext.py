@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 from typing import TYPE_CHECKING
 
 from sqlalchemy import event, text
@@ -25,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from desktop.domain import country_name
 from desktop.errors import StoreError
-from desktop.folding import ARABIC_FOLDS, ARABIC_MARKS
+from desktop.folding import ARABIC_FOLDS, ARABIC_MARKS, is_symbol
 from desktop.store import fts5
 
 # Defined with the index's other SQLite details, and used from here as before.
@@ -67,13 +68,14 @@ _PG_MAX_SIZE = 900_000
 
 
 def _words(value: str) -> list[str]:
-    """Split text the way FTS5's unicode61 tokenizer does: letters, digits and combining
-    marks (Devanagari vowel signs …) make words; everything else separates them."""
+    """Split text the way FTS5's unicode61 tokenizer does: letters, digits, combining marks
+    (Devanagari vowel signs …) and symbols (emoji, set apart by :func:`normalise`) make
+    words; everything else separates them."""
     words: list[str] = []
     current: list[str] = []
     for char in value:
         category = unicodedata.category(char)
-        if category[0] in "LNM" or category == "Co":
+        if category[0] in "LNM" or category == "Co" or is_symbol(char):
             current.append(char)
         elif current:
             words.append("".join(current))
@@ -89,8 +91,50 @@ def normalise(value: str) -> str:
         return value
     value = unicodedata.normalize("NFKC", value)
     # The same Arabic marks and letters as the gazetteer folds (desktop/folding.py).
-    value = ARABIC_MARKS.sub("", value)
-    return value.translate(ARABIC_FOLDS)
+    value = ARABIC_MARKS.sub("", value).translate(ARABIC_FOLDS)
+    candidate, selectors, gaps = _symbols()
+    if candidate.search(value) is None:  # most text: one quick scan
+        return value
+    return gaps.sub(" ", selectors.sub("", value))
+
+
+def _character_class(codes: Iterable[int], extra: str = "") -> str:
+    ranges: list[tuple[int, int]] = []
+    for code in sorted(codes):
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1] = (ranges[-1][0], code)
+        else:
+            ranges.append((code, code))
+    return (
+        "["
+        + "".join(
+            re.escape(chr(first)) + ("-" + re.escape(chr(last)) if last > first else "")
+            for first, last in ranges
+        )
+        + extra
+        + "]"
+    )
+
+
+@cache
+def _symbols() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """What may be a symbol (emoji, ©, °); the emoji presentation selector after one (❤️);
+    the places beside one that need a space: each symbol is made a word of its own, so
+    "🔥Fire" is found by "🔥" and by "fire", and the selector goes (FTS5 drops it; it is no
+    word). Listed once, the first time non-ASCII text is normalised (a pass over the code
+    points: Python's regular expressions name no categories).
+
+    The first pattern is the quick test: the symbols below U+10000 make a class Python's
+    regular expressions test with one table look-up a character, and any character beyond
+    (emoji, mostly) is a candidate; hundreds of exact ranges beyond it are tried one by one,
+    ten times as slow over every text indexed.
+    """
+    codes = [code for code in range(0xA0, 0x30000) if is_symbol(chr(code))]
+    symbol = _character_class(codes)
+    candidate = _character_class((c for c in codes if c < 0x10000), "\U00010000-\U0010ffff")
+    selectors = re.compile(f"(?<={symbol})[\ufe0e\ufe0f]+")
+    gaps = re.compile(f"(?<=\\S)(?={symbol})|(?<={symbol})(?=\\S)")
+    return re.compile(candidate), selectors, gaps
 
 
 def _fold(word: str) -> str:
@@ -177,8 +221,10 @@ def _typed(words: list[str]) -> tuple[list[str], bool]:
 
     A one-letter prefix matches nearly every incident and costs a full scan of the index
     for nothing: "drone a" searches "drone" until the second letter comes, and a lone
-    letter is searched as a whole word.
+    letter is searched as a whole word. A symbol (an emoji) is a whole word already.
     """
+    if words and is_symbol(words[-1][0]):
+        return words, False
     if not words or len(words[-1]) >= MIN_PREFIX:
         return words, bool(words)
     if len(words) > 1:

@@ -91,6 +91,9 @@ class WindowParts(QMainWindow):
     def _show_database(self) -> None:
         raise NotImplementedError
 
+    def _tell_notice(self, db: Database) -> None:
+        raise NotImplementedError
+
     def _close_workspace_windows(self) -> None:
         raise NotImplementedError
 

@@ -196,6 +196,7 @@ class MainWindow(
         self.attached = True
         self._set_live(True)
         self._show_database()
+        self._tell_notice(db)
         if previewed:
             # Keys typed while the services loaded are waiting: they belong in the search box,
             # where they would have gone without a preview, not in the table's type-ahead.
@@ -203,6 +204,11 @@ class MainWindow(
         if self._may_offer_sample and self._total == 0:
             QTimer.singleShot(0, self._offer_sample)
         build_later(self)  # the map and timeline, once this has painted
+
+    def _tell_notice(self, db: Database) -> None:
+        """What opening did that the analyst should know (the search index repaired)."""
+        if db.notice:
+            self.statusBar().showMessage(db.notice, 30000)
 
     def _show_preview(self, preview: WorkspacePreview) -> None:
         """The newest rows, read without the services, while they load (see app.py)."""

@@ -101,6 +101,7 @@ class WorkspacesPart(_Base):
         old.close()
         self.detail.clear()
         self._show_database()
+        self._tell_notice(db)
 
     def _open_workspace(self, target: Path | str) -> tuple[Database, str]:
         # The notice closes before a failure is shown: _attempt shows it after this returns.

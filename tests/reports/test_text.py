@@ -229,7 +229,10 @@ def test_make_paragraphs_bullet_leads_the_first_piece_only(style: ParagraphStyle
     assert [getattr(f, "bulletText", None) for f in latin] == ["•", None, None]
     arabic = make_paragraphs("العراق " * 300, style, bullet="•", limit=1000)
     assert all(isinstance(f, BidiParagraph) for f in arabic)
-    assert [p.text[:2] for f in arabic for p in f._paras] == ["• ", "ال", "ال"]
+    # Drawn by the paragraph at the right edge, not written into the text (see bidi.py).
+    assert [f.bullet for f in arabic] == ["•", "", ""]
+    assert [p.text[:2] for f in arabic for p in f._paras] == ["ال", "ال", "ال"]
+    assert all(f._mirrored for f in arabic)  # every piece hangs from the right alike
     assert make_paragraphs("  \n\n ", style) == []
 
 

@@ -92,10 +92,12 @@ def record_upgrade_notices(monkeypatch: pytest.MonkeyPatch) -> list[QProgressDia
     shown: list[QProgressDialog] = []
     original = upgrade_notice.upgrade_notice
 
-    def recorded(parent: QWidget | None = None) -> QProgressDialog:
-        notice = original(parent)
+    def recorded(
+        parent: QWidget | None = None, text: str = upgrade_notice.NOTICE_TEXT
+    ) -> QProgressDialog:
+        notice = original(parent, text)
         assert notice.isVisible()
-        assert "A backup copy is made first" in notice.labelText()
+        assert notice.labelText() == text
         shown.append(notice)
         return notice
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain import Confidence, Status, country_name
+from desktop.folding import is_symbol
 from desktop.services.listing import IncidentQuery
 from desktop.views.partials.flow_layout import FlowLayout
 from desktop.views.partials.plain_widgets import plain_tooltip
@@ -359,8 +360,9 @@ class FilterBar(QWidget):
         text = self.search.text().strip()
         return IncidentQuery(
             # A search starts at its second character: one letter alone is a word that matches
-            # nothing (or "a"), and the table went blank between two keystrokes.
-            text=text if len(text) >= MIN_SEARCH else "",
+            # nothing (or "a"), and the table went blank between two keystrokes. A symbol
+            # (an emoji) is a whole word at once.
+            text=text if len(text) >= MIN_SEARCH or is_symbol(text[:1] or " ") else "",
             since=since,
             until=until,
             tags=chosen(self.tag),

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QApplication
 
 from desktop import APP_NAME
-from desktop.services.preview import upgrade_due
+from desktop.services.preview import index_rebuild_due, upgrade_due
 
 if TYPE_CHECKING:
     import os
@@ -26,13 +26,17 @@ NOTICE_TEXT = (
     "A backup copy is made first, in the backups folder beside it. A large workspace "
     "takes a few seconds."
 )
+INDEX_NOTICE_TEXT = (
+    "Updating the workspace's search index for this version of Incident Desk…\n\n"
+    "Nothing else changes. A large workspace takes a minute or so, once."
+)
 
 
-def upgrade_notice(parent: QWidget | None = None) -> QProgressDialog:
+def upgrade_notice(parent: QWidget | None = None, text: str = NOTICE_TEXT) -> QProgressDialog:
     """The notice, shown and painted."""
     from PySide6.QtWidgets import QProgressDialog  # here: rarely needed, and start counts
 
-    notice = QProgressDialog(NOTICE_TEXT, "", 0, 0, parent)
+    notice = QProgressDialog(text, "", 0, 0, parent)
     notice.setWindowTitle(f"{APP_NAME}: updating the workspace")
     notice.setCancelButton(None)  # an upgrade is one transaction: it finishes or changes nothing
     notice.setMinimumDuration(0)
@@ -46,8 +50,13 @@ def upgrade_notice(parent: QWidget | None = None) -> QProgressDialog:
 def notice_if_upgrading(
     target: str | os.PathLike[str] | None, parent: QWidget | None = None
 ) -> Iterator[None]:
-    """Show :func:`upgrade_notice` while the block runs, if ``target`` needs an upgrade."""
-    notice = upgrade_notice(parent) if upgrade_due(target) else None
+    """Show :func:`upgrade_notice` while the block runs, if ``target`` needs an upgrade, or
+    its search index a rebuild (store/search_repair.py)."""
+    notice = None
+    if upgrade_due(target):
+        notice = upgrade_notice(parent)
+    elif index_rebuild_due(target):
+        notice = upgrade_notice(parent, INDEX_NOTICE_TEXT)
     try:
         yield
     finally:

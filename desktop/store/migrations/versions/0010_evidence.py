@@ -14,6 +14,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+# Each table only where missing (a workspace marked older than it is): see missing.py.
+from desktop.store.migrations.missing import create_table
+
 revision = "0010"
 down_revision = "0009"
 branch_labels = None
@@ -23,15 +26,8 @@ depends_on = None
 _BIG = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
-_TABLES = ("evidence_content", "evidence_chunks", "evidence_attachments", "evidence_custody")
-
-
 def upgrade() -> None:
-    # A workspace marked as older than it is (tests upgrade such files to re-run the later
-    # revisions' data changes) already has them: this revision only adds tables.
-    if set(_TABLES) <= set(sa.inspect(op.get_bind()).get_table_names()):
-        return
-    op.create_table(
+    create_table(
         "evidence_content",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("sha256", sa.String(length=64), nullable=False),
@@ -45,7 +41,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_evidence_content")),
         sa.UniqueConstraint("sha256", name=op.f("uq_evidence_content_sha256")),
     )
-    op.create_table(
+    create_table(
         "evidence_chunks",
         sa.Column("content_id", sa.Integer(), nullable=False),
         sa.Column("number", sa.Integer(), nullable=False),
@@ -58,7 +54,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("content_id", "number", name=op.f("pk_evidence_chunks")),
     )
-    op.create_table(
+    create_table(
         "evidence_attachments",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("incident_id", sa.Integer(), nullable=False),
@@ -84,14 +80,12 @@ def upgrade() -> None:
         sa.UniqueConstraint(
             "incident_id", "content_id", "citation_position", name="uq_evidence_attachments_link"
         ),
+        indexes={
+            "ix_evidence_attachments_incident_id": ["incident_id"],
+            "ix_evidence_attachments_content_id": ["content_id"],
+        },
     )
-    op.create_index(
-        op.f("ix_evidence_attachments_incident_id"), "evidence_attachments", ["incident_id"]
-    )
-    op.create_index(
-        op.f("ix_evidence_attachments_content_id"), "evidence_attachments", ["content_id"]
-    )
-    op.create_table(
+    create_table(
         "evidence_custody",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("sha256", sa.String(length=64), nullable=False),
@@ -104,8 +98,8 @@ def upgrade() -> None:
         sa.Column("entry_hash", sa.String(length=64), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_evidence_custody")),
         sa.UniqueConstraint("sha256", "seq", name="uq_evidence_custody_seq"),
+        indexes={"ix_evidence_custody_sha256": ["sha256"]},
     )
-    op.create_index(op.f("ix_evidence_custody_sha256"), "evidence_custody", ["sha256"])
 
 
 def downgrade() -> None:

@@ -17,8 +17,10 @@ Create Date: 2026-12-06
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from alembic import op
+
+# Each index only where missing (a workspace marked older than it is): see missing.py.
+from desktop.store.migrations.missing import create_index
 
 revision = "0013"
 down_revision = "0011"
@@ -37,12 +39,11 @@ DAYS = (
 
 
 def upgrade() -> None:
-    # IF NOT EXISTS: a workspace marked older than it is (as a test makes one) runs it again.
     sqlite = op.get_bind().dialect.name == "sqlite"
     day = "substr({}, 1, 10)" if sqlite else "(date({}))"
-    op.execute(sa.text(f"CREATE INDEX IF NOT EXISTS ix_incidents_live_places ON incidents ({PLACES})"))
+    create_index("ix_incidents_live_places", "incidents", PLACES)
     days = DAYS.format(start=day.format("start_at"), end=day.format("end_at"))
-    op.execute(sa.text(f"CREATE INDEX IF NOT EXISTS ix_incidents_live_days ON incidents ({days})"))
+    create_index("ix_incidents_live_days", "incidents", days)
 
 
 def downgrade() -> None:
