@@ -187,7 +187,7 @@ def test_bytes_of_a_file_over_2_gib_move_the_bar_and_steps_are_not_sent_each_tim
         shown.append(done)
         show_step(done, total_, text)
 
-    handle.dialog.show_step = counting  # type: ignore[method-assign]
+    handle.dialog.show_step = counting  # type: ignore[method-assign,assignment]
     qtbot.waitUntil(halfway.is_set, timeout=WAIT_MS)
     bar = handle.dialog.bar
     qtbot.waitUntil(lambda: bar.value() == 5_000, timeout=WAIT_MS)
