@@ -17,12 +17,14 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.errors import ConcurrentWriteError, StoreError
+from desktop.store import checkpoint
 from desktop.store.backup import (
     create_private_file,
     daily_backup_if_due,
     private_folder,
     read_only_uri,
 )
+from desktop.store.checkpoint import Checkpointer
 from desktop.store.dberrors import describe_db_error
 from desktop.store.indexes import restore_missing_indexes
 from desktop.store.locations import ENV_VAR, default_database_path
@@ -201,6 +203,8 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
         pragmas = _set_read_only_pragmas if read_only else _set_sqlite_pragmas
         event.listen(engine, "connect", pragmas)
         event.listen(engine, "begin", _begin)
+        if not read_only:
+            Checkpointer(engine)
     return engine
 
 
@@ -258,6 +262,7 @@ class Database:
             raise StoreError(describe_db_error(exc, self.location)) from exc
 
     def close(self) -> None:
+        checkpoint.wait(self.engine)
         self.engine.dispose()
 
 
