@@ -4,11 +4,12 @@ file is attached as evidence.
 Issue 16's target: the GUI never stalls longer than 50 ms while a 2 GB video attaches. The
 main window is shown (offscreen) on a new workspace with the sample incidents, a file of
 random bytes is attached to the selected incident through Add evidence… (the note dialog
-answered at once) and, until the intake is over, a 1 ms timer on the GUI thread records the
-gaps between its ticks: the longest gap is the longest time the window could not paint or
-answer a key. The same timer then runs as long again in the same window with no intake: that
-baseline is the machine's own stalls (a shared, loaded machine descheduling the process),
-to tell them from the intake's. Prints both; exits 1 if the intake's target is missed.
+answered at once) and, until the intake and its background WAL checkpoint are over, a 1 ms
+timer on the GUI thread records the gaps between its ticks: the longest gap is the longest
+time the window could not paint or answer a key. The same timer then runs as long again in
+the same window with no intake: that baseline is the machine's own stalls (a shared, loaded
+machine descheduling the process), to tell them from the intake's. Prints both; exits 1 if
+the intake's target is missed.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ def measure(data: Path, folder: Path) -> dict[str, float]:
     from PySide6.QtWidgets import QApplication
 
     from desktop.services.sample import load_sample
+    from desktop.store import checkpoint
     from desktop.store.engine import open_database
     from desktop.views import main_evidence
     from desktop.views.main_window import MainWindow
@@ -67,19 +69,30 @@ def measure(data: Path, folder: Path) -> dict[str, float]:
     with gaps.ticking():
         if not handle.done:
             loop.exec()  # the window's own event loop, as the analyst has it
-    wall = time.perf_counter() - start
+        wall = time.perf_counter() - start
+        # The background checkpoint after the intake is the intake's too: the window must
+        # stay as lively while it runs.
+        while checkpoint.running(db.engine):
+            QTimer.singleShot(5, loop.quit)
+            loop.exec()
+    settled = time.perf_counter() - start
     stored = intake.handle is not None and intake.handle.done
     # The baseline: the same window and timer, as long again, nothing attaching (once the
     # window has shown the new attachment, which is the intake's part).
     app.processEvents()
     idle = _Ticks()
     with idle.ticking():
-        QTimer.singleShot(max(int(wall * 1000), 1), loop.quit)
+        QTimer.singleShot(max(int(settled * 1000), 1), loop.quit)
         loop.exec()
     window.close()
     db.close()
     assert stored, "the intake did not finish"
-    return {"wall_s": wall, **gaps.figures(""), **idle.figures("idle_")}
+    return {
+        "wall_s": wall,
+        "settled_s": settled,
+        **gaps.figures(""),
+        **idle.figures("idle_"),
+    }
 
 
 class _Ticks:
@@ -139,7 +152,10 @@ def main(argv: list[str] | None = None) -> int:
         data = folder / "video.bin"
         _make_file(data, args.mb)
         figures = measure(data, folder)
-        print(f"file: {args.mb:,} MiB, attached through the window in {figures['wall_s']:.2f} s")
+        print(
+            f"file: {args.mb:,} MiB, attached through the window in {figures['wall_s']:.2f} s, "
+            f"its background checkpoint over at {figures['settled_s']:.2f} s"
+        )
         for label, prefix in (("attaching", ""), ("baseline, timer alone", "idle_")):
             print(
                 f"{label}: {figures[prefix + 'ticks']:,.0f} ticks; gap median "

@@ -102,6 +102,13 @@ def defer(session: Session) -> None:
     connection.connection.info[_DEFERRED] = True
 
 
+def running(engine: Engine) -> bool:
+    """True while ``engine``'s background checkpoint runs."""
+    checkpointer = _CHECKPOINTERS.get(engine)
+    thread = None if checkpointer is None else checkpointer._thread
+    return thread is not None and thread.is_alive()
+
+
 def wait(engine: Engine) -> None:
     """Until ``engine``'s background checkpoint (if any) is over."""
     checkpointer = _CHECKPOINTERS.get(engine)
