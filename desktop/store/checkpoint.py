@@ -12,13 +12,18 @@ sees and every opener recovers after a crash, exactly as any small commit that h
 reached an automatic checkpoint yet; with ``synchronous=NORMAL`` (desktop.store.engine) the
 WAL is synced by the checkpoint, the same as before, only a moment later. The background
 checkpoint is PASSIVE: it never waits for, nor blocks, readers or writers (another
-connection's automatic checkpoint meanwhile finds it busy and skips). :meth:`wait` joins it,
-and :meth:`desktop.store.engine.Database.close` calls that before the engine goes.
+connection's automatic checkpoint meanwhile finds it busy and skips), and it runs at a lower
+priority than the rest of the process, so the window showing the new evidence comes first.
+:meth:`Checkpointer.wait` joins it; :meth:`desktop.store.engine.Database.close` calls that
+before the engine goes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import sys
 import threading
 import weakref
 from typing import TYPE_CHECKING, Any
@@ -34,6 +39,8 @@ _log = logging.getLogger(__name__)
 # SQLite's default, restored on the connection once the deferring transaction is over.
 AUTOCHECKPOINT_PAGES = 1000
 _DEFERRED = "incident_desk_checkpoint_deferred"
+# How much lower the background checkpoint runs than the thread that committed.
+NICENESS = 10
 _CHECKPOINTERS: weakref.WeakKeyDictionary[Engine, Checkpointer] = weakref.WeakKeyDictionary()
 
 
@@ -65,6 +72,7 @@ class Checkpointer:
             self._thread.start()
 
     def _run(self) -> None:
+        _yield_to_others()
         while True:
             try:
                 # The raw connection: no BEGIN around it (a checkpoint is no transaction).
@@ -87,6 +95,16 @@ class Checkpointer:
         thread = self._thread
         if thread is not None:
             thread.join()
+
+
+def _yield_to_others() -> None:
+    """Run this thread below the rest of the process (Linux: a thread has a nice value of
+    its own), so the window showing what was just committed is not slowed by the copy."""
+    if sys.platform != "linux":
+        return  # elsewhere this would lower the whole process
+    with contextlib.suppress(OSError):
+        thread = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, thread, os.getpriority(os.PRIO_PROCESS, thread) + NICENESS)
 
 
 def defer(session: Session) -> None:
