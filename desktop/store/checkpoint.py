@@ -48,7 +48,8 @@ class Checkpointer:
     """One SQLite engine's background checkpoint: at most one thread at a time."""
 
     def __init__(self, engine: Engine) -> None:
-        self._engine = engine
+        # Weakly: _CHECKPOINTERS holds this object, and must not keep its engine alive.
+        self._engine = weakref.ref(engine)
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._again = False
@@ -74,9 +75,12 @@ class Checkpointer:
     def _run(self) -> None:
         _yield_to_others()
         while True:
+            engine = self._engine()
+            if engine is None:
+                return
             try:
                 # The raw connection: no BEGIN around it (a checkpoint is no transaction).
-                connection = self._engine.raw_connection()
+                connection = engine.raw_connection()
                 try:
                     connection.driver_connection.execute(  # type: ignore[union-attr]
                         "PRAGMA wal_checkpoint(PASSIVE)"
