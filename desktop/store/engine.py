@@ -24,7 +24,6 @@ from desktop.store.backup import (
     private_folder,
     read_only_uri,
 )
-from desktop.store.checkpoint import Checkpointer
 from desktop.store.dberrors import describe_db_error
 from desktop.store.indexes import restore_missing_indexes
 from desktop.store.locations import ENV_VAR, default_database_path
@@ -204,7 +203,7 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
         event.listen(engine, "connect", pragmas)
         event.listen(engine, "begin", _begin)
         if not read_only:
-            Checkpointer(engine)
+            checkpoint.Checkpointer(engine)
     return engine
 
 
