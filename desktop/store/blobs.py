@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, insert, select, update
 
+from desktop.store import checkpoint
 from desktop.store.models import EvidenceChunk, EvidenceContent
 
 if TYPE_CHECKING:
@@ -60,6 +61,9 @@ def write_content(
     size 0 and leaves nothing written.
     """
     digest = hashlib.sha256()
+    # The commit would otherwise copy every byte a second time, from the WAL into the
+    # database file, before it returns: that copy runs in the background instead.
+    checkpoint.defer(session)
     content_id = session.execute(
         insert(EvidenceContent)
         .values(

@@ -17,6 +17,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.errors import ConcurrentWriteError, StoreError
+from desktop.store import checkpoint
 from desktop.store.backup import (
     create_private_file,
     daily_backup_if_due,
@@ -207,6 +208,8 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
         pragmas = _set_read_only_pragmas if read_only else _set_sqlite_pragmas
         event.listen(engine, "connect", pragmas)
         event.listen(engine, "begin", _begin)
+        if not read_only:
+            checkpoint.Checkpointer(engine)
     return engine
 
 
@@ -273,6 +276,7 @@ class Database:
             raise StoreError(describe_db_error(exc, self.location)) from exc
 
     def close(self) -> None:
+        checkpoint.wait(self.engine)
         self.engine.dispose()
 
 

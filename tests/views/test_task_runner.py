@@ -162,6 +162,44 @@ def test_progress_moves_the_bar_and_cancel_stops_the_work(qtbot: QtBot, parent: 
     assert not shiboken6.isValid(dialog) or not dialog.isVisible()
 
 
+def test_bytes_of_a_file_over_2_gib_move_the_bar_and_steps_are_not_sent_each_time(
+    qtbot: QtBot, parent: QWidget
+) -> None:
+    # An intake of a 3 GiB file steps once a MiB: 3,072 steps, more than a C int of bytes.
+    total, mib = 3 << 30, 1 << 20
+    halfway, go_on = threading.Event(), threading.Event()
+
+    def work(progress: Progress) -> str:
+        for done in range(0, total + 1, mib):
+            progress.step(done, total, "Adding video.mp4 (1 of 1)")
+            if done == total // 2:
+                halfway.set()
+                go_on.wait(WAIT_MS / 1000)
+        return "stored"
+
+    handle = run_task(
+        parent, "Testing", work, on_done=lambda _v: None, on_error=print, show_after_ms=0
+    )
+    shown: list[int] = []
+    show_step = handle.dialog.show_step
+
+    def counting(done: int, total_: int, text: str) -> None:
+        shown.append(done)
+        show_step(done, total_, text)
+
+    handle.dialog.show_step = counting  # type: ignore[method-assign,assignment]
+    qtbot.waitUntil(halfway.is_set, timeout=WAIT_MS)
+    bar = handle.dialog.bar
+    qtbot.waitUntil(lambda: bar.value() == 5_000, timeout=WAIT_MS)
+    assert bar.maximum() == 10_000
+    assert bar.text() == "50%"
+    handle.dialog.grab().save("/tmp/exporter/progress_dialog_3gib.png")
+    go_on.set()
+    finish(qtbot, handle)
+    assert shown == sorted(shown)
+    assert len(shown) < 3_072 // 4  # read a few times a second, not once a MiB
+
+
 def test_escape_on_the_progress_dialog_cancels_too(qtbot: QtBot, parent: QWidget) -> None:
     outcome = Outcome()
 

@@ -4,8 +4,11 @@
 ``QThread`` and returns at once; the window keeps painting and the analyst sees a window-modal
 progress dialog (shown only if the work lasts longer than a moment, so quick work does not
 flash a box). ``work`` receives a :class:`~desktop.services.progress.Progress`: services call
-``progress.step(done, total, text)``, which moves the bar, and raise
-:class:`~desktop.services.progress.Cancelled` at their next step once Cancel was pressed.
+``progress.step(done, total, text)``, and raise :class:`~desktop.services.progress.Cancelled`
+at their next step once Cancel was pressed. The dialog reads the last step a few times a
+second while it is shown: a step costs the worker nothing but a lock (an evidence intake
+steps once a MiB), and the GUI thread wakes for the bar only as often as a person can see
+it move.
 
 Every outcome reaches the GUI thread through queued signals, and only after the thread has
 finished (joined), so a callback may close its window without leaving a thread behind:
@@ -51,6 +54,12 @@ _log = logging.getLogger(__name__)
 
 # Below this the work is over before a dialog could be read: do not flash one.
 SHOW_AFTER_MS = 400
+# How often the shown dialog reads the work's last step.
+STEP_EVERY_MS = 50
+# Qt's progress bar counts in C ints; larger totals (the bytes of a file over 2 GiB) are
+# shown in ten-thousandths instead.
+_INT_MAX = 2**31 - 1
+_SCALED = 10_000
 
 # Handles of tasks still running: they must outlive the widget that started them, because a
 # QThread destroyed while running aborts the whole process.
@@ -60,18 +69,13 @@ _ACTIVE: set[TaskHandle] = set()
 class _WorkThread(QThread):
     """Runs ``work(progress)`` once and keeps what came of it for the GUI thread to collect."""
 
-    stepped = Signal(int, int, str)
-
     def __init__(self, work: Callable[[Progress], Any]) -> None:
         super().__init__()
-        self.progress = Progress(self._forward_step)
+        self.progress = Progress()
         self.result: Any = None
         self.error: Exception | None = None
         self.was_cancelled = False
         self._work = work
-
-    def _forward_step(self, done: int, total: int, text: str) -> None:
-        self.stepped.emit(done, total, text)  # queued to the GUI thread
 
     def run(self) -> None:
         try:
@@ -119,6 +123,8 @@ class TaskProgressDialog(QDialog):
     def show_step(self, done: int, total: int, text: str) -> None:
         if text and not self._finishing:
             self.label.setText(text)
+        if total > _INT_MAX:
+            done, total = done * _SCALED // total, _SCALED
         if total > 0:
             self.bar.setRange(0, total)
             self.bar.setValue(min(done, total))
@@ -173,9 +179,11 @@ class TaskHandle(QObject):
         self._thread = _WorkThread(work)
         self.dialog = TaskProgressDialog(parent, title)
         self.dialog.cancel_requested.connect(self.cancel)
-        queued = Qt.ConnectionType.QueuedConnection
-        self._thread.stepped.connect(self._show_step, queued)
-        self._thread.finished.connect(self._deliver, queued)
+        self._thread.finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self._shown_step: tuple[int, int, str] | None = None
+        self._step_timer = QTimer(self)
+        self._step_timer.setInterval(STEP_EVERY_MS)
+        self._step_timer.timeout.connect(self._show_step)
         self._show_timer = QTimer(self)
         self._show_timer.setSingleShot(True)
         self._show_timer.setInterval(max(show_after_ms or 0, 0))
@@ -237,15 +245,21 @@ class TaskHandle(QObject):
 
     # --- on the GUI thread -----------------------------------------------------------
 
-    @Slot(int, int, str)
-    def _show_step(self, done: int, total: int, text: str) -> None:
+    @Slot()
+    def _show_step(self) -> None:
+        step = self._thread.progress.last
+        if step is None or step == self._shown_step:
+            return
         if not self._delivered and shiboken6.isValid(self.dialog):
-            self.dialog.show_step(done, total, text)
+            self._shown_step = step
+            self.dialog.show_step(*step)
 
     @Slot()
     def _show_dialog(self) -> None:
         if not self._delivered and shiboken6.isValid(self.dialog):
             self.dialog_shown = True
+            self._show_step()
+            self._step_timer.start()
             self.dialog.open()
 
     @Slot()
@@ -255,6 +269,7 @@ class TaskHandle(QObject):
         self._thread.wait()  # finished is emitted just before run() returns: join for real
         self._delivered = True
         self._show_timer.stop()
+        self._step_timer.stop()
         _ACTIVE.discard(self)
         if shiboken6.isValid(self.dialog):
             self.dialog.finish()
