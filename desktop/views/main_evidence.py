@@ -74,7 +74,7 @@ class EvidencePart(_Base):
             self.evidence_intake = EvidenceIntake(
                 lambda: self._db, lambda: self.dialogs, self, self._say
             )
-            self.evidence_intake.attached.connect(lambda _items: self._refresh_detail())
+            self.evidence_intake.attached.connect(lambda _items: self._refresh_evidence())
             self.evidence_viewer = EvidenceViewer(
                 lambda: self._db, lambda: self.dialogs, self.detail.evidence, self, self._say
             )
@@ -89,6 +89,14 @@ class EvidencePart(_Base):
     def _refresh_detail(self) -> None:
         """Read the incident shown again (its evidence changed)."""
         self._show_incident(self.table.currentIndex())
+
+    def _refresh_evidence(self) -> None:
+        """After an intake only the evidence list changed: re-list it, not the whole incident,
+        whose re-showing would also redraw the map and the timeline just as the window
+        catches up with the intake's commit."""
+        shown = self.detail.shown
+        if shown is not None and shown.id is not None and self.evidence_viewer is not None:
+            self.evidence_viewer.show(shown)
 
     # --- attaching -------------------------------------------------------------------
 
