@@ -331,11 +331,17 @@ def _records(version: Version, batch: Batch) -> list[dict[str, Any]]:
         key = data.id or ""
         if timelines is not None:
             record["history"] = [history_to_json(c) for c in timelines.get(key, ())]
-        if entry is not None:
-            refs = refs_of.get(key, ())
-            record["evidence"] = [entry(r) for r in refs if r.citation is None]
-            for j, citation in enumerate(record["citations"]):
-                citation["evidence"] = [entry(r) for r in refs if r.citation == j]
+        if entry is None:
+            continue
+        refs = refs_of.get(key)
+        if not refs:  # most incidents
+            record["evidence"] = []
+            for citation in record["citations"]:
+                citation["evidence"] = []
+            continue
+        record["evidence"] = [entry(r) for r in refs if r.citation is None]
+        for j, citation in enumerate(record["citations"]):
+            citation["evidence"] = [entry(r) for r in refs if r.citation == j]
     return records
 
 

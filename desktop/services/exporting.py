@@ -18,9 +18,8 @@ from itertools import groupby
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
-from desktop.domain import ActorRole
 from desktop.errors import ValidationError
 from desktop.formats.base import Batch, Outgoing
 from desktop.formats.json_v2 import JSON
@@ -46,6 +45,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from sqlalchemy.orm import Session
+    from sqlalchemy.sql.elements import BindParameter
 
     from desktop.formats.base import Format
     from desktop.records import IncidentData, SourceData
@@ -56,6 +56,76 @@ if TYPE_CHECKING:
 BATCH = 500
 
 _INCIDENTS = Base.metadata.tables[Incident.__tablename__]
+
+# The selects of a batch, made once: the batch's ids are one expanding parameter, so each
+# statement is compiled once rather than coerced value by value for every batch.
+_IDS: BindParameter[int] = bindparam("ids", expanding=True)
+_ROWS = select(_INCIDENTS).where(_INCIDENTS.c.id.in_(_IDS))
+_ACTORS = (
+    select(IncidentActor.incident_id, IncidentActor.name, IncidentActor.role)
+    .where(IncidentActor.incident_id.in_(_IDS))
+    .order_by(IncidentActor.incident_id, IncidentActor.position)
+)
+_TAGS = (
+    select(IncidentTag.incident_id, IncidentTag.tag)
+    .where(IncidentTag.incident_id.in_(_IDS))
+    .order_by(IncidentTag.incident_id, IncidentTag.position)
+)
+_CITATIONS = (
+    select(
+        Citation.incident_id,
+        Citation.credibility,
+        Citation.url,
+        Citation.published,
+        Citation.retrieved,
+        Citation.language,
+        Citation.excerpt,
+        Source.slug,
+        Source.name,
+        Source.reliability,
+        Source.kind,
+    )
+    .outerjoin(Source, Source.id == Citation.source_id)
+    .where(Citation.incident_id.in_(_IDS))
+    .order_by(Citation.incident_id, Citation.position)
+)
+_HISTORY = (
+    select(
+        HistoryEntry.incident_uuid,
+        HistoryEntry.at,
+        HistoryEntry.by,
+        HistoryEntry.action,
+        HistoryEntry.field,
+        HistoryEntry.old,
+        HistoryEntry.new,
+    )
+    .where(HistoryEntry.incident_uuid.in_(bindparam("uuids", expanding=True)))
+    .order_by(HistoryEntry.at, HistoryEntry.id)
+)
+# An incident's own evidence first, then by citation, each as added.
+_EVIDENCE = (
+    select(
+        EvidenceAttachment.incident_id,
+        Incident.uuid,
+        EvidenceContent.sha256,
+        EvidenceAttachment.name,
+        EvidenceContent.size,
+        EvidenceContent.media_type,
+        EvidenceAttachment.note,
+        EvidenceAttachment.added_by,
+        EvidenceAttachment.added_at,
+        EvidenceAttachment.citation_position,
+    )
+    .join(Incident, Incident.id == EvidenceAttachment.incident_id)
+    .join(EvidenceContent, EvidenceContent.id == EvidenceAttachment.content_id)
+    .where(EvidenceAttachment.incident_id.in_(_IDS))
+    .order_by(
+        EvidenceAttachment.incident_id,
+        EvidenceAttachment.citation_position.is_not(None),
+        EvidenceAttachment.citation_position,
+        EvidenceAttachment.id,
+    )
+)
 
 
 def export_file(
@@ -120,7 +190,8 @@ class _Counted:
 
 
 def _sources(session: Session) -> tuple[SourceData, ...]:
-    rows = session.execute(
+    connection = session.connection()
+    rows = connection.execute(
         select(
             Source.slug,
             Source.name,
@@ -144,56 +215,33 @@ def _batches(session: Session, ids: list[int], with_history: bool) -> Iterator[B
         yield Batch(records, histories, _evidence(session, chunk))
 
 
-def _grouped(rows: Any, make: Any) -> dict[int, tuple[Any, ...]]:
+def _grouped(result: Any, make: Any) -> dict[int, tuple[Any, ...]]:
     """Rows ordered by their incident (their first column) as a tuple per incident."""
+    # .all(): one fetch of the whole batch, much cheaper than a fetch per row.
     return {
         incident_id: tuple(make(row) for row in group)
-        for incident_id, group in groupby(rows, key=itemgetter(0))
+        for incident_id, group in groupby(result.all(), key=itemgetter(0))
     }
 
 
 def _records(session: Session, chunk: list[int]) -> list[IncidentData]:
     """The complete records of the incidents ``chunk``, in its order."""
+    roles = mapping.ROLES
+    # Through the connection: Core rows, without the session's ORM result handling.
+    connection = session.connection()
     actors = _grouped(
-        session.execute(
-            select(IncidentActor.incident_id, IncidentActor.name, IncidentActor.role)
-            .where(IncidentActor.incident_id.in_(chunk))
-            .order_by(IncidentActor.incident_id, IncidentActor.position)
-        ),
-        lambda row: Actor(row.name, ActorRole(row.role)),
+        connection.execute(_ACTORS, {"ids": chunk}),
+        lambda row: Actor(row.name, roles[row.role]),
     )
     tags = _grouped(
-        session.execute(
-            select(IncidentTag.incident_id, IncidentTag.tag)
-            .where(IncidentTag.incident_id.in_(chunk))
-            .order_by(IncidentTag.incident_id, IncidentTag.position)
-        ),
+        connection.execute(_TAGS, {"ids": chunk}),
         itemgetter(1),
     )
     citations = _grouped(
-        session.execute(
-            select(
-                Citation.incident_id,
-                Citation.credibility,
-                Citation.url,
-                Citation.published,
-                Citation.retrieved,
-                Citation.language,
-                Citation.excerpt,
-                Source.slug,
-                Source.name,
-                Source.reliability,
-                Source.kind,
-            )
-            .outerjoin(Source, Source.id == Citation.source_id)
-            .where(Citation.incident_id.in_(chunk))
-            .order_by(Citation.incident_id, Citation.position)
-        ),
+        connection.execute(_CITATIONS, {"ids": chunk}),
         lambda row: mapping.citation_record(row, row if row.slug is not None else None),
     )
-    rows = {
-        row.id: row for row in session.execute(select(_INCIDENTS).where(_INCIDENTS.c.id.in_(chunk)))
-    }
+    rows = {row.id: row for row in connection.execute(_ROWS, {"ids": chunk}).all()}
     return [
         mapping.incident_record(rows[i], actors.get(i, ()), tags.get(i, ()), citations.get(i, ()))
         for i in chunk
@@ -202,20 +250,9 @@ def _records(session: Session, chunk: list[int]) -> list[IncidentData]:
 
 def _histories(session: Session, uuids: Sequence[str]) -> dict[str, list[history.Change]]:
     """Each incident's history, oldest entry first (an empty list for none)."""
+    connection = session.connection()
     found: dict[str, list[history.Change]] = {uuid: [] for uuid in uuids}
-    rows = session.execute(
-        select(
-            HistoryEntry.incident_uuid,
-            HistoryEntry.at,
-            HistoryEntry.by,
-            HistoryEntry.action,
-            HistoryEntry.field,
-            HistoryEntry.old,
-            HistoryEntry.new,
-        )
-        .where(HistoryEntry.incident_uuid.in_(uuids))
-        .order_by(HistoryEntry.at, HistoryEntry.id)
-    )
+    rows = connection.execute(_HISTORY, {"uuids": list(uuids)}).all()
     for row in rows:
         found[row.incident_uuid].append(history.change_of(row))
     return found
@@ -224,29 +261,8 @@ def _histories(session: Session, uuids: Sequence[str]) -> dict[str, list[history
 def _evidence(session: Session, chunk: list[int]) -> dict[str, tuple[EvidenceRef, ...]]:
     """The evidence entries of the incidents ``chunk`` that have any, by incident id: the
     incident's own first, then by citation, each as added."""
-    rows = session.execute(
-        select(
-            EvidenceAttachment.incident_id,
-            Incident.uuid,
-            EvidenceContent.sha256,
-            EvidenceAttachment.name,
-            EvidenceContent.size,
-            EvidenceContent.media_type,
-            EvidenceAttachment.note,
-            EvidenceAttachment.added_by,
-            EvidenceAttachment.added_at,
-            EvidenceAttachment.citation_position,
-        )
-        .join(Incident, Incident.id == EvidenceAttachment.incident_id)
-        .join(EvidenceContent, EvidenceContent.id == EvidenceAttachment.content_id)
-        .where(EvidenceAttachment.incident_id.in_(chunk))
-        .order_by(
-            EvidenceAttachment.incident_id,
-            EvidenceAttachment.citation_position.is_not(None),
-            EvidenceAttachment.citation_position,
-            EvidenceAttachment.id,
-        )
-    )
+    connection = session.connection()
+    rows = connection.execute(_EVIDENCE, {"ids": chunk}).all()
     found: dict[str, list[EvidenceRef]] = {}
     for row in rows:
         found.setdefault(row.uuid, []).append(
