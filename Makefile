@@ -66,10 +66,12 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.evidence
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.evidence_gui
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.duplicates
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.export
 
 # CI runs this so the benchmark cannot rot; its times are printed, never judged.
 bench-quick: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks --sizes 1000
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.export --sizes 1000 --runs 1
 
 # Known vulnerabilities in the locked dependencies (needs the network; see .ci/audit).
 audit: $(TOOLS_STAMP)

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, TypeVar
 from desktop.domain import ActorRole, TimePrecision, country_code, country_name, country_numeric
 from desktop.errors import ValidationError
 from desktop.formats import cells, sheets, table
-from desktop.formats.base import Format
+from desktop.formats.base import Format, Outgoing
 from desktop.records import Actor, Casualties, Citation, IncidentData, When, Where
 from desktop.wording import quoted
 
@@ -284,17 +284,22 @@ def _row(data: IncidentData, names: dict[str, str], now: datetime) -> list[str]:
     ]
 
 
-def write(document: Document, stream: BinaryIO) -> None:
-    """ACLED's 31 columns in order, UTF-8 (no BOM, as ACLED writes), CRLF lines."""
-    names = {s.id: s.name for s in document.sources}
+def stream(outgoing: Outgoing, out: BinaryIO) -> None:
+    """ACLED's 31 columns in order, UTF-8 (no BOM, as ACLED writes), CRLF lines; a row per
+    incident as each batch comes."""
+    names = {s.id: s.name for s in outgoing.sources}
     now = datetime.now(UTC)
-    text = io.TextIOWrapper(stream, encoding="utf-8", newline="")
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="")
     writer = csv.writer(text)
     writer.writerow(COLUMNS)
-    for data in document.incidents:
-        writer.writerow(_row(data, names, now))
+    for batch in outgoing.batches:
+        writer.writerows([_row(data, names, now) for data in batch.incidents])
     text.flush()
     text.detach()
+
+
+def write(document: Document, out: BinaryIO) -> None:
+    stream(Outgoing.whole(document), out)
 
 
 def with_skip(skip_invalid: bool) -> Format:
@@ -310,4 +315,5 @@ ACLED = Format(
     read=read,
     recognises=recognises,
     write=write,
+    stream=stream,
 )

@@ -13,11 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from desktop.records import Document
+
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable, Mapping, Sequence
     from typing import BinaryIO
 
-    from desktop.records import Document, IncidentData, SourceData
+    from desktop.records import EvidenceRef, HistoryEntry, IncidentData, SourceData
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,9 @@ class Format:
     recognises: Callable[[bytes], bool] | None = None
     write: Callable[[Document, BinaryIO], None] | None = None
     with_history: bool = False
+    # A writer that takes the incidents a batch at a time (see Outgoing): an export then
+    # holds one batch in memory rather than the workspace. Writes what ``write`` writes.
+    stream: Callable[[Outgoing, BinaryIO], None] | None = None
 
     @property
     def pattern(self) -> str:
@@ -66,3 +71,48 @@ class Format:
     def dialog_filter(self) -> str:
         """One entry of a file dialog's filter, e.g. ``Incident Desk JSON (*.json)``."""
         return f"{self.label} ({self.pattern})"
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Some of an export's incidents, in order, with what a writer may add to each.
+
+    ``histories`` (each incident's change history by its id) is None when the export has
+    none; ``evidence`` holds each incident's evidence entries by its id (none: no key).
+    """
+
+    incidents: Sequence[IncidentData]
+    histories: Mapping[str, Sequence[HistoryEntry]] | None = None
+    evidence: Mapping[str, Sequence[EvidenceRef]] | None = None
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """What an export writes, the incidents coming a batch at a time as they are read.
+
+    ``batches`` is walked once. ``with_history``: every incident has its history (then each
+    batch's ``histories`` is not None).
+    """
+
+    sources: tuple[SourceData, ...]
+    batches: Iterable[Batch]
+    with_history: bool = False
+
+    @classmethod
+    def whole(cls, document: Document) -> Outgoing:
+        """A document already in memory as one batch."""
+        batch = Batch(document.incidents, document.histories, document.evidence)
+        return cls(document.sources, (batch,), document.histories is not None)
+
+    def document(self) -> Document:
+        """All of it in memory (for a writer that needs every incident at once)."""
+        incidents: list[IncidentData] = []
+        histories: dict[str, Sequence[HistoryEntry]] = {}
+        evidence: dict[str, Sequence[EvidenceRef]] = {}
+        for batch in self.batches:
+            incidents += batch.incidents
+            histories.update(batch.histories or {})
+            evidence.update(batch.evidence or {})
+        return Document(
+            self.sources, tuple(incidents), histories if self.with_history else None, evidence
+        )

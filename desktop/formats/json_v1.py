@@ -7,11 +7,10 @@ the same records (``json.dumps`` indented by two, UTF-8, a final newline).
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from collections.abc import Callable
-from dataclasses import MISSING
+from dataclasses import MISSING, dataclass
 from dataclasses import fields as dataclass_fields
 from datetime import UTC, date, datetime
 from functools import partial
@@ -21,8 +20,8 @@ from typing import TYPE_CHECKING, Any, get_type_hints
 from desktop.domain import ActorRole, GeoPrecision, SourceKind, TimePrecision
 from desktop.errors import ValidationError
 from desktop.fields import INCIDENT_FIELDS
-from desktop.formats import jsontext
-from desktop.formats.base import Format
+from desktop.formats import jsonout, jsontext
+from desktop.formats.base import Format, Outgoing
 from desktop.formats.jsonvalues import (
     at,
     choice,
@@ -54,8 +53,8 @@ if TYPE_CHECKING:
     from typing import BinaryIO
 
     from desktop.fields import Field
-    from desktop.formats.base import Checks
-    from desktop.records import HistoryEntry
+    from desktop.formats.base import Batch, Checks
+    from desktop.records import EvidenceRef, HistoryEntry
     from desktop.timetext import Moment
 
 FORMAT = "incident-desk/1"
@@ -296,21 +295,6 @@ def source_to_json(data: SourceData) -> dict[str, Any]:
     }
 
 
-def document_json(document: Document) -> dict[str, Any]:
-    """The records as an interchange document, in their order; with each incident's
-    ``history`` when the document has its histories."""
-    records = [incident_to_json(i) for i in document.incidents]
-    if document.histories is not None:
-        timelines = document.histories
-        for record, data in zip(records, document.incidents, strict=True):
-            record["history"] = [history_to_json(c) for c in timelines.get(data.id or "", [])]
-    return {
-        "format": FORMAT,
-        "sources": [source_to_json(s) for s in document.sources],
-        "incidents": records,
-    }
-
-
 def history_to_json(change: HistoryEntry) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "at": utc_text(change.at, timespec="auto"),
@@ -322,12 +306,71 @@ def history_to_json(change: HistoryEntry) -> dict[str, Any]:
     return entry
 
 
+@dataclass(frozen=True)
+class Version:
+    """What one version of the format writes differently: its mark, and (version 2) how an
+    evidence entry is written, each incident and each of its citations then carrying an
+    ``evidence`` list. One writer for every version, so they cannot drift apart."""
+
+    format: str
+    evidence: Callable[[EvidenceRef], dict[str, Any]] | None = None
+
+
+V1 = Version(FORMAT)
+
+
+def _records(version: Version, batch: Batch) -> list[dict[str, Any]]:
+    """The batch's incidents as objects: with ``history`` when the export has histories,
+    then (version 2) ``evidence``."""
+    records = [INCIDENT.write(data) for data in batch.incidents]
+    timelines, entry = batch.histories, version.evidence
+    if timelines is None and entry is None:
+        return records
+    refs_of = batch.evidence or {}
+    for record, data in zip(records, batch.incidents, strict=True):
+        key = data.id or ""
+        if timelines is not None:
+            record["history"] = [history_to_json(c) for c in timelines.get(key, ())]
+        if entry is None:
+            continue
+        refs = refs_of.get(key)
+        if not refs:  # most incidents
+            record["evidence"] = []
+            for citation in record["citations"]:
+                citation["evidence"] = []
+            continue
+        record["evidence"] = [entry(r) for r in refs if r.citation is None]
+        for j, citation in enumerate(record["citations"]):
+            citation["evidence"] = [entry(r) for r in refs if r.citation == j]
+    return records
+
+
+def document_json(document: Document, version: Version = V1) -> dict[str, Any]:
+    """The records as an interchange document, in their order; with each incident's
+    ``history`` when the document has its histories."""
+    outgoing = Outgoing.whole(document)
+    return {
+        "format": version.format,
+        "sources": [source_to_json(s) for s in outgoing.sources],
+        "incidents": [r for b in outgoing.batches for r in _records(version, b)],
+    }
+
+
 def dumps(document: dict[str, Any]) -> str:
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    """``json.dumps`` indented by two, not ASCII-only, with a final newline."""
+    return jsonout.dumps(document) + "\n"
 
 
-def write(document: Document, stream: BinaryIO) -> None:
-    stream.write(dumps(document_json(document)).encode("utf-8"))
+def stream(outgoing: Outgoing, out: BinaryIO, version: Version = V1) -> None:
+    """Write the document batch by batch: the bytes of :func:`dumps` of its
+    :func:`document_json`, holding only one batch's objects at a time."""
+    head = {"format": version.format, "sources": [source_to_json(s) for s in outgoing.sources]}
+    parts = (_records(version, batch) for batch in outgoing.batches)
+    jsonout.write_document(out, head, "incidents", parts)
+
+
+def write(document: Document, out: BinaryIO, version: Version = V1) -> None:
+    stream(Outgoing.whole(document), out, version)
 
 
 # --- an incident's fields ----------------------------------------------------------------
@@ -515,4 +558,5 @@ JSON = Format(
     recognises=recognises,
     write=write,
     with_history=True,
+    stream=stream,
 )

@@ -6,8 +6,8 @@ stored file by its SHA-256 with its name, size, media type, note, who added it a
 The bytes are not in the document; an evidence bundle carries them beside it
 (desktop.formats.bundle). Everything else is version 1's, read and written by
 desktop.formats.json_v1, so the two cannot drift apart: this module takes the evidence
-entries out of a version 2 document and hands the rest to version 1's reader, and adds them
-to what version 1's writer makes.
+entries out of a version 2 document and hands the rest to version 1's reader, and version
+1's one writer writes both versions, told what version 2 adds (:data:`VERSION`).
 
 This reader reads both versions (``incident-desk/1`` as it always was); the writer writes
 only version 2 (docs/interchange.md, "Versions").
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from desktop.errors import ValidationError
 from desktop.formats import json_v1, jsontext
-from desktop.formats.base import Format
+from desktop.formats.base import Format, Outgoing
 from desktop.records import Document, EvidenceRef
 from desktop.timetext import utc_text
 from desktop.wording import quoted
@@ -178,21 +178,21 @@ def _entry_json(ref: EvidenceRef) -> dict[str, Any]:
     }
 
 
+# What version 2 writes differently from version 1 (json_v1's one writer).
+VERSION = json_v1.Version(FORMAT, evidence=_entry_json)
+
+
 def document_json(document: Document) -> dict[str, Any]:
     """Version 1's document with the format named 2 and every ``evidence`` key added."""
-    top = json_v1.document_json(document)
-    top["format"] = FORMAT
-    evidence = document.evidence or {}
-    for record, data in zip(top["incidents"], document.incidents, strict=True):
-        refs = evidence.get(data.id or "", ())
-        record["evidence"] = [_entry_json(r) for r in refs if r.citation is None]
-        for j, citation in enumerate(record["citations"]):
-            citation["evidence"] = [_entry_json(r) for r in refs if r.citation == j]
-    return top
+    return json_v1.document_json(document, VERSION)
 
 
-def write(document: Document, stream: BinaryIO) -> None:
-    stream.write(json_v1.dumps(document_json(document)).encode("utf-8"))
+def stream(outgoing: Outgoing, out: BinaryIO) -> None:
+    json_v1.stream(outgoing, out, VERSION)
+
+
+def write(document: Document, out: BinaryIO) -> None:
+    json_v1.write(document, out, VERSION)
 
 
 # --- the registry's entry ----------------------------------------------------------------
@@ -206,4 +206,5 @@ JSON = Format(
     recognises=recognises,
     write=write,
     with_history=True,
+    stream=stream,
 )

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from desktop.domain import admiralty_code
 from desktop.formats import sheets, table
-from desktop.formats.base import Format
+from desktop.formats.base import Format, Outgoing
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -76,11 +76,13 @@ def _values(data: IncidentData, sources: dict[str, SourceData]) -> list[Any]:
     ]
 
 
-def _rows(document: Document) -> Iterator[list[Any]]:
-    sources = {s.id: s for s in document.sources}
+def _rows(outgoing: Outgoing) -> Iterator[list[Any]]:
+    """The header, then a row per incident, batch by batch as the export reads them."""
+    sources = {s.id: s for s in outgoing.sources}
     yield list(COLUMNS)
-    for data in document.incidents:
-        yield _values(data, sources)
+    for batch in outgoing.batches:
+        for data in batch.incidents:
+            yield _values(data, sources)
 
 
 def _csv_cell(value: Any) -> str:
@@ -95,14 +97,18 @@ def _csv_cell(value: Any) -> str:
     return str(value)  # numbers: never guarded, so -33.5 stays a number
 
 
-def write_csv(document: Document, stream: BinaryIO) -> None:
+def stream_csv(outgoing: Outgoing, stream: BinaryIO) -> None:
     """UTF-8 with a BOM (so Excel reads it as UTF-8), comma-separated, CRLF lines."""
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     writer = csv.writer(text)
-    for row in _rows(document):
+    for row in _rows(outgoing):
         writer.writerow([_csv_cell(v) for v in row])
     text.flush()
     text.detach()  # the caller closes the stream
+
+
+def write_csv(document: Document, stream: BinaryIO) -> None:
+    stream_csv(Outgoing.whole(document), stream)
 
 
 def _xlsx_cell(value: Any) -> Any:
@@ -113,14 +119,18 @@ def _xlsx_cell(value: Any) -> Any:
     return value
 
 
-def write_xlsx(document: Document, stream: BinaryIO) -> None:
-    """One sheet, "Incidents": dates and date-times as Excel's (date-times in UTC)."""
+def stream_xlsx(outgoing: Outgoing, stream: BinaryIO) -> None:
+    """One sheet, "Incidents": dates and date-times as Excel's (date-times in UTC).
+
+    openpyxl's write-only mode writes each row to a temporary file as it is appended, so
+    the rows are never all in memory.
+    """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Incidents")
-    for row in _rows(document):
+    for row in _rows(outgoing):
         cells = []
         for value in map(_xlsx_cell, row):
             cell = WriteOnlyCell(sheet, value)
@@ -131,6 +141,10 @@ def write_xlsx(document: Document, stream: BinaryIO) -> None:
             cells.append(cell)
         sheet.append(cells)
     book.save(stream)
+
+
+def write_xlsx(document: Document, stream: BinaryIO) -> None:
+    stream_xlsx(Outgoing.whole(document), stream)
 
 
 def _read(raw: bytes, checks: Any) -> Document:
@@ -144,6 +158,7 @@ CSV = Format(
     description="the incidents as a CSV spreadsheet, a column per field",
     read=_read,
     write=write_csv,
+    stream=stream_csv,
 )
 
 XLSX = Format(
@@ -154,4 +169,5 @@ XLSX = Format(
     read=_read,
     recognises=sheets.is_xlsx,
     write=write_xlsx,
+    stream=stream_xlsx,
 )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
@@ -215,11 +215,12 @@ def histories(db: Database, incident_ids: list[str]) -> dict[str, list[Change]]:
                 .order_by(HistoryEntry.at, HistoryEntry.id)
             )
             for row in rows:
-                found[row.incident_uuid].append(_change(row))
+                found[row.incident_uuid].append(change_of(row))
     return found
 
 
-def _change(row: HistoryEntry) -> Change:
+def change_of(row: Any) -> Change:
+    """The entry of a ``HistoryEntry`` (an ORM object, or a Core row of its columns)."""
     return Change(
         at=mapping.as_aware(row.at),
         by=row.by,

@@ -6,7 +6,8 @@ this is the use case around them. An import reads the file safely
 has every record checked against the workspace's rules as it is read (the first problem is
 reported with its path, ``incidents[2].when.end: before start``, before anything is
 written), then stores the records in one transaction, so it lands whole or not at all. An
-export gathers the records and hands them to the chosen format's writer.
+export (desktop.services.exporting) reads the records a batch at a time for the chosen
+format's writer.
 """
 
 from __future__ import annotations
@@ -22,19 +23,16 @@ from sqlalchemy.orm import selectinload
 from desktop import formats
 from desktop.errors import ValidationError
 from desktop.formats.base import Checks
-from desktop.formats.json_v2 import JSON
-from desktop.records import Document
 from desktop.services import bulk, clashes, evidence_links, filebytes, history, mapping
 from desktop.services.citations import doubled_sources
-from desktop.services.dto import IncidentData, IncidentQuery
-from desktop.services.incidents import get_incidents, resolve_sources
-from desktop.services.sources import insert_source, list_sources
+from desktop.services.exporting import export_file as export_file
+from desktop.services.exporting import export_records as export_records
+from desktop.services.incidents import resolve_sources
+from desktop.services.sources import insert_source
 from desktop.services.validation import check_incident, check_source
 from desktop.store import fulltext
-from desktop.store.engine import sqlite_path
 from desktop.store.models import Citation as CitationRow
 from desktop.store.models import EvidenceAttachment, Incident, Source
-from desktop.store.outputs import check_target, private_output
 from desktop.wording import plural, quoted
 
 if TYPE_CHECKING:
@@ -45,6 +43,8 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from desktop.formats.base import Format
+    from desktop.records import Document
+    from desktop.services.dto import IncidentData
     from desktop.services.progress import Progress
     from desktop.store.engine import Database
 
@@ -420,44 +420,5 @@ def import_file(
 
 
 # --- exporting -------------------------------------------------------------------------
-
-
-def export_records(
-    db: Database, query: IncidentQuery | None = None, *, with_history: bool = False
-) -> Document:
-    """The workspace's records (or those of the incidents matching ``query``) for a writer.
-
-    Incidents come oldest first and sources by id, so the same data always gives the same
-    file. ``with_history`` adds each incident's change history (who, when, what); each
-    incident's evidence entries come always (the bytes only in a bundle).
-    """
-    query = replace(query or IncidentQuery(), sort="when", descending=False)
-    incidents = tuple(get_incidents(db, query))
-    histories = None
-    if with_history:
-        histories = history.histories(db, [i.id for i in incidents if i.id])
-    sources = tuple(sorted(list_sources(db), key=lambda s: s.id))
-    from desktop.services.evidence_transfer import evidence_of  # it imports this module
-
-    refs = evidence_of(db, {i.id for i in incidents if i.id})
-    return Document(sources, incidents, histories, refs)
-
-
-def export_file(
-    db: Database,
-    path: Path,
-    query: IncidentQuery | None = None,
-    *,
-    with_history: bool = False,
-    writer: Format = JSON,
-) -> int:
-    """Write the records in ``writer``'s format atomically, never over the workspace (see
-    desktop.store.outputs); the number of incidents written."""
-    if writer.write is None:
-        raise ValidationError("", f"{writer.label} cannot be exported")
-    workspace = sqlite_path(db.url)
-    path = check_target(path, workspace)
-    document = export_records(db, query, with_history=with_history)
-    with private_output(path, workspace) as handle:
-        writer.write(document, handle)
-    return len(document.incidents)
+# export_file and export_records: desktop.services.exporting (imported above, for callers
+# of this module).
