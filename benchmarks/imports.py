@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,7 @@ def run(root: Path, size: int, workspace: Path, say: Any) -> dict[str, float]:
     say("import floor: json.load + executemany")
     floor = measure.child("import_floor", str(workspace), str(root / f"floor-{size}.sqlite3"))
     values["import_floor_s"] = floor["seconds"]
+    values["import_floor_cpu_s"] = floor["cpu_seconds"]
     values["import_floor_peak_mb"] = floor["peak_mb"]
     say("import (JSON)")
     imported = measure.child("import", str(workspace), str(db_path))
@@ -145,3 +147,28 @@ def floor(file: str, db_path: str) -> dict[str, Any]:
         )
     connection.close()
     return {"seconds": time.perf_counter() - start, "incidents": len(incidents)}
+
+
+def _say(size: int, text: str) -> None:
+    print(f"  [{size:,}] {text}", flush=True)
+
+
+def main(argv: list[str]) -> int:
+    """``python -m benchmarks.imports [SIZE ...]``: the import figures alone, with ratios."""
+    root = Path("build/bench")
+    for size in [int(n) for n in argv] or [10_000]:
+        workspace = generate.ensure_workspace(root, size)
+        values = run(root, size, workspace, partial(_say, size))
+        json_s = values["import_s"]
+        print(f"{size:,} incidents: {json.dumps({k: round(v, 3) for k, v in values.items()})}")
+        print(f"  JSON import / floor: {json_s / values['import_floor_s']:.2f}×")
+        for name, _largest in OTHER_FORMATS:
+            if f"import_{name}_s" in values:
+                print(f"  {name} import / JSON import: {values[f'import_{name}_s'] / json_s:.2f}×")
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main(sys.argv[1:]))

@@ -287,7 +287,12 @@ def _import(
         ),
         0,
     )
-    with clashes.import_clashes(), _collector_paused(), db.begin() as session:
+    with (
+        clashes.import_clashes(),
+        _collector_paused(),
+        db.begin() as session,
+        bulk.large_cache(session),
+    ):
         source_ids: dict[str, int] = {}
         now = mapping.utcnow()
         first_id = next_id = bulk.next_incident_id(session)

@@ -11,6 +11,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from sqlalchemy import text
 
 from benchmarks import generate
 from desktop import formats
@@ -267,3 +268,22 @@ def test_an_acled_file_streams_and_a_bad_row_late_in_it_changes_nothing(
         assert skipping.skipped[0].startswith("row 1201: when.start: event_date: ")
     finally:
         other.close()
+
+
+def test_the_import_leaves_sqlites_cache_as_it_found_it(
+    db: Database, tmp_path: Path, big: dict[str, Any]
+) -> None:
+    if not db.is_sqlite:
+        pytest.skip("SQLite's own page cache")
+
+    def cache_size() -> int:
+        with db.begin() as session:
+            return int(session.execute(text("PRAGMA cache_size")).scalar_one())
+
+    before = cache_size()
+    interchange.import_file(db, _write(tmp_path / "big.json", big))
+    document = copy.deepcopy(big)
+    document["incidents"][-1]["title"] = ""
+    with pytest.raises(ValidationError, match=r"incidents\[1299\]\.title"):
+        interchange.import_file(db, _write(tmp_path / "bad.json", document))
+    assert cache_size() == before
