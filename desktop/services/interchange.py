@@ -265,6 +265,11 @@ def _store_sources(
             counts["sources_updated"] += 1
     session.flush()
     session.expunge_all()
+    return _source_ids(session)
+
+
+def _source_ids(session: Session) -> dict[str, int]:
+    """Every stored source's id by its slug (a file's citations may name those it lacks)."""
     return {slug: source_id for slug, source_id in session.execute(select(Source.slug, Source.id))}
 
 
@@ -293,7 +298,7 @@ def _import(
         db.begin() as session,
         bulk.large_cache(session),
     ):
-        source_ids: dict[str, int] = {}
+        source_ids = _source_ids(session)
         now = mapping.utcnow()
         first_id = next_id = bulk.next_incident_id(session)
         lookup = next_id != 1 or not db.is_sqlite  # SQLite with no incidents yet: all are new
