@@ -4,9 +4,11 @@ The formats (:mod:`desktop.formats`) turn bytes into plain records and records i
 this is the use case around them. An import reads the file safely
 (:mod:`desktop.services.filebytes`), lets the registry pick the reader by content and suffix,
 has every record checked against the workspace's rules as it is read (the first problem is
-reported with its path, ``incidents[2].when.end: before start``, before anything is
-written), then stores the records in one transaction, so it lands whole or not at all. An
-export gathers the records and hands them to the chosen format's writer.
+reported with its path, ``incidents[2].when.end: before start``), and stores the records in
+one transaction, so it lands whole or not at all. A reader that streams (JSON, ACLED) hands
+on parts of 500 records from a second thread while the parts before are written; the others
+read the whole file first. An export gathers the records and hands them to the chosen
+format's writer.
 """
 
 from __future__ import annotations
