@@ -19,7 +19,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks import cases, generate, geo, measure, report
+from benchmarks import cases, generate, geo, imports, measure, report
 
 DEFAULT_SIZES = (1_000, 10_000, 100_000)
 
@@ -50,15 +50,7 @@ def run_size(size: int, out: Path, runs: int = 3) -> dict[str, float]:
     values: dict[str, float] = {}
     workspace = generate.ensure_workspace(out, size)
     db_path = out / f"db-{size}.sqlite3"
-    say("import")
-    imported = measure.child("import", str(workspace), str(db_path))
-    values.update(
-        import_s=imported["seconds"],
-        import_parse_s=imported["parse_seconds"],
-        import_write_s=imported["write_seconds"],
-        import_rate=imported["incidents"] / imported["seconds"],
-        import_peak_mb=imported["peak_mb"],
-    )
+    values.update(imports.run(out, size, workspace, say))
     say(f"cold start (best of {runs}) and its floor")
     started = measure.best_of(runs, "start", str(db_path))
     values["start_s"] = started["seconds"]

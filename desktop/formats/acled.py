@@ -23,12 +23,12 @@ from typing import TYPE_CHECKING, TypeVar
 from desktop.domain import ActorRole, TimePrecision, country_code, country_name, country_numeric
 from desktop.errors import ValidationError
 from desktop.formats import cells, sheets, table
-from desktop.formats.base import Format, Outgoing
+from desktop.formats.base import Format, Outgoing, Part, document_parts
 from desktop.records import Actor, Casualties, Citation, IncidentData, When, Where
 from desktop.wording import quoted
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
     from typing import BinaryIO
 
     from desktop.formats import peers
@@ -118,6 +118,22 @@ def read(raw: bytes, checks: Checks, skip_invalid: bool = False) -> Document:
     at = _layout(raw)
     body = ((n, c) for n, c in sheets.rows(raw) if n > at.header_row)
     return table.read_rows(body, at, checks, _incident, skip_invalid)
+
+
+def read_parts(
+    source: BinaryIO, size: int, checks: Checks, skip_invalid: bool = False
+) -> Iterator[Part]:
+    """:func:`read` as an import's parts of 500 incidents, made as the rows are read (the
+    file's bytes are held, its records never all at once)."""
+    raw = source.read()
+    if sheets.is_xlsx(raw):
+        yield from document_parts(read(raw, checks, skip_invalid))
+        return
+    at = _layout(raw)
+    body = ((n, c) for n, c in sheets.rows(raw) if n > at.header_row)
+    # Rows are lines, but for the few whose notes run over several: an estimate.
+    lines = raw.count(b"\n")
+    yield from table.stream_rows(body, at, checks, _incident, skip_invalid, lines)
 
 
 class _Event:
@@ -284,7 +300,7 @@ def _row(data: IncidentData, names: dict[str, str], now: datetime) -> list[str]:
     ]
 
 
-def stream(outgoing: Outgoing, out: BinaryIO) -> None:
+def write_batches(outgoing: Outgoing, out: BinaryIO) -> None:
     """ACLED's 31 columns in order, UTF-8 (no BOM, as ACLED writes), CRLF lines; a row per
     incident as each batch comes."""
     names = {s.id: s.name for s in outgoing.sources}
@@ -299,12 +315,16 @@ def stream(outgoing: Outgoing, out: BinaryIO) -> None:
 
 
 def write(document: Document, out: BinaryIO) -> None:
-    stream(Outgoing.whole(document), out)
+    write_batches(Outgoing.whole(document), out)
 
 
 def with_skip(skip_invalid: bool) -> Format:
     """The ACLED format, leaving invalid rows out (and listing them) when asked."""
-    return replace(ACLED, read=lambda raw, checks: read(raw, checks, skip_invalid))
+    return replace(
+        ACLED,
+        read=lambda raw, checks: read(raw, checks, skip_invalid),
+        read_parts=lambda source, size, checks: read_parts(source, size, checks, skip_invalid),
+    )
 
 
 ACLED = Format(
@@ -315,5 +335,6 @@ ACLED = Format(
     read=read,
     recognises=recognises,
     write=write,
-    stream=stream,
+    read_parts=read_parts,
+    write_batches=write_batches,
 )

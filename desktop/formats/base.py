@@ -10,16 +10,19 @@ stores them, or gathers the records a writer is given.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from desktop.records import Document
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
     from typing import BinaryIO
 
     from desktop.records import EvidenceRef, HistoryEntry, IncidentData, SourceData
+
+# Incidents per part of a streamed file (see Part).
+PART = 500
 
 
 @dataclass(frozen=True)
@@ -58,9 +61,11 @@ class Format:
     recognises: Callable[[bytes], bool] | None = None
     write: Callable[[Document, BinaryIO], None] | None = None
     with_history: bool = False
+    # A reader that streams: (the open file, its size, checks) → its parts in file order.
+    read_parts: Callable[[BinaryIO, int, Checks], Iterator[Part]] | None = None
     # A writer that takes the incidents a batch at a time (see Outgoing): an export then
     # holds one batch in memory rather than the workspace. Writes what ``write`` writes.
-    stream: Callable[[Outgoing, BinaryIO], None] | None = None
+    write_batches: Callable[[Outgoing, BinaryIO], None] | None = None
 
     @property
     def pattern(self) -> str:
@@ -115,4 +120,46 @@ class Outgoing:
             evidence.update(batch.evidence or {})
         return Document(
             self.sources, tuple(incidents), histories if self.with_history else None, evidence
+        )
+
+
+@dataclass(frozen=True)
+class Part:
+    """A piece of a file read as a stream, in file order, each record already checked.
+
+    ``sources`` are to be stored before ``incidents`` (and any later part's incidents) cite
+    them; ``first`` is the position of ``incidents[0]`` among the file's incidents (for the
+    paths in messages: ``incidents[1234]``). ``expected`` is how many incidents the whole file
+    holds, exactly or as estimated from the bytes read so far (for progress, and to choose
+    how to keep the indexes). ``evidence`` and ``named_only`` are the Document's, for these
+    incidents and sources; ``skipped`` the rows left out since the last part.
+    """
+
+    sources: tuple[SourceData, ...] = ()
+    incidents: tuple[IncidentData, ...] = ()
+    first: int = 0
+    expected: int = 0
+    exact: bool = False  # ``expected`` is the file's count, not an estimate
+    evidence: Mapping[str, Sequence[EvidenceRef]] = field(default_factory=dict)
+    named_only: frozenset[str] = frozenset()
+    skipped: tuple[str, ...] = ()
+
+
+def document_parts(document: Document, size: int = PART) -> Iterator[Part]:
+    """A document read whole, as the parts a streaming reader would give."""
+    total = len(document.incidents)
+    yield Part(
+        sources=document.sources,
+        expected=total,
+        exact=True,
+        evidence=document.evidence or {},
+        named_only=document.named_only,
+        skipped=document.skipped,
+    )
+    for start in range(0, total, size):
+        yield Part(
+            incidents=document.incidents[start : start + size],
+            first=start,
+            expected=total,
+            exact=True,
         )

@@ -193,6 +193,16 @@ def _incident(checks: Checks, value: Any) -> IncidentData:
     return data
 
 
+def read_source(checks: Checks, value: Any) -> SourceData:
+    """One source object, checked (a problem located within it)."""
+    return _source(checks, value)
+
+
+def read_incident(checks: Checks, value: Any) -> IncidentData:
+    """One incident object, checked (a problem located within it)."""
+    return _incident(checks, value)
+
+
 def _when(value: Any) -> When:
     # Read whole: which form ``start`` takes depends on ``precision``, and ``end`` defaults
     # to ``start``.
@@ -558,5 +568,5 @@ JSON = Format(
     recognises=recognises,
     write=write,
     with_history=True,
-    stream=stream,
+    write_batches=stream,
 )

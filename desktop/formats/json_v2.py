@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from desktop.errors import ValidationError
-from desktop.formats import json_v1, jsontext
+from desktop.formats import json_stream, json_v1, jsontext
 from desktop.formats.base import Format, Outgoing
 from desktop.records import Document, EvidenceRef
 from desktop.timetext import utc_text
@@ -80,20 +80,24 @@ def _take_evidence(top: dict[str, Any]) -> dict[int, tuple[EvidenceRef, ...]]:
     if not isinstance(incidents, list):
         return found  # version 1's reader says what is wrong
     for i, incident in enumerate(incidents):
-        if not isinstance(incident, dict):
-            continue
-        where = f"incidents[{i}]"
-        refs = list(_entries(incident.pop("evidence", []), f"{where}.evidence", None))
-        citations = incident.get("citations")
-        if isinstance(citations, list):
-            for j, citation in enumerate(citations):
-                if isinstance(citation, dict):
-                    refs += _entries(
-                        citation.pop("evidence", []), f"{where}.citations[{j}].evidence", j
-                    )
-        _no_doubles(refs, where)
-        found[i] = tuple(refs)
+        if isinstance(incident, dict):
+            found[i] = take_evidence(incident, f"incidents[{i}]")
     return found
+
+
+def take_evidence(incident: dict[str, Any], where: str) -> tuple[EvidenceRef, ...]:
+    """Remove the evidence keys from one incident object (at ``where`` in the file): its
+    entries, version 1's object left."""
+    refs = list(_entries(incident.pop("evidence", []), f"{where}.evidence", None))
+    citations = incident.get("citations")
+    if isinstance(citations, list):
+        for j, citation in enumerate(citations):
+            if isinstance(citation, dict):
+                refs += _entries(
+                    citation.pop("evidence", []), f"{where}.citations[{j}].evidence", j
+                )
+    _no_doubles(refs, where)
+    return tuple(refs)
 
 
 def _no_doubles(refs: list[EvidenceRef], where: str) -> None:
@@ -206,5 +210,6 @@ JSON = Format(
     recognises=recognises,
     write=write,
     with_history=True,
-    stream=stream,
+    write_batches=stream,
+    read_parts=json_stream.parts,
 )

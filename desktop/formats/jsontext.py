@@ -16,7 +16,7 @@ from typing import Any
 from desktop.errors import ValidationError
 from desktop.wording import quoted
 
-_NOT_JSON = "this is a binary file, not an Incident Desk JSON file"
+NOT_JSON = "this is a binary file, not an Incident Desk JSON file"
 # Encodings json.detect_encoding finds from the first bytes (by their BOM or their zero bytes).
 _BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _WIDE = {
@@ -33,7 +33,7 @@ def load(raw: bytes) -> Any:
     """The JSON value in ``raw``: UTF-8 (with or without BOM), UTF-16 or UTF-32; binary
     files, other encodings, repeated keys, oversized numbers and deep nesting refused."""
     try:
-        return json.loads(decode(raw), object_pairs_hook=_no_duplicate_keys)
+        return json.loads(decode(raw), object_pairs_hook=no_duplicate_keys)
     except json.JSONDecodeError as exc:
         raise ValidationError(
             "", f"not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}"
@@ -63,14 +63,14 @@ def decode(raw: bytes) -> str:
                 raise ValidationError(
                     "", f"not valid {_WIDE[encoding]} text (byte {exc.start:,})"
                 ) from exc
-            raise ValidationError("", _NOT_JSON) from exc
+            raise ValidationError("", NOT_JSON) from exc
         # Without a BOM, zero bytes that merely look like UTF-16 (an image, an archive)
         # decode to nonsense: a real file starts with its object.
         if not marked and (not text.lstrip(" \t\r\n").startswith("{") or "\x00" in text):
-            raise ValidationError("", _NOT_JSON)
+            raise ValidationError("", NOT_JSON)
         return text.removeprefix("\ufeff")
     if b"\x00" in raw[:8192]:
-        raise ValidationError("", _NOT_JSON)
+        raise ValidationError("", NOT_JSON)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -79,7 +79,7 @@ def decode(raw: bytes) -> str:
         ) from exc
 
 
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+def no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result = dict(pairs)
     if len(result) == len(pairs):  # the common case, checked at C speed
         return result

@@ -26,8 +26,18 @@ from desktop.domain import EVENT_TYPES, ActorRole, Confidence, Status, TimePreci
 from desktop.errors import ValidationError
 from desktop.fields import FIELDS_BY_KEY
 from desktop.formats import cells, peers, sheets
+from desktop.formats.base import PART, Part
 from desktop.formats.sheets import column_letter  # also the import wizard's
-from desktop.records import Actor, Casualties, Citation, Document, IncidentData, When, Where
+from desktop.records import (
+    Actor,
+    Casualties,
+    Citation,
+    Document,
+    IncidentData,
+    SourceData,
+    When,
+    Where,
+)
 from desktop.wording import quoted
 
 if TYPE_CHECKING:
@@ -247,28 +257,96 @@ def read_rows(
     skipped: list[str] = []
     seen: dict[str, int] = {}
     for number, values in rows:
-        try:
-            data = make(values, at, book)
-            checks.incident(data)
-            if data.id in seen:
-                raise ValidationError("id", f"the same incident as row {seen[data.id]}")
-        except ValidationError as exc:
-            where = f"row {number}: {exc.field}" if exc.field else f"row {number}"
-            if not skip_invalid:
-                raise ValidationError(where, exc.problem) from None
-            skipped.append(f"{where}: {exc.problem}")
-            continue
-        seen[data.id or ""] = number
-        incidents.append(data)
+        data = _record(
+            number, values, at, checks, make, book, seen, skipped if skip_invalid else None
+        )
+        if data is not None:
+            incidents.append(data)
     sources = book.sources()
+    _check_sources(sources, checks)
+    return Document(
+        sources, tuple(incidents), named_only=frozenset(book.named_only), skipped=tuple(skipped)
+    )
+
+
+def stream_rows(
+    rows: Iterable[tuple[int, list[Cell]]],
+    at: Layout,
+    checks: Checks,
+    make: Any,
+    skip_invalid: bool = False,
+    expected: int = 0,
+) -> Iterator[Part]:
+    """:func:`read_rows` as parts of 500 incidents (a streaming import's), each with the
+    sources its rows named first. For files whose rows never give a named source a grade
+    (ACLED's): a later grade could not change a source already handed on."""
+    book = peers.SourceBook()
+    pending: list[IncidentData] = []
+    skipped: list[str] = []
+    seen: dict[str, int] = {}
+    told = first = 0
+
+    def part(exact: bool) -> Part:
+        nonlocal told, first
+        sources = book.sources()[told:]
+        _check_sources(sources, checks)
+        done = first + len(pending)
+        made = Part(
+            sources=sources,
+            incidents=tuple(pending),
+            first=first,
+            expected=done if exact else max(expected, done),
+            exact=exact,
+            named_only=frozenset(book.named_only),
+            skipped=tuple(skipped),
+        )
+        told, first = told + len(sources), done
+        pending.clear()
+        skipped.clear()
+        return made
+
+    listed = skipped if skip_invalid else None
+    for number, values in rows:
+        data = _record(number, values, at, checks, make, book, seen, listed)
+        if data is not None:
+            pending.append(data)
+            if len(pending) >= PART:
+                yield part(exact=False)
+    yield part(exact=True)
+
+
+def _record(
+    number: int,
+    values: list[Cell],
+    at: Layout,
+    checks: Checks,
+    make: Any,
+    book: peers.SourceBook,
+    seen: dict[str, int],
+    skipped: list[str] | None,
+) -> IncidentData | None:
+    """One row's checked record; None when it is invalid and ``skipped`` lists it."""
+    try:
+        data: IncidentData = make(values, at, book)
+        checks.incident(data)
+        if data.id in seen:
+            raise ValidationError("id", f"the same incident as row {seen[data.id]}")
+    except ValidationError as exc:
+        where = f"row {number}: {exc.field}" if exc.field else f"row {number}"
+        if skipped is None:
+            raise ValidationError(where, exc.problem) from None
+        skipped.append(f"{where}: {exc.problem}")
+        return None
+    seen[data.id or ""] = number
+    return data
+
+
+def _check_sources(sources: Iterable[SourceData], checks: Checks) -> None:
     for source in sources:
         try:
             checks.source(source)
         except ValidationError as exc:
             raise exc.under(f"source {quoted(source.name[:60])}") from None
-    return Document(
-        sources, tuple(incidents), named_only=frozenset(book.named_only), skipped=tuple(skipped)
-    )
 
 
 def incident(values: list[Cell], at: Layout, book: peers.SourceBook) -> IncidentData:

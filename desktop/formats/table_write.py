@@ -158,7 +158,7 @@ CSV = Format(
     description="the incidents as a CSV spreadsheet, a column per field",
     read=_read,
     write=write_csv,
-    stream=stream_csv,
+    write_batches=stream_csv,
 )
 
 XLSX = Format(
@@ -169,5 +169,5 @@ XLSX = Format(
     read=_read,
     recognises=sheets.is_xlsx,
     write=write_xlsx,
-    stream=stream_xlsx,
+    write_batches=stream_xlsx,
 )

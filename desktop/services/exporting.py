@@ -145,8 +145,8 @@ def export_file(
     with db.begin() as session:
         counted = _Counted(outgoing(session, query, with_history=with_history))
         with private_output(path, workspace) as handle:
-            if writer.stream is not None:
-                writer.stream(counted.outgoing, handle)
+            if writer.write_batches is not None:
+                writer.write_batches(counted.outgoing, handle)
             else:  # a writer that needs every incident at once
                 writer.write(counted.outgoing.document(), handle)
     return counted.incidents

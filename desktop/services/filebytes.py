@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import os
 import stat
-from typing import TYPE_CHECKING
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, cast
 
 from desktop.errors import ValidationError
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from pathlib import Path
+    from typing import BinaryIO
 
 # The largest file read. An export of 100,000 incidents is about 430 MB (320 MB without the
 # indentation, see docs/performance.md), and reading one takes about three times its size
@@ -62,6 +65,55 @@ def read_bytes(path: Path) -> bytes:
         raise ValidationError("", f"{path.name} is too large to read in the memory free") from exc
     except OSError as exc:
         raise ValidationError("", f"{path}: cannot be read ({exc.strerror})") from exc
+
+
+@contextmanager
+def opened(path: Path) -> Iterator[tuple[BinaryIO, int]]:
+    """The regular file at ``path`` open for reading, with its size: refused as
+    :func:`read_bytes` refuses, and reading past :data:`MAX_FILE_BYTES` refused too (for a
+    reader that streams it rather than read it whole)."""
+    try:
+        info = path.stat()
+        _check_kind(path, info.st_mode)
+        if info.st_size > MAX_FILE_BYTES:
+            raise ValidationError("", f"{path.name} is larger than {MAX_FILE_TEXT}; split it first")
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        raw = os.fdopen(fd, "rb")
+    except FileNotFoundError as exc:
+        raise ValidationError("", f"{path}: no such file") from exc
+    except IsADirectoryError as exc:
+        raise ValidationError("", f"{path} is a folder, not a file") from exc
+    except OSError as exc:
+        raise ValidationError("", f"{path}: cannot be read ({exc.strerror})") from exc
+    with raw:
+        _check_kind(path, os.fstat(raw.fileno()).st_mode)
+        yield cast("BinaryIO", _Capped(raw, path)), info.st_size
+
+
+class _Capped:
+    """A file read no further than MAX_FILE_BYTES, its read errors one sentence each (the
+    part of a binary file a streaming reader uses: read, seek, tell)."""
+
+    def __init__(self, raw: BinaryIO, path: Path) -> None:
+        self._raw, self._path = raw, path
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self._raw.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._raw.tell()
+
+    def read(self, size: int | None = -1) -> bytes:
+        left = MAX_FILE_BYTES + 1 - self._raw.tell()
+        try:
+            data = self._raw.read(left if size is None or size < 0 else min(size, left))
+        except OSError as exc:
+            raise ValidationError("", f"{self._path}: cannot be read ({exc.strerror})") from exc
+        if self._raw.tell() > MAX_FILE_BYTES:
+            raise ValidationError(
+                "", f"{self._path.name} is larger than {MAX_FILE_TEXT}; split it first"
+            )
+        return data
 
 
 def _check_kind(path: Path, mode: int) -> None:

@@ -4,17 +4,19 @@ The formats (:mod:`desktop.formats`) turn bytes into plain records and records i
 this is the use case around them. An import reads the file safely
 (:mod:`desktop.services.filebytes`), lets the registry pick the reader by content and suffix,
 has every record checked against the workspace's rules as it is read (the first problem is
-reported with its path, ``incidents[2].when.end: before start``, before anything is
-written), then stores the records in one transaction, so it lands whole or not at all. An
-export (desktop.services.exporting) reads the records a batch at a time for the chosen
+reported with its path, ``incidents[2].when.end: before start``), and stores the records in
+one transaction, so it lands whole or not at all. A reader that streams (JSON, ACLED) hands
+on parts of 500 records from a second thread while the parts before are written; the others
+read the whole file first. An export (desktop.services.exporting) reads the records a batch
+at a time for the chosen
 format's writer.
 """
 
 from __future__ import annotations
 
 import gc
-from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from contextlib import ExitStack, closing, contextmanager
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from sqlalchemy import exists, select
@@ -22,12 +24,14 @@ from sqlalchemy.orm import selectinload
 
 from desktop import formats
 from desktop.errors import ValidationError
-from desktop.formats.base import Checks
+from desktop.formats.base import Checks, Part, document_parts
+from desktop.records import Document
 from desktop.services import bulk, clashes, evidence_links, filebytes, history, mapping
 from desktop.services.citations import doubled_sources
 from desktop.services.exporting import export_file as export_file
 from desktop.services.exporting import export_records as export_records
 from desktop.services.incidents import resolve_sources
+from desktop.services.readahead import read_ahead
 from desktop.services.sources import insert_source
 from desktop.services.validation import check_incident, check_source
 from desktop.store import fulltext
@@ -36,14 +40,14 @@ from desktop.store.models import EvidenceAttachment, Incident, Source
 from desktop.wording import plural, quoted
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Iterable, Iterator, Sequence
     from datetime import datetime
     from pathlib import Path
 
     from sqlalchemy.orm import Session
 
     from desktop.formats.base import Format
-    from desktop.records import Document
+    from desktop.records import EvidenceRef, SourceData
     from desktop.services.dto import IncidentData
     from desktop.services.progress import Progress
     from desktop.store.engine import Database
@@ -54,6 +58,8 @@ CHECKS = Checks(incident=check_incident, source=check_source)
 # Incidents per batch: ids per IN (...) query well under every database's bound-parameter
 # limit, and the unit of progress reports and cancel checks.
 _BATCH = 500
+# The bytes every format knows its files by (desktop.formats.reader_for).
+_HEAD = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -174,6 +180,21 @@ class _RollBack(Exception):
     """Leaves a dry run's transaction, undoing it."""
 
 
+@dataclass
+class _Gathered:
+    """What an import keeps of its parts besides the counts: warnings, rows skipped and the
+    evidence entries (linked once every incident is in)."""
+
+    warnings: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    evidence: dict[str, Sequence[EvidenceRef]] = field(default_factory=dict)
+
+    def add(self, part: Part) -> None:
+        self.warnings += citation_warnings(part.incidents, part.first)
+        self.skipped += part.skipped
+        self.evidence.update(part.evidence)
+
+
 def import_document(
     db: Database,
     document: Document,
@@ -194,23 +215,72 @@ def import_document(
     ``dry_run`` does all of it, so the counts are those a real import would give, then rolls
     it back.
     """
+    return import_parts(db, document_parts(document, _BATCH), progress, lambda _g: then, dry_run)
+
+
+def import_parts(
+    db: Database,
+    parts: Iterable[Part],
+    progress: Progress | None,
+    then: Callable[[_Gathered], Callable[[Session], tuple[str, ...]] | None],
+    dry_run: bool,
+) -> ImportResult:
+    """:func:`import_document` of a file's parts as a streaming reader gives them
+    (:class:`~desktop.formats.base.Part`), in one transaction all the same: a problem in
+    the last part undoes the first. ``then`` is told what was gathered once all are in."""
+    gathered = _Gathered()
     try:
-        counts, more = _import(db, document, progress, then, dry_run)
+        counts, more = _import(db, parts, gathered, progress, then, dry_run)
     except _RollBack as rolled_back:
         counts, more = rolled_back.args
     return ImportResult(
         **counts,
-        warnings=citation_warnings(document.incidents) + more,
-        skipped=document.skipped,
+        warnings=(*gathered.warnings, *more),
+        skipped=tuple(gathered.skipped),
         dry_run=dry_run,
     )
 
 
+def _store_sources(
+    session: Session,
+    sources: tuple[SourceData, ...],
+    named_only: frozenset[str],
+    user: str,
+    counts: dict[str, int],
+) -> dict[str, int]:
+    """Add or update ``sources``; every stored source's id by its slug."""
+    existing_sources = {
+        s.slug: s
+        for s in session.scalars(select(Source).where(Source.slug.in_([s.id for s in sources])))
+    }
+    for source in sources:
+        stored = existing_sources.get(source.id)
+        fields = mapping.source_values(source)
+        if stored is None:
+            insert_source(session, source, user)
+            counts["sources_created"] += 1
+        elif source.id in named_only:
+            continue  # the file only names it: what is stored knows more
+        elif (stored.name, stored.kind, stored.reliability, stored.url, stored.notes) != fields:
+            stored.name, stored.kind, stored.reliability, stored.url, stored.notes = fields
+            stored.updated_at, stored.updated_by = mapping.utcnow(), user
+            counts["sources_updated"] += 1
+    session.flush()
+    session.expunge_all()
+    return _source_ids(session)
+
+
+def _source_ids(session: Session) -> dict[str, int]:
+    """Every stored source's id by its slug (a file's citations may name those it lacks)."""
+    return {slug: source_id for slug, source_id in session.execute(select(Source.slug, Source.id))}
+
+
 def _import(
     db: Database,
-    document: Document,
+    parts: Iterable[Part],
+    gathered: _Gathered,
     progress: Progress | None,
-    then: Callable[[Session], tuple[str, ...]] | None,
+    then: Callable[[_Gathered], Callable[[Session], tuple[str, ...]] | None],
     dry_run: bool,
 ) -> tuple[dict[str, int], tuple[str, ...]]:
     user = mapping.current_user()
@@ -224,46 +294,40 @@ def _import(
         ),
         0,
     )
-    with clashes.import_clashes(), _collector_paused(), db.begin() as session:
-        existing_sources = {
-            s.slug: s
-            for s in session.scalars(
-                select(Source).where(Source.slug.in_([s.id for s in document.sources]))
-            )
-        }
-        for source in document.sources:
-            stored = existing_sources.get(source.id)
-            fields = mapping.source_values(source)
-            if stored is None:
-                insert_source(session, source, user)
-                counts["sources_created"] += 1
-            elif source.id in document.named_only:
-                continue  # the file only names it: what is stored knows more
-            elif (stored.name, stored.kind, stored.reliability, stored.url, stored.notes) != fields:
-                stored.name, stored.kind, stored.reliability, stored.url, stored.notes = fields
-                stored.updated_at, stored.updated_by = mapping.utcnow(), user
-                counts["sources_updated"] += 1
-        session.flush()
-        session.expunge_all()
-
-        source_ids: dict[str, int] = {
-            slug: source_id for slug, source_id in session.execute(select(Source.slug, Source.id))
-        }
+    with (
+        clashes.import_clashes(),
+        _collector_paused(),
+        db.begin() as session,
+        bulk.large_cache(session),
+    ):
+        source_ids = _source_ids(session)
         now = mapping.utcnow()
-        next_id = bulk.next_incident_id(session)
-        total = len(document.incidents)
+        first_id = next_id = bulk.next_incident_id(session)
         lookup = next_id != 1 or not db.is_sqlite  # SQLite with no incidents yet: all are new
-        # An upper bound of the new incidents, good enough to choose how to keep the indexes.
         to_index = bulk.NewEntries()
-        with bulk.indexes_rebuilt(session, total - (next_id - 1)):
-            for start in range(0, total, _BATCH):
+        done = expected = 0
+        with ExitStack() as indexes:
+            for part in parts:
                 if progress is not None:
                     progress.check()
-                batch = document.incidents[start : start + _BATCH]
+                if part.sources:
+                    source_ids = _store_sources(
+                        session, part.sources, part.named_only, user, counts
+                    )
+                gathered.add(part)
+                if not part.incidents:
+                    continue
+                if not done:
+                    # The file's size in incidents (estimated while streaming) minus those
+                    # stored: an upper bound of the new ones, enough to choose how to keep the
+                    # indexes.
+                    indexes.enter_context(
+                        bulk.indexes_rebuilt(session, part.expected - (first_id - 1))
+                    )
                 next_id = _import_batch(
                     session,
-                    batch,
-                    start,
+                    part.incidents,
+                    part.first,
                     next_id,
                     lookup,
                     source_ids,
@@ -272,15 +336,18 @@ def _import(
                     counts,
                     to_index,
                 )
+                done = part.first + len(part.incidents)
+                expected = max(part.expected, done)
                 if progress is not None:
-                    done = start + len(batch)
-                    progress.step(done, total, f"{done:,} of {total:,} incidents")
+                    about = "" if part.exact else "about "
+                    progress.step(done, expected, f"{done:,} of {about}{expected:,} incidents")
             if progress is not None:
-                progress.step(total, total, "Indexing")
+                progress.step(done, done, "Indexing")
             to_index.write(session)
         if progress is not None:
             progress.check()  # a cancel during the last batch still undoes everything
-        more = then(session) if then is not None else ()
+        last = then(gathered)
+        more = last(session) if last is not None else ()
         if progress is not None:
             progress.check()
         if dry_run:
@@ -288,19 +355,20 @@ def _import(
     return counts, more
 
 
-def citation_warnings(records: tuple[IncidentData, ...]) -> tuple[str, ...]:
-    """A line for each source an incident cites more than once (see doubled_sources)."""
+def citation_warnings(records: Sequence[IncidentData], first: int = 0) -> tuple[str, ...]:
+    """A line for each source an incident cites more than once (see doubled_sources);
+    ``records[0]`` is the file's incident number ``first``."""
     return tuple(
         f"incidents[{index}] {quoted(data.title.strip()[:80])}: cites source "
         f"{quoted(slug)} {times} times"
-        for index, data in enumerate(records)
+        for index, data in enumerate(records, first)
         for slug, times in doubled_sources(data.citations).items()
     )
 
 
 def _import_batch(
     session: Session,
-    batch: tuple[IncidentData, ...],
+    batch: Sequence[IncidentData],
     first: int,
     next_id: int,
     lookup: bool,
@@ -339,7 +407,7 @@ def _import_batch(
 
 def _update_existing(
     session: Session,
-    batch: tuple[IncidentData, ...],
+    batch: Sequence[IncidentData],
     first: int,
     stored: set[str],
     user: str,
@@ -399,9 +467,11 @@ def import_file(
     """Read, check and import a file (in ``reader``'s format if given, see read_file);
     ``progress`` hears "reading" first, then the batches.
 
-    An evidence bundle (a zip, desktop.formats.bundle) brings its files too
-    (desktop.services.evidence_transfer); a document's evidence entries link files the
-    workspace already holds.
+    A format that streams (Incident Desk JSON, ACLED) is read in a second thread a part at
+    a time while the parts before are written (desktop.services.readahead), all in one
+    transaction; the others are read whole first. An evidence bundle (a zip,
+    desktop.formats.bundle) brings its files too (desktop.services.evidence_transfer); a
+    document's evidence entries link files the workspace already holds.
     """
     from desktop.services import evidence_transfer
 
@@ -409,6 +479,19 @@ def import_file(
         return evidence_transfer.import_bundle(db, path, progress)
     if progress is not None:
         progress.step(0, 0, f"Reading {path.name}")
+    with filebytes.opened(path) as (stream, size):
+        if reader is None:
+            # Every format knows its files by their first 64 KiB.
+            reader = formats.reader_for(path.name, stream.read(_HEAD))
+            stream.seek(0)
+        streams = reader.read_parts
+        if streams is not None:
+
+            def link(gathered: _Gathered) -> Callable[[Session], tuple[str, ...]] | None:
+                return evidence_transfer.linker(Document((), (), evidence=gathered.evidence))
+
+            with closing(read_ahead(streams(stream, size, CHECKS))) as parts:
+                return import_parts(db, parts, progress, link, dry_run)
     # One pause of the collector for both the read and the write, and the records let go of
     # before it resumes: resuming in between makes it walk the millions of objects of a
     # 100,000-incident document once or twice only to find them all alive.

@@ -7,7 +7,7 @@ import os
 from dataclasses import replace
 from datetime import UTC, datetime
 from operator import attrgetter
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from desktop.domain import ActorRole, TimePrecision
 from desktop.errors import ConflictError, StoreError
@@ -25,6 +25,11 @@ from desktop.services.dto import (
 )
 from desktop.services.listing import TABLE_ROW_FIELDS, from_db_time
 from desktop.store import models
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from desktop.fields import Field
 
 USER_ENV_VAR = "INCIDENT_DESK_USER"
 E = TypeVar("E")
@@ -180,11 +185,27 @@ def citation_record(row: Any, source: Any) -> Citation:
 TABLE_ROW_COLUMNS = tuple(getattr(models.Incident, field) for field in TABLE_ROW_FIELDS)
 
 
+def _column_step(field: Field) -> tuple[str, Callable[[Any], Any], Callable[[Any], Any] | None]:
+    """A simple field's column, how to get its value and how to store it (None: as it is):
+    ``field.to_column(field.get(data))`` made once, not for each field of each incident."""
+    stored, enum = field.stored, field.enum is not None
+    convert: Callable[[Any], Any] | None = field.to_column if stored and enum else stored
+    if enum and stored is None:
+        convert = str
+    return field.column_name, attrgetter(field.key), convert
+
+
+_COLUMN_STEPS = tuple(_column_step(f) for f in SIMPLE_FIELDS)
+
+
 def incident_columns(data: IncidentData) -> dict[str, Any]:
     """The ``incidents`` columns that hold ``data``'s fields, as stored (names trimmed,
     marking canonical, enums as text): the simple fields of desktop/fields.py, the times and
     the count of sources. Read by :func:`apply_incident` and the bulk insert alike."""
-    columns = {f.column_name: f.to_column(f.get(data)) for f in SIMPLE_FIELDS}
+    columns = {}
+    for name, get, convert in _COLUMN_STEPS:
+        value = get(data)
+        columns[name] = value if convert is None else convert(value)
     columns["start_at"] = to_db_time(data.when.start)
     columns["end_at"] = to_db_time(data.when.end)
     columns["time_precision"] = str(data.when.precision)
@@ -248,9 +269,10 @@ def stored_citation(citation: Citation) -> Citation:
 
     Free text (the excerpt) is kept exactly as given: a quotation is evidence.
     """
-    return replace(
-        citation, url=(citation.url or "").strip() or None, language=citation.language.strip()
-    )
+    url, language = (citation.url or "").strip() or None, citation.language.strip()
+    if url == citation.url and language == citation.language:
+        return citation  # as most are: no copy (an import makes hundreds of thousands)
+    return replace(citation, url=url, language=language)
 
 
 def source_values(data: SourceData) -> tuple[str, str, str, str | None, str]:

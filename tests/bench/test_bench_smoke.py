@@ -48,6 +48,13 @@ def test_benchmark_runs_every_case_and_writes_its_table(tmp_path: Path) -> None:
     figures = document["results"][str(SIZE)]
     for key in (
         "import_s",
+        "import_floor_s",
+        "import_peak_mb",
+        "import_acled_s",
+        "import_stix_s",
+        "import_misp_s",
+        "import_csv_s",
+        "import_xlsx_s",
         "start_s",
         "start_floor_s",
         "search_median_ms",
