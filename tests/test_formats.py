@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 SAMPLE = resource_path("sample", "workspace.json").read_bytes()
 SUPPORTED = (
     "Incident Desk JSON (*.json), STIX 2.1 bundle (*.json), MISP event JSON (*.json), "
-    "CSV spreadsheet (*.csv), Excel workbook (*.xlsx), ACLED CSV (*.csv)"
+    "CSV spreadsheet (*.csv), Excel workbook (*.xlsx), ACLED CSV (*.csv), Evidence bundle (*.zip)"
 )
 
 

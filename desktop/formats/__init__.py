@@ -62,8 +62,9 @@ def reader(name: str) -> Format:
 
 
 def supported() -> str:
-    """The formats that can be imported, in words: ``Incident Desk JSON (*.json)``."""
-    return ", ".join(f.dialog_filter for f in readers())
+    """What can be imported, in words: ``Incident Desk JSON (*.json), …, Evidence bundle
+    (*.zip)`` (the command's help, the Import button's tip, a refusal)."""
+    return ", ".join([*(f.dialog_filter for f in readers()), BUNDLE_FILTER])
 
 
 def reader_for(name: str, raw: bytes) -> Format:
