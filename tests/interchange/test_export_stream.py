@@ -146,7 +146,8 @@ def test_json_from_stored_values_writes_awkward_values_as_the_records_writer(
     db: Database, make_incident: IncidentFactory, tmp_path: Path
 ) -> None:
     """Values the %-formats and the one-call encoding of the JSON writer could trip on: a %
-    and a line break in text, quotes, exact UTC times, no place, no lists, a control character, emoji."""
+    and a line break in text, quotes, exact UTC times, no place, no lists, a control
+    character, emoji."""
     base = make_incident()
     incidents.create_incident(
         db,
