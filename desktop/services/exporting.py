@@ -319,20 +319,22 @@ def _evidence(session: Session, chunk: list[int]) -> dict[str, tuple[EvidenceRef
 
 
 def _row_batches(session: Session, ids: list[int], with_history: bool) -> Iterator[RowBatch]:
+    # Most workspaces hold no evidence: then not one select of it per batch.
+    any_evidence = session.execute(select(EvidenceAttachment.id).limit(1)).first() is not None
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
         rows = _rows(session, chunk)
         uuids = [values[0] for values, *_lists in rows]
         histories = _histories(session, uuids) if with_history else None
-        yield RowBatch(rows, histories, _evidence(session, chunk))
+        yield RowBatch(rows, histories, _evidence(session, chunk) if any_evidence else None)
+
+
+_first = itemgetter(0)
 
 
 def _by_incident(result: Any) -> dict[int, list[tuple[Any, ...]]]:
     """Rows ordered by their incident (their first column): the rest of each, by incident."""
-    found: dict[int, list[tuple[Any, ...]]] = {}
-    for row in result.all():
-        found.setdefault(row[0], []).append(row[1:])
-    return found
+    return {incident: [row[1:] for row in rows] for incident, rows in groupby(result.all(), _first)}
 
 
 def _rows(session: Session, chunk: list[int]) -> list[IncidentRow]:
@@ -340,8 +342,8 @@ def _rows(session: Session, chunk: list[int]) -> list[IncidentRow]:
     connection = session.connection()
     actors = _by_incident(connection.execute(_ACTOR_VALUES, {"ids": chunk}))
     tags = {
-        incident: [tag for (tag,) in found]
-        for incident, found in _by_incident(connection.execute(_TAGS, {"ids": chunk})).items()
+        incident: [row[1] for row in rows]
+        for incident, rows in groupby(connection.execute(_TAGS, {"ids": chunk}).all(), _first)
     }
     citations = _by_incident(connection.execute(_CITATION_VALUES, {"ids": chunk}))
     for found in citations.values():
