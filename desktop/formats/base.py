@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
     from typing import BinaryIO
 
+    from desktop.formats.json_rows import RowBatch
     from desktop.records import EvidenceRef, HistoryEntry, IncidentData, SourceData
 
 # Incidents per part of a streamed file (see Part).
@@ -66,6 +67,12 @@ class Format:
     # A writer that takes the incidents a batch at a time (see Outgoing): an export then
     # holds one batch in memory rather than the workspace. Writes what ``write`` writes.
     write_batches: Callable[[Outgoing, BinaryIO], None] | None = None
+    # A writer that takes the incidents' stored values rather than records (the sources,
+    # the batches, with_history; see desktop.formats.json_rows): an export's JSON without a
+    # record or a JSON object made per incident. Writes what ``write_batches`` writes.
+    stream_rows: (
+        Callable[[Sequence[SourceData], Iterable[RowBatch], BinaryIO, bool], None] | None
+    ) = None
 
     @property
     def pattern(self) -> str:

@@ -15,7 +15,7 @@ from dataclasses import fields as dataclass_fields
 from datetime import UTC, date, datetime
 from functools import partial
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any, get_type_hints
+from typing import TYPE_CHECKING, Any, get_origin, get_type_hints
 
 from desktop.domain import ActorRole, GeoPrecision, SourceKind, TimePrecision
 from desktop.errors import ValidationError
@@ -279,14 +279,22 @@ def _actors_json(actors: tuple[Actor, ...]) -> list[dict[str, Any]]:
     return [{"name": a.name, "role": str(a.role)} for a in actors]
 
 
+def _date_text(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+# A citation's values written otherwise than as they are, by key (json_rows reads it too).
+CITATION_WRITERS: dict[str, _Write] = {"published": _date_text, "retrieved": _date_text}
+
+
 def _citations_json(citations: tuple[Citation, ...]) -> list[dict[str, Any]]:
     return [
         {
             "source": c.source,
             "credibility": c.credibility,
             "url": c.url,
-            "published": c.published.isoformat() if c.published else None,
-            "retrieved": c.retrieved.isoformat() if c.retrieved else None,
+            "published": _date_text(c.published),
+            "retrieved": _date_text(c.retrieved),
             "language": c.language,
             "excerpt": c.excerpt,
         }
@@ -498,6 +506,12 @@ class IncidentShape:
                 plan.append(_step(members[0], group, hints[group], defaults[group]))
                 writers.append((group, _writer(members[0])))
         self._plan = tuple(plan)
+        # What desktop.formats.json_rows writes objects of stored values by: each group's
+        # fields, the groups holding a list (of actors, tags, citations), how a field's value
+        # is written (None: as it is).
+        self.fields = {group: tuple(members) for group, members in groups.items()}
+        self.lists = frozenset(g for g in groups if get_origin(hints[g]) is tuple)
+        self.writers = {entry.key: _writer(entry) for entry in fields}
         # The values are got in one C call and zipped with their keys; only those with a
         # writer (about half) are touched in Python.
         self._get = attrgetter("id", *groups)

@@ -20,16 +20,19 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from desktop.errors import ValidationError
-from desktop.formats import json_stream, json_v1, jsontext
+from desktop.formats import json_rows, json_stream, json_v1, jsontext
 from desktop.formats.base import Format, Outgoing
 from desktop.records import Document, EvidenceRef
 from desktop.timetext import utc_text
 from desktop.wording import quoted
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
     from typing import BinaryIO
 
     from desktop.formats.base import Checks
+    from desktop.formats.json_rows import RowBatch
+    from desktop.records import SourceData
 
 FORMAT = "incident-desk/2"
 EVIDENCE_KEYS = ("sha256", "name", "size", "media_type", "note", "added_by", "added_at")
@@ -199,6 +202,12 @@ def write(document: Document, out: BinaryIO) -> None:
     json_v1.write(document, out, VERSION)
 
 
+def stream_rows(
+    sources: Sequence[SourceData], batches: Iterable[RowBatch], out: BinaryIO, with_history: bool
+) -> None:
+    json_rows.stream(sources, batches, out, with_history=with_history, version=VERSION)
+
+
 # --- the registry's entry ----------------------------------------------------------------
 
 JSON = Format(
@@ -212,4 +221,5 @@ JSON = Format(
     with_history=True,
     write_batches=stream,
     read_parts=json_stream.parts,
+    stream_rows=stream_rows,
 )

@@ -18,7 +18,7 @@ import json.encoder
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Iterable, Mapping
     from typing import BinaryIO
 
 _INDENT = "  "
@@ -163,6 +163,63 @@ def write_document(
 ) -> None:
     """Write ``{**head, key: [every item of parts]}`` as :func:`dumps` does, then a line
     break, UTF-8; each part of the list is written as it comes, so only one is in memory."""
+    write_texts(stream, head, key, ([encode(item, 2) for item in part] for part in parts))
+
+
+def _scalars_encoder() -> Callable[[Any, int], Any]:
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # pragma: no cover - CPython always has it
+        return _python_flat("\n")
+    return make(None, _unknown, _string, None, ": ", "\n", False, False, True)
+
+
+# The C encoder with a bare line break between items: a line break never occurs in a
+# scalar's text (strings escape it), so the text of a list of scalars splits back into each
+# one's text.
+_scalars = _scalars_encoder()
+
+
+def scalar_texts(values: list[Any]) -> list[str]:
+    """Each scalar's text as :func:`dumps` writes it, from one call of the C encoder."""
+    return "".join(_scalars(values, 0))[1:-1].split("\n")
+
+
+class ObjectShape:
+    """Objects with the same keys in the same order, written at ``depth`` as :func:`dumps`
+    writes them, without a dict: one %-format of the keys' text (made once) with the values'.
+
+    ``inner`` names the keys whose value is itself an object of fixed keys (``when``): its
+    text is part of the format, its values' texts among the others. :meth:`text` takes every
+    value's text (see :func:`scalar_texts`) in the order written.
+    """
+
+    def __init__(
+        self, keys: Iterable[str], depth: int, inner: Mapping[str, Any] | None = None
+    ) -> None:
+        level = _DEPTHS[depth]
+        inner = inner or {}
+        parts = []
+        for key in keys:
+            value: str = ObjectShape(inner[key], depth + 1).format if key in inner else "%s"
+            parts.append(_string(key).replace("%", "%%") + ": " + value)
+        self.format: str = "{" + level.open + level.separator.join(parts) + level.close + "}"
+
+    def text(self, texts: list[str]) -> str:
+        return self.format % tuple(texts)
+
+
+def array_text(texts: list[str], depth: int) -> str:
+    """An array at ``depth`` of items already written (at ``depth + 1``)."""
+    if not texts:
+        return "[]"
+    level = _DEPTHS[depth]
+    return "[" + level.open + level.separator.join(texts) + level.close + "]"
+
+
+def write_texts(
+    stream: BinaryIO, head: dict[str, Any], key: str, parts: Iterable[list[str]]
+) -> None:
+    """As :func:`write_document`, the list's items already written (at depth 2)."""
     first = _DEPTHS[0]
     items = _DEPTHS[1]
     text = "{"
@@ -170,10 +227,9 @@ def write_document(
         text += first.open + _string(name) + ": " + encode(value, 1) + ","
     text += first.open + _string(key) + ": "
     empty = True
-    for part in parts:
-        if not part:
+    for pieces in parts:
+        if not pieces:
             continue
-        pieces = [encode(item, 2) for item in part]
         text += ("[" + items.open if empty else items.separator) + items.separator.join(pieces)
         stream.write(text.encode("utf-8"))
         text = ""

@@ -21,11 +21,16 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import bindparam, select
 
 from desktop.errors import ValidationError
+from desktop.fields import field
+from desktop.formats import json_rows
 from desktop.formats.base import Batch, Outgoing
+from desktop.formats.json_rows import RowBatch
+from desktop.formats.json_v1 import ACTOR_KEYS, CITATION_KEYS
 from desktop.formats.json_v2 import JSON
 from desktop.records import Actor, Document, EvidenceRef
 from desktop.services import history, mapping, search
 from desktop.services.dto import IncidentQuery
+from desktop.services.listing import from_db_time
 from desktop.store.engine import sqlite_path
 from desktop.store.models import (
     Base,
@@ -48,6 +53,7 @@ if TYPE_CHECKING:
     from sqlalchemy.sql.elements import BindParameter
 
     from desktop.formats.base import Format
+    from desktop.formats.json_rows import IncidentRow
     from desktop.records import IncidentData, SourceData
     from desktop.store.engine import Database
 
@@ -102,6 +108,27 @@ _HISTORY = (
     .where(HistoryEntry.incident_uuid.in_(bindparam("uuids", expanding=True)))
     .order_by(HistoryEntry.at, HistoryEntry.id)
 )
+# The stored values desktop.formats.json_rows writes JSON of, their columns named by the
+# format's shapes (the field table's columns; the keys of an actor and of a citation).
+_VALUES = select(
+    _INCIDENTS.c.id, _INCIDENTS.c.uuid, *(_INCIDENTS.c[f.column_name] for f in json_rows.LEAVES)
+).where(_INCIDENTS.c.id.in_(_IDS))
+_TIMES = tuple(1 + json_rows.LEAVES.index(field(key)) for key in ("when.start", "when.end"))
+_PRECISION = 1 + json_rows.LEAVES.index(field("when.precision"))
+_ACTOR_VALUES = (
+    select(IncidentActor.incident_id, *(getattr(IncidentActor, key) for key in ACTOR_KEYS))
+    .where(IncidentActor.incident_id.in_(_IDS))
+    .order_by(IncidentActor.incident_id, IncidentActor.position)
+)
+_CITATION_VALUES = (
+    select(
+        Citation.incident_id,
+        *(Source.slug if key == "source" else getattr(Citation, key) for key in CITATION_KEYS),
+    )
+    .outerjoin(Source, Source.id == Citation.source_id)
+    .where(Citation.incident_id.in_(_IDS))
+    .order_by(Citation.incident_id, Citation.position)
+)
 # An incident's own evidence first, then by citation, each as added.
 _EVIDENCE = (
     select(
@@ -143,6 +170,12 @@ def export_file(
     workspace = sqlite_path(db.url)
     path = check_target(path, workspace)
     with db.begin() as session:
+        if writer.stream_rows is not None:
+            ids = _ids(session, query)
+            batches = _row_batches(session, ids, with_history)
+            with private_output(path, workspace) as handle:
+                writer.stream_rows(_sources(session), batches, handle, with_history)
+            return len(ids)
         counted = _Counted(outgoing(session, query, with_history=with_history))
         with private_output(path, workspace) as handle:
             if writer.write_batches is not None:
@@ -170,10 +203,15 @@ def outgoing(
     file. ``with_history`` adds each incident's change history (who, when, what); each
     incident's evidence entries come always (the bytes only in a bundle).
     """
+    ids = _ids(session, query)
+    return Outgoing(_sources(session), _batches(session, ids, with_history), with_history)
+
+
+def _ids(session: Session, query: IncidentQuery | None) -> list[int]:
+    """The ids of the incidents an export writes, in the file's order."""
     query = replace(query or IncidentQuery(), sort="when", descending=False)
     stmt = search.ordered(session, query, search.filtered(session, query, select(Incident.id)))
-    ids = list(session.scalars(stmt))
-    return Outgoing(_sources(session), _batches(session, ids, with_history), with_history)
+    return list(session.scalars(stmt))
 
 
 class _Counted:
@@ -278,3 +316,47 @@ def _evidence(session: Session, chunk: list[int]) -> dict[str, tuple[EvidenceRef
             )
         )
     return {key: tuple(refs) for key, refs in found.items()}
+
+
+def _row_batches(session: Session, ids: list[int], with_history: bool) -> Iterator[RowBatch]:
+    # Most workspaces hold no evidence: then not one select of it per batch.
+    any_evidence = session.execute(select(EvidenceAttachment.id).limit(1)).first() is not None
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        rows = _rows(session, chunk)
+        uuids = [values[0] for values, *_lists in rows]
+        histories = _histories(session, uuids) if with_history else None
+        yield RowBatch(rows, histories, _evidence(session, chunk) if any_evidence else None)
+
+
+_first = itemgetter(0)
+
+
+def _by_incident(result: Any) -> dict[int, list[tuple[Any, ...]]]:
+    """Rows ordered by their incident (their first column): the rest of each, by incident."""
+    return {incident: [row[1:] for row in rows] for incident, rows in groupby(result.all(), _first)}
+
+
+def _rows(session: Session, chunk: list[int]) -> list[IncidentRow]:
+    """The stored values of the incidents ``chunk``, in its order (see json_rows)."""
+    connection = session.connection()
+    actors = _by_incident(connection.execute(_ACTOR_VALUES, {"ids": chunk}))
+    tags = {
+        incident: [row[1] for row in rows]
+        for incident, rows in groupby(connection.execute(_TAGS, {"ids": chunk}).all(), _first)
+    }
+    citations = _by_incident(connection.execute(_CITATION_VALUES, {"ids": chunk}))
+    for found in citations.values():
+        for cited in found:
+            if cited[0] is None:  # the citation's source is not there
+                mapping.citation_record(cited, None)  # raises: the workspace is damaged
+    rows = {row[0]: row for row in connection.execute(_VALUES, {"ids": chunk}).all()}
+    start, end = _TIMES
+    made: list[IncidentRow] = []
+    for i in chunk:
+        values: list[Any] = list(rows[i][1:])
+        precision = values[_PRECISION]
+        values[start] = from_db_time(values[start], precision)
+        values[end] = from_db_time(values[end], precision)
+        made.append((values, actors.get(i, ()), tags.get(i, ()), citations.get(i, ())))
+    return made

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 import pytest
 
 from desktop import formats
 from desktop.cli.main import main
+from desktop.domain import TimePrecision
 from desktop.formats import json_v2
-from desktop.records import Document
+from desktop.records import Document, When
 from desktop.services import evidence, exporting, history, incidents, interchange
 from desktop.services.dto import IncidentQuery
 from desktop.services.evidence_transfer import evidence_of
@@ -141,24 +142,64 @@ def test_xlsx_streams_the_rows_of_every_batch(
     assert rows[1][1] == expected[0].title
 
 
+def test_json_from_stored_values_writes_awkward_values_as_the_records_writer(
+    db: Database, make_incident: IncidentFactory, tmp_path: Path
+) -> None:
+    """Values the %-formats and the one-call encoding of the JSON writer could trip on: a %
+    and a line break in text, quotes, exact UTC times, no place, no lists, a control
+    character, emoji."""
+    base = make_incident()
+    incidents.create_incident(
+        db,
+        replace(
+            base,
+            title='100 %s %% "quoted" \\ slash',
+            summary="line one\nline two\r\n\ttab \x1f unit separator 🚁",
+            when=When(
+                datetime(2024, 2, 29, 23, 59, 58, tzinfo=UTC),
+                datetime(2024, 3, 1, 0, 0, 1, tzinfo=UTC),
+                TimePrecision.EXACT,
+            ),
+            where=replace(base.where, lat=None, lon=None, admin1="", name="%(x)s"),
+            actors=(),
+            tags=(),
+            citations=(),
+            casualties=replace(base.casualties, killed=None, note="%"),
+        ),
+    )
+    incidents.create_incident(db, replace(base, where=replace(base.where, lat=-0.5, lon=1e-7)))
+    out = tmp_path / "export.json"
+    interchange.export_file(db, out, with_history=True)
+    expected = _oracle(db, IncidentQuery(), with_history=True)
+    assert out.read_bytes() == _whole_text(expected)
+    written = json.loads(out.read_text(encoding="utf-8"))["incidents"]
+    assert [i["where"]["lat"] for i in written] == [-0.5, None]  # oldest first
+    assert written[1]["when"]["start"] == "2024-02-29T23:59:58Z"
+
+
+@pytest.mark.parametrize(
+    ("name", "reader"),
+    [("json", "_rows"), ("csv", "_records")],  # JSON from stored values, the rest from records
+)
 def test_a_failure_in_a_later_batch_leaves_the_old_file_and_no_part(
-    workspace: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    workspace: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, reader: str
 ) -> None:
     monkeypatch.setattr(exporting, "BATCH", 2)
-    out = tmp_path / "export.json"
+    out = tmp_path / f"export.{name}"
     out.write_text("the previous export\n", encoding="utf-8")
     calls = []
-    records = exporting._records
+    read = getattr(exporting, reader)
 
     def failing(session: object, chunk: list[int]) -> object:
         calls.append(chunk)
         if len(calls) == 2:
             raise RuntimeError("the disk went away")
-        return records(session, chunk)  # type: ignore[arg-type]
+        return read(session, chunk)
 
-    monkeypatch.setattr(exporting, "_records", failing)
+    monkeypatch.setattr(exporting, reader, failing)
     with pytest.raises(RuntimeError, match="the disk went away"):
-        interchange.export_file(workspace, out)
+        interchange.export_file(workspace, out, writer=formats.writer(name))
+    assert len(calls) == 2
     assert out.read_text(encoding="utf-8") == "the previous export\n"
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
