@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from desktop.domain import ActorRole, Confidence, Status, TimePrecision
 from desktop.services import sources as source_service
@@ -33,6 +34,11 @@ from desktop.store.engine import Database, open_database
 
 if TYPE_CHECKING:
     from tests.postgres_server import PostgresServer
+
+# Nothing in the suite is timed, and a loaded machine (CI, parallel builds) slows hypothesis's
+# data generation: neither a deadline nor the too-slow health check may fail a test.
+settings.register_profile("desk", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("desk")
 
 TEST_USER = "tester"
 BACKENDS = ("sqlite", "postgresql")
