@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
-from sqlalchemy import func, literal_column, or_, select, text
+from sqlalchemy import func, literal_column, or_, select, text, union_all
 
 from desktop.domain import TimePrecision
 from desktop.services import search
@@ -283,48 +283,52 @@ _SPAN_KIND = "CASE incidents.time_precision WHEN 'week' THEN 1 WHEN 'month' THEN
 _SPAN_PRECISION = {1: TimePrecision.WEEK, 2: TimePrecision.MONTH}
 
 
-def _day_rows(
-    session: Session, query: IncidentQuery
-) -> tuple[Select[*tuple[Any, ...]], Select[*tuple[Any, ...]]]:
-    """The filtered incidents known to the day, grouped by (day, event type), and the spans,
-    by (kind, first day, event type) with their group's last end: a span reaches at least
-    to it, never narrower. Two ranges of migration 0015's index, each in its order: the days
-    without reading their ends, the spans a tenth of the incidents."""
+def _day_rows(session: Session, query: IncidentQuery) -> tuple[Select[*tuple[Any, ...]], ...]:
+    """Rows of (kind, first day, event type, incidents, last end): the filtered incidents
+    known to the day (kind 0) grouped by (day, event type), and the spans by (kind, day,
+    event type) with their group's last end (a span reaches at least to it, never narrower).
+
+    Two ranges of migration 0015's index, each in its order: the days without reading their
+    ends, the spans a tenth of the incidents. A filter by a set of ids (words, tags, source)
+    is built anew by each statement (the words' match is most of such a read): one walk then.
+    """
     kind: ColumnElement[int] = literal_column(f"({_SPAN_KIND})")
     first_day = _day(session, Incident.start_at)  # type: ignore[arg-type]
-    days: Select[*tuple[Any, ...]] = select(
-        literal_column("0").label("k"),
-        first_day.label("day"),
-        Incident.event_type.label("t"),
-        func.count().label("n"),
-        literal_column("NULL").label("e"),
+
+    def grouped(k: ColumnElement[int], end: ColumnElement[Any]) -> Select[*tuple[Any, ...]]:
+        stmt: Select[*tuple[Any, ...]] = select(
+            k.label("k"),
+            first_day.label("day"),
+            Incident.event_type.label("t"),
+            func.count().label("n"),
+            end.label("e"),
+        )
+        return search.filtered(session, query, stmt, ranked=False)
+
+    last_day = func.max(_day(session, Incident.end_at))  # type: ignore[arg-type]
+    if query.text.strip() or query.tags or query.source:
+        return (grouped(kind, last_day).group_by(kind, first_day, Incident.event_type),)
+    days = grouped(literal_column("0"), literal_column("NULL")).where(kind == 0)
+    spans = grouped(kind, last_day).where(kind > 0)
+    return (
+        days.group_by(first_day, Incident.event_type),
+        spans.group_by(kind, first_day, Incident.event_type),
     )
-    days = search.filtered(session, query, days, ranked=False).where(kind == 0)
-    days = days.group_by(first_day, Incident.event_type)
-    spans: Select[*tuple[Any, ...]] = select(
-        kind.label("k"),
-        first_day.label("day"),
-        Incident.event_type.label("t"),
-        func.count().label("n"),
-        func.max(_day(session, Incident.end_at)).label("e"),  # type: ignore[arg-type]
-    )
-    spans = search.filtered(session, query, spans, ranked=False).where(kind > 0)
-    return days, spans.group_by(kind, first_day, Incident.event_type)
 
 
 def day_counts(session: Session, query: IncidentQuery) -> TimelineCounts:
-    days_stmt, spans_stmt = _day_rows(session, query)
     days: list[DayCount] = []
     spans: list[SpanCount] = []
     parsed: dict[object, date] = {}  # the same few hundred days come again and again
-    for _, first, event_type, n, _ in session.execute(days_stmt):
-        start = parsed.get(first) or parsed.setdefault(first, _as_date(first))
-        days.append(DayCount(start, event_type, n))
-    for kind, first, event_type, n, last in session.execute(spans_stmt):
-        start = parsed.get(first) or parsed.setdefault(first, _as_date(first))
-        precision = _SPAN_PRECISION[kind]
-        first_day, last_day = span_of(start, _as_date(last), precision)
-        spans.append(SpanCount(first_day, last_day, precision, event_type, n))
+    for stmt in _day_rows(session, query):
+        for kind, first, event_type, n, last in session.execute(stmt):
+            start = parsed.get(first) or parsed.setdefault(first, _as_date(first))
+            if not kind:
+                days.append(DayCount(start, event_type, n))
+                continue
+            precision = _SPAN_PRECISION[kind]
+            first_day, last_day = span_of(start, _as_date(last), precision)
+            spans.append(SpanCount(first_day, last_day, precision, event_type, n))
     days.sort()
     spans.sort(key=lambda s: (s.first, s.last, s.event_type))
     return TimelineCounts(tuple(days), tuple(spans))
@@ -382,10 +386,22 @@ def bin_counts(session: Session, query: IncidentQuery, kind: BinKind) -> Timelin
     (first bin, last bin, type) as the first bin's share, the last bin's and 1/length, from
     which each bin between gets its days times 1/length: exact, with a row per group."""
     key, first_end, last_start = _BIN_SQL[kind]
-    days_stmt, spans_stmt = _day_rows(session, query)
-    days = days_stmt.subquery("g")
-    by_bin = select(
-        literal_column(key.format("day")).label("bf"), days.c.t, func.sum(days.c.n)
+    arms = _day_rows(session, query)
+    if len(arms) == 1:  # one walk, read twice below: SQLite keeps its rows for the second
+        rows = arms[0].cte("g")
+        days = select(*rows.c).where(rows.c.k == 0).subquery("d")
+        spans_in = select(*rows.c).where(rows.c.k > 0).subquery("v")
+    else:
+        days, spans_in = arms[0].subquery("d"), arms[1].subquery("v")
+    null: ColumnElement[Any] = literal_column("NULL")
+    by_bin: Select[*tuple[Any, ...]] = select(
+        literal_column(key.format("day")).label("bf"),
+        null.label("bl"),
+        days.c.t,
+        func.sum(days.c.n),
+        null,
+        null,
+        null,
     ).group_by(text("bf"), days.c.t)
     # The first and last day each span may fall on (span_of, in SQL).
     ends: Select[*tuple[Any, ...]] = select(
@@ -396,7 +412,7 @@ def bin_counts(session: Session, query: IncidentQuery, kind: BinKind) -> Timelin
             "CASE WHEN k = 2 THEN date(e, 'start of month', '+1 month', '-1 day') "
             "ELSE max(e, date(day, '+6 days')) END"
         ).label("ls"),
-    ).select_from(spans_stmt.subquery("g"))
+    ).select_from(spans_in)
     spans = ends.subquery("s")
     located: Select[*tuple[Any, ...]] = select(
         literal_column("t"),
@@ -426,9 +442,14 @@ def bin_counts(session: Session, query: IncidentQuery, kind: BinKind) -> Timelin
     def share(start: date, event_type: str, n: float) -> None:
         shares[start, event_type] = shares.get((start, event_type), 0.0) + n
 
-    solid = [DayCount(_bin_date(first, kind), t, n) for first, t, n in session.execute(by_bin)]
-    for first, last, event_type, n, in_first, in_last, per_day in session.execute(stmt):
+    solid: list[DayCount] = []
+    for first, last, event_type, n, in_first, in_last, per_day in session.execute(
+        union_all(by_bin, stmt)
+    ):
         start = _bin_date(first, kind)
+        if last is None:  # incidents known to the day, summed into their bin
+            solid.append(DayCount(start, event_type, n))
+            continue
         end = _bin_date(last, kind)
         if end == start:
             share(start, event_type, n)
