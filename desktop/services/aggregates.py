@@ -268,7 +268,7 @@ def timeline_counts(db: Database, query: IncidentQuery, kind: BinKind = "day") -
 
 
 def _day(session: Session, column: ColumnElement[datetime]) -> ColumnElement[str]:
-    """The calendar day of a stored time. On SQLite exactly the expression migration 0013
+    """The calendar day of a stored time. On SQLite exactly the expression migration 0015
     indexes (times are stored as text there), so the grouping reads that index in order."""
     if session.get_bind().dialect.name == "sqlite":
         # Written into the SQL, not bound: SQLite matches an indexed expression only to the
