@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
-from sqlalchemy import func, literal_column, or_, select, text
+from sqlalchemy import func, literal_column, or_, select, text, union_all
 
 from desktop.domain import TimePrecision
 from desktop.services import search
@@ -268,7 +268,7 @@ def timeline_counts(db: Database, query: IncidentQuery, kind: BinKind = "day") -
 
 
 def _day(session: Session, column: ColumnElement[datetime]) -> ColumnElement[str]:
-    """The calendar day of a stored time. On SQLite exactly the expression migration 0013
+    """The calendar day of a stored time. On SQLite exactly the expression migration 0015
     indexes (times are stored as text there), so the grouping reads that index in order."""
     if session.get_bind().dialect.name == "sqlite":
         # Written into the SQL, not bound: SQLite matches an indexed expression only to the
@@ -277,39 +277,61 @@ def _day(session: Session, column: ColumnElement[datetime]) -> ColumnElement[str
     return func.date(column)
 
 
-def _by_day(session: Session, query: IncidentQuery) -> Select[*tuple[Any, ...]]:
-    """Grouped by (day, time precision, event type), in the order of migration 0013's index.
-    A week's or month's span reaches at least to its group's last end: never narrower."""
+# Whether a time is a span, as migration 0015's index leads with it: 0 known to the day or
+# the minute, 1 to the week, 2 to the month. Written into the SQL like the day (see _day).
+_SPAN_KIND = "CASE incidents.time_precision WHEN 'week' THEN 1 WHEN 'month' THEN 2 ELSE 0 END"
+_SPAN_PRECISION = {1: TimePrecision.WEEK, 2: TimePrecision.MONTH}
+
+
+def _day_rows(session: Session, query: IncidentQuery) -> tuple[Select[*tuple[Any, ...]], ...]:
+    """Rows of (kind, first day, event type, incidents, last end): the filtered incidents
+    known to the day (kind 0) grouped by (day, event type), and the spans by (kind, day,
+    event type) with their group's last end (a span reaches at least to it, never narrower).
+
+    Two ranges of migration 0015's index, each in its order: the days without reading their
+    ends, the spans a tenth of the incidents. A filter by a set of ids (words, tags, source)
+    is built anew by each statement (the words' match is most of such a read): one walk then.
+    """
+    kind: ColumnElement[int] = literal_column(f"({_SPAN_KIND})")
     first_day = _day(session, Incident.start_at)  # type: ignore[arg-type]
-    stmt: Select[*tuple[Any, ...]] = select(
-        first_day.label("day"),
-        Incident.time_precision.label("p"),
-        Incident.event_type.label("t"),
-        func.count().label("n"),
-        func.max(_day(session, Incident.end_at)).label("e"),  # type: ignore[arg-type]
+
+    def grouped(k: ColumnElement[int], end: ColumnElement[Any]) -> Select[*tuple[Any, ...]]:
+        stmt: Select[*tuple[Any, ...]] = select(
+            k.label("k"),
+            first_day.label("day"),
+            Incident.event_type.label("t"),
+            func.count().label("n"),
+            end.label("e"),
+        )
+        return search.filtered(session, query, stmt, ranked=False)
+
+    last_day = func.max(_day(session, Incident.end_at))  # type: ignore[arg-type]
+    if query.text.strip() or query.tags or query.source:
+        return (grouped(kind, last_day).group_by(kind, first_day, Incident.event_type),)
+    days = grouped(literal_column("0"), literal_column("NULL")).where(kind == 0)
+    spans = grouped(kind, last_day).where(kind > 0)
+    return (
+        days.group_by(first_day, Incident.event_type),
+        spans.group_by(kind, first_day, Incident.event_type),
     )
-    stmt = search.filtered(session, query, stmt, ranked=False)
-    return stmt.group_by(first_day, Incident.time_precision, Incident.event_type)
 
 
 def day_counts(session: Session, query: IncidentQuery) -> TimelineCounts:
-    stmt = _by_day(session, query)
-    days: dict[tuple[date, str], int] = {}
+    days: list[DayCount] = []
     spans: list[SpanCount] = []
-    vague = (TimePrecision.WEEK.value, TimePrecision.MONTH.value)
     parsed: dict[object, date] = {}  # the same few hundred days come again and again
-    for first, precision, event_type, n, last in session.execute(stmt):
-        start = parsed.get(first) or parsed.setdefault(first, _as_date(first))
-        if precision in vague:
-            kind = TimePrecision(precision)
-            spans.append(SpanCount(*span_of(start, _as_date(last), kind), kind, event_type, n))
-        else:
-            days[start, event_type] = days.get((start, event_type), 0) + n
+    for stmt in _day_rows(session, query):
+        for kind, first, event_type, n, last in session.execute(stmt):
+            start = parsed.get(first) or parsed.setdefault(first, _as_date(first))
+            if not kind:
+                days.append(DayCount(start, event_type, n))
+                continue
+            precision = _SPAN_PRECISION[kind]
+            first_day, last_day = span_of(start, _as_date(last), precision)
+            spans.append(SpanCount(first_day, last_day, precision, event_type, n))
+    days.sort()
     spans.sort(key=lambda s: (s.first, s.last, s.event_type))
-    return TimelineCounts(
-        tuple(DayCount(day, kind, n) for (day, kind), n in sorted(days.items())),
-        tuple(spans),
-    )
+    return TimelineCounts(tuple(days), tuple(spans))
 
 
 def _as_date(value: date | datetime | str) -> date:
@@ -335,7 +357,6 @@ def span_of(start: date, end: date, precision: TimePrecision) -> tuple[date, dat
 # Julian day numbers: whole days, and JDN % 7 == 0 on a Monday, so JDN / 7 names a week.
 _JDN = "CAST(julianday({}) + 0.5 AS INTEGER)"
 _JDN_OF_ORDINAL_1 = 1721426  # date(1, 1, 1).toordinal() is 1
-_VAGUE = "p IN ('week', 'month')"
 # Per kind: the bin's key of a day (text), the last day (JDN) of the bin of ``fs``, the first
 # day (JDN) of the bin of ``ls``.
 _BIN_SQL: dict[str, tuple[str, str, str]] = {
@@ -365,35 +386,46 @@ def bin_counts(session: Session, query: IncidentQuery, kind: BinKind) -> Timelin
     (first bin, last bin, type) as the first bin's share, the last bin's and 1/length, from
     which each bin between gets its days times 1/length: exact, with a row per group."""
     key, first_end, last_start = _BIN_SQL[kind]
-    days = _by_day(session, query).subquery("g")
-    # The first and last day each span may fall on (span_of, in SQL); a day row's own day.
+    arms = _day_rows(session, query)
+    if len(arms) == 1:  # one walk, read twice below: SQLite keeps its rows for the second
+        rows = arms[0].cte("g")
+        days = select(*rows.c).where(rows.c.k == 0).subquery("d")
+        spans_in = select(*rows.c).where(rows.c.k > 0).subquery("v")
+    else:
+        days, spans_in = arms[0].subquery("d"), arms[1].subquery("v")
+    null: ColumnElement[Any] = literal_column("NULL")
+    by_bin: Select[*tuple[Any, ...]] = select(
+        literal_column(key.format("day")).label("bf"),
+        null.label("bl"),
+        days.c.t,
+        func.sum(days.c.n),
+        null,
+        null,
+        null,
+    ).group_by(text("bf"), days.c.t)
+    # The first and last day each span may fall on (span_of, in SQL).
     ends: Select[*tuple[Any, ...]] = select(
         literal_column("t"),
         literal_column("n"),
-        literal_column(_VAGUE).label("vague"),
-        literal_column("CASE WHEN p = 'month' THEN date(day, 'start of month') ELSE day END").label(
-            "fs"
-        ),
+        literal_column("CASE WHEN k = 2 THEN date(day, 'start of month') ELSE day END").label("fs"),
         literal_column(
-            "CASE WHEN p = 'month' THEN date(e, 'start of month', '+1 month', '-1 day') "
-            "WHEN p = 'week' THEN max(e, date(day, '+6 days')) ELSE day END"
+            "CASE WHEN k = 2 THEN date(e, 'start of month', '+1 month', '-1 day') "
+            "ELSE max(e, date(day, '+6 days')) END"
         ).label("ls"),
-    ).select_from(days)
+    ).select_from(spans_in)
     spans = ends.subquery("s")
     located: Select[*tuple[Any, ...]] = select(
         literal_column("t"),
         literal_column("n"),
-        literal_column("vague"),
         literal_column(_JDN.format("fs")).label("f"),
         literal_column(_JDN.format("ls")).label("l"),
         literal_column(key.format("fs")).label("bf"),
-        literal_column(f"CASE WHEN vague THEN {key.format('ls')} END").label("bl"),
-        literal_column(f"CASE WHEN vague THEN {first_end} END").label("fe"),
-        literal_column(f"CASE WHEN vague THEN {last_start} END").label("lb"),
+        literal_column(key.format("ls")).label("bl"),
+        literal_column(first_end).label("fe"),
+        literal_column(last_start).label("lb"),
     ).select_from(spans)
     stmt = (
         select(
-            literal_column("vague"),
             literal_column("bf"),
             literal_column("bl"),
             literal_column("t"),
@@ -403,17 +435,19 @@ def bin_counts(session: Session, query: IncidentQuery, kind: BinKind) -> Timelin
             func.sum(text("n * 1.0 / (l - f + 1)")),
         )
         .select_from(located.subquery("c"))
-        .group_by(text("vague, bf, bl, t"))
+        .group_by(text("bf, bl, t"))
     )
-    solid: list[DayCount] = []
     shares: dict[tuple[date, str], float] = {}
 
     def share(start: date, event_type: str, n: float) -> None:
         shares[start, event_type] = shares.get((start, event_type), 0.0) + n
 
-    for vague, first, last, event_type, n, in_first, in_last, per_day in session.execute(stmt):
+    solid: list[DayCount] = []
+    for first, last, event_type, n, in_first, in_last, per_day in session.execute(
+        union_all(by_bin, stmt)
+    ):
         start = _bin_date(first, kind)
-        if not vague:
+        if last is None:  # incidents known to the day, summed into their bin
             solid.append(DayCount(start, event_type, n))
             continue
         end = _bin_date(last, kind)

@@ -44,11 +44,13 @@ HEAD_INDEXES: dict[str, tuple[str, str]] = {
     "ix_incidents_event_type": ("incidents", "event_type"),
     "ix_incidents_live_confidence": ("incidents", f"deleted_at, ({_CONFIDENCE})"),
     "ix_incidents_live_country": ("incidents", "deleted_at, country"),
-    # The map's and the timeline's counts (migration 0013, services/aggregates.py).
-    "ix_incidents_live_days": (
+    # The timeline's counts (migration 0015, services/aggregates.py): spans apart, then by
+    # day and type.
+    "ix_incidents_live_timeline": (
         "incidents",
-        "deleted_at, substr(start_at, 1, 10), time_precision, event_type, substr(end_at, 1, 10), "
-        "status, country, lat, lon, start_at, end_at, marking, confidence",
+        "deleted_at, (CASE time_precision WHEN 'week' THEN 1 WHEN 'month' THEN 2 ELSE 0 END), "
+        "substr(start_at, 1, 10), event_type, substr(end_at, 1, 10), time_precision, status, "
+        "country, lat, lon, start_at, end_at, marking, confidence",
     ),
     # Duplicate candidates: the incidents of one country in a time window (migration 0014,
     # services/duplicates.py), with what the place test reads, from the index alone.
@@ -62,6 +64,7 @@ HEAD_INDEXES: dict[str, tuple[str, str]] = {
     "ix_incidents_live_marking_label": ("incidents", "deleted_at, marking"),
     "ix_incidents_live_period": ("incidents", "deleted_at, start_at, end_at"),
     "ix_incidents_live_place": ("incidents", "deleted_at, (lower(place_name))"),
+    # The map's counts (migration 0013).
     "ix_incidents_live_places": (
         "incidents",
         "deleted_at, country, place_name, admin1, geo_precision, event_type, status, lat, lon, "

@@ -182,17 +182,15 @@ def test_weeks_are_summed_in_sql_as_python_sums_the_days(db: Database, across_bi
     assert filtered.total == pytest.approx(2)  # the week of 29 Feb and January..March
 
 
-def test_the_days_are_read_from_the_index_in_its_order(db: Database) -> None:
-    """The day is written into the SQL as migration 0013 indexes it: no sort, no table."""
+def test_the_days_and_spans_are_read_from_the_index_in_its_order(db: Database) -> None:
+    """Day and span kind written into the SQL as migration 0015 indexes them: each of the
+    two reads is a range of that index, in its order: no sort, no table."""
     if db.engine.dialect.name != "sqlite":
-        pytest.skip("PostgreSQL groups the days with a hash (migration 0013)")
+        pytest.skip("PostgreSQL groups the days with a hash")
     with db.begin() as session:
-        stmt = aggregates._by_day(session, IncidentQuery())
-        sql = str(stmt.compile(session.get_bind()))
-        params = stmt.compile(session.get_bind()).params
-        plan = session.connection().exec_driver_sql(
-            "EXPLAIN QUERY PLAN " + sql, tuple(params.values())
-        )
-        details = " ".join(str(row[-1]) for row in plan)
-    assert "COVERING INDEX ix_incidents_live_days" in details
-    assert "TEMP B-TREE" not in details
+        for stmt in aggregates._day_rows(session, IncidentQuery(countries=("IQ",))):
+            sql = stmt.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
+            plan = session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")
+            details = " ".join(str(row[-1]) for row in plan)
+            assert "COVERING INDEX ix_incidents_live_timeline (deleted_at=? AND <expr>" in details
+            assert "TEMP B-TREE" not in details
