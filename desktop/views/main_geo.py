@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QThreadPool, QTimer
 from PySide6.QtWidgets import QDockWidget
 
-from desktop import geography, phrases
+from desktop import phrases
 from desktop.views.partials.latest_worker import LatestOnly
 from desktop.wording import plural
 
@@ -177,6 +177,8 @@ class GeoPart(_Base):
 
     def _geo_refresh(self) -> None:
         """Read the counts of the table's query again, in the workers."""
+        from desktop import geography  # here, not before the window's first rows
+
         if self.map_panel is None or not self.attached:
             return
         db, query, aggregates = self._db, self.model.query, self._aggregates
@@ -296,6 +298,8 @@ class GeoPart(_Base):
 
     def _country_chosen(self, code: str) -> None:
         if not self.filter_bar.set_country(code):
+            from desktop import geography
+
             name = geography.country_name(code)
             self.statusBar().showMessage(f"No incident is recorded in {name}.", 5000)
 
