@@ -11,7 +11,7 @@ import time
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from desktop.errors import DeskError
@@ -46,6 +46,13 @@ SLOW_COUNT_SECONDS = 0.1
 
 
 class ListingPart(_Base):
+    # While a new query keeps the incident the detail pane shows: it is not read again.
+    _keep_shown = False
+    # While a reset selects another incident: the pane reads it in the next pass of the
+    # event loop, so the table's new rows paint (and input is answered) before that.
+    _show_later = False
+    _show_pending = False
+
     def _build_table(self) -> QTableView:
         table = QTableView(self)
         known_viewport(table)  # the app waits for it to paint (app.py)
@@ -170,10 +177,17 @@ class ListingPart(_Base):
         index = QModelIndex()
         if self.detail.incident_id is not None:
             index = self.model.index_of(self.detail.incident_id)
+        # Another filter that still lists it: the pane shows it as read already. The same
+        # query read again (after a change) reads it again too.
+        self._keep_shown = index.isValid() and self.model.requeried
         if not index.isValid() and self.model.rowCount() > 0:
             index = self.model.index(0, IncidentTableModel.COL_WHEN)
         if index.isValid():
-            self.select_index(index)
+            self._show_later = True
+            try:
+                self.select_index(index)
+            finally:
+                self._keep_shown = self._show_later = False
         elif self._total == 0:
             self.detail.clear("Nothing to show yet: this workspace has no incidents.")
         else:
@@ -241,6 +255,13 @@ class ListingPart(_Base):
         if row is None:
             self.detail.clear()
             return
+        if self._keep_shown and row.id == self.detail.incident_id:
+            return
+        if self._show_later:
+            if not self._show_pending:
+                self._show_pending = True
+                QTimer.singleShot(0, self, self._show_current)
+            return
         data = self._attempt(
             "Cannot open the incident", incident_service.get_incident, self._db, row.id
         )
@@ -248,6 +269,10 @@ class ListingPart(_Base):
             self.detail.clear()
         else:
             self.detail.show_incident(data)
+
+    def _show_current(self) -> None:
+        self._show_pending = False
+        self._show_incident(self.table.currentIndex())
 
     def current_row(self) -> IncidentRow | None:
         return self.model.row_at(self.table.currentIndex())
