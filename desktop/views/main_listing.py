@@ -11,7 +11,7 @@ import time
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from desktop.errors import DeskError
@@ -48,10 +48,6 @@ SLOW_COUNT_SECONDS = 0.1
 class ListingPart(_Base):
     # While a new query keeps the incident the detail pane shows: it is not read again.
     _keep_shown = False
-    # While a reset selects another incident: the pane reads it in the next pass of the
-    # event loop, so the table's new rows paint (and input is answered) before that.
-    _show_later = False
-    _show_pending = False
 
     def _build_table(self) -> QTableView:
         table = QTableView(self)
@@ -183,11 +179,10 @@ class ListingPart(_Base):
         if not index.isValid() and self.model.rowCount() > 0:
             index = self.model.index(0, IncidentTableModel.COL_WHEN)
         if index.isValid():
-            self._show_later = True
             try:
                 self.select_index(index)
             finally:
-                self._keep_shown = self._show_later = False
+                self._keep_shown = False
         elif self._total == 0:
             self.detail.clear("Nothing to show yet: this workspace has no incidents.")
         else:
@@ -257,11 +252,6 @@ class ListingPart(_Base):
             return
         if self._keep_shown and row.id == self.detail.incident_id:
             return
-        if self._show_later:
-            if not self._show_pending:
-                self._show_pending = True
-                QTimer.singleShot(0, self, self._show_current)
-            return
         data = self._attempt(
             "Cannot open the incident", incident_service.get_incident, self._db, row.id
         )
@@ -269,10 +259,6 @@ class ListingPart(_Base):
             self.detail.clear()
         else:
             self.detail.show_incident(data)
-
-    def _show_current(self) -> None:
-        self._show_pending = False
-        self._show_incident(self.table.currentIndex())
 
     def current_row(self) -> IncidentRow | None:
         return self.model.row_at(self.table.currentIndex())
