@@ -282,7 +282,10 @@ def add_format_actions(window: QMainWindow, a: MainActions) -> tuple[ActionSpec,
     a._actions.update((spec.name, _action(window, spec)) for spec in added)
     a.specs = a.specs + added
     a._add_exports(added)
-    a.export_menu.insertActions(a.export_sitrep, [a._actions[spec.name] for spec in added])
+    # First in the submenu, as rows() places them: above the SITREP's separator.
+    a.export_menu.insertActions(
+        a.export_menu.actions()[0], [a._actions[spec.name] for spec in added]
+    )
     import_spec = next(spec for spec in ACTIONS if spec.name == "import_file")
     _set_tip(a.import_file, import_tip(import_spec))
     return added
