@@ -67,6 +67,8 @@ class TimelineCanvas(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("timeline-canvas")
+        self._ticks: list[tuple[QRectF, str]] = []
+        self._ticks_key: tuple[object, ...] = ()
         # Every pixel is painted (its background is filled first): a new count repaints
         # it alone, not the dock and window behind it too.
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
@@ -320,7 +322,16 @@ class TimelineCanvas(QWidget):
         )
 
     def tick_labels(self) -> list[tuple[QRectF, str]]:
-        """The axis's labels and where each is drawn: as many as fit without overlapping."""
+        """The axis's labels and where each is drawn: as many as fit without overlapping.
+
+        Kept while the span, the size and the font are the same: new counts (a filter
+        change) repaint the bars, not the axis's measuring."""
+        key = (self.t0, self.t1, self.width(), self.height(), self.font().key())
+        if key != self._ticks_key:
+            self._ticks, self._ticks_key = self._measure_ticks(), key
+        return self._ticks
+
+    def _measure_ticks(self) -> list[tuple[QRectF, str]]:
         plot = self._plot()
         metrics = QFontMetricsF(self.font())
         ticks = axis_ticks(
