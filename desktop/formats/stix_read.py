@@ -145,7 +145,7 @@ def _check_references(index: Index) -> None:
     for position, found in index.values():
         where = f"objects[{position}]"
         for key, ref in _references(found, where):
-            if ref not in index and ref not in stixlib.TLP_IDS:
+            if ref not in index and ref not in stixlib.tlp_ids():
                 raise ValidationError(
                     f"{where}.{key}",
                     f"{quoted(ref[:80])} is not in the bundle (a dangling reference)",
@@ -194,8 +194,8 @@ def marking_label(ref: str, by_id: dict[str, dict[str, Any]]) -> str | None:
     fixed id or colour, 2.0 by OpenCTI's properties or the OASIS extension), or a statement
     we wrote for a classification line. Other statements (copyright, terms) and PAP say
     nothing of who may see an incident: None."""
-    if ref in stixlib.TLP_IDS:
-        colour = stixlib.TLP_IDS[ref]
+    if ref in stixlib.tlp_ids():
+        colour = stixlib.tlp_ids()[ref]
         return _TLP_NAMES.get(colour, f"TLP:{colour.upper()}")
     found = by_id.get(ref)
     if found is None:

@@ -138,7 +138,7 @@ class _Writer:
         label = normalise_marking(marking)
         colour = TLP_COLOURS.get(label)
         if colour is not None:
-            definition = stixlib.TLP[colour]
+            definition = stixlib.tlp()[colour]
         else:
             # TLP:AMBER+STRICT (not in STIX 2.1's TLP 1.0) and classification lines are
             # statements; OpenCTI knows AMBER+STRICT by its x_opencti_ properties.

@@ -10,7 +10,10 @@ here and the method it calls.
 
 File ▸ Export ▸ has one row per registered writer (:func:`format_rows`, read from
 :mod:`desktop.formats` when the window is built, so a new format gets its entry), then the
-SITREP; :func:`rows` is the whole table the window is built from. ``submenu`` puts a row in
+SITREP; :func:`rows` is the whole table the window is built from. A window that paints a
+preview first (app.py) is built without them, and :func:`add_format_actions` adds them when
+its workspace is attached: importing every format's reader and writer would delay those first
+rows, and the menus wait for the workspace anyway. ``submenu`` puts a row in
 a submenu of its menu, made where the submenu's first row falls; ``arg`` is passed to the
 slot (the export entries call ``export_to(name)``).
 """
@@ -24,7 +27,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import QMenu, QStyle, QToolBar
 
-from desktop import APP_NAME, formats
+from desktop import APP_NAME
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -145,6 +148,8 @@ TOOLBAR = (
 
 def format_rows() -> tuple[ActionSpec, ...]:
     """File ▸ Export ▸ entries, one per registered writer, named ``export:<format>``."""
+    from desktop import formats
+
     return tuple(
         A(f"export:{writer.name}", f"&{writer.label}…", "&File", "export_to",
           EXPORT_SHORTCUTS.get(writer.name),
@@ -154,14 +159,21 @@ def format_rows() -> tuple[ActionSpec, ...]:
     )  # fmt: skip
 
 
-def rows() -> tuple[ActionSpec, ...]:
+def import_tip(spec: ActionSpec) -> str:
+    """Import…'s tip, with the formats it reads."""
+    from desktop import formats
+
+    return f"{spec.tip}: {formats.supported()}"
+
+
+def rows(with_formats: bool = True) -> tuple[ActionSpec, ...]:
     """:data:`ACTIONS` with what the registry of formats adds: the export rows before the
-    SITREP, and the formats Import… reads in its tip."""
+    SITREP, and the formats Import… reads in its tip (``with_formats``: see the module)."""
     table: list[ActionSpec] = []
     for spec in ACTIONS:
-        if spec.name == "import_file":
-            spec = replace(spec, tip=f"{spec.tip}: {formats.supported()}")
-        if spec.name == "export_sitrep":
+        if spec.name == "import_file" and with_formats:
+            spec = replace(spec, tip=import_tip(spec))
+        if spec.name == "export_sitrep" and with_formats:
             table.extend(format_rows())
         table.append(spec)
     return tuple(table)
@@ -184,11 +196,15 @@ class MainActions:
         self.recent_menu = recent_menu
         self.export_menu = export_menu
         self.toolbar = toolbar
-        self.exports: dict[str, QAction] = {
-            spec.arg: actions[spec.name]
+        self.exports: dict[str, QAction] = {}
+        self._add_exports(specs)
+
+    def _add_exports(self, specs: tuple[ActionSpec, ...]) -> None:
+        self.exports.update(
+            (spec.arg, self._actions[spec.name])
             for spec in specs
             if spec.slot == "export_to" and spec.arg is not None
-        }
+        )
 
     def __getattr__(self, name: str) -> QAction:
         try:
@@ -204,12 +220,20 @@ class MainActions:
             if all(getattr(spec, flag) == value for flag, value in flags.items())
         ]
 
-    def slots(self) -> Iterator[tuple[QAction, str, str | None]]:
-        """Each action that calls a window method, with the method's (dotted) name and the
-        argument to call it with, if any."""
-        for spec in self.specs:
+    def slots(
+        self, specs: tuple[ActionSpec, ...] | None = None
+    ) -> Iterator[tuple[QAction, str, str | None]]:
+        """Each action (of ``specs``, else all) that calls a window method, with the method's
+        (dotted) name and the argument to call it with, if any."""
+        for spec in self.specs if specs is None else specs:
             if spec.slot is not None:
                 yield self._actions[spec.name], spec.slot, spec.arg
+
+
+def _set_tip(action: QAction, tip: str) -> None:
+    action.setStatusTip(tip)
+    shortcut_text = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+    action.setToolTip(f"{tip} ({shortcut_text})" if shortcut_text else tip)
 
 
 def _action(window: QMainWindow, spec: ActionSpec) -> QAction:
@@ -217,9 +241,7 @@ def _action(window: QMainWindow, spec: ActionSpec) -> QAction:
     if spec.shortcut is not None:
         action.setShortcut(QKeySequence(spec.shortcut))
     if spec.tip:
-        action.setStatusTip(spec.tip)
-        shortcut_text = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-        action.setToolTip(f"{spec.tip} ({shortcut_text})" if shortcut_text else spec.tip)
+        _set_tip(action, spec.tip)
     if spec.icon is not None:
         action.setIcon(window.style().standardIcon(spec.icon))
     action.setCheckable(spec.checkable)
@@ -231,8 +253,10 @@ def _action(window: QMainWindow, spec: ActionSpec) -> QAction:
     return action
 
 
-def build_actions(window: QMainWindow) -> MainActions:
-    specs = rows()
+def build_actions(window: QMainWindow, with_formats: bool = True) -> MainActions:
+    """The window's actions, menus and toolbar; File ▸ Export ▸'s formats only
+    ``with_formats`` (else :func:`add_format_actions` adds them)."""
+    specs = rows(with_formats)
     a = MainActions(
         specs,
         {spec.name: _action(window, spec) for spec in specs},
@@ -247,6 +271,24 @@ def build_actions(window: QMainWindow) -> MainActions:
     _menus(window, a)
     _toolbar(window, a)
     return a
+
+
+def add_format_actions(window: QMainWindow, a: MainActions) -> tuple[ActionSpec, ...]:
+    """Add File ▸ Export ▸'s formats, and Import…'s, to actions built without them; returns
+    the rows added (none if they are there already), for the window to connect."""
+    if a.exports:
+        return ()
+    added = format_rows()
+    a._actions.update((spec.name, _action(window, spec)) for spec in added)
+    a.specs = a.specs + added
+    a._add_exports(added)
+    # First in the submenu, as rows() places them: above the SITREP's separator.
+    a.export_menu.insertActions(
+        a.export_menu.actions()[0], [a._actions[spec.name] for spec in added]
+    )
+    import_spec = next(spec for spec in ACTIONS if spec.name == "import_file")
+    _set_tip(a.import_file, import_tip(import_spec))
+    return added
 
 
 def _menus(window: QMainWindow, a: MainActions) -> None:

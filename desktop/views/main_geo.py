@@ -22,9 +22,9 @@ import time
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QThreadPool, QTimer
-from PySide6.QtWidgets import QDockWidget
+from PySide6.QtWidgets import QDockWidget, QWidget
 
-from desktop import geography, phrases
+from desktop import phrases
 from desktop.views.partials.latest_worker import LatestOnly
 from desktop.wording import plural
 
@@ -74,6 +74,7 @@ class GeoPart(_Base):
 
         self._aggregates = aggregates
         self.geo_drawn = {}
+        self._geo_unpainted: set[str] = set()  # views given new counts, not yet painted
         self._geo_pool = QThreadPool(self)
         self._geo_pool.setMaxThreadCount(2)  # the map's and the timeline's reads side by side
         self._map_reads = LatestOnly(self._geo_pool, self)
@@ -107,6 +108,8 @@ class GeoPart(_Base):
         canvas.country_chosen.connect(self._country_chosen)
         self.timeline.period_chosen.connect(self._period_chosen)
         self.timeline.bins_wanted.connect(self._rebin_timeline)
+        canvas.painted.connect(lambda: self._geo_painted("map"))
+        self.timeline.painted.connect(lambda: self._geo_painted("timeline"))
         self.model.modelReset.connect(self._geo_refresh)
         self._geo_refresh()
         self._geo_mark_selected()
@@ -177,11 +180,14 @@ class GeoPart(_Base):
 
     def _geo_refresh(self) -> None:
         """Read the counts of the table's query again, in the workers."""
+        from desktop import geography  # here, not before the window's first rows
+
         if self.map_panel is None or not self.attached:
             return
         db, query, aggregates = self._db, self.model.query, self._aggregates
         self.geo_asked_at = time.perf_counter()
         self.geo_drawn = {}
+        self._geo_unpainted = set()
 
         def read_map() -> MapCounts:
             geography.load_outlines()  # read once, here rather than on the GUI thread
@@ -215,8 +221,21 @@ class GeoPart(_Base):
         if self.map_panel is None:
             return
         self.map_panel.canvas.set_counts(counts)
-        self.map_panel.canvas.repaint()
-        self.geo_drawn["map"] = time.perf_counter() - self.geo_asked_at
+        self._draw_soon("map", self.map_panel.canvas)
+
+    def _draw_soon(self, view: str, canvas: QWidget) -> None:
+        """Have ``canvas`` paint with the next paint of the window (with the table's, the
+        other view's), rather than now and again then; it is drawn once it has painted."""
+        if canvas.isVisible():
+            self._geo_unpainted.add(view)
+            canvas.update()
+        else:
+            self.geo_drawn.setdefault(view, time.perf_counter() - self.geo_asked_at)
+
+    def _geo_painted(self, view: str) -> None:
+        if view in self._geo_unpainted:
+            self._geo_unpainted.discard(view)
+            self.geo_drawn.setdefault(view, time.perf_counter() - self.geo_asked_at)
 
     def _timeline_counts_read(self, read: tuple[TimelineCounts, list[BinStack]]) -> None:
         if self.timeline is None:
@@ -232,8 +251,7 @@ class GeoPart(_Base):
             self._timeline_rereads += 1
             self._read_timeline(wanted)
             return
-        self.timeline.repaint()
-        self.geo_drawn.setdefault("timeline", time.perf_counter() - self.geo_asked_at)
+        self._draw_soon("timeline", self.timeline)
 
     def _geo_failed(self, message: str) -> None:
         self.statusBar().showMessage(f"The map or timeline could not be read: {message}", 10000)
@@ -296,6 +314,8 @@ class GeoPart(_Base):
 
     def _country_chosen(self, code: str) -> None:
         if not self.filter_bar.set_country(code):
+            from desktop import geography
+
             name = geography.country_name(code)
             self.statusBar().showMessage(f"No incident is recorded in {name}.", 5000)
 

@@ -46,6 +46,9 @@ SLOW_COUNT_SECONDS = 0.1
 
 
 class ListingPart(_Base):
+    # While a new query keeps the incident the detail pane shows: it is not read again.
+    _keep_shown = False
+
     def _build_table(self) -> QTableView:
         table = QTableView(self)
         known_viewport(table)  # the app waits for it to paint (app.py)
@@ -170,10 +173,16 @@ class ListingPart(_Base):
         index = QModelIndex()
         if self.detail.incident_id is not None:
             index = self.model.index_of(self.detail.incident_id)
+        # Another filter that still lists it: the pane shows it as read already. The same
+        # query read again (after a change) reads it again too.
+        self._keep_shown = index.isValid() and self.model.requeried
         if not index.isValid() and self.model.rowCount() > 0:
             index = self.model.index(0, IncidentTableModel.COL_WHEN)
         if index.isValid():
-            self.select_index(index)
+            try:
+                self.select_index(index)
+            finally:
+                self._keep_shown = False
         elif self._total == 0:
             self.detail.clear("Nothing to show yet: this workspace has no incidents.")
         else:
@@ -240,6 +249,8 @@ class ListingPart(_Base):
         row = self.model.row_at(index)
         if row is None:
             self.detail.clear()
+            return
+        if self._keep_shown and row.id == self.detail.incident_id:
             return
         data = self._attempt(
             "Cannot open the incident", incident_service.get_incident, self._db, row.id

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import Qt
 
-from desktop import formats
 from desktop.errors import DeskError
 from desktop.wording import plural
 
@@ -21,9 +20,9 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-    from desktop.formats.base import Format
-
     # Imported at run time by load_services(), once the first rows are painted.
+    from desktop import formats  # noqa: TC004
+    from desktop.formats.base import Format
     from desktop.services import duplicates, interchange  # noqa: TC004
     from desktop.services.duplicates import Candidate
     from desktop.services.progress import Progress
@@ -40,7 +39,8 @@ SPREADSHEETS = (".csv", ".xlsx")
 
 
 def load_services() -> None:
-    global duplicates, interchange
+    global duplicates, formats, interchange
+    from desktop import formats
     from desktop.services import duplicates, interchange
 
 

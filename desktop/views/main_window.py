@@ -23,7 +23,7 @@ from desktop.views import (
     main_transfers,
     main_workspaces,
 )
-from desktop.views.main_actions import build_actions
+from desktop.views.main_actions import add_format_actions, build_actions
 from desktop.views.main_duplicates import DuplicatesPart
 from desktop.views.main_evidence import EvidencePart
 from desktop.views.main_geo import GeoPart, build_later
@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from desktop.views.grading_scales_dialog import GradingScalesDialog
     from desktop.views.history_dialog import HistoryDialog
     from desktop.views.incident_editor import IncidentEditor
+    from desktop.views.main_actions import ActionSpec
     from desktop.views.partials.change_watcher import ChangeWatcher
     from desktop.views.sources_dialog import SourcesDialog
     from desktop.views.trash_dialog import TrashDialog
@@ -160,7 +161,7 @@ class MainWindow(
         self.splitter.setSizes(list(SPLITTER_SIZES))
         self.setCentralWidget(self.splitter)
 
-        self.actions_ = build_actions(self)
+        self.actions_ = build_actions(self, with_formats=db is not None)
         self._connect_actions()
         self.location_label = QLabel(self)
         self.location_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -191,6 +192,7 @@ class MainWindow(
     def attach(self, db: Database) -> None:
         """Show ``db``: read its rows and filter values, and follow its changes."""
         _load_services()
+        self._connect_slots(add_format_actions(self, self.actions_))
         previewed = not self.attached and self.model.rowCount() > 0
         self._db = db
         self.attached = True
@@ -240,9 +242,9 @@ class MainWindow(
         for action in self._paused_actions:
             action.setEnabled(False)
 
-    def _connect_actions(self) -> None:
-        a = self.actions_
-        for action, name, arg in a.slots():  # as main_actions.ACTIONS names them
+    def _connect_slots(self, specs: tuple[ActionSpec, ...] | None = None) -> None:
+        """Each action (of ``specs``, else all) to the method main_actions names for it."""
+        for action, name, arg in self.actions_.slots(specs):
             target: object = self
             for part in name.split("."):
                 target = getattr(target, part)
@@ -250,6 +252,10 @@ class MainWindow(
             # File ▸ Export ▸ entries call export_to with their format's name.
             slot = method if arg is None else partial(method, arg)
             action.triggered.connect(lambda _checked=False, slot=slot: slot())
+
+    def _connect_actions(self) -> None:
+        a = self.actions_
+        self._connect_slots()
         # Right-click on a row offers what can be done to it.
         for action in a.where(needs_selection=True):
             self.table.addAction(action)

@@ -25,7 +25,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 # citation's URL without a hash (no evidence kept yet); 401 our x_ properties and OpenCTI's
 # are top-level custom properties rather than an extension, as OpenCTI reads them.
 ACCEPTED_WARNINGS = {"103", "202", "302", "401"}
-CLEAR, AMBER = (stixlib.TLP["white"]["id"], stixlib.TLP["amber"]["id"])
+CLEAR, AMBER = (stixlib.tlp()["white"]["id"], stixlib.tlp()["amber"]["id"])
 
 
 def _run(*args: str) -> int:

@@ -207,3 +207,20 @@ def test_the_window_paints_before_sqlalchemy_is_imported() -> None:
         env={"QT_QPA_PLATFORM": "offscreen"},
     )
     assert result.stdout.strip() == ""
+
+
+def test_the_export_entries_come_with_the_workspace(
+    qtbot: QtBot, workspace: Path, settings: QSettings
+) -> None:
+    from desktop import formats
+
+    window = _started(qtbot, str(workspace), settings)
+    export = window.actions_.export_menu
+    # Built without the format registry (its readers and writers would delay the first rows).
+    assert [a.text() for a in export.actions()] == ["", "&SITREP (PDF)…"]  # "": a separator
+    qtbot.waitUntil(lambda: window.attached, timeout=5000)
+    texts = [a.text() for a in export.actions()]
+    assert texts == [f"&{w.label}…" for w in formats.writers()] + ["", "&SITREP (PDF)…"]
+    assert window.actions_.exports["json"].shortcut().toString() == "Ctrl+Shift+E"
+    assert window.actions_.exports["json"].isEnabled()
+    assert "STIX 2.1 bundle (*.json)" in window.actions_.import_file.statusTip()

@@ -113,12 +113,14 @@ class FilterBar(QWidget):
         self.clear_button.clicked.connect(self.clear)
         self.count_label = QLabel(self)
         self.count_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.count_label.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred)
-        # Room for a large workspace's counts, so the search box keeps its width as they change.
-        self.count_label.setMinimumWidth(
+        # Room for a large workspace's counts, so the search box keeps its width as they change;
+        # a fixed size, so a new count does not lay the whole window out again (a label's new
+        # text asks its parents' layouts to, up to the window and its docks).
+        self.count_label.setFixedSize(
             self.count_label.fontMetrics().horizontalAdvance(
                 f"100,000 of 100,000 incidents{_BEST_MATCH}"
-            )
+            ),
+            self.count_label.sizeHint().height(),
         )
 
         combos = FlowLayout()
@@ -338,16 +340,23 @@ class FilterBar(QWidget):
     def set_counts(self, shown: int, total: int, *, best_match: bool = False) -> None:
         """The "n of N incidents" line; best match order is told here, as no column shows it."""
         ranked = _BEST_MATCH if best_match else ""
-        self.count_label.setText(f"{shown:,} of {total:,} incidents{ranked}")
+        self._show_count(f"{shown:,} of {total:,} incidents{ranked}")
 
     def set_counts_unknown(self, at_least: int, total: int, *, best_match: bool = False) -> None:
         """The line when the matches could not be counted: as many as are shown, at least."""
         ranked = _BEST_MATCH if best_match else ""
-        self.count_label.setText(f"{at_least:,}+ of {total:,} incidents{ranked}")
+        self._show_count(f"{at_least:,}+ of {total:,} incidents{ranked}")
 
     def set_counting(self) -> None:
         """While the counts are not known yet (the window's first moments)."""
-        self.count_label.setText("Counting incidents…")
+        self._show_count("Counting incidents…")
+
+    def _show_count(self, text: str) -> None:
+        label = self.count_label
+        width = label.fontMetrics().horizontalAdvance(text) + 2
+        if width > label.width():  # a count longer than room was made for: widen, once
+            label.setFixedWidth(width)
+        label.setText(text)
 
     def query(self) -> IncidentQuery:
         """The filters as a query; the sort is left for the window to choose."""

@@ -183,6 +183,8 @@ class IncidentTableModel(QAbstractTableModel):
         self._page_size = page_size
         self._first_page = min(first_page, page_size)
         self._query = IncidentQuery()
+        # Whether the last reset showed another query (not the same one read again).
+        self.requeried = False
         self._rows: list[Packed] = []
         # The last row unpacked: Qt asks for every column and role of a row in turn.
         self._last: tuple[int, IncidentRow] | None = None
@@ -303,6 +305,7 @@ class IncidentTableModel(QAbstractTableModel):
             self._count_reads.wait()
 
     def _reload(self, query: IncidentQuery, limit: int) -> None:
+        self.requeried = query != self._query
         self._busy = True
         self.beginResetModel()
         try:

@@ -67,10 +67,14 @@ class MapCanvas(QWidget):
     country_chosen = Signal(str)
     point_picked = Signal(float, float)  # lat, lon
     pick_cancelled = Signal()
+    painted = Signal()  # after each paint: the window times its redraws by it
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("map-canvas")
+        # Every pixel is painted (the base layer covers it): a new count repaints it alone, not the
+        # dock and window behind it too.
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -388,7 +392,10 @@ class MapCanvas(QWidget):
                 QToolTip.hideText()
                 event.ignore()
             return True
-        return super().event(event)
+        handled = super().event(event)
+        if event.type() == QEvent.Type.Paint:
+            self.painted.emit()
+        return handled
 
     def tip_at(self, x: float, y: float) -> str:
         """What hovering names: a marker's places and counts, or a shaded country's."""

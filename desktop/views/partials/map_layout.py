@@ -109,10 +109,16 @@ class Marker:
     x: float
     y: float
     places: list[PlaceCount] = field(default_factory=list)
+    # Kept as places join (add): clustering asks each marker's radius for every place.
+    total: int = field(init=False)
 
-    @property
-    def total(self) -> int:
-        return sum(p.total for p in self.places)
+    def __post_init__(self) -> None:
+        self.total = sum(p.total for p in self.places)
+
+    def add(self, place: PlaceCount, total: int) -> None:
+        """``place`` joins it; ``total`` is the place's (summed once by the caller)."""
+        self.places.append(place)
+        self.total += total
 
     @property
     def exact(self) -> int:
@@ -159,16 +165,17 @@ def cluster(places: Iterable[PlaceCount], viewport: MapViewport) -> list[Marker]
     """
     markers: list[Marker] = []
     margin = MAX_RADIUS
-    for place in sorted(places, key=lambda p: -p.total):
+    # Each total summed once: a place's is a sum over its breakdown.
+    for total, place in sorted(((p.total, p) for p in places), key=lambda tp: -tp[0]):
         x, y = viewport.to_screen(place.lon, place.lat)
         if not (
             -margin <= x <= viewport.width + margin and -margin <= y <= viewport.height + margin
         ):
             continue
-        radius = marker_radius(place.total)
+        radius = marker_radius(total)
         for marker in markers:
             if math.hypot(marker.x - x, marker.y - y) < (marker.radius + radius) * OVERLAP:
-                marker.places.append(place)
+                marker.add(place, total)
                 break
         else:
             markers.append(Marker(x, y, [place]))

@@ -62,10 +62,16 @@ LEFT, RIGHT, TOP, BOTTOM = 44.0, 12.0, 26.0, 34.0  # the plot's margins, in pixe
 class TimelineCanvas(QWidget):
     period_chosen = Signal(object, object)  # first day, last day (inclusive)
     bins_wanted = Signal(str)  # the zoom wants counts by another bin: "day", "week", "month"
+    painted = Signal()  # after each paint: the window times its redraws by it
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("timeline-canvas")
+        self._ticks: list[tuple[QRectF, str]] = []
+        self._ticks_key: tuple[object, ...] = ()
+        # Every pixel is painted (its background is filled first): a new count repaints
+        # it alone, not the dock and window behind it too.
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -316,7 +322,16 @@ class TimelineCanvas(QWidget):
         )
 
     def tick_labels(self) -> list[tuple[QRectF, str]]:
-        """The axis's labels and where each is drawn: as many as fit without overlapping."""
+        """The axis's labels and where each is drawn: as many as fit without overlapping.
+
+        Kept while the span, the size and the font are the same: new counts (a filter
+        change) repaint the bars, not the axis's measuring."""
+        key = (self.t0, self.t1, self.width(), self.height(), self.font().key())
+        if key != self._ticks_key:
+            self._ticks, self._ticks_key = self._measure_ticks(), key
+        return self._ticks
+
+    def _measure_ticks(self) -> list[tuple[QRectF, str]]:
         plot = self._plot()
         metrics = QFontMetricsF(self.font())
         ticks = axis_ticks(
@@ -376,7 +391,10 @@ class TimelineCanvas(QWidget):
             else:
                 QToolTip.hideText()
             return True
-        return super().event(event)
+        handled = super().event(event)
+        if event.type() == QEvent.Type.Paint:
+            self.painted.emit()
+        return handled
 
     def tip_at(self, x: float) -> str:
         """The bin under ``x``: its dates and counts by type."""
