@@ -32,46 +32,26 @@ _GREW_CHUNK = 16 * 1024 * 1024
 
 def read_bytes(path: Path) -> bytes:
     """The bytes of the regular file at ``path``, at most :data:`MAX_FILE_BYTES`."""
-    try:
-        info = path.stat()
-        _check_kind(path, info.st_mode)
-        if info.st_size > MAX_FILE_BYTES:
-            raise ValidationError("", f"{path.name} is larger than {MAX_FILE_TEXT}; split it first")
-        # Not blocking, and checked again once open: should a pipe take the file's place in
-        # between, opening it must not wait for a writer that never comes.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-        with os.fdopen(fd, "rb") as stream:
-            _check_kind(path, os.fstat(stream.fileno()).st_mode)
+    with opened(path) as (stream, size):
+        try:
             # One allocation of the expected size (as Path.read_bytes makes): the file is read
             # whole, and a 400 MB import should not hold it twice.
-            raw = stream.read(info.st_size + 1)
-            if len(raw) > info.st_size:  # it grew meanwhile: read on, but never past the cap
-                chunks = [raw]
-                total = len(raw)
-                while total <= MAX_FILE_BYTES and (chunk := stream.read(_GREW_CHUNK)):
-                    chunks.append(chunk)
-                    total += len(chunk)
-                if total > MAX_FILE_BYTES:
-                    raise ValidationError(
-                        "", f"{path.name} is larger than {MAX_FILE_TEXT}; split it first"
-                    )
-                raw = b"".join(chunks)
-        return raw
-    except FileNotFoundError as exc:
-        raise ValidationError("", f"{path}: no such file") from exc
-    except IsADirectoryError as exc:
-        raise ValidationError("", f"{path} is a folder, not a file") from exc
-    except MemoryError as exc:
-        raise ValidationError("", f"{path.name} is too large to read in the memory free") from exc
-    except OSError as exc:
-        raise ValidationError("", f"{path}: cannot be read ({exc.strerror})") from exc
+            raw = stream.read(size + 1)
+            if len(raw) > size:  # it grew meanwhile: read on (the stream stops at the cap)
+                raw = b"".join([raw, *iter(lambda: stream.read(_GREW_CHUNK), b"")])
+        except MemoryError as exc:
+            raise ValidationError(
+                "", f"{path.name} is too large to read in the memory free"
+            ) from exc
+    return raw
 
 
 @contextmanager
 def opened(path: Path) -> Iterator[tuple[BinaryIO, int]]:
-    """The regular file at ``path`` open for reading, with its size: refused as
-    :func:`read_bytes` refuses, and reading past :data:`MAX_FILE_BYTES` refused too (for a
-    reader that streams it rather than read it whole)."""
+    """The regular file at ``path`` open for reading, with its size; anything else (a folder,
+    a pipe, a device, a missing file) refused, and reading past :data:`MAX_FILE_BYTES` too.
+    Not blocking, and checked again once open: should a pipe take the file's place in
+    between, opening it must not wait for a writer that never comes."""
     try:
         info = path.stat()
         _check_kind(path, info.st_mode)
