@@ -181,7 +181,7 @@ class SitrepSections:
         heading = self._heading(title, "evidence")
         opens(heading, f"{title} (continued)")
         table = sitrep_evidence.annex_flowables(lines, self.styles, self.content_width)[1:]
-        return [CondPageBreak(120), heading, *table]
+        return [CondPageBreak(120), heading, *table, EndOfPart()]
 
     def _annex_sources(self) -> list[Flowable]:
         d = self.data
@@ -242,10 +242,8 @@ class SitrepSections:
 
     def _key(self) -> list[Flowable]:
         k = self.data.key
-        story: list[Flowable] = [
-            CondPageBreak(260),
-            self._heading(words.KEY, "key"),
-        ]
+        heading = opens(self._heading(words.KEY, "key"), f"{words.KEY} (continued)")
+        story: list[Flowable] = [CondPageBreak(260), heading]
         story.append(make_paragraph(words.GRADES_INTRO, self.styles["Body"]))
         story += self._key_table("Source reliability", k.reliability, "Code", "Label", 36.0)
         story += self._key_table("Information credibility", k.credibility, "Code", "Label", 36.0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from pypdf import PdfReader
 from reportlab.platypus import SimpleDocTemplate, Table
 
 from desktop.phrases import evidence_count, size_text
@@ -11,6 +12,7 @@ from desktop.records import EvidenceRef, IncidentData, When
 from desktop.reports import sitrep_evidence
 from desktop.reports.fonts import register_fonts
 from desktop.reports.sitrep_data import ReportOptions, prepare
+from desktop.reports.sitrep_pdf import render_sitrep
 from desktop.reports.sitrep_styles import sitrep_stylesheet
 
 ADDED = datetime(2023, 10, 18, 12, 0, tzinfo=UTC)
@@ -79,3 +81,24 @@ def test_the_annex_builds_and_lays_out(tmp_path) -> None:  # type: ignore[no-unt
     out = tmp_path / "annex.pdf"
     SimpleDocTemplate(str(out)).build(flowables)
     assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_the_pages_after_the_evidence_annex_are_headed_by_the_key(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A page's running head names what the page holds: the key that follows Annex C is not
+    "Annex C (continued)", and the key's own second page says it continues the key."""
+    uuid = "11111111-1111-4111-8111-111111111111"
+    evidence = {uuid: (EvidenceRef(SHA_A, "clip.mp4", 5, added_by="t", added_at=ADDED),)}
+    data = prepare(
+        [_incident(uuid, 17)],
+        ReportOptions(),
+        datetime(2023, 10, 19, tzinfo=UTC),
+        evidence=evidence,
+    )
+    out = tmp_path / "sitrep.pdf"
+    render_sitrep(data, out)
+    texts = [page.extract_text() for page in PdfReader(out).pages]
+    key_first = next(n for n, text in enumerate(texts) if "Source reliability" in text)
+    evidence_head = "Annex C — evidence (continued)"
+    assert all(evidence_head not in text for text in texts[key_first:])
+    assert key_first + 1 < len(texts), "the key spans two pages in this report"
+    assert "Key to grades and words (continued)" in texts[key_first + 1]
