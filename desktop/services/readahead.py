@@ -8,9 +8,7 @@ cores of a laptop share the work. A few parts are held between the two, never th
 from __future__ import annotations
 
 import queue
-import sys
 import threading
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, TypeVar, cast
 
 if TYPE_CHECKING:
@@ -20,32 +18,6 @@ _T = TypeVar("_T")
 _DONE = object()
 # Parts held between reader and writer: enough to ride out a slow batch on either side.
 DEPTH = 4
-# The GIL's switch interval while a reader runs, in seconds (Python's default is 0.005).
-# SQLite lets go of the GIL for each row it steps, and with the default the writer then
-# waited up to the whole interval for the busy reader to hand it back, row after row: the
-# incidents' executemany took about twice as long as alone (docs/performance.md).
-SWITCH_INTERVAL = 0.0005
-_switching = threading.Lock()
-_readers = 0
-_interval_before = 0.0
-
-
-@contextmanager
-def _quick_switches() -> Iterator[None]:
-    """SWITCH_INTERVAL while any reader runs (the setting is the process's), then as before."""
-    global _readers, _interval_before
-    with _switching:
-        if _readers == 0:
-            _interval_before = sys.getswitchinterval()
-            sys.setswitchinterval(min(SWITCH_INTERVAL, _interval_before))
-        _readers += 1
-    try:
-        yield
-    finally:
-        with _switching:
-            _readers -= 1
-            if _readers == 0:
-                sys.setswitchinterval(_interval_before)
 
 
 def read_ahead(items: Iterator[_T], depth: int = DEPTH) -> Generator[_T, None, None]:
@@ -78,16 +50,15 @@ def read_ahead(items: Iterator[_T], depth: int = DEPTH) -> Generator[_T, None, N
         put((_DONE, None))
 
     thread = threading.Thread(target=produce, name="import-reader", daemon=True)
-    with _quick_switches():
-        thread.start()
-        try:
-            while True:
-                item, error = handoff.get()
-                if error is not None:
-                    raise error
-                if item is _DONE:
-                    return
-                yield cast("_T", item)
-        finally:
-            stop.set()
-            thread.join()
+    thread.start()
+    try:
+        while True:
+            item, error = handoff.get()
+            if error is not None:
+                raise error
+            if item is _DONE:
+                return
+            yield cast("_T", item)
+    finally:
+        stop.set()
+        thread.join()

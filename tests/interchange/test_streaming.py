@@ -7,7 +7,6 @@ import copy
 import csv
 import io
 import json
-import sys
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +18,7 @@ from desktop import formats
 from desktop.errors import ValidationError
 from desktop.formats import acled, json_stream, json_v2, jsonscan, jsontext
 from desktop.resources import resource_path
-from desktop.services import filebytes, interchange, readahead
+from desktop.services import filebytes, interchange
 from desktop.services.progress import Cancelled, Progress
 from desktop.services.readahead import read_ahead
 from desktop.store.engine import open_database
@@ -236,27 +235,6 @@ def test_the_reader_threads_error_is_raised_in_the_writer_in_order() -> None:
     assert [next(ahead), next(ahead)] == [1, 2]
     with pytest.raises(ValidationError, match=r"incidents\[2\]: bad"):
         next(ahead)
-
-
-def test_the_switch_interval_is_short_while_readers_run_and_restored_after_them() -> None:
-    before = sys.getswitchinterval()
-    seen: list[float] = []
-
-    def items(fail: bool) -> Iterator[int]:
-        seen.append(sys.getswitchinterval())
-        yield 1
-        if fail:
-            raise ValidationError("incidents[1]", "bad")
-
-    first, second = read_ahead(items(False)), read_ahead(items(True))
-    assert next(first) == 1
-    assert next(second) == 1
-    with pytest.raises(ValidationError):
-        next(second)  # the second reader ends (badly) while the first still runs
-    assert sys.getswitchinterval() == readahead.SWITCH_INTERVAL
-    assert list(first) == []
-    assert seen == [readahead.SWITCH_INTERVAL] * 2
-    assert sys.getswitchinterval() == before
 
 
 def test_an_acled_file_streams_and_a_bad_row_late_in_it_changes_nothing(
