@@ -25,6 +25,8 @@ Plain Python: no Qt, no SQLAlchemy, so the store, services, reports and views ca
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Literal
 
 from desktop.domain import Confidence, Status, normalise_marking
@@ -72,10 +74,12 @@ class Field:
     def problem_name(self) -> str:
         return self.problem_label or self.label
 
-    def get(self, data: Any) -> Any:
-        """The value of this field in an IncidentData."""
-        value = getattr(data, self.group)
-        return getattr(value, self.attribute) if "." in self.key else value
+    @cached_property
+    def get(self) -> Callable[[Any], Any]:
+        """The value of this field in an IncidentData: ``field.get(data)``. One C call for
+        the dotted path, made once per field: validation and the writers of a large import
+        call it some twenty times per incident."""
+        return attrgetter(self.key)
 
     def as_stored(self, value: Any) -> Any:
         """``value`` normalised as the database keeps it (still the record's type)."""

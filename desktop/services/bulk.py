@@ -64,9 +64,13 @@ def incident_values(data: IncidentData, user: str, now: datetime) -> dict[str, A
     }
 
 
-# Below this many new incidents, keeping the indexes up to date row by row is cheaper than
-# building them again afterwards.
+# From this many new incidents the indexes are built again afterwards rather than kept up to
+# date row by row, however many incidents are stored already.
 REBUILD_INDEXES_FROM = 20_000
+# ... and from this many when the import at least doubles the incidents: the rebuild then
+# sorts at most twice the new rows, while the 24 indexes of ``incidents`` updated row by row
+# made up most of the import's time at 10,000 incidents (docs/performance.md).
+REBUILD_DOUBLING_FROM = 5_000
 _REBUILT_TABLES = (
     _INCIDENTS.name,
     _ACTORS.name,
@@ -77,7 +81,7 @@ _REBUILT_TABLES = (
 
 
 @contextmanager
-def indexes_rebuilt(session: Session, new_incidents: int) -> Iterator[None]:
+def indexes_rebuilt(session: Session, new_incidents: int, stored: int = 0) -> Iterator[None]:
     """Drop the secondary indexes of the incident tables around a large import, then build
     them again from the sorted data: about twice as fast as updating each index for each of
     100,000 rows. SQLite only; unique indexes stay (the import looks ids up in them). DDL is
@@ -85,7 +89,10 @@ def indexes_rebuilt(session: Session, new_incidents: int) -> Iterator[None]:
     a failed or killed import gets its indexes back; opening a workspace also recreates any
     that a file lacks (store/indexes.py).
     """
-    if new_incidents < REBUILD_INDEXES_FROM or session.get_bind().dialect.name != "sqlite":
+    large = new_incidents >= REBUILD_INDEXES_FROM or (
+        new_incidents >= REBUILD_DOUBLING_FROM and new_incidents >= stored
+    )
+    if not large or session.get_bind().dialect.name != "sqlite":
         yield
         return
     names = ", ".join(f"'{name}'" for name in _REBUILT_TABLES)
@@ -106,6 +113,9 @@ def indexes_rebuilt(session: Session, new_incidents: int) -> Iterator[None]:
 # their indexes of a large import stay in it instead of being written out and read back page
 # by page (a tenth of the reads at 10,000 incidents, and a sixth less CPU time).
 IMPORT_CACHE_KIB = 64 * 1024
+# Helper threads SQLite's sorter may use for the indexes built again (indexes_rebuilt) and
+# the full-text merge: the sorts of 24 indexes of ``incidents`` were single-threaded.
+SORTER_THREADS = 2
 
 
 @contextmanager
@@ -120,11 +130,14 @@ def large_cache(session: Session) -> Iterator[None]:
     driver = session.connection().connection.dbapi_connection
     assert driver is not None
     before = int(driver.execute("PRAGMA cache_size").fetchone()[0])
+    threads = int(driver.execute("PRAGMA threads").fetchone()[0])
     driver.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+    driver.execute(f"PRAGMA threads = {SORTER_THREADS}")
     try:
         yield
     finally:
         driver.execute(f"PRAGMA cache_size = {before}")
+        driver.execute(f"PRAGMA threads = {threads}")
 
 
 def next_incident_id(session: Session) -> int:

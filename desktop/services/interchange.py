@@ -322,7 +322,7 @@ def _import(
                     # stored: an upper bound of the new ones, enough to choose how to keep the
                     # indexes.
                     indexes.enter_context(
-                        bulk.indexes_rebuilt(session, part.expected - (first_id - 1))
+                        bulk.indexes_rebuilt(session, part.expected - (first_id - 1), first_id - 1)
                     )
                 next_id = _import_batch(
                     session,

@@ -11,6 +11,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from desktop.domain import (
@@ -126,9 +127,9 @@ def incident_problems(data: IncidentData) -> list[ValidationError]:
 def _check_lengths(data: IncidentData, problem: _Reporter) -> None:
     """Every text within its limit (desktop/services/limits.py), measured as stored:
     names trimmed, free text as given."""
-    for path, limit in limits.INCIDENT_TEXTS.items():  # the fields of desktop/fields.py
-        f = FIELDS_BY_KEY[path]
-        if len(f.as_stored(f.get(data))) > limit:
+    for path, get, stored, limit in _LENGTHS:
+        value = get(data)
+        if len(value if stored is None else stored(value)) > limit:
             problem(path, _too_long(limit))
 
 
@@ -140,7 +141,7 @@ def _any_unstorable(data: IncidentData) -> bool:
     """Whether any text of the incident holds a character no database stores, tested on all
     of them joined at once: making the path of every text (``citations[2].excerpt`` …) to
     look for what is nearly never there cost a third of the validation of a large import."""
-    texts = [v for f in _TEXT_FIELDS if isinstance(v := f.get(data), str)]
+    texts = [v for v in _TEXT_VALUES(data) if isinstance(v, str)]
     texts += data.tags
     texts += (actor.name for actor in data.actors)
     for c in data.citations:
@@ -164,6 +165,14 @@ def _incident_texts(data: IncidentData) -> Iterator[tuple[str, str | None]]:
 # The table's fields that may hold typed text: a new text field is checked with no edit here
 # (enums hold only their own values; numbers and times are no text).
 _TEXT_FIELDS = tuple(f for f in INCIDENT_FIELDS if f.simple and f.enum is None)
+# Their values in one C call (validation runs for every record of a large import).
+_TEXT_VALUES = attrgetter(*(f.key for f in _TEXT_FIELDS))
+# The texts with a limit (desktop/services/limits.py, from the fields of desktop/fields.py):
+# path, getter, normaliser as stored (None: as given), limit.
+_LENGTHS = tuple(
+    (path, FIELDS_BY_KEY[path].get, FIELDS_BY_KEY[path].stored, limit)
+    for path, limit in limits.INCIDENT_TEXTS.items()
+)
 
 
 # NUL, which PostgreSQL cannot store, and a lone half of a UTF-16 surrogate pair, which is no

@@ -276,9 +276,12 @@ def test_the_import_leaves_sqlites_cache_as_it_found_it(
     if not db.is_sqlite:
         pytest.skip("SQLite's own page cache")
 
-    def cache_size() -> int:
+    def cache_size() -> tuple[int, int]:
         with db.begin() as session:
-            return int(session.execute(text("PRAGMA cache_size")).scalar_one())
+            return (
+                int(session.execute(text("PRAGMA cache_size")).scalar_one()),
+                int(session.execute(text("PRAGMA threads")).scalar_one()),
+            )
 
     before = cache_size()
     interchange.import_file(db, _write(tmp_path / "big.json", big))

@@ -200,6 +200,24 @@ def _indexes(db: Database) -> set[str]:
         )
 
 
+def test_indexes_are_dropped_for_many_new_incidents_or_an_import_that_doubles_them(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not db.is_sqlite:
+        pytest.skip("indexes are rebuilt only on SQLite")
+    monkeypatch.setattr(bulk, "REBUILD_INDEXES_FROM", 1_000)
+    monkeypatch.setattr(bulk, "REBUILD_DOUBLING_FROM", 100)
+    indexes = _indexes(db)
+    query = text("SELECT count(*) FROM sqlite_master WHERE name = 'ix_incidents_live_title'")
+    kept: dict[tuple[int, int], bool] = {}
+    with db.begin() as session:
+        for new, stored in ((99, 0), (100, 100), (100, 101), (1_000, 50_000)):
+            with bulk.indexes_rebuilt(session, new, stored):
+                kept[new, stored] = session.execute(query).scalar_one() == 1
+    assert kept == {(99, 0): True, (100, 100): False, (100, 101): True, (1_000, 50_000): False}
+    assert _indexes(db) == indexes
+
+
 def test_a_large_import_rebuilds_the_indexes_it_dropped(
     db: Database, document: Document, monkeypatch: pytest.MonkeyPatch
 ) -> None:
