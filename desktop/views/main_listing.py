@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from desktop.errors import DeskError
 from desktop.services.listing import COLUMNS
+from desktop.views.partials.column_menu import ColumnMenu
 from desktop.views.partials.column_spread import ColumnSpread
 from desktop.views.partials.incident_table_model import IncidentTableModel
 from desktop.views.partials.plain_widgets import known_viewport
@@ -75,7 +76,9 @@ class ListingPart(_Base):
                 table.setColumnWidth(column, metrics.horizontalAdvance(spec.sample) + 18)
                 base[column] = table.columnWidth(column)
         growing = tuple(column for column, spec in enumerate(COLUMNS) if spec.grows)
-        ColumnSpread(table, base, growing)
+        spread = ColumnSpread(table, base, growing)
+        always = (IncidentTableModel.COL_WHEN, IncidentTableModel.COL_TITLE)
+        self.column_menu = ColumnMenu(table, [c.title for c in COLUMNS], always, spread.spread)
         header.setSortIndicator(IncidentTableModel.COL_WHEN, Qt.SortOrder.DescendingOrder)
         header.setSortIndicatorShown(True)
         header.sortIndicatorChanged.connect(self._sort)

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from desktop.services.progress import Progress
     from desktop.store.engine import Database
     from desktop.views.main_actions import MainActions
+    from desktop.views.partials.column_menu import ColumnMenu
     from desktop.views.partials.companions import Companions
     from desktop.views.partials.dialogs import Dialogs
     from desktop.views.partials.filter_bar import FilterBar
@@ -57,6 +58,7 @@ class WindowParts(QMainWindow):
     filter_bar: FilterBar
     model: IncidentTableModel
     table: QTableView
+    column_menu: ColumnMenu
     detail: IncidentDetail
     empty_label: QLabel
     location_label: QLabel

@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDockWidget
 
+from desktop.services.listing import COLUMNS
 from desktop.services.sample import load_sample
 from desktop.views.main_geo import DOCK_MIN_HEIGHT, MAP_DOCK, TIMELINE_DOCK
 from desktop.views.main_window import MainWindow
@@ -145,3 +146,33 @@ def test_reset_layout_puts_everything_back(qtbot: QtBot, db: Database) -> None:
     assert window.detail.isVisible()
     assert window.splitter.sizes() == splitter
     assert rows_shown(window) >= 10
+
+
+def test_columns_hidden_from_the_header_menu_give_title_room_and_come_back_after_a_restart(
+    qtbot: QtBot, db: Database, tmp_path: Path
+) -> None:
+    load_sample(db)
+    window = open_window(qtbot, db, 1024, 700)
+    table, titles = window.table, [c.title for c in COLUMNS]
+    before = table.columnWidth(Model.COL_TITLE)
+    menu = window.column_menu.menu()
+    actions = {action.text(): action for action in menu.actions() if action.text()}
+    assert not actions["Title"].isEnabled()
+    assert not actions["When"].isEnabled()
+    for title in ("Confidence", "Sources", "Marking"):
+        assert actions[title].isChecked()
+        actions[title].trigger()  # as a click on the checked entry does
+    hidden = {titles.index(t) for t in ("Confidence", "Sources", "Marking")}
+    assert {c for c in range(len(titles)) if table.isColumnHidden(c)} == hidden
+    # Title reads whole titles again: its sample's width and more (Place and Type share the rest).
+    title_sample = next(c.sample for c in COLUMNS if c.key == "title")
+    wide = max(before + 80, table.fontMetrics().horizontalAdvance(title_sample) + 40)
+    qtbot.waitUntil(lambda: table.columnWidth(Model.COL_TITLE) >= wide)
+    window.grab().save(str(tmp_path / "columns-hidden.png"))
+    window.close()  # saves the layout, the header's hidden columns with it
+
+    again = open_window(qtbot, db, 1024, 700)
+    assert {c for c in range(len(titles)) if again.table.isColumnHidden(c)} == hidden
+    show_all = next(a for a in again.column_menu.menu().actions() if a.text() == "Show all columns")
+    show_all.trigger()
+    assert not any(again.table.isColumnHidden(c) for c in range(len(titles)))
