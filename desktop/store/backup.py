@@ -354,7 +354,9 @@ def _check_search_index(copy: Path) -> None:
                     )
         finally:
             connection.close()
-    except sqlite3.Error as exc:
+    # FTS5 reading garbage as sizes may ask for more memory than there is (SQLITE_NOMEM, which
+    # Python raises as MemoryError) rather than report corruption: damage all the same.
+    except (sqlite3.Error, MemoryError) as exc:
         raise StoreError(f"{copy} is damaged: its search index fails its check ({exc}).") from exc
     finally:
         _drop_sidecars(copy)

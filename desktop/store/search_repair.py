@@ -115,6 +115,8 @@ def _damaged(connection: Connection) -> bool:
         if is_index_damage(exc):
             return True
         raise
+    except MemoryError:
+        return True  # SQLITE_NOMEM: FTS5 read garbage as a size (the probe itself is tiny)
     return False
 
 
