@@ -11,7 +11,7 @@ import time
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QThreadPool
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from desktop.errors import DeskError
@@ -19,6 +19,7 @@ from desktop.services.listing import COLUMNS
 from desktop.views.partials.column_menu import ColumnMenu
 from desktop.views.partials.column_spread import ColumnSpread
 from desktop.views.partials.incident_table_model import IncidentTableModel
+from desktop.views.partials.latest_worker import LatestOnly
 from desktop.views.partials.plain_widgets import known_viewport
 from desktop.wording import plural
 
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     # Imported at run time by load_services(), once the first rows are painted.
     from desktop.services import incidents as incident_service  # noqa: TC004
     from desktop.services import sources as source_service  # noqa: TC004
-    from desktop.services.dto import IncidentQuery, IncidentRow
+    from desktop.services.dto import IncidentData, IncidentQuery, IncidentRow
     from desktop.views.main_parts import WindowParts as _Base
 else:
     _Base = object
@@ -49,6 +50,10 @@ SLOW_COUNT_SECONDS = 0.1
 class ListingPart(_Base):
     # While a new query keeps the incident the detail pane shows: it is not read again.
     _keep_shown = False
+    # While a new query selects its row: the pane's incident is read in a worker, so the
+    # window answers between the new rows and their detail.
+    _read_later = False
+    _detail_reads: LatestOnly | None = None
 
     def _build_table(self) -> QTableView:
         table = QTableView(self)
@@ -172,6 +177,7 @@ class ListingPart(_Base):
             self.filter_bar.set_counting()
         # else the line keeps its text the few milliseconds until model.totalChanged.
         self._show_empty_state()
+        self._drop_detail_read()  # a read for the last query's rows is stale now
         # Keep the incident the analyst was reading if it is still shown, else the first.
         index = QModelIndex()
         if self.detail.incident_id is not None:
@@ -182,10 +188,12 @@ class ListingPart(_Base):
         if not index.isValid() and self.model.rowCount() > 0:
             index = self.model.index(0, IncidentTableModel.COL_WHEN)
         if index.isValid():
+            self._read_later = True
             try:
                 self.select_index(index)
             finally:
                 self._keep_shown = False
+                self._read_later = False
         elif self._total == 0:
             self.detail.clear("Nothing to show yet: this workspace has no incidents.")
         else:
@@ -250,10 +258,14 @@ class ListingPart(_Base):
         if not self.attached:
             return  # a preview row: its details are read once attach() has a database
         row = self.model.row_at(index)
+        self._drop_detail_read()  # whatever is shown now, an earlier read in flight is stale
         if row is None:
             self.detail.clear()
             return
         if self._keep_shown and row.id == self.detail.incident_id:
+            return
+        if self._read_later:
+            self._read_detail_later(row.id)
             return
         data = self._attempt(
             "Cannot open the incident", incident_service.get_incident, self._db, row.id
@@ -262,6 +274,35 @@ class ListingPart(_Base):
             self.detail.clear()
         else:
             self.detail.show_incident(data)
+
+    def _read_detail_later(self, incident_id: str) -> None:
+        if self._detail_reads is None:
+            pool = QThreadPool(self)
+            pool.setMaxThreadCount(1)
+            self._detail_reads = LatestOnly(pool, self)
+            self._detail_reads.delivered.connect(self._detail_read)
+            self._detail_reads.failed.connect(self._detail_failed)
+        db = self._db
+        self._detail_reads.request(lambda: incident_service.get_incident(db, incident_id))
+
+    def _detail_read(self, data: IncidentData) -> None:
+        self.detail.show_incident(data)
+        self._geo_mark_selected()
+
+    def _detail_failed(self, message: str) -> None:
+        self.detail.clear()
+        self._geo_mark_selected()
+        self.dialogs.warning("Cannot open the incident", message)
+
+    def _drop_detail_read(self) -> None:
+        if self._detail_reads is not None:
+            self._detail_reads.drop()
+
+    def _stop_detail_reads(self) -> None:
+        """Join the detail pane's read (the window closes): its result is not shown."""
+        if self._detail_reads is not None:
+            self._detail_reads.drop()
+            self._detail_reads.wait()
 
     def current_row(self) -> IncidentRow | None:
         return self.model.row_at(self.table.currentIndex())

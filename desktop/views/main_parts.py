@@ -111,6 +111,9 @@ class WindowParts(QMainWindow):
     def _show_incident(self, index: QModelIndex) -> None:
         raise NotImplementedError
 
+    def _geo_mark_selected(self) -> None:
+        raise NotImplementedError
+
     def load_sample(self) -> None:
         raise NotImplementedError
 

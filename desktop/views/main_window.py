@@ -523,6 +523,7 @@ class MainWindow(
         self._close_evidence()
         self._join_backup()
         self._stop_geo()
+        self._stop_detail_reads()
         self.news.stop()
         if self.attached:  # a preview's layout is the one it restored, its sort aside
             self.save_layout()

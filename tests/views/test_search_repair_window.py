@@ -73,6 +73,9 @@ def test_a_search_meeting_damage_says_so_once_then_works(qtbot: QtBot, tmp_path:
     win = _window(qtbot, path)
     try:
         assert win.statusBar().currentMessage() == ""
+        # The window shows its first incident (read in a worker): no read is in flight when
+        # the file is damaged under it.
+        qtbot.waitUntil(lambda: win.detail.incident_id is not None, timeout=3000)
         damage_search_index(path, first_block=10)  # while the window has it open
         _type(qtbot, win, "drone")
         messages = win.dialogs.messages  # type: ignore[attr-defined]

@@ -75,6 +75,11 @@ class LatestOnly(QObject):
             return
         self._start(work)
 
+    def drop(self) -> None:
+        """Forget what was asked: a run in flight is dropped when it ends, none follows."""
+        self._generation += 1
+        self._pending = None
+
     def _start(self, work: Callable[[], Any]) -> None:
         self._running = True
         self._pool.start(_Run(self._relay, self._generation, work))

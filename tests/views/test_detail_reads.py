@@ -1,0 +1,99 @@
+"""A filter change shows its rows at once; the detail pane's incident follows from a worker."""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+
+from desktop.errors import NotFoundError
+from desktop.services import incidents
+from desktop.services.sample import load_sample
+from desktop.views.main_window import MainWindow
+from desktop.views.partials.incident_detail import NOTHING_SELECTED
+from desktop.views.partials.incident_table_model import IncidentTableModel
+from tests.views.fakes import RecordingDialogs
+
+if TYPE_CHECKING:
+    import pytest
+    from pytestqt.qtbot import QtBot
+
+    from desktop.services.dto import IncidentData
+    from desktop.store.engine import Database
+
+
+def _title_at(win: MainWindow, row: int) -> str:
+    return str(win.model.data(win.model.index(row, IncidentTableModel.COL_TITLE)))
+
+
+def test_a_newer_selection_wins_over_a_late_read(
+    qtbot: QtBot, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_sample(db)
+    win = MainWindow(db, offer_sample=False)
+    win.dialogs = RecordingDialogs(answer=False)  # type: ignore[assignment]
+    qtbot.addWidget(win)
+    win.resize(1280, 800)
+    win.show()
+    newest = _title_at(win, 0)
+    qtbot.waitUntil(lambda: win.detail.title_label.text() == newest, timeout=5000)
+
+    # Reads in a worker wait until released: the read is as slow as the test needs.
+    release = threading.Event()
+    read = incidents.get_incident
+
+    def held_read(db: Database, incident_id: str) -> IncidentData:
+        if threading.current_thread() is not threading.main_thread():
+            release.wait(10)
+        return read(db, incident_id)
+
+    monkeypatch.setattr(incidents, "get_incident", held_read)
+    try:
+        qtbot.keyClicks(win.filter_bar.search, "airbase")
+        qtbot.waitUntil(lambda: win.model.query.text == "airbase", timeout=3000)
+        # The window answered before the pane's read came back: the new rows are shown,
+        # the first is selected, the pane still shows what it showed.
+        assert win.model.rowCount() == 2
+        assert all("airbase" in _title_at(win, row) for row in range(2))
+        assert win.table.currentIndex().row() == 0
+        assert win.detail.title_label.text() == newest
+
+        # The analyst picks the second row meanwhile: it is shown, and stays shown.
+        second = _title_at(win, 1)
+        rect = win.table.visualRect(win.model.index(1, IncidentTableModel.COL_TITLE))
+        qtbot.mouseClick(win.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        assert win.detail.title_label.text() == second
+    finally:
+        release.set()
+    assert win._detail_reads is not None
+    win._detail_reads.wait()
+    qtbot.wait(50)  # the late read's result would arrive with these events
+    assert win.detail.title_label.text() == second
+    assert win.table.currentIndex().row() == 1
+
+
+def test_a_failed_read_is_told_once_and_the_pane_is_emptied(
+    qtbot: QtBot, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_sample(db)
+    win = MainWindow(db, offer_sample=False)
+    dialogs = RecordingDialogs(answer=False)
+    win.dialogs = dialogs  # type: ignore[assignment]
+    qtbot.addWidget(win)
+    win.show()
+    newest = _title_at(win, 0)
+    qtbot.waitUntil(lambda: win.detail.title_label.text() == newest, timeout=5000)
+
+    def gone(_db: Database, _incident_id: str) -> IncidentData:
+        raise NotFoundError("This incident is no longer in the workspace.")
+
+    monkeypatch.setattr(incidents, "get_incident", gone)
+    qtbot.keyClicks(win.filter_bar.search, "airbase")
+    qtbot.waitUntil(lambda: bool(dialogs.messages), timeout=5000)
+    assert dialogs.messages == [
+        ("warning", "Cannot open the incident", "This incident is no longer in the workspace.")
+    ]
+    assert win.detail.incident_id is None
+    assert win.detail.title_label.text() == NOTHING_SELECTED
+    assert win.model.rowCount() == 2  # the rows stay: only the pane could not be read
