@@ -210,7 +210,7 @@ def place_counts(session: Session, query: IncidentQuery) -> MapCounts:
         func.sum(Incident.lat),
         func.sum(Incident.lon),
     )
-    stmt = search.filtered(session, query, stmt, ranked=False)
+    stmt = search.aggregated(session, query, stmt)
     stmt = stmt.group_by(*stmt.selected_columns[:6])
     places: dict[PlaceKey, _Tally] = {}
     countries: dict[str, _Tally] = {}
@@ -303,7 +303,7 @@ def _day_rows(session: Session, query: IncidentQuery) -> tuple[Select[*tuple[Any
             func.count().label("n"),
             end.label("e"),
         )
-        return search.filtered(session, query, stmt, ranked=False)
+        return search.aggregated(session, query, stmt)
 
     last_day = func.max(_day(session, Incident.end_at))  # type: ignore[arg-type]
     if query.text.strip() or query.tags or query.source:

@@ -112,18 +112,66 @@ def filtered(
         west, south, east, north = query.area
         stmt = stmt.where(Incident.lat.between(south, north), Incident.lon.between(west, east))
     if query.tags:
-        tagged = select(IncidentTag.incident_id).where(IncidentTag.tag.in_(query.tags))
-        stmt = stmt.where(Incident.id.in_(tagged))
+        stmt = stmt.where(Incident.id.in_(_tagged(query)))
     if query.source:
-        citing = (
-            select(Citation.incident_id)
-            .join(Source, Source.id == Citation.source_id)
-            .where(Source.slug == query.source)
-        )
-        stmt = stmt.where(Incident.id.in_(citing))
+        stmt = stmt.where(Incident.id.in_(_citing(query)))
     if ranked is None:
         ranked = query.sort == "relevance"
     return _text_match(session, query, stmt, ranked, best)
+
+
+def _tagged(query: IncidentQuery) -> Select:
+    return select(IncidentTag.incident_id).where(IncidentTag.tag.in_(query.tags))
+
+
+def _citing(query: IncidentQuery) -> Select:
+    return (
+        select(Citation.incident_id)
+        .join(Source, Source.id == Citation.source_id)
+        .where(Source.slug == query.source)
+    )
+
+
+# A read of every filtered incident (the map's and timeline's counts) filtered by a set of
+# ids (a tag, a source, words) of at most this share of the stored incidents looks each of
+# them up by id; a larger set is probed while walking the read's index (docs/performance.md).
+LOOKUP_SHARE = 0.1
+
+
+def aggregated(session: Session, query: IncidentQuery, stmt: Select) -> Select:
+    """:func:`filtered` (unranked) for a read of all the filtered incidents, such as a count
+    grouped by place or day: on SQLite, from the smallest of the query's sets of ids when few
+    enough (each incident then read by id), else walking the statement's index."""
+    expression = _expression(session, query)
+    if session.get_bind().dialect.name != "sqlite" or not (
+        query.tags or query.source or expression
+    ):
+        return filtered(session, query, stmt, ranked=False)
+    sets: list[tuple[int, Any, IncidentQuery]] = []  # (size, ids, the query without them)
+    for wanted, ids, rest in (
+        (query.tags, _tagged(query), replace(query, tags=())),
+        (query.source, _citing(query), replace(query, source=None)),
+    ):
+        if wanted:
+            size = session.scalar(select(func.count()).select_from(ids.subquery()))
+            sets.append((int(size or 0), ids, rest))
+    if expression is not None:
+        matches, stored = _sizes(session, expression)
+        sets.append((matches, _match_ids(session, expression), replace(query, text="")))
+    else:
+        stored = int(session.scalar(_STORED) or 0)
+    size, ids, rest = min(sets, key=lambda s: s[0])
+    if size > stored * LOOKUP_SHARE:
+        if expression is None:
+            return filtered(session, query, stmt, ranked=False)
+        probed = _match_ids(session, expression, probed=True)
+        return filtered(session, replace(query, text=""), stmt).where(Incident.id.in_(probed))
+    # Distinct (an incident may carry two of the tags) and materialised: built once, then
+    # SQLite reads the incidents by id, whatever it would guess about the set's size.
+    chosen = select(ids.subquery().c[0].label("id")).distinct().cte("chosen")
+    chosen = chosen.prefix_with("MATERIALIZED")
+    stmt = filtered(session, rest, stmt, ranked=False)
+    return stmt.join(chosen, chosen.c.id == Incident.id)
 
 
 def _text_match(
@@ -173,9 +221,13 @@ def ordered(session: Session, query: IncidentQuery, stmt: Select) -> Select:
     return stmt.order_by(column.asc(), Incident.id.asc())
 
 
-def _match_ids(session: Session, expression: str) -> Any:
-    """A select of the ids of the incidents (live or trashed) matching ``expression``."""
+def _match_ids(session: Session, expression: str, *, probed: bool = False) -> Any:
+    """A select of the ids of the incidents (live or trashed) matching ``expression``;
+    ``probed`` for an ``IN`` that is built in full: SQLite builds its set faster from the ids
+    in order (the full-text index does not hold them sorted by id)."""
     sql = fulltext.matches_sql(session, ranked=False)
+    if probed and fulltext.backend(session) == fulltext.SQLITE:
+        sql += " ORDER BY id"
     return text(sql).bindparams(match=expression).columns(id=Integer)
 
 

@@ -7,16 +7,21 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 import pytest
+from sqlalchemy import func, select
 
 from desktop.domain import Status, TimePrecision
-from desktop.services import aggregates, incidents
+from desktop.services import aggregates, incidents, search
 from desktop.services.aggregates import AREA, NEAR, POINT, PlaceKey, span_of
 from desktop.services.dto import IncidentQuery, When, Where
+from desktop.store.models import Incident
 
 if TYPE_CHECKING:
+    from desktop.services.dto import SourceData
+    from desktop.services.timeline_bins import BinKind
     from desktop.store.engine import Database
     from tests.conftest import IncidentFactory
 
+BINS: tuple[BinKind, ...] = ("day", "week", "month")
 ASAD = Where("al-Asad airbase", "Anbar", "IQ", 33.785, 42.441, 1)
 
 
@@ -194,3 +199,47 @@ def test_the_days_and_spans_are_read_from_the_index_in_its_order(db: Database) -
             details = " ".join(str(row[-1]) for row in plan)
             assert "COVERING INDEX ix_incidents_live_timeline (deleted_at=? AND <expr>" in details
             assert "TEMP B-TREE" not in details
+
+
+def test_a_small_set_of_ids_is_read_by_id_with_the_same_counts(
+    db: Database,
+    placed: list[str],
+    make_incident: IncidentFactory,
+    sources: tuple[SourceData, SourceData],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A tag, source or words filter: its incidents looked up by id (a set of at most
+    LOOKUP_SHARE of them) or the index walked and the set probed count the same."""
+    incidents.create_incident(
+        db,
+        make_incident(
+            title="Sit-in at the port",
+            summary="A sit-in.",
+            tags=("protest",),
+            event_type="Protests",
+            sub_event_type="Peaceful protest",
+        ),
+    )
+    cases = (
+        IncidentQuery(tags=("drone", "US bases")),  # both tags on each: counted once
+        IncidentQuery(tags=("protest",)),
+        IncidentQuery(source=sources[0].id, countries=("SY",)),
+        IncidentQuery(text="drone", countries=("IQ",)),
+        IncidentQuery(text="port", tags=("protest", "drone")),
+    )
+    read: dict[float, list[object]] = {}
+    for share in (0.0, 1.0):  # 0: always walked; 1: always read by id (SQLite)
+        monkeypatch.setattr(search, "LOOKUP_SHARE", share)
+        read[share] = [
+            (aggregates.map_counts(db, q), *(aggregates.timeline_counts(db, q, k) for k in BINS))
+            for q in cases
+        ]
+    assert read[0.0] == read[1.0]
+    totals = [(counts[0].total, counts[1].total) for counts in read[1.0]]  # type: ignore[attr-defined]
+    assert totals == [(5, 5), (1, 1), (2, 2), (4, 4), (1, 1)]
+    if db.engine.dialect.name == "sqlite":
+        with db.begin() as session:
+            stmt = search.aggregated(session, cases[1], select(func.count()).select_from(Incident))
+            sql = stmt.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
+            plan = session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")
+            assert "INTEGER PRIMARY KEY (rowid=?)" in " ".join(str(row[-1]) for row in plan)
