@@ -274,6 +274,15 @@ class Database:
                 rebuild_damaged(self.engine, self.location)
                 raise StoreError(f"{REBUILT_NOTE} Try again.") from exc
             raise StoreError(describe_db_error(exc, self.location)) from exc
+        except MemoryError as exc:
+            # FTS5 reading a damaged index may ask for more memory than there is (SQLITE_NOMEM,
+            # raised as MemoryError, which SQLAlchemy does not wrap): damage all the same.
+            if not self.is_sqlite:
+                raise
+            if self.read_only:
+                raise StoreError(DAMAGED_READ_ONLY.format(where=self.location)) from exc
+            rebuild_damaged(self.engine, self.location)
+            raise StoreError(f"{REBUILT_NOTE} Try again.") from exc
 
     def close(self) -> None:
         checkpoint.wait(self.engine)
