@@ -8,9 +8,9 @@ candidates: more than anyone can review, and too many to score one by one in Pyt
    incidents of its window whose titles read most like its own, picked by one ``rapidfuzz``
    call in C. Its window: the incidents of its country starting from its own start to
    ``days`` after its end, in the lists its place could match (:class:`_Blocks`). Two
-   records of one event nearly always share the words of their titles; a pair whose titles
-   differ (one in Arabic, one in English) is still found by the look-up of one incident
-   after a save or a small import, which compares all its neighbours.
+   records of one event nearly always share the words of their titles; for those that do
+   not (one in Arabic, one in English), the :data:`COMPANIONS` nearest in time of the same
+   event type sharing an actor are compared too, whatever their titles.
 2. **The best few per incident.** Of the pairs that score, a pair is kept when it is among
    the :data:`PER_INCIDENT` best of either of its incidents: an event reported by three or
    four sources is recorded three or four times, each record then has the others among its
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 COMPARED = 10  # later incidents of the window compared with each incident, by title
 PER_INCIDENT = 3  # candidates kept for each incident (a pair stays if either keeps it)
+COMPANIONS = 3  # also compared, whatever their titles: same type and a shared actor
 
 
 def title_neighbours(
@@ -66,8 +67,33 @@ def title_neighbours(
                 processor=None,
                 limit=compared,
             )
-            for _title, _score, index in best:
-                yield first, group[window[index]]
+            picked = {window[index] for _title, _score, index in best}
+            picked.update(_companions(group, first, window, picked))
+            for j in sorted(picked):
+                yield first, group[j]
+
+
+def _companions(
+    group: Sequence[_Facts], first: _Facts, window: Sequence[int], picked: set[int]
+) -> list[int]:
+    """Up to :data:`COMPANIONS` of the window, nearest in time, of ``first``'s event type
+    and sharing one of its actors, whatever their titles: the same event written in two
+    languages shares no title word, yet time, place, type and actor alone can make it a
+    candidate."""
+    if not first.event_type or not first.actors:
+        return []
+    found: list[int] = []
+    for j in window:
+        other = group[j]
+        if (
+            j not in picked
+            and other.event_type == first.event_type
+            and not first.actors.keys().isdisjoint(other.actors)
+        ):
+            found.append(j)
+            if len(found) == COMPANIONS:
+                break
+    return found
 
 
 # Grid cells for points: 25 km (NEAR_KM) is under 0.25° of latitude, and under 0.8° of

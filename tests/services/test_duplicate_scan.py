@@ -102,3 +102,25 @@ def test_after_a_large_import_the_scan_pairs_only_the_new_incidents(
     since = {frozenset((c.a.id, c.b.id)) for c in duplicates.find_pairs(db, since=mark)}
     assert frozenset(old) in everything
     assert since == {frozenset((one, new)) for one in old}
+
+
+def test_the_scan_finds_one_event_written_in_two_languages(
+    db: Database, make_incident: IncidentFactory
+) -> None:
+    # Titles that share no word: the title blocking alone never compares them.
+    english = _planted(make_incident, "Rockets hit the fuel depot at al-Asad airbase", 1)
+    arabic = replace(
+        _planted(make_incident, "صواريخ تضرب مستودع الوقود في قاعدة عين الأسد", 1),
+        summary="أفادت مصادر محلية بسقوط صواريخ على القاعدة.",
+    )
+    made = [english] + [_near_miss(make_incident, n) for n in range(30)] + [arabic]
+    ids = [service.create_incident(db, data).id or "" for data in made]
+    full = {
+        frozenset((c.a.id, c.b.id)): (c.score, c.reasons)
+        for c in duplicates.candidates_for_many(db, ids)
+    }
+    pair = frozenset((ids[0], ids[-1]))
+    assert pair in full  # the one-incident look-up finds it: time, place, type and actor
+    listed = {frozenset((c.a.id, c.b.id)): (c.score, c.reasons) for c in duplicates.find_pairs(db)}
+    assert listed[pair] == full[pair]
+    assert "shared actor: Planted actor 1" in listed[pair][1]
