@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from desktop.domain import Status, TimePrecision
 from desktop.services import aggregates, incidents, matched_ids, search
 from desktop.services.dto import IncidentQuery, When, Where
+from desktop.services.own_connection import OwnConnection
 from desktop.store import engine as engine_module
 from desktop.store.engine import open_database
 from desktop.store.models import Incident
@@ -196,3 +197,35 @@ def test_a_read_only_workspace_counts_without_the_table(
             assert matched_ids.matched_ids(session, '"drone"') is None
     finally:
         read_only.close()
+
+
+def test_a_workers_own_connection_keeps_the_search_between_its_reads(
+    db: Database, varied: None, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever the pool hands the other reads meanwhile, the worker's next read of the same
+    words finds them on its connection; another workspace gets a connection of its own."""
+    monkeypatch.setattr(search, "LOOKUP_SHARE", 0.0)
+    fills = _counting_fills(monkeypatch)
+    own = OwnConnection()
+    reader = own.database(db)
+    if not db.is_sqlite:
+        assert reader is db  # PostgreSQL: the pool's connections, nothing kept
+        return
+    assert own.database(db) is reader
+    assert aggregates.map_counts(reader, DRONE).total == 4
+    with db.engine.connect():  # the pool's connection busy elsewhere (the table's page)
+        assert aggregates.timeline_counts(reader, replace(DRONE, countries=("SY",))).total == 2
+        assert len(fills) == 1
+        assert aggregates.map_counts(db, DRONE).total == 4  # through the pool: another one
+        assert len(fills) == 2
+    kept = reader.sessions.kw["bind"]
+    other = open_database(db_url, daily_backup=False)
+    try:
+        assert aggregates.map_counts(own.database(other), DRONE).total == 4
+        assert len(fills) == 3
+        assert kept.closed  # the first workspace's, given up
+    finally:
+        own.close()
+        other.close()
+    assert reader.engine is db.engine  # the workspace's engine, not closed with it
+    assert aggregates.map_counts(db, DRONE).total == 4
