@@ -427,7 +427,9 @@ def bin_counts(session: Session, query: IncidentQuery, kind: BinKind) -> Timelin
             "ELSE max(e, date(day, '+6 days')) END"
         ).label("ls"),
     ).select_from(spans_in)
-    spans = ends.subquery("s")
+    # LIMIT -1 (no limit) keeps SQLite from flattening these into the sums below: flattened,
+    # each use of a column computed its date functions again (six uses of ``l`` a row).
+    spans = ends.limit(-1).subquery("s")
     located: Select[*tuple[Any, ...]] = select(
         literal_column("t"),
         literal_column("n"),
@@ -448,7 +450,7 @@ def bin_counts(session: Session, query: IncidentQuery, kind: BinKind) -> Timelin
             func.sum(text("n * (l - max(f, lb) + 1) * 1.0 / (l - f + 1)")),
             func.sum(text("n * 1.0 / (l - f + 1)")),
         )
-        .select_from(located.subquery("c"))
+        .select_from(located.limit(-1).subquery("c"))
         .group_by(text("bf, bl, t"))
     )
     shares: dict[tuple[date, str], float] = {}
