@@ -208,6 +208,9 @@ def map_counts(db: Database, query: IncidentQuery) -> MapCounts:
         return place_counts(session, query)
 
 
+_TYPE_UNINDEXED: ColumnElement[str] = literal_column("+incidents.event_type")
+
+
 def place_counts(session: Session, query: IncidentQuery) -> MapCounts:
     """Grouped by the stored columns alone, in the order of the index migration 0013 adds, so
     SQLite reads that index from end to end without sorting (docs/performance.md); which of a
@@ -224,7 +227,14 @@ def place_counts(session: Session, query: IncidentQuery) -> MapCounts:
         func.sum(Incident.lat),
         func.sum(Incident.lon),
     )
-    stmt = _aggregated(session, query, stmt)
+    types = query.event_types
+    if types and session.get_bind().dialect.name == "sqlite":
+        # As "+event_type": SQLite took "event_type = 'Protests'" for a reason to sort the
+        # groups in a temporary B-tree rather than read them in the index's order.
+        stmt = _aggregated(session, replace(query, event_types=()), stmt)
+        stmt = stmt.where(_TYPE_UNINDEXED.in_(types))
+    else:
+        stmt = _aggregated(session, query, stmt)
     stmt = stmt.group_by(*stmt.selected_columns[:6])
     places: dict[PlaceKey, _Tally] = {}
     countries: dict[str, _Tally] = {}

@@ -269,3 +269,38 @@ def test_week_and_month_sums_compute_each_spans_bins_once(db: Database, across_b
         details = [str(row[-1]) for row in plan]
     assert "CO-ROUTINE s" in details
     assert "CO-ROUTINE c" in details
+
+
+def test_the_map_of_one_event_type_is_read_in_the_index_order(
+    db: Database, placed: list[str]
+) -> None:
+    """One type, alone or with a country: the places index read in its order (SQLite sorted
+    the groups again when the type was a plain equality), the counts as the filter says."""
+    protests = IncidentQuery(event_types=("Protests",))
+    assert [(p.key.name, p.total) for p in aggregates.map_counts(db, protests).places] == [
+        ("Erbil", 1)
+    ]
+    both = aggregates.map_counts(db, IncidentQuery(event_types=("Protests", "Battles")))
+    assert both.total == 1
+    types = replace(protests, event_types=("Explosions/Remote violence",), countries=("SY",))
+    assert aggregates.map_counts(db, types).total == 2
+    if db.engine.dialect.name != "sqlite":
+        return
+    statements: list[tuple[str, object]] = []
+
+    def record(
+        _conn: object, _cursor: object, statement: str, parameters: object, *_: object
+    ) -> None:
+        statements.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        aggregates.map_counts(db, replace(protests, countries=("IQ",)))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    statement, parameters = next((s, p) for s, p in statements if "GROUP BY" in s)
+    with db.begin() as session:
+        plan = session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+        details = " ".join(str(row[-1]) for row in plan)
+    assert "COVERING INDEX ix_incidents_live_places" in details
+    assert "TEMP B-TREE" not in details
