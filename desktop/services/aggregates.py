@@ -236,7 +236,9 @@ def place_counts(session: Session, query: IncidentQuery) -> MapCounts:
     else:
         stmt = _aggregated(session, query, stmt)
     stmt = stmt.group_by(*stmt.selected_columns[:6])
-    places: dict[PlaceKey, _Tally] = {}
+    # By plain tuples: a place's rows come by type and status, thousands of rows at 100,000
+    # for a few hundred places, each of which becomes a PlaceKey once, at the end.
+    places: dict[tuple[str, str, str, int], _Tally] = {}
     countries: dict[str, _Tally] = {}
     for (
         country,
@@ -252,7 +254,7 @@ def place_counts(session: Session, query: IncidentQuery) -> MapCounts:
     ) in session.execute(stmt):
         country = country or ""
         if precision < AREA and located:
-            key = PlaceKey(country, name or "", admin1 or "", int(precision))
+            key = (country, name or "", admin1 or "", int(precision))
             tally = places.get(key) or places.setdefault(key, _Tally())
             tally.add(event_type, status, located)
             tally.located += located
@@ -265,7 +267,7 @@ def place_counts(session: Session, query: IncidentQuery) -> MapCounts:
     return MapCounts(
         tuple(
             PlaceCount(
-                key,
+                PlaceKey(*key),
                 t.lat / t.located,
                 t.lon / t.located,
                 t.sorted(t.types),
