@@ -2,7 +2,7 @@
 
 The map's and the timeline's reads filter by the words' set of matching ids while walking an
 index; for a common word (tens of thousands of ids at 100,000) SQLite built that set anew for
-each statement, about a third of such a read. Written once into a temporary table keyed by
+each statement, a quarter to a third of such a read. Written once into a temporary table keyed by
 id, each read of the search on this connection probes the table instead, and so does the next
 filter change of the same search (a country added to it): the words match the same incidents.
 

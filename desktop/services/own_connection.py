@@ -4,7 +4,8 @@ Each read of such a worker goes through the same connection, kept between its re
 than whichever the pool hands out. A common word's matches, kept in a temporary table of the
 connection (:mod:`desktop.services.matched_ids`), are then there for the worker's next read
 of the same search: the next filter change, a country added to it. Through the pool, which
-hands out its five connections in turn, the next read found them in one read out of three.
+hands out its five connections in turn, 3 to 5 of the 6 reads of three such changes found
+another connection and filled its table again (docs/performance.md).
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ A part of :class:`~desktop.views.main_window.MainWindow` (a mixin, as main_listi
 Whenever the table's query is applied (a filter, a reload after a change), the counts by
 place and by day, week or month (the bin the timeline's zoom wants) are read again in worker
 threads (``services.aggregates``, one :class:`LatestOnly` each, so a stale result is
-dropped), and laid out there too (the map's clusters, the timeline's bins); the window keeps
+dropped, each reading through a connection of its own, ``services.own_connection``), and
+laid out there too (the map's clusters, the timeline's bins); the window keeps
 answering meanwhile. The selected incident is marked on both. What the analyst does on them changes
 the filter bar, which changes the table, which changes them:
 
