@@ -57,6 +57,7 @@ ROWS: tuple[Row, ...] = (
     Row("geo_filter_median_ms", "map+timeline redrawn, median", "ms"),
     Row("geo_filter_max_ms", "map+timeline redrawn, worst", "ms", limit=100.0),
     Row("geo_read_median_ms", "  of which counts (SQL), median", "ms"),
+    Row("geo_read_cpu_max_ms", "  counts' CPU, costliest case", "ms"),
     Row("gui_block_max_ms", "window blocked, worst", "ms", limit=50.0),
     Row("gui_busy_max_ms", "  of which GUI thread's own CPU", "ms"),
     Row("sort_median_ms", "sort change median", "ms"),

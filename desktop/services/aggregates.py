@@ -21,7 +21,7 @@ bins it may fall in, so a few hundred rows come back instead of thousands.
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
@@ -29,6 +29,7 @@ from sqlalchemy import func, literal_column, or_, select, text, union_all
 
 from desktop.domain import TimePrecision
 from desktop.services import search
+from desktop.services.matched_ids import matched_ids
 from desktop.services.timeline_bins import (
     BinKind,
     BinShare,
@@ -188,10 +189,26 @@ class _Tally:
         return tuple(sorted(counts.items(), key=lambda c: (-c[1], c[0])))
 
 
+def _aggregated(
+    session: Session, query: IncidentQuery, stmt: Select[*tuple[Any, ...]]
+) -> Select[*tuple[Any, ...]]:
+    """``search.aggregated``, a common word's matches probed in the connection's table of
+    them (``matched_ids``: filled once per search, not built again by each statement)."""
+    expression = search.probed_words(session, query)
+    matched = matched_ids(session, expression) if expression is not None else None
+    if matched is None:
+        return search.aggregated(session, query, stmt)
+    stmt = search.aggregated(session, replace(query, text=""), stmt)
+    return stmt.where(Incident.id.in_(matched))
+
+
 def map_counts(db: Database, query: IncidentQuery) -> MapCounts:
     """The filtered incidents by place (markers) and by country (shading)."""
     with db.begin() as session:
         return place_counts(session, query)
+
+
+_TYPE_UNINDEXED: ColumnElement[str] = literal_column("+incidents.event_type")
 
 
 def place_counts(session: Session, query: IncidentQuery) -> MapCounts:
@@ -210,9 +227,18 @@ def place_counts(session: Session, query: IncidentQuery) -> MapCounts:
         func.sum(Incident.lat),
         func.sum(Incident.lon),
     )
-    stmt = search.aggregated(session, query, stmt)
+    types = query.event_types
+    if types and session.get_bind().dialect.name == "sqlite":
+        # As "+event_type": SQLite took "event_type = 'Protests'" for a reason to sort the
+        # groups in a temporary B-tree rather than read them in the index's order.
+        stmt = _aggregated(session, replace(query, event_types=()), stmt)
+        stmt = stmt.where(_TYPE_UNINDEXED.in_(types))
+    else:
+        stmt = _aggregated(session, query, stmt)
     stmt = stmt.group_by(*stmt.selected_columns[:6])
-    places: dict[PlaceKey, _Tally] = {}
+    # By plain tuples: a place's rows come by type and status, thousands of rows at 100,000
+    # for a few hundred places, each of which becomes a PlaceKey once, at the end.
+    places: dict[tuple[str, str, str, int], _Tally] = {}
     countries: dict[str, _Tally] = {}
     for (
         country,
@@ -228,7 +254,7 @@ def place_counts(session: Session, query: IncidentQuery) -> MapCounts:
     ) in session.execute(stmt):
         country = country or ""
         if precision < AREA and located:
-            key = PlaceKey(country, name or "", admin1 or "", int(precision))
+            key = (country, name or "", admin1 or "", int(precision))
             tally = places.get(key) or places.setdefault(key, _Tally())
             tally.add(event_type, status, located)
             tally.located += located
@@ -241,7 +267,7 @@ def place_counts(session: Session, query: IncidentQuery) -> MapCounts:
     return MapCounts(
         tuple(
             PlaceCount(
-                key,
+                PlaceKey(*key),
                 t.lat / t.located,
                 t.lon / t.located,
                 t.sorted(t.types),
@@ -303,7 +329,7 @@ def _day_rows(session: Session, query: IncidentQuery) -> tuple[Select[*tuple[Any
             func.count().label("n"),
             end.label("e"),
         )
-        return search.aggregated(session, query, stmt)
+        return _aggregated(session, query, stmt)
 
     last_day = func.max(_day(session, Incident.end_at))  # type: ignore[arg-type]
     if query.text.strip() or query.tags or query.source:
@@ -413,7 +439,9 @@ def bin_counts(session: Session, query: IncidentQuery, kind: BinKind) -> Timelin
             "ELSE max(e, date(day, '+6 days')) END"
         ).label("ls"),
     ).select_from(spans_in)
-    spans = ends.subquery("s")
+    # LIMIT -1 (no limit) keeps SQLite from flattening these into the sums below: flattened,
+    # each use of a column computed its date functions again (six uses of ``l`` a row).
+    spans = ends.limit(-1).subquery("s")
     located: Select[*tuple[Any, ...]] = select(
         literal_column("t"),
         literal_column("n"),
@@ -434,7 +462,7 @@ def bin_counts(session: Session, query: IncidentQuery, kind: BinKind) -> Timelin
             func.sum(text("n * (l - max(f, lb) + 1) * 1.0 / (l - f + 1)")),
             func.sum(text("n * 1.0 / (l - f + 1)")),
         )
-        .select_from(located.subquery("c"))
+        .select_from(located.limit(-1).subquery("c"))
         .group_by(text("bf, bl, t"))
     )
     shares: dict[tuple[date, str], float] = {}

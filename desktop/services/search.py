@@ -174,6 +174,19 @@ def aggregated(session: Session, query: IncidentQuery, stmt: Select) -> Select:
     return stmt.join(chosen, chosen.c.id == Incident.id)
 
 
+def probed_words(session: Session, query: IncidentQuery) -> str | None:
+    """The match expression of ``query``'s words when they match more than
+    :data:`LOOKUP_SHARE` of the stored incidents (SQLite): a set that :func:`aggregated`
+    probes while walking an index, never reads by id. None otherwise."""
+    if session.get_bind().dialect.name != "sqlite":
+        return None
+    expression = _expression(session, query)
+    if expression is None:
+        return None
+    matches, stored = _sizes(session, expression)
+    return expression if matches > stored * LOOKUP_SHARE else None
+
+
 def _text_match(
     session: Session, query: IncidentQuery, stmt: Select, ranked: bool, best: int | None
 ) -> Select:

@@ -4,7 +4,8 @@ A part of :class:`~desktop.views.main_window.MainWindow` (a mixin, as main_listi
 Whenever the table's query is applied (a filter, a reload after a change), the counts by
 place and by day, week or month (the bin the timeline's zoom wants) are read again in worker
 threads (``services.aggregates``, one :class:`LatestOnly` each, so a stale result is
-dropped), and laid out there too (the map's clusters, the timeline's bins); the window keeps
+dropped, each reading through a connection of its own, ``services.own_connection``), and
+laid out there too (the map's clusters, the timeline's bins); the window keeps
 answering meanwhile. The selected incident is marked on both. What the analyst does on them changes
 the filter bar, which changes the table, which changes them:
 
@@ -69,6 +70,7 @@ class GeoPart(_Base):
         if self.map_panel is not None:
             return
         from desktop.services import aggregates
+        from desktop.services.own_connection import OwnConnection
         from desktop.views.partials.map_panel import MapPanel
         from desktop.views.partials.timeline_canvas import TimelineCanvas
 
@@ -80,6 +82,9 @@ class GeoPart(_Base):
         self._map_reads = LatestOnly(self._geo_pool, self)
         self._timeline_reads = LatestOnly(self._geo_pool, self)
         self._place_reads = LatestOnly(self._geo_pool, self)
+        # Each of the two reads through a connection of its own: a search's matches kept
+        # there serve its next filter change (services/own_connection).
+        self._map_connection, self._timeline_connection = OwnConnection(), OwnConnection()
         self.map_panel = MapPanel(self)
         self.timeline = TimelineCanvas(self)
         map_dock = self._dock(MAP_DOCK, "Map", self.map_panel, self.actions_.show_map)
@@ -185,13 +190,14 @@ class GeoPart(_Base):
         if self.map_panel is None or not self.attached:
             return
         db, query, aggregates = self._db, self.model.query, self._aggregates
+        own = self._map_connection
         self.geo_asked_at = time.perf_counter()
         self.geo_drawn = {}
         self._geo_unpainted = set()
 
         def read_map() -> MapCounts:
             geography.load_outlines()  # read once, here rather than on the GUI thread
-            return aggregates.map_counts(db, query)
+            return aggregates.map_counts(own.database(db), query)
 
         self._map_reads.request(read_map)
         self._timeline_rereads = 0
@@ -209,10 +215,11 @@ class GeoPart(_Base):
         if self.map_panel is None or not self.attached:
             return
         db, query, aggregates = self._db, self.model.query, self._aggregates
+        own = self._timeline_connection
         bin_kind: BinKind = "week" if kind == "week" else "month" if kind == "month" else "day"
 
         def read() -> tuple[TimelineCounts, list[BinStack]]:
-            counts = aggregates.timeline_counts(db, query, bin_kind)
+            counts = aggregates.timeline_counts(own.database(db), query, bin_kind)
             return counts, binned(counts, bin_kind)
 
         self._timeline_reads.request(read)
@@ -327,6 +334,8 @@ class GeoPart(_Base):
         self.model.wait_for_count()
         if self.map_panel is not None:
             self._geo_pool.waitForDone()
+            self._map_connection.close()
+            self._timeline_connection.close()
 
 
 def aggregates_limit() -> int:

@@ -61,6 +61,8 @@ def test_benchmark_runs_every_case_and_writes_its_table(tmp_path: Path) -> None:
         "search_count_median_ms",
         "search_whole_median_ms",
         "filter_max_ms",
+        "geo_filter_max_ms",
+        "geo_read_cpu_max_ms",
         "sort_max_ms",
         "scroll_max_ms",
         "editor_open_ms",

@@ -7,7 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from desktop.domain import Status, TimePrecision
 from desktop.services import aggregates, incidents, search
@@ -243,3 +243,64 @@ def test_a_small_set_of_ids_is_read_by_id_with_the_same_counts(
             sql = stmt.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
             plan = session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")
             assert "INTEGER PRIMARY KEY (rowid=?)" in " ".join(str(row[-1]) for row in plan)
+
+
+def test_week_and_month_sums_compute_each_spans_bins_once(db: Database, across_bins: None) -> None:
+    """The spans' first and last days, and their bins, are computed in subqueries SQLite keeps
+    (co-routines): flattened into the sums, each use of a column ran its date functions again."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL sums the bins in Python")
+    statements: list[tuple[str, object]] = []
+
+    def record(
+        _conn: object, _cursor: object, statement: str, parameters: object, *_: object
+    ) -> None:
+        statements.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        months = aggregates.timeline_counts(db, IncidentQuery(), "month")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert months.total == pytest.approx(6)
+    statement, parameters = next((s, p) for s, p in statements if "UNION ALL" in s)
+    with db.begin() as session:
+        plan = session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+        details = [str(row[-1]) for row in plan]
+    assert "CO-ROUTINE s" in details
+    assert "CO-ROUTINE c" in details
+
+
+def test_the_map_of_one_event_type_is_read_in_the_index_order(
+    db: Database, placed: list[str]
+) -> None:
+    """One type, alone or with a country: the places index read in its order (SQLite sorted
+    the groups again when the type was a plain equality), the counts as the filter says."""
+    protests = IncidentQuery(event_types=("Protests",))
+    assert [(p.key.name, p.total) for p in aggregates.map_counts(db, protests).places] == [
+        ("Erbil", 1)
+    ]
+    both = aggregates.map_counts(db, IncidentQuery(event_types=("Protests", "Battles")))
+    assert both.total == 1
+    types = replace(protests, event_types=("Explosions/Remote violence",), countries=("SY",))
+    assert aggregates.map_counts(db, types).total == 2
+    if db.engine.dialect.name != "sqlite":
+        return
+    statements: list[tuple[str, object]] = []
+
+    def record(
+        _conn: object, _cursor: object, statement: str, parameters: object, *_: object
+    ) -> None:
+        statements.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        aggregates.map_counts(db, replace(protests, countries=("IQ",)))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    statement, parameters = next((s, p) for s, p in statements if "GROUP BY" in s)
+    with db.begin() as session:
+        plan = session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+        details = " ".join(str(row[-1]) for row in plan)
+    assert "COVERING INDEX ix_incidents_live_places" in details
+    assert "TEMP B-TREE" not in details

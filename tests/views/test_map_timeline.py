@@ -12,6 +12,7 @@ from PySide6.QtGui import QMouseEvent, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 from desktop.domain import TimePrecision
+from desktop.services import matched_ids, search
 from desktop.services.aggregates import (
     NEAR,
     POINT,
@@ -320,3 +321,50 @@ def test_the_editor_picks_its_place_on_the_windows_map(qtbot: QtBot, window: Mai
     qtbot.waitUntil(editor.isVisible)
     assert float(place.lat_edit.text()) == pytest.approx(lat, abs=1e-3)
     editor.reject()
+
+
+def test_a_search_narrowed_by_a_country_reads_its_matches_once_per_view(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The map's and the timeline's reads each go through a connection of their own, where the
+    search's matches are kept: a country added to the search reads them no more."""
+    monkeypatch.setattr(search, "LOOKUP_SHARE", 0.0)  # the sample's words are few: probe all
+    fills: list[str] = []
+    fill = matched_ids._fill
+
+    def counted(session: object, expression: str, version: int) -> None:
+        fills.append(expression)
+        fill(session, expression, version)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(matched_ids, "_fill", counted)
+    box = window.filter_bar.search
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(box, "drone")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.model.query.text == "drone", timeout=5000)
+    redrawn(qtbot, window)
+    assert window.map_panel is not None
+    assert window.timeline is not None
+    searched = window.model.rowCount()
+    assert 0 < searched < 7
+    assert window.map_panel.canvas.counts.total == searched
+    assert window.timeline.counts.total == searched
+    # Once for each view's connection (any earlier fills were of a word still being typed).
+    assert fills.count(fills[-1]) == 2
+    read = len(fills)
+    # Meanwhile the window's other reads (the table's page, its count, the detail pane) hold
+    # the pool's connections: the pool would hand the next reads others.
+    held = [window._db.engine.connect() for _ in range(3)]
+    try:
+        window.filter_bar.country.setCurrentIndex(window.filter_bar.country.findData("IQ"))
+        redrawn(qtbot, window)
+    finally:
+        for connection in held:
+            connection.close()
+    assert window.model.query.countries == ("IQ",)
+    narrowed = window.model.rowCount()
+    assert 0 < narrowed <= searched
+    assert window.map_panel.canvas.counts.total == narrowed
+    assert window.timeline.counts.total == narrowed
+    assert len(fills) == read
