@@ -31,4 +31,5 @@ STIX = Format(
     read=stix_read.read,
     recognises=recognises,
     write=stix_write.write,
+    write_batches=stix_write.write_batches,
 )
