@@ -123,12 +123,13 @@ class _Assembler:
         self.plan = self.survey.plan()
         self.reader.plan = self.plan
         self.reader.our_sources()
+        self.survey.release()
         yield Part(sources=self._sources(), expected=len(self.plan.incidents), exact=True)
         self.stream.seek(0)
         for position, found in stix_scan.objects(self.stream, first=False):
-            ident = str(found.get("id"))
-            if self.survey.positions.get(ident) != position:
-                continue  # an older version of an object given again
+            if position in self.survey.superseded:
+                continue  # another version of an object given again
+            ident: str = found["id"]
             kind = found.get("type")
             if kind in READ_TYPES and ident not in self.survey.kept:
                 _at(f"objects[{position}]", stixlib.check_object, found)

@@ -117,6 +117,8 @@ class Survey:
         # Each object's references: (property, id, property, id, …).
         self.refs: dict[str, tuple[str, ...]] = {}
         self.kept: dict[str, dict[str, Any]] = {}
+        # The positions of the versions not read (an object given again, older or newer).
+        self.superseded: set[int] = set()
         self._names: dict[str, str] = {}  # each id and property name, kept once
 
     def _name(self, value: str) -> str:
@@ -134,7 +136,10 @@ class Survey:
         modified = str(found.get("modified", ""))
         earlier = self._modified.get(ident)
         if earlier is not None and modified < earlier:
-            return  # an older version of an object already read
+            self.superseded.add(position)  # an older version of an object already read
+            return
+        if earlier is not None:
+            self.superseded.add(self.positions[ident])
         refs = _references(found, where)
         self.positions[ident] = position
         self._modified[ident] = self._name(modified)
@@ -143,6 +148,10 @@ class Survey:
             self.kept[ident] = found
         else:
             self.kept.pop(ident, None)
+
+    def release(self) -> None:
+        """Let go of what only the checks and the plan need (the objects kept whole stay)."""
+        self.positions, self._modified, self.refs, self._names = {}, {}, {}, {}
 
     def pairs(self, ident: str) -> Iterator[tuple[str, str]]:
         """(property, id) of each reference the object ``ident`` makes."""

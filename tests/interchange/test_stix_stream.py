@@ -221,6 +221,24 @@ def test_incidents_come_in_parts_after_the_sources(bundle_file: Path) -> None:
     assert tuple(i for p in parts for i in p.incidents) == whole.incidents
 
 
+@pytest.mark.parametrize("newer_first", [False, True])
+def test_an_object_given_twice_is_read_in_its_latest_version(
+    bundle_file: Path, tmp_path: Path, newer_first: bool
+) -> None:
+    bundle = json.loads(bundle_file.read_text("utf-8"))
+    objects = bundle["objects"]
+    incident = next(o for o in objects if o["type"] == "incident")
+    newer = {**incident, "name": "Renamed later", "modified": "2099-01-01T00:00:00.000Z"}
+    objects.insert(0 if newer_first else len(objects), newer)
+    path = tmp_path / "twice.json"
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+    document = stix_read.read(path.read_bytes(), interchange.CHECKS)
+    titles = [i.title for i in document.incidents]
+    assert len(titles) == 7
+    assert "Renamed later" in titles
+    assert incident["name"] not in titles
+
+
 def test_a_utf16_bundle_is_read(bundle_file: Path, tmp_path: Path) -> None:
     path = tmp_path / "utf16.json"
     path.write_bytes(bundle_file.read_text("utf-8").encode("utf-16"))
