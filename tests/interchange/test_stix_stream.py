@@ -11,6 +11,7 @@ import io
 import json
 import random
 import re
+import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,7 @@ from stix2validator import validate_file
 
 from desktop import cli, formats
 from desktop.formats import stix_read, stix_shapes
+from desktop.formats.stix_write import NAMESPACE, object_id
 from desktop.services import exporting, interchange
 from desktop.services.dto import IncidentQuery
 from desktop.store.engine import open_database
@@ -138,6 +140,14 @@ def test_a_filtered_export_lists_only_its_incidents_objects(sample: Path, tmp_pa
         db.close()
     assert 0 < count < 7
     assert _objects(json.loads(out.read_text("utf-8"))) == _objects(old_bundle(document))
+
+
+@pytest.mark.parametrize(
+    "parts", [("incident", "x"), ("note", "3f2a", "citation0"), ("bundle",), ("identity", "é∂𝔸")]
+)
+def test_ids_are_uuid5_of_their_parts(parts: tuple[str, ...]) -> None:
+    name = chr(31).join(parts)
+    assert object_id(*parts) == f"{parts[0]}--{uuid.uuid5(NAMESPACE, name)}"
 
 
 # ------------------------------------------------------------------------------ the reader
