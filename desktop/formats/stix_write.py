@@ -20,6 +20,7 @@ import json.encoder
 import tempfile
 import uuid
 from datetime import UTC, date, datetime, time
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from desktop.domain import (
@@ -141,6 +142,7 @@ class _Writer:
         self.newest: datetime | None = None
         self.fallback = now or _stamp(datetime.now(UTC))
         self.markings: dict[str, dict[str, Any]] = {}
+        self.marking_refs: dict[str, list[str]] = {}
         self.shared: dict[str, dict[str, Any]] = {}
         self.shared_marks: dict[str, str] = {}
         self.ids: list[str] = []
@@ -206,6 +208,12 @@ class _Writer:
         }
 
     def _marking_refs(self, marking: str) -> list[str]:
+        refs = self.marking_refs.get(marking)
+        if refs is None:  # each marking's definition made once per export
+            refs = self.marking_refs[marking] = self._definition(marking)
+        return refs
+
+    def _definition(self, marking: str) -> list[str]:
         label = normalise_marking(marking)
         colour = TLP_COLOURS.get(label)
         if colour is not None:
@@ -251,8 +259,11 @@ class _Writer:
     def _mark(self, key: str, marking: str) -> None:
         """A shared object is used by an incident marked ``marking``: it carries the most
         restrictive of its users' markings (kept as it goes, not as a list of them all)."""
-        floor = self.shared_marks.get(key, DEFAULT_MARKING)
-        self.shared_marks[key] = most_restrictive([marking], floor)
+        floor = self.shared_marks.get(key)
+        if floor is None:
+            self.shared_marks[key] = _stricter(marking, DEFAULT_MARKING)
+        elif marking != floor:  # the same marking again changes nothing
+            self.shared_marks[key] = _stricter(marking, floor)
 
     def _incident(self, data: IncidentData, made: list[dict[str, Any]]) -> None:
         if data.audit is not None:
@@ -266,7 +277,7 @@ class _Writer:
         start, end = _day(data.when.start), _day(data.when.end)
         self.first = start if self.first is None else min(self.first, start)
         self.last = end if self.last is None else max(self.last, end)
-        self.marking = most_restrictive([data.marking], self.marking)
+        self.marking = _stricter(data.marking, self.marking)
         ident = f"incident--{data.id}"
         marking_refs = self._marking_refs(data.marking)
 
@@ -427,6 +438,12 @@ class _Writer:
             self.out.write((lead + text).encode("utf-8"))
             lead = separator
         self.out.write(tail.encode("utf-8"))
+
+
+@lru_cache(maxsize=256)
+def _stricter(marking: str, floor: str) -> str:
+    # Markings are few: each pair is compared once per export, not once per citation.
+    return most_restrictive([marking], floor)
 
 
 def _day(value: date | datetime) -> date:
