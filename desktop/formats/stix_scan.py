@@ -113,9 +113,11 @@ class Survey:
         # Each id's position (the latest version's, when one is given several times), in
         # the order the ids first appear.
         self.positions: dict[str, int] = {}
-        self._modified: dict[str, str] = {}
-        # Each object's references: (property, id, property, id, …).
+        self._modified: list[str] = []  # each object's, by position
+        # Each object's references, (property, id, property, id, …): those to content (for
+        # the circles) and those to metadata not yet read (for the dangling).
         self.refs: dict[str, tuple[str, ...]] = {}
+        self._tlp = stixlib.tlp_ids()
         self.kept: dict[str, dict[str, Any]] = {}
         # The positions of the versions not read (an object given again, older or newer).
         self.superseded: set[int] = set()
@@ -133,17 +135,25 @@ class Survey:
             raise ValidationError(f"{where}.id", f"{quoted(ident[:80])} is not a {kind} id")
         _at(f"{where}.id", peers.canonical_uuid, match[2], "")
         ident = self._name(ident)
-        modified = str(found.get("modified", ""))
-        earlier = self._modified.get(ident)
-        if earlier is not None and modified < earlier:
+        modified = self._name(str(found.get("modified", "")))
+        self._modified.append(modified)
+        earlier = self.positions.get(ident)
+        if earlier is not None and modified < self._modified[earlier]:
             self.superseded.add(position)  # an older version of an object already read
             return
         if earlier is not None:
-            self.superseded.add(self.positions[ident])
-        refs = _references(found, where)
+            self.superseded.add(earlier)
+        refs = [
+            self._name(part)
+            for key, ref in _references(found, where)
+            if key not in METADATA_REFS or (ref not in self.positions and ref not in self._tlp)
+            for part in (key, ref)
+        ]
         self.positions[ident] = position
-        self._modified[ident] = self._name(modified)
-        self.refs[ident] = tuple(self._name(part) for pair in refs for part in pair)
+        if refs:
+            self.refs[ident] = tuple(refs)
+        else:
+            self.refs.pop(ident, None)
         if kind in KEPT_TYPES:
             self.kept[ident] = found
         else:
@@ -151,11 +161,12 @@ class Survey:
 
     def release(self) -> None:
         """Let go of what only the checks and the plan need (the objects kept whole stay)."""
-        self.positions, self._modified, self.refs, self._names = {}, {}, {}, {}
+        self.positions, self._modified, self.refs, self._names = {}, [], {}, {}
 
     def pairs(self, ident: str) -> Iterator[tuple[str, str]]:
-        """(property, id) of each reference the object ``ident`` makes."""
-        refs = self.refs[ident]
+        """(property, id) of each reference the object ``ident`` makes (but those to
+        metadata read before it)."""
+        refs = self.refs.get(ident, ())
         return zip(refs[0::2], refs[1::2], strict=True)
 
     def ordered(self) -> list[str]:
@@ -167,7 +178,7 @@ class Survey:
     def check(self) -> None:
         """Refuse a dangling reference, then an object that reaches itself, then a kept
         object the standard does not allow; each the first in the file's order."""
-        tlp = stixlib.tlp_ids()
+        tlp = self._tlp
         for ident, position in self.positions.items():
             for key, ref in self.pairs(ident):
                 if ref not in self.positions and ref not in tlp:
