@@ -178,6 +178,7 @@ class Survey:
     def check(self) -> None:
         """Refuse a dangling reference, then an object that reaches itself, then a kept
         object the standard does not allow; each the first in the file's order."""
+        self._names, self._modified = {}, []  # the reading is over: what only it needed
         tlp = self._tlp
         for ident, position in self.positions.items():
             for key, ref in self.pairs(ident):
