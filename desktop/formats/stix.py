@@ -29,6 +29,8 @@ STIX = Format(
     suffix=".json",
     description="a STIX 2.1 bundle (OpenCTI and other threat-intelligence platforms)",
     read=stix_read.read,
+    read_parts=stix_read.read_parts,
     recognises=recognises,
     write=stix_write.write,
+    write_batches=stix_write.write_batches,
 )

@@ -3,14 +3,18 @@ far as they say what an incident is (the format's entry is :mod:`desktop.formats
 
 A bundle is checked before any incident is made of it: every object an object and every id
 its type's, every reference to an object in the bundle (the TLP definitions the standard
-fixes excepted), no object reaching itself through references, each object we read allowed
-by the standard (``stix2``), nothing nested absurdly deep. The first problem is one line,
-located in the file (``objects[4].source_ref: 'threat-actor--…' is not in the bundle``).
+fixes excepted), no object reaching itself through references, nothing nested absurdly
+deep (:mod:`desktop.formats.stix_scan`, a first reading of the file); each object we read is
+allowed by the standard (:func:`desktop.formats.stixlib.check_object`) as the second reading
+comes to it. The first problem is one line, located in the file (``objects[4].source_ref:
+'threat-actor--…' is not in the bundle``). The file is read an object at a time, twice,
+never whole; the incidents are handed on in parts as they are made.
 """
 
 from __future__ import annotations
 
-import re
+import io
+from collections import deque
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +29,8 @@ from desktop.domain import (
     normalise_marking,
 )
 from desktop.errors import ValidationError
-from desktop.formats import jsontext, peers, stixlib
+from desktop.formats import peers, stix_scan, stixlib
+from desktop.formats.base import PART, Part
 from desktop.formats.peers import count, items, obj, text
 from desktop.formats.stix_write import PREFIX, STATUS_LABEL, SUB_TYPE_LABEL, TYPE_LABEL
 from desktop.records import (
@@ -43,6 +48,9 @@ from desktop.records import (
 from desktop.wording import quoted
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from typing import BinaryIO
+
     from desktop.formats.base import Checks
 
 # The types an incident is read from; others (indicators, malware …) are left aside.
@@ -60,11 +68,6 @@ READ_TYPES = frozenset(
         "report",
     }
 )
-# References that are metadata, not content: a marking or an author may be shared by the
-# objects that point at it (an organisation marks and signs its own identity), so only the
-# others are followed when looking for an object that reaches itself.
-_METADATA_REFS = frozenset({"object_marking_refs", "created_by_ref", "marking_ref"})
-_ID = re.compile(r"([a-z0-9][a-z0-9-]*)--([0-9a-fA-F-]{36})")
 _ACTOR_TYPES = frozenset({"threat-actor", "intrusion-set", "campaign", "identity"})
 _ROLE_OF_VERB = {"attributed-to": ActorRole.ATTRIBUTED_TO, "targets": ActorRole.TARGET}
 _ROLES = {role.value: role for role in ActorRole}
@@ -74,21 +77,21 @@ _PRECISIONS = {p.value: p for p in TimePrecision}
 _TLP_NAMES = {"white": "TLP:CLEAR", "clear": "TLP:CLEAR"}
 
 
+def read_parts(
+    stream: BinaryIO, size: int, checks: Checks, batch: int | None = None
+) -> Iterator[Part]:
+    """The bundle in ``stream`` (seekable), read twice an object at a time (see
+    :mod:`desktop.formats.stix_scan`): its sources, then its incidents in parts of ``batch``
+    (PART), in order."""
+    return _Assembler(stix_scan.utf8(stream), checks, batch or PART).parts()
+
+
 def read(raw: bytes, checks: Checks) -> Document:
     """Read and check a bundle's bytes; any problem is one ValidationError."""
-    bundle = jsontext.load(raw)
-    peers.check_depth(bundle)
-    bundle = obj(bundle)
-    if bundle.get("type") != "bundle":
-        raise ValidationError("type", "must be 'bundle': this is not a STIX bundle")
-    objects = items(bundle.get("objects"), "objects")
-    index = _index(objects)
-    _check_references(index)
-    _check_cycles(index)
-    for position, found in index.values():
-        if found["type"] in READ_TYPES:
-            _at(f"objects[{position}]", stixlib.check_object, found)
-    return _Reader(index, checks).document()
+    assembler = _Assembler(stix_scan.utf8(io.BytesIO(raw)), checks, PART)
+    incidents = [data for part in assembler.parts() for data in part.incidents]
+    book = assembler.reader.book
+    return Document(book.sources(), tuple(incidents), named_only=frozenset(book.named_only))
 
 
 def _at(where: str, parse: Any, *args: Any) -> Any:
@@ -98,95 +101,92 @@ def _at(where: str, parse: Any, *args: Any) -> Any:
         raise exc.under(where) from None
 
 
-Index = dict[str, tuple[int, dict[str, Any]]]
+class _Assembler:
+    """The second reading: each incident made once the objects it needs have been read,
+    in file order, those objects let go once the last incident needing them is made."""
 
+    def __init__(self, stream: BinaryIO, checks: Checks, batch: int) -> None:
+        self.stream, self.checks, self.batch = stream, checks, batch
+        self.survey = stix_scan.Survey()
+        self.reader = _Reader(self.survey, checks)
+        self.held: dict[str, dict[str, Any]] = {}
+        self.waiting: deque[tuple[int, dict[str, Any]]] = deque()
+        self.ids: set[str] = set()
+        self.made: list[IncidentData] = []
+        self.given: dict[str, SourceData] = {}
+        self.first = 0
 
-def _index(objects: list[Any]) -> Index:
-    """Each object by id (the latest version when one is given several times)."""
-    index: Index = {}
-    for position, value in enumerate(objects):
-        where = f"objects[{position}]"
-        found = obj(value, where)
-        kind = _at(where, text, found, "type")
-        ident = _at(where, text, found, "id")
-        match = _ID.fullmatch(ident)
-        if match is None or match[1] != kind:
-            raise ValidationError(f"{where}.id", f"{quoted(ident[:80])} is not a {kind} id")
-        _at(f"{where}.id", peers.canonical_uuid, match[2], "")
-        earlier = index.get(ident)
-        if earlier is None or str(found.get("modified", "")) >= str(earlier[1].get("modified", "")):
-            index[ident] = (position, found)
-    return index
+    def parts(self) -> Iterator[Part]:
+        for position, found in stix_scan.objects(self.stream):
+            self.survey.add(position, found)
+        self.survey.check()
+        self.plan = self.survey.plan()
+        self.reader.plan = self.plan
+        self.reader.our_sources()
+        self.survey.release()
+        yield Part(sources=self._sources(), expected=len(self.plan.incidents), exact=True)
+        self.stream.seek(0)
+        for position, found in stix_scan.objects(self.stream, first=False):
+            if position in self.survey.superseded:
+                continue  # another version of an object given again
+            ident: str = found["id"]
+            kind = found.get("type")
+            if kind in READ_TYPES and ident not in self.survey.kept:
+                _at(f"objects[{position}]", stixlib.check_object, found)
+            if ident in self.plan.users:
+                self.held[ident] = found
+            if kind == "incident":
+                self.waiting.append((position, found))
+            yield from self._ready()
+        if self.waiting or self.made:
+            if self.waiting:  # the file changed between the readings
+                raise ValidationError("objects", "changed while it was being read")
+            yield self._part()
 
+    def _ready(self) -> Iterator[Part]:
+        """Make the waiting incidents whose objects have all been read, in file order."""
+        while self.waiting:
+            position, found = self.waiting[0]
+            needs = self.plan.needs.get(found["id"], ())
+            if any(ident not in self.held for ident in needs):
+                return
+            self.waiting.popleft()
+            data = _at(f"objects[{position}]", self.reader.incident, found, self.held)
+            if data.id in self.ids:  # two ids differing only in case: one incident here
+                raise ValidationError("objects", "gives an incident twice (its id in two cases)")
+            self.ids.add(data.id)
+            self.made.append(data)
+            for ident in needs:
+                self.plan.users[ident] -= 1
+                if not self.plan.users[ident]:
+                    del self.plan.users[ident], self.held[ident]
+            if len(self.made) >= self.batch:
+                yield self._part()
 
-def _references(found: dict[str, Any], where: str) -> list[tuple[str, str]]:
-    """(property, id) of every reference an object makes."""
-    refs: list[tuple[str, str]] = []
-    for key, value in found.items():
-        if key.endswith("_ref"):
-            values = [value]
-        elif key.endswith("_refs"):
-            values = items(value, f"{where}.{key}")
-        elif key == "granular_markings":
-            values = [
-                obj(g, f"{where}.{key}").get("marking_ref") for g in items(value, f"{where}.{key}")
-            ]
-            key = "marking_ref"
-        else:
-            continue
-        for ref in values:
-            if not isinstance(ref, str):
-                raise ValidationError(f"{where}.{key}", f"must be an id, not {peers.kind(ref)}")
-            refs.append((key, ref))
-    return refs
+    def _part(self) -> Part:
+        made, self.made = tuple(self.made), []
+        part = Part(
+            sources=self._sources(),
+            incidents=made,
+            first=self.first,
+            expected=len(self.plan.incidents),
+            exact=True,
+            named_only=frozenset(self.reader.book.named_only),
+        )
+        self.first += len(made)
+        return part
 
-
-def _check_references(index: Index) -> None:
-    for position, found in index.values():
-        where = f"objects[{position}]"
-        for key, ref in _references(found, where):
-            if ref not in index and ref not in stixlib.tlp_ids():
-                raise ValidationError(
-                    f"{where}.{key}",
-                    f"{quoted(ref[:80])} is not in the bundle (a dangling reference)",
-                )
-
-
-def _check_cycles(index: Index) -> None:
-    """Refuse an object that reaches itself by references (a note about itself, two
-    reports holding each other): a reader following them would never stop."""
-    edges = {
-        ident: [ref for key, ref in _references(found, "") if key not in _METADATA_REFS]
-        for ident, (_position, found) in index.items()
-    }
-    done: set[str] = set()
-    for start in edges:
-        if start in done:
-            continue
-        path: list[str] = [start]
-        on_path = {start}
-        stack = [iter(edges[start])]
-        while stack:
-            ref = next(stack[-1], None)
-            if ref is None:  # all of this object's references followed
-                stack.pop()
-                node = path.pop()
-                on_path.discard(node)
-                done.add(node)
-                continue
-            if ref in on_path:
-                loop = [*path[path.index(ref) :], ref]
-                shown = " → ".join(loop if len(loop) <= 4 else [*loop[:3], "…", loop[-1]])
-                position = index[ref][0]
-                raise ValidationError(
-                    f"objects[{position}]",
-                    f"refers to itself through {shown} (a circular reference)",
-                )
-            if ref in done or ref not in edges:
-                continue
-            path.append(ref)
-            on_path.add(ref)
-            stack.append(iter(edges[ref]))
+    def _sources(self) -> tuple[SourceData, ...]:
+        """The sources not handed on yet (a source a part's incidents name, the first time),
+        those named only checked as the workspace checks them."""
+        new = []
+        for source in self.reader.book.sources():
+            if self.given.get(source.id) is None:
+                if source.id in self.reader.book.named_only:
+                    self.checks.source(source)
+                self.given[source.id] = source
+                new.append(source)
+        return tuple(new)
 
 
 def marking_label(ref: str, by_id: dict[str, dict[str, Any]]) -> str | None:
@@ -220,42 +220,36 @@ def marking_label(ref: str, by_id: dict[str, dict[str, Any]]) -> str | None:
 
 
 class _Reader:
-    """Makes the records of a checked bundle: its sources, then its incidents in order."""
+    """Makes the records of a checked bundle: its sources, then each incident from its
+    object and those it needs (the objects kept whole, and those ``held`` for it)."""
 
-    def __init__(self, index: Index, checks: Checks) -> None:
+    def __init__(self, survey: stix_scan.Survey, checks: Checks) -> None:
         self.checks = checks
-        self.ordered = sorted(index.values(), key=lambda entry: entry[0])
-        self.by_id = {found["id"]: found for _position, found in self.ordered}
+        self.survey = survey
+        self.plan = stix_scan.Plan()
         self.book = peers.SourceBook()
-        self.relations: dict[str, list[dict[str, Any]]] = {}
-        self.notes: dict[str, list[dict[str, Any]]] = {}
+        self.held: dict[str, dict[str, Any]] = {}
         self.identities: dict[str, dict[str, Any]] = {}
-        for _position, found in self.ordered:
+
+    def our_sources(self) -> None:
+        """Every source the bundle describes in full (ours), in file order."""
+        positions = self.survey.positions
+        for ident in sorted(self.survey.kept, key=positions.__getitem__):
+            found = self.survey.kept[ident]
             if found["type"] == "identity":
                 self.identities.setdefault(str(found.get("name", "")).casefold(), found)
-            elif found["type"] == "relationship":
-                self.relations.setdefault(found["source_ref"], []).append(found)
-            elif found["type"] == "note":
-                for ref in found["object_refs"]:
-                    self.notes.setdefault(ref, []).append(found)
+                if PREFIX + "id" in found:
+                    _at(f"objects[{positions[ident]}]", self._our_source, found)
 
-    def document(self) -> Document:
-        for position, found in self.ordered:
-            if found["type"] == "identity" and PREFIX + "id" in found:
-                _at(f"objects[{position}]", self._our_source, found)
-        incidents = tuple(
-            _at(f"objects[{position}]", self._incident, found)
-            for position, found in self.ordered
-            if found["type"] == "incident"
-        )
-        ids = [i.id for i in incidents]
-        if len(set(ids)) != len(ids):  # two ids differing only in case: one incident here
-            raise ValidationError("objects", "gives an incident twice (its id in two cases)")
-        sources = self.book.sources()
-        for source in sources:
-            if source.id in self.book.named_only:
-                self.checks.source(source)
-        return Document(sources, incidents, named_only=frozenset(self.book.named_only))
+    def _get(self, ident: Any) -> dict[str, Any] | None:
+        """The object ``ident`` if it is kept whole or held for the incident being made."""
+        if not isinstance(ident, str):
+            return None
+        return self.survey.kept.get(ident) or self.held.get(ident)
+
+    def incident(self, found: dict[str, Any], held: dict[str, dict[str, Any]]) -> IncidentData:
+        self.held = held
+        return self._incident(found)
 
     # --- sources ------------------------------------------------------------------------
 
@@ -351,7 +345,8 @@ class _Reader:
         return When(start, end, TimePrecision.EXACT)
 
     def _marking(self, found: dict[str, Any]) -> str:
-        labels = [marking_label(ref, self.by_id) for ref in found.get("object_marking_refs", [])]
+        kept = self.survey.kept
+        labels = [marking_label(ref, kept) for ref in found.get("object_marking_refs", [])]
         known = [label for label in labels if label is not None]
         return most_restrictive(known, known[0]) if known else DEFAULT_MARKING
 
@@ -359,8 +354,8 @@ class _Reader:
         place: dict[str, Any] | None = None
         actors: list[Actor] = []
         countries: list[str] = []
-        for relation in self.relations.get(ident, []):
-            target = self.by_id.get(relation["target_ref"])
+        for relation in (self.held[r] for r in self.plan.relations.get(ident, ())):
+            target = self._get(relation["target_ref"])
             if target is None:
                 continue
             role_text = relation.get(PREFIX + "role")
@@ -389,7 +384,7 @@ class _Reader:
         return where, tuple(actors)
 
     def _citations(self, ident: str, found: dict[str, Any]) -> tuple[Citation, ...]:
-        notes = self.notes.get(ident)
+        notes = [self.held[n] for n in self.plan.notes.get(ident, ())]
         if notes:
             return tuple(_at(f"note {note['id']}", self._note_citation, note) for note in notes)
         # Another platform's incident: its references are what it cites, its author vouches.
@@ -403,7 +398,7 @@ class _Reader:
             slug = self._named(name)
             excerpt = text(reference, "description")
             citations.append(Citation(source=slug, credibility=6, url=url, excerpt=excerpt))
-        author = self.by_id.get(found.get("created_by_ref", ""))
+        author = self._get(found.get("created_by_ref"))
         if author is not None and author["type"] == "identity":
             confidence = found.get("confidence")
             credibility = (
@@ -418,9 +413,9 @@ class _Reader:
         return self._source_of(found) if found is not None else self.book.name(name)
 
     def _note_citation(self, note: dict[str, Any]) -> Citation:
-        refs = [self.by_id.get(ref) for ref in note["object_refs"]]
+        refs = [self._get(ref) for ref in note["object_refs"]]
         identities = [ref for ref in refs if ref is not None and ref["type"] == "identity"]
-        author = self.by_id.get(note.get("created_by_ref", ""))
+        author = self._get(note.get("created_by_ref"))
         if identities:
             source = self._source_of(identities[0])
         elif author is not None and author["type"] == "identity":

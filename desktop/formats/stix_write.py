@@ -13,9 +13,14 @@ the same file, and importing it twice updates rather than duplicates.
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
+import json.encoder
+import tempfile
 import uuid
 from datetime import UTC, date, datetime, time
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from desktop.domain import (
@@ -26,17 +31,20 @@ from desktop.domain import (
     most_restrictive,
     normalise_marking,
 )
-from desktop.formats import peers, stixlib
+from desktop.formats import jsonout, peers, stixlib
+from desktop.formats.base import Outgoing
 from desktop.timetext import utc_text
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable, Sequence
     from typing import BinaryIO
 
+    from desktop.formats.base import Batch
     from desktop.records import Citation, Document, IncidentData, SourceData
 
 # The namespace of every id made here from one of ours (uuid5): fixed, so ids are stable.
 NAMESPACE = uuid.UUID("5e0b7a52-3f0c-4c1e-9d1a-6c2f4b8e7a10")
+_NAMESPACE_SHA1 = hashlib.sha1(NAMESPACE.bytes, usedforsecurity=False)
 PREFIX = "x_incident_desk_"
 # Labels that carry a field (the rest of an incident's labels are its tags).
 STATUS_LABEL = "status:"
@@ -59,10 +67,31 @@ ACTOR_SHAPES: dict[ActorRole, tuple[str, str]] = {
 # A source's kind as a STIX identity class.
 IDENTITY_CLASSES = {"eyewitness": "individual", "claimant": "group", "social_media": "unknown"}
 
+# The bundle's text around its objects, as json.dumps(bundle, indent=2) lays it out: the
+# objects at depth 2 (desktop.formats.jsonout writes each), the report's ids at depth 4.
+_HEAD = '{\n  "type": "bundle",\n  "objects": ['
+_ITEM = ",\n    "
+_REF = ",\n        "
+# Where the report's list of ids goes in its text (no value of ours holds a NUL).
+_MARK = "\x00object_refs\x00"
+# The report's ids held in memory before the temporary file goes to disk (characters).
+_SPOOL = 1 << 22
+_string: Callable[[str], str] = json.encoder.encode_basestring
+
 
 def object_id(kind: str, *parts: str) -> str:
-    """``kind--<uuid5>`` from ``parts``: the same parts, the same id."""
-    return f"{kind}--{uuid.uuid5(NAMESPACE, chr(31).join((kind, *parts)))}"
+    """``kind--<uuid5>`` from ``parts``: the same parts, the same id.
+
+    uuid.uuid5's own steps (SHA-1 of the namespace and the name, version and variant bits
+    set), from a hash of the namespace made once and without a UUID object: a bundle has
+    several ids per incident."""
+    digest = _NAMESPACE_SHA1.copy()
+    digest.update(chr(31).join((kind, *parts)).encode("utf-8"))
+    raw = bytearray(digest.digest()[:16])
+    raw[6] = (raw[6] & 0x0F) | 0x50  # version 5
+    raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
+    h = raw.hex()
+    return f"{kind}--{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def source_id(slug: str) -> str:
@@ -95,35 +124,79 @@ def evidence_hashes(citation: Citation) -> dict[str, str]:
 
 
 class _Writer:
-    """Builds the bundle's objects in order; shared ones (sources, actors, markings) once."""
+    """Writes the bundle's objects as the incidents come; shared ones (sources, actors,
+    markings) once, at the end, when every incident that marks them has been seen.
 
-    def __init__(self, document: Document) -> None:
-        self.document = document
-        self.sources = {s.id: s for s in document.sources}
-        updated = [i.audit.updated_at for i in document.incidents if i.audit is not None]
-        # Shared objects change with the incidents that use them; a fixed time when no
-        # incident says when (records made outside a workspace).
-        self.now = _stamp(max(updated) if updated else datetime.now(UTC))
+    What the end needs is kept small: the shared objects, each one's most restrictive
+    marking so far, the incidents' ids (the bundle's and the report's ids are made of
+    them) and a few totals; the ids the report lists go to a temporary file meanwhile.
+    """
+
+    def __init__(self, sources: Sequence[SourceData], now: str | None, out: BinaryIO) -> None:
+        self.out = out
+        self.sources = {s.id: s for s in sources}
+        # Shared objects change with the incidents that use them: the newest incident's
+        # update, known at the end. An incident that does not say when it was made (records
+        # made outside a workspace) takes ``now``, or the time of writing.
+        self.now = now
+        self.newest: datetime | None = None
+        self.fallback = now or _stamp(datetime.now(UTC))
         self.markings: dict[str, dict[str, Any]] = {}
+        self.marking_refs: dict[str, list[str]] = {}
         self.shared: dict[str, dict[str, Any]] = {}
-        self.shared_marks: dict[str, list[str]] = {}
-        self.objects: list[dict[str, Any]] = []
-
-    def bundle(self) -> dict[str, Any]:
-        for source in self.document.sources:
+        self.shared_marks: dict[str, str] = {}
+        self.ids: list[str] = []
+        self.first: date | None = None
+        self.last: date | None = None
+        self.marking = normalise_marking(DEFAULT_MARKING)
+        self.listed = tempfile.SpooledTemporaryFile(_SPOOL, mode="w+", encoding="ascii")
+        self.written = 0
+        for source in sources:
             self.shared[source_id(source.id)] = self._source(source)
-        for data in self.document.incidents:
-            self._incident(data)
+
+    def write(self, batches: Iterable[Batch]) -> None:
+        self.out.write(_HEAD.encode("utf-8"))
+        for batch in batches:
+            made: list[dict[str, Any]] = []
+            for data in batch.incidents:
+                self._incident(data, made)
+            self._objects(made)
+            self.listed.write("".join(o["id"] + "\n" for o in made))
+        self._end()
+
+    def _objects(self, made: list[dict[str, Any]]) -> None:
+        if not made:
+            return
+        texts = _ITEM.join([jsonout.encode(o, 2) for o in made])
+        lead = _ITEM[1:] if not self.written else _ITEM
+        self.out.write((lead + texts).encode("utf-8"))
+        self.written += len(made)
+
+    def _end(self) -> None:
+        if self.now is None and self.newest is not None:
+            self.now = _stamp(self.newest)
+        stamp = self.shared_stamp
         for key, shared in self.shared.items():
-            marks = self.shared_marks.get(key)
-            if marks:
-                shared["object_marking_refs"] = self._marking_refs(most_restrictive(marks))
-        content = [*self.shared.values(), *self.objects]
-        objects = [*self.markings.values(), *content]
+            shared["created"] = shared["modified"] = stamp
+            marking = self.shared_marks.get(key)
+            if marking:
+                shared["object_marking_refs"] = self._marking_refs(marking)
+        content = bool(self.shared) or self.written > 0
+        # The markings the objects use (a TLP definition the report alone would use is the
+        # standard's own: a bundle may name it without holding it).
+        self._objects([*self.markings.values(), *self.shared.values()])
         if content:
-            objects.append(self._report(content))
-        ids = sorted(i.id or "" for i in self.document.incidents)
-        return {"type": "bundle", "id": object_id("bundle", *ids), "objects": objects}
+            self._report()
+        ids = sorted(self.ids)
+        self.listed.close()
+        end = "\n  ]" if self.written else "]"
+        bundle = _string(object_id("bundle", *ids))
+        self.out.write(f'{end},\n  "id": {bundle}\n}}\n'.encode())
+
+    @property
+    def shared_stamp(self) -> str:
+        """When the shared objects were made: see ``now``."""
+        return self.now or self.fallback
 
     def _common(self, kind: str, ident: str, created: str, modified: str) -> dict[str, Any]:
         return {
@@ -135,6 +208,12 @@ class _Writer:
         }
 
     def _marking_refs(self, marking: str) -> list[str]:
+        refs = self.marking_refs.get(marking)
+        if refs is None:  # each marking's definition made once per export
+            refs = self.marking_refs[marking] = self._definition(marking)
+        return refs
+
+    def _definition(self, marking: str) -> list[str]:
         label = normalise_marking(marking)
         colour = TLP_COLOURS.get(label)
         if colour is not None:
@@ -158,7 +237,8 @@ class _Writer:
         return [definition["id"]]
 
     def _source(self, source: SourceData) -> dict[str, Any]:
-        identity = self._common("identity", source_id(source.id), self.now, self.now)
+        stamp = self.shared_stamp  # set again at the end
+        identity = self._common("identity", source_id(source.id), stamp, stamp)
         identity["name"] = source.name
         if source.notes:
             identity["description"] = source.notes
@@ -173,12 +253,31 @@ class _Writer:
 
     def _share(self, key: str, made: dict[str, Any], marking: str) -> str:
         self.shared.setdefault(key, made)
-        self.shared_marks.setdefault(key, []).append(marking)
+        self._mark(key, marking)
         return key
 
-    def _incident(self, data: IncidentData) -> None:
-        created = _stamp(data.audit.created_at) if data.audit else self.now
-        modified = _stamp(data.audit.updated_at) if data.audit else self.now
+    def _mark(self, key: str, marking: str) -> None:
+        """A shared object is used by an incident marked ``marking``: it carries the most
+        restrictive of its users' markings (kept as it goes, not as a list of them all)."""
+        floor = self.shared_marks.get(key)
+        if floor is None:
+            self.shared_marks[key] = _stricter(marking, DEFAULT_MARKING)
+        elif marking != floor:  # the same marking again changes nothing
+            self.shared_marks[key] = _stricter(marking, floor)
+
+    def _incident(self, data: IncidentData, made: list[dict[str, Any]]) -> None:
+        if data.audit is not None:
+            created = _stamp(data.audit.created_at)
+            modified = _stamp(data.audit.updated_at)
+            if self.newest is None or data.audit.updated_at > self.newest:
+                self.newest = data.audit.updated_at
+        else:
+            created = modified = self.shared_stamp
+        self.ids.append(data.id or "")
+        start, end = _day(data.when.start), _day(data.when.end)
+        self.first = start if self.first is None else min(self.first, start)
+        self.last = end if self.last is None else max(self.last, end)
+        self.marking = _stricter(data.marking, self.marking)
         ident = f"incident--{data.id}"
         marking_refs = self._marking_refs(data.marking)
 
@@ -218,8 +317,8 @@ class _Writer:
             "injured": data.casualties.injured,
             "note": data.casualties.note,
         }
-        self.objects.append(incident)
-        related: list[dict[str, Any]] = []
+        made.append(incident)
+        related = made
         where = data.where
         if where.country or where.located:
             location = common("location")
@@ -246,11 +345,14 @@ class _Writer:
         for index, actor in enumerate(data.actors):
             kind, verb = ACTOR_SHAPES[actor.role]
             key = object_id(kind, "actor", actor.name)
-            made = self._common(kind, key, self.now, self.now)
-            made["name"] = actor.name
-            if kind == "identity":
-                made["identity_class"] = "unknown"
-            self._share(key, made, data.marking)
+            if key not in self.shared:
+                stamp = self.shared_stamp  # set again at the end
+                actor_object = self._common(kind, key, stamp, stamp)
+                actor_object["name"] = actor.name
+                if kind == "identity":
+                    actor_object["identity_class"] = "unknown"
+                self.shared[key] = actor_object
+            self._mark(key, data.marking)
             relation = self._relation(common, f"actor{index}", ident, verb, key)
             relation[PREFIX + "role"] = str(actor.role)
             related.append(relation)
@@ -258,7 +360,6 @@ class _Writer:
             related.append(
                 self._note(common("note", f"citation{index}"), ident, citation, data.marking)
             )
-        self.objects.extend(related)
 
     def _relation(
         self, common: Any, part: str, source: str, verb: str, target: str
@@ -293,7 +394,7 @@ class _Writer:
         note["content"] = citation.excerpt
         if source is not None:
             note["authors"] = [source.name]
-            self.shared_marks.setdefault(source_id(source.id), []).append(marking)
+            self._mark(source_id(source.id), marking)
         note["object_refs"] = [incident, source_id(citation.source)]
         confidence = stixlib.credibility_to_confidence(citation.credibility)
         if confidence is not None:
@@ -309,24 +410,40 @@ class _Writer:
             note[PREFIX + "retrieved"] = citation.retrieved.isoformat()
         return note
 
-    def _report(self, content: Iterable[dict[str, Any]]) -> dict[str, Any]:
-        incidents = self.document.incidents
-        ids = sorted(i.id or "" for i in incidents)
-        report = self._common("report", object_id("report", *ids), self.now, self.now)
+    def _report(self) -> None:
+        """The report listing every object but the markings, written last: its list of ids
+        copied from the temporary file."""
+        ids = sorted(self.ids)
+        stamp = self.shared_stamp
+        report = self._common("report", object_id("report", *ids), stamp, stamp)
         report["name"] = "Incident Desk export"
-        if incidents:
-            first = min(_day(i.when.start) for i in incidents)
-            last = max(_day(i.when.end) for i in incidents)
+        if self.first is not None and self.last is not None:
             report["description"] = (
-                f"{len(incidents)} incident{'s' if len(incidents) != 1 else ''}, "
-                f"{first.isoformat()} to {last.isoformat()}"
+                f"{len(ids)} incident{'s' if len(ids) != 1 else ''}, "
+                f"{self.first.isoformat()} to {self.last.isoformat()}"
             )
-        report["published"] = self.now
+        report["published"] = stamp
         report["report_types"] = ["threat-report"]
-        report["object_refs"] = [o["id"] for o in content]
-        marking = most_restrictive([i.marking for i in incidents], DEFAULT_MARKING)
-        report["object_marking_refs"] = self._marking_refs(marking)
-        return report
+        report["object_refs"] = [_MARK]
+        report["object_marking_refs"] = self._marking_refs(self.marking)
+        head, tail = jsonout.encode(report, 2).split(_string(_MARK))
+        separator = _REF
+        self.out.write((_ITEM + head).encode("utf-8"))
+        # As the old whole-bundle writer listed them: the shared objects, then the rest.
+        self.out.write(separator.join(map(_string, self.shared)).encode("utf-8"))
+        self.listed.seek(0)
+        lead = separator if self.shared else ""
+        while lines := self.listed.readlines(_SPOOL):
+            text = separator.join(['"' + line[:-1] + '"' for line in lines])
+            self.out.write((lead + text).encode("utf-8"))
+            lead = separator
+        self.out.write(tail.encode("utf-8"))
+
+
+@lru_cache(maxsize=256)
+def _stricter(marking: str, floor: str) -> str:
+    # Markings are few: each pair is compared once per export, not once per citation.
+    return most_restrictive([marking], floor)
 
 
 def _day(value: date | datetime) -> date:
@@ -335,9 +452,18 @@ def _day(value: date | datetime) -> date:
 
 def bundle(document: Document) -> dict[str, Any]:
     """The document as a STIX 2.1 bundle (a JSON object)."""
-    return _Writer(document).bundle()
+    out = io.BytesIO()
+    write(document, out)
+    value: dict[str, Any] = json.loads(out.getvalue())
+    return value
+
+
+def write_batches(outgoing: Outgoing, stream: BinaryIO) -> None:
+    """The bundle, UTF-8, indented by two, written as the incidents come (see _Writer)."""
+    _Writer(outgoing.sources, None, stream).write(outgoing.batches)
 
 
 def write(document: Document, stream: BinaryIO) -> None:
-    text = json.dumps(bundle(document), ensure_ascii=False, indent=2) + "\n"
-    stream.write(text.encode("utf-8"))
+    updated = [i.audit.updated_at for i in document.incidents if i.audit is not None]
+    now = _stamp(max(updated)) if updated else None
+    _Writer(document.sources, now, stream).write(Outgoing.whole(document).batches)

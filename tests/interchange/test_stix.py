@@ -268,7 +268,7 @@ def test_format_forces_a_reader(
 ) -> None:
     db = str(tmp_path / "w.sqlite3")
     assert _run("import", str(bundle_file), "--format", "json", "--db", db) == 2
-    assert "unknown key(s) 'type', 'id', 'objects'" in capsys.readouterr().err
+    assert "unknown key(s) 'type', 'objects', 'id'" in capsys.readouterr().err
     assert _run("import", str(bundle_file), "--format", "stix", "--db", db) == 0
 
 
