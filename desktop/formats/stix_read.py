@@ -408,7 +408,9 @@ class _Reader:
         return tuple(citations)
 
     def _named(self, name: str) -> str:
-        """A source named by a reference: the bundle's identity of that name if it has one."""
+        """A source named by a reference or a note's author: the bundle's identity of that
+        name if it has one (so the first part to hand the source on has its grade: a part's
+        sources are stored before the next part is read)."""
         found = self.identities.get(name.casefold())
         return self._source_of(found) if found is not None else self.book.name(name)
 
@@ -422,7 +424,7 @@ class _Reader:
             source = self._source_of(author)
         else:
             names = [a for a in items(note.get("authors"), "authors") if isinstance(a, str)]
-            source = self.book.name(names[0] if names else "Unnamed source")
+            source = self._named(names[0] if names else "Unnamed source")
         credibility = note.get(PREFIX + "credibility")
         if credibility is None:
             confidence = note.get("confidence")

@@ -427,3 +427,35 @@ def test_the_plain_shapes_are_ones_the_library_allows(bundle_file: Path) -> None
                 assert _library_allows(variant), variant
     assert checked > 1000
     assert accepted > 100
+
+
+def test_a_source_named_before_its_identity_keeps_the_identitys_grade() -> None:
+    """A note naming its author ("Reuters") in one incident, the identity of that name (graded
+    C) cited by a later one: the part that first hands the source on already has the grade,
+    since an earlier part's sources are stored before the later incident is read."""
+    bundle = json.loads((FIXTURES / "opencti-incident.json").read_text("utf-8"))
+    objects = bundle["objects"]
+    first = next(o for o in objects if o["type"] == "incident")
+    first.pop("external_references", None)
+    second = copy.deepcopy(first)
+    second["id"] = f"incident--{uuid.uuid4()}"
+    second["external_references"] = [
+        {"source_name": "Reuters", "url": "https://example.org/r", "description": "Reported."}
+    ]
+    note = {
+        "type": "note",
+        "spec_version": "2.1",
+        "id": f"note--{uuid.uuid4()}",
+        "created": "2023-10-18T10:00:00.000Z",
+        "modified": "2023-10-18T10:00:00.000Z",
+        "authors": ["Reuters"],
+        "content": "Drone downed near the airport.",
+        "object_refs": [first["id"]],
+    }
+    objects += [note, second]
+    raw = json.dumps(bundle).encode()
+    parts = list(stix_read.read_parts(io.BytesIO(raw), len(raw), interchange.CHECKS, batch=1))
+    given = [s for p in parts for s in p.sources if s.name == "Reuters"]
+    assert [s.reliability for s in given] == ["C"]
+    cited = [c.source for p in parts for i in p.incidents for c in i.citations]
+    assert cited.count(given[0].id) == 2
