@@ -136,7 +136,11 @@ def test_xlsx_streams_the_rows_of_every_batch(
     monkeypatch.setattr(exporting, "BATCH", 2)
     out = tmp_path / "export.xlsx"
     assert interchange.export_file(workspace, out, writer=formats.writer("xlsx")) == 6
-    rows = list(load_workbook(out, read_only=True)["Incidents"].iter_rows(values_only=True))
+    book = load_workbook(out, read_only=True)
+    try:
+        rows = list(book["Incidents"].iter_rows(values_only=True))
+    finally:
+        book.close()  # a read-only workbook holds its file open until closed
     expected = _oracle(workspace, IncidentQuery(), with_history=False).incidents
     assert [row[0] for row in rows[1:]] == [data.id for data in expected]
     assert rows[1][1] == expected[0].title
