@@ -12,10 +12,11 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QThreadPool
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QTableView
 
 from desktop.errors import DeskError
-from desktop.services.listing import COLUMNS
+from desktop.services.listing import COLUMNS, Column
+from desktop.views.partials.column_fit import ColumnFit
 from desktop.views.partials.column_menu import ColumnMenu
 from desktop.views.partials.column_spread import ColumnSpread
 from desktop.views.partials.incident_table_model import IncidentTableModel
@@ -31,6 +32,19 @@ if TYPE_CHECKING:
     from desktop.views.main_parts import WindowParts as _Base
 else:
     _Base = object
+
+
+def header_width(table: QTableView, column: Column) -> int:
+    """The width a column needs to show its header whole, with the sort arrow beside it."""
+    header = table.horizontalHeader()
+    style = header.style()
+    margin = style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+    arrow = style.pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header)
+    return header.fontMetrics().horizontalAdvance(column.title) + 4 * margin + arrow
+
+
+def drop_rank(column: int) -> int:
+    return COLUMNS[column].drop
 
 
 def load_services() -> None:
@@ -71,19 +85,36 @@ class ListingPart(_Base):
         header.setSectionsMovable(True)
         metrics = table.fontMetrics()
         # Widths from the columns' samples (desktop.services.listing.COLUMNS): a fixed
-        # column fits its sample; a stretching one takes what the others leave.
+        # column fits its sample and its header (with the sort arrow); a stretching one
+        # takes what the others leave, and this is its share before the extra is spread.
         base: dict[int, int] = {}
         for column, spec in enumerate(COLUMNS):
             if spec.stretch:
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
                 base[column] = metrics.horizontalAdvance(spec.sample)
             else:
-                table.setColumnWidth(column, metrics.horizontalAdvance(spec.sample) + 18)
+                width = max(metrics.horizontalAdvance(spec.sample) + 18, header_width(table, spec))
+                table.setColumnWidth(column, width)
                 base[column] = table.columnWidth(column)
         growing = tuple(column for column, spec in enumerate(COLUMNS) if spec.grows)
-        spread = ColumnSpread(table, base, growing)
+        spread = ColumnSpread(table, base, growing, IncidentTableModel.COL_TITLE)
+        droppable = sorted((c for c, spec in enumerate(COLUMNS) if spec.drop), key=drop_rank)
+        self.column_fit = ColumnFit(
+            table,
+            [c.key for c in COLUMNS],
+            base,
+            IncidentTableModel.COL_TITLE,
+            droppable,
+            self.settings.column_choices(),
+            self.settings.set_column_choices,
+            spread.spread,
+        )
+        fit = self.column_fit
         always = (IncidentTableModel.COL_WHEN, IncidentTableModel.COL_TITLE)
-        self.column_menu = ColumnMenu(table, [c.title for c in COLUMNS], always, spread.spread)
+        titles = [c.title for c in COLUMNS]
+        self.column_menu = ColumnMenu(
+            table, titles, always, fit.choose, fit.choose_all, fit.choose_none
+        )
         header.setSortIndicator(IncidentTableModel.COL_WHEN, Qt.SortOrder.DescendingOrder)
         header.setSortIndicatorShown(True)
         header.sortIndicatorChanged.connect(self._sort)
