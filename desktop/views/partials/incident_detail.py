@@ -22,7 +22,12 @@ from PySide6.QtWidgets import (
 from desktop import phrases
 from desktop.domain import ACTOR_ROLE_LABELS
 from desktop.views.partials.evidence_list import EvidenceList
-from desktop.views.partials.plain_widgets import known_viewport, link_label, plain_label
+from desktop.views.partials.plain_widgets import (
+    known_viewport,
+    link_label,
+    plain_label,
+    set_link,
+)
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QResizeEvent, QShowEvent
@@ -30,6 +35,8 @@ if TYPE_CHECKING:
     from desktop.services.dto import Citation, IncidentData
 
 NOTHING_SELECTED = "Select an incident in the table to see it here."
+# The labels of this many citations are kept for the next incident, even if it has fewer.
+KEPT_CITATIONS = 16
 
 
 def _label(text: str = "", parent: QWidget | None = None) -> QLabel:
@@ -51,6 +58,53 @@ def citation_details(citation: Citation) -> str:
     if citation.language:
         parts.append(f"language {citation.language}")
     return " · ".join(parts)  # the address has a line of its own, a link
+
+
+class CitationLabels:
+    """The labels of one citation, kept from one incident to the next and given new text:
+    making and destroying them was most of what showing an incident cost the window."""
+
+    def __init__(self, body: QWidget, layout: QVBoxLayout) -> None:
+        self.heading = _label("", body)
+        font = QFont(self.heading.font())
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.details = _label("", body)
+        self.link = link_label("", body)
+        self.excerpt = _label("", body)
+        self.excerpt.setIndent(12)
+        self.all = (self.heading, self.details, self.link, self.excerpt)
+        for label in self.all:
+            label.hide()
+            layout.addWidget(label)
+
+    def show(self, citation: Citation) -> list[QLabel]:
+        """Show ``citation``; the labels that show it, in order."""
+        self.heading.setText(citation_heading(citation))
+        shown = [self.heading]
+        details = citation_details(citation)
+        if details:
+            self.details.setText(details)
+            shown.append(self.details)
+        if citation.url:
+            set_link(self.link, citation.url)
+            shown.append(self.link)
+        if citation.excerpt:
+            self.excerpt.setText(f"“{citation.excerpt}”")
+            shown.append(self.excerpt)
+        for label in self.all:
+            label.setVisible(label in shown)
+        return shown
+
+    def hide(self) -> None:
+        for label in self.all:
+            label.hide()
+
+    def remove(self, layout: QVBoxLayout) -> None:
+        for label in self.all:
+            layout.removeWidget(label)
+            label.hide()
+            label.deleteLater()
 
 
 class IncidentDetail(QScrollArea):
@@ -122,11 +176,17 @@ class IncidentDetail(QScrollArea):
         self._citations.setSpacing(6)
         layout.addLayout(self._citations)
         self.evidence = EvidenceList(body)
-        self.evidence.changed.connect(lambda: QTimer.singleShot(0, self, self._relayout))
+        # One relayout after the labels' new texts, however many changes asked for it.
+        self._relayout_timer = QTimer(self)
+        self._relayout_timer.setSingleShot(True)
+        self._relayout_timer.setInterval(0)
+        self._relayout_timer.timeout.connect(self._relayout)
+        self.evidence.changed.connect(self._relayout_timer.start)
         layout.addWidget(self.evidence)
         layout.addStretch(1)
         self.setWidget(body)
         self.citation_labels: list[QLabel] = []
+        self._citation_blocks: list[CitationLabels] = []
         self.clear()
 
     def clear(self, text: str = NOTHING_SELECTED) -> None:
@@ -171,9 +231,9 @@ class IncidentDetail(QScrollArea):
         self._set_citations(data.citations)
         self.evidence.show()
         self.incident_shown.emit(data)
-        self._relayout()
-        # Once more when the labels' new sizes have settled in the event loop.
-        QTimer.singleShot(0, self, self._relayout)
+        # Laid out in the next pass of the event loop, once, rather than now and again then:
+        # the window answers between the new texts and their layout.
+        self._relayout_timer.start()
 
     def _relayout(self) -> None:
         """Give the body the height its wrapped labels need at the current width.
@@ -203,29 +263,16 @@ class IncidentDetail(QScrollArea):
         self._relayout()  # what was shown while hidden was not laid out
 
     def _set_citations(self, citations: tuple[Citation, ...]) -> None:
-        for label in self.citation_labels:
-            self._citations.removeWidget(label)
-            label.hide()
-            label.deleteLater()
+        blocks = self._citation_blocks
+        while len(blocks) < len(citations):
+            blocks.append(CitationLabels(self._body, self._citations))
+        while len(blocks) > max(len(citations), KEPT_CITATIONS):
+            blocks.pop().remove(self._citations)
         self.citation_labels = []
-        body = self._body
-        for citation in citations:
-            heading = _label(citation_heading(citation), body)
-            font = QFont(heading.font())
-            font.setBold(True)
-            heading.setFont(font)
-            self.citation_labels.append(heading)
-            details = citation_details(citation)
-            if details:
-                self.citation_labels.append(_label(details, body))
-            if citation.url:
-                self.citation_labels.append(link_label(citation.url, body))
-            if citation.excerpt:
-                excerpt = _label(f"“{citation.excerpt}”", body)
-                excerpt.setIndent(12)
-                self.citation_labels.append(excerpt)
-        for label in self.citation_labels:
-            self._citations.addWidget(label)
+        for block, citation in zip(blocks, citations, strict=False):
+            self.citation_labels += block.show(citation)
+        for block in blocks[len(citations) :]:
+            block.hide()
 
     def text(self) -> str:
         """Everything shown, as plain text (for copying and for tests)."""
