@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 
 from desktop.errors import NotFoundError
-from desktop.services import incidents
+from desktop.services import evidence, incidents
+from desktop.services.dto import IncidentQuery
 from desktop.services.sample import load_sample
 from desktop.views.main_window import MainWindow
 from desktop.views.partials.incident_detail import NOTHING_SELECTED
@@ -16,10 +17,13 @@ from desktop.views.partials.incident_table_model import IncidentTableModel
 from tests.views.fakes import RecordingDialogs
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import pytest
     from pytestqt.qtbot import QtBot
 
     from desktop.services.dto import IncidentData
+    from desktop.services.evidence import EvidenceItem
     from desktop.store.engine import Database
 
 
@@ -97,3 +101,39 @@ def test_a_failed_read_is_told_once_and_the_pane_is_emptied(
     assert win.detail.incident_id is None
     assert win.detail.title_label.text() == NOTHING_SELECTED
     assert win.model.rowCount() == 2  # the rows stay: only the pane could not be read
+
+
+def test_the_panes_evidence_is_read_with_its_incident_off_the_gui_thread(
+    qtbot: QtBot, db: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    load_sample(db)
+    [first, _second] = incidents.list_incidents(db, IncidentQuery(text="airbase"), 0, 10)
+    photo = tmp_path / "crater.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0 not much of a photo")
+    evidence.add_evidence(db, [photo], first.id, note="crater, north gate")
+    win = MainWindow(db, offer_sample=False)
+    qtbot.addWidget(win)
+    win.resize(1280, 800)
+    win.show()
+    newest = _title_at(win, 0)
+    qtbot.waitUntil(lambda: win.detail.title_label.text() == newest, timeout=5000)
+
+    threads: list[bool] = []  # for each read of evidence: on the GUI thread?
+    read = evidence.list_evidence
+
+    def recorded(db: Database, incident_id: str | None = None) -> list[EvidenceItem]:
+        threads.append(threading.current_thread() is threading.main_thread())
+        return read(db, incident_id)
+
+    monkeypatch.setattr(evidence, "list_evidence", recorded)
+    qtbot.keyClicks(win.filter_bar.search, "airbase")
+    qtbot.waitUntil(lambda: win.detail.incident_id == first.id, timeout=5000)
+    assert [card.item.name for card in win.detail.evidence.cards] == ["crater.jpg"]
+    assert "crater, north gate" in win.detail.text()
+    assert threads == [False]  # read once, in the worker, with the incident
+
+    # A click reads at once, on the GUI thread, as before.
+    rect = win.table.visualRect(win.model.index(1, IncidentTableModel.COL_TITLE))
+    qtbot.mouseClick(win.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert win.detail.evidence.cards == []
+    assert threads == [False, True]
