@@ -11,7 +11,7 @@ import time
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QThreadPool
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QThreadPool, QTimer
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QTableView
 
 from desktop.errors import DeskError
@@ -82,6 +82,8 @@ SLOW_COUNT_SECONDS = 0.1
 # the new rows replace the old when they arrive. Below, it is read at once (a millisecond),
 # one pass of the event loop sooner.
 PAGES_IN_THREAD_FROM = 10_000
+# The map and timeline mark the pane's new incident this long after it arrives from a worker.
+MARK_AFTER_MS = 1
 
 
 class ListingPart(_Base):
@@ -91,6 +93,7 @@ class ListingPart(_Base):
     # window answers between the new rows and their detail.
     _read_later = False
     _detail_reads: LatestOnly | None = None
+    _mark_timer: QTimer | None = None
 
     def _build_table(self) -> QTableView:
         table = QTableView(self)
@@ -355,7 +358,18 @@ class ListingPart(_Base):
         if evidence is not None and data.id is not None and self.evidence_viewer is not None:
             self.evidence_viewer.read_ahead(data.id, evidence)
         self.detail.show_incident(data)
-        self._geo_mark_selected()
+        self._mark_later()
+
+    def _mark_later(self) -> None:
+        """Mark the pane's new incident on the map and timeline a pass of the event loop
+        after the pane shows it, so the window answers between the pane's layout and their
+        paints. A zero timer would run in the same pass (see docs/performance.md, v1)."""
+        if self._mark_timer is None:
+            self._mark_timer = QTimer(self)
+            self._mark_timer.setSingleShot(True)
+            self._mark_timer.setInterval(MARK_AFTER_MS)
+            self._mark_timer.timeout.connect(self._geo_mark_selected)
+        self._mark_timer.start()
 
     def _detail_failed(self, message: str) -> None:
         self.detail.clear()

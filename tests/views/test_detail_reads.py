@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -137,3 +138,36 @@ def test_the_panes_evidence_is_read_with_its_incident_off_the_gui_thread(
     qtbot.mouseClick(win.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert win.detail.evidence.cards == []
     assert threads == [False, True]
+
+
+def test_the_map_and_timeline_mark_the_incident_the_pane_shows_after_a_filter(
+    qtbot: QtBot, db: Database
+) -> None:
+    load_sample(db)
+    win = MainWindow(db, offer_sample=False)
+    qtbot.addWidget(win)
+    win.resize(1280, 800)
+    win.show()
+    win._build_geo()  # as attach() does once the window has painted
+    assert win.map_panel is not None
+    assert win.timeline is not None
+    canvas, timeline = win.map_panel.canvas, win.timeline
+    qtbot.waitUntil(lambda: win.detail.shown is not None, timeout=5000)
+    qtbot.keyClicks(win.filter_bar.search, "airbase")
+    qtbot.waitUntil(lambda: win.model.query.text == "airbase", timeout=5000)
+    qtbot.waitUntil(lambda: win.detail.title_label.text() == _title_at(win, 0), timeout=5000)
+    shown = win.detail.shown
+    assert shown is not None
+    assert "airbase" in shown.title
+    where = (shown.where.lat, shown.where.lon, shown.where.country)
+    # Marked a pass of the event loop after the pane showed it.
+    qtbot.waitUntil(lambda: canvas.selected == where, timeout=5000)
+    assert timeline.selected is not None
+    assert timeline.selected[0] == date(2023, 10, 17)
+    # A filter that still lists it keeps it shown and marked.
+    win.filter_bar.search.selectAll()
+    qtbot.keyClicks(win.filter_bar.search, "drone")
+    qtbot.waitUntil(lambda: win.model.query.text == "drone", timeout=5000)
+    qtbot.waitUntil(lambda: len(win.geo_drawn) == 2, timeout=5000)
+    assert win.detail.shown is shown
+    assert canvas.selected == where
