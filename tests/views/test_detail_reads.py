@@ -171,3 +171,50 @@ def test_the_map_and_timeline_mark_the_incident_the_pane_shows_after_a_filter(
     qtbot.waitUntil(lambda: len(win.geo_drawn) == 2, timeout=5000)
     assert win.detail.shown is shown
     assert canvas.selected == where
+
+
+def test_the_next_incident_reuses_the_citation_lines_and_folds_those_it_lacks(
+    qtbot: QtBot, db: Database, tmp_path: Path
+) -> None:
+    load_sample(db)
+    win = MainWindow(db, offer_sample=False)
+    qtbot.addWidget(win)
+    win.resize(1280, 900)
+    win.show()
+    detail = win.detail
+    counts = {}
+    for row in range(win.model.rowCount()):
+        listed = win.model.row_at(win.model.index(row, 0))
+        assert listed is not None
+        counts[row] = len(incidents.get_incident(db, listed.id).citations)
+    many = max(counts, key=counts.__getitem__)
+    few = min(counts, key=counts.__getitem__)
+    assert counts[many] > counts[few]
+
+    def click(row: int) -> None:
+        rect = win.table.visualRect(win.model.index(row, IncidentTableModel.COL_TITLE))
+        qtbot.mouseClick(win.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+    click(many)
+    qtbot.waitUntil(lambda: detail.title_label.text() == _title_at(win, many), timeout=5000)
+    labels = {id(label) for block in detail._citation_blocks for label in block.all}
+    many_text = [label.text() for label in detail.citation_labels]
+    click(few)
+    qtbot.waitUntil(lambda: detail.title_label.text() == _title_at(win, few), timeout=5000)
+    qtbot.wait(50)  # the pane's layout, a pass later
+    # The same labels, given the new text; those not needed hold nothing and take no room.
+    assert {id(label) for block in detail._citation_blocks for label in block.all} == labels
+    shown = detail.citation_labels
+    assert len(shown) < len(many_text)
+    for block in detail._citation_blocks:
+        for label in block.all:
+            if label not in shown:
+                assert label.text() == ""
+                assert label.height() == 0
+            else:
+                assert label.height() > 0
+    few_text = [label.text() for label in shown]
+    gone = [text for text in many_text if text not in few_text and not text.startswith("<a ")]
+    assert gone
+    assert not any(text in detail.text() for text in gone)
+    detail.widget().grab().save(str(tmp_path / "pane-fewer-citations.png"))
