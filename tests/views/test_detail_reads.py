@@ -7,6 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from desktop.errors import NotFoundError
 from desktop.services import evidence, incidents
@@ -218,3 +219,27 @@ def test_the_next_incident_reuses_the_citation_lines_and_folds_those_it_lacks(
     assert gone
     assert not any(text in detail.text() for text in gone)
     detail.widget().grab().save(str(tmp_path / "pane-fewer-citations.png"))
+
+
+def test_the_panes_wrapped_lines_are_whole_one_pass_after_an_incident_is_shown(
+    qtbot: QtBot, db: Database, tmp_path: Path
+) -> None:
+    load_sample(db)
+    win = MainWindow(db, offer_sample=False)
+    qtbot.addWidget(win)
+    win.resize(1024, 700)  # a narrow pane: most lines wrap, and its scroll bar shows
+    win.show()
+    win._build_geo()  # as attach() does once the window has painted: the docks below
+    qtbot.waitUntil(lambda: len(win.geo_drawn) == 2, timeout=10000)
+    qtbot.waitUntil(lambda: win.detail.shown is not None, timeout=5000)
+    for row in (0, 3, 0):
+        win.select_index(win.model.index(row, 0))
+        QApplication.processEvents()  # one pass, as a paint or a screenshot gets
+        win.detail.grab().save(str(tmp_path / f"pane-{row}.png"))
+        labels = [*win.detail.values.values(), *win.detail.citation_labels]
+        clipped = [
+            label.text()[:30]
+            for label in labels
+            if label.isVisible() and label.height() < label.heightForWidth(label.width())
+        ]
+        assert clipped == []

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -30,7 +30,9 @@ from desktop.views.partials.plain_widgets import (
 )
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QResizeEvent, QShowEvent
+    from collections.abc import Callable
+
+    from PySide6.QtGui import QShowEvent
 
     from desktop.services.dto import Citation, IncidentData
 
@@ -124,6 +126,23 @@ def _fold(label: QLabel, folded: bool) -> None:
         label.setMaximumHeight(height)
 
 
+class WidthWatch(QObject):
+    """Calls ``changed`` when a widget's width changes: the pane's viewport narrows when its
+    scroll bar appears, and its wrapped labels then need more height than was laid out."""
+
+    def __init__(self, watched: QWidget, changed: Callable[[], None]) -> None:
+        super().__init__(watched)
+        self._changed = changed
+        watched.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            assert isinstance(event, QResizeEvent)
+            if event.size().width() != event.oldSize().width():
+                self._changed()
+        return False
+
+
 class IncidentDetail(QScrollArea):
     """Shows one :class:`IncidentData`, or a hint when nothing is selected.
 
@@ -151,7 +170,8 @@ class IncidentDetail(QScrollArea):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        known_viewport(self)  # _relayout() reads its width, first while the window shows
+        viewport = known_viewport(self)  # _relayout() reads its width, first as the window shows
+        WidthWatch(viewport, self._relayout)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -270,6 +290,11 @@ class IncidentDetail(QScrollArea):
             body.setMinimumHeight(layout.heightForWidth(width))
         else:
             body.setMinimumHeight(layout.sizeHint().height())
+        # The labels take their new heights now, not a pass later: what paints (or is
+        # grabbed) in between would show them clipped to their old ones. The form is a
+        # widget of its own, laid out after the body gives it its size.
+        layout.activate()
+        self._form.activate()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
