@@ -73,6 +73,9 @@ class Column:
     grows: bool = False  # takes a share of the extra width too (views/partials/column_spread)
     align_right: bool = False
     sortable: bool = True  # False: the search cannot sort by it (its key is no sort key)
+    # On a table too narrow for Title, the columns hidden for it by default, 1 first (the
+    # least read); 0: never hidden so (views/partials/column_fit.py).
+    drop: int = 0
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -91,7 +94,7 @@ COLUMNS: tuple[Column, ...] = (
         sample="Drone attack on al-Asad",
         stretch=True,
     ),
-    Column("place", "Place", lambda row: row.place, sample="al-Asad airbase", grows=True),
+    Column("place", "Place", lambda row: row.place, sample="al-Asad airbase", grows=True, drop=6),
     Column(
         "type",
         "Type",
@@ -99,6 +102,7 @@ COLUMNS: tuple[Column, ...] = (
         lambda row: row.event_type,
         sample="Air/drone strike",
         grows=True,
+        drop=5,
     ),
     Column(
         "status",
@@ -106,6 +110,7 @@ COLUMNS: tuple[Column, ...] = (
         lambda row: phrases.status_word(row.status),
         lambda row: STATUS_MEANING[row.status],
         sample="Unverified",
+        drop=4,
     ),
     Column(
         "confidence",
@@ -113,11 +118,17 @@ COLUMNS: tuple[Column, ...] = (
         lambda row: phrases.confidence_word(row.confidence),
         lambda row: CONFIDENCE_MEANING[row.confidence],
         sample="Confidence",
+        drop=2,
     ),
     Column(
-        "sources", "Sources", lambda row: str(row.source_count), sample="Sources", align_right=True
+        "sources",
+        "Sources",
+        lambda row: str(row.source_count),
+        sample="Sources",
+        align_right=True,
+        drop=1,
     ),
-    Column("marking", "Marking", lambda row: row.marking, sample="TLP:AMBER+STRICT"),
+    Column("marking", "Marking", lambda row: row.marking, sample="TLP:AMBER+STRICT", drop=3),
 )
 
 # Every order a query may ask for: each column's, and the full-text search's relevance.

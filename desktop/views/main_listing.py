@@ -11,11 +11,12 @@ import time
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QThreadPool
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QThreadPool, QTimer
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QTableView
 
 from desktop.errors import DeskError
-from desktop.services.listing import COLUMNS
+from desktop.services.listing import COLUMNS, Column
+from desktop.views.partials.column_fit import ColumnFit
 from desktop.views.partials.column_menu import ColumnMenu
 from desktop.views.partials.column_spread import ColumnSpread
 from desktop.views.partials.incident_table_model import IncidentTableModel
@@ -25,16 +26,47 @@ from desktop.wording import plural
 
 if TYPE_CHECKING:
     # Imported at run time by load_services(), once the first rows are painted.
+    from desktop.services import evidence as evidence_service  # noqa: TC004
     from desktop.services import incidents as incident_service  # noqa: TC004
     from desktop.services import sources as source_service  # noqa: TC004
     from desktop.services.dto import IncidentData, IncidentQuery, IncidentRow
+    from desktop.services.evidence import EvidenceItem
+    from desktop.store.engine import Database
     from desktop.views.main_parts import WindowParts as _Base
 else:
     _Base = object
 
 
+def header_width(table: QTableView, column: Column) -> int:
+    """The width a column needs to show its header whole, with the sort arrow beside it."""
+    header = table.horizontalHeader()
+    style = header.style()
+    margin = style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+    arrow = style.pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header)
+    return header.fontMetrics().horizontalAdvance(column.title) + 4 * margin + arrow
+
+
+def read_detail(
+    db: Database, incident_id: str, with_evidence: bool
+) -> tuple[IncidentData, list[EvidenceItem] | None]:
+    """The detail pane's incident and, if the pane lists evidence, its evidence (None if that
+    could not be read: the pane reads it again itself, and says why)."""
+    data = incident_service.get_incident(db, incident_id)
+    if not with_evidence:
+        return data, None
+    try:
+        return data, evidence_service.list_evidence(db, incident_id)
+    except DeskError:
+        return data, None
+
+
+def drop_rank(column: int) -> int:
+    return COLUMNS[column].drop
+
+
 def load_services() -> None:
-    global incident_service, source_service
+    global evidence_service, incident_service, source_service
+    from desktop.services import evidence as evidence_service
     from desktop.services import incidents as incident_service
     from desktop.services import sources as source_service
 
@@ -45,6 +77,13 @@ NEWEST_FIRST = ("when", True)
 # last query's count beside the new rows long enough to be read, so "Counting…" is shown
 # instead; a fast one (the usual: a few milliseconds) keeps the line as it is, unflickering.
 SLOW_COUNT_SECONDS = 0.1
+# From this many incidents a new query's first page is read in a worker (tens of milliseconds
+# of SQL for a rare country or a common word at 100,000): the window answers meanwhile, and
+# the new rows replace the old when they arrive. Below, it is read at once (a millisecond),
+# one pass of the event loop sooner.
+PAGES_IN_THREAD_FROM = 10_000
+# The map and timeline mark the pane's new incident this long after it arrives from a worker.
+MARK_AFTER_MS = 1
 
 
 class ListingPart(_Base):
@@ -54,6 +93,7 @@ class ListingPart(_Base):
     # window answers between the new rows and their detail.
     _read_later = False
     _detail_reads: LatestOnly | None = None
+    _mark_timer: QTimer | None = None
 
     def _build_table(self) -> QTableView:
         table = QTableView(self)
@@ -71,22 +111,41 @@ class ListingPart(_Base):
         header.setSectionsMovable(True)
         metrics = table.fontMetrics()
         # Widths from the columns' samples (desktop.services.listing.COLUMNS): a fixed
-        # column fits its sample; a stretching one takes what the others leave.
+        # column fits its sample and its header (with the sort arrow); a stretching one
+        # takes what the others leave, and this is its share before the extra is spread.
         base: dict[int, int] = {}
         for column, spec in enumerate(COLUMNS):
             if spec.stretch:
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
                 base[column] = metrics.horizontalAdvance(spec.sample)
             else:
-                table.setColumnWidth(column, metrics.horizontalAdvance(spec.sample) + 18)
+                width = max(metrics.horizontalAdvance(spec.sample) + 18, header_width(table, spec))
+                table.setColumnWidth(column, width)
                 base[column] = table.columnWidth(column)
         growing = tuple(column for column, spec in enumerate(COLUMNS) if spec.grows)
-        spread = ColumnSpread(table, base, growing)
+        spread = ColumnSpread(table, base, growing, IncidentTableModel.COL_TITLE)
+        droppable = sorted((c for c, spec in enumerate(COLUMNS) if spec.drop), key=drop_rank)
+        self.column_fit = ColumnFit(
+            table,
+            [c.key for c in COLUMNS],
+            base,
+            IncidentTableModel.COL_TITLE,
+            droppable,
+            self.settings.column_choices(),
+            self.settings.set_column_choices,
+            spread.spread,
+        )
+        fit = self.column_fit
         always = (IncidentTableModel.COL_WHEN, IncidentTableModel.COL_TITLE)
-        self.column_menu = ColumnMenu(table, [c.title for c in COLUMNS], always, spread.spread)
+        titles = [c.title for c in COLUMNS]
+        self.column_menu = ColumnMenu(
+            table, titles, always, fit.choose, fit.choose_all, fit.choose_none
+        )
         header.setSortIndicator(IncidentTableModel.COL_WHEN, Qt.SortOrder.DescendingOrder)
         header.setSortIndicatorShown(True)
         header.sortIndicatorChanged.connect(self._sort)
+        self.model.pageAsked.connect(self._page_asked)
+        self.model.pageFailed.connect(self._page_failed)
         return table
 
     def _fetch_page(self, query: IncidentQuery, offset: int, limit: int) -> list[IncidentRow]:
@@ -109,7 +168,16 @@ class ListingPart(_Base):
         facets = self._attempt("Cannot read the workspace", incident_service.facets, self._db)
         if facets is not None:
             self._total = facets.total
+            self.model.pages_in_thread = facets.total >= PAGES_IN_THREAD_FROM
             self.filter_bar.set_facets(facets)
+
+    def _page_asked(self) -> None:
+        # The map and the timeline are drawn for the new query only once its rows have
+        # arrived and they have read it again (main_geo, on the model's reset).
+        self.geo_drawn = {}
+
+    def _page_failed(self, message: str) -> None:
+        self.dialogs.warning("Cannot show the incidents", message)
 
     def apply_filters(self) -> None:
         if not self.attached:
@@ -282,12 +350,26 @@ class ListingPart(_Base):
             self._detail_reads = LatestOnly(pool, self)
             self._detail_reads.delivered.connect(self._detail_read)
             self._detail_reads.failed.connect(self._detail_failed)
-        db = self._db
-        self._detail_reads.request(lambda: incident_service.get_incident(db, incident_id))
+        db, with_evidence = self._db, self.evidence_viewer is not None
+        self._detail_reads.request(lambda: read_detail(db, incident_id, with_evidence))
 
-    def _detail_read(self, data: IncidentData) -> None:
+    def _detail_read(self, read: tuple[IncidentData, list[EvidenceItem] | None]) -> None:
+        data, evidence = read
+        if evidence is not None and data.id is not None and self.evidence_viewer is not None:
+            self.evidence_viewer.read_ahead(data.id, evidence)
         self.detail.show_incident(data)
-        self._geo_mark_selected()
+        self._mark_later()
+
+    def _mark_later(self) -> None:
+        """Mark the pane's new incident on the map and timeline a pass of the event loop
+        after the pane shows it, so the window answers between the pane's layout and their
+        paints. A zero timer would run in the same pass (see docs/performance.md, v1)."""
+        if self._mark_timer is None:
+            self._mark_timer = QTimer(self)
+            self._mark_timer.setSingleShot(True)
+            self._mark_timer.setInterval(MARK_AFTER_MS)
+            self._mark_timer.timeout.connect(self._geo_mark_selected)
+        self._mark_timer.start()
 
     def _detail_failed(self, message: str) -> None:
         self.detail.clear()

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from desktop.views.partials.column_menu import ColumnMenu
     from desktop.views.partials.companions import Companions
     from desktop.views.partials.dialogs import Dialogs
+    from desktop.views.partials.evidence_view import EvidenceViewer
     from desktop.views.partials.filter_bar import FilterBar
     from desktop.views.partials.incident_detail import IncidentDetail
     from desktop.views.partials.incident_table_model import IncidentTableModel
@@ -51,6 +52,7 @@ class WindowParts(QMainWindow):
     _deleted: list[tuple[str, str]]
     _backup_thread: threading.Thread | None
     _to_end: QTimer
+    geo_drawn: dict[str, float]  # main_geo's: the views drawn for the table's query
     dialogs: Dialogs
     settings: WindowSettings
     news: WorkspaceNews
@@ -60,6 +62,7 @@ class WindowParts(QMainWindow):
     table: QTableView
     column_menu: ColumnMenu
     detail: IncidentDetail
+    evidence_viewer: EvidenceViewer | None
     empty_label: QLabel
     location_label: QLabel
     splitter: QSplitter

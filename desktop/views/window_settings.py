@@ -62,5 +62,19 @@ class WindowSettings:
     def set_flag(self, key: str, value: bool) -> None:
         self._settings.setValue(f"window/{key}", value)
 
+    def column_choices(self) -> dict[str, bool]:
+        """The table's columns the analyst chose to show (True) or hide, by column key."""
+        value = self._settings.value("window/columns-chosen", "")
+        choices: dict[str, bool] = {}
+        for item in str(value or "").split(","):
+            key, _, shown = item.partition("=")
+            if key and shown in ("0", "1"):
+                choices[key] = shown == "1"
+        return choices
+
+    def set_column_choices(self, choices: dict[str, bool]) -> None:
+        text = ",".join(f"{key}={int(shown)}" for key, shown in sorted(choices.items()))
+        self._settings.setValue("window/columns-chosen", text)
+
     def sync(self) -> None:
         self._settings.sync()

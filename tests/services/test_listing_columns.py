@@ -64,3 +64,18 @@ def test_the_widths_are_declared_with_the_columns() -> None:
     assert [c.key for c in COLUMNS if c.grows] == ["place", "type"]
     assert all(column.sample for column in COLUMNS)
     assert listing.PAGE_SIZE > 0
+
+
+def test_when_and_title_are_never_hidden_for_room_and_the_least_read_go_first() -> None:
+    drops = {column.key: column.drop for column in COLUMNS if column.drop}
+    assert "when" not in drops
+    assert "title" not in drops
+    assert len(set(drops.values())) == len(drops)  # one order, no ties
+    assert sorted(drops, key=drops.__getitem__) == [
+        "sources",
+        "confidence",
+        "marking",
+        "status",
+        "type",
+        "place",
+    ]

@@ -19,6 +19,7 @@ from desktop.views.partials.incident_table_model import IncidentTableModel as Mo
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from PySide6.QtGui import QAction
     from pytestqt.qtbot import QtBot
 
     from desktop.store.engine import Database
@@ -72,7 +73,7 @@ def test_the_table_keeps_its_rows_beside_the_map_and_timeline(
     window.grab().save(str(tmp_path / f"main-{width}x{height}.png"))
     assert rows_shown(window) >= rows
     assert set(KEY_COLUMNS) <= whole_columns(window)
-    assert window.table.columnWidth(Model.COL_TITLE) >= 90
+    assert window.table.columnWidth(Model.COL_TITLE) >= 0.35 * window.table.viewport().width()
     map_dock, timeline_dock = docks(window)
     for dock in (map_dock, timeline_dock):
         assert dock.isVisible()
@@ -148,31 +149,86 @@ def test_reset_layout_puts_everything_back(qtbot: QtBot, db: Database) -> None:
     assert rows_shown(window) >= 10
 
 
-def test_columns_hidden_from_the_header_menu_give_title_room_and_come_back_after_a_restart(
+def header_need(window: MainWindow, column: int) -> int:
+    """The width the header's text of ``column`` needs, its margins and sort arrow aside."""
+    header = window.table.horizontalHeader()
+    return header.fontMetrics().horizontalAdvance(COLUMNS[column].title)
+
+
+def hidden_columns(window: MainWindow) -> set[str]:
+    return {c.title for n, c in enumerate(COLUMNS) if window.table.isColumnHidden(n)}
+
+
+def menu_actions(window: MainWindow) -> dict[str, QAction]:
+    menu = window.column_menu.menu()
+    return {action.text(): action for action in menu.actions() if action.text()}
+
+
+@pytest.mark.parametrize(("width", "height"), [(1024, 700), (1920, 1080)])
+def test_title_is_readable_and_no_column_is_cut_below_its_header(
+    qtbot: QtBot, db: Database, tmp_path: Path, width: int, height: int
+) -> None:
+    load_sample(db)
+    window = open_window(qtbot, db, width, height)
+    window.grab().save(str(tmp_path / f"columns-{width}x{height}.png"))
+    table = window.table
+    viewport = table.viewport().width()
+    assert table.columnWidth(Model.COL_TITLE) >= 0.35 * viewport
+    shown = [c for c in range(len(COLUMNS)) if not table.isColumnHidden(c)]
+    for column in shown:
+        assert table.columnWidth(column) > header_need(window, column) + 8, COLUMNS[column].title
+    assert set(shown) <= whole_columns(window)
+    if width == 1024:
+        # The three an analyst reads least make room; the detail pane shows them.
+        assert hidden_columns(window) == {"Confidence", "Sources", "Marking"}
+    else:
+        assert hidden_columns(window) == set()
+
+
+def test_the_window_width_decides_until_the_analyst_chooses(qtbot: QtBot, db: Database) -> None:
+    load_sample(db)
+    window = open_window(qtbot, db, 1024, 700)
+    assert hidden_columns(window) == {"Confidence", "Sources", "Marking"}
+    actions = menu_actions(window)
+    assert not actions["Sources"].isChecked()
+    window.resize(1920, 1080)
+    qtbot.waitUntil(lambda: hidden_columns(window) == set())
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: hidden_columns(window) == {"Confidence", "Sources", "Marking"})
+
+
+def test_the_analysts_column_choices_win_and_survive_a_restart(
     qtbot: QtBot, db: Database, tmp_path: Path
 ) -> None:
     load_sample(db)
     window = open_window(qtbot, db, 1024, 700)
-    table, titles = window.table, [c.title for c in COLUMNS]
-    before = table.columnWidth(Model.COL_TITLE)
-    menu = window.column_menu.menu()
-    actions = {action.text(): action for action in menu.actions() if action.text()}
+    actions = menu_actions(window)
     assert not actions["Title"].isEnabled()
     assert not actions["When"].isEnabled()
-    for title in ("Confidence", "Sources", "Marking"):
-        assert actions[title].isChecked()
-        actions[title].trigger()  # as a click on the checked entry does
-    hidden = {titles.index(t) for t in ("Confidence", "Sources", "Marking")}
-    assert {c for c in range(len(titles)) if table.isColumnHidden(c)} == hidden
-    # Title reads whole titles again: its sample's width and more (Place and Type share the rest).
-    title_sample = next(c.sample for c in COLUMNS if c.key == "title")
-    wide = max(before + 80, table.fontMetrics().horizontalAdvance(title_sample) + 40)
-    qtbot.waitUntil(lambda: table.columnWidth(Model.COL_TITLE) >= wide)
-    window.grab().save(str(tmp_path / "columns-hidden.png"))
-    window.close()  # saves the layout, the header's hidden columns with it
+    actions["Sources"].trigger()  # shown, though the width would hide it
+    actions = menu_actions(window)
+    actions["Place"].trigger()  # hidden, though the width would show it
+    assert hidden_columns(window) == {"Confidence", "Marking", "Place"}
+    window.resize(1920, 1080)  # wider: the others come back, Place stays hidden
+    qtbot.waitUntil(lambda: hidden_columns(window) == {"Place"})
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: hidden_columns(window) == {"Confidence", "Marking", "Place"})
+    window.grab().save(str(tmp_path / "columns-chosen.png"))
+    window.close()  # saves the layout and the choices
 
     again = open_window(qtbot, db, 1024, 700)
-    assert {c for c in range(len(titles)) if again.table.isColumnHidden(c)} == hidden
-    show_all = next(a for a in again.column_menu.menu().actions() if a.text() == "Show all columns")
-    show_all.trigger()
-    assert not any(again.table.isColumnHidden(c) for c in range(len(titles)))
+    assert hidden_columns(again) == {"Confidence", "Marking", "Place"}
+    actions = menu_actions(again)
+    assert actions["Sources"].isChecked()
+    assert not actions["Place"].isChecked()
+    actions["Show all columns"].trigger()
+    assert hidden_columns(again) == set()
+    again.resize(1000, 700)  # all chosen: a narrower window hides none of them
+    qtbot.waitUntil(lambda: again.width() == 1000)
+    assert hidden_columns(again) == set()
+    menu_actions(again)["Fit columns to the width"].trigger()
+    assert hidden_columns(again) == {"Confidence", "Sources", "Marking"}
+    again.close()
+
+    third = open_window(qtbot, db, 1920, 1080)  # the width decides again after a restart
+    assert hidden_columns(third) == set()

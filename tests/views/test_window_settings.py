@@ -33,6 +33,18 @@ def test_recent_is_most_recent_first_without_repeats(settings: WindowSettings) -
     assert settings.last_database() is None
 
 
+def test_column_choices_are_kept_by_key_and_a_damaged_value_is_ignored(
+    settings: WindowSettings, tmp_path: Path
+) -> None:
+    assert settings.column_choices() == {}
+    settings.set_column_choices({"sources": True, "place": False})
+    settings.sync()
+    again = WindowSettings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    assert again.column_choices() == {"sources": True, "place": False}
+    again._settings.setValue("window/columns-chosen", "sources=yes,=1,marking=0,,place")
+    assert again.column_choices() == {"marking": False}
+
+
 def test_recent_is_capped(settings: WindowSettings) -> None:
     for number in range(MAX_RECENT + 3):
         settings.remember_database(f"db{number}")

@@ -1,9 +1,8 @@
 """The incident table's columns, shown or hidden from the header's right-click menu.
 
-On a narrow window (1024 px with the detail pane beside the table) the fixed columns leave
-Title, what an analyst reads first, about 100 px; hiding a column or two they rarely read
-gives it back. Which columns are hidden is part of the header's state, which the window saves
-and restores with its layout; When and Title always show.
+What the analyst picks here is their choice, kept by :class:`ColumnFit`
+(``views/partials/column_fit.py``), which otherwise hides the least-read columns on a narrow
+table to give Title room; When and Title always show.
 """
 
 from __future__ import annotations
@@ -25,13 +24,17 @@ class ColumnMenu(QObject):
         table: QTableView,
         titles: Sequence[str],
         always: Collection[int],
-        changed: Callable[[], None],
+        choose: Callable[[int, bool], None],
+        choose_all: Callable[[], None],
+        choose_none: Callable[[], None],
     ) -> None:
         super().__init__(table)
         self._table = table
         self._titles = titles
         self._always = always  # columns that cannot be hidden
-        self._changed = changed  # told after a column is shown or hidden (to spread widths)
+        self._choose = choose  # the analyst shows (True) or hides a column
+        self._choose_all = choose_all
+        self._choose_none = choose_none  # forget the choices: the width decides again
         header = table.horizontalHeader()
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._show)
@@ -50,19 +53,15 @@ class ColumnMenu(QObject):
             action.toggled.connect(partial(self.set_shown, column))
         menu.addSeparator()
         menu.addAction("Show all columns", self.show_all)
+        menu.addAction("Fit columns to the width", self._choose_none)
         return menu
 
     def set_shown(self, column: int, shown: bool) -> None:
-        if column in self._always:
-            return
-        self._table.horizontalHeader().setSectionHidden(column, not shown)
-        self._changed()
+        if column not in self._always:
+            self._choose(column, shown)
 
     def show_all(self) -> None:
-        header = self._table.horizontalHeader()
-        for column in range(len(self._titles)):
-            header.setSectionHidden(column, False)
-        self._changed()
+        self._choose_all()
 
     def _show(self, position: QPoint) -> None:
         menu = self.menu()

@@ -83,6 +83,8 @@ class EvidenceViewer(QObject):
         self._say = say
         self.open_file: Callable[[Path], bool] = open_file  # tests record what was opened
         self.items: list[EvidenceItem] = []
+        # The evidence of an incident about to be shown, read already in the window's worker.
+        self._read_ahead: tuple[str, list[EvidenceItem]] | None = None
         self._generation = 0
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)  # pdfium is not thread-safe; nor is one disk
@@ -96,13 +98,17 @@ class EvidenceViewer(QObject):
         self._generation += 1
         self.pool.clear()  # previews of the incident shown before, not started yet
         assert data.id is not None
-        try:
-            self.items = evidence.list_evidence(self._db(), data.id)
-        except DeskError as exc:
-            self.items = []
-            self.view.set_items([], {})
-            self.view.hint.setText(f"Cannot read the evidence: {exc}")
-            return
+        ahead, self._read_ahead = self._read_ahead, None
+        if ahead is not None and ahead[0] == data.id:
+            self.items = ahead[1]
+        else:
+            try:
+                self.items = evidence.list_evidence(self._db(), data.id)
+            except DeskError as exc:
+                self.items = []
+                self.view.set_items([], {})
+                self.view.hint.setText(f"Cannot read the evidence: {exc}")
+                return
         names = {n: c.source_name or c.source for n, c in enumerate(data.citations)}
         self.view.set_items(self.items, names)
         started: set[str] = set()
@@ -112,6 +118,11 @@ class EvidenceViewer(QObject):
                 continue
             started.add(item.sha256)
             self.pool.start(_PreviewJob(self._db(), item, kind, self._generation, self._made))
+
+    def read_ahead(self, incident_id: str, items: list[EvidenceItem]) -> None:
+        """``items``, the evidence of ``incident_id`` read off the GUI thread: the next
+        :meth:`show` of that incident lists them instead of reading them again."""
+        self._read_ahead = (incident_id, items)
 
     def forget(self) -> None:
         """Nothing shown any more: late previews are dropped."""

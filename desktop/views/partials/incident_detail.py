@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -22,14 +22,25 @@ from PySide6.QtWidgets import (
 from desktop import phrases
 from desktop.domain import ACTOR_ROLE_LABELS
 from desktop.views.partials.evidence_list import EvidenceList
-from desktop.views.partials.plain_widgets import known_viewport, link_label, plain_label
+from desktop.views.partials.plain_widgets import (
+    known_viewport,
+    link_label,
+    plain_label,
+    set_link,
+)
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QResizeEvent, QShowEvent
+    from collections.abc import Callable
+
+    from PySide6.QtGui import QShowEvent
 
     from desktop.services.dto import Citation, IncidentData
 
 NOTHING_SELECTED = "Select an incident in the table to see it here."
+# The labels of this many citations are kept for the next incident, even if it has fewer.
+KEPT_CITATIONS = 16
+CITATION_SPACING = 6  # pixels between the lines of the citations
+QWIDGETSIZE_MAX = (1 << 24) - 1  # Qt's "no maximum"
 
 
 def _label(text: str = "", parent: QWidget | None = None) -> QLabel:
@@ -51,6 +62,85 @@ def citation_details(citation: Citation) -> str:
     if citation.language:
         parts.append(f"language {citation.language}")
     return " · ".join(parts)  # the address has a line of its own, a link
+
+
+class CitationLabels:
+    """The labels of one citation, kept from one incident to the next and given new text:
+    making and destroying them was most of what showing an incident cost the window.
+
+    A part a citation lacks (no address, no excerpt) is emptied and folded to no height
+    rather than hidden: showing a hidden label again costs the window a few milliseconds
+    each, folding it a fraction of one. The space between lines is the labels' own margins
+    (half above, half below): the layout would put its spacing between folded labels too,
+    and QFrame, QLabel's base, resets contents margins when polished.
+    """
+
+    def __init__(self, body: QWidget, layout: QVBoxLayout) -> None:
+        self.heading = _label("", body)
+        font = QFont(self.heading.font())
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.details = _label("", body)
+        self.link = link_label("", body)
+        self.excerpt = _label("", body)
+        self.excerpt.setIndent(12)
+        self.all = (self.heading, self.details, self.link, self.excerpt)
+        for label in self.all:
+            label.setMargin(CITATION_SPACING // 2)
+            layout.addWidget(label)
+            _fold(label, True)
+
+    def show(self, citation: Citation) -> list[QLabel]:
+        """Show ``citation``; the labels that show it, in order."""
+        self.heading.setText(citation_heading(citation))
+        shown = [self.heading]
+        details = citation_details(citation)
+        self.details.setText(details)
+        if details:
+            shown.append(self.details)
+        set_link(self.link, citation.url or "")
+        if citation.url:
+            shown.append(self.link)
+        self.excerpt.setText(f"“{citation.excerpt}”" if citation.excerpt else "")
+        if citation.excerpt:
+            shown.append(self.excerpt)
+        for label in self.all:
+            _fold(label, label not in shown)
+        return shown
+
+    def hide(self) -> None:
+        for label in self.all:
+            label.setText("")
+            _fold(label, True)
+
+    def remove(self, layout: QVBoxLayout) -> None:
+        for label in self.all:
+            layout.removeWidget(label)
+            label.hide()
+            label.deleteLater()
+
+
+def _fold(label: QLabel, folded: bool) -> None:
+    height = 0 if folded else QWIDGETSIZE_MAX
+    if label.maximumHeight() != height:
+        label.setMaximumHeight(height)
+
+
+class WidthWatch(QObject):
+    """Calls ``changed`` when a widget's width changes: the pane's viewport narrows when its
+    scroll bar appears, and its wrapped labels then need more height than was laid out."""
+
+    def __init__(self, watched: QWidget, changed: Callable[[], None]) -> None:
+        super().__init__(watched)
+        self._changed = changed
+        watched.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            assert isinstance(event, QResizeEvent)
+            if event.size().width() != event.oldSize().width():
+                self._changed()
+        return False
 
 
 class IncidentDetail(QScrollArea):
@@ -80,7 +170,8 @@ class IncidentDetail(QScrollArea):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        known_viewport(self)  # _relayout() reads its width, first while the window shows
+        viewport = known_viewport(self)  # _relayout() reads its width, first as the window shows
+        WidthWatch(viewport, self._relayout)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -119,14 +210,20 @@ class IncidentDetail(QScrollArea):
         self._sources_heading.setFont(heading_font)
         layout.addWidget(self._sources_heading)
         self._citations = QVBoxLayout()
-        self._citations.setSpacing(6)
+        self._citations.setSpacing(0)  # each citation's line has its own margin
         layout.addLayout(self._citations)
         self.evidence = EvidenceList(body)
-        self.evidence.changed.connect(lambda: QTimer.singleShot(0, self, self._relayout))
+        # One relayout after the labels' new texts, however many changes asked for it.
+        self._relayout_timer = QTimer(self)
+        self._relayout_timer.setSingleShot(True)
+        self._relayout_timer.setInterval(0)
+        self._relayout_timer.timeout.connect(self._relayout)
+        self.evidence.changed.connect(self._relayout_timer.start)
         layout.addWidget(self.evidence)
         layout.addStretch(1)
         self.setWidget(body)
         self.citation_labels: list[QLabel] = []
+        self._citation_blocks: list[CitationLabels] = []
         self.clear()
 
     def clear(self, text: str = NOTHING_SELECTED) -> None:
@@ -171,9 +268,9 @@ class IncidentDetail(QScrollArea):
         self._set_citations(data.citations)
         self.evidence.show()
         self.incident_shown.emit(data)
-        self._relayout()
-        # Once more when the labels' new sizes have settled in the event loop.
-        QTimer.singleShot(0, self, self._relayout)
+        # Laid out in the next pass of the event loop, once, rather than now and again then:
+        # the window answers between the new texts and their layout.
+        self._relayout_timer.start()
 
     def _relayout(self) -> None:
         """Give the body the height its wrapped labels need at the current width.
@@ -193,6 +290,11 @@ class IncidentDetail(QScrollArea):
             body.setMinimumHeight(layout.heightForWidth(width))
         else:
             body.setMinimumHeight(layout.sizeHint().height())
+        # The labels take their new heights now, not a pass later: what paints (or is
+        # grabbed) in between would show them clipped to their old ones. The form is a
+        # widget of its own, laid out after the body gives it its size.
+        layout.activate()
+        self._form.activate()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -203,29 +305,16 @@ class IncidentDetail(QScrollArea):
         self._relayout()  # what was shown while hidden was not laid out
 
     def _set_citations(self, citations: tuple[Citation, ...]) -> None:
-        for label in self.citation_labels:
-            self._citations.removeWidget(label)
-            label.hide()
-            label.deleteLater()
+        blocks = self._citation_blocks
+        while len(blocks) < len(citations):
+            blocks.append(CitationLabels(self._body, self._citations))
+        while len(blocks) > max(len(citations), KEPT_CITATIONS):
+            blocks.pop().remove(self._citations)
         self.citation_labels = []
-        body = self._body
-        for citation in citations:
-            heading = _label(citation_heading(citation), body)
-            font = QFont(heading.font())
-            font.setBold(True)
-            heading.setFont(font)
-            self.citation_labels.append(heading)
-            details = citation_details(citation)
-            if details:
-                self.citation_labels.append(_label(details, body))
-            if citation.url:
-                self.citation_labels.append(link_label(citation.url, body))
-            if citation.excerpt:
-                excerpt = _label(f"“{citation.excerpt}”", body)
-                excerpt.setIndent(12)
-                self.citation_labels.append(excerpt)
-        for label in self.citation_labels:
-            self._citations.addWidget(label)
+        for block, citation in zip(blocks, citations, strict=False):
+            self.citation_labels += block.show(citation)
+        for block in blocks[len(citations) :]:
+            block.hide()
 
     def text(self) -> str:
         """Everything shown, as plain text (for copying and for tests)."""

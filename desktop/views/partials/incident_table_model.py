@@ -8,6 +8,10 @@ The first page is shown before the matches are counted: reading rows costs what 
 counting a common word costs every match. The count follows from the event loop, once the
 rows are on screen (:attr:`IncidentTableModel.totalChanged`), unless the first page was short
 and so already is the count.
+
+With :attr:`IncidentTableModel.pages_in_thread` set (the window sets it on a large workspace,
+where a first page may take tens of milliseconds of SQL), a new query's first page is read in
+a worker: the rows shown stay until it arrives, then the model resets to it.
 """
 
 from __future__ import annotations
@@ -166,6 +170,11 @@ class IncidentTableModel(QAbstractTableModel):
     # The count of the shown query could not be read: a message for the analyst. The total
     # stays unknown (rows still page in) until count_now() is asked again.
     countFailed = Signal(str)
+    # A first page read in a worker (pages_in_thread) failed: a message for the analyst. The
+    # rows of the query shown before stay.
+    pageFailed = Signal(str)
+    # A new query's first page is being read in a worker (pages_in_thread).
+    pageAsked = Signal()
 
     def __init__(
         self,
@@ -213,12 +222,21 @@ class IncidentTableModel(QAbstractTableModel):
         # True while rows are being replaced or added: views (and Qt's model tester) ask for
         # more rows from slots connected to the model's own signals, and must not re-enter.
         self._busy = False
+        # A new query's first page read in a worker, the rows shown kept until it arrives.
+        self.pages_in_thread = False
+        self._page_reads: LatestOnly | None = None
+        self._asked: IncidentQuery | None = None  # the query whose first page is on its way
 
     # --- what is shown ---------------------------------------------------------------
 
     @property
     def query(self) -> IncidentQuery:
         return self._query
+
+    @property
+    def wanted(self) -> IncidentQuery:
+        """The query asked for last: the one shown, or the one whose rows are on their way."""
+        return self._asked if self._asked is not None else self._query
 
     @property
     def total(self) -> int | None:
@@ -236,13 +254,51 @@ class IncidentTableModel(QAbstractTableModel):
         many rows loaded as before, so the analyst's place in a long list is not lost.
         """
         if query == self._query:
+            self._drop_asked()  # back to the query shown: a page on its way is not wanted
             self.refresh()
+        elif self.pages_in_thread:
+            if query != self._asked:
+                self._ask(query)
         else:
+            self._drop_asked()
             self._reload(query, self._first_page)
 
     def refresh(self) -> None:
         """Read the same query again, keeping as many rows loaded as before."""
+        if self._asked is not None:
+            self._ask(self._asked)  # the workspace changed: read the page on its way again
+            return
         self._reload(self._query, max(self._first_page, len(self._rows)))
+
+    def _ask(self, query: IncidentQuery) -> None:
+        if self._page_reads is None:
+            pool = QThreadPool(self)
+            pool.setMaxThreadCount(1)
+            self._page_reads = LatestOnly(pool, self)
+            self._page_reads.delivered.connect(self._page_read)
+            self._page_reads.failed.connect(self._page_failed)
+        self._asked = query
+        fetch, limit = self._fetch_page, self._first_page
+        self._page_reads.request(lambda: (query, fetch(query, 0, limit)))
+        self.pageAsked.emit()
+
+    def _page_read(self, read: tuple[IncidentQuery, list[IncidentRow]]) -> None:
+        query, page = read
+        if query != self._asked:
+            return
+        self._asked = None
+        self._reload(query, self._first_page, page)
+
+    def _page_failed(self, message: str) -> None:
+        if self._asked is not None:
+            self._asked = None
+            self.pageFailed.emit(message)
+
+    def _drop_asked(self) -> None:
+        if self._asked is not None:
+            self._asked = None
+            assert self._page_reads is not None
+            self._page_reads.drop()
 
     def show_rows(self, query: IncidentQuery, rows: list[IncidentRow]) -> None:
         """Show ``rows``, read elsewhere, as all there is of ``query`` for now.
@@ -250,6 +306,7 @@ class IncidentTableModel(QAbstractTableModel):
         The app's first paint uses it, before the services that page are loaded; nothing more
         is fetched (or counted) until the next :meth:`set_query` or :meth:`refresh`.
         """
+        self._drop_asked()
         self._busy = True
         self.beginResetModel()
         try:
@@ -300,16 +357,22 @@ class IncidentTableModel(QAbstractTableModel):
             self.countFailed.emit(message)
 
     def wait_for_count(self) -> None:
-        """Join a count in flight (the window closes its database next)."""
-        if self._count_reads is not None:
-            self._count_reads.wait()
+        """Join a count or first page in flight (the window closes its database next)."""
+        self._drop_asked()
+        for reads in (self._count_reads, self._page_reads):
+            if reads is not None:
+                reads.wait()
 
-    def _reload(self, query: IncidentQuery, limit: int) -> None:
+    def _reload(
+        self, query: IncidentQuery, limit: int, page: list[IncidentRow] | None = None
+    ) -> None:
+        """Show ``query``'s first ``limit`` rows: ``page`` if read already, else read now."""
         self.requeried = query != self._query
         self._busy = True
         self.beginResetModel()
         try:
-            page = self._fetch_page(query, 0, limit)
+            if page is None:
+                page = self._fetch_page(query, 0, limit)
             # A short page is all there is: counted already. A full one is counted later.
             self._replace(query, page, len(page) if len(page) < limit else None)
         finally:
@@ -398,7 +461,7 @@ class IncidentTableModel(QAbstractTableModel):
         if not 0 <= column < len(self.COLUMNS) or not self.COLUMNS[column].sortable:
             return None
         descending = order == Qt.SortOrder.DescendingOrder
-        return replace(self._query, sort=self.COLUMNS[column].key, descending=descending)
+        return replace(self.wanted, sort=self.COLUMNS[column].key, descending=descending)
 
     def headerData(
         self,

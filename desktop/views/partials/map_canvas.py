@@ -111,12 +111,15 @@ class MapCanvas(QWidget):
 
     def set_selected(self, lat: float | None, lon: float | None, country: str) -> None:
         """Mark the incident shown in the detail pane (None: nothing selected)."""
+        if self.selected == (lat, lon, country):
+            return  # a filter change marks again what is marked: no repaint for it
         self.selected = (lat, lon, country)
         self.update()
 
     def clear_selected(self) -> None:
-        self.selected = None
-        self.update()
+        if self.selected is not None:
+            self.selected = None
+            self.update()
 
     def pick_point(self) -> None:
         """The next click on the map is a point: :attr:`point_picked` (lat, lon) follows."""

@@ -209,26 +209,33 @@ def link_label(url: str, parent: QWidget | None = None) -> QLabel:
     The label is rich text only to draw the link: the address, user text, is escaped, so
     ``<b>`` in it is shown as typed. An address that is not http(s) stays plain text (a
     ``file:`` or ``javascript:`` address is not something to open with one click). The
-    label's ``plain`` property holds the address as typed.
+    label's ``plain`` property holds the address as typed. :func:`set_link` gives it
+    another address (the detail pane keeps its labels from one incident to the next).
     """
-    scheme = QUrl(url).scheme().lower()
-    if scheme not in LINK_SCHEMES:
-        label = plain_label(url, parent, wrap=True, selectable=True)
-        label.setProperty("plain", url)
-        return label
     label = QLabel(parent)
-    label.setTextFormat(Qt.TextFormat.RichText)
     label.setWordWrap(True)
     label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    # Opened here rather than by Qt, from the address as typed (not the one read back
+    # out of the markup), through the one function tests can replace.
+    label.linkActivated.connect(lambda _href: open_link(str(label.property("plain"))))
+    set_link(label, url)
+    return label
+
+
+def set_link(label: QLabel, url: str) -> None:
+    """Show ``url`` in a label made by :func:`link_label`."""
+    label.setProperty("plain", url)
+    if QUrl(url).scheme().lower() not in LINK_SCHEMES:
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        label.setToolTip("")
+        label.setText(url)
+        return
+    label.setTextFormat(Qt.TextFormat.RichText)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
     escaped = url.translate(_ESCAPES)
     label.setText(f'<a href="{escaped}">{escaped}</a>')
     label.setToolTip(plain_tooltip(f"Open {url} in your web browser"))
-    label.setProperty("plain", url)
-    # Opened here rather than by Qt, from the address as typed (not the one read back
-    # out of the markup), through the one function tests can replace.
-    label.linkActivated.connect(lambda _href: open_link(url))
-    return label
 
 
 def open_link(url: str) -> bool:

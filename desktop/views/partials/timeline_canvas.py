@@ -130,8 +130,10 @@ class TimelineCanvas(QWidget):
             self.bins_wanted.emit(wanted)
 
     def set_selected(self, first: date | None, last: date | None) -> None:
-        self.selected = (first, last) if first is not None and last is not None else None
-        self.update()
+        selected = (first, last) if first is not None and last is not None else None
+        if selected != self.selected:  # unchanged (a filter change marks again): no repaint
+            self.selected = selected
+            self.update()
 
     def home(self) -> None:
         """Every incident shown, with a little room on either side."""
