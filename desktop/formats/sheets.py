@@ -259,10 +259,11 @@ def _xlsx_rows(raw: bytes, sheet: str) -> Iterator[tuple[int, list[Cell]]]:
             path = getattr(ws, "_worksheet_path", "")
             with closing(_unsaved_formulas(raw, path)) as unsaved:
                 pending = next(unsaved, None)
-                for number, cells in enumerate(
-                    ws.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True), 1
-                ):
-                    values = [_xlsx_cell(cell) for cell in cells]
+                # Each row as wide as its own last cell, not padded to the sheet's stated
+                # size nor to MAX_COLUMNS: a sheet rarely uses more than a few dozen.
+                ws.reset_dimensions()
+                for number, cells in enumerate(ws.iter_rows(values_only=True), 1):
+                    values = [_xlsx_cell(cell) for cell in cells[: MAX_COLUMNS + 1]]
                     while pending is not None and pending[0] < number:
                         pending = next(unsaved, None)
                     for column in pending[1] if pending and pending[0] == number else ():
