@@ -5,10 +5,12 @@ The stream reads the ``response`` list (or the single ``Event``) an event at a t
 incidents on in parts of 500. MISP names its sources in its events rather than describing
 them, and a name first met without a grade takes the grade of a later mention
 (:class:`~desktop.formats.peers.SourceBook`); the sources, which must be stored before the
-incidents citing them, are only known once every event has been read. So the file is read
-twice: first every event made an incident and checked, then the sources handed on, then the
-events read again into the incidents handed on. A problem anywhere is told before anything
-is handed on, the first in file order, with its path (``response[1234].Event.date: …``).
+incidents citing them, are only known once every event has been read. So every event is
+made an incident and checked first, each part of 500 kept pickled and compressed (a few
+hundred bytes an incident, against some thirty times that as records, and far less than
+reading the events again would cost), then the sources are handed on, then the parts. A
+problem anywhere is told before anything is handed on, the first in file order, with its
+path (``response[1234].Event.date: …``).
 
 A file that is not a UTF-8 object (UTF-16 text, a list) is read whole by :func:`read`,
 whose refusals say what is wrong with it.
@@ -17,6 +19,9 @@ whose refusals say what is wrong with it.
 from __future__ import annotations
 
 import json
+import pickle
+import zlib
+from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from desktop.errors import ValidationError
@@ -66,13 +71,10 @@ def response_item(index: int, item: Any) -> tuple[str, Any]:
 
 
 class Reading:
-    """A file's events made incidents one by one, the sources they name gathered.
+    """A file's events made incidents one by one and checked, the sources they name
+    gathered."""
 
-    ``checks`` None: the events were read and checked before (the same events make the
-    same incidents and name the same sources; an event without a uuid gets a new one).
-    """
-
-    def __init__(self, checks: Checks | None) -> None:
+    def __init__(self, checks: Checks) -> None:
         self.checks = checks
         self.book = peers.SourceBook()
         self.seen: set[str] = set()
@@ -80,21 +82,18 @@ class Reading:
     def incident(self, where: str, event: Any) -> IncidentData:
         try:
             data = EventReader(self.book).incident(obj(event))
-            if self.checks is not None:
-                self.checks.incident(data)
+            self.checks.incident(data)
         except ValidationError as exc:
             raise exc.under(where) from None
-        if self.checks is not None:
-            if data.id in self.seen:
-                raise ValidationError(f"{where}.uuid", f"{quoted(data.id)} is given twice")
-            self.seen.add(data.id or "")
+        if data.id in self.seen:
+            raise ValidationError(f"{where}.uuid", f"{quoted(data.id)} is given twice")
+        self.seen.add(data.id or "")
         return data
 
     def sources(self) -> tuple[SourceData, ...]:
         sources = self.book.sources()
-        if self.checks is not None:
-            for source in sources:
-                self.checks.source(source)
+        for source in sources:
+            self.checks.source(source)
         # MISP carries no source records: what an event says of one only names it.
         return sources
 
@@ -111,40 +110,45 @@ def parts(stream: BinaryIO, size: int, checks: Checks, batch: int = PART) -> Ite
         yield from document_parts(read(stream.read(), checks), batch)
         return
     reading = Reading(checks)
+    held: deque[bytes] = deque()
+    pending: list[IncidentData] = []
+    count = 0
     try:
-        count = 0
-        for where, event in _events(stream, deep=True):
-            reading.incident(where, event)
-            count += 1
+        for where, event in _events(stream):
+            pending.append(reading.incident(where, event))
+            if len(pending) >= batch:
+                held.append(_packed(pending))
+                count += len(pending)
+                pending = []
     except (jsonscan.NotAnObject, _ReadWhole):
         stream.seek(0)
         yield from document_parts(read(stream.read(), checks), batch)
         return
+    held.append(_packed(pending))
+    count += len(pending)
     yield Part(
         sources=reading.sources(),
         expected=count,
         exact=True,
         named_only=frozenset(reading.book.named_only),
     )
-    del reading  # its ids: the second reading needs none of it
-    stream.seek(0)
-    again = Reading(None)
-    pending: list[IncidentData] = []
     first = 0
-    for where, event in _events(stream, deep=False):
-        pending.append(again.incident(where, event))
-        if len(pending) >= batch:
-            yield Part(incidents=tuple(pending), first=first, expected=count, exact=True)
-            first += len(pending)
-            pending = []
-    if pending:
-        yield Part(incidents=tuple(pending), first=first, expected=count, exact=True)
+    while held:
+        incidents: tuple[IncidentData, ...] = pickle.loads(zlib.decompress(held.popleft()))
+        if incidents:
+            yield Part(incidents=incidents, first=first, expected=count, exact=True)
+        first += len(incidents)
 
 
-def _events(stream: BinaryIO, deep: bool) -> Iterator[tuple[str, Any]]:
+def _packed(incidents: list[IncidentData]) -> bytes:
+    """A part's records as a few hundred bytes an incident: pickled (our own objects, made
+    here, never a file's pickle) and compressed; held until every event has been read."""
+    return zlib.compress(pickle.dumps(tuple(incidents), pickle.HIGHEST_PROTOCOL), 1)
+
+
+def _events(stream: BinaryIO) -> Iterator[tuple[str, Any]]:
     """Each event of the file in file order, with where it is, as :func:`read` finds them:
-    the ``Event`` if there is one, else each item of the ``response`` list. ``deep``: each
-    value's nesting checked (the second reading has been through the first)."""
+    the ``Event`` if there is one, else each item of the ``response`` list."""
     single: Any = _ABSENT
     response: Any = _ABSENT  # the response member's value when it is not a list
     yielded = False
@@ -153,13 +157,12 @@ def _events(stream: BinaryIO, deep: bool) -> Iterator[tuple[str, Any]]:
             response = _LISTED
             if index == jsonscan.END or single is not _ABSENT:  # the Event wins
                 continue
-            if deep:  # as the whole file's check counts: the object, the list, the item
-                peers.check_depth(value, peers.MAX_DEPTH - 2)
+            # As deep as the whole file's check counts: the object, the list, the item.
+            peers.check_depth(value, peers.MAX_DEPTH - 2)
             yielded = True
             yield response_item(index, value)
             continue
-        if deep:
-            peers.check_depth(value, peers.MAX_DEPTH - 1)
+        peers.check_depth(value, peers.MAX_DEPTH - 1)
         if key == "Event":
             if yielded:  # after a response list's events: read whole, where the Event wins
                 raise _ReadWhole
