@@ -6,11 +6,9 @@ incidents on in parts of 500. MISP names its sources in its events rather than d
 them, and a name first met without a grade takes the grade of a later mention
 (:class:`~desktop.formats.peers.SourceBook`); the sources, which must be stored before the
 incidents citing them, are only known once every event has been read. So every event is
-made an incident and checked first, each part of 500 kept pickled and compressed (a few
-hundred bytes an incident, against some thirty times that as records, and far less than
-reading the events again would cost), then the sources are handed on, then the parts. A
-problem anywhere is told before anything is handed on, the first in file order, with its
-path (``response[1234].Event.date: …``).
+made an incident and checked first, held compressed (:mod:`desktop.formats.held`), then the
+sources are handed on, then the incidents. A problem anywhere is told before anything is
+handed on, the first in file order, with its path (``response[1234].Event.date: …``).
 
 A file that is not a UTF-8 object (UTF-16 text, a list) is read whole by :func:`read`,
 whose refusals say what is wrong with it.
@@ -19,14 +17,12 @@ whose refusals say what is wrong with it.
 from __future__ import annotations
 
 import json
-import pickle
-import zlib
-from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from desktop.errors import ValidationError
 from desktop.formats import jsonscan, jsontext, peers
 from desktop.formats.base import PART, Part, document_parts
+from desktop.formats.held import HeldParts
 from desktop.formats.misp import EventReader
 from desktop.formats.peers import items, obj
 from desktop.records import Document
@@ -110,40 +106,16 @@ def parts(stream: BinaryIO, size: int, checks: Checks, batch: int = PART) -> Ite
         yield from document_parts(read(stream.read(), checks), batch)
         return
     reading = Reading(checks)
-    held: deque[bytes] = deque()
-    pending: list[IncidentData] = []
-    count = 0
+    held = HeldParts(batch)
     try:
         for where, event in _events(stream):
-            pending.append(reading.incident(where, event))
-            if len(pending) >= batch:
-                held.append(_packed(pending))
-                count += len(pending)
-                pending = []
+            held.add(reading.incident(where, event))
     except (jsonscan.NotAnObject, _ReadWhole):
         stream.seek(0)
         yield from document_parts(read(stream.read(), checks), batch)
         return
-    held.append(_packed(pending))
-    count += len(pending)
-    yield Part(
-        sources=reading.sources(),
-        expected=count,
-        exact=True,
-        named_only=frozenset(reading.book.named_only),
-    )
-    first = 0
-    while held:
-        incidents: tuple[IncidentData, ...] = pickle.loads(zlib.decompress(held.popleft()))
-        if incidents:
-            yield Part(incidents=incidents, first=first, expected=count, exact=True)
-        first += len(incidents)
-
-
-def _packed(incidents: list[IncidentData]) -> bytes:
-    """A part's records as a few hundred bytes an incident: pickled (our own objects, made
-    here, never a file's pickle) and compressed; held until every event has been read."""
-    return zlib.compress(pickle.dumps(tuple(incidents), pickle.HIGHEST_PROTOCOL), 1)
+    named = frozenset(reading.book.named_only)
+    yield from held.parts(Part(sources=reading.sources(), named_only=named))
 
 
 def _events(stream: BinaryIO) -> Iterator[tuple[str, Any]]:
