@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from desktop.domain import ActorRole, TimePrecision, country_code, country_name, country_numeric
 from desktop.errors import ValidationError
-from desktop.formats import cells, sheets, table
+from desktop.formats import cells, sheets, table, table_rows
 from desktop.formats.base import Format, Outgoing, Part, document_parts
 from desktop.records import Actor, Casualties, Citation, IncidentData, When, Where
 from desktop.wording import quoted
@@ -116,7 +116,7 @@ def _layout(rows: Iterator[tuple[int, list[Cell]]]) -> table.Layout:
 def read(raw: bytes, checks: Checks, skip_invalid: bool = False) -> Document:
     rows = sheets.rows(raw)
     at = _layout(rows)
-    return table.read_rows(rows, at, checks, _incident, skip_invalid)
+    return table_rows.read_rows(rows, at, checks, _incident, skip_invalid)
 
 
 def read_parts(
@@ -134,7 +134,7 @@ def read_parts(
     source.seek(0)
     rows = sheets.read_rows(source)
     at = _layout(rows)
-    yield from table.stream_rows(rows, at, checks, _incident, skip_invalid, lines)
+    yield from table_rows.stream_rows(rows, at, checks, _incident, skip_invalid, lines)
 
 
 class _Event:
