@@ -15,6 +15,7 @@ from desktop import cli
 from desktop.formats import sheets
 from desktop.services.dto import IncidentData, IncidentQuery
 from desktop.services.incidents import get_incidents
+from desktop.services.sources import list_sources
 from desktop.store.engine import open_database
 from tests.interchange.test_acled import CODEBOOK, ROWS
 
@@ -140,3 +141,41 @@ def test_an_xlsx_row_past_the_column_limit_is_still_refused(
     err = capsys.readouterr().err
     assert "row 1: has more than 1,000 columns" in err
     assert err.count("\n") == 1
+
+
+def _log(rows: list[tuple[str, str, str, str]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["date", "title", "source", "grade"])
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def test_a_spreadsheet_source_graded_only_rows_later_has_that_grade(tmp_path: Path) -> None:
+    rows = [("2023-10-17", "First, ungraded", "CIRCL", "")]
+    rows += [("2023-10-18", f"Row {n}", "Rudaw", "B2") for n in range(1_100)]
+    rows += [("2023-10-19", "Last, graded", "CIRCL", "C3")]
+    path, db = tmp_path / "log.csv", tmp_path / "w.sqlite3"
+    path.write_text(_log(rows), "utf-8")
+    assert _run("import", str(path), "--db", str(db)) == 0
+    database = open_database(str(db))
+    try:
+        grades = {s.name: s.reliability for s in list_sources(database)}
+    finally:
+        database.close()
+    assert grades == {"CIRCL": "C", "Rudaw": "B"}
+    assert len(_incidents(db)) == 1_102
+
+
+def test_a_bad_row_far_down_a_spreadsheet_refuses_it_with_nothing_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = [("2023-10-18", f"Row {n}", "Rudaw", "B2") for n in range(1_200)]
+    rows[1_150] = ("the 18th", "Bad", "Rudaw", "B2")
+    path, db = tmp_path / "log.csv", tmp_path / "w.sqlite3"
+    path.write_text(_log(rows), "utf-8")
+    assert _run("import", str(path), "--db", str(db)) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "row 1152: when.start: 'the 18th' is not a date" in err, err
+    assert not db.exists() or _incidents(db) == []
