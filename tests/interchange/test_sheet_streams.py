@@ -12,7 +12,7 @@ import pytest
 from openpyxl import Workbook
 
 from desktop import cli
-from desktop.formats import sheets
+from desktop.formats import sheets, table
 from desktop.services.dto import IncidentData, IncidentQuery
 from desktop.services.incidents import get_incidents
 from desktop.services.sources import list_sources
@@ -151,7 +151,17 @@ def _log(rows: list[tuple[str, str, str, str]]) -> str:
     return out.getvalue()
 
 
-def test_a_spreadsheet_source_graded_only_rows_later_has_that_grade(tmp_path: Path) -> None:
+@pytest.fixture(params=["whole", "streamed"])
+def csv_read(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A small CSV is read whole; with no size read whole, the same file is streamed."""
+    if request.param == "streamed":
+        monkeypatch.setattr(table, "WHOLE_UP_TO", 0)
+    return str(request.param)
+
+
+def test_a_spreadsheet_source_graded_only_rows_later_has_that_grade(
+    tmp_path: Path, csv_read: str
+) -> None:
     rows = [("2023-10-17", "First, ungraded", "CIRCL", "")]
     rows += [("2023-10-18", f"Row {n}", "Rudaw", "B2") for n in range(1_100)]
     rows += [("2023-10-19", "Last, graded", "CIRCL", "C3")]
@@ -168,7 +178,7 @@ def test_a_spreadsheet_source_graded_only_rows_later_has_that_grade(tmp_path: Pa
 
 
 def test_a_bad_row_far_down_a_spreadsheet_refuses_it_with_nothing_written(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], csv_read: str
 ) -> None:
     rows = [("2023-10-18", f"Row {n}", "Rudaw", "B2") for n in range(1_200)]
     rows[1_150] = ("the 18th", "Bad", "Rudaw", "B2")
