@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from desktop.domain import ActorRole, TimePrecision, country_code, country_name, country_numeric
 from desktop.errors import ValidationError
-from desktop.formats import cells, sheets, table
+from desktop.formats import cells, sheets, table, table_rows
 from desktop.formats.base import Format, Outgoing, Part, document_parts
 from desktop.records import Actor, Casualties, Citation, IncidentData, When, Where
 from desktop.wording import quoted
@@ -99,8 +99,7 @@ def recognises(raw: bytes) -> bool:
 # --- reading -------------------------------------------------------------------------------
 
 
-def _layout(raw: bytes) -> table.Layout:
-    rows = sheets.rows(raw)
+def _layout(rows: Iterator[tuple[int, list[Cell]]]) -> table.Layout:
     first = next(rows, None)
     if first is None:
         raise ValidationError("", "the file is empty")
@@ -115,25 +114,27 @@ def _layout(raw: bytes) -> table.Layout:
 
 
 def read(raw: bytes, checks: Checks, skip_invalid: bool = False) -> Document:
-    at = _layout(raw)
-    body = ((n, c) for n, c in sheets.rows(raw) if n > at.header_row)
-    return table.read_rows(body, at, checks, _incident, skip_invalid)
+    rows = sheets.rows(raw)
+    at = _layout(rows)
+    return table_rows.read_rows(rows, at, checks, _incident, skip_invalid)
 
 
 def read_parts(
     source: BinaryIO, size: int, checks: Checks, skip_invalid: bool = False
 ) -> Iterator[Part]:
-    """:func:`read` as an import's parts of 500 incidents, made as the rows are read (the
-    file's bytes are held, its records never all at once)."""
-    raw = source.read()
-    if sheets.is_xlsx(raw):
-        yield from document_parts(read(raw, checks, skip_invalid))
+    """:func:`read` as an import's parts of 500 incidents, made as the rows are read (a CSV
+    read as a stream: neither its bytes nor its records ever all at once)."""
+    if sheets.is_xlsx(source.read(sheets.XLSX_HEAD)):
+        source.seek(0)
+        yield from document_parts(read(source.read(), checks, skip_invalid))
         return
-    at = _layout(raw)
-    body = ((n, c) for n, c in sheets.rows(raw) if n > at.header_row)
     # Rows are lines, but for the few whose notes run over several: an estimate.
-    lines = raw.count(b"\n")
-    yield from table.stream_rows(body, at, checks, _incident, skip_invalid, lines)
+    source.seek(0)
+    lines = sum(chunk.count(b"\n") for chunk in iter(lambda: source.read(1 << 20), b""))
+    source.seek(0)
+    rows = sheets.read_rows(source)
+    at = _layout(rows)
+    yield from table_rows.stream_rows(rows, at, checks, _incident, skip_invalid, lines)
 
 
 class _Event:

@@ -12,10 +12,10 @@ the mapping both ways and what MISP cannot carry.
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from datetime import UTC, datetime
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -31,8 +31,8 @@ from desktop.domain import (
     normalise_marking,
 )
 from desktop.errors import ValidationError
-from desktop.formats import jsontext, misp_time, peers
-from desktop.formats.base import Format
+from desktop.formats import jsonout, jsontext, misp_time, peers
+from desktop.formats.base import Format, Outgoing
 from desktop.formats.peers import items, obj, text
 from desktop.records import (
     Actor,
@@ -46,9 +46,10 @@ from desktop.records import (
 from desktop.wording import quoted
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from typing import BinaryIO
 
-    from desktop.formats.base import Checks
+    from desktop.formats.base import Checks, Part
     from desktop.records import SourceData
 
 # Ids of attributes and objects made from ours (uuid5): the same records, the same file.
@@ -290,15 +291,34 @@ class _Event:
 
 def events(document: Document) -> list[dict[str, Any]]:
     """Each incident of the document as a MISP event (``{"Event": ...}``)."""
-    sources = {s.id: s for s in document.sources}
+    return [e for batch in _event_batches(Outgoing.whole(document)) for e in batch]
+
+
+def _event_batches(outgoing: Outgoing) -> Iterator[list[dict[str, Any]]]:
+    sources = {s.id: s for s in outgoing.sources}
     now = datetime.now(UTC)
-    return [{"Event": _Event(data, sources, now).event()} for data in document.incidents]
+    for batch in outgoing.batches:
+        yield [{"Event": _Event(data, sources, now).event()} for data in batch.incidents]
+
+
+def write_batches(outgoing: Outgoing, stream: BinaryIO) -> None:
+    """``{"response": [...]}`` an event at a time (one batch's in memory), or the event
+    alone when there is only one (as MISP's own export of an event)."""
+    batches = _event_batches(outgoing)
+    held: list[dict[str, Any]] = []
+    for batch in batches:  # until a second event says it is a list
+        held += batch
+        if len(held) > 1:
+            break
+    if len(held) == 1:  # the loop ran out: there is no other
+        stream.write((jsonout.dumps(held[0]) + "\n").encode("utf-8"))
+        return
+    texts = chain([held], batches)
+    jsonout.write_texts(stream, {}, "response", ([jsonout.encode(e, 2) for e in b] for b in texts))
 
 
 def write(document: Document, stream: BinaryIO) -> None:
-    made = events(document)
-    value = made[0] if len(made) == 1 else {"response": made}
-    stream.write((json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    write_batches(Outgoing.whole(document), stream)
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -307,38 +327,16 @@ def write(document: Document, stream: BinaryIO) -> None:
 def read(raw: bytes, checks: Checks) -> Document:
     """Read and check a MISP event, or a ``response`` list of them; any problem is one
     ValidationError located in the file (``response[2].Event.date: …``)."""
-    value = jsontext.load(raw)
-    peers.check_depth(value)
-    top = obj(value)
-    if "Event" in top:
-        found = [("Event", top["Event"])]
-    elif "response" in top:
-        found = []
-        for index, item in enumerate(items(top["response"], "response")):
-            where = f"response[{index}]"
-            if "Event" not in obj(item, where):
-                raise ValidationError(where, "holds no 'Event'")
-            found.append((f"{where}.Event", item["Event"]))
-    else:
-        raise ValidationError("", "has neither 'Event' nor 'response': not a MISP event file")
-    book = peers.SourceBook()
-    incidents: list[IncidentData] = []
-    seen: set[str] = set()
-    for where, event in found:
-        try:
-            data = _Reader(book).incident(obj(event))
-            checks.incident(data)
-        except ValidationError as exc:
-            raise exc.under(where) from None
-        if data.id in seen:
-            raise ValidationError(f"{where}.uuid", f"{quoted(data.id)} is given twice")
-        seen.add(data.id or "")
-        incidents.append(data)
-    sources = book.sources()
-    for source in sources:
-        checks.source(source)
-    # MISP carries no source records: what an event says of one only names it.
-    return Document(sources, tuple(incidents), named_only=frozenset(book.named_only))
+    from desktop.formats import misp_stream  # it reads each event with EventReader
+
+    return misp_stream.read(raw, checks)
+
+
+def read_parts(stream: BinaryIO, size: int, checks: Checks) -> Iterator[Part]:
+    """The same, an event at a time (desktop.formats.misp_stream)."""
+    from desktop.formats import misp_stream
+
+    return misp_stream.parts(stream, size, checks)
 
 
 def _tag_names(record: dict[str, Any]) -> list[str]:
@@ -376,7 +374,9 @@ class _Grades:
                 self.other.append(tag)
 
 
-class _Reader:
+class EventReader:
+    """One event made an incident, naming its sources in ``book``."""
+
     def __init__(self, book: peers.SourceBook) -> None:
         self.book = book
         self.texts: dict[str, str] = {}
@@ -550,4 +550,6 @@ MISP = Format(
     read=read,
     recognises=recognises,
     write=write,
+    write_batches=write_batches,
+    read_parts=read_parts,
 )

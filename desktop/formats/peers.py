@@ -37,16 +37,22 @@ _TIMESTAMP = re.compile(r"(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(\.\d+)?Z")
 
 def check_depth(value: Any, limit: int = MAX_DEPTH) -> None:
     """Refuse a JSON value nested deeper than ``limit`` (iteratively: no recursion)."""
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        children = item.values() if isinstance(item, dict) else item
-        if isinstance(item, dict | list):
-            if depth > limit:
-                raise ValidationError(
-                    "", f"is nested too deeply (more than {limit} levels of lists and objects)"
-                )
-            stack.extend((child, depth + 1) for child in children)
+    # A level of containers at a time: one list comprehension per level, not a push and a
+    # pop per value.
+    level = [value] if isinstance(value, dict | list) else []
+    depth = 0
+    while level:
+        depth += 1
+        if depth > limit:
+            raise ValidationError(
+                "", f"is nested too deeply (more than {limit} levels of lists and objects)"
+            )
+        level = [
+            child
+            for item in level
+            for child in (item.values() if isinstance(item, dict) else item)
+            if isinstance(child, dict | list)
+        ]
 
 
 def obj(value: Any, where: str = "") -> dict[str, Any]:

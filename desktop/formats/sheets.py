@@ -26,6 +26,7 @@ from desktop.wording import quoted
 
 if TYPE_CHECKING:
     from collections.abc import Generator, Iterator
+    from typing import BinaryIO
 
 # Reading stops after this many empty rows in a row: a sheet's used range may run far past
 # its data (a million empty rows), and reading on to its end would only waste minutes.
@@ -40,6 +41,9 @@ MAX_CELL = 131_072
 _SAMPLE = 64 * 1024
 _DELIMITERS = ",;\t|"
 _ZIP = b"PK\x03\x04"
+XLSX_HEAD = 65536  # the bytes is_xlsx looks at: how far into a zip its workbook is looked for
+# Bytes of a CSV read at a time while its encoding is checked.
+_CHUNK = 1 << 20
 
 Cell = Any  # text, a number, a date or date-time, True/False, None (empty) or Uncomputed
 
@@ -74,7 +78,7 @@ def saved(value: Cell) -> Cell:
 
 def is_xlsx(raw: bytes) -> bool:
     """True when the bytes are a zip holding a workbook (an XLSX file)."""
-    return raw.startswith(_ZIP) and b"xl/" in raw[:65536]
+    return raw.startswith(_ZIP) and b"xl/" in raw[:XLSX_HEAD]
 
 
 def sheet_names(raw: bytes) -> list[str]:
@@ -88,7 +92,15 @@ def sheet_names(raw: bytes) -> list[str]:
 def rows(raw: bytes, sheet: str = "") -> Iterator[tuple[int, list[Cell]]]:
     """The non-empty rows of a CSV or of an XLSX workbook's sheet (the first if ``sheet`` is
     blank), each with its row number; trailing empty cells dropped."""
-    source = _xlsx_rows(raw, sheet) if is_xlsx(raw) else _csv_rows(raw)
+    return read_rows(io.BytesIO(raw), sheet)
+
+
+def read_rows(stream: BinaryIO, sheet: str = "") -> Iterator[tuple[int, list[Cell]]]:
+    """:func:`rows` of the file open in ``stream`` (binary, seekable, at its start): a CSV
+    read as it goes, never held whole."""
+    head = stream.read(XLSX_HEAD)
+    stream.seek(0)
+    source = _xlsx_rows(stream.read(), sheet) if is_xlsx(head) else _csv_rows(stream)
     empty_run = 0
     for number, cells in source:
         while cells and _blank(cells[-1]):
@@ -113,28 +125,44 @@ def _blank(cell: Cell) -> bool:
 # --- CSV ---------------------------------------------------------------------------------
 
 
-def decode(raw: bytes) -> str:
-    """A CSV's text: UTF-8 with or without its BOM, UTF-16 (with its BOM, or without as
-    Excel's "Unicode text" has none), else Windows-1252 as older Excel writes."""
-    if raw.startswith(codecs.BOM_UTF8):
-        encodings = ["utf-8-sig"]
-    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encodings = ["utf-16"]
-    elif b"\x00" in raw[:4096]:
+def _encodings(head: bytes) -> list[str]:
+    """What a CSV starting with ``head`` (its first 4 KiB) may be written in, in order: UTF-8
+    with or without its BOM, UTF-16 (with its BOM, or without as Excel's "Unicode text" has
+    none), else Windows-1252 as older Excel writes."""
+    if head.startswith(codecs.BOM_UTF8):
+        return ["utf-8-sig"]
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return ["utf-16"]
+    if b"\x00" in head:
         # Text with a NUL in every other byte is UTF-16 without its BOM.
-        head = raw[:4096]
         zeros_odd, zeros_even = head[1::2].count(0), head[0::2].count(0)
-        encodings = ["utf-16-le" if zeros_odd > zeros_even else "utf-16-be"]
-    else:
-        encodings = ["utf-8", "cp1252"]
-    for encoding in encodings:
+        return ["utf-16-le" if zeros_odd > zeros_even else "utf-16-be"]
+    return ["utf-8", "cp1252"]
+
+
+def _encoding(stream: BinaryIO) -> tuple[str, str]:
+    """The encoding of the CSV in ``stream`` (the first that decodes all of it, a chunk at a
+    time) and its first :data:`_SAMPLE` characters and one more, if it has them (to tell
+    its delimiter); the stream is left at its start."""
+    candidates = _encodings(stream.read(4096))
+    for encoding in candidates:
+        stream.seek(0)
+        decoder = codecs.getincrementaldecoder(encoding)()
+        sample = ""
         try:
-            text = raw.decode(encoding)
+            while chunk := stream.read(_CHUNK):
+                text = decoder.decode(chunk)
+                if "\x00" in text:
+                    break
+                if len(sample) <= _SAMPLE:
+                    sample += text[: _SAMPLE + 1 - len(sample)]
+            else:
+                sample += decoder.decode(b"", final=True)[: _SAMPLE + 1 - len(sample)]
+                stream.seek(0)
+                return encoding, sample
         except UnicodeDecodeError:
             continue
-        if "\x00" in text:
-            break
-        return text
+        break  # a NUL character: no text table
     raise ValidationError(
         "", "is not a text table (not UTF-8, UTF-16 or Windows-1252 text without NUL characters)"
     )
@@ -154,9 +182,26 @@ def delimiter(text: str) -> str:
         return max(_DELIMITERS, key=lambda d: (first.count(d), d == ","))
 
 
-def _csv_rows(raw: bytes) -> Iterator[tuple[int, list[Cell]]]:
-    text = decode(raw)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(text), strict=False)
+class _Raw(io.RawIOBase):
+    """A binary stream as the raw file a text wrapper reads (it closes nothing of it)."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        super().__init__()
+        self._stream = stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._stream.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _csv_rows(stream: BinaryIO) -> Iterator[tuple[int, list[Cell]]]:
+    encoding, sample = _encoding(stream)
+    text = io.TextIOWrapper(io.BufferedReader(_Raw(stream), _CHUNK), encoding, newline="")
+    reader = csv.reader(text, delimiter=delimiter(sample), strict=False)
     number = 0
     limit = csv.field_size_limit()
     csv.field_size_limit(MAX_CELL)
@@ -214,10 +259,11 @@ def _xlsx_rows(raw: bytes, sheet: str) -> Iterator[tuple[int, list[Cell]]]:
             path = getattr(ws, "_worksheet_path", "")
             with closing(_unsaved_formulas(raw, path)) as unsaved:
                 pending = next(unsaved, None)
-                for number, cells in enumerate(
-                    ws.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True), 1
-                ):
-                    values = [_xlsx_cell(cell) for cell in cells]
+                # Each row as wide as its own last cell, not padded to the sheet's stated
+                # size nor to MAX_COLUMNS: a sheet rarely uses more than a few dozen.
+                ws.reset_dimensions()
+                for number, cells in enumerate(ws.iter_rows(values_only=True), 1):
+                    values = [_xlsx_cell(cell) for cell in cells[: MAX_COLUMNS + 1]]
                     while pending is not None and pending[0] < number:
                         pending = next(unsaved, None)
                     for column in pending[1] if pending and pending[0] == number else ():

@@ -26,15 +26,16 @@ from desktop.domain import EVENT_TYPES, ActorRole, Confidence, Status, TimePreci
 from desktop.errors import ValidationError
 from desktop.fields import FIELDS_BY_KEY
 from desktop.formats import cells, peers, sheets
-from desktop.formats.base import PART, Part
+from desktop.formats.base import Part, document_parts
+from desktop.formats.held import HeldParts
 from desktop.formats.sheets import column_letter  # also the import wizard's
+from desktop.formats.table_rows import Reading, read_rows
 from desktop.records import (
     Actor,
     Casualties,
     Citation,
     Document,
     IncidentData,
-    SourceData,
     When,
     Where,
 )
@@ -42,6 +43,7 @@ from desktop.wording import quoted
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping
+    from typing import BinaryIO
 
     from desktop.formats.base import Checks
     from desktop.formats.sheets import Cell
@@ -98,6 +100,8 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "citation.excerpt": ("excerpt", "quote", "citationexcerpt"),
     "citation.source_id": ("citationsourceid", "sourceid"),
 }
+# Files up to this size are read whole (about 10,000 incidents of CSV, 150 MB of records).
+WHOLE_UP_TO = 8 << 20
 # The rows looked at for the header row, when it is not given.
 _HEADER_SEARCH = 20
 _ROLES = {r.value: r for r in ActorRole} | {r.value.replace("_", " "): r for r in ActorRole}
@@ -168,7 +172,14 @@ def guessed_columns(headers: Iterable[str]) -> dict[str, int]:
     return columns
 
 
-def layout(raw: bytes, options: Options) -> Layout:
+def _sheet_rows(source: bytes | BinaryIO, sheet: str) -> Iterator[tuple[int, list[Cell]]]:
+    if isinstance(source, bytes):
+        return sheets.rows(source, sheet)
+    source.seek(0)
+    return sheets.read_rows(source, sheet)
+
+
+def layout(raw: bytes | BinaryIO, options: Options) -> Layout:
     """The header row (given, or the one of the first rows whose headers name most fields)
     and the columns: those ``options`` map, the others guessed from the headers."""
     unknown = [key for key in options.mapping if key not in FIELDS]
@@ -176,13 +187,13 @@ def layout(raw: bytes, options: Options) -> Layout:
         raise ValidationError(
             "--map", f"no field {quoted(unknown[0])} (there are: {', '.join(FIELDS)})"
         )
-    first = list(islice(sheets.rows(raw, options.sheet), _HEADER_SEARCH))
+    first = list(islice(_sheet_rows(raw, options.sheet), _HEADER_SEARCH))
     if not first:
         raise ValidationError("", "the sheet is empty")
     if options.header_row is not None:
         found = [cells_ for number, cells_ in first if number == options.header_row]
         if not found:
-            later = [c for n, c in sheets.rows(raw, options.sheet) if n == options.header_row]
+            later = [c for n, c in _sheet_rows(raw, options.sheet) if n == options.header_row]
             if not later:
                 raise ValidationError("--header-row", f"row {options.header_row} is empty")
             found = later
@@ -207,9 +218,11 @@ def layout(raw: bytes, options: Options) -> Layout:
     return Layout(header_row, headers, columns)
 
 
-def data_rows(raw: bytes, options: Options, at: Layout) -> Iterator[tuple[int, list[Cell]]]:
+def data_rows(
+    raw: bytes | BinaryIO, options: Options, at: Layout
+) -> Iterator[tuple[int, list[Cell]]]:
     """The rows below the header row."""
-    return ((n, c) for n, c in sheets.rows(raw, options.sheet) if n > at.header_row)
+    return ((n, c) for n, c in _sheet_rows(raw, options.sheet) if n > at.header_row)
 
 
 # --- a row → an incident -------------------------------------------------------------------
@@ -241,112 +254,6 @@ class _Row:
             return how(self.cell(key))
         except ValidationError as exc:
             raise ValidationError(key, exc.problem) from None
-
-
-def read_rows(
-    rows: Iterable[tuple[int, list[Cell]]],
-    at: Layout,
-    checks: Checks,
-    make: Any,
-    skip_invalid: bool = False,
-) -> Document:
-    """Records from rows, ``make(row cells, sources) → IncidentData`` each; a problem is
-    told with its sheet row, or the row is left out and listed when ``skip_invalid``."""
-    book = peers.SourceBook()
-    incidents: list[IncidentData] = []
-    skipped: list[str] = []
-    seen: dict[str, int] = {}
-    for number, values in rows:
-        data = _record(
-            number, values, at, checks, make, book, seen, skipped if skip_invalid else None
-        )
-        if data is not None:
-            incidents.append(data)
-    sources = book.sources()
-    _check_sources(sources, checks)
-    return Document(
-        sources, tuple(incidents), named_only=frozenset(book.named_only), skipped=tuple(skipped)
-    )
-
-
-def stream_rows(
-    rows: Iterable[tuple[int, list[Cell]]],
-    at: Layout,
-    checks: Checks,
-    make: Any,
-    skip_invalid: bool = False,
-    expected: int = 0,
-) -> Iterator[Part]:
-    """:func:`read_rows` as parts of 500 incidents (a streaming import's), each with the
-    sources its rows named first. For files whose rows never give a named source a grade
-    (ACLED's): a later grade could not change a source already handed on."""
-    book = peers.SourceBook()
-    pending: list[IncidentData] = []
-    skipped: list[str] = []
-    seen: dict[str, int] = {}
-    told = first = 0
-
-    def part(exact: bool) -> Part:
-        nonlocal told, first
-        sources = book.sources()[told:]
-        _check_sources(sources, checks)
-        done = first + len(pending)
-        made = Part(
-            sources=sources,
-            incidents=tuple(pending),
-            first=first,
-            expected=done if exact else max(expected, done),
-            exact=exact,
-            named_only=frozenset(book.named_only),
-            skipped=tuple(skipped),
-        )
-        told, first = told + len(sources), done
-        pending.clear()
-        skipped.clear()
-        return made
-
-    listed = skipped if skip_invalid else None
-    for number, values in rows:
-        data = _record(number, values, at, checks, make, book, seen, listed)
-        if data is not None:
-            pending.append(data)
-            if len(pending) >= PART:
-                yield part(exact=False)
-    yield part(exact=True)
-
-
-def _record(
-    number: int,
-    values: list[Cell],
-    at: Layout,
-    checks: Checks,
-    make: Any,
-    book: peers.SourceBook,
-    seen: dict[str, int],
-    skipped: list[str] | None,
-) -> IncidentData | None:
-    """One row's checked record; None when it is invalid and ``skipped`` lists it."""
-    try:
-        data: IncidentData = make(values, at, book)
-        checks.incident(data)
-        if data.id in seen:
-            raise ValidationError("id", f"the same incident as row {seen[data.id]}")
-    except ValidationError as exc:
-        where = f"row {number}: {exc.field}" if exc.field else f"row {number}"
-        if skipped is None:
-            raise ValidationError(where, exc.problem) from None
-        skipped.append(f"{where}: {exc.problem}")
-        return None
-    seen[data.id or ""] = number
-    return data
-
-
-def _check_sources(sources: Iterable[SourceData], checks: Checks) -> None:
-    for source in sources:
-        try:
-            checks.source(source)
-        except ValidationError as exc:
-            raise exc.under(f"source {quoted(source.name[:60])}") from None
 
 
 def incident(values: list[Cell], at: Layout, book: peers.SourceBook) -> IncidentData:
@@ -559,6 +466,34 @@ def _published(cell: Cell) -> Any:
 def read(raw: bytes, checks: Checks, options: Options | None = None) -> Document:
     """A spreadsheet's rows as records (see the module's description)."""
     options = options or Options()
+    at = _layout_with_date(raw, options)
+    return read_rows(data_rows(raw, options, at), at, checks, incident, options.skip_invalid)
+
+
+def read_parts(
+    stream: BinaryIO, size: int, checks: Checks, options: Options | None = None
+) -> Iterator[Part]:
+    """:func:`read` as an import's parts, a CSV read as a stream: every row read and checked
+    first (a row may grade a source an earlier one named; desktop.formats.held). A file of
+    up to :data:`WHOLE_UP_TO` bytes is read whole: its records take less memory than
+    packing them takes time."""
+    options = options or Options()
+    if size <= WHOLE_UP_TO:
+        stream.seek(0)
+        yield from document_parts(read(stream.read(), checks, options))
+        return
+    at = _layout_with_date(stream, options)
+    reading = Reading(checks, incident, options.skip_invalid)
+    held = HeldParts()
+    for data in reading.records(data_rows(stream, options, at), at):
+        held.add(data)
+    named = frozenset(reading.book.named_only)
+    yield from held.parts(
+        Part(sources=reading.sources(), named_only=named, skipped=tuple(reading.skipped))
+    )
+
+
+def _layout_with_date(raw: bytes | BinaryIO, options: Options) -> Layout:
     at = layout(raw, options)
     if "when.start" not in at.columns:
         raise ValidationError(
@@ -566,9 +501,13 @@ def read(raw: bytes, checks: Checks, options: Options | None = None) -> Document
             f"no column for when.start (the date) in row {at.header_row}: map one with "
             "--map when.start=COLUMN",
         )
-    return read_rows(data_rows(raw, options, at), at, checks, incident, options.skip_invalid)
+    return at
 
 
 def with_options(fmt: Any, options: Options) -> Any:
     """The format ``fmt`` reading with ``options`` (the command line's and the wizard's)."""
-    return replace(fmt, read=lambda raw, checks: read(raw, checks, options))
+    return replace(
+        fmt,
+        read=lambda raw, checks: read(raw, checks, options),
+        read_parts=lambda stream, size, checks: read_parts(stream, size, checks, options),
+    )

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from typing import BinaryIO
 
+    from desktop.formats.base import Part
     from desktop.records import Document, IncidentData, SourceData
 
 # Every field a row can hold; the last, the slugs of the cited sources, lets a re-import cite
@@ -151,6 +152,10 @@ def _read(raw: bytes, checks: Any) -> Document:
     return table.read(raw, checks)
 
 
+def _read_parts(stream: BinaryIO, size: int, checks: Any) -> Iterator[Part]:
+    return table.read_parts(stream, size, checks)
+
+
 CSV = Format(
     name="csv",
     label="CSV spreadsheet",
@@ -159,6 +164,7 @@ CSV = Format(
     read=_read,
     write=write_csv,
     write_batches=stream_csv,
+    read_parts=_read_parts,
 )
 
 XLSX = Format(
@@ -170,4 +176,5 @@ XLSX = Format(
     recognises=sheets.is_xlsx,
     write=write_xlsx,
     write_batches=stream_xlsx,
+    read_parts=_read_parts,
 )
