@@ -22,6 +22,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QThreadPool, QTimer
 from PySide6.QtWidgets import QDockWidget, QWidget
 
@@ -177,8 +178,9 @@ class GeoPart(_Base):
         return dock
 
     def _sync_dock_action(self, dock: QDockWidget, action: object) -> None:
-        if not self.isVisible():
-            return  # the window closing hides its docks: not the analyst's choice
+        if not shiboken6.isValid(self) or not self.isVisible():
+            # Deleting the window hides its docks after the window's own C++ half is gone.
+            return  # and closing it hides them: neither is the analyst's choice
         action.blockSignals(True)  # type: ignore[attr-defined]
         action.setChecked(not dock.isHidden())  # type: ignore[attr-defined]
         action.blockSignals(False)  # type: ignore[attr-defined]
