@@ -304,7 +304,7 @@ def _import(
         now = mapping.utcnow()
         first_id = next_id = bulk.next_incident_id(session)
         lookup = next_id != 1 or not db.is_sqlite  # SQLite with no incidents yet: all are new
-        to_index = bulk.NewEntries()
+        to_index = bulk.NewEntries(session)
         done = expected = 0
         with ExitStack() as indexes:
             for part in parts:

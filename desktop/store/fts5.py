@@ -134,6 +134,25 @@ def write(connection: Connection, rows: Sequence[Mapping[str, object]], *, new: 
     return keys
 
 
+def insert_keyed(
+    connection: Connection,
+    entries: Sequence[tuple[object, ...]],
+    keys: Sequence[tuple[int, int]],
+) -> None:
+    """Add the entries of new incidents, made ready by the caller (a bulk import): each
+    entry is (key, *:data:`FTS_COLUMNS`), in key order (see :func:`write`), and ``keys``
+    holds each incident's (id, key). As :func:`write`, the word list is left to
+    :func:`add_terms`."""
+    columns = ", ".join(FTS_COLUMNS)
+    placeholders = ", ".join("?" * (len(FTS_COLUMNS) + 1))
+    connection.exec_driver_sql(
+        f"INSERT INTO {FTS_TABLE} (rowid, {columns}) VALUES ({placeholders})", entries
+    )
+    connection.exec_driver_sql(
+        f"INSERT OR REPLACE INTO {KEYS_TABLE} (incident_id, fts_key) VALUES (?, ?)", keys
+    )
+
+
 def optimize(connection: Connection) -> None:
     """Merge the index into one segment, after a large import or a rebuild.
 
