@@ -12,7 +12,9 @@ tests/interchange round-trips both ways.
 
 from __future__ import annotations
 
+import sqlite3
 from contextlib import contextmanager
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Date, DateTime, func, insert, select, text
@@ -90,11 +92,6 @@ _REBUILT_TABLES = (
 )
 
 
-# SQLite's page cache while the indexes are built again, in KiB: the incidents of 100,000
-# (57 MB) and the index being built (docs/performance.md).
-REBUILD_CACHE_KIB = 192 * 1024
-
-
 @contextmanager
 def indexes_rebuilt(session: Session, new_incidents: int, stored: int = 0) -> Iterator[None]:
     """Drop the secondary indexes of the incident tables around a large import, then build
@@ -120,17 +117,8 @@ def indexes_rebuilt(session: Session, new_incidents: int, stored: int = 0) -> It
     for name, _sql in indexes:
         session.execute(text(f'DROP INDEX "{name}"'))
     yield
-    if not indexes:
-        return
-    # Each CREATE INDEX reads the whole table: with the page cache large enough to hold it,
-    # the first one reads it from the file and the others from memory.
-    cache = session.execute(text("PRAGMA cache_size")).scalar_one()
-    session.execute(text(f"PRAGMA cache_size = -{REBUILD_CACHE_KIB}"))
-    try:
-        for _name, sql in indexes:
-            session.execute(text(sql))
-    finally:
-        session.execute(text(f"PRAGMA cache_size = {cache}"))
+    for _name, sql in indexes:
+        session.execute(text(sql))
 
 
 # SQLite's page cache during an import, in KiB (the default is 2 MiB): the incident tables and
@@ -332,6 +320,10 @@ class NewEntries:
             fulltext.optimize(session)
 
 
+# Rows in one INSERT of the bulk import (see _executemany).
+ROWS_PER_STATEMENT = 256
+
+
 def _executemany(
     session: Session, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
 ) -> None:
@@ -361,10 +353,28 @@ def _executemany(
         for i, convert in converters:
             by_column[i] = tuple(map(convert, by_column[i]))
         params = list(zip(*by_column, strict=True))
-    placeholders = ", ".join("?" * len(columns))
-    connection.exec_driver_sql(
-        f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({placeholders})", params
-    )
+    # Many rows to a statement rather than one ``executemany``: the driver lets go of the
+    # GIL for each step of a statement, and a step per row handed the GIL to the reader
+    # thread and waited for it back row after row (Python's switch interval, 5 ms), so the
+    # two threads took turns; one step for hundreds of rows lets SQLite's work on them run
+    # beside the reader's Python. Statements of ROWS_PER_STATEMENT rows, then of halves of
+    # it for the rest (at most a few sizes of statement, each prepared once: the driver
+    # keeps them).
+    driver = connection.connection.dbapi_connection
+    assert driver is not None
+    most = driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // len(columns)
+    size = max(1, min(ROWS_PER_STATEMENT, most))
+    row = "(" + ", ".join("?" * len(columns)) + ")"
+    into = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES "
+    start = 0
+    while start < len(params):
+        while size > len(params) - start:
+            size //= 2
+        chunk = params[start : start + size]
+        connection.exec_driver_sql(
+            into + ", ".join([row] * size), tuple(chain.from_iterable(chunk))
+        )
+        start += size
 
 
 def _sqlite_converter(
