@@ -489,9 +489,15 @@ def test_a_large_import_leaves_every_index_as_defined_and_used_even_after_a_fail
                 text(f"SELECT count(*) FROM incidents INDEXED BY {index} WHERE deleted_at IS NULL")
             ).scalar_one()
             assert indexed == COUNT, index
-    # And the full-text entries, written after the rows: Latin and Arabic words found.
+    # And the full-text entries, written after the rows: Latin and Arabic words found; FTS5
+    # holds its default in memory again for the writes that follow.
     assert _count(db, text="number1999") == 1
     assert _count(db, text="شفق") == COUNT // 10
+    with db.begin() as session:
+        pending = session.execute(
+            text("SELECT v FROM incident_fts_config WHERE k = 'hashsize'")
+        ).scalar_one()
+    assert pending == 1024 * 1024
 
 
 def test_rows_go_in_by_statements_within_the_database_limit_of_parameters(
