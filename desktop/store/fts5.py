@@ -156,8 +156,7 @@ def insert_keyed(
 
 
 # What FTS5 holds in memory before writing it out as a segment, for a bulk insert (its
-# default is 1 MiB): fewer, larger segments to merge, an eighth less of the insert's time
-# at 100,000 entries (docs/performance.md).
+# default is 1 MiB): fewer, larger segments to merge as they come (docs/performance.md).
 BULK_PENDING_BYTES = 8 * 1024 * 1024
 _DEFAULT_PENDING_BYTES = 1024 * 1024
 
