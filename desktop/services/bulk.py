@@ -204,12 +204,13 @@ def insert_new_incidents(
     for incident_id, data, row in zip(ids, batch, rows, strict=True):
         stored_citations = [mapping.stored_citation(c) for c in data.citations]
         actor_names = [actor.name.strip() for actor in data.actors]
-        actors.extend(
+        # List comprehensions, not generators: extend() drives a generator a call a row.
+        actors += [
             (incident_id, i, name, str(actor.role))
             for i, (name, actor) in enumerate(zip(actor_names, data.actors, strict=True))
-        )
-        tags.extend((incident_id, i, tag.strip()) for i, tag in enumerate(data.tags))
-        citations.extend(
+        ]
+        tags += [(incident_id, i, tag.strip()) for i, tag in enumerate(data.tags)]
+        citations += [
             (
                 incident_id,
                 source_ids[c.source],
@@ -222,7 +223,7 @@ def insert_new_incidents(
                 c.excerpt,
             )
             for i, c in enumerate(stored_citations)
-        )
+        ]
         to_index.add(
             incident_id,
             row[start_at],
@@ -232,7 +233,7 @@ def insert_new_incidents(
                 row[notes],
                 actor_names,
                 fulltext.place_words(row[place], row[admin1], row[country]),
-                (c.excerpt for c in stored_citations),
+                [c.excerpt for c in stored_citations],
             ),
         )
     # Each new incident's history starts with its import, as history.record would write it.
