@@ -2,9 +2,9 @@
 
 The ORM path (:func:`desktop.services.incidents.insert_incident`) builds an object per
 incident, actor, tag and citation and tracks them all until the flush. Here each batch is
-a handful of ``executemany`` statements of plain dictionaries (incidents, then their actors,
-tags, citations, history and full-text entries), many times faster (docs/performance.md),
-and nothing outlives the batch, so memory stays flat however big the file.
+a handful of multi-row INSERTs of plain tuples (incidents, then their actors, tags,
+citations and history), many times faster (docs/performance.md); only the full-text
+entries outlive the batch, written once all are in.
 
 The rows written are exactly what ``mapping.apply_incident`` and ``insert_incident`` write;
 tests/interchange round-trips both ways.
