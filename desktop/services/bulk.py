@@ -2,8 +2,8 @@
 
 The ORM path (:func:`desktop.services.incidents.insert_incident`) builds an object per
 incident, actor, tag and citation and tracks them all until the flush. Here each batch is
-a handful of multi-row INSERTs of plain tuples (incidents, then their actors, tags,
-citations and history), many times faster (docs/performance.md); only the full-text
+a handful of ``executemany`` statements of plain tuples (incidents, then their actors,
+tags, citations and history), many times faster (docs/performance.md); only the full-text
 entries outlive the batch, written once all are in.
 
 The rows written are exactly what ``mapping.apply_incident`` and ``insert_incident`` write;
@@ -12,9 +12,7 @@ tests/interchange round-trips both ways.
 
 from __future__ import annotations
 
-import sqlite3
 from contextlib import contextmanager
-from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Date, DateTime, func, insert, select, text
@@ -321,10 +319,6 @@ class NewEntries:
             fulltext.optimize(session)
 
 
-# Rows in one INSERT of the bulk import (see _executemany).
-ROWS_PER_STATEMENT = 256
-
-
 def _executemany(
     session: Session, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
 ) -> None:
@@ -354,28 +348,10 @@ def _executemany(
         for i, convert in converters:
             by_column[i] = tuple(map(convert, by_column[i]))
         params = list(zip(*by_column, strict=True))
-    # Many rows to a statement rather than one ``executemany``: the driver lets go of the
-    # GIL for each step of a statement, and a step per row handed the GIL to the reader
-    # thread and waited for it back row after row (Python's switch interval, 5 ms), so the
-    # two threads took turns; one step for hundreds of rows lets SQLite's work on them run
-    # beside the reader's Python. Statements of ROWS_PER_STATEMENT rows, then of halves of
-    # it for the rest (at most a few sizes of statement, each prepared once: the driver
-    # keeps them).
-    driver = connection.connection.dbapi_connection
-    assert driver is not None
-    most = driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // len(columns)
-    size = max(1, min(ROWS_PER_STATEMENT, most))
-    row = "(" + ", ".join("?" * len(columns)) + ")"
-    into = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES "
-    start = 0
-    while start < len(params):
-        while size > len(params) - start:
-            size //= 2
-        chunk = params[start : start + size]
-        connection.exec_driver_sql(
-            into + ", ".join([row] * size), tuple(chain.from_iterable(chunk))
-        )
-        start += size
+    placeholders = ", ".join("?" * len(columns))
+    connection.exec_driver_sql(
+        f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({placeholders})", params
+    )
 
 
 def _sqlite_converter(

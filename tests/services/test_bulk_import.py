@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 from dataclasses import replace
 from datetime import date, datetime
@@ -425,7 +424,7 @@ def test_migration_0004_goes_up_and_down(tmp_path: Path) -> None:
         database.close()
 
 
-# --- a large import: indexes dropped and built again, rows by statements of many rows -------
+# --- a large import: indexes dropped and built again, its checkpoint in the background ------
 
 
 def _index_sql(db: Database) -> dict[str, str]:
@@ -498,31 +497,6 @@ def test_a_large_import_leaves_every_index_as_defined_and_used_even_after_a_fail
             text("SELECT v FROM incident_fts_config WHERE k = 'hashsize'")
         ).scalar_one()
     assert pending == 1024 * 1024
-
-
-def test_rows_go_in_by_statements_within_the_database_limit_of_parameters(
-    db: Database, make_incident: IncidentFactory, sources: tuple[SourceData, SourceData]
-) -> None:
-    """Many rows to an INSERT, as many as the limit of parameters allows, then halves:
-    every row once, in order, whatever the count."""
-    if not db.is_sqlite:
-        pytest.skip("other databases take SQLAlchemy's insert()")
-    stored = incident_service.create_incident(db, make_incident())
-    with db.begin() as session:
-        incident_id = session.execute(text("SELECT id FROM incidents")).scalar_one()
-        session.execute(text("DELETE FROM incident_tags"))
-        driver = session.connection().connection.dbapi_connection
-        assert driver is not None
-        limit = driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-        driver.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 20)  # 6 rows of 3 columns
-        try:
-            rows = [(incident_id, i, f"tag {i}") for i in range(37)]
-            bulk._executemany(session, bulk._TAGS, ("incident_id", "position", "tag"), rows)
-        finally:
-            driver.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, limit)
-    assert incident_service.get_incident(db, stored.id or "").tags == tuple(
-        f"tag {i}" for i in range(37)
-    )
 
 
 def test_a_large_import_leaves_the_checkpoint_to_the_background(
