@@ -2,9 +2,9 @@
 
 The ORM path (:func:`desktop.services.incidents.insert_incident`) builds an object per
 incident, actor, tag and citation and tracks them all until the flush. Here each batch is
-a handful of ``executemany`` statements of plain dictionaries (incidents, then their actors,
-tags, citations, history and full-text entries), many times faster (docs/performance.md),
-and nothing outlives the batch, so memory stays flat however big the file.
+a handful of ``executemany`` statements of plain tuples (incidents, then their actors,
+tags, citations and history), many times faster (docs/performance.md); only the full-text
+entries outlive the batch, written once all are in.
 
 The rows written are exactly what ``mapping.apply_incident`` and ``insert_incident`` write;
 tests/interchange round-trips both ways.
@@ -13,13 +13,13 @@ tests/interchange round-trips both ways.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Date, DateTime, func, insert, select, text
 
 from desktop.services import history, mapping
-from desktop.store import fulltext
+from desktop.store import fts5, fulltext
+from desktop.store.fts5 import FTS_COLUMNS
 from desktop.store.models import (
     Base,
     Citation,
@@ -48,20 +48,30 @@ _CITATIONS = Base.metadata.tables[Citation.__tablename__]
 _HISTORY = Base.metadata.tables[HistoryEntry.__tablename__]
 
 
-def incident_values(data: IncidentData, user: str, now: datetime) -> dict[str, Any]:
-    """The ``incidents`` row of a new record, as ``mapping.apply_incident`` would fill it."""
+# The columns of a new incident's row, in the order of :func:`incident_row`.
+INCIDENT_ROW_COLUMNS = (
+    "uuid",
+    *mapping.INCIDENT_COLUMNS,
+    "deleted_at",
+    "deleted_by",
+    "version",
+    "created_at",
+    "created_by",
+    "updated_at",
+    "updated_by",
+)
+
+
+def incident_row(data: IncidentData, user: str, now: datetime) -> list[Any]:
+    """The ``incidents`` row of a new record (:data:`INCIDENT_ROW_COLUMNS`), as
+    ``mapping.apply_incident`` would fill it: a list, bound as it is."""
     assert data.id is not None
-    return {
-        "uuid": data.id,
-        **mapping.incident_columns(data),
-        "deleted_at": None,
-        "deleted_by": None,
-        "version": 1,
-        "created_at": now,
-        "created_by": user,
-        "updated_at": now,
-        "updated_by": user,
-    }
+    return [data.id, *mapping.incident_column_values(data), None, None, 1, now, user, now, user]
+
+
+def incident_values(data: IncidentData, user: str, now: datetime) -> dict[str, Any]:
+    """:func:`incident_row` by column name."""
+    return dict(zip(INCIDENT_ROW_COLUMNS, incident_row(data, user, now), strict=True))
 
 
 # From this many new incidents the indexes are built again afterwards rather than kept up to
@@ -169,83 +179,88 @@ def insert_new_incidents(
     """
     if not batch:
         return first_id
-    values = [incident_values(data, user, now) for data in batch]
+    rows = [incident_row(data, user, now) for data in batch]
     ids: Sequence[int]
     if session.get_bind().dialect.name == "sqlite":
         ids = range(first_id, first_id + len(batch))
-        for incident_id, row in zip(ids, values, strict=True):
-            row["id"] = incident_id
-        _executemany(session, _INCIDENTS, values)
+        for incident_id, row in zip(ids, rows, strict=True):
+            row.append(incident_id)
+        _executemany(session, _INCIDENTS, (*INCIDENT_ROW_COLUMNS, "id"), rows)
         next_id = first_id + len(batch)
     else:  # a server keeps its own sequence: it hands out the ids, in batched INSERTs
         returned = session.execute(
-            insert(_INCIDENTS).returning(_INCIDENTS.c.id, sort_by_parameter_order=True), values
+            insert(_INCIDENTS).returning(_INCIDENTS.c.id, sort_by_parameter_order=True),
+            [dict(zip(INCIDENT_ROW_COLUMNS, row, strict=True)) for row in rows],
         )
         ids = [row[0] for row in returned]
         next_id = first_id
-    actors: list[dict[str, Any]] = []
-    tags: list[dict[str, Any]] = []
-    citations: list[dict[str, Any]] = []
-    for incident_id, data, row in zip(ids, batch, values, strict=True):
+    actors: list[tuple[Any, ...]] = []
+    tags: list[tuple[Any, ...]] = []
+    citations: list[tuple[Any, ...]] = []
+    # Where incident_row put the columns the index entry reads.
+    title, summary, notes, place, admin1, country, start_at = _ENTRY_COLUMNS
+    for incident_id, data, row in zip(ids, batch, rows, strict=True):
         stored_citations = [mapping.stored_citation(c) for c in data.citations]
         actor_names = [actor.name.strip() for actor in data.actors]
-        actors.extend(
-            {"incident_id": incident_id, "position": i, "name": name, "role": str(actor.role)}
+        # List comprehensions, not generators: extend() drives a generator a call a row.
+        actors += [
+            (incident_id, i, name, str(actor.role))
             for i, (name, actor) in enumerate(zip(actor_names, data.actors, strict=True))
-        )
-        tags.extend(
-            {"incident_id": incident_id, "position": i, "tag": tag.strip()}
-            for i, tag in enumerate(data.tags)
-        )
-        citations.extend(
-            {
-                "incident_id": incident_id,
-                "source_id": source_ids[c.source],
-                "position": i,
-                "credibility": c.credibility,
-                "url": c.url,
-                "published": c.published,
-                "retrieved": c.retrieved,
-                "language": c.language,
-                "excerpt": c.excerpt,
-            }
+        ]
+        tags += [(incident_id, i, tag.strip()) for i, tag in enumerate(data.tags)]
+        citations += [
+            (
+                incident_id,
+                source_ids[c.source],
+                i,
+                c.credibility,
+                c.url,
+                c.published,
+                c.retrieved,
+                c.language,
+                c.excerpt,
+            )
             for i, c in enumerate(stored_citations)
-        )
+        ]
         to_index.add(
-            {
-                "id": incident_id,
-                "start_at": row["start_at"],
-                **fulltext.document(
-                    row["title"],
-                    row["summary"],
-                    row["notes"],
-                    actor_names,
-                    fulltext.place_words(row["place_name"], row["admin1"], row["country"]),
-                    (c.excerpt for c in stored_citations),
-                ),
-            }
+            incident_id,
+            row[start_at],
+            fulltext.document_values(
+                row[title],
+                row[summary],
+                row[notes],
+                actor_names,
+                fulltext.place_words(row[place], row[admin1], row[country]),
+                [c.excerpt for c in stored_citations],
+            ),
         )
     # Each new incident's history starts with its import, as history.record would write it.
-    imported = [
-        {
-            "incident_uuid": data.id,
-            "at": now,
-            "by": user,
-            "action": history.IMPORTED,
-            "field": "",
-            "old": None,
-            "new": None,
-        }
-        for data in batch
-    ]
-    for table, rows in (
-        (_ACTORS, actors),
-        (_TAGS, tags),
-        (_CITATIONS, citations),
-        (_HISTORY, imported),
-    ):
-        _executemany(session, table, rows)
+    imported = [(data.id, now, user, history.IMPORTED, "", None, None) for data in batch]
+    _executemany(session, _ACTORS, _ACTOR_COLUMNS, actors)
+    _executemany(session, _TAGS, _TAG_COLUMNS, tags)
+    _executemany(session, _CITATIONS, _CITATION_COLUMNS, citations)
+    _executemany(session, _HISTORY, _HISTORY_COLUMNS, imported)
     return next_id
+
+
+_ENTRY_COLUMNS = tuple(
+    INCIDENT_ROW_COLUMNS.index(name)
+    for name in ("title", "summary", "notes", "place_name", "admin1", "country", "start_at")
+)
+_ACTOR_COLUMNS = ("incident_id", "position", "name", "role")
+_TAG_COLUMNS = ("incident_id", "position", "tag")
+_CITATION_COLUMNS = (
+    "incident_id",
+    "source_id",
+    "position",
+    "credibility",
+    "url",
+    "published",
+    "retrieved",
+    "language",
+    "excerpt",
+)
+_HISTORY_COLUMNS = ("incident_uuid", "at", "by", "action", "field", "old", "new")
 
 
 class NewEntries:
@@ -254,7 +269,9 @@ class NewEntries:
     All at once, in the table's When order (start, then id), which is the index's own order on
     SQLite (desktop.store.fts5): FTS5 writes out what it holds in memory whenever an entry
     comes before the one it received last, so batch after batch of entries spread over two
-    years made indexing 100,000 incidents twice as slow.
+    years made indexing 100,000 incidents twice as slow. On SQLite each entry is held as the
+    tuple the driver binds, its key first (a dictionary each made 100,000 of them cost
+    memory and time).
     """
 
     _CHUNK = 2000
@@ -263,48 +280,71 @@ class NewEntries:
     # too much for an import of a few hundred.
     MERGE_FROM = 5_000
 
-    def __init__(self) -> None:
-        self._entries: list[dict[str, object]] = []
+    def __init__(self, session: Session) -> None:
+        self._keyed = fulltext.backend(session) == fulltext.SQLITE
+        self._entries: list[tuple[Any, ...]] = []
+        self._keys: list[tuple[int, int]] = []
 
-    def add(self, entry: dict[str, object]) -> None:
-        """An entry as :func:`fulltext.insert_documents` takes it (``id``, ``start_at`` …)."""
-        self._entries.append(entry)
+    def add(self, incident_id: int, start_at: datetime, columns: tuple[str, ...]) -> None:
+        """The entry of a new incident: its :func:`fulltext.document_values`."""
+        if self._keyed:
+            key = fts5.sort_key(start_at, incident_id)
+            self._entries.append((key, *columns))
+            self._keys.append((incident_id, key))
+        else:
+            self._entries.append((start_at, incident_id, columns))
 
     def write(self, session: Session) -> None:
         entries, self._entries = self._entries, []
-        entries.sort(key=itemgetter("start_at", "id"))
-        for start in range(0, len(entries), self._CHUNK):
-            fulltext.insert_documents(session, entries[start : start + self._CHUNK])
+        keys, self._keys = self._keys, []
+        # Keys are unique (the id is in their low bits): the sort never compares the text.
+        entries.sort()
+        if self._keyed:
+            if entries:
+                fulltext.insert_keyed(session, entries, keys)
+        else:
+            for start in range(0, len(entries), self._CHUNK):
+                fulltext.insert_documents(
+                    session,
+                    [
+                        {
+                            "id": incident_id,
+                            "start_at": at,
+                            **dict(zip(FTS_COLUMNS, columns, strict=True)),
+                        }
+                        for at, incident_id, columns in entries[start : start + self._CHUNK]
+                    ],
+                )
         if len(entries) >= self.MERGE_FROM:
             fulltext.optimize(session)
 
 
-def _executemany(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
-    """``INSERT`` every row (all with the same keys) in one ``executemany``.
+def _executemany(
+    session: Session, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """``INSERT`` every row (values of ``columns``, in that order) in one ``executemany``.
 
-    On SQLite the rows go straight to the driver's ``executemany`` as tuples, with each
-    column's own conversion (times to SQLAlchemy's text format) applied first: SQLAlchemy's
-    per-row parameter handling would otherwise cost more than SQLite's work. Other databases
-    take the portable Core ``insert()``.
+    On SQLite the rows go straight to the driver's ``executemany``, with each column's own
+    conversion (times to SQLAlchemy's text format) applied first: SQLAlchemy's per-row
+    parameter handling would otherwise cost more than SQLite's work. Other databases take
+    the portable Core ``insert()``.
     """
     if not rows:
         return
     connection = session.connection()
     dialect = connection.dialect
     if dialect.name != "sqlite":
-        session.execute(insert(table), rows)
+        session.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
         return
-    columns = list(rows[0])
     converters = [
         (i, convert)
         for i, name in enumerate(columns)
         if (convert := _sqlite_converter(table.c[name].type, dialect)) is not None
     ]
-    values = itemgetter(*columns)  # one C call per row instead of a Python loop
-    params = [values(row) for row in rows]
+    params: Sequence[Sequence[Any]] = rows
     if converters:
         # Column by column: a few columns to convert, each in one map over the batch.
-        by_column = list(zip(*params, strict=True))
+        by_column = list(zip(*rows, strict=True))
         for i, convert in converters:
             by_column[i] = tuple(map(convert, by_column[i]))
         params = list(zip(*by_column, strict=True))

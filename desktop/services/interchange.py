@@ -34,7 +34,7 @@ from desktop.services.incidents import resolve_sources
 from desktop.services.readahead import read_ahead
 from desktop.services.sources import insert_source
 from desktop.services.validation import check_incident, check_source
-from desktop.store import fulltext
+from desktop.store import checkpoint, fulltext
 from desktop.store.models import Citation as CitationRow
 from desktop.store.models import EvidenceAttachment, Incident, Source
 from desktop.wording import plural, quoted
@@ -275,6 +275,11 @@ def _source_ids(session: Session) -> dict[str, int]:
     return {slug: source_id for slug, source_id in session.execute(select(Source.slug, Source.id))}
 
 
+# From this many incidents written, the import's commit leaves the WAL checkpoint to a
+# background thread (fewer make less than SQLite's own threshold of 1,000 pages).
+_DEFER_CHECKPOINT_FROM = 1_000
+
+
 def _import(
     db: Database,
     parts: Iterable[Part],
@@ -304,7 +309,7 @@ def _import(
         now = mapping.utcnow()
         first_id = next_id = bulk.next_incident_id(session)
         lookup = next_id != 1 or not db.is_sqlite  # SQLite with no incidents yet: all are new
-        to_index = bulk.NewEntries()
+        to_index = bulk.NewEntries(session)
         done = expected = 0
         with ExitStack() as indexes:
             for part in parts:
@@ -352,6 +357,11 @@ def _import(
             progress.check()
         if dry_run:
             raise _RollBack(counts, more)
+        if counts["incidents_created"] + counts["incidents_updated"] >= _DEFER_CHECKPOINT_FROM:
+            # The commit then returns once the WAL holds the import, without first copying
+            # it all into the database file (a large import's last seconds): a background
+            # thread does that right after, as after an evidence intake.
+            checkpoint.defer(session)
     return counts, more
 
 

@@ -198,19 +198,38 @@ def _column_step(field: Field) -> tuple[str, Callable[[Any], Any], Callable[[Any
 _COLUMN_STEPS = tuple(_column_step(f) for f in SIMPLE_FIELDS)
 
 
+# The names of :func:`incident_column_values`, in its order.
+INCIDENT_COLUMNS = (
+    *(name for name, _get, _convert in _COLUMN_STEPS),
+    "start_at",
+    "end_at",
+    "time_precision",
+    "source_count",
+)
+
+
+def incident_column_values(data: IncidentData) -> list[Any]:
+    """The values of :data:`INCIDENT_COLUMNS` for ``data``, in that order: the bulk import
+    binds them as they are, with no dictionary per incident."""
+    values = [
+        get(data) if convert is None else convert(get(data))
+        for _name, get, convert in _COLUMN_STEPS
+    ]
+    when = data.when
+    values += (
+        to_db_time(when.start),
+        to_db_time(when.end),
+        str(when.precision),
+        len({c.source for c in data.citations}),
+    )
+    return values
+
+
 def incident_columns(data: IncidentData) -> dict[str, Any]:
     """The ``incidents`` columns that hold ``data``'s fields, as stored (names trimmed,
     marking canonical, enums as text): the simple fields of desktop/fields.py, the times and
     the count of sources. Read by :func:`apply_incident` and the bulk insert alike."""
-    columns = {}
-    for name, get, convert in _COLUMN_STEPS:
-        value = get(data)
-        columns[name] = value if convert is None else convert(value)
-    columns["start_at"] = to_db_time(data.when.start)
-    columns["end_at"] = to_db_time(data.when.end)
-    columns["time_precision"] = str(data.when.precision)
-    columns["source_count"] = len({c.source for c in data.citations})
-    return columns
+    return dict(zip(INCIDENT_COLUMNS, incident_column_values(data), strict=True))
 
 
 def apply_incident(

@@ -15,6 +15,7 @@ some it no longer does), so a search can name them: see :func:`prefix_terms`.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, cast
 
@@ -27,7 +28,7 @@ from desktop.store.fts_settings import INDEX_SQL, tokenize_of
 from desktop.store.fts_settings import TOKENIZE as TOKENIZE
 
 if TYPE_CHECKING:
-    from collections.abc import Collection, Iterable, Mapping, Sequence
+    from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 
     from sqlalchemy.engine import Connection
 
@@ -132,6 +133,47 @@ def write(connection: Connection, rows: Sequence[Mapping[str, object]], *, new: 
         list(zip(ids, keys, strict=True)),
     )
     return keys
+
+
+def insert_keyed(
+    connection: Connection,
+    entries: Sequence[tuple[object, ...]],
+    keys: Sequence[tuple[int, int]],
+) -> None:
+    """Add the entries of new incidents, made ready by the caller (a bulk import): each
+    entry is (key, *:data:`FTS_COLUMNS`), in key order (see :func:`write`), and ``keys``
+    holds each incident's (id, key). As :func:`write`, the word list is left to
+    :func:`add_terms`."""
+    columns = ", ".join(FTS_COLUMNS)
+    placeholders = ", ".join("?" * (len(FTS_COLUMNS) + 1))
+    with _larger_pending(connection):
+        connection.exec_driver_sql(
+            f"INSERT INTO {FTS_TABLE} (rowid, {columns}) VALUES ({placeholders})", entries
+        )
+    connection.exec_driver_sql(
+        f"INSERT OR REPLACE INTO {KEYS_TABLE} (incident_id, fts_key) VALUES (?, ?)", keys
+    )
+
+
+# What FTS5 holds in memory before writing it out as a segment, for a bulk insert (its
+# default is 1 MiB): fewer, larger segments to merge as they come (docs/performance.md).
+BULK_PENDING_BYTES = 8 * 1024 * 1024
+_DEFAULT_PENDING_BYTES = 1024 * 1024
+
+
+@contextmanager
+def _larger_pending(connection: Connection) -> Iterator[None]:
+    """FTS5's ``hashsize`` at BULK_PENDING_BYTES, then as it was. Settings are rows of the
+    index's own config table, written in the caller's transaction like the entries."""
+    config = f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rank) VALUES ('hashsize', ?)"
+    before = connection.exec_driver_sql(
+        f"SELECT v FROM {FTS_TABLE}_config WHERE k = 'hashsize'"
+    ).scalar()
+    connection.exec_driver_sql(config, (BULK_PENDING_BYTES,))
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(config, (before or _DEFAULT_PENDING_BYTES,))
 
 
 def optimize(connection: Connection) -> None:

@@ -8,17 +8,18 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from desktop.errors import StoreError, ValidationError
 from desktop.records import Document
-from desktop.services import bulk, history, interchange
+from desktop.services import aggregates, bulk, history, interchange
 from desktop.services import incidents as incident_service
 from desktop.services.dto import Actor, Citation, IncidentData, IncidentQuery, SourceData
 from desktop.services.progress import Cancelled, Progress
-from desktop.store import fts5
+from desktop.store import checkpoint, fts5
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     from desktop.store.engine import Database
@@ -421,3 +422,96 @@ def test_migration_0004_goes_up_and_down(tmp_path: Path) -> None:
         }
     finally:
         database.close()
+
+
+# --- a large import: indexes dropped and built again, its checkpoint in the background ------
+
+
+def _index_sql(db: Database) -> dict[str, str]:
+    with db.begin() as session:
+        return dict(
+            session.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'index'")).all()
+        )
+
+
+def _plans(db: Database, call: Callable[[], object]) -> str:
+    """The query plans of the SELECTs ``call`` runs, as SQLite would run them now."""
+    seen: list[tuple[str, object]] = []
+
+    def record(*args: object) -> None:
+        statement, parameters = str(args[2]), args[3]
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        call()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    with db.engine.connect() as connection:
+        return " | ".join(
+            str(row[-1])
+            for statement, parameters in seen
+            for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+        )
+
+
+def test_a_large_import_leaves_every_index_as_defined_and_used_even_after_a_failed_one(
+    db: Database, document: Document, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not db.is_sqlite:
+        pytest.skip("indexes are rebuilt only on SQLite")
+    monkeypatch.setattr(bulk, "REBUILD_INDEXES_FROM", 100)
+    before = _index_sql(db)
+    assert {"ix_incidents_live_places", "ix_incidents_live_timeline"} <= before.keys()
+
+    records = list(document.incidents)
+    records[1900] = replace(records[1900], tags=("same", "same"))  # refused by the database
+    with pytest.raises(StoreError):
+        interchange.import_document(db, replace(document, incidents=tuple(records)))
+    assert _index_sql(db) == before  # same names, same definitions
+
+    interchange.import_document(db, document)
+    assert _index_sql(db) == before
+    # The map's, the timeline's and the duplicates' covering indexes serve their counts.
+    everything = IncidentQuery()
+    assert "COVERING INDEX ix_incidents_live_places" in _plans(
+        db, lambda: aggregates.map_counts(db, everything)
+    )
+    assert "COVERING INDEX ix_incidents_live_timeline" in _plans(
+        db, lambda: aggregates.timeline_counts(db, everything, "day")
+    )
+    # Their entries are all there: counted from the index and from the table alike.
+    with db.begin() as session:
+        for index in ("ix_incidents_live_places", "ix_incidents_live_timeline"):
+            indexed = session.execute(
+                text(f"SELECT count(*) FROM incidents INDEXED BY {index} WHERE deleted_at IS NULL")
+            ).scalar_one()
+            assert indexed == COUNT, index
+    # And the full-text entries, written after the rows: Latin and Arabic words found; FTS5
+    # holds its default in memory again for the writes that follow.
+    assert _count(db, text="number1999") == 1
+    assert _count(db, text="شفق") == COUNT // 10
+    with db.begin() as session:
+        pending = session.execute(
+            text("SELECT v FROM incident_fts_config WHERE k = 'hashsize'")
+        ).scalar_one()
+    assert pending == 1024 * 1024
+
+
+def test_a_large_import_leaves_the_checkpoint_to_the_background(
+    db: Database, document: Document, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    deferred: list[object] = []
+    defer = checkpoint.defer
+    monkeypatch.setattr(
+        checkpoint, "defer", lambda session: (deferred.append(session), defer(session))
+    )
+    small = replace(document, incidents=document.incidents[:10])
+    interchange.import_document(db, small)
+    interchange.import_document(db, document, dry_run=True)
+    assert deferred == []  # a few incidents, or nothing to commit
+    interchange.import_document(db, document)
+    assert len(deferred) == 1
+    checkpoint.wait(db.engine)
+    assert _count(db) == COUNT
