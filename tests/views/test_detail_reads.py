@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 from datetime import date
 from typing import TYPE_CHECKING
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from desktop.domain import Confidence
 from desktop.errors import NotFoundError
 from desktop.services import evidence, incidents
 from desktop.services.dto import IncidentQuery
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
     from desktop.services.dto import IncidentData
     from desktop.services.evidence import EvidenceItem
     from desktop.store.engine import Database
+    from tests.conftest import IncidentFactory
 
 
 def _title_at(win: MainWindow, row: int) -> str:
@@ -243,3 +246,59 @@ def test_the_panes_wrapped_lines_are_whole_one_pass_after_an_incident_is_shown(
             if label.isVisible() and label.height() < label.heightForWidth(label.width())
         ]
         assert clipped == []
+
+
+def _misfits(win: MainWindow) -> list[str]:
+    """The pane's shown value lines that are clipped or overlap the next line down."""
+    labels = sorted(
+        (label for label in win.detail.values.values() if label.isVisible()),
+        key=lambda label: label.mapTo(win.detail, label.rect().topLeft()).y(),
+    )
+    wrong = [
+        label.text()[:30]
+        for label in labels
+        if label.height() < label.heightForWidth(label.width())
+    ]
+    for upper, lower in itertools.pairwise(labels):
+        bottom = upper.mapTo(win.detail, upper.rect().bottomLeft()).y()
+        if bottom >= lower.mapTo(win.detail, lower.rect().topLeft()).y():
+            wrong.append(f"{upper.text()[:30]} over {lower.text()[:30]}")
+    return wrong
+
+
+def test_after_a_search_the_panes_new_incident_is_laid_out_for_its_own_lines(
+    qtbot: QtBot, db: Database, make_incident: IncidentFactory
+) -> None:
+    """The incident shown before has other line counts (its type on two lines, a shorter
+    confidence): after typing a search, the new one's lines are neither clipped nor apart."""
+    first = incidents.create_incident(
+        db, make_incident(title="Drone strike on the fuel depot", confidence=Confidence.HIGH)
+    )
+    incidents.create_incident(
+        db,
+        make_incident(
+            title="Zebra crossing riot",
+            event_type="Riots",
+            sub_event_type="Violent demonstration",
+            confidence=Confidence.MODERATE,
+        ),
+    )
+    win = MainWindow(db, offer_sample=False)
+    qtbot.addWidget(win)
+    win.resize(1024, 700)  # a narrow pane: most lines wrap, and its scroll bar shows
+    win.show()
+    win._build_geo()
+    qtbot.waitUntil(lambda: len(win.geo_drawn) == 2, timeout=10000)
+    assert first.id is not None
+    win.select_index(win.model.index_of(first.id))
+    qtbot.waitUntil(lambda: win.detail.shown is not None and win.detail.shown.id == first.id)
+    qtbot.wait(50)
+    assert _misfits(win) == []
+    search = win.filter_bar.search
+    search.setFocus()
+    qtbot.keyClick(search, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(search, "Zebra")
+    qtbot.keyClick(search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: win.detail.shown is not None and win.detail.shown.id != first.id)
+    qtbot.wait(100)  # laid out in the passes after it is shown
+    assert _misfits(win) == []

@@ -217,7 +217,7 @@ class IncidentDetail(QScrollArea):
         self._relayout_timer = QTimer(self)
         self._relayout_timer.setSingleShot(True)
         self._relayout_timer.setInterval(0)
-        self._relayout_timer.timeout.connect(self._relayout)
+        self._relayout_timer.timeout.connect(self._relayout_settled)
         self.evidence.changed.connect(self._relayout_timer.start)
         layout.addWidget(self.evidence)
         layout.addStretch(1)
@@ -271,6 +271,13 @@ class IncidentDetail(QScrollArea):
         # Laid out in the next pass of the event loop, once, rather than now and again then:
         # the window answers between the new texts and their layout.
         self._relayout_timer.start()
+
+    def _relayout_settled(self) -> None:
+        """Lay out now and once more in the next pass: the first layout can change the
+        width the wrapped labels get (the scroll bar comes or goes, the form's label column
+        changes), and their heights are only right for the width they were measured at."""
+        self._relayout()
+        QTimer.singleShot(0, self, self._relayout)
 
     def _relayout(self) -> None:
         """Give the body the height its wrapped labels need at the current width.
