@@ -3,6 +3,7 @@ does not see) is rebuilt from the incidents, and the analyst is told in one line
 
 from __future__ import annotations
 
+import random
 import sqlite3
 from typing import TYPE_CHECKING
 
@@ -24,11 +25,16 @@ if TYPE_CHECKING:
 
 def damage_search_index(path: Path, *, first_block: int = 1) -> None:
     """Garbage in FTS5's blocks after ``first_block`` (1: the structure too, 10: the words'
-    lists only); SQLite's own check still passes."""
+    lists only); SQLite's own check still passes. The same garbage every run (seeded by the
+    block's id): random garbage now and then read as a valid list, and a test then waited
+    for a damage it never met."""
     with sqlite3.connect(path) as connection:
-        connection.execute(
-            "UPDATE incident_fts_data SET block = randomblob(length(block)) WHERE id > ?",
-            (first_block,),
+        blocks = connection.execute(
+            "SELECT id, length(block) FROM incident_fts_data WHERE id > ?", (first_block,)
+        ).fetchall()
+        connection.executemany(
+            "UPDATE incident_fts_data SET block = ? WHERE id = ?",
+            [(random.Random(ident).randbytes(size), ident) for ident, size in blocks],
         )
         assert connection.execute("PRAGMA quick_check").fetchone() == ("ok",)
     connection.close()
