@@ -16,12 +16,10 @@ from __future__ import annotations
 import codecs
 import json
 import re
-import sys
 from typing import TYPE_CHECKING, Any
 
 from desktop.errors import ValidationError
 from desktop.formats import jsontext
-from desktop.wording import quoted
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -96,7 +94,7 @@ class Scanner:
         line = self._lines_before + self._text.count("\n", 0, pos) + 1
         start = self._text.rfind("\n", 0, pos)
         column = pos - start if start >= 0 else self._columns_before + pos + 1
-        return ValidationError("", f"not valid JSON: line {line} column {column}: {message}")
+        return jsontext.invalid_at(line, column, message)
 
     def _peek(self) -> str:
         """The next character after white space ("" at the end of the file)."""
@@ -132,16 +130,9 @@ class Scanner:
                     continue
                 raise self._error(exc.msg, exc.pos) from None
             except ValueError as exc:  # Python's limit on the digits of an integer
-                raise ValidationError(
-                    "",
-                    f"holds a number of more than {sys.get_int_max_str_digits():,} digits, "
-                    "which no field takes",
-                ) from exc
+                raise jsontext.number_too_long() from exc
             except RecursionError as exc:
-                raise ValidationError(
-                    "",
-                    "is nested too deeply (lists or objects inside each other thousands of times)",
-                ) from exc
+                raise jsontext.nested_too_deeply() from exc
             # A number at the window's end may go on past it (``12`` of ``123``).
             if end == len(self._text) and self._more(more):
                 more *= 2
@@ -166,7 +157,7 @@ class Scanner:
                     )
                 key = self._value()
                 if key in seen:
-                    raise ValidationError("", f"key {quoted(key)} appears twice in one object")
+                    raise jsontext.duplicate_key(key)
                 seen.add(key)
                 self._expect(":", "Expecting ':' delimiter")
                 if key in lists and self._peek() == "[":

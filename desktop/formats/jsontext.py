@@ -29,25 +29,43 @@ _WIDE = {
 }
 
 
+def invalid_at(line: int, column: int, message: str) -> ValidationError:
+    """The decoder's complaint at a place in the file, as every JSON reader says it."""
+    return ValidationError("", f"not valid JSON: line {line} column {column}: {message}")
+
+
+def duplicate_key(key: str) -> ValidationError:
+    """A key given twice in one object (json would keep the last silently)."""
+    return ValidationError("", f"key {quoted(key)} appears twice in one object")
+
+
+def number_too_long() -> ValidationError:
+    """A number past Python's limit on an integer's digits, as every JSON reader says it."""
+    return ValidationError(
+        "",
+        f"holds a number of more than {sys.get_int_max_str_digits():,} digits, which no "
+        "field takes",
+    )
+
+
+def nested_too_deeply() -> ValidationError:
+    """A value nested past the decoder's recursion, as every JSON reader says it."""
+    return ValidationError(
+        "", "is nested too deeply (lists or objects inside each other thousands of times)"
+    )
+
+
 def load(raw: bytes) -> Any:
     """The JSON value in ``raw``: UTF-8 (with or without BOM), UTF-16 or UTF-32; binary
     files, other encodings, repeated keys, oversized numbers and deep nesting refused."""
     try:
         return json.loads(decode(raw), object_pairs_hook=no_duplicate_keys)
     except json.JSONDecodeError as exc:
-        raise ValidationError(
-            "", f"not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}"
-        ) from exc
+        raise invalid_at(exc.lineno, exc.colno, exc.msg) from exc
     except ValueError as exc:  # Python's limit on the digits of an integer
-        raise ValidationError(
-            "",
-            f"holds a number of more than {sys.get_int_max_str_digits():,} digits, which no "
-            "field takes",
-        ) from exc
+        raise number_too_long() from exc
     except RecursionError as exc:
-        raise ValidationError(
-            "", "is nested too deeply (lists or objects inside each other thousands of times)"
-        ) from exc
+        raise nested_too_deeply() from exc
 
 
 def decode(raw: bytes) -> str:
@@ -86,7 +104,7 @@ def no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     seen: set[str] = set()
     for key, _value in pairs:
         if key in seen:
-            raise ValidationError("", f"key {quoted(key)} appears twice in one object")
+            raise duplicate_key(key)
         seen.add(key)
     return result  # not reached: a shorter dict means a repeated key
 
