@@ -47,6 +47,8 @@ PG_TEST_PATHS = (
     "tests/services/",
     "tests/interchange/",
     "tests/test_cli.py",
+    "tests/test_cli_input.py",
+    "tests/test_cli_pdf.py",
     "tests/test_cli_duplicates.py",
     "tests/test_cli_reports.py",
 )
@@ -177,6 +179,20 @@ def new_db_url(
         yield urls
     finally:
         urls.drop_all()
+
+
+@pytest.fixture(scope="module")
+def cli_sample(tmp_path_factory: pytest.TempPathFactory, new_db_url: DbUrls) -> str:
+    """The sample workspace, loaded by the command line (tests/test_cli*.py): a file, or a
+    PostgreSQL URL."""
+    from tests.cli_run import run
+
+    folder = tmp_path_factory.mktemp("cli")
+    db = new_db_url()
+    first = run("sample", "--db", db, cwd=folder)
+    assert first.returncode == 0, first.stderr
+    assert "7 incidents added" in first.stdout
+    return db
 
 
 @pytest.fixture

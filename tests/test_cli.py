@@ -15,6 +15,7 @@ import pytest
 
 from desktop import cli, formats
 from desktop.formats import Format
+from tests.cli_run import run
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -25,50 +26,23 @@ if TYPE_CHECKING:
     from tests.postgres_server import PostgresServer
 
 
-def run(*args: str, cwd: Path, env_db: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "INCIDENT_DESK_USER": "cli-test"}
-    env.pop("INCIDENT_DESK_DB", None)
-    if env_db:
-        env["INCIDENT_DESK_DB"] = env_db
-    return subprocess.run(
-        [sys.executable, "-m", "desktop", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory: pytest.TempPathFactory, new_db_url: DbUrls) -> str:
-    """The sample workspace, loaded by the command: a file, or a PostgreSQL URL."""
-    folder = tmp_path_factory.mktemp("cli")
-    db = new_db_url()
-    first = run("sample", "--db", db, cwd=folder)
-    assert first.returncode == 0, first.stderr
-    assert "7 incidents added" in first.stdout
-    return db
-
-
-def test_sample_twice_changes_nothing(sample_db: str, tmp_path: Path) -> None:
+def test_sample_twice_changes_nothing(cli_sample: str, tmp_path: Path) -> None:
     before = run(
-        "export", "json", "--db", sample_db, "--out", str(tmp_path / "a.json"), cwd=tmp_path
+        "export", "json", "--db", cli_sample, "--out", str(tmp_path / "a.json"), cwd=tmp_path
     )
-    again = run("sample", "--db", sample_db, cwd=tmp_path)
+    again = run("sample", "--db", cli_sample, cwd=tmp_path)
     assert again.returncode == 0
     assert "0 incidents added, 7 already present; 0 sources added, 9 already present" in (
         again.stdout
     )
-    run("export", "json", "--db", sample_db, "--out", str(tmp_path / "b.json"), cwd=tmp_path)
+    run("export", "json", "--db", cli_sample, "--out", str(tmp_path / "b.json"), cwd=tmp_path)
     assert before.returncode == 0
     assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
 
 
-def test_export_shows_graded_al_asad_and_al_harir(sample_db: str, tmp_path: Path) -> None:
+def test_export_shows_graded_al_asad_and_al_harir(cli_sample: str, tmp_path: Path) -> None:
     out = tmp_path / "export.json"
-    result = run("export", "json", "--db", sample_db, "--out", str(out), cwd=tmp_path)
+    result = run("export", "json", "--db", cli_sample, "--out", str(out), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     document = json.loads(out.read_text(encoding="utf-8"))
     sources = {s["id"]: s for s in document["sources"]}
@@ -82,25 +56,25 @@ def test_export_shows_graded_al_asad_and_al_harir(sample_db: str, tmp_path: Path
 
 
 def test_export_import_export_is_identical(
-    sample_db: str, tmp_path: Path, new_db_url: DbUrls
+    cli_sample: str, tmp_path: Path, new_db_url: DbUrls
 ) -> None:
     a, b, fresh = tmp_path / "a.json", tmp_path / "b.json", new_db_url()
-    assert run("export", "json", "--db", sample_db, "--out", str(a), cwd=tmp_path).returncode == 0
+    assert run("export", "json", "--db", cli_sample, "--out", str(a), cwd=tmp_path).returncode == 0
     assert run("import", str(a), "--db", fresh, cwd=tmp_path).returncode == 0
     assert run("export", "json", "--db", fresh, "--out", str(b), cwd=tmp_path).returncode == 0
     assert a.read_bytes() == b.read_bytes()
 
 
-def test_search_finds_arabic_and_prints_json(sample_db: str, tmp_path: Path) -> None:
-    result = run("search", "الاسد", "--db", sample_db, "--json", cwd=tmp_path)
+def test_search_finds_arabic_and_prints_json(cli_sample: str, tmp_path: Path) -> None:
+    result = run("search", "الاسد", "--db", cli_sample, "--json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert rows
     assert "al-Asad" in rows[0]["title"]
 
 
-def test_search_lines_show_times_as_the_table_does(sample_db: str, tmp_path: Path) -> None:
-    result = run("search", "", "--db", sample_db, cwd=tmp_path)
+def test_search_lines_show_times_as_the_table_does(cli_sample: str, tmp_path: Path) -> None:
+    result = run("search", "", "--db", cli_sample, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     whens = [line.split("  ")[0] for line in result.stdout.splitlines()]
     assert whens
@@ -109,8 +83,8 @@ def test_search_lines_show_times_as_the_table_does(sample_db: str, tmp_path: Pat
     assert any(when.endswith("Z") for when in whens)
 
 
-def test_database_from_environment(sample_db: str, tmp_path: Path) -> None:
-    result = run("search", "drone", cwd=tmp_path, env_db=sample_db)
+def test_database_from_environment(cli_sample: str, tmp_path: Path) -> None:
+    result = run("search", "drone", cwd=tmp_path, env_db=cli_sample)
     assert result.returncode == 0
     assert "al-Asad" in result.stdout
 
@@ -127,11 +101,11 @@ def test_database_from_environment(sample_db: str, tmp_path: Path) -> None:
     ],
 )
 def test_bad_import_is_one_line_and_exit_2(
-    sample_db: str, tmp_path: Path, content: bytes, expected: str
+    cli_sample: str, tmp_path: Path, content: bytes, expected: str
 ) -> None:
     bad = tmp_path / "bad.json"
     bad.write_bytes(content)
-    result = run("import", str(bad), "--db", sample_db, cwd=tmp_path)
+    result = run("import", str(bad), "--db", cli_sample, cwd=tmp_path)
     assert result.returncode == 2
     assert expected in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
@@ -153,97 +127,6 @@ def test_user_errors_never_show_a_traceback(tmp_path: Path) -> None:
         assert result.returncode == 2, (args, result.stderr)
         assert "Traceback" not in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1, (args, result.stderr)
-
-
-def test_export_pdf_brief(sample_db: str, tmp_path: Path) -> None:
-    from pypdf import PdfReader
-
-    out = tmp_path / "brief.pdf"
-    result = run("export", "pdf", "--db", sample_db, "--out", str(out), cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    reader = PdfReader(out)
-    assert len(reader.pages) >= 3
-    text = "\n".join(page.extract_text() for page in reader.pages)
-    assert "Situation Report" in text
-    assert "al-Asad" in text
-    assert "al-Harir" in text
-    assert "TLP:AMBER" in reader.pages[0].extract_text()  # raised from the default CLEAR
-
-
-def test_export_pdf_filters(sample_db: str, tmp_path: Path) -> None:
-    from pypdf import PdfReader
-
-    out = tmp_path / "iraq.pdf"
-    result = run(
-        "export",
-        "pdf",
-        "--db",
-        sample_db,
-        "--out",
-        str(out),
-        "--country",
-        "iq",
-        "--type",
-        "Explosions/Remote violence",
-        "--title",
-        "Iraq <b>brief</b> & more",
-        "--since",
-        "2023-10-17",
-        cwd=tmp_path,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "1 incident," in result.stdout
-    text = PdfReader(out).pages[0].extract_text()
-    assert "Iraq <b>brief</b> & more" in text
-
-
-@pytest.mark.parametrize(
-    ("args", "expected"),
-    [
-        (("--since", "2023-13-01"), "is not a date"),
-        (("--country", "ZZ"), "is not an ISO 3166-1"),
-        (("--type", "Bombing"), "is not an ACLED event type"),
-        (("--since", "2023-10-20", "--until", "2023-10-01"), "--until is before --since"),
-    ],
-)
-def test_export_pdf_bad_options(
-    sample_db: str, tmp_path: Path, args: tuple[str, ...], expected: str
-) -> None:
-    out = tmp_path / "x.pdf"
-    result = run("export", "pdf", "--db", sample_db, "--out", str(out), *args, cwd=tmp_path)
-    assert result.returncode == 2
-    assert expected in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1
-    assert not out.exists()
-
-
-def test_export_pdf_remembers_report_texts(tmp_path: Path, new_db_url: DbUrls) -> None:
-    from pypdf import PdfReader
-
-    db = new_db_url()
-    assert run("sample", "--db", db, cwd=tmp_path).returncode == 0
-    first = run(
-        "export",
-        "pdf",
-        "--db",
-        db,
-        "--out",
-        str(tmp_path / "1.pdf"),
-        "--key-point",
-        "Attacks on bases rose after 17 Oct",
-        "--author",
-        "J. Analyst",
-        "--assessment",
-        "We assess with moderate confidence that attacks continue.",
-        cwd=tmp_path,
-    )
-    assert first.returncode == 0, first.stderr
-    second = run("export", "pdf", "--db", db, "--out", str(tmp_path / "2.pdf"), cwd=tmp_path)
-    assert second.returncode == 0, second.stderr
-    text = "\n".join(p.extract_text() for p in PdfReader(tmp_path / "2.pdf").pages)
-    assert "Attacks on bases rose after 17 Oct" in text
-    assert "J. Analyst" in text
-    assert "We assess with moderate confidence" in text
 
 
 def test_backup_and_restore_commands(tmp_path: Path) -> None:
@@ -319,167 +202,13 @@ def test_db_before_the_command_name_is_honoured(tmp_path: Path) -> None:
     assert "al-Asad" in found.stdout
 
 
-def test_search_line_writes_years_before_1000_with_four_digits(
-    tmp_path: Path, new_db_url: DbUrls
-) -> None:
-    from desktop.resources import resource_path
-
-    document = json.loads(resource_path("sample", "workspace.json").read_text(encoding="utf-8"))
-    document["incidents"][0]["when"] = {
-        "start": "0999-06-15T12:00:00Z",
-        "end": "0999-06-15T12:00:00Z",
-        "precision": "exact",
-    }
-    title = document["incidents"][0]["title"]
-    path = tmp_path / "early.json"
-    path.write_text(json.dumps(document), encoding="utf-8")
-    db = new_db_url()
-    assert run("import", str(path), "--db", db, cwd=tmp_path).returncode == 0
-    found = run("search", "", "--db", db, "--limit", "1000", cwd=tmp_path)
-    assert found.returncode == 0, found.stderr
-    line = next(line for line in found.stdout.splitlines() if title in line)
-    assert line.startswith("0999-06-15 12:00Z  ")
-    out = tmp_path / "out.json"
-    assert run("export", "json", "--db", db, "--out", str(out), cwd=tmp_path).returncode == 0
-    assert run("import", str(out), "--db", new_db_url(), cwd=tmp_path).returncode == 0
-
-
-_ESCAPES = "\x1b]0;pwned\x07\x1b[2J\x9b31m"
-
-
-def _no_controls(text: str) -> bool:
-    return not any((ord(c) < 0x20 and c != "\n") or 0x7F <= ord(c) <= 0x9F for c in text)
-
-
-def test_terminal_escapes_in_titles_and_file_values_are_printed_escaped(
-    tmp_path: Path, new_db_url: DbUrls
-) -> None:
-    from desktop.resources import resource_path
-
-    document = json.loads(resource_path("sample", "workspace.json").read_text(encoding="utf-8"))
-    document["incidents"][0]["title"] = f"Drone كتائب 🚀 {_ESCAPES}"
-    path = tmp_path / "hostile.json"
-    path.write_text(json.dumps(document), encoding="utf-8")
-    db = new_db_url()
-    assert run("import", str(path), "--db", db, cwd=tmp_path).returncode == 0
-    for args in (("search", "Drone"), ("search", "Drone", "--json")):
-        found = run(*args, "--db", db, cwd=tmp_path)
-        assert found.returncode == 0, found.stderr
-        assert _no_controls(found.stdout), found.stdout
-        assert "كتائب 🚀" in found.stdout
-    lines = run("search", "Drone", "--db", db, cwd=tmp_path).stdout
-    assert "\\x1b]0;pwned\\x07\\x1b[2J\\x9b31m" in lines
-    rows = run("search", "Drone", "--db", db, "--json", cwd=tmp_path).stdout.splitlines()
-    assert any(json.loads(row)["title"].endswith(_ESCAPES) for row in rows)
-
-    document["incidents"][0]["event_type"] = f"Bombing{_ESCAPES}"
-    path.write_text(json.dumps(document), encoding="utf-8")
-    refused = run("import", str(path), "--db", db, cwd=tmp_path)
-    assert refused.returncode == 2
-    assert "is not one of" in refused.stderr or "is not an ACLED event type" in refused.stderr
-    assert _no_controls(refused.stderr), refused.stderr
-    assert len(refused.stderr.strip().splitlines()) == 1
-    missing = run("search", f"x{_ESCAPES}", "--db", db, cwd=tmp_path)
-    assert _no_controls(missing.stderr), missing.stderr
-    bad_date = run(
-        "export",
-        "pdf",
-        "--db",
-        db,
-        "--out",
-        str(tmp_path / "x.pdf"),
-        "--since",
-        f"2023{_ESCAPES}",
-        cwd=tmp_path,
-    )
-    assert bad_date.returncode == 2
-    assert _no_controls(bad_date.stderr), bad_date.stderr
-
-
-@pytest.mark.parametrize(
-    ("target", "expected"),
-    [("/dev/zero", "is a device"), ("/dev/urandom", "is a device"), ("{fifo}", "is a pipe")],
-)
-def test_import_of_devices_and_pipes_is_refused_at_once(
-    sample_db: str, tmp_path: Path, target: str, expected: str
-) -> None:
-    fifo = tmp_path / "pipe.json"
-    if target == "{fifo}":
-        os.mkfifo(fifo)
-    elif not os.path.exists(target):
-        pytest.skip(f"no {target} here")
-    result = run("import", target.format(fifo=fifo), "--db", sample_db, cwd=tmp_path)
-    assert result.returncode == 2
-    assert expected in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1
-    assert "Traceback" not in result.stderr
-
-
-def run_bytes(*args: str | bytes, cwd: Path) -> subprocess.CompletedProcess[bytes]:
-    """As ``run``, with arguments that may be bytes that are not UTF-8."""
-    env = {**os.environ, "INCIDENT_DESK_USER": "cli-test"}
-    env.pop("INCIDENT_DESK_DB", None)
-    return subprocess.run(
-        [sys.executable, "-m", "desktop", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        timeout=120,
-        check=False,
-    )
-
-
-@pytest.mark.parametrize(
-    "option",
-    [
-        "--title",
-        "--tag",
-        "--marking",
-        "--author",
-        "--organisation",
-        "--key-point",
-        "--assessment",
-        "--country",
-        "--type",
-        "--since",
-    ],
-)
-def test_options_that_are_not_utf8_are_refused_by_name(
-    sample_db: str, tmp_path: Path, option: str
-) -> None:
-    out = tmp_path / "x.pdf"
-    result = run_bytes(
-        "export",
-        "pdf",
-        "--db",
-        sample_db,
-        "--out",
-        str(out),
-        option,
-        b"bad \xff\xfe text",
-        cwd=tmp_path,
-    )
-    assert result.returncode == 2
-    stderr = result.stderr.decode("utf-8", "replace")
-    assert f"argument {option}: is not valid UTF-8 text" in stderr
-    assert len(stderr.strip().splitlines()) == 1
-    assert not out.exists()
-
-
-def test_a_search_query_that_is_not_utf8_is_refused(sample_db: str, tmp_path: Path) -> None:
-    result = run_bytes("search", b"\xff\xfe", "--db", sample_db, cwd=tmp_path)
-    assert result.returncode == 2
-    assert b"argument query: is not valid UTF-8 text" in result.stderr
-    assert b"Traceback" not in result.stderr
-
-
-def test_until_the_last_day_there_is_means_no_upper_bound(sample_db: str, tmp_path: Path) -> None:
+def test_until_the_last_day_there_is_means_no_upper_bound(cli_sample: str, tmp_path: Path) -> None:
     out = tmp_path / "all.pdf"
     result = run(
         "export",
         "pdf",
         "--db",
-        sample_db,
+        cli_sample,
         "--out",
         str(out),
         "--since",
@@ -503,9 +232,9 @@ def test_until_the_last_day_there_is_means_no_upper_bound(sample_db: str, tmp_pa
     ],
 )
 def test_search_limit_is_capped_or_refused(
-    sample_db: str, tmp_path: Path, limit: str, code: int, expected: str
+    cli_sample: str, tmp_path: Path, limit: str, code: int, expected: str
 ) -> None:
-    result = run("search", "drone", "--db", sample_db, "--limit", limit, cwd=tmp_path)
+    result = run("search", "drone", "--db", cli_sample, "--limit", limit, cwd=tmp_path)
     assert result.returncode == code, result.stderr
     assert expected in result.stderr
     assert "Traceback" not in result.stderr
@@ -513,10 +242,10 @@ def test_search_limit_is_capped_or_refused(
         assert "al-Asad" in result.stdout
 
 
-def test_a_reader_that_goes_away_is_no_traceback(sample_db: str, tmp_path: Path) -> None:
+def test_a_reader_that_goes_away_is_no_traceback(cli_sample: str, tmp_path: Path) -> None:
     env = {**os.environ, "INCIDENT_DESK_USER": "cli-test"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "desktop", "search", "", "--db", sample_db, "--limit", "1000"],
+        [sys.executable, "-m", "desktop", "search", "", "--db", cli_sample, "--limit", "1000"],
         cwd=tmp_path,
         env=env,
         stdout=subprocess.PIPE,
@@ -548,83 +277,6 @@ def test_import_warns_in_one_line_of_a_source_cited_twice(
     assert len(lines) == 1
     assert lines[0].startswith("incident-desk: warning: incidents[2] '")
     assert f"cites source '{citations[0]['source']}' 2 times" in lines[0]
-
-
-def test_export_pdf_leaves_out_key_points_written_for_another_scope(
-    tmp_path: Path, new_db_url: DbUrls
-) -> None:
-    from pypdf import PdfReader
-
-    db = new_db_url()
-    assert run("sample", "--db", db, cwd=tmp_path).returncode == 0
-
-    def export(name: str, *args: str) -> tuple[str, str]:
-        out = tmp_path / name
-        result = run("export", "pdf", "--db", db, "--out", str(out), *args, cwd=tmp_path)
-        assert result.returncode == 0, result.stderr
-        return PdfReader(out).pages[0].extract_text(), result.stderr
-
-    iraq = ("--country", "IQ")
-    export("iq.pdf", *iraq, "--key-point", "Iraqi militias escalate", "--assessment", "Iraq view")
-    page, stderr = export("lb.pdf", "--country", "LB")
-    assert "Iraqi militias escalate" not in page
-    assert "No key points were given." in page
-    assert "Remembered key points and assessment left out" in stderr
-    assert "(country Iraq)" in stderr
-    assert "(country Lebanon)" in stderr
-    # What is given on the command line is not left out, nor said to be.
-    page, stderr = export("lb2.pdf", "--country", "LB", "--key-point", "Lebanon point")
-    assert "Lebanon point" in page
-    assert "Remembered assessment left out: it was written for" in stderr
-    page, stderr = export("lb3.pdf", "--country", "LB")
-    assert "Lebanon point" in page
-    assert stderr == ""
-
-
-def test_export_pdf_refuses_more_key_points_than_a_report_holds(
-    sample_db: str, tmp_path: Path
-) -> None:
-    from desktop.services.report_request import MAX_KEY_POINTS
-
-    out = tmp_path / "x.pdf"
-    points = [arg for n in range(MAX_KEY_POINTS + 2) for arg in ("--key-point", f"Point {n}")]
-    result = run("export", "pdf", "--db", sample_db, "--out", str(out), *points, cwd=tmp_path)
-    assert result.returncode == 2
-    # The export dialog's sentence, after the option: never a silent cut to ten.
-    assert result.stderr.strip() == (
-        f"incident-desk: --key-point: At most {MAX_KEY_POINTS} key points, "
-        "one per line (there are 12)."
-    )
-    assert not out.exists()
-    ten = points[: 2 * MAX_KEY_POINTS]
-    assert (
-        run("export", "pdf", "--db", sample_db, "--out", str(out), *ten, cwd=tmp_path).returncode
-        == 0
-    )
-
-
-@pytest.mark.parametrize(
-    ("args", "expected"),
-    [
-        (("--title", " "), "incident-desk: --title: Give the report a title."),
-        (
-            ("--since", "2023-10-20", "--until", "2023-10-01"),
-            "incident-desk: --until is before --since: The period ends before it starts.",
-        ),
-        (
-            ("--marking", " "),
-            "argument --marking: Choose a marking (a TLP label or a classification line).",
-        ),
-    ],
-)
-def test_export_pdf_refuses_in_the_dialogs_words(
-    sample_db: str, tmp_path: Path, args: tuple[str, ...], expected: str
-) -> None:
-    out = tmp_path / "x.pdf"
-    result = run("export", "pdf", "--db", sample_db, "--out", str(out), *args, cwd=tmp_path)
-    assert result.returncode == 2
-    assert expected in result.stderr
-    assert not out.exists()
 
 
 def _choices(parser: argparse.ArgumentParser, *path: str) -> list[str]:
@@ -674,21 +326,21 @@ def test_a_registered_writer_is_an_export_command(
 
 
 def test_import_recognises_our_json_by_content_and_refuses_other_files(
-    sample_db: str, tmp_path: Path
+    cli_sample: str, tmp_path: Path
 ) -> None:
     exported = tmp_path / "all.json"
     assert (
-        run("export", "json", "--db", sample_db, "--out", str(exported), cwd=tmp_path).returncode
+        run("export", "json", "--db", cli_sample, "--out", str(exported), cwd=tmp_path).returncode
         == 0
     )
     renamed = tmp_path / "incidents.txt"
     renamed.write_bytes(exported.read_bytes())
-    result = run("import", str(renamed), "--db", sample_db, cwd=tmp_path)
+    result = run("import", str(renamed), "--db", cli_sample, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "0 incidents added, 0 updated, 7 unchanged" in result.stdout
     other = tmp_path / "incidents.docx"
     other.write_text("title,date\n", encoding="utf-8")
-    result = run("import", str(other), "--db", sample_db, cwd=tmp_path)
+    result = run("import", str(other), "--db", cli_sample, cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr == (
         f"incident-desk: {other.name} is not a file Incident Desk can import; "
