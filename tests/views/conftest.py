@@ -17,9 +17,17 @@ import gc
 
 from PySide6.QtCore import QCoreApplication, QSettings
 
+from desktop.views.incident_editor import IncidentEditor
+from desktop.views.partials.dialogs import Choice
+from tests.views.fakes import RecordingDialogs
+
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
     from pathlib import Path
+
+    from pytestqt.qtbot import QtBot
+
+    from desktop.store.engine import Database
 
 
 @pytest.fixture(autouse=True)
@@ -66,3 +74,31 @@ def known_places(small_places: tuple[Path, Path], monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(gazetteer_index, "read_admin1", lambda path=None: ADMIN1)
     monkeypatch.setattr(gazetteer, "cache_folder", lambda: cache)
     return cache
+
+
+@pytest.fixture
+def editor_dialogs() -> RecordingDialogs:
+    """The editor's questions, answered "no", and "save your changes?" with Cancel."""
+    return RecordingDialogs(answer=False, choice=Choice.CANCEL)
+
+
+@pytest.fixture
+def open_editor(
+    qtbot: QtBot, db: Database, editor_dialogs: RecordingDialogs
+) -> Callable[[str | None], IncidentEditor]:
+    """Opens the editor on a saved incident (by id) or a new one, at 1024×700, active."""
+
+    def opener(incident_id: str | None = None) -> IncidentEditor:
+        editor = IncidentEditor(db, incident_id, dialogs=editor_dialogs)  # type: ignore[arg-type]
+        # At teardown, throw edits away rather than keep the window open asking.
+        qtbot.addWidget(
+            editor, before_close_func=lambda _w: setattr(editor_dialogs, "choice", Choice.DISCARD)
+        )
+        editor.resize(1024, 700)
+        # Active, so that focus moves (Tab, Enter) and shortcuts fire as on a desktop.
+        with qtbot.waitActive(editor):
+            editor.show()
+            editor.activateWindow()
+        return editor
+
+    return opener

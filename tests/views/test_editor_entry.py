@@ -15,12 +15,9 @@ from desktop.domain import TimePrecision
 from desktop.services import incidents as incident_service
 from desktop.services.dto import When
 from desktop.services.listing import IncidentQuery
-from desktop.views.incident_editor import IncidentEditor
 from desktop.views.partials.citation_dialog import CitationDialog
-from desktop.views.partials.dialogs import Choice
 from desktop.views.partials.plain_widgets import TwoLineLabel
 from tests.views.driving import choose, cite, credibility_text
-from tests.views.fakes import RecordingDialogs
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -29,29 +26,11 @@ if TYPE_CHECKING:
 
     from desktop.services.dto import SourceData
     from desktop.store.engine import Database
+    from desktop.views.incident_editor import IncidentEditor
     from desktop.views.partials.when_edit import MomentEdit
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 ALT = Qt.KeyboardModifier.AltModifier
-
-
-@pytest.fixture
-def open_editor(qtbot: QtBot, db: Database) -> Callable[[str | None], IncidentEditor]:
-    fake = RecordingDialogs(answer=False, choice=Choice.CANCEL)
-
-    def opener(incident_id: str | None = None) -> IncidentEditor:
-        editor = IncidentEditor(db, incident_id, dialogs=fake)  # type: ignore[arg-type]
-        qtbot.addWidget(
-            editor, before_close_func=lambda _w: setattr(fake, "choice", Choice.DISCARD)
-        )
-        editor.resize(1024, 700)
-        # Active, so that focus moves (Tab, Enter) and shortcuts fire as on a desktop.
-        with qtbot.waitActive(editor):
-            editor.show()
-            editor.activateWindow()
-        return editor
-
-    return opener
 
 
 def _fill_the_rest(qtbot: QtBot, editor: IncidentEditor) -> None:

@@ -2,30 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QDialog,
     QLineEdit,
-    QMessageBox,
 )
 
 from desktop.domain import Confidence, Status, TimePrecision
 from desktop.services import incidents as incident_service
-from desktop.services import merge
 from desktop.services import sources as source_service
 from desktop.services.dto import When
-from desktop.views.incident_editor import ConflictChoice, IncidentEditor, ask_conflict
-from desktop.views.partials.dialogs import Choice
 from desktop.views.partials.source_form import SourceDialog
 from tests.views.driving import choose, cite, credibility_text, replace_text, type_unicode
-from tests.views.fakes import RecordingDialogs
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -34,6 +27,7 @@ if TYPE_CHECKING:
 
     from desktop.services.dto import IncidentData, SourceData
     from desktop.store.engine import Database
+    from desktop.views.incident_editor import IncidentEditor
     from desktop.views.partials.citation_dialog import CitationDialog
     from tests.conftest import IncidentFactory
 
@@ -41,52 +35,6 @@ if TYPE_CHECKING:
     EditWhileTheySave = Callable[..., tuple[IncidentData, str, IncidentEditor]]
 
 ARABIC = "هجوم بطائرة مسيرة على قاعدة عين الأسد"
-
-
-@pytest.fixture
-def fake() -> RecordingDialogs:
-    # The editor's own questions are answered "no", and "save your changes?" with Cancel.
-    return RecordingDialogs(answer=False, choice=Choice.CANCEL)
-
-
-@pytest.fixture
-def edit_while_they_save(
-    qtbot: QtBot,
-    db: Database,
-    make_incident: IncidentFactory,
-    open_editor: Callable[[str | None], IncidentEditor],
-) -> EditWhileTheySave:
-    """Open a saved incident, type " (mine)" after its title, then let someone else save
-    the changes given as keywords: the next Save meets a conflict."""
-
-    def run(**theirs: Any) -> tuple[IncidentData, str, IncidentEditor]:
-        created = incident_service.create_incident(db, make_incident())
-        assert created.id is not None
-        editor = open_editor(created.id)
-        qtbot.keyClick(editor.title_edit, Qt.Key.Key_End)
-        qtbot.keyClicks(editor.title_edit, " (mine)")
-        incident_service.update_incident(db, replace(created, **theirs))
-        return created, created.id, editor
-
-    return run
-
-
-@pytest.fixture
-def open_editor(
-    qtbot: QtBot, db: Database, fake: RecordingDialogs
-) -> Callable[[str | None], IncidentEditor]:
-    def opener(incident_id: str | None = None) -> IncidentEditor:
-        editor = IncidentEditor(db, incident_id, dialogs=fake)  # type: ignore[arg-type]
-        # At teardown, throw edits away rather than keep the window open asking.
-        qtbot.addWidget(
-            editor, before_close_func=lambda _w: setattr(fake, "choice", Choice.DISCARD)
-        )
-        editor.show()
-        editor.activateWindow()
-        qtbot.waitActive(editor)
-        return editor
-
-    return opener
 
 
 def test_new_incident_typed_cited_suggested_and_saved(
@@ -240,64 +188,6 @@ def test_edit_citation_by_double_click(
     assert editor.suggestion_label.text().startswith("Suggested: Disputed")
 
 
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [("123", "Latitude 123.0 is outside -90…90."), ("north", "Latitude must be a number")],
-)
-def test_bad_latitude_is_named_under_the_field_and_blocks_saving(
-    qtbot: QtBot,
-    db: Database,
-    make_incident: IncidentFactory,
-    open_editor: Callable[[str | None], IncidentEditor],
-    text: str,
-    message: str,
-) -> None:
-    created = incident_service.create_incident(db, make_incident())
-    assert created.id is not None
-    editor = open_editor(created.id)
-    editor.tabs.setCurrentIndex(1)
-    replace_text(qtbot, editor.place_edit.lat_edit, text)
-
-    assert not editor.can_save()
-    assert [p.field for p in editor.problems()] == ["where.lat"]
-    label = editor.problem_label_for("where.lat")
-    assert label is not None
-    assert label.isVisible()
-    assert label.text().startswith(message)
-    assert editor.place_edit.lat_edit.property("invalid") is True
-    assert editor.summary_label.text().startswith("1 thing to fix before saving:")
-    assert not editor.tabs.tabIcon(1).isNull()
-
-    replace_text(qtbot, editor.place_edit.lat_edit, "33.785")
-    assert editor.can_save()
-    assert not label.isVisible()
-    assert editor.place_edit.lat_edit.property("invalid") is False
-    assert editor.tabs.tabIcon(1).isNull()
-
-
-def test_end_before_start_is_refused(
-    qtbot: QtBot,
-    db: Database,
-    make_incident: IncidentFactory,
-    open_editor: Callable[[str | None], IncidentEditor],
-) -> None:
-    created = incident_service.create_incident(db, make_incident())
-    assert created.id is not None
-    editor = open_editor(created.id)
-    editor.tabs.setCurrentIndex(1)
-    end = editor.when_edit.end_edit
-    end.setFocus()
-    # Down steps a day: from 2023-10-18 to the 15th.
-    for _ in range(3):
-        qtbot.keyClick(end, Qt.Key.Key_Down)
-    assert editor.when_edit.value().end == date(2023, 10, 15)
-    assert not editor.can_save()
-    label = editor.problem_label_for("when.end")
-    assert label is not None
-    assert label.text() == "End before start."
-    assert end.property("invalid") is True
-
-
 def test_exact_precision_switches_to_utc_date_times(
     qtbot: QtBot,
     open_editor: Callable[[str | None], IncidentEditor],
@@ -316,41 +206,6 @@ def test_exact_precision_switches_to_utc_date_times(
     assert when.start_edit.text() == "2023-10"
     assert when.value().start == date(2023, 10, 1)
     assert when.value().end == date(2023, 10, 31)
-
-
-def test_empty_title_is_refused(
-    qtbot: QtBot,
-    db: Database,
-    make_incident: IncidentFactory,
-    open_editor: Callable[[str | None], IncidentEditor],
-) -> None:
-    created = incident_service.create_incident(db, make_incident())
-    assert created.id is not None
-    editor = open_editor(created.id)
-    replace_text(qtbot, editor.title_edit, "   ")
-    assert not editor.can_save()
-    label = editor.problem_label_for("title")
-    assert label is not None
-    assert label.text() == "Title is required."
-    assert editor.title_edit.property("invalid") is True
-    # Ctrl+S does not save an invalid record.
-    qtbot.keyClick(editor.title_edit, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
-    assert editor.isVisible()
-    assert incident_service.get_incident(db, created.id).title == created.title
-
-
-def test_new_form_does_not_blame_untouched_fields(
-    qtbot: QtBot, open_editor: Callable[[str | None], IncidentEditor]
-) -> None:
-    editor = open_editor(None)
-    label = editor.problem_label_for("title")
-    assert label is not None
-    assert not label.isVisible()
-    assert editor.title_edit.property("invalid") in (None, False)
-    assert "Title is required." in editor.summary_label.text()
-    qtbot.keyClicks(editor.title_edit, "x")
-    qtbot.keyClick(editor.title_edit, Qt.Key.Key_Backspace)
-    assert label.isVisible()
 
 
 @pytest.mark.parametrize("title", [ARABIC, "<img src=x> <b>bold</b> & co"])
@@ -462,164 +317,6 @@ def test_undo_adding_a_citation_and_applying_the_suggestion(
     assert citations.citations()[0].source == sources[1].id
 
 
-def test_closing_with_changes_asks_and_cancel_keeps_the_dialog(
-    qtbot: QtBot,
-    fake: RecordingDialogs,
-    open_editor: Callable[[str | None], IncidentEditor],
-) -> None:
-    editor = open_editor(None)
-    qtbot.keyClicks(editor.title_edit, "Half-typed report")
-    fake.choice = Choice.CANCEL
-    qtbot.keyClick(editor.title_edit, Qt.Key.Key_Escape)
-    assert len(fake.asked) == 1
-    assert editor.isVisible()
-    assert editor.title_edit.text() == "Half-typed report"
-    editor.close()  # the window's close button
-    assert len(fake.asked) == 2
-    assert editor.isVisible()
-
-    fake.choice = Choice.DISCARD
-    qtbot.mouseClick(editor.cancel_button, Qt.MouseButton.LeftButton)
-    assert not editor.isVisible()
-    assert editor.result() == QDialog.DialogCode.Rejected
-
-
-def test_closing_without_changes_does_not_ask(
-    qtbot: QtBot,
-    fake: RecordingDialogs,
-    open_editor: Callable[[str | None], IncidentEditor],
-) -> None:
-    editor = open_editor(None)
-    qtbot.keyClicks(editor.title_edit, "x")
-    qtbot.keyClick(editor.title_edit, Qt.Key.Key_Backspace)  # typed and taken back
-    qtbot.keyClick(editor.title_edit, Qt.Key.Key_Escape)
-    assert fake.asked == []
-    assert not editor.isVisible()
-
-
-def test_choosing_save_when_closing_saves(
-    qtbot: QtBot,
-    db: Database,
-    fake: RecordingDialogs,
-    make_incident: IncidentFactory,
-    open_editor: Callable[[str | None], IncidentEditor],
-) -> None:
-    created = incident_service.create_incident(db, make_incident())
-    assert created.id is not None
-    editor = open_editor(created.id)
-    qtbot.keyClick(editor.title_edit, Qt.Key.Key_End)
-    qtbot.keyClicks(editor.title_edit, "!")
-    fake.choice = Choice.SAVE
-    with qtbot.waitSignal(editor.saved):
-        qtbot.keyClick(editor.title_edit, Qt.Key.Key_Escape)
-    assert not editor.isVisible()
-    assert incident_service.get_incident(db, created.id).title.endswith("!")
-
-
-def test_conflict_keep_mine_overwrites(
-    qtbot: QtBot,
-    db: Database,
-    edit_while_they_save: EditWhileTheySave,
-) -> None:
-    # Someone else saves first.
-    created, incident_id, editor = edit_while_they_save(summary="Theirs.")
-
-    asked: list[str] = []
-
-    def keep_mine(message: str) -> ConflictChoice:
-        asked.append(message)
-        return ConflictChoice.OVERWRITE
-
-    editor.ask_conflict = keep_mine
-    with qtbot.waitSignal(editor.saved):
-        qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
-    assert len(asked) == 1
-    assert "was changed by tester" in asked[0]
-    saved = incident_service.get_incident(db, incident_id)
-    assert saved.title == "Drone attack on al-Asad airbase (mine)"
-    assert saved.summary == created.summary  # what the analyst saw is what was saved
-
-
-def test_conflict_merge_keeps_both_and_asks_where_both_changed(
-    qtbot: QtBot,
-    db: Database,
-    edit_while_they_save: EditWhileTheySave,
-) -> None:
-    # Someone else changes the summary (which I did not touch) and the title (which I did).
-    _created, incident_id, editor = edit_while_they_save(summary="Theirs.", title="Their title")
-    editor.ask_conflict = lambda _message: ConflictChoice.MERGE
-    offered: list[list[str]] = []
-
-    def choose(plan: merge.MergePlan, who: str) -> set[str]:
-        offered.append([c.part for c in plan.conflicts])
-        assert who == "tester"
-        return set()  # keep my title
-
-    editor.ask_merge = choose
-    with qtbot.waitSignal(editor.saved):
-        qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
-    assert offered == [["Title"]]
-    saved = incident_service.get_incident(db, incident_id)
-    assert saved.title == "Drone attack on al-Asad airbase (mine)"
-    assert saved.summary == "Theirs."  # their change to a part I left alone survives
-
-
-def test_conflict_merge_cancelled_keeps_the_form(
-    qtbot: QtBot,
-    db: Database,
-    edit_while_they_save: EditWhileTheySave,
-) -> None:
-    _created, incident_id, editor = edit_while_they_save(title="Their title")
-    editor.ask_conflict = lambda _message: ConflictChoice.MERGE
-    editor.ask_merge = lambda _plan, _who: None
-    assert not editor.save()
-    assert editor.isVisible()
-    assert editor.title_edit.text() == "Drone attack on al-Asad airbase (mine)"
-    assert incident_service.get_incident(db, incident_id).title == "Their title"
-
-
-def test_conflict_reload_theirs_and_cancel(
-    qtbot: QtBot,
-    fake: RecordingDialogs,
-    edit_while_they_save: EditWhileTheySave,
-) -> None:
-    _created, _incident_id, editor = edit_while_they_save(title="Their title")
-
-    editor.ask_conflict = lambda _message: ConflictChoice.CANCEL
-    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
-    assert editor.isVisible()
-    assert editor.title_edit.text() == "Drone attack on al-Asad airbase (mine)"
-
-    editor.ask_conflict = lambda _message: ConflictChoice.RELOAD
-    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
-    assert editor.isVisible()
-    assert editor.title_edit.text() == "Their title"
-    assert editor.windowTitle() == "Edit incident — Their title"
-    assert not editor.is_dirty()
-    assert fake.told == []
-
-
-def test_save_error_keeps_the_text_and_says_why(
-    qtbot: QtBot,
-    db: Database,
-    fake: RecordingDialogs,
-    make_incident: IncidentFactory,
-    open_editor: Callable[[str | None], IncidentEditor],
-) -> None:
-    created = incident_service.create_incident(db, make_incident())
-    assert created.id is not None
-    editor = open_editor(created.id)
-    qtbot.keyClick(editor.title_edit, Qt.Key.Key_End)
-    qtbot.keyClicks(editor.title_edit, " (edited)")
-    incident_service.delete_incident(db, created.id)
-    incident_service.purge_incident(db, created.id)
-    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
-    assert len(fake.told) == 1
-    assert "No incident with id" in fake.told[0][1]
-    assert editor.isVisible()
-    assert editor.title_edit.text() == "Drone attack on al-Asad airbase (edited)"
-
-
 def test_new_source_created_inline_from_the_citation_dialog(
     qtbot: QtBot,
     db: Database,
@@ -678,47 +375,6 @@ def test_tags_complete_from_existing_ones(
     assert editor.tags_edit.text() == "drone, US bases"
     assert editor.tags_edit.tags() == ("drone", "US bases")
     assert editor.is_dirty()
-
-
-@pytest.mark.parametrize(
-    ("button", "expected"),
-    [
-        ("Keep mine", ConflictChoice.OVERWRITE),
-        ("Reload theirs", ConflictChoice.RELOAD),
-        ("Merge", ConflictChoice.MERGE),
-        ("Cancel", ConflictChoice.CANCEL),
-    ],
-)
-def test_conflict_question_buttons_say_what_they_do(
-    qtbot: QtBot,
-    open_editor: Callable[[str | None], IncidentEditor],
-    button: str,
-    expected: ConflictChoice,
-) -> None:
-    editor = open_editor(None)
-    seen: list[str] = []
-
-    def answer() -> None:
-        box = QApplication.activeModalWidget()
-        assert isinstance(box, QMessageBox)
-        seen.append(box.text())
-        for candidate in box.buttons():
-            if candidate.text().replace("&", "").startswith(button):
-                candidate.click()
-                return
-
-    QTimer.singleShot(0, answer)
-    choice = ask_conflict(
-        editor,
-        "'X' was changed by ana at 2026-11-24 10:00 UTC since you "
-        "opened it. Nothing was overwritten: reload it, then apply your "
-        "changes again.",
-    )
-    assert choice is expected
-    assert seen == [
-        "'X' was changed by ana at 2026-11-24 10:00 UTC since you opened it. "
-        "Nothing was overwritten yet."
-    ]
 
 
 def test_saving_an_unchanged_incident_writes_nothing(
@@ -805,84 +461,3 @@ def test_a_new_type_asks_for_its_sub_type(
     qtbot.keyClick(editor.type_combo, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert editor.sub_type_combo.currentText() == "Air/drone strike"
     assert not editor.is_dirty()
-
-
-def test_free_text_shows_its_limit_and_refuses_to_save_past_it(
-    qtbot: QtBot,
-    db: Database,
-    make_incident: IncidentFactory,
-    open_editor: Callable[[str | None], IncidentEditor],
-) -> None:
-    from desktop.services import limits
-
-    created = incident_service.create_incident(db, make_incident(summary="", notes=""))
-    assert created.id is not None
-    editor = open_editor(created.id)
-    editor.tabs.setCurrentIndex(0)
-    counter = editor.counters["summary"]
-    assert counter.text() == f"0 / {limits.SUMMARY:,}"
-    assert editor.counters["notes"].text() == f"0 / {limits.NOTES:,}"
-
-    # A long paste, then typing past the limit.
-    editor.summary_edit.setPlainText("x" * (limits.SUMMARY - 3))
-    qtbot.keyClicks(editor.summary_edit, "abc")
-    assert counter.text() == f"{limits.SUMMARY:,} / {limits.SUMMARY:,}"
-    assert not counter.over
-    assert editor.can_save()
-    qtbot.keyClicks(editor.summary_edit, "de")
-    assert counter.text() == f"{limits.SUMMARY + 2:,} / {limits.SUMMARY:,}"
-    assert counter.over
-    assert not editor.can_save()
-    assert [p.field for p in editor.problems()] == ["summary"]
-    label = editor.problem_label_for("summary")
-    assert label is not None
-    assert label.isVisible()
-    assert f"longer than {limits.SUMMARY:,} characters" in label.text()
-
-    qtbot.keyClick(editor.summary_edit, Qt.Key.Key_Backspace)
-    qtbot.keyClick(editor.summary_edit, Qt.Key.Key_Backspace)
-    assert not counter.over
-    assert editor.can_save()
-
-
-def test_place_fields_stop_at_the_database_length(
-    qtbot: QtBot,
-    db: Database,
-    make_incident: IncidentFactory,
-    open_editor: Callable[[str | None], IncidentEditor],
-) -> None:
-    from desktop.services import limits
-
-    created = incident_service.create_incident(db, make_incident())
-    assert created.id is not None
-    editor = open_editor(created.id)
-    editor.tabs.setCurrentIndex(1)
-    admin1 = editor.place_edit.admin1_edit
-    admin1.clear()
-    qtbot.keyClicks(admin1, "A" * (limits.ADMIN1 + 5))
-    assert len(admin1.text()) == limits.ADMIN1
-    assert editor.can_save()
-
-
-def test_citing_the_same_source_twice_is_pointed_out(
-    qtbot: QtBot,
-    db: Database,
-    make_incident: IncidentFactory,
-    open_editor: Callable[[str | None], IncidentEditor],
-) -> None:
-    created = incident_service.create_incident(db, make_incident())
-    assert created.id is not None
-    editor = open_editor(created.id)
-    editor.tabs.setCurrentIndex(editor.tabs.count() - 1)
-    hint = editor.citations_edit.doubled_hint
-    assert hint.isHidden()
-    editor.citations_edit.run_dialog = cite(qtbot, "Reuters", 3, excerpt="Again.")
-    qtbot.mouseClick(editor.citations_edit.add_button, Qt.MouseButton.LeftButton)
-    assert len(editor.citations_edit.citations()) == 3
-    assert not hint.isHidden()
-    assert hint.text().startswith("Reuters is cited 2 times: meant?")
-    assert editor.can_save()  # a warning, not a problem
-
-    editor.citations_edit.select_row(2)
-    qtbot.mouseClick(editor.citations_edit.remove_button, Qt.MouseButton.LeftButton)
-    assert hint.isHidden()
