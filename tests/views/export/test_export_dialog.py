@@ -7,7 +7,6 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 import pytest
-from pypdf import PdfReader
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QDialog
 
@@ -20,85 +19,18 @@ from desktop.services.report_settings import (
     load_report_texts,
     save_report_texts,
 )
-from desktop.services.sample import load_sample
 from desktop.store.engine import sqlite_path
-from desktop.views import export_dialog
-from desktop.views.export_dialog import ExportDialog
-from desktop.views.partials import task_runner
 from desktop.views.partials.plain_widgets import plain_tooltip
-from tests.views.fakes import RecordingDialogs
+from tests.views.export.driving import WAIT_MS, choose, export, pdf_text
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
     from pathlib import Path
     from typing import Any
 
-    from PySide6.QtWidgets import QComboBox
     from pytestqt.qtbot import QtBot
 
     from desktop.store.engine import Database
-
-WAIT_MS = 20_000
-TODAY = date(2023, 10, 20)
-
-
-@pytest.fixture(autouse=True)
-def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(export_dialog, "today", lambda: TODAY)
-
-
-@pytest.fixture
-def sample_db(db: Database) -> Database:
-    load_sample(db)
-    return db
-
-
-@pytest.fixture
-def fake() -> RecordingDialogs:
-    return RecordingDialogs()
-
-
-@pytest.fixture
-def opened() -> list[Path]:
-    return []
-
-
-@pytest.fixture
-def make_dialog(
-    qtbot: QtBot, sample_db: Database, fake: RecordingDialogs, opened: list[Path]
-) -> Iterator[Any]:
-    def make(query: IncidentQuery | None = None) -> ExportDialog:
-        dialog = ExportDialog(
-            sample_db,
-            query or IncidentQuery(),
-            dialogs=fake,  # type: ignore[arg-type]
-            opener=opened.append,
-        )
-        qtbot.addWidget(dialog)
-        dialog.show()
-        return dialog
-
-    yield make
-    assert task_runner.active_tasks() == []  # no export thread left running
-
-
-def choose(combo: QComboBox, text: str) -> None:
-    """Pick the entry showing ``text`` (as the analyst does from the drop-down list)."""
-    index = combo.findText(text)
-    assert index >= 0, f"{text!r} not offered"
-    combo.setCurrentIndex(index)
-
-
-def export(qtbot: QtBot, dialog: ExportDialog) -> None:
-    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
-    task = dialog._task
-    assert task is not None
-    qtbot.waitUntil(lambda: task.done, timeout=WAIT_MS)
-
-
-def pdf_text(path: Path) -> str:
-    reader = PdfReader(path)
-    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+    from tests.views.fakes import RecordingDialogs
 
 
 def test_filters_start_from_the_tables_query(make_dialog: Any, sample_db: Database) -> None:
