@@ -25,6 +25,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from desktop.store.indexes import plain_column_indexes
+
 # Named constraints let Alembic alter SQLite tables in batch mode.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -80,9 +82,7 @@ class Incident(AuditMixin, Base):
         CheckConstraint("lon IS NULL OR (lon >= -180 AND lon <= 180)", name="lon"),
         CheckConstraint("(lat IS NULL) = (lon IS NULL)", name="latlon_pair"),
         CheckConstraint("geo_precision IN (1, 2, 3)", name="geo_precision"),
-        Index("ix_incidents_live_start", "deleted_at", "start_at"),
-        # The change watcher polls max(updated_at); an index makes that one lookup.
-        Index("ix_incidents_updated_at", "updated_at"),
+        *(Index(name, *columns) for name, columns in plain_column_indexes("incidents")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
