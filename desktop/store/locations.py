@@ -16,7 +16,7 @@ DEFAULT_FILE_NAME = "incidents.sqlite3"
 # The newest revision, known without loading Alembic: opening an up-to-date workspace (every
 # start but the first after an update) then costs one query, not Alembic's slow import.
 # tests/store/test_migrations_head.py fails when a new migration forgets to move it.
-HEAD_REVISION = "0015"
+HEAD_REVISION = "0016"
 _SQLITE_URL_PREFIX = "sqlite:///"
 
 

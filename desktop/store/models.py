@@ -25,6 +25,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from desktop.store.indexes import plain_column_indexes
+
 # Named constraints let Alembic alter SQLite tables in batch mode.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -80,9 +82,7 @@ class Incident(AuditMixin, Base):
         CheckConstraint("lon IS NULL OR (lon >= -180 AND lon <= 180)", name="lon"),
         CheckConstraint("(lat IS NULL) = (lon IS NULL)", name="latlon_pair"),
         CheckConstraint("geo_precision IN (1, 2, 3)", name="geo_precision"),
-        Index("ix_incidents_live_start", "deleted_at", "start_at"),
-        # The change watcher polls max(updated_at); an index makes that one lookup.
-        Index("ix_incidents_updated_at", "updated_at"),
+        *(Index(name, *columns) for name, columns in plain_column_indexes("incidents")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -91,28 +91,28 @@ class Incident(AuditMixin, Base):
     summary: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")
 
-    start_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    start_at: Mapped[datetime] = mapped_column(DateTime)
     end_at: Mapped[datetime] = mapped_column(DateTime)
     time_precision: Mapped[str] = mapped_column(String(8))
 
     place_name: Mapped[str] = mapped_column(String(300), default="")
     admin1: Mapped[str] = mapped_column(String(200), default="")
-    country: Mapped[str] = mapped_column(String(2), default="", index=True)
+    country: Mapped[str] = mapped_column(String(2), default="")
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
     geo_precision: Mapped[int] = mapped_column(Integer, default=3)
 
-    event_type: Mapped[str] = mapped_column(String(60), index=True)
+    event_type: Mapped[str] = mapped_column(String(60))
     sub_event_type: Mapped[str] = mapped_column(String(60))
 
     killed: Mapped[int | None] = mapped_column(Integer)
     injured: Mapped[int | None] = mapped_column(Integer)
     casualty_note: Mapped[str] = mapped_column(Text, default="")
 
-    status: Mapped[str] = mapped_column(String(12), index=True)
-    confidence: Mapped[str] = mapped_column(String(10), index=True)
+    status: Mapped[str] = mapped_column(String(12))
+    confidence: Mapped[str] = mapped_column(String(10))
     likelihood: Mapped[str | None] = mapped_column(String(30))
-    marking: Mapped[str] = mapped_column(String(120), index=True)
+    marking: Mapped[str] = mapped_column(String(120))
 
     # Kept in step by the services so the table can sort on it without a join.
     source_count: Mapped[int] = mapped_column(Integer, default=0)

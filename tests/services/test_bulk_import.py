@@ -390,6 +390,50 @@ def test_every_sort_reads_its_page_from_an_index(db: Database, sort: str, index:
         assert "TEMP B-TREE" not in plan
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        IncidentQuery(deleted=True, countries=("IQ",)),
+        IncidentQuery(deleted=True, event_types=("Battles",)),
+        IncidentQuery(deleted=True, confidences=("high",)),
+        IncidentQuery(deleted=True, markings=("TLP:GREEN",)),
+        IncidentQuery(deleted=True, until=date(2024, 1, 1)),
+        IncidentQuery(deleted=True, since=date(2024, 1, 1), countries=("SY",)),
+    ],
+)
+def test_the_trash_reads_only_trashed_incidents(db: Database, query: IncidentQuery) -> None:
+    """Without migration 0001's single-column indexes (dropped by 0016) a filtered trash
+    reads its own range of ``deleted_at``, not every incident of the country or status."""
+    if not db.is_sqlite:
+        pytest.skip("query plans are SQLite's")
+    for read in (incident_service.list_incidents, incident_service.count_incidents):
+        plan = _plans(db, lambda read=read: read(db, query))  # as the app binds its values
+        assert "(deleted_at>?)" in plan
+        assert "SCAN incidents" not in plan
+
+
+@pytest.mark.parametrize(
+    ("query", "index"),
+    [
+        # 0016 dropped ix_incidents_live_country, the first two columns of these.
+        (IncidentQuery(countries=("IQ",)), "ix_incidents_live_nearby (deleted_at=? AND country=?)"),
+        (
+            IncidentQuery(since=date(2024, 1, 1)),
+            "ix_incidents_live_end (deleted_at=? AND end_at>?)",
+        ),
+        (
+            IncidentQuery(until=date(2024, 1, 1)),
+            "ix_incidents_live_period (deleted_at=? AND start_at<?)",
+        ),
+    ],
+)
+def test_live_counts_read_an_index_alone(db: Database, query: IncidentQuery, index: str) -> None:
+    if not db.is_sqlite:
+        pytest.skip("query plans are SQLite's")
+    plan = _plans(db, lambda: incident_service.count_incidents(db, query))
+    assert plan == f"SEARCH incidents USING COVERING INDEX {index}"
+
+
 def test_a_text_filter_runs_its_match_once(db: Database) -> None:
     if not db.is_sqlite:
         pytest.skip("query plans are SQLite's")

@@ -51,11 +51,13 @@ def head_file(tmp_path: Path) -> Path:
 @pytest.mark.parametrize(
     ("revision", "drop"),
     [
-        ("0009", ()),  # every table and index of 0010 to 0015 there already
+        ("0009", ()),  # every table and index of 0010 to 0016 there already
         ("0009", ("evidence_custody", "report_record_incidents")),  # some of them only
         ("0011", ("ix_incidents_live_places", "not_duplicates")),
         ("0013", ("ix_not_duplicates_b_uuid",)),  # opening restores the index (indexes.py)
         ("0014", ()),  # 0015's index there already, 0013's timeline index gone
+        ("0015", ()),  # the indexes 0016 drops gone already
+        ("0011", ("ix_incidents_live_start",)),  # 0016 leaves it; opening restores it
     ],
 )
 def test_a_set_back_workspace_upgrades_creating_only_what_is_missing(
