@@ -202,6 +202,13 @@ def _aggregated(
     return stmt.where(Incident.id.in_(matched))
 
 
+def _words_kept(session: Session, query: IncidentQuery) -> bool:
+    """Whether the query's words are probed in the connection's table of their matches
+    (filled here if need be), not built again by each statement that reads them."""
+    expression = search.probed_words(session, query)
+    return expression is not None and matched_ids(session, expression) is not None
+
+
 def map_counts(db: Database, query: IncidentQuery) -> MapCounts:
     """The filtered incidents by place (markers) and by country (shading)."""
     with db.begin() as session:
@@ -359,7 +366,7 @@ def _day_rows(session: Session, query: IncidentQuery) -> tuple[Select[*tuple[Any
         return _aggregated(session, query, stmt).where(*started)
 
     last_day = func.max(_day(session, Incident.end_at))  # type: ignore[arg-type]
-    if query.text.strip() or query.tags or query.source:
+    if query.tags or query.source or (query.text.strip() and not _words_kept(session, query)):
         walk = grouped(kind, last_day)
         if started:
             walk = walk.where(kind.in_((0, 1, 2)))
