@@ -428,10 +428,11 @@ _BIN_SQL: dict[str, tuple[str, str, str]] = {
         f"({_JDN.format('fs')} / 7) * 7 + 6",
         f"({_JDN.format('ls')} / 7) * 7",
     ),
+    # julianday() takes the modifiers itself: a date() call less a span (fs, ls are days).
     "month": (
         "substr({}, 1, 7)",
-        _JDN.format("date(fs, 'start of month', '+1 month', '-1 day')"),
-        _JDN.format("date(ls, 'start of month')"),
+        _JDN.format("fs, 'start of month', '+1 month', '-1 day'"),
+        _JDN.format("ls, 'start of month'"),
     ),
 }
 
