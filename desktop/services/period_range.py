@@ -8,10 +8,11 @@ with that lower bound the start is a range, which the timeline's index (its day)
 ``ix_incidents_live_period`` (start, end) can seek; the overlap test still decides.
 
 The longest span is one walk of the incidents (live and trashed, so it bounds either), kept
-per connection with what it was read from: the workspace's ``data_version`` (another
-connection's commit changes it) and the connection's ``total_changes()`` (its own writes do).
-Read in the same read transaction as the range it bounds, before it; only the reads' own
-sessions, which write nothing, call it (a write rolled back would leave it too short).
+(with how many are stored) per connection with what it was read from: the workspace's
+``data_version`` (another connection's commit changes it) and the connection's
+``total_changes()`` (its own writes do). Read in the same read transaction as the range it
+bounds, before it; only the reads' own sessions, which write nothing, call it (a write
+rolled back would leave it too short).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 
 from desktop.store.models import Incident
 
@@ -35,8 +36,7 @@ if TYPE_CHECKING:
 _KEPT = "desk_longest_span"  # the key in the connection's own info dictionary
 _STATE = text("SELECT (SELECT data_version FROM pragma_data_version), total_changes()")
 # Days, fractional (times of day): every incident's end minus its start, the largest.
-_LONGEST = text("SELECT max(julianday(end_at) - julianday(start_at)) FROM incidents")
-_STORED = select(func.max(Incident.id))  # as many as ever stored: ids are not reused
+_LONGEST = text("SELECT max(julianday(end_at) - julianday(start_at)), max(id) FROM incidents")
 # The map reads a period's incidents by id (from ix_incidents_live_period) when the range
 # holds at most this share of the stored incidents; walking its covering index costs less
 # for more (a row read by id costs about 13 index entries walked; docs/performance.md).
@@ -52,16 +52,18 @@ class StartRange:
     last: date | None
 
 
-def longest_span(session: Session) -> float:
-    """The longest any stored incident lasts, in days (0 when none is stored)."""
+def _kept(session: Session) -> tuple[float, int]:
+    """The longest any stored incident lasts, in days (0 when none is stored), and how many
+    incidents were ever stored (the largest id): read once per change to the workspace."""
     connection = session.connection()
     state = tuple(session.execute(_STATE).one())
     kept = connection.info.get(_KEPT)
     if kept is not None and kept[0] == state:
-        return float(kept[1])
-    days = float(session.scalar(_LONGEST) or 0.0)
-    connection.info[_KEPT] = (state, days)
-    return days
+        return float(kept[1][0]), int(kept[1][1])
+    days, stored = session.execute(_LONGEST).one()
+    facts = float(days or 0.0), int(stored or 0)
+    connection.info[_KEPT] = (state, facts)
+    return facts
 
 
 def start_range(session: Session, query: IncidentQuery) -> StartRange | None:
@@ -74,7 +76,7 @@ def start_range(session: Session, query: IncidentQuery) -> StartRange | None:
     if query.since is not None:
         since = date(query.since.year, query.since.month, query.since.day)
         # A day more than the span's whole days: the bound is compared by day.
-        slack = math.ceil(longest_span(session)) + 1
+        slack = math.ceil(_kept(session)[0]) + 1
         first = since - timedelta(days=slack) if since.toordinal() > slack else date.min
     last: date | None = None
     until = query.until
@@ -87,12 +89,12 @@ def start_range(session: Session, query: IncidentQuery) -> StartRange | None:
 
 def few_enough(session: Session, query: IncidentQuery, starts: StartRange) -> bool:
     """Whether the incidents starting in ``starts`` (live or trashed, as the query) are at
-    most :data:`LOOKUP_SHARE` of the stored ones: a count of an index's range."""
-    stmt = select(func.count()).select_from(Incident)
-    stmt = stmt.where(*_starting(query, starts))
-    within = int(session.scalar(stmt) or 0)
-    stored = int(session.scalar(_STORED) or 0)
-    return within <= stored * LOOKUP_SHARE
+    most :data:`LOOKUP_SHARE` of the stored ones (a range of an index)."""
+    most = int(_kept(session)[1] * LOOKUP_SHARE)  # ids are not reused: as many as ever stored
+    # Whether there is one more than that, not a count: a long period's range is most of
+    # the index.
+    beyond = select(Incident.id).where(*_starting(query, starts)).offset(most).limit(1)
+    return session.scalar(beyond) is None
 
 
 def period_ids(query: IncidentQuery, starts: StartRange) -> Select[Any]:
