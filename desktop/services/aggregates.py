@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 from sqlalchemy import func, literal_column, or_, select, text, union_all
 
 from desktop.domain import TimePrecision
-from desktop.services import search
+from desktop.services import period_range, search
 from desktop.services.matched_ids import matched_ids
 from desktop.services.timeline_bins import (
     BinKind,
@@ -40,7 +40,7 @@ from desktop.services.timeline_bins import (
 from desktop.store.models import Incident
 
 if TYPE_CHECKING:
-    from sqlalchemy import Select
+    from sqlalchemy import CTE, Select
     from sqlalchemy.orm import Session
     from sqlalchemy.sql.elements import ColumnElement
 
@@ -202,6 +202,13 @@ def _aggregated(
     return stmt.where(Incident.id.in_(matched))
 
 
+def _words_kept(session: Session, query: IncidentQuery) -> bool:
+    """Whether the query's words are probed in the connection's table of their matches
+    (filled here if need be), not built again by each statement that reads them."""
+    expression = search.probed_words(session, query)
+    return expression is not None and matched_ids(session, expression) is not None
+
+
 def map_counts(db: Database, query: IncidentQuery) -> MapCounts:
     """The filtered incidents by place (markers) and by country (shading)."""
     with db.begin() as session:
@@ -227,6 +234,11 @@ def place_counts(session: Session, query: IncidentQuery) -> MapCounts:
         func.sum(Incident.lat),
         func.sum(Incident.lon),
     )
+    period = _few_of_period(session, query)
+    if period is not None:
+        # A short period's incidents read by id from the period's range (they are few),
+        # rather than the whole index walked for its overlap test.
+        stmt = stmt.join(period, period.c.id == Incident.id)
     types = query.event_types
     if types and session.get_bind().dialect.name == "sqlite":
         # As "+event_type": SQLite took "event_type = 'Protests'" for a reason to sort the
@@ -282,6 +294,20 @@ def place_counts(session: Session, query: IncidentQuery) -> MapCounts:
     )
 
 
+def _few_of_period(session: Session, query: IncidentQuery) -> CTE | None:
+    """The ids of the query's period as a materialised set, when few enough to read each by
+    id, and no other set (a tag, a source, rare words) is read by id instead; else None."""
+    starts = period_range.start_range(session, query)
+    if starts is None or query.tags or query.source:
+        return None
+    if query.text.strip() and search.probed_words(session, query) is None:
+        return None  # rare words: their matches are read by id (search.aggregated)
+    if not period_range.few_enough(session, query, starts):
+        return None
+    ids = period_range.period_ids(query, starts).cte("period")
+    return ids.prefix_with("MATERIALIZED")
+
+
 def timeline_counts(db: Database, query: IncidentQuery, kind: BinKind = "day") -> TimelineCounts:
     """The filtered incidents by day and event type, week and month ones as spans; or (kind
     "week" or "month") by that bin, the spans spread over the bins."""
@@ -320,6 +346,14 @@ def _day_rows(session: Session, query: IncidentQuery) -> tuple[Select[*tuple[Any
     """
     kind: ColumnElement[int] = literal_column(f"({_SPAN_KIND})")
     first_day = _day(session, Incident.start_at)  # type: ignore[arg-type]
+    # A period: its incidents' days are a range of the index, after the kind (see
+    # period_range), so each kind is sought with an equality (IN), not a walk.
+    starts = period_range.start_range(session, query)
+    started: list[ColumnElement[bool]] = []
+    if starts is not None and starts.first is not None:
+        started.append(first_day >= starts.first.isoformat())
+    if starts is not None and starts.last is not None:
+        started.append(first_day <= starts.last.isoformat())
 
     def grouped(k: ColumnElement[int], end: ColumnElement[Any]) -> Select[*tuple[Any, ...]]:
         stmt: Select[*tuple[Any, ...]] = select(
@@ -329,13 +363,16 @@ def _day_rows(session: Session, query: IncidentQuery) -> tuple[Select[*tuple[Any
             func.count().label("n"),
             end.label("e"),
         )
-        return _aggregated(session, query, stmt)
+        return _aggregated(session, query, stmt).where(*started)
 
     last_day = func.max(_day(session, Incident.end_at))  # type: ignore[arg-type]
-    if query.text.strip() or query.tags or query.source:
-        return (grouped(kind, last_day).group_by(kind, first_day, Incident.event_type),)
+    if query.tags or query.source or (query.text.strip() and not _words_kept(session, query)):
+        walk = grouped(kind, last_day)
+        if started:
+            walk = walk.where(kind.in_((0, 1, 2)))
+        return (walk.group_by(kind, first_day, Incident.event_type),)
     days = grouped(literal_column("0"), literal_column("NULL")).where(kind == 0)
-    spans = grouped(kind, last_day).where(kind > 0)
+    spans = grouped(kind, last_day).where(kind.in_((1, 2)) if started else kind > 0)
     return (
         days.group_by(first_day, Incident.event_type),
         spans.group_by(kind, first_day, Incident.event_type),
@@ -391,10 +428,11 @@ _BIN_SQL: dict[str, tuple[str, str, str]] = {
         f"({_JDN.format('fs')} / 7) * 7 + 6",
         f"({_JDN.format('ls')} / 7) * 7",
     ),
+    # julianday() takes the modifiers itself: a date() call less a span (fs, ls are days).
     "month": (
         "substr({}, 1, 7)",
-        _JDN.format("date(fs, 'start of month', '+1 month', '-1 day')"),
-        _JDN.format("date(ls, 'start of month')"),
+        _JDN.format("fs, 'start of month', '+1 month', '-1 day'"),
+        _JDN.format("ls, 'start of month'"),
     ),
 }
 

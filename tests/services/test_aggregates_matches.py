@@ -229,3 +229,21 @@ def test_a_workers_own_connection_keeps_the_search_between_its_reads(
         other.close()
     assert reader.engine is db.engine  # the workspace's engine, not closed with it
     assert aggregates.map_counts(db, DRONE).total == 4
+
+
+def test_kept_words_read_the_days_and_the_spans_as_two_ranges(
+    on_sqlite: Database, varied: None
+) -> None:
+    """Probing the table costs no set built per statement: the timeline reads its days
+    without their ends, and the spans apart, as without words."""
+    with on_sqlite.begin() as session:
+        arms = aggregates._day_rows(session, replace(DRONE, countries=("IQ",)))
+        assert len(arms) == 2
+        plans = []
+        for arm in arms:
+            sql = arm.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
+            plan = session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")
+            plans.append(" ".join(str(row[-1]) for row in plan))
+    assert "ix_incidents_live_timeline (deleted_at=? AND <expr>=?)" in plans[0]
+    assert "ix_incidents_live_timeline (deleted_at=? AND <expr>>?)" in plans[1]
+    assert all(f"ON TABLE {matched_ids.MATCHES} FOR IN-OPERATOR" in plan for plan in plans)
