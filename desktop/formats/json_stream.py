@@ -126,24 +126,25 @@ class _Reader:
         from desktop.formats import json_v2
 
         assert self.slugs is not None
-        where = f"incidents[{index}]"
         refs: tuple[EvidenceRef, ...] = ()
         if self.version == 2 and isinstance(value, dict):
-            refs = json_v2.take_evidence(value, where)
+            refs = json_v2.take_evidence(value, f"incidents[{index}]")
         try:
             data = json_v1.read_incident(self.checks, value)
         except ValidationError as exc:
-            raise exc.under(where) from None
+            raise exc.under(f"incidents[{index}]") from None
         assert data.id is not None
         if data.id in self.ids:
-            raise ValidationError(f"{where}.id", f"{quoted(data.id)} is given twice")
+            raise ValidationError(f"incidents[{index}].id", f"{quoted(data.id)} is given twice")
         self.ids.add(data.id)
-        for j, citation in enumerate(data.citations):
-            if citation.source not in self.slugs:
-                raise ValidationError(
-                    f"{where}.citations[{j}].source",
-                    f"unknown source {quoted(citation.source)} (not in sources)",
-                )
+        # Each citation's source looked for only when one of them is not known.
+        if not self.slugs.issuperset([c.source for c in data.citations]):
+            for j, citation in enumerate(data.citations):
+                if citation.source not in self.slugs:
+                    raise ValidationError(
+                        f"incidents[{index}].citations[{j}].source",
+                        f"unknown source {quoted(citation.source)} (not in sources)",
+                    )
         if refs:
             self.evidence[data.id] = refs
         self.pending.append(data)

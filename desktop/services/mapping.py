@@ -56,7 +56,11 @@ def to_db_time(moment: Moment) -> datetime:
     see desktop.store.fts5; nothing finer means anything in an incident's time)."""
     if isinstance(moment, datetime):
         if moment.tzinfo is not None:
-            return moment.astimezone(UTC).replace(tzinfo=None, microsecond=0)
+            utc = moment.astimezone(UTC)
+            # Made, not replace()d: a fifth of the cost, for the 200,000 times of an import.
+            return datetime(
+                utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second, fold=utc.fold
+            )
         return moment.replace(microsecond=0) if moment.microsecond else moment
     return datetime(moment.year, moment.month, moment.day)
 
@@ -208,13 +212,20 @@ INCIDENT_COLUMNS = (
 )
 
 
+# The simple fields' values in one C call, and where a value is stored otherwise than as it
+# is (trimmed, canonical, an enum's text): the other two thirds are not touched in Python.
+_column_getter = attrgetter(*(f.key for f in SIMPLE_FIELDS))
+_COLUMN_CONVERSIONS = tuple(
+    (i, convert) for i, (_name, _get, convert) in enumerate(_COLUMN_STEPS) if convert is not None
+)
+
+
 def incident_column_values(data: IncidentData) -> list[Any]:
     """The values of :data:`INCIDENT_COLUMNS` for ``data``, in that order: the bulk import
     binds them as they are, with no dictionary per incident."""
-    values = [
-        get(data) if convert is None else convert(get(data))
-        for _name, get, convert in _COLUMN_STEPS
-    ]
+    values = list(_column_getter(data))
+    for i, convert in _COLUMN_CONVERSIONS:
+        values[i] = convert(values[i])
     when = data.when
     values += (
         to_db_time(when.start),
