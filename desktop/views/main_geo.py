@@ -19,6 +19,7 @@ not wait for them, and the outlines are read in a worker thread too.
 
 from __future__ import annotations
 
+import gc
 import time
 from typing import TYPE_CHECKING
 
@@ -245,6 +246,8 @@ class GeoPart(_Base):
         if view in self._geo_unpainted:
             self._geo_unpainted.discard(view)
             self.geo_drawn.setdefault(view, time.perf_counter() - self.geo_asked_at)
+            if len(self.geo_drawn) == 2:
+                freeze_heap_once()
 
     def _timeline_counts_read(self, read: tuple[TimelineCounts, list[BinStack]]) -> None:
         if self.timeline is None:
@@ -338,6 +341,25 @@ class GeoPart(_Base):
             self._geo_pool.waitForDone()
             self._map_connection.close()
             self._timeline_connection.close()
+
+
+_heap_frozen = False
+
+
+def freeze_heap_once() -> None:
+    """Move what exists once the map and timeline are first drawn (the window, its docks, the
+    country outlines) out of the cyclic collector's reach, once per process.
+
+    The app freezes its start-up objects (app.py) before these are made. Without this, every
+    full collection walked them again, and one started by a worker's allocations (rows read
+    for a count) holds the interpreter lock for its whole walk: the window waited for it with
+    nothing to do (docs/performance.md, "Waiting for a core"). Once: a window opened again
+    (tests, another workspace) would keep adding its dead cycles to what is never collected.
+    """
+    global _heap_frozen
+    if not _heap_frozen:
+        _heap_frozen = True
+        gc.freeze()
 
 
 def aggregates_limit() -> int:

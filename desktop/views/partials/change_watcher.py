@@ -5,9 +5,9 @@ timer, read in a worker thread (:meth:`ChangeWatcher.check_soon`): at 100,000 in
 counts them, milliseconds of SQL the window would otherwise not answer during, and more while
 a filter change's reads hold the cores. For a SQLite file, a file watcher on the database and
 its write-ahead log asks for a check at once, so a change saved next door shows within a
-fraction of a second. On
-PostgreSQL a thread listens for the server's notifications (:mod:`desktop.store.notify`,
-LISTEN/NOTIFY) and asks for a check on the GUI thread when someone commits.
+fraction of a second. On PostgreSQL a thread listens for the server's notifications
+(:mod:`desktop.store.notify`, LISTEN/NOTIFY) and asks for a check when someone commits;
+:attr:`ChangeWatcher.changed` is always emitted on the GUI thread.
 """
 
 from __future__ import annotations
