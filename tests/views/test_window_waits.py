@@ -1,0 +1,184 @@
+"""What keeps the window answering while a filter change is read (docs/performance.md, "Waiting
+for a core"), driven as the analyst types and chooses: the table, the map, the timeline and
+the detail pane still agree, a newer filter wins over an older one still being read, a failed
+read is told once; and what the window leaves to the collector once it is drawn."""
+
+from __future__ import annotations
+
+import gc
+import threading
+from typing import TYPE_CHECKING
+
+import pytest
+from PySide6.QtCore import Qt
+
+from desktop import geography
+from desktop.errors import StoreError
+from desktop.services import aggregates
+from desktop.services.sample import load_sample
+from desktop.views import main_geo
+from desktop.views.main_window import MainWindow
+from tests.views.fakes import RecordingDialogs
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from pytestqt.qtbot import QtBot
+
+    from desktop.services.dto import IncidentQuery
+    from desktop.store.engine import Database
+
+
+def open_window(qtbot: QtBot, db: Database) -> MainWindow:
+    win = MainWindow(db, offer_sample=False)
+    win.dialogs = RecordingDialogs(answer=False)  # type: ignore[assignment]
+    qtbot.addWidget(win)
+    # As on a large workspace: the first page of a new query is read in a worker too.
+    win.model.pages_in_thread = True
+    win.resize(1024, 700)
+    win.show()
+    win._build_geo()
+    qtbot.waitUntil(lambda: len(win.geo_drawn) == 2, timeout=10000)
+    return win
+
+
+@pytest.fixture
+def window(qtbot: QtBot, db: Database) -> Iterator[MainWindow]:
+    load_sample(db)
+    win = open_window(qtbot, db)
+    yield win
+    win._stop_geo()
+
+
+def search_for(qtbot: QtBot, win: MainWindow, words: str) -> None:
+    box = win.filter_bar.search
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(box, words)
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+
+
+def choose_country(win: MainWindow, code: str) -> None:
+    combo = win.filter_bar.country
+    combo.setCurrentIndex(combo.findData(code))
+
+
+def settled(qtbot: QtBot, win: MainWindow, check: object) -> None:
+    """Until the query ``check`` accepts is shown and the map and timeline drew it."""
+    qtbot.waitUntil(
+        lambda: check(win.model.query) and len(win.geo_drawn) == 2,  # type: ignore[operator]
+        timeout=10000,
+    )
+
+
+def shown_ids(win: MainWindow) -> list[str]:
+    rows = (win.model.row_at(win.model.index(r, 0)) for r in range(win.model.rowCount()))
+    return [row.id for row in rows if row is not None]
+
+
+def test_a_typed_search_and_a_country_show_one_set_everywhere(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    search_for(qtbot, window, "drone")
+    settled(qtbot, window, lambda q: q.text == "drone")
+    searched = window.model.rowCount()
+    assert 0 < searched < 7
+    choose_country(window, "IQ")
+    settled(qtbot, window, lambda q: q.text == "drone" and q.countries == ("IQ",))
+    assert window.map_panel is not None
+    assert window.timeline is not None
+    rows = window.model.rowCount()
+    assert 0 < rows <= searched
+    assert window.map_panel.canvas.counts.total == rows
+    assert window.timeline.counts.total == rows
+    qtbot.waitUntil(lambda: window.filter_bar.count_label.text() == f"{rows} of 7 incidents")
+    # The pane shows one of the rows listed, the first, once its read arrives.
+    qtbot.waitUntil(lambda: window.detail.incident_id == shown_ids(window)[0], timeout=5000)
+    shown = window.detail.shown
+    assert shown is not None
+    assert shown.where.country == "IQ"
+
+
+def test_a_newer_filter_wins_over_an_older_one_still_being_read(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = threading.Event()
+    drawn_totals: list[int] = []
+    map_counts = aggregates.map_counts
+
+    def slow_for_lebanon(db: Database, query: IncidentQuery) -> aggregates.MapCounts:
+        if query.countries == ("LB",):
+            release.wait(10)  # still being read when the analyst chooses again
+        return map_counts(db, query)
+
+    monkeypatch.setattr(aggregates, "map_counts", slow_for_lebanon)
+    assert window.map_panel is not None
+    canvas = window.map_panel.canvas
+    set_counts = canvas.set_counts
+
+    def recorded(counts: aggregates.MapCounts) -> None:
+        drawn_totals.append(counts.total)
+        set_counts(counts)
+
+    monkeypatch.setattr(canvas, "set_counts", recorded)
+    choose_country(window, "LB")
+    qtbot.waitUntil(lambda: window.model.query.countries == ("LB",), timeout=5000)
+    choose_country(window, "IQ")
+    qtbot.wait(50)
+    release.set()
+    settled(qtbot, window, lambda q: q.countries == ("IQ",))
+    qtbot.wait(200)  # whatever was still on its way has arrived by now
+    iraq = window.model.rowCount()
+    assert iraq > 1
+    assert drawn_totals == [iraq]  # Lebanon's counts, read meanwhile, were never drawn
+    assert canvas.counts.total == iraq
+    assert window.timeline is not None
+    assert window.timeline.counts.total == iraq
+
+
+def test_a_failed_read_is_told_once_and_the_table_still_filters(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def locked(_db: Database, _query: IncidentQuery) -> aggregates.MapCounts:
+        raise StoreError("The workspace is locked by another program.")
+
+    monkeypatch.setattr(aggregates, "map_counts", locked)
+    told: list[str] = []
+    window.statusBar().messageChanged.connect(
+        lambda text: told.append(text) if "could not be read" in text else None
+    )
+    choose_country(window, "IQ")
+    qtbot.waitUntil(lambda: bool(told), timeout=5000)
+    qtbot.wait(300)
+    locked_message = "The workspace is locked by another program."
+    assert told == [f"The map or timeline could not be read: {locked_message}"]
+    assert window.model.query.countries == ("IQ",)
+    rows = window.model.rowCount()
+    assert 1 < rows < 7
+    assert window.timeline is not None
+    qtbot.waitUntil(lambda: window.timeline is not None and window.timeline.counts.total == rows)
+
+
+def test_what_the_window_holds_once_drawn_is_left_out_of_collections(
+    qtbot: QtBot, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The country outlines (and the window) are frozen after the first draw: a collection
+    started in a worker no longer walks them while holding the interpreter lock. Once per
+    process: a second window adds nothing more to what is never collected."""
+    monkeypatch.setattr(main_geo, "_heap_frozen", False)
+    load_sample(db)
+    frozen_before = gc.get_freeze_count()
+    first = open_window(qtbot, db)
+    try:
+        frozen = gc.get_freeze_count()
+        assert frozen > frozen_before
+        rings = next(iter(geography.load_outlines().values()))
+        collectable = {id(o) for o in gc.get_objects()}
+        assert id(rings) not in collectable
+        assert id(first) not in collectable
+        second = open_window(qtbot, db)
+        second._stop_geo()
+        # Not frozen again (frozen objects freed since, by their references, count no more).
+        assert gc.get_freeze_count() <= frozen
+    finally:
+        first._stop_geo()
