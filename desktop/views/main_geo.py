@@ -54,6 +54,10 @@ DOCK_HEIGHT_SHARE = 0.3
 DOCK_HEIGHT = (170, 360)
 DOCK_MIN_HEIGHT = 120  # neither can be dragged down to nothing
 MAP_WIDTH_SHARE = 0.55  # of the window's width; the timeline has the rest
+# The second view's paint after the first's: a 1 ms timer runs in a later pass of the event
+# loop (a zero timer in the same, see docs/performance.md, v1); at most this long after its
+# counts arrived if the first never paints.
+PAINT_NEXT_MS, HELD_AT_MOST_MS = 1, 100
 
 
 class GeoPart(_Base):
@@ -79,6 +83,14 @@ class GeoPart(_Base):
         self._aggregates = aggregates
         self.geo_drawn = {}
         self._geo_unpainted: set[str] = set()  # views given new counts, not yet painted
+        # A view given counts while the other's paint is pending waits for that paint, and
+        # paints a pass later: the two paints together were the longest the window did not
+        # answer (docs/performance.md, "Waiting for a core"). Bounded, in case the other
+        # is hidden before it paints.
+        self._geo_held: QWidget | None = None
+        self._geo_release = QTimer(self)
+        self._geo_release.setSingleShot(True)
+        self._geo_release.timeout.connect(self._geo_paint_held)
         self._geo_pool = QThreadPool(self)
         self._geo_pool.setMaxThreadCount(2)  # the map's and the timeline's reads side by side
         self._map_reads = LatestOnly(self._geo_pool, self)
@@ -237,8 +249,12 @@ class GeoPart(_Base):
         """Have ``canvas`` paint with the next paint of the window (with the table's, the
         other view's), rather than now and again then; it is drawn once it has painted."""
         if canvas.isVisible():
+            if self._geo_unpainted - {view}:
+                self._geo_held = canvas
+                self._geo_release.start(HELD_AT_MOST_MS)
+            else:
+                canvas.update()
             self._geo_unpainted.add(view)
-            canvas.update()
         else:
             self.geo_drawn.setdefault(view, time.perf_counter() - self.geo_asked_at)
 
@@ -248,6 +264,13 @@ class GeoPart(_Base):
             self.geo_drawn.setdefault(view, time.perf_counter() - self.geo_asked_at)
             if len(self.geo_drawn) == 2:
                 freeze_heap_once()
+            if self._geo_held is not None:
+                self._geo_release.start(PAINT_NEXT_MS)
+
+    def _geo_paint_held(self) -> None:
+        held, self._geo_held = self._geo_held, None
+        if held is not None:
+            held.update()
 
     def _timeline_counts_read(self, read: tuple[TimelineCounts, list[BinStack]]) -> None:
         if self.timeline is None:

@@ -10,7 +10,7 @@ import threading
 from typing import TYPE_CHECKING
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 
 from desktop import geography
 from desktop.errors import StoreError
@@ -182,3 +182,27 @@ def test_what_the_window_holds_once_drawn_is_left_out_of_collections(
         assert gc.get_freeze_count() <= frozen
     finally:
         first._stop_geo()
+
+
+def test_counts_arriving_together_are_painted_one_view_a_pass(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """The map's and the timeline's paints, once one window paint, come in two passes of the
+    event loop, so the window answers between them; both are drawn."""
+    assert window.map_panel is not None
+    assert window.timeline is not None
+    passes = [0]
+    ticker = QTimer(window)
+    ticker.setInterval(0)  # runs once a pass
+    ticker.timeout.connect(lambda: passes.__setitem__(0, passes[0] + 1))
+    painted_in: dict[str, int] = {}
+    window.map_panel.canvas.painted.connect(lambda: painted_in.setdefault("map", passes[0]))
+    window.timeline.painted.connect(lambda: painted_in.setdefault("timeline", passes[0]))
+    ticker.start()
+    window.geo_drawn = {}
+    window._draw_soon("map", window.map_panel.canvas)  # both in one pass, as when both
+    window._draw_soon("timeline", window.timeline)  # reads end together
+    qtbot.waitUntil(lambda: len(window.geo_drawn) == 2, timeout=5000)
+    ticker.stop()
+    assert set(painted_in) == {"map", "timeline"}
+    assert painted_in["timeline"] > painted_in["map"]
