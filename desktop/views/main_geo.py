@@ -293,15 +293,33 @@ class GeoPart(_Base):
 
     def _geo_mark_selected(self) -> None:
         """Mark the incident of the detail pane on the map and the timeline."""
-        if self.map_panel is None or self.timeline is None:
+        self._geo_mark_map()
+        self._geo_mark_timeline()
+
+    def _geo_mark_in_turns(self) -> None:
+        """As :meth:`_geo_mark_selected`, the timeline's mark a pass after the map's: after a
+        filter change each repaints its whole view, and the two paints together held the
+        window as long as the new counts' paints did."""
+        self._geo_mark_map()
+        QTimer.singleShot(PAINT_NEXT_MS, self, self._geo_mark_timeline)
+
+    def _geo_mark_map(self) -> None:
+        if self.map_panel is None:
             return
         data = self.detail.shown
         if data is None:
             self.map_panel.canvas.clear_selected()
+        else:
+            where = data.where
+            self.map_panel.canvas.set_selected(where.lat, where.lon, where.country)
+
+    def _geo_mark_timeline(self) -> None:
+        if self.timeline is None:
+            return
+        data = self.detail.shown  # the pane's incident now, whichever it was when asked
+        if data is None:
             self.timeline.set_selected(None, None)
             return
-        where = data.where
-        self.map_panel.canvas.set_selected(where.lat, where.lon, where.country)
         from desktop.services.aggregates import span_of
 
         first, last = phrases.day_of(data.when.start), phrases.day_of(data.when.end)

@@ -206,3 +206,43 @@ def test_counts_arriving_together_are_painted_one_view_a_pass(
     ticker.stop()
     assert set(painted_in) == {"map", "timeline"}
     assert painted_in["timeline"] > painted_in["map"]
+
+
+def test_a_new_filters_incident_is_marked_on_the_map_then_the_timeline(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert window.map_panel is not None
+    assert window.timeline is not None
+    canvas, timeline = window.map_panel.canvas, window.timeline
+    passes = [0]
+    ticker = QTimer(window)
+    ticker.setInterval(0)  # runs once a pass
+    ticker.timeout.connect(lambda: passes.__setitem__(0, passes[0] + 1))
+    marks: list[tuple[str, int, tuple[object, ...]]] = []
+    set_map, set_timeline = canvas.set_selected, timeline.set_selected
+
+    def map_marked(*args: object) -> None:
+        marks.append(("map", passes[0], args))
+        set_map(*args)  # type: ignore[arg-type]
+
+    def timeline_marked(*args: object) -> None:
+        marks.append(("timeline", passes[0], args))
+        set_timeline(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(canvas, "set_selected", map_marked)
+    monkeypatch.setattr(timeline, "set_selected", timeline_marked)
+    ticker.start()
+    choose_country(window, "LB")
+    settled(qtbot, window, lambda q: q.countries == ("LB",))
+    qtbot.waitUntil(lambda: any(args[-1:] == ("LB",) for _v, _p, args in marks), timeout=5000)
+    map_pass = next(p for v, p, args in marks if v == "map" and args[-1:] == ("LB",))
+    qtbot.waitUntil(lambda: marks[-1][0] == "timeline" and marks[-1][1] > map_pass, timeout=5000)
+    ticker.stop()
+    shown = window.detail.shown
+    assert shown is not None
+    assert shown.where.country == "LB"
+    assert canvas.selected is not None
+    assert canvas.selected[2] == "LB"
+    assert timeline.selected is not None
+    assert timeline.selected[0] is not None
+    assert timeline.selected[0].isoformat() == str(shown.when.start)[:10]
