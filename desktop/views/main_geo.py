@@ -385,15 +385,21 @@ class GeoPart(_Base):
 
 
 _heap_frozen = False
+# Allocations between two young collections of the cyclic collector (CPython's default: 700).
+# A filter change's reads build thousands of rows in the workers, freed by reference counting
+# when read; at 700 the collector walked them about 650 times a benchmark run, in the worker
+# or on the GUI thread, whichever allocated, holding the interpreter lock.
+YOUNG_COLLECTION_EVERY = 7000
 
 
 def freeze_heap_once() -> None:
     """Move what exists once the map and timeline are first drawn (the window, its docks, the
-    country outlines) out of the cyclic collector's reach, once per process.
+    country outlines) out of the cyclic collector's reach, and collect the young generation
+    less often; once per process.
 
     The app freezes its start-up objects (app.py) before these are made. Without this, every
     full collection walked them again, and one started by a worker's allocations (rows read
-    for a count) holds the interpreter lock for its whole walk: the window waited for it with
+    for the map) holds the interpreter lock for its whole walk: the window waited for it with
     nothing to do (docs/performance.md, "Waiting for a core"). Once: a window opened again
     (tests, another workspace) would keep adding its dead cycles to what is never collected.
     """
@@ -401,6 +407,8 @@ def freeze_heap_once() -> None:
     if not _heap_frozen:
         _heap_frozen = True
         gc.freeze()
+        young, *older = gc.get_threshold()
+        gc.set_threshold(max(young, YOUNG_COLLECTION_EVERY), *older)
 
 
 def aggregates_limit() -> int:

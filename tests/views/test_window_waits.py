@@ -166,6 +166,8 @@ def test_what_the_window_holds_once_drawn_is_left_out_of_collections(
     started in a worker no longer walks them while holding the interpreter lock. Once per
     process: a second window adds nothing more to what is never collected."""
     monkeypatch.setattr(main_geo, "_heap_frozen", False)
+    _young, *older = gc.get_threshold()
+    gc.set_threshold(700, *older)  # as CPython starts, whatever an earlier window set
     load_sample(db)
     frozen_before = gc.get_freeze_count()
     first = open_window(qtbot, db)
@@ -176,6 +178,7 @@ def test_what_the_window_holds_once_drawn_is_left_out_of_collections(
         collectable = {id(o) for o in gc.get_objects()}
         assert id(rings) not in collectable
         assert id(first) not in collectable
+        assert gc.get_threshold()[0] >= main_geo.YOUNG_COLLECTION_EVERY
         second = open_window(qtbot, db)
         second._stop_geo()
         # Not frozen again (frozen objects freed since, by their references, count no more).
