@@ -88,6 +88,7 @@ class GeoPart(_Base):
         # answer (docs/performance.md, "Waiting for a core"). Bounded, in case the other
         # is hidden before it paints.
         self._geo_held: QWidget | None = None
+        self._geo_held_view = ""
         self._geo_release = QTimer(self)
         self._geo_release.setSingleShot(True)
         self._geo_release.timeout.connect(self._geo_paint_held)
@@ -250,7 +251,7 @@ class GeoPart(_Base):
         other view's), rather than now and again then; it is drawn once it has painted."""
         if canvas.isVisible():
             if self._geo_unpainted - {view}:
-                self._geo_held = canvas
+                self._geo_held, self._geo_held_view = canvas, view
                 self._geo_release.start(HELD_AT_MOST_MS)
             else:
                 canvas.update()
@@ -264,8 +265,9 @@ class GeoPart(_Base):
             self.geo_drawn.setdefault(view, time.perf_counter() - self.geo_asked_at)
             if len(self.geo_drawn) == 2:
                 freeze_heap_once()
-            if self._geo_held is not None:
-                self._geo_release.start(PAINT_NEXT_MS)
+        if self._geo_held is not None and view != self._geo_held_view:
+            # The paint it waited for, even one a newer filter no longer counts as drawn.
+            self._geo_release.start(PAINT_NEXT_MS)
 
     def _geo_paint_held(self) -> None:
         held, self._geo_held = self._geo_held, None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import time
 from typing import TYPE_CHECKING
 
 import pytest
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
 
     from desktop.services.dto import IncidentQuery
+    from desktop.services.timeline_bins import BinKind
     from desktop.store.engine import Database
 
 
@@ -249,3 +251,38 @@ def test_a_new_filters_incident_is_marked_on_the_map_then_the_timeline(
     assert timeline.selected is not None
     assert timeline.selected[0] is not None
     assert timeline.selected[0].isoformat() == str(shown.when.start)[:10]
+
+
+def test_a_held_view_paints_after_the_other_even_when_a_newer_filter_came_between(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert window.map_panel is not None
+    assert window.timeline is not None
+    window._draw_soon("map", window.map_panel.canvas)
+    window._draw_soon("timeline", window.timeline)  # held until the map has painted
+    painted: list[float] = []
+    window.timeline.painted.connect(lambda: painted.append(time.perf_counter()))
+    release = threading.Event()
+    map_counts, timeline_counts = aggregates.map_counts, aggregates.timeline_counts
+
+    def slow_map(db: Database, query: IncidentQuery) -> aggregates.MapCounts:
+        release.wait(10)  # the newer filter's counts are long on their way
+        return map_counts(db, query)
+
+    def slow_timeline(
+        db: Database, query: IncidentQuery, kind: BinKind = "day"
+    ) -> aggregates.TimelineCounts:
+        release.wait(10)
+        return timeline_counts(db, query, kind)
+
+    monkeypatch.setattr(aggregates, "map_counts", slow_map)
+    monkeypatch.setattr(aggregates, "timeline_counts", slow_timeline)
+    started = time.perf_counter()
+    window._geo_refresh()  # a newer filter before the map's paint: not its drawing
+    try:
+        qtbot.waitUntil(lambda: bool(painted), timeout=5000)
+    finally:
+        release.set()
+    # Released by the map's paint, a pass after it, not by the bound for a paint never made.
+    assert painted[0] - started < main_geo.HELD_AT_MOST_MS / 1000 / 2
+    qtbot.waitUntil(lambda: len(window.geo_drawn) == 2, timeout=10000)
