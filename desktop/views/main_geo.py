@@ -19,6 +19,7 @@ not wait for them, and the outlines are read in a worker thread too.
 
 from __future__ import annotations
 
+import gc
 import time
 from typing import TYPE_CHECKING
 
@@ -53,6 +54,10 @@ DOCK_HEIGHT_SHARE = 0.3
 DOCK_HEIGHT = (170, 360)
 DOCK_MIN_HEIGHT = 120  # neither can be dragged down to nothing
 MAP_WIDTH_SHARE = 0.55  # of the window's width; the timeline has the rest
+# The second view's paint after the first's: a 1 ms timer runs in a later pass of the event
+# loop (a zero timer in the same, see docs/performance.md, v1); at most this long after its
+# counts arrived if the first never paints.
+PAINT_NEXT_MS, HELD_AT_MOST_MS = 1, 100
 
 
 class GeoPart(_Base):
@@ -78,6 +83,15 @@ class GeoPart(_Base):
         self._aggregates = aggregates
         self.geo_drawn = {}
         self._geo_unpainted: set[str] = set()  # views given new counts, not yet painted
+        # A view given counts while the other's paint is pending waits for that paint, and
+        # paints a pass later: the two paints together were the longest the window did not
+        # answer (docs/performance.md, "Waiting for a core"). Bounded, in case the other
+        # is hidden before it paints.
+        self._geo_held: QWidget | None = None
+        self._geo_held_view = ""
+        self._geo_release = QTimer(self)
+        self._geo_release.setSingleShot(True)
+        self._geo_release.timeout.connect(self._geo_paint_held)
         self._geo_pool = QThreadPool(self)
         self._geo_pool.setMaxThreadCount(2)  # the map's and the timeline's reads side by side
         self._map_reads = LatestOnly(self._geo_pool, self)
@@ -236,8 +250,12 @@ class GeoPart(_Base):
         """Have ``canvas`` paint with the next paint of the window (with the table's, the
         other view's), rather than now and again then; it is drawn once it has painted."""
         if canvas.isVisible():
+            if self._geo_unpainted - {view}:
+                self._geo_held, self._geo_held_view = canvas, view
+                self._geo_release.start(HELD_AT_MOST_MS)
+            else:
+                canvas.update()
             self._geo_unpainted.add(view)
-            canvas.update()
         else:
             self.geo_drawn.setdefault(view, time.perf_counter() - self.geo_asked_at)
 
@@ -245,6 +263,16 @@ class GeoPart(_Base):
         if view in self._geo_unpainted:
             self._geo_unpainted.discard(view)
             self.geo_drawn.setdefault(view, time.perf_counter() - self.geo_asked_at)
+            if len(self.geo_drawn) == 2:
+                freeze_heap_once()
+        if self._geo_held is not None and view != self._geo_held_view:
+            # The paint it waited for, even one a newer filter no longer counts as drawn.
+            self._geo_release.start(PAINT_NEXT_MS)
+
+    def _geo_paint_held(self) -> None:
+        held, self._geo_held = self._geo_held, None
+        if held is not None:
+            held.update()
 
     def _timeline_counts_read(self, read: tuple[TimelineCounts, list[BinStack]]) -> None:
         if self.timeline is None:
@@ -267,15 +295,33 @@ class GeoPart(_Base):
 
     def _geo_mark_selected(self) -> None:
         """Mark the incident of the detail pane on the map and the timeline."""
-        if self.map_panel is None or self.timeline is None:
+        self._geo_mark_map()
+        self._geo_mark_timeline()
+
+    def _geo_mark_in_turns(self) -> None:
+        """As :meth:`_geo_mark_selected`, the timeline's mark a pass after the map's: after a
+        filter change each repaints its whole view, and the two paints together held the
+        window as long as the new counts' paints did."""
+        self._geo_mark_map()
+        QTimer.singleShot(PAINT_NEXT_MS, self, self._geo_mark_timeline)
+
+    def _geo_mark_map(self) -> None:
+        if self.map_panel is None:
             return
         data = self.detail.shown
         if data is None:
             self.map_panel.canvas.clear_selected()
+        else:
+            where = data.where
+            self.map_panel.canvas.set_selected(where.lat, where.lon, where.country)
+
+    def _geo_mark_timeline(self) -> None:
+        if self.timeline is None:
+            return
+        data = self.detail.shown  # the pane's incident now, whichever it was when asked
+        if data is None:
             self.timeline.set_selected(None, None)
             return
-        where = data.where
-        self.map_panel.canvas.set_selected(where.lat, where.lon, where.country)
         from desktop.services.aggregates import span_of
 
         first, last = phrases.day_of(data.when.start), phrases.day_of(data.when.end)
@@ -338,6 +384,33 @@ class GeoPart(_Base):
             self._geo_pool.waitForDone()
             self._map_connection.close()
             self._timeline_connection.close()
+
+
+_heap_frozen = False
+# Allocations between two young collections of the cyclic collector (CPython's default: 700).
+# A filter change's reads build thousands of rows in the workers, freed by reference counting
+# when read; at 700 the collector walked them about 650 times a benchmark run, in the worker
+# or on the GUI thread, whichever allocated, holding the interpreter lock.
+YOUNG_COLLECTION_EVERY = 7000
+
+
+def freeze_heap_once() -> None:
+    """Move what exists once the map and timeline are first drawn (the window, its docks, the
+    country outlines) out of the cyclic collector's reach, and collect the young generation
+    less often; once per process.
+
+    The app freezes its start-up objects (app.py) before these are made. Without this, every
+    full collection walked them again, and one started by a worker's allocations (rows read
+    for the map) holds the interpreter lock for its whole walk: the window waited for it with
+    nothing to do (docs/performance.md, "Waiting for a core"). Once: a window opened again
+    (tests, another workspace) would keep adding its dead cycles to what is never collected.
+    """
+    global _heap_frozen
+    if not _heap_frozen:
+        _heap_frozen = True
+        gc.freeze()
+        young, *older = gc.get_threshold()
+        gc.set_threshold(max(young, YOUNG_COLLECTION_EVERY), *older)
 
 
 def aggregates_limit() -> int:

@@ -362,13 +362,14 @@ class ListingPart(_Base):
 
     def _mark_later(self) -> None:
         """Mark the pane's new incident on the map and timeline a pass of the event loop
-        after the pane shows it, so the window answers between the pane's layout and their
-        paints. A zero timer would run in the same pass (see docs/performance.md, v1)."""
+        after the pane shows it (the timeline's a pass later again), so the window answers
+        between the pane's layout and their paints. A zero timer would run in the same pass
+        (see docs/performance.md, v1)."""
         if self._mark_timer is None:
             self._mark_timer = QTimer(self)
             self._mark_timer.setSingleShot(True)
             self._mark_timer.setInterval(MARK_AFTER_MS)
-            self._mark_timer.timeout.connect(self._geo_mark_selected)
+            self._mark_timer.timeout.connect(self._geo_mark_in_turns)
         self._mark_timer.start()
 
     def _detail_failed(self, message: str) -> None:

@@ -117,6 +117,9 @@ class WindowParts(QMainWindow):
     def _geo_mark_selected(self) -> None:
         raise NotImplementedError
 
+    def _geo_mark_in_turns(self) -> None:
+        raise NotImplementedError
+
     def load_sample(self) -> None:
         raise NotImplementedError
 

@@ -44,9 +44,12 @@ def isolated_settings(tmp_path: Path) -> None:
 @pytest.fixture(autouse=True)
 def collector_as_found() -> Iterator[None]:
     """The window's start moves what it made out of the collector's reach (gc.freeze) for the
-    app's whole life; a test's window is gone at its end, so later tests must not inherit it."""
+    app's whole life, and its first map collects the young generation less often; a test's
+    window is gone at its end, so later tests must not inherit either."""
+    threshold = gc.get_threshold()
     yield
     gc.unfreeze()
+    gc.set_threshold(*threshold)
 
 
 @pytest.fixture(scope="session")

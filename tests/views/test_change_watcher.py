@@ -176,16 +176,22 @@ class FakeListener:
         self.closed = True
 
 
-def test_an_announcement_makes_the_watcher_check_on_the_gui_thread(qtbot: QtBot) -> None:
+def test_an_announcement_is_told_on_the_gui_thread_the_stamp_read_in_a_worker(
+    qtbot: QtBot,
+) -> None:
     stamp = [1]
-    checked_in: list[bool] = []
+    read_in: list[str] = []
+    told_on_gui_thread: list[bool] = []
 
     def read_stamp() -> int:
-        checked_in.append(threading.current_thread() is threading.main_thread())
+        read_in.append(threading.current_thread().name)
         return stamp[0]
 
     fake = FakeListener()
     watcher = ChangeWatcher(read_stamp, poll_ms=60_000, listener=lambda: fake)
+    watcher.changed.connect(
+        lambda: told_on_gui_thread.append(threading.current_thread() is threading.main_thread())
+    )
     try:
         qtbot.waitUntil(lambda: watcher.is_listening, timeout=2000)
         stamp[0] = 2
@@ -194,7 +200,44 @@ def test_an_announcement_makes_the_watcher_check_on_the_gui_thread(qtbot: QtBot)
     finally:
         watcher.stop()
     assert fake.closed
-    assert all(checked_in)
+    assert told_on_gui_thread == [True]
+    # The first look at construction is on the GUI thread; the announcement's in a worker,
+    # so the window answers while the stamp's SQL runs.
+    assert read_in[0] == threading.main_thread().name
+    assert threading.main_thread().name not in read_in[1:]
+    assert len(read_in) >= 2
+
+
+def test_a_stamp_read_before_an_own_write_is_not_news(qtbot: QtBot) -> None:
+    """A timer's read in flight when the window writes and acknowledges: its older stamp
+    arrives after, and must not be taken for someone else's change."""
+    stamp = [1]
+    release = threading.Event()
+    reading = threading.Event()
+
+    def read_stamp() -> int:
+        if threading.current_thread() is not threading.main_thread():
+            value = stamp[0]
+            reading.set()
+            release.wait(5)
+            return value
+        return stamp[0]
+
+    watcher = ChangeWatcher(read_stamp, poll_ms=60_000)
+    try:
+        watcher.check_soon()
+        assert reading.wait(5)  # reads stamp 1
+        stamp[0] = 2  # the window's own write
+        watcher.acknowledge()
+        with qtbot.assertNotEmitted(watcher.changed, wait=300):
+            release.set()
+        assert not watcher.check()
+        stamp[0] = 3  # someone else's
+        with qtbot.waitSignal(watcher.changed, timeout=2000):
+            watcher.check_soon()
+    finally:
+        release.set()
+        watcher.stop()
 
 
 def test_a_watcher_deleted_without_stop_ends_its_thread(qtbot: QtBot) -> None:
