@@ -29,6 +29,7 @@ from sqlalchemy import column as sql_column
 from desktop.domain import TLP_LABELS, normalise_marking
 from desktop.services.dto import SORT_KEYS, IncidentQuery
 from desktop.services.listing import PAGE_SIZE
+from desktop.services.matched_ids import matched_ids
 from desktop.store import fts5, fulltext
 from desktop.store.models import Citation, Incident, IncidentTag, Source
 
@@ -282,7 +283,11 @@ def count(session: Session, query: IncidentQuery) -> int:
             # costs more for a common word. For rarer words seeking each match is the
             # cheaper, and is what SQLite does by itself (docs/performance.md).
             stmt = filtered(session, replace(query, text=""), stmt)
-            stmt = stmt.where((Incident.id + 0).in_(_match_ids(session, expression)))
+            # The connection's kept matches when it can keep them: the same search's next
+            # count on it (a country added) then probes them instead of building the set.
+            kept = matched_ids(session, expression)
+            ids = _match_ids(session, expression) if kept is None else kept
+            stmt = stmt.where((Incident.id + 0).in_(ids))
             return int(session.scalar(stmt) or 0)
     return _count(session, query)
 

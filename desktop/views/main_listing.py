@@ -7,6 +7,7 @@ filter bar, model and table it works on, and wires them). The services are loade
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -153,8 +154,13 @@ class ListingPart(_Base):
 
     def _count(self, query: IncidentQuery) -> int:
         started = time.perf_counter()
+        # The count worker reads through a connection of its own, where a common word's
+        # matches stay for the same search's next count (services/matched_ids.py); a count
+        # asked for at once (count_now) reads on the GUI thread, through the pool.
+        in_worker = threading.current_thread() is not threading.main_thread()
+        db = self._count_connection.database(self._db) if in_worker else self._db
         try:
-            return incident_service.count_incidents(self._db, query)
+            return incident_service.count_incidents(db, query)
         finally:
             self._count_seconds = time.perf_counter() - started
 

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from desktop.services.dto import IncidentRow
     from desktop.services.duplicates import Candidate
+    from desktop.services.own_connection import OwnConnection
     from desktop.services.progress import Progress
     from desktop.store.engine import Database
     from desktop.views.main_actions import MainActions
@@ -49,6 +50,7 @@ class WindowParts(QMainWindow):
     _may_offer_sample: bool
     _total: int
     _count_seconds: float
+    _count_connection: OwnConnection
     _deleted: list[tuple[str, str]]
     _backup_thread: threading.Thread | None
     _to_end: QTimer

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidg
 
 from desktop import APP_NAME, __version__
 from desktop.errors import DeskError
+from desktop.services.own_connection import OwnConnection
 from desktop.views import (
     main_duplicates,
     main_evidence,
@@ -124,6 +125,7 @@ class MainWindow(
         self.settings = WindowSettings(settings)
         self._total = 0
         self._count_seconds = 0.0  # how long the last count took
+        self._count_connection = OwnConnection()  # the count worker's (main_listing._count)
         self._deleted: list[tuple[str, str]] = []  # (id, title), the last deleted last
         self.news = WorkspaceNews(self)
         self._backup_thread = None

@@ -247,3 +247,24 @@ def test_kept_words_read_the_days_and_the_spans_as_two_ranges(
     assert "ix_incidents_live_timeline (deleted_at=? AND <expr>=?)" in plans[0]
     assert "ix_incidents_live_timeline (deleted_at=? AND <expr>>?)" in plans[1]
     assert all(f"ON TABLE {matched_ids.MATCHES} FOR IN-OPERATOR" in plan for plan in plans)
+
+
+def test_the_tables_count_of_a_common_word_probes_the_kept_matches(
+    on_sqlite: Database,
+    varied: None,
+    sources: tuple[SourceData, SourceData],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The count beside the table (a common word and other filters) reads the connection's
+    kept matches, filled once for the words, and counts what the set built per statement
+    counts."""
+    db = on_sqlite
+    monkeypatch.setattr(search, "few_matches", lambda _rows, _stored: 0)  # none are "few"
+    monkeypatch.setattr(search, "COMMON_MATCHES_SHARE", 10**6)  # every word is "common"
+    fills = _counting_fills(monkeypatch)
+    filtered_shapes = [q for q in _shapes(sources) if not search._text_only(q)]
+    kept = [incidents.count_incidents(db, q) for q in filtered_shapes]
+    assert fills == [fills[0]]  # the same words all along: filled by the first count only
+    monkeypatch.setattr(search, "matched_ids", lambda _session, _expression: None)
+    assert [incidents.count_incidents(db, q) for q in filtered_shapes] == kept
+    assert kept == [2, 2, 3, 4, 3, 3, 0]  # as the map's and timeline's totals above
