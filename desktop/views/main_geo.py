@@ -380,7 +380,8 @@ class GeoPart(_Base):
     def _stop_geo(self) -> None:
         """Join the map's and timeline's reads, and the table's count (the window closes)."""
         self.model.wait_for_count()
-        self._count_connection.close()
+        if self._count_connection is not None:
+            self._count_connection.close()
         if self.map_panel is not None:
             self._geo_pool.waitForDone()
             self._map_connection.close()

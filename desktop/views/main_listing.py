@@ -157,8 +157,14 @@ class ListingPart(_Base):
         # The count worker reads through a connection of its own, where a common word's
         # matches stay for the same search's next count (services/matched_ids.py); a count
         # asked for at once (count_now) reads on the GUI thread, through the pool.
-        in_worker = threading.current_thread() is not threading.main_thread()
-        db = self._count_connection.database(self._db) if in_worker else self._db
+        db = self._db
+        if threading.current_thread() is not threading.main_thread():
+            if self._count_connection is None:
+                # Made by the worker: SQLAlchemy is not imported before the window paints.
+                from desktop.services.own_connection import OwnConnection
+
+                self._count_connection = OwnConnection()
+            db = self._count_connection.database(db)
         try:
             return incident_service.count_incidents(db, query)
         finally:

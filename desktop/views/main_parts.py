@@ -50,7 +50,7 @@ class WindowParts(QMainWindow):
     _may_offer_sample: bool
     _total: int
     _count_seconds: float
-    _count_connection: OwnConnection
+    _count_connection: OwnConnection | None
     _deleted: list[tuple[str, str]]
     _backup_thread: threading.Thread | None
     _to_end: QTimer

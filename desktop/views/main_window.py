@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidg
 
 from desktop import APP_NAME, __version__
 from desktop.errors import DeskError
-from desktop.services.own_connection import OwnConnection
 from desktop.views import (
     main_duplicates,
     main_evidence,
@@ -48,6 +47,7 @@ if TYPE_CHECKING:
     # Imported at run time by _load_services(), once the first rows are painted.
     from desktop.services import history  # noqa: TC004
     from desktop.services import incidents as incident_service  # noqa: TC004
+    from desktop.services.own_connection import OwnConnection
     from desktop.services.preview import WorkspacePreview
     from desktop.store.engine import Database
     from desktop.views.grading_scales_dialog import GradingScalesDialog
@@ -125,7 +125,7 @@ class MainWindow(
         self.settings = WindowSettings(settings)
         self._total = 0
         self._count_seconds = 0.0  # how long the last count took
-        self._count_connection = OwnConnection()  # the count worker's (main_listing._count)
+        self._count_connection: OwnConnection | None = None  # the count worker's (main_listing)
         self._deleted: list[tuple[str, str]] = []  # (id, title), the last deleted last
         self.news = WorkspaceNews(self)
         self._backup_thread = None
