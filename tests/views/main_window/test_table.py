@@ -1,67 +1,30 @@
-"""The main window driven as an analyst would: search, select, clear, export."""
+"""The main window driven as an analyst would: search, select, sort, filter, delete, restore."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-import pytest
-from PySide6.QtCore import QEvent, QPoint, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 
 from desktop.services import incidents
 from desktop.services import sources as source_service
 from desktop.services.sample import load_sample
-from desktop.store.engine import sqlite_path
 from desktop.views.main_window import MainWindow
 from desktop.views.partials.filter_bar import SEARCH_PLACEHOLDER
 from desktop.views.partials.incident_table_model import IncidentTableModel
 from desktop.views.partials.plain_widgets import known_viewport
-from tests.views.fakes import RecordingDialogs, record_upgrade_notices
+from tests.views.driving import type_unicode
+from tests.views.fakes import RecordingDialogs
+from tests.views.main_window.driving import select_row, titles
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from pytestqt.qtbot import QtBot
 
     from desktop.store.engine import Database
     from tests.conftest import IncidentFactory
-
-
-@pytest.fixture
-def window(qtbot: QtBot, db: Database) -> MainWindow:
-    load_sample(db)
-    win = MainWindow(db, offer_sample=False)
-    win.dialogs = RecordingDialogs(answer=False)  # type: ignore[assignment]
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
-    return win
-
-
-def titles(win: MainWindow) -> list[str]:
-    model = win.model
-    return [
-        str(model.data(model.index(r, IncidentTableModel.COL_TITLE)))
-        for r in range(model.rowCount())
-    ]
-
-
-def select_row(win: MainWindow, title_part: str) -> None:
-    row = next(i for i, t in enumerate(titles(win)) if title_part in t)
-    win.table.selectRow(row)
-
-
-def type_text(widget: QWidget, text: str) -> None:
-    """Type ``text`` key by key. ``qtbot.keyClicks`` accepts ASCII only: QTest aborts the
-    process (``qasciikey.cpp`` assertion) on Arabic letters, so send the key events here."""
-    for char in text:
-        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            event = QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char)
-            QApplication.sendEvent(widget, event)
 
 
 def test_shows_all_sample_incidents(window: MainWindow, db: Database) -> None:
@@ -98,7 +61,7 @@ def test_search_ascii_with_keyclicks(qtbot: QtBot, window: MainWindow) -> None:
 
 
 def test_search_arabic_then_clear(qtbot: QtBot, window: MainWindow) -> None:
-    type_text(window.filter_bar.search, "الاسد")
+    type_unicode(window.filter_bar.search, "الاسد")
     assert window.filter_bar.search.text() == "الاسد"
     assert window.model.rowCount() == 7  # debounced: nothing asked for yet
     qtbot.waitUntil(lambda: window.model.query.text == "الاسد", timeout=3000)
@@ -244,73 +207,6 @@ def test_user_text_is_never_markup(
     assert win.detail.values["Summary"].textFormat() == Qt.TextFormat.PlainText
 
 
-def test_export_sitrep_starts_from_the_table_filters(
-    qtbot: QtBot, window: MainWindow, tmp_path: Path
-) -> None:
-    combo = window.filter_bar.country
-    combo.setCurrentIndex(combo.findData("IQ"))
-    dialog = window.export_sitrep()  # deletes itself once closed
-    assert dialog.isVisible()
-    assert dialog.query().countries == ("IQ",)
-    out = tmp_path / "brief.pdf"
-    dialog.path_edit.setText(str(out))
-    dialog.open_when_done.setChecked(False)
-    handle = dialog.export_now()
-    assert handle is not None
-    assert handle.wait(60_000)
-    assert out.read_bytes().startswith(b"%PDF")
-    dialogs = window.dialogs
-    assert isinstance(dialogs, RecordingDialogs)
-    kind, title, text = dialogs.messages[-1]
-    assert (kind, title) == ("information", "SITREP written")
-    assert f"{window.model.total} incidents" in text
-
-
-def test_import_runs_in_the_background(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
-    exported = tmp_path / "all.json"
-    handle = window.export_to("json", exported)
-    assert handle is not None
-    assert handle.wait(30_000)
-    select_row(window, "al-Harir")
-    dialogs = window.dialogs
-    assert isinstance(dialogs, RecordingDialogs)
-    dialogs.answer = True
-    window.delete_incident()
-    assert window.model.total == 6
-    handle = window.import_file(exported)
-    assert handle is not None
-    assert not window.actions_.import_file.isEnabled()  # one long job at a time
-    assert handle.wait(30_000)
-    assert window.actions_.import_file.isEnabled()
-    kind, title, _text = dialogs.messages[-1]
-    assert (kind, title) == ("information", "Import finished")
-
-
-def test_the_windows_own_import_is_not_reported_as_a_change_from_elsewhere(
-    qtbot: QtBot, window: MainWindow, tmp_path: Path
-) -> None:
-    exported = tmp_path / "all.json"
-    handle = window.export_to("json", exported)
-    assert handle is not None
-    assert handle.wait(30_000)
-    shown: list[str] = []
-    window.statusBar().messageChanged.connect(shown.append)
-    handle = window.import_file(exported)
-    assert handle is not None
-    assert window.watcher is not None
-    window.watcher.changed.emit()  # the file watcher sees the import's own writes
-    assert handle.wait(30_000)
-    qtbot.waitUntil(lambda: window.actions_.import_file.isEnabled())
-    assert "Changes saved elsewhere were loaded." not in shown
-
-    # A change seen during a task that did not read it afterwards is someone else's.
-    handle = window.export_to("json", tmp_path / "again.json")
-    assert handle is not None
-    window.watcher.changed.emit()
-    assert handle.wait(30_000)
-    qtbot.waitUntil(lambda: "Changes saved elsewhere were loaded." in shown)
-
-
 def test_return_and_ctrl_end_in_the_search_box_stay_there(qtbot: QtBot, window: MainWindow) -> None:
     select_row(window, "al-Harir")
     search = window.filter_bar.search
@@ -326,71 +222,6 @@ def test_return_and_ctrl_end_in_the_search_box_stay_there(qtbot: QtBot, window: 
     ]
     assert editors == []  # Return in the table edits; in the search box it only searches
     assert search.cursorPosition() == len("drone")
-
-
-def test_a_bad_import_file_is_a_warning(window: MainWindow, tmp_path: Path) -> None:
-    bad = tmp_path / "bad.json"
-    bad.write_text('{"format": "something else"}', encoding="utf-8")
-    handle = window.import_file(bad)
-    assert handle is not None
-    assert handle.wait(30_000)
-    dialogs = window.dialogs
-    assert isinstance(dialogs, RecordingDialogs)
-    kind, title, _text = dialogs.messages[-1]
-    assert (kind, title) == ("warning", "Import failed")
-    assert window.model.total == 7
-
-
-def test_an_import_shows_its_warnings(window: MainWindow, tmp_path: Path) -> None:
-    exported = tmp_path / "all.json"
-    handle = window.export_to("json", exported)
-    assert handle is not None
-    assert handle.wait(30_000)
-    document = json.loads(exported.read_text(encoding="utf-8"))
-    incident = document["incidents"][0]
-    incident["citations"].append(dict(incident["citations"][0]))  # the same source twice
-    exported.write_text(json.dumps(document), encoding="utf-8")
-    handle = window.import_file(exported)
-    assert handle is not None
-    assert handle.wait(30_000)
-    dialogs = window.dialogs
-    assert isinstance(dialogs, RecordingDialogs)
-    kind, title, text = dialogs.messages[-1]
-    assert (kind, title) == ("information", "Import finished")
-    assert "Worth a look:" in text
-    assert f"cites source '{incident['citations'][0]['source']}' 2 times" in text
-
-
-def test_a_json_export_chosen_over_the_workspace_is_refused(
-    qtbot: QtBot, window: MainWindow, db: Database
-) -> None:
-    workspace = sqlite_path(db.url)
-    if workspace is None:
-        pytest.skip("a PostgreSQL workspace has no file to overwrite")
-    before = workspace.read_bytes()
-    dialogs = window.dialogs
-    assert isinstance(dialogs, RecordingDialogs)
-    dialogs.save_answer = (
-        workspace  # what File > Export > Incident Desk JSON's save dialog returned
-    )
-    window.actions_.exports["json"].trigger()
-    qtbot.waitUntil(lambda: bool(dialogs.messages) and dialogs.messages[-1][0] == "warning")
-    kind, title, text = dialogs.messages[-1]
-    assert (kind, title) == ("warning", "Export failed")
-    assert "is the workspace itself" in text
-    assert workspace.read_bytes() == before
-    assert window.model.total == 7
-
-
-def test_empty_workspace_offers_the_sample(qtbot: QtBot, db: Database) -> None:
-    win = MainWindow(db, offer_sample=False)
-    qtbot.addWidget(win)
-    dialogs = RecordingDialogs(answer=True)
-    win.dialogs = dialogs  # type: ignore[assignment]
-    assert win.filter_bar.count_label.text() == "0 of 0 incidents"
-    win._offer_sample()
-    assert dialogs.messages[0][0] == "question"
-    assert win.model.rowCount() == 7
 
 
 def test_delete_asks_then_undo_brings_it_back(qtbot: QtBot, window: MainWindow) -> None:
@@ -454,32 +285,6 @@ def test_no_match_shows_a_hint(window: MainWindow) -> None:
     assert "No incident matches" in window.empty_label.text()
     window.actions_.clear_filters.trigger()
     assert not window.empty_label.isVisible()
-
-
-def test_new_and_recent_databases(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
-    first = window.db.location
-    fresh = tmp_path / "team"
-    window.new_database(fresh)
-    assert window.db.label == "team.sqlite3"
-    assert window.model.total == 0
-    assert window.empty_label.isVisible()
-    assert window.settings.recent_databases()[:2] == [str(fresh.with_suffix(".sqlite3")), first]
-
-    window.actions_.recent_menu.aboutToShow.emit()
-    entries = [a for a in window.actions_.recent_menu.actions() if a.text() == first]
-    assert entries
-    entries[0].trigger()
-    assert window.db.location == first
-    assert window.model.total == 7
-
-
-def test_missing_database_is_a_warning(window: MainWindow, tmp_path: Path) -> None:
-    window.open_database(tmp_path / "gone.sqlite3")
-    dialogs = window.dialogs
-    assert isinstance(dialogs, RecordingDialogs)
-    assert dialogs.messages[-1][0] == "warning"
-    assert "does not exist" in dialogs.messages[-1][2]
-    assert window.model.total == 7
 
 
 def test_layout_is_remembered(qtbot: QtBot, db: Database) -> None:
@@ -554,51 +359,6 @@ def test_trash_restores_and_the_table_follows(qtbot: QtBot, window: MainWindow) 
     assert not window.actions_.undo_delete.isEnabled()
 
 
-def test_a_damaged_workspace_offers_its_latest_backup(window: MainWindow, tmp_path: Path) -> None:
-    from desktop.store.backup import automatic_backups
-    from desktop.store.engine import open_database
-
-    path = tmp_path / "field.sqlite3"
-    first = open_database(path)
-    load_sample(first)
-    first.close()
-    open_database(path).close()  # reopening an existing file makes the day's backup
-    assert automatic_backups(path)
-    path.write_bytes(b"\x00garbage" * 4096)  # the disk ate it
-
-    dialogs = window.dialogs
-    assert isinstance(dialogs, RecordingDialogs)
-    dialogs.answer = False
-    window.open_database(path)
-    assert dialogs.messages[-2][0] == "question"
-    assert dialogs.messages[-1][0] == "warning"
-    assert window.db.label == "test.sqlite3"  # still on the workspace that worked
-
-    dialogs.answer = True
-    window.open_database(path)
-    kind, title, text = dialogs.messages[-1]
-    assert (kind, title) == ("information", "Workspace restored")
-    assert "damaged file was kept" in text
-    assert window.db.label == "field.sqlite3"
-    assert window.model.total == 7
-
-
-def test_the_daily_backup_is_made_in_the_background(qtbot: QtBot, tmp_path: Path) -> None:
-    from desktop.services.workspace import open_workspace
-    from desktop.store.backup import automatic_backups
-
-    path = tmp_path / "desk.sqlite3"
-    first, _note = open_workspace(path, lambda _t, _x: False)
-    load_sample(first)
-    first.close()
-    db, _note = open_workspace(path, lambda _t, _x: False)
-    assert automatic_backups(path) == []  # opening did not copy on the GUI thread
-    win = MainWindow(db, offer_sample=False)
-    qtbot.addWidget(win)
-    win.close()  # waits for the copy: never a half-written backup
-    assert len(automatic_backups(path)) == 1
-
-
 def test_keyboard_moves_from_search_to_rows(qtbot: QtBot, window: MainWindow) -> None:
     with qtbot.waitActive(window):
         window.activateWindow()
@@ -636,49 +396,3 @@ def test_the_detail_pane_says_why_it_is_empty(qtbot: QtBot, db: Database) -> Non
     win.reload()
     win.filter_bar.set_period(date(1990, 1, 1), date(1990, 1, 2))
     assert win.detail.title_label.text() == "No incident matches the filters."
-
-
-def test_opening_an_older_workspace_says_it_is_being_updated(
-    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import sqlite3
-
-    from desktop.store.engine import open_database
-
-    path = tmp_path / "older.sqlite3"
-    older = open_database(path)
-    load_sample(older)
-    older.close()
-    with sqlite3.connect(path) as connection:
-        connection.execute("UPDATE alembic_version SET version_num = '0008'")
-    connection.close()
-    shown = record_upgrade_notices(monkeypatch)
-    window.open_database(path)  # File ▸ Open, as from the start: the same notice
-    assert len(shown) == 1
-    assert not shown[0].isVisible()  # gone once it is open
-    assert window.db.label == "older.sqlite3"
-    assert window.model.total == 7
-    window.open_database(path)  # current now: nothing to announce
-    assert len(shown) == 1
-
-
-def test_a_read_only_workspace_says_so_in_the_title(
-    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from desktop.services.workspace import open_workspace
-    from desktop.store import engine as engine_module
-
-    path = tmp_path / "shelf.sqlite3"
-    first, _note = open_workspace(path, lambda _t, _x: False)
-    load_sample(first)
-    first.close()
-    # Root may write any file: the decision is patched (tests/store/test_open_safety.py
-    # tests it for real on a read-only mount).
-    monkeypatch.setattr(engine_module, "writable", lambda _path: False)
-    db, _note = open_workspace(path, lambda _t, _x: False)
-    win = MainWindow(db, offer_sample=False)
-    qtbot.addWidget(win)
-    assert win.windowTitle() == "Incident Desk — shelf.sqlite3 — read-only"
-    assert win.model.total == 7
-    win.close()
-    assert not (tmp_path / "backups").exists()
