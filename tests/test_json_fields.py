@@ -117,7 +117,7 @@ _NEW_FIELDS = (
 
 
 def test_a_field_added_to_the_table_is_written_and_read() -> None:
-    shape = json_v1.IncidentShape(INCIDENT_FIELDS + _NEW_FIELDS, _Extended)
+    shape = json_v1.incident_shape(INCIDENT_FIELDS + _NEW_FIELDS, _Extended)
     assert shape.keys[-4:] == ("severity", "sites", "priority", "history")
     record = _Extended(**{**FULL.__dict__, "severity": "major", "sites": 3})
     written = shape.write(record)
@@ -142,4 +142,4 @@ def test_a_field_of_a_type_the_format_cannot_read_is_named() -> None:
         due: date | None = None
 
     with pytest.raises(TypeError, match="'due'"):
-        json_v1.IncidentShape((*INCIDENT_FIELDS, Field("due", "Due", "When")), Dated)
+        json_v1.incident_shape((*INCIDENT_FIELDS, Field("due", "Due", "When")), Dated)

@@ -9,31 +9,28 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable
-from dataclasses import MISSING, dataclass
-from dataclasses import fields as dataclass_fields
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
-from operator import attrgetter
-from typing import TYPE_CHECKING, Any, TypeVar, cast, get_origin, get_type_hints
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from desktop.domain import ActorRole, GeoPrecision, SourceKind, TimePrecision
 from desktop.errors import ValidationError
 from desktop.fields import INCIDENT_FIELDS
 from desktop.formats import jsonout, jsontext
 from desktop.formats.base import Format, Outgoing
+from desktop.formats.json_shape import IncidentShape, Read, Rules, Write
 from desktop.formats.jsonvalues import (
     choice,
-    count,
     each,
     json_list,
     json_object,
     kind,
-    number,
     optional_text,
     shown,
     text,
 )
+from desktop.formats.record_maker import maker
 from desktop.records import (
     MAX_SLUG,
     Actor,
@@ -48,7 +45,7 @@ from desktop.timetext import utc_text
 from desktop.wording import quoted
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
     from typing import BinaryIO
 
     from desktop.fields import Field
@@ -303,7 +300,7 @@ def _date_text(value: date | None) -> str | None:
 
 
 # A citation's values written otherwise than as they are, by key (json_rows reads it too).
-CITATION_WRITERS: dict[str, _Write] = {"published": _date_text, "retrieved": _date_text}
+CITATION_WRITERS: dict[str, Write] = {"published": _date_text, "retrieved": _date_text}
 
 
 def _citations_json(citations: tuple[Citation, ...]) -> list[dict[str, Any]]:
@@ -412,26 +409,21 @@ def write(document: Document, out: BinaryIO, version: Version = V1) -> None:
 
 # --- an incident's fields ----------------------------------------------------------------
 #
-# Version 1 writes each field of the table (desktop/fields.py) under its key, in the table's
-# order, a dotted key ("where.name") as a key of a nested object ("where"); each value is
-# read and written by its type in the record (text, text or null, a count or null, a number
-# or null, an enum as its text). So a field added to the table is written and read with no
-# change here. A new key is a new version of the format though (docs/interchange.md,
-# "Versions"), which tests/test_docs.py makes plain by asking for the key to be described.
+# Each field of the table (desktop/fields.py) is written and read by its type
+# (desktop/formats/json_shape.py), so a field added to the table needs no change here. A new
+# key is a new version of the format though (docs/interchange.md, "Versions"), which
+# tests/test_docs.py makes plain by asking for the key to be described.
 #
 # The values below follow rules of this format's own.
 
-_Read = Callable[[dict[str, Any], str], Any]  # (object, key) -> the record's value
-_Write = Callable[[Any], Any]  # the record's value -> its JSON value
-
-_READ: dict[str, _Read] = {
+_READ: dict[str, Read] = {
     "where.country": _country,
     "where.precision": _geo_precision,
     "actors": _actors,
     "tags": _tags,
     "citations": _citations,
 }
-_WRITE: dict[str, _Write] = {
+_WRITE: dict[str, Write] = {
     "when.start": _moment_text,
     "when.end": _moment_text,
     "when.precision": str,
@@ -441,189 +433,16 @@ _WRITE: dict[str, _Write] = {
 }
 # Objects read whole rather than key by key (see _when).
 _READ_OBJECT: dict[str, Callable[[Any], Any]] = {"when": _when}
-_BY_TYPE: tuple[tuple[Any, _Read], ...] = (
-    (str | None, optional_text),
-    (int | None, count),
-    (float | None, number),
-)
 
-# How a key is read (a step of a plan): text with its default, checked in the loop of
-# _read_keys (most keys are text, and a call per key of every incident would cost a third
-# of the reading); one of an enum's values; or by a reader (_Read).
-_TEXT, _CHOICE, _CALL = range(3)
-_Step = tuple[str, int, Any]
+RULES = Rules("json_v1", _READ, _WRITE, _READ_OBJECT)
 
 
-def _read_keys(obj: dict[str, Any], plan: tuple[_Step, ...]) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for name, how, arg in plan:
-        if how == _TEXT:
-            value = obj.get(name, arg)
-            if not isinstance(value, str):
-                raise ValidationError(name, f"must be text, not {kind(value)}")
-        elif how == _CHOICE:
-            value = choice(obj, name, *arg)
-        else:
-            value = arg(obj, name)
-        values[name] = value
-    return values
+def incident_shape(fields: Sequence[Field], record: type[Any]) -> IncidentShape:
+    """The incident object of version 1 for a field table and its record type."""
+    return IncidentShape(fields, record, RULES)
 
 
-def _defaults(record: type[Any]) -> dict[str, Any]:
-    """A dataclass's attributes and their defaults, MISSING for a required one."""
-    return {
-        f.name: f.default if f.default_factory is MISSING else f.default_factory()
-        for f in dataclass_fields(record)
-    }
-
-
-def _step(entry: Field, name: str, hint: Any, default: Any) -> _Step:
-    special = _READ.get(entry.key)
-    if special is not None:
-        return name, _CALL, special
-    if entry.enum is not None:
-        return name, _CHOICE, (entry.enum, default)
-    if hint is str:
-        return name, _TEXT, "" if default is MISSING else default
-    for known, read in _BY_TYPE:
-        if hint == known:
-            return name, _CALL, read
-    raise TypeError(f"json_v1 cannot read {entry.key!r} ({hint}): give it a rule in _READ")
-
-
-def _writer(entry: Field) -> _Write | None:
-    """None: the value is written as it is."""
-    return _WRITE.get(entry.key) or (str if entry.enum is not None else None)
-
-
-class IncidentShape:
-    """An incident object of version 1, made from a field table and the record type."""
-
-    def __init__(self, fields: Sequence[Field], record: type[Any]) -> None:
-        groups: dict[str, list[Field]] = {}
-        for entry in fields:
-            groups.setdefault(entry.group, []).append(entry)
-        defaults = _defaults(record)
-        hints = get_type_hints(record)
-        self.keys = ("id", *groups, "history")
-        self.keyset = frozenset(self.keys)
-        self.required = tuple(group for group in groups if defaults[group] is MISSING)
-        # Each nested object's keys: ``where`` -> ``name``, ``admin1``…
-        self.nested = {
-            group: tuple(f.attribute for f in members)
-            for group, members in groups.items()
-            if "." in members[0].key
-        }
-        plan: list[_Step] = []
-        writers: list[tuple[str, _Write | None]] = []
-        for group, members in groups.items():
-            if group in self.nested:
-                read_object = _READ_OBJECT.get(group) or _object_reader(members, hints[group])
-                plan.append((group, _CALL, partial(_nested, read_object)))
-                writers.append((group, _object_writer(members)))
-            else:
-                plan.append(_step(members[0], group, hints[group], defaults[group]))
-                writers.append((group, _writer(members[0])))
-        self._plan = tuple(plan)
-        # What desktop.formats.json_rows writes objects of stored values by: each group's
-        # fields, the groups holding a list (of actors, tags, citations), how a field's value
-        # is written (None: as it is).
-        self.fields = {group: tuple(members) for group, members in groups.items()}
-        self.lists = frozenset(g for g in groups if get_origin(hints[g]) is tuple)
-        self.writers = {entry.key: _writer(entry) for entry in fields}
-        # The values are got in one C call and zipped with their keys; only those with a
-        # writer (about half) are touched in Python.
-        self._get = attrgetter("id", *groups)
-        self._encode = tuple(
-            (i, how) for i, (_key, how) in enumerate(writers, start=1) if how is not None
-        )
-
-    def read(self, obj: dict[str, Any]) -> dict[str, Any]:
-        """The record's attributes from an incident object whose keys were checked."""
-        return _read_keys(obj, self._plan)
-
-    def write(self, data: Any) -> dict[str, Any]:
-        values = list(self._get(data))
-        for i, how in self._encode:
-            values[i] = how(values[i])
-        return dict(zip(self.keys, values, strict=False))  # self.keys ends with "history"
-
-
-def _nested(read_object: Callable[[Any], Any], obj: dict[str, Any], name: str) -> Any:
-    # A required object's presence was checked with the incident's keys.
-    try:  # at(), inlined: three objects an incident
-        return read_object(obj.get(name, {}))
-    except ValidationError as exc:
-        raise exc.under(name) from None
-
-
-def _object_reader(members: list[Field], record: type[Any]) -> Callable[[Any], Any]:
-    defaults = _defaults(record)
-    hints = get_type_hints(record)
-    names = frozenset(f.attribute for f in members)
-    required = tuple(f.attribute for f in members if defaults[f.attribute] is MISSING)
-    plan = tuple(_step(f, f.attribute, hints[f.attribute], defaults[f.attribute]) for f in members)
-    make = maker(record)
-
-    def read(value: Any) -> Any:
-        return make(_read_keys(json_object(value, "", names, required), plan))
-
-    return read
-
-
-def maker(record: type[_R]) -> Callable[[dict[str, Any]], _R]:
-    """What makes a record of ``values`` (its fields by name, a field left out taking its
-    default): ``record(**values)``, without the per-field ``object.__setattr__`` of a frozen
-    dataclass's ``__init__``, most of the cost of the some 800,000 records of a file of
-    100,000 incidents. ``values`` (naming fields only: the readers' own names, never a
-    file's) becomes the record's own: the caller must not keep it.
-
-    A record whose ``__init__`` does more than assign its fields (``__post_init__``, a field
-    out of ``__init__``, slots), or values that miss a field without a plain default, go
-    through ``record(**values)`` itself, as do its refusals.
-    """
-    fields = dataclass_fields(cast("Any", record))
-    if (
-        hasattr(record, "__post_init__")
-        or hasattr(record, "__slots__")
-        or not all(f.init for f in fields)
-    ):
-        return lambda values: record(**values)
-    names = frozenset(f.name for f in fields)
-    plain = {f.name: f.default for f in fields if f.default is not MISSING}
-    new, assign = object.__new__, object.__setattr__
-    count = len(names)
-
-    def make(values: dict[str, Any]) -> _R:
-        # The readers here name fields only: as many values as fields is all of them.
-        if len(values) != count:
-            values = {**plain, **values}
-            if values.keys() != names:
-                return record(**values)
-        made = new(record)
-        assign(made, "__dict__", values)
-        return made
-
-    return make
-
-
-def _object_writer(members: list[Field]) -> _Write:
-    names = tuple(f.attribute for f in members)
-    writers = tuple(_writer(f) for f in members)
-    get = attrgetter(*names)
-    if not any(writers):
-        return lambda value: dict(zip(names, get(value), strict=True))
-
-    def write(value: Any) -> dict[str, Any]:
-        return {
-            name: item if how is None else how(item)
-            for name, how, item in zip(names, writers, get(value), strict=True)
-        }
-
-    return write
-
-
-INCIDENT = IncidentShape(INCIDENT_FIELDS, IncidentData)
+INCIDENT = incident_shape(INCIDENT_FIELDS, IncidentData)
 INCIDENT_KEYS = INCIDENT.keys  # "history" among them: see _incident
 WHEN_KEYS = INCIDENT.nested["when"]
 _WHEN = frozenset(WHEN_KEYS)

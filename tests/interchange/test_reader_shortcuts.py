@@ -17,6 +17,7 @@ import pytest
 from desktop.fields import INCIDENT_FIELDS
 from desktop.formats import json_v1
 from desktop.formats.jsonvalues import shown
+from desktop.formats.record_maker import maker
 from desktop.records import Actor, Casualties, Citation, IncidentData, When, Where
 from desktop.services import interchange, validation
 from desktop.wording import quoted
@@ -184,7 +185,7 @@ def _values(record: Any) -> dict[str, Any]:
 )
 def test_a_record_made_by_the_reader_is_the_record_itself(record: Any) -> None:
     kind = type(record)
-    made = json_v1.maker(kind)(_values(record))
+    made = maker(kind)(_values(record))
     assert type(made) is kind
     assert made == kind(**_values(record)) == record
     assert hash(made) == hash(record)
@@ -198,12 +199,12 @@ def test_a_record_made_by_the_reader_is_the_record_itself(record: Any) -> None:
         for f in dataclasses.fields(kind)
         if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
     }
-    assert json_v1.maker(kind)(dict(required)) == kind(**required)
+    assert maker(kind)(dict(required)) == kind(**required)
 
 
 def test_a_record_missing_a_required_field_is_refused_as_by_its_class() -> None:
     with pytest.raises(TypeError, match="missing 1 required positional argument: 'start'"):
-        json_v1.maker(When)({"end": date(2023, 1, 1)})
+        maker(When)({"end": date(2023, 1, 1)})
 
 
 def test_a_record_whose_init_does_more_is_made_by_its_init() -> None:
@@ -215,9 +216,9 @@ def test_a_record_whose_init_does_more_is_made_by_its_init() -> None:
             if self.value < 0:
                 raise ValueError("negative")
 
-    assert json_v1.maker(Checked)({"value": 2}) == Checked(2)
+    assert maker(Checked)({"value": 2}) == Checked(2)
     with pytest.raises(ValueError, match="negative"):
-        json_v1.maker(Checked)({"value": -1})
+        maker(Checked)({"value": -1})
 
 
 def test_the_reader_makes_every_record_kind_of_an_incident() -> None:
