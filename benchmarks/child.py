@@ -118,8 +118,9 @@ def _main_window(db_path: str) -> tuple[Any, Any]:
     return app, window
 
 
-def run_start(db_path: str) -> dict[str, Any]:
-    """The app's own start (``views/app.py``): first rows painted, then ready for input."""
+def _start_app(db_path: str) -> tuple[Any, Any]:
+    """The app started on ``db_path`` as the ``incident-desk`` command starts it
+    (``views/app.py``), with throw-away window settings: (QApplication, window)."""
     import gc
 
     gc.disable()  # as desktop/cli.py does before it imports the window
@@ -133,7 +134,12 @@ def run_start(db_path: str) -> dict[str, Any]:
     window = desktop_app.start(db_path, QSettings(str(ini), QSettings.Format.IniFormat))
     if window is None:
         raise RuntimeError(f"the app could not open {db_path}")
-    qt_app = QApplication.instance()
+    return QApplication.instance(), window
+
+
+def run_start(db_path: str) -> dict[str, Any]:
+    """The app's own start: first rows painted, then ready for input."""
+    qt_app, window = _start_app(db_path)
     viewport = window.table.viewport()
     _wait_for_paint(qt_app, viewport, lambda: window.model.rowCount() > 0)
     first_rows = time.perf_counter() - T0
@@ -148,21 +154,9 @@ def run_geo(db_path: str) -> dict[str, Any]:
     """The map and timeline figures (benchmarks/geo.py) in the window of an app started as
     the analyst starts it: with the app's own settling of its heap, and nothing of another
     workspace's window or of other measurements in the process."""
-    import gc
-
-    gc.disable()  # as desktop/cli.py does before it imports the window
-    from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication
-
     from benchmarks import geo
-    from desktop.views import app as desktop_app
 
-    ini = Path(tempfile.mkdtemp(prefix="bench-")) / "settings.ini"
-    window = desktop_app.start(db_path, QSettings(str(ini), QSettings.Format.IniFormat))
-    if window is None:
-        raise RuntimeError(f"the app could not open {db_path}")
-    qt_app = QApplication.instance()
-    assert isinstance(qt_app, QApplication)
+    qt_app, window = _start_app(db_path)
     _wait_for_paint(
         qt_app, window.table.viewport(), lambda: window.attached and window.model.rowCount() > 0
     )
