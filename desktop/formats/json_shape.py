@@ -16,7 +16,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any, get_origin, get_type_hints
 
 from desktop.errors import ValidationError
-from desktop.formats.jsonvalues import choice, count, json_object, kind, number, optional_text
+from desktop.formats.jsonvalues import at, choice, count, json_object, kind, number, optional_text
 from desktop.formats.record_maker import defaults_of, maker
 
 if TYPE_CHECKING:
@@ -142,10 +142,7 @@ class IncidentShape:
 
 def _nested(read_object: Callable[[Any], Any], obj: dict[str, Any], name: str) -> Any:
     # A required object's presence was checked with the incident's keys.
-    try:  # at(), inlined: three objects an incident
-        return read_object(obj.get(name, {}))
-    except ValidationError as exc:
-        raise exc.under(name) from None
+    return at(name, read_object, obj.get(name, {}))
 
 
 def _object_reader(rules: Rules, members: list[Field], record: type[Any]) -> Callable[[Any], Any]:

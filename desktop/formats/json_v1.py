@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from desktop.domain import ActorRole, GeoPrecision, SourceKind, TimePrecision
 from desktop.errors import ValidationError
@@ -54,7 +54,6 @@ if TYPE_CHECKING:
     from desktop.timetext import Moment
 
 FORMAT = "incident-desk/1"
-_R = TypeVar("_R")
 
 TOP_KEYS = ("format", "sources", "incidents")
 SOURCE_KEYS = ("id", "name", "kind", "reliability", "url", "notes")
