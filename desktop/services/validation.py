@@ -278,19 +278,13 @@ def citation_problems(citation: Citation) -> list[ValidationError]:
         and citation.retrieved < citation.published
     ):
         problems.append(ValidationError("retrieved", "before the publication date"))
-    url = citation.url or ""
-    if (  # most citations: the loop below, its tuples made, only for one too long
-        len(url) > limits.URL
-        or len(citation.language) > limits.LANGUAGE
-        or len(citation.excerpt) > limits.EXCERPT
+    for name, value, limit in (
+        ("url", citation.url or "", limits.URL),
+        ("language", citation.language, limits.LANGUAGE),
+        ("excerpt", citation.excerpt, limits.EXCERPT),
     ):
-        for name, value, limit in (
-            ("url", url, limits.URL),
-            ("language", citation.language, limits.LANGUAGE),
-            ("excerpt", citation.excerpt, limits.EXCERPT),
-        ):
-            if len(value) > limit:
-                problems.append(ValidationError(name, _too_long(limit)))
+        if len(value) > limit:
+            problems.append(ValidationError(name, _too_long(limit)))
     return problems
 
 
