@@ -161,15 +161,7 @@ class ChangeWatcher(QObject):
 
     def check_soon(self) -> None:
         """As :meth:`check`, the stamp read in a worker (what the timers and the listener do)."""
-        stamp = self._stamp
-
-        def read() -> object:
-            try:
-                return stamp()
-            except DeskError:  # locked or briefly unavailable: try again at the next tick
-                return None
-
-        self._reads.request(read)
+        self._reads.request(self._read)
 
     def _compare(self, current: object) -> bool:
         if current is None or current == self._last:
