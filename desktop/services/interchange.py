@@ -26,12 +26,21 @@ from desktop import formats
 from desktop.errors import ValidationError
 from desktop.formats.base import Checks, Part, document_parts
 from desktop.records import Document
-from desktop.services import bulk, clashes, evidence_links, filebytes, history, mapping
-from desktop.services.citations import doubled_sources
+from desktop.services import (
+    bulk,
+    clashes,
+    evidence_links,
+    filebytes,
+    history,
+    mapping,
+    reader_process,
+)
+from desktop.services.citations import citation_warnings
 from desktop.services.exporting import export_file as export_file
 from desktop.services.exporting import export_records as export_records
 from desktop.services.incidents import resolve_sources
 from desktop.services.readahead import read_ahead
+from desktop.services.reader_process import Reading, RowPart
 from desktop.services.sources import insert_source
 from desktop.services.validation import check_incident, check_source
 from desktop.store import checkpoint, fulltext
@@ -189,8 +198,11 @@ class _Gathered:
     skipped: list[str] = field(default_factory=list)
     evidence: dict[str, Sequence[EvidenceRef]] = field(default_factory=dict)
 
-    def add(self, part: Part) -> None:
-        self.warnings += citation_warnings(part.incidents, part.first)
+    def add(self, part: Part | RowPart) -> None:
+        if isinstance(part, RowPart):
+            self.warnings += part.warnings
+        else:
+            self.warnings += citation_warnings(part.incidents, part.first)
         self.skipped += part.skipped
         self.evidence.update(part.evidence)
 
@@ -220,14 +232,16 @@ def import_document(
 
 def import_parts(
     db: Database,
-    parts: Iterable[Part],
+    parts: Iterable[Part] | Reading,
     progress: Progress | None,
     then: Callable[[_Gathered], Callable[[Session], tuple[str, ...]] | None],
     dry_run: bool,
 ) -> ImportResult:
     """:func:`import_document` of a file's parts as a streaming reader gives them
     (:class:`~desktop.formats.base.Part`), in one transaction all the same: a problem in
-    the last part undoes the first. ``then`` is told what was gathered once all are in."""
+    the last part undoes the first; ``parts`` may also be a file to be read by a process of
+    its own (desktop.services.reader_process). ``then`` is told what was gathered once all
+    are in."""
     gathered = _Gathered()
     try:
         counts, more = _import(db, parts, gathered, progress, then, dry_run)
@@ -282,7 +296,7 @@ _DEFER_CHECKPOINT_FROM = 1_000
 
 def _import(
     db: Database,
-    parts: Iterable[Part],
+    parts: Iterable[Part] | Reading,
     gathered: _Gathered,
     progress: Progress | None,
     then: Callable[[_Gathered], Callable[[Session], tuple[str, ...]] | None],
@@ -312,7 +326,15 @@ def _import(
         to_index = bulk.NewEntries(session)
         done = expected = 0
         with ExitStack() as indexes:
-            for part in parts:
+            given: Iterable[Part | RowPart]
+            if isinstance(parts, Reading):
+                stored = (
+                    frozenset(session.scalars(select(Incident.uuid))) if lookup else frozenset()
+                )
+                given = indexes.enter_context(closing(parts.start(first_id, stored, user, now)))
+            else:
+                given = parts
+            for part in given:
                 if progress is not None:
                     progress.check()
                 if part.sources:
@@ -320,7 +342,10 @@ def _import(
                         session, part.sources, part.named_only, user, counts
                     )
                 gathered.add(part)
-                if not part.incidents:
+                if isinstance(part, RowPart):
+                    if not part.count:
+                        continue
+                elif not part.incidents:
                     continue
                 if not done:
                     # The file's size in incidents (estimated while streaming) minus those
@@ -329,19 +354,25 @@ def _import(
                     indexes.enter_context(
                         bulk.indexes_rebuilt(session, part.expected - (first_id - 1), first_id - 1)
                     )
-                next_id = _import_batch(
-                    session,
-                    part.incidents,
-                    part.first,
-                    next_id,
-                    lookup,
-                    source_ids,
-                    user,
-                    now,
-                    counts,
-                    to_index,
-                )
-                done = part.first + len(part.incidents)
+                if isinstance(part, RowPart):
+                    next_id = _import_rows(
+                        session, part, next_id, source_ids, user, counts, to_index
+                    )
+                    done = part.first + part.count
+                else:
+                    next_id = _import_batch(
+                        session,
+                        part.incidents,
+                        part.first,
+                        next_id,
+                        lookup,
+                        source_ids,
+                        user,
+                        now,
+                        counts,
+                        to_index,
+                    )
+                    done = part.first + len(part.incidents)
                 expected = max(part.expected, done)
                 if progress is not None:
                     about = "" if part.exact else "about "
@@ -363,17 +394,6 @@ def _import(
             # thread does that right after, as after an evidence intake.
             checkpoint.defer(session)
     return counts, more
-
-
-def citation_warnings(records: Sequence[IncidentData], first: int = 0) -> tuple[str, ...]:
-    """A line for each source an incident cites more than once (see doubled_sources);
-    ``records[0]`` is the file's incident number ``first``."""
-    return tuple(
-        f"incidents[{index}] {quoted(data.title.strip()[:80])}: cites source "
-        f"{quoted(slug)} {times} times"
-        for index, data in enumerate(records, first)
-        for slug, times in doubled_sources(data.citations).items()
-    )
 
 
 def _import_batch(
@@ -409,20 +429,51 @@ def _import_batch(
         ids = [data.id for data in batch if data.id]
         stored = set(session.scalars(select(Incident.uuid).where(Incident.uuid.in_(ids))))
     if stored:
-        _update_existing(session, batch, first, stored, user, counts)
+        _update_existing(
+            session,
+            [(first + i, data) for i, data in enumerate(batch) if data.id in stored],
+            user,
+            counts,
+        )
     new = [data for data in batch if data.id not in stored]
+    positions = [first + i for i, data in enumerate(batch) if data.id not in stored]
     counts["incidents_created"] += len(new)
-    return bulk.insert_new_incidents(session, new, next_id, source_ids, user, now, to_index)
+    return bulk.insert_new_incidents(
+        session, new, next_id, source_ids, user, now, to_index, positions
+    )
+
+
+def _import_rows(
+    session: Session,
+    part: RowPart,
+    next_id: int,
+    source_ids: dict[str, int],
+    user: str,
+    counts: dict[str, int],
+    to_index: bulk.NewEntries,
+) -> int:
+    """Write one part read by a process (desktop.services.reader_process): update the
+    incidents already stored, insert the new ones' rows. Returns the next free id."""
+    if part.stored:
+        _update_existing(session, part.stored, user, counts)
+    if part.new is None:
+        return next_id
+    if part.new.incidents[0][-1] != next_id:
+        raise RuntimeError("the reading process counted the incidents' ids otherwise")
+    bulk.write_new_rows(session, part.new, source_ids, to_index)
+    counts["incidents_created"] += len(part.new.incidents)
+    return next_id + len(part.new.incidents)
 
 
 def _update_existing(
     session: Session,
-    batch: Sequence[IncidentData],
-    first: int,
-    stored: set[str],
+    batch: Sequence[tuple[int, IncidentData]],
     user: str,
     counts: dict[str, int],
 ) -> None:
+    """Compare and update the stored incidents ``batch`` holds (each with its place in the
+    file, for messages)."""
+    stored = [data.id for _position, data in batch]
     rows = {
         row.uuid: row
         for row in session.scalars(
@@ -438,7 +489,7 @@ def _update_existing(
     touched: list[Incident] = []
     # One query, so that re-importing into a workspace without evidence costs nothing more.
     with_evidence = session.scalar(select(exists().select_from(EvidenceAttachment))) or False
-    for offset, data in enumerate(batch):
+    for position, data in batch:
         row = rows.get(data.id or "")
         if row is None:
             continue
@@ -455,7 +506,7 @@ def _update_existing(
                 session, row.uuid, history.IMPORTED, history.differences(before, after), by=user
             )
         except ValidationError as exc:
-            raise exc.under(f"incidents[{first + offset}]") from None
+            raise exc.under(f"incidents[{position}]") from None
         row.deleted_at = row.deleted_by = None
         row.updated_at, row.updated_by = mapping.utcnow(), user
         touched.append(row)
@@ -500,6 +551,9 @@ def import_file(
             def link(gathered: _Gathered) -> Callable[[Session], tuple[str, ...]] | None:
                 return evidence_transfer.linker(Document((), (), evidence=gathered.evidence))
 
+            if reader_process.suits(reader, size, db.is_sqlite):
+                reading = Reading(path, reader.name)
+                return import_parts(db, reading, progress, link, dry_run)
             with closing(read_ahead(streams(stream, size, CHECKS))) as parts:
                 return import_parts(db, parts, progress, link, dry_run)
     # One pause of the collector for both the read and the write, and the records let go of

@@ -12,7 +12,7 @@ from sqlalchemy import event, text
 
 from desktop.errors import StoreError, ValidationError
 from desktop.records import Document
-from desktop.services import aggregates, bulk, history, interchange
+from desktop.services import aggregates, bulk, history, interchange, new_rows
 from desktop.services import incidents as incident_service
 from desktop.services.dto import Actor, Citation, IncidentData, IncidentQuery, SourceData
 from desktop.services.progress import Cancelled, Progress
@@ -301,7 +301,7 @@ def test_bulk_times_are_written_as_sqlalchemy_writes_them(value: date | None) ->
     dialect = sqlite.dialect()
     column_type = DateTime() if isinstance(value, datetime) or value is None else Date()
     expected = column_type.dialect_impl(dialect).bind_processor(dialect)
-    convert = bulk._sqlite_converter(column_type, dialect)
+    convert = new_rows.sqlite_converter(column_type, dialect)
     assert expected is not None
     assert convert is not None
     assert convert(value) == expected(value)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from desktop import fields
 from desktop.domain import LIKELIHOOD_TERMS, TimePrecision
-from desktop.services import bulk, history, limits, mapping, merge, validation
+from desktop.services import history, limits, mapping, merge, new_rows, validation
 from desktop.services import incidents as service
 from desktop.services.dto import Casualties, IncidentData, When, Where
 from desktop.store import models
@@ -72,7 +72,7 @@ def test_every_simple_field_is_written_to_its_column(make_incident: IncidentFact
     assert columns["title"] == "Padded"
     assert columns["likelihood"] == LIKELIHOOD_TERMS[0]
     now = datetime(2024, 1, 1)
-    row = bulk.incident_values(replace(data, id="x"), "alice", now)
+    row = new_rows.incident_values(replace(data, id="x"), "alice", now)
     assert {k: row[k] for k in columns} == columns
 
 
