@@ -98,8 +98,10 @@ def indexes_rebuilt(session: Session, new_incidents: int, stored: int = 0) -> It
 
 # SQLite's page cache during an import, in KiB (the default is 2 MiB): the incident tables and
 # their indexes of a large import stay in it instead of being written out and read back page
-# by page (a tenth of the reads at 10,000 incidents, and a sixth less CPU time).
-IMPORT_CACHE_KIB = 64 * 1024
+# by page (a tenth of the reads at 10,000 incidents, and a sixth less CPU time). 128 MiB holds
+# the ``incidents`` table of 100,000 (57 MB), which each index built again reads whole: at 64
+# MiB every one of those reads went back to the WAL (docs/performance.md).
+IMPORT_CACHE_KIB = 128 * 1024
 # Helper threads SQLite's sorter may use for the indexes built again (indexes_rebuilt) and
 # the full-text merge: the sorts of 24 indexes of ``incidents`` were single-threaded.
 SORTER_THREADS = 2

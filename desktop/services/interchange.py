@@ -24,7 +24,7 @@ from sqlalchemy.orm import selectinload
 
 from desktop import formats
 from desktop.errors import ValidationError
-from desktop.formats.base import Checks, Part, document_parts
+from desktop.formats.base import Part, document_parts
 from desktop.records import Document
 from desktop.services import (
     bulk,
@@ -35,14 +35,14 @@ from desktop.services import (
     mapping,
     reader_process,
 )
-from desktop.services.citations import citation_warnings
 from desktop.services.exporting import export_file as export_file
 from desktop.services.exporting import export_records as export_records
 from desktop.services.incidents import resolve_sources
 from desktop.services.readahead import read_ahead
 from desktop.services.reader_process import Reading, RowPart
 from desktop.services.sources import insert_source
-from desktop.services.validation import check_incident, check_source
+from desktop.services.validation import CHECKS as CHECKS
+from desktop.services.validation import citation_warnings
 from desktop.store import checkpoint, fulltext
 from desktop.store.models import Citation as CitationRow
 from desktop.store.models import EvidenceAttachment, Incident, Source
@@ -61,8 +61,6 @@ if TYPE_CHECKING:
     from desktop.services.progress import Progress
     from desktop.store.engine import Database
 
-# What every reader checks each record against (the workspace's rules, see Checks).
-CHECKS = Checks(incident=check_incident, source=check_source)
 
 # Incidents per batch: ids per IN (...) query well under every database's bound-parameter
 # limit, and the unit of progress reports and cancel checks.

@@ -33,9 +33,9 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from desktop.errors import DeskError, ValidationError
-from desktop.services.citations import citation_warnings
 from desktop.services.new_rows import NewRows, new_rows
 from desktop.services.readahead import read_ahead
+from desktop.services.validation import citation_warnings
 
 if TYPE_CHECKING:
     from collections.abc import Generator, Iterator, Mapping, Sequence
@@ -257,7 +257,7 @@ def main() -> None:
     """The reading process: a request on stdin, the parts on stdout."""
     from desktop import formats
     from desktop.services import filebytes
-    from desktop.services.interchange import CHECKS
+    from desktop.services.validation import CHECKS
 
     # Nothing read here holds reference cycles (desktop.services.interchange).
     gc.disable()

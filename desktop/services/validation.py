@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from operator import attrgetter
 from typing import TYPE_CHECKING
@@ -30,6 +30,7 @@ from desktop.domain import (
 )
 from desktop.errors import ValidationError
 from desktop.fields import FIELDS_BY_KEY, INCIDENT_FIELDS
+from desktop.formats.base import Checks
 from desktop.services import limits
 from desktop.wording import quoted
 
@@ -327,3 +328,28 @@ def check_source(data: SourceData) -> None:
 
 def _one_of(values: Iterable[object]) -> str:
     return ", ".join(sorted(str(v) for v in values))
+
+
+def doubled_sources(citations: tuple[Citation, ...]) -> dict[str, int]:
+    """Each source cited more than once, with how often: allowed (two reports of one outlet
+    are two citations), but as often a slip that counts one source's word twice, so the
+    import and the editor point it out."""
+    cited = [c.source for c in citations]
+    if len(set(cited)) == len(cited):  # nearly always: one set per incident
+        return {}
+    return {slug: cited.count(slug) for slug in sorted(set(cited)) if cited.count(slug) > 1}
+
+
+def citation_warnings(records: Sequence[IncidentData], first: int = 0) -> tuple[str, ...]:
+    """A line for each source an incident cites more than once (see doubled_sources);
+    ``records[0]`` is the file's incident number ``first``."""
+    return tuple(
+        f"incidents[{index}] {quoted(data.title.strip()[:80])}: cites source "
+        f"{quoted(slug)} {times} times"
+        for index, data in enumerate(records, first)
+        for slug, times in doubled_sources(data.citations).items()
+    )
+
+
+# What every reader checks each record against (the workspace's rules, see Checks).
+CHECKS = Checks(incident=check_incident, source=check_source)

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain import CREDIBILITY, RELIABILITY, admiralty_code, admiralty_words
-from desktop.services.citations import doubled_sources
+from desktop.services.validation import doubled_sources
 from desktop.views.palette import problem_style
 from desktop.views.partials.citation_dialog import CitationDialog
 from desktop.views.partials.plain_widgets import plain_tooltip
