@@ -12,6 +12,7 @@ tests/interchange round-trips both ways.
 
 from __future__ import annotations
 
+import sys
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -68,13 +69,21 @@ _REBUILT_TABLES = (
 
 
 @contextmanager
-def indexes_rebuilt(session: Session, new_incidents: int, stored: int = 0) -> Iterator[None]:
+def indexes_rebuilt(
+    session: Session, new_incidents: int, stored: int = 0, *, keep_wide: bool = False
+) -> Iterator[None]:
     """Drop the secondary indexes of the incident tables around a large import, then build
     them again from the sorted data: about twice as fast as updating each index for each of
     100,000 rows. SQLite only; unique indexes stay (the import looks ids up in them). DDL is
     part of the transaction (store/engine.py keeps the driver from committing on its own), so
     a failed or killed import gets its indexes back; opening a workspace also recreates any
     that a file lacks (store/indexes.py).
+
+    ``keep_wide`` keeps the indexes of :data:`WIDE_INDEX_KEYS` keys or more (the covering
+    ones the map, the timeline and the place lists read) and their upkeep row by row: for
+    an import whose reading is done by a process (desktop.services.reader_process), where
+    the writer has time to spare while it waits for the reader and the end of the import
+    has none. They are the costliest to build again (a third of the rebuild).
     """
     large = new_incidents >= REBUILD_INDEXES_FROM or (
         new_incidents >= REBUILD_DOUBLING_FROM and new_incidents >= stored
@@ -83,17 +92,25 @@ def indexes_rebuilt(session: Session, new_incidents: int, stored: int = 0) -> It
         yield
         return
     names = ", ".join(f"'{name}'" for name in _REBUILT_TABLES)
+    widest = WIDE_INDEX_KEYS if keep_wide else sys.maxsize
     indexes = session.execute(
         text(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-            f"AND tbl_name IN ({names}) AND sql NOT LIKE 'CREATE UNIQUE%'"
-        )
+            "SELECT m.name, m.sql FROM sqlite_master AS m WHERE m.type = 'index' "
+            f"AND m.sql IS NOT NULL AND m.tbl_name IN ({names}) "
+            "AND m.sql NOT LIKE 'CREATE UNIQUE%' "
+            "AND (SELECT count(*) FROM pragma_index_xinfo(m.name) WHERE key) < :widest"
+        ),
+        {"widest": widest},
     ).all()
     for name, _sql in indexes:
         session.execute(text(f'DROP INDEX "{name}"'))
     yield
     for _name, sql in indexes:
         session.execute(text(sql))
+
+
+# An index of this many keys or more is a covering one (see indexes_rebuilt).
+WIDE_INDEX_KEYS = 8
 
 
 # SQLite's page cache during an import, in KiB (the default is 2 MiB): the incident tables and

@@ -350,7 +350,12 @@ def _import(
                     # stored: an upper bound of the new ones, enough to choose how to keep the
                     # indexes.
                     indexes.enter_context(
-                        bulk.indexes_rebuilt(session, part.expected - (first_id - 1), first_id - 1)
+                        bulk.indexes_rebuilt(
+                            session,
+                            part.expected - (first_id - 1),
+                            first_id - 1,
+                            keep_wide=isinstance(parts, Reading),
+                        )
                     )
                 if isinstance(part, RowPart):
                     next_id = _import_rows(
