@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from benchmarks import generate
 from desktop import formats
 from desktop.errors import ValidationError
 from desktop.formats import acled
-from desktop.services import interchange, reader_process
+from desktop.services import bulk, interchange, reader_process
 from desktop.services.progress import Cancelled, Progress
 from desktop.store.engine import open_database
 
@@ -235,3 +236,36 @@ def test_an_acled_reimport_by_a_process_updates_the_same_incidents(
     again = interchange.import_file(db, acled_path)
     assert (again.incidents_created, again.incidents_unchanged) == (0, COUNT)
     assert _counts(db) == (COUNT, COUNT)
+
+
+def test_a_process_import_keeps_the_covering_indexes_and_rebuilds_the_rest(
+    db: Database,
+    tmp_path: Path,
+    big: dict[str, Any],
+    spawned: list[subprocess.Popen[bytes]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(bulk, "REBUILD_INDEXES_FROM", 100)
+    schema = "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
+    with db.engine.connect() as connection:
+        defined = connection.execute(text(schema)).all()
+    dropped: list[str] = []
+    execute = Session.execute
+
+    def watched(self: Session, statement: Any, *args: Any, **kwargs: Any) -> Any:
+        if str(statement).startswith("DROP INDEX"):
+            dropped.append(str(statement).split('"')[1])
+        return execute(self, statement, *args, **kwargs)
+
+    monkeypatch.setattr(Session, "execute", watched)
+    interchange.import_file(db, _write(tmp_path / "big.json", big))
+    assert spawned
+    assert "ix_incidents_live_start" in dropped
+    covering = {
+        "ix_incidents_live_places",
+        "ix_incidents_live_nearby",
+        "ix_incidents_live_timeline",
+    }
+    assert not covering & set(dropped)
+    with db.engine.connect() as connection:
+        assert connection.execute(text(schema)).all() == defined
