@@ -261,8 +261,10 @@ def main() -> None:
 
     # Nothing read here holds reference cycles (desktop.services.interchange).
     gc.disable()
-    out = sys.stdout.buffer
-    request: _Request = pickle.load(sys.stdin.buffer)
+    # The pipes by their descriptors: a Python without a console (pythonw) has no sys.stdout.
+    out = os.fdopen(1, "wb", closefd=False)
+    with os.fdopen(0, "rb", closefd=False) as given:
+        request: _Request = pickle.load(given)
     rows = _Rows(request)
     try:
         reader = formats.reader(request.reader)
