@@ -3,11 +3,10 @@
 The ORM path (:func:`desktop.services.incidents.insert_incident`) builds an object per
 incident, actor, tag and citation and tracks them all until the flush. Here each batch is
 a handful of ``executemany`` statements of plain tuples (incidents, then their actors,
-tags, citations and history), many times faster (docs/performance.md); only the full-text
-entries outlive the batch, written once all are in.
-
-The rows written are exactly what ``mapping.apply_incident`` and ``insert_incident`` write;
-tests/interchange round-trips both ways.
+tags, citations and history), many times faster (docs/performance.md), made by
+:mod:`desktop.services.new_rows` (here, or in the process reading the file); the full-text
+entries go in by sorted runs (:class:`NewEntries`). Around a large import the secondary
+indexes are built again rather than kept (:func:`indexes_rebuilt`).
 """
 
 from __future__ import annotations

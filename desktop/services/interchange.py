@@ -5,11 +5,11 @@ this is the use case around them. An import reads the file safely
 (:mod:`desktop.services.filebytes`), lets the registry pick the reader by content and suffix,
 has every record checked against the workspace's rules as it is read (the first problem is
 reported with its path, ``incidents[2].when.end: before start``), and stores the records in
-one transaction, so it lands whole or not at all. A reader that streams (JSON, ACLED) hands
-on parts of 500 records from a second thread while the parts before are written; the others
-read the whole file first. An export (desktop.services.exporting) reads the records a batch
-at a time for the chosen
-format's writer.
+one transaction, so it lands whole or not at all. A reader that streams hands on parts of
+500 records from a second thread while the parts before are written, or for a large file
+going into SQLite from a process of its own (desktop.services.reader_process) as rows ready
+to store; the others read the whole file first. An export (desktop.services.exporting)
+reads the records a batch at a time for the chosen format's writer.
 """
 
 from __future__ import annotations
@@ -531,8 +531,9 @@ def import_file(
     """Read, check and import a file (in ``reader``'s format if given, see read_file);
     ``progress`` hears "reading" first, then the batches.
 
-    A format that streams (Incident Desk JSON, ACLED) is read in a second thread a part at
-    a time while the parts before are written (desktop.services.readahead), all in one
+    A format that streams is read in a second thread a part at a time while the parts
+    before are written (desktop.services.readahead), or, for a large file going into
+    SQLite, in a process of its own (desktop.services.reader_process), all in one
     transaction; the others are read whole first. An evidence bundle (a zip,
     desktop.formats.bundle) brings its files too (desktop.services.evidence_transfer); a
     document's evidence entries link files the workspace already holds.
