@@ -35,13 +35,13 @@ from desktop.services import (
     mapping,
     reader_process,
 )
+from desktop.services.checks import CHECKS as CHECKS
 from desktop.services.exporting import export_file as export_file
 from desktop.services.exporting import export_records as export_records
 from desktop.services.incidents import resolve_sources
 from desktop.services.readahead import read_ahead
 from desktop.services.reader_process import Reading, RowPart
 from desktop.services.sources import insert_source
-from desktop.services.validation import CHECKS as CHECKS
 from desktop.services.validation import citation_warnings
 from desktop.store import checkpoint, fulltext
 from desktop.store.models import Citation as CitationRow

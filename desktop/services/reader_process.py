@@ -257,7 +257,7 @@ def main() -> None:
     """The reading process: a request on stdin, the parts on stdout."""
     from desktop import formats
     from desktop.services import filebytes
-    from desktop.services.validation import CHECKS
+    from desktop.services.checks import CHECKS
 
     # Nothing read here holds reference cycles (desktop.services.interchange).
     gc.disable()

@@ -30,7 +30,6 @@ from desktop.domain import (
 )
 from desktop.errors import ValidationError
 from desktop.fields import FIELDS_BY_KEY, INCIDENT_FIELDS
-from desktop.formats.base import Checks
 from desktop.services import limits
 from desktop.wording import quoted
 
@@ -349,7 +348,3 @@ def citation_warnings(records: Sequence[IncidentData], first: int = 0) -> tuple[
         for index, data in enumerate(records, first)
         for slug, times in doubled_sources(data.citations).items()
     )
-
-
-# What every reader checks each record against (the workspace's rules, see Checks).
-CHECKS = Checks(incident=check_incident, source=check_source)
