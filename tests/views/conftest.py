@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -17,6 +17,7 @@ import gc
 
 from PySide6.QtCore import QCoreApplication, QSettings
 
+from desktop.services import incidents as incident_service
 from desktop.views.incident_editor import IncidentEditor
 from desktop.views.partials.dialogs import Choice
 from tests.views.fakes import RecordingDialogs
@@ -27,7 +28,12 @@ if TYPE_CHECKING:
 
     from pytestqt.qtbot import QtBot
 
+    from desktop.services.dto import IncidentData
     from desktop.store.engine import Database
+    from tests.conftest import IncidentFactory
+
+    # Saves an incident (make_incident's, with any changes) and opens the editor on it.
+    EditStored = Callable[..., tuple[IncidentData, str, IncidentEditor]]
 
 
 @pytest.fixture(autouse=True)
@@ -103,5 +109,22 @@ def open_editor(
             editor.show()
             editor.activateWindow()
         return editor
+
+    return opener
+
+
+@pytest.fixture
+def edit_stored(
+    db: Database,
+    make_incident: IncidentFactory,
+    open_editor: Callable[[str | None], IncidentEditor],
+) -> EditStored:
+    """Saves an incident (make_incident's, with any field changed) and opens the editor on it:
+    the incident as saved, its id, the editor."""
+
+    def opener(**changes: Any) -> tuple[IncidentData, str, IncidentEditor]:
+        created = incident_service.create_incident(db, make_incident(**changes))
+        assert created.id is not None
+        return created, created.id, open_editor(created.id)
 
     return opener

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from desktop.services.dto import IncidentData
     from desktop.store.engine import Database
-    from tests.conftest import IncidentFactory
+    from tests.views.conftest import EditStored
     from tests.views.fakes import RecordingDialogs
 
     # Edits an incident in the editor while someone else saves it (the fixture below).
@@ -39,20 +39,17 @@ ARABIC = "هجوم بطائرة مسيرة على قاعدة عين الأسد"
 def edit_while_they_save(
     qtbot: QtBot,
     db: Database,
-    make_incident: IncidentFactory,
-    open_editor: Callable[[str | None], IncidentEditor],
+    edit_stored: EditStored,
 ) -> EditWhileTheySave:
     """Open a saved incident, type " (mine)" after its title, then let someone else save
     the changes given as keywords: the next Save meets a conflict."""
 
     def run(**theirs: Any) -> tuple[IncidentData, str, IncidentEditor]:
-        created = incident_service.create_incident(db, make_incident())
-        assert created.id is not None
-        editor = open_editor(created.id)
+        created, incident_id, editor = edit_stored()
         qtbot.keyClick(editor.title_edit, Qt.Key.Key_End)
         qtbot.keyClicks(editor.title_edit, " (mine)")
         incident_service.update_incident(db, replace(created, **theirs))
-        return created, created.id, editor
+        return created, incident_id, editor
 
     return run
 
@@ -96,19 +93,16 @@ def test_choosing_save_when_closing_saves(
     qtbot: QtBot,
     db: Database,
     editor_dialogs: RecordingDialogs,
-    make_incident: IncidentFactory,
-    open_editor: Callable[[str | None], IncidentEditor],
+    edit_stored: EditStored,
 ) -> None:
-    created = incident_service.create_incident(db, make_incident())
-    assert created.id is not None
-    editor = open_editor(created.id)
+    _created, incident_id, editor = edit_stored()
     qtbot.keyClick(editor.title_edit, Qt.Key.Key_End)
     qtbot.keyClicks(editor.title_edit, "!")
     editor_dialogs.choice = Choice.SAVE
     with qtbot.waitSignal(editor.saved):
         qtbot.keyClick(editor.title_edit, Qt.Key.Key_Escape)
     assert not editor.isVisible()
-    assert incident_service.get_incident(db, created.id).title.endswith("!")
+    assert incident_service.get_incident(db, incident_id).title.endswith("!")
 
 
 def test_conflict_keep_mine_overwrites(
@@ -198,16 +192,13 @@ def test_save_error_keeps_the_text_and_says_why(
     qtbot: QtBot,
     db: Database,
     editor_dialogs: RecordingDialogs,
-    make_incident: IncidentFactory,
-    open_editor: Callable[[str | None], IncidentEditor],
+    edit_stored: EditStored,
 ) -> None:
-    created = incident_service.create_incident(db, make_incident())
-    assert created.id is not None
-    editor = open_editor(created.id)
+    _created, incident_id, editor = edit_stored()
     qtbot.keyClick(editor.title_edit, Qt.Key.Key_End)
     qtbot.keyClicks(editor.title_edit, " (edited)")
-    incident_service.delete_incident(db, created.id)
-    incident_service.purge_incident(db, created.id)
+    incident_service.delete_incident(db, incident_id)
+    incident_service.purge_incident(db, incident_id)
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
     assert len(editor_dialogs.told) == 1
     assert "No incident with id" in editor_dialogs.told[0][1]

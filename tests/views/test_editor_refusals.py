@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from desktop.services.dto import IncidentData
     from desktop.store.engine import Database
     from desktop.views.incident_editor import IncidentEditor
-    from tests.conftest import IncidentFactory
+    from tests.views.conftest import EditStored
 
     # Edits an incident in the editor while someone else saves it (the fixture below).
     EditWhileTheySave = Callable[..., tuple[IncidentData, str, IncidentEditor]]
@@ -34,15 +34,11 @@ ARABIC = "هجوم بطائرة مسيرة على قاعدة عين الأسد"
 )
 def test_bad_latitude_is_named_under_the_field_and_blocks_saving(
     qtbot: QtBot,
-    db: Database,
-    make_incident: IncidentFactory,
-    open_editor: Callable[[str | None], IncidentEditor],
+    edit_stored: EditStored,
     text: str,
     message: str,
 ) -> None:
-    created = incident_service.create_incident(db, make_incident())
-    assert created.id is not None
-    editor = open_editor(created.id)
+    _created, _incident_id, editor = edit_stored()
     editor.tabs.setCurrentIndex(1)
     replace_text(qtbot, editor.place_edit.lat_edit, text)
 
@@ -65,13 +61,9 @@ def test_bad_latitude_is_named_under_the_field_and_blocks_saving(
 
 def test_end_before_start_is_refused(
     qtbot: QtBot,
-    db: Database,
-    make_incident: IncidentFactory,
-    open_editor: Callable[[str | None], IncidentEditor],
+    edit_stored: EditStored,
 ) -> None:
-    created = incident_service.create_incident(db, make_incident())
-    assert created.id is not None
-    editor = open_editor(created.id)
+    _created, _incident_id, editor = edit_stored()
     editor.tabs.setCurrentIndex(1)
     end = editor.when_edit.end_edit
     end.setFocus()
@@ -89,12 +81,9 @@ def test_end_before_start_is_refused(
 def test_empty_title_is_refused(
     qtbot: QtBot,
     db: Database,
-    make_incident: IncidentFactory,
-    open_editor: Callable[[str | None], IncidentEditor],
+    edit_stored: EditStored,
 ) -> None:
-    created = incident_service.create_incident(db, make_incident())
-    assert created.id is not None
-    editor = open_editor(created.id)
+    created, incident_id, editor = edit_stored()
     replace_text(qtbot, editor.title_edit, "   ")
     assert not editor.can_save()
     label = editor.problem_label_for("title")
@@ -104,7 +93,7 @@ def test_empty_title_is_refused(
     # Ctrl+S does not save an invalid record.
     qtbot.keyClick(editor.title_edit, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert editor.isVisible()
-    assert incident_service.get_incident(db, created.id).title == created.title
+    assert incident_service.get_incident(db, incident_id).title == created.title
 
 
 def test_new_form_does_not_blame_untouched_fields(
@@ -123,15 +112,11 @@ def test_new_form_does_not_blame_untouched_fields(
 
 def test_free_text_shows_its_limit_and_refuses_to_save_past_it(
     qtbot: QtBot,
-    db: Database,
-    make_incident: IncidentFactory,
-    open_editor: Callable[[str | None], IncidentEditor],
+    edit_stored: EditStored,
 ) -> None:
     from desktop.services import limits
 
-    created = incident_service.create_incident(db, make_incident(summary="", notes=""))
-    assert created.id is not None
-    editor = open_editor(created.id)
+    _created, _incident_id, editor = edit_stored(summary="", notes="")
     editor.tabs.setCurrentIndex(0)
     counter = editor.counters["summary"]
     assert counter.text() == f"0 / {limits.SUMMARY:,}"
@@ -161,15 +146,11 @@ def test_free_text_shows_its_limit_and_refuses_to_save_past_it(
 
 def test_place_fields_stop_at_the_database_length(
     qtbot: QtBot,
-    db: Database,
-    make_incident: IncidentFactory,
-    open_editor: Callable[[str | None], IncidentEditor],
+    edit_stored: EditStored,
 ) -> None:
     from desktop.services import limits
 
-    created = incident_service.create_incident(db, make_incident())
-    assert created.id is not None
-    editor = open_editor(created.id)
+    _created, _incident_id, editor = edit_stored()
     editor.tabs.setCurrentIndex(1)
     admin1 = editor.place_edit.admin1_edit
     admin1.clear()
@@ -180,13 +161,9 @@ def test_place_fields_stop_at_the_database_length(
 
 def test_citing_the_same_source_twice_is_pointed_out(
     qtbot: QtBot,
-    db: Database,
-    make_incident: IncidentFactory,
-    open_editor: Callable[[str | None], IncidentEditor],
+    edit_stored: EditStored,
 ) -> None:
-    created = incident_service.create_incident(db, make_incident())
-    assert created.id is not None
-    editor = open_editor(created.id)
+    _created, _incident_id, editor = edit_stored()
     editor.tabs.setCurrentIndex(editor.tabs.count() - 1)
     hint = editor.citations_edit.doubled_hint
     assert hint.isHidden()

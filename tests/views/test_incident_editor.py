@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from desktop.views.incident_editor import IncidentEditor
     from desktop.views.partials.citation_dialog import CitationDialog
     from tests.conftest import IncidentFactory
+    from tests.views.conftest import EditStored
 
     # Edits an incident in the editor while someone else saves it (the fixture below).
     EditWhileTheySave = Callable[..., tuple[IncidentData, str, IncidentEditor]]
@@ -117,12 +118,9 @@ def test_new_incident_typed_cited_suggested_and_saved(
 def test_edit_existing_incident_and_save_changes(
     qtbot: QtBot,
     db: Database,
-    make_incident: IncidentFactory,
-    open_editor: Callable[[str | None], IncidentEditor],
+    edit_stored: EditStored,
 ) -> None:
-    created = incident_service.create_incident(db, make_incident())
-    assert created.id is not None
-    editor = open_editor(created.id)
+    created, incident_id, editor = edit_stored()
     assert editor.windowTitle() == "Edit incident — Drone attack on al-Asad airbase"
     assert not editor.is_dirty()
     assert editor.citations_edit.model.rowCount() == 2
@@ -143,8 +141,8 @@ def test_edit_existing_incident_and_save_changes(
 
     with qtbot.waitSignal(editor.saved) as signal:
         qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
-    assert signal.args == [created.id]
-    saved = incident_service.get_incident(db, created.id)
+    assert signal.args == [incident_id]
+    saved = incident_service.get_incident(db, incident_id)
     assert saved.title == "Drone attack on al-Asad airbase (second wave)"
     assert saved.casualties.killed == 2
     assert saved.casualties.note == "minor injuries"
@@ -158,13 +156,9 @@ def test_edit_existing_incident_and_save_changes(
 
 def test_edit_citation_by_double_click(
     qtbot: QtBot,
-    db: Database,
-    make_incident: IncidentFactory,
-    open_editor: Callable[[str | None], IncidentEditor],
+    edit_stored: EditStored,
 ) -> None:
-    created = incident_service.create_incident(db, make_incident())
-    assert created.id is not None
-    editor = open_editor(created.id)
+    _created, _incident_id, editor = edit_stored()
     editor.tabs.setCurrentIndex(3)
     table = editor.citations_edit.table
 
@@ -212,20 +206,18 @@ def test_exact_precision_switches_to_utc_date_times(
 def test_unusual_titles_are_kept_literally(
     qtbot: QtBot,
     db: Database,
-    make_incident: IncidentFactory,
+    edit_stored: EditStored,
     open_editor: Callable[[str | None], IncidentEditor],
     title: str,
 ) -> None:
-    created = incident_service.create_incident(db, make_incident())
-    assert created.id is not None
-    editor = open_editor(created.id)
+    _created, incident_id, editor = edit_stored()
     replace_text(qtbot, editor.title_edit, "")
     type_unicode(editor.title_edit, title)
     assert editor.title_edit.text() == title
     with qtbot.waitSignal(editor.saved):
         qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
-    assert incident_service.get_incident(db, created.id).title == title
-    reopened = open_editor(created.id)
+    assert incident_service.get_incident(db, incident_id).title == title
+    reopened = open_editor(incident_id)
     assert reopened.windowTitle() == f"Edit incident — {title}"
     assert reopened.title_edit.text() == title
 
@@ -258,13 +250,9 @@ def test_arabic_excerpt_reads_right_to_left(
 
 def test_undo_and_redo_a_field_edit(
     qtbot: QtBot,
-    db: Database,
-    make_incident: IncidentFactory,
-    open_editor: Callable[[str | None], IncidentEditor],
+    edit_stored: EditStored,
 ) -> None:
-    created = incident_service.create_incident(db, make_incident())
-    assert created.id is not None
-    editor = open_editor(created.id)
+    _created, _incident_id, editor = edit_stored()
     qtbot.keyClick(editor.title_edit, Qt.Key.Key_End)
     qtbot.keyClicks(editor.title_edit, " again")
     editor.tabs.setCurrentIndex(1)
@@ -380,27 +368,21 @@ def test_tags_complete_from_existing_ones(
 def test_saving_an_unchanged_incident_writes_nothing(
     qtbot: QtBot,
     db: Database,
-    make_incident: IncidentFactory,
-    open_editor: Callable[[str | None], IncidentEditor],
+    edit_stored: EditStored,
 ) -> None:
-    created = incident_service.create_incident(db, make_incident())
-    assert created.id is not None
-    editor = open_editor(created.id)
+    created, incident_id, editor = edit_stored()
     with qtbot.assertNotEmitted(editor.saved):
         qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
     assert not editor.isVisible()
-    assert incident_service.get_incident(db, created.id).version == created.version
+    assert incident_service.get_incident(db, incident_id).version == created.version
 
 
 def test_actors_casualties_likelihood_and_marking_are_saved(
     qtbot: QtBot,
     db: Database,
-    make_incident: IncidentFactory,
-    open_editor: Callable[[str | None], IncidentEditor],
+    edit_stored: EditStored,
 ) -> None:
-    created = incident_service.create_incident(db, make_incident(actors=()))
-    assert created.id is not None
-    editor = open_editor(created.id)
+    _created, incident_id, editor = edit_stored(actors=())
     editor.tabs.setCurrentIndex(2)
     actors = editor.actors_edit
     qtbot.mouseClick(actors.add_button, Qt.MouseButton.LeftButton)
@@ -426,7 +408,7 @@ def test_actors_casualties_likelihood_and_marking_are_saved(
 
     with qtbot.waitSignal(editor.saved):
         qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
-    saved = incident_service.get_incident(db, created.id)
+    saved = incident_service.get_incident(db, incident_id)
     assert [(a.name, a.role) for a in saved.actors] == [("Kataib Hezbollah", "attributed_to")]
     assert saved.casualties.killed is None
     assert saved.likelihood == "likely"
@@ -435,13 +417,9 @@ def test_actors_casualties_likelihood_and_marking_are_saved(
 
 def test_a_new_type_asks_for_its_sub_type(
     qtbot: QtBot,
-    db: Database,
-    make_incident: IncidentFactory,
-    open_editor: Callable[[str | None], IncidentEditor],
+    edit_stored: EditStored,
 ) -> None:
-    created = incident_service.create_incident(db, make_incident())
-    assert created.id is not None
-    editor = open_editor(created.id)
+    _created, _incident_id, editor = edit_stored()
     choose(qtbot, editor.type_combo, "Protests")
     sub_types = [editor.sub_type_combo.itemText(i) for i in range(editor.sub_type_combo.count())]
     assert sub_types == [
