@@ -151,6 +151,11 @@ class Part:
     named_only: frozenset[str] = frozenset()
     skipped: tuple[str, ...] = ()
 
+    @property
+    def count(self) -> int:
+        """How many incidents the part holds."""
+        return len(self.incidents)
+
 
 def document_parts(document: Document, size: int = PART) -> Iterator[Part]:
     """A document read whole, as the parts a streaming reader would give."""

@@ -280,11 +280,10 @@ class NewEntries:
         self._written = 0
 
     def add(self, incident_id: int, start_at: datetime, columns: tuple[str, ...]) -> None:
-        """The entry of a new incident: its :func:`fulltext.document_values`."""
-        if self._keyed:
-            self.add_keyed([(fts5.sort_key(start_at, incident_id), *columns)])
-        else:
-            self._entries.append((start_at, incident_id, columns))
+        """A server's entry of a new incident: its :func:`fulltext.document_values` (SQLite's
+        come with their keys: :meth:`add_keyed`)."""
+        assert not self._keyed
+        self._entries.append((start_at, incident_id, columns))
 
     def add_keyed(self, entries: Sequence[tuple[Any, ...]]) -> None:
         """SQLite: entries made ready, each its key and then its columns

@@ -340,10 +340,7 @@ def _import(
                         session, part.sources, part.named_only, user, counts
                     )
                 gathered.add(part)
-                if isinstance(part, RowPart):
-                    if not part.count:
-                        continue
-                elif not part.incidents:
+                if not part.count:
                     continue
                 if not done:
                     # The file's size in incidents (estimated while streaming) minus those
@@ -361,7 +358,6 @@ def _import(
                     next_id = _import_rows(
                         session, part, next_id, source_ids, user, counts, to_index
                     )
-                    done = part.first + part.count
                 else:
                     next_id = _import_batch(
                         session,
@@ -375,7 +371,7 @@ def _import(
                         counts,
                         to_index,
                     )
-                    done = part.first + len(part.incidents)
+                done = part.first + part.count
                 expected = max(part.expected, done)
                 if progress is not None:
                     about = "" if part.exact else "about "
