@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 
 # Bytes read at a time: a few hundred incidents' worth.
 CHUNK = 1024 * 1024
+# Text left in the window below which it is topped up before a value is decoded: far more
+# than an incident's few kilobytes.
+_MARGIN = 64 * 1024
 _SPACE = re.compile(r"[ \t\n\r]*")
 END = -1  # the index that says a list has ended
 _DECODER = json.JSONDecoder(object_pairs_hook=jsontext.no_duplicate_keys)
@@ -79,13 +82,13 @@ class Scanner:
                 "with a BOM",
             ) from exc
         self.bytes_read += len(raw)
-        done = self._text[: self._pos]
-        lines = done.count("\n")
+        # Counted in place: a copy of what was read would cost as much as the count.
+        lines = self._text.count("\n", 0, self._pos)
         if lines:
             self._lines_before += lines
-            self._columns_before = len(done) - done.rfind("\n") - 1
+            self._columns_before = self._pos - self._text.rfind("\n", 0, self._pos) - 1
         else:
-            self._columns_before += len(done)
+            self._columns_before += self._pos
         self._text = self._text[self._pos :] + new
         self._pos = 0
         return True
@@ -114,6 +117,10 @@ class Scanner:
 
     def _value(self) -> Any:
         self._peek()
+        if len(self._text) - self._pos < _MARGIN:
+            # Topped up first: a value cut by the window's end would be decoded in vain, and
+            # its failure count the lines of the whole window.
+            self._more()
         last: tuple[str, int] | None = None
         more = self._chunk
         while True:
