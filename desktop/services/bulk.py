@@ -267,11 +267,7 @@ class NewEntries:
     """
 
     _CHUNK = 2000
-    RUN = 1_0000
-    # From this many new entries the index is then merged into one segment (fts5.optimize):
-    # at 10,000 a search read twice as much without it. The merge rewrites the whole index,
-    # too much for an import of a few hundred.
-    MERGE_FROM = 5_000
+    RUN = 10_000
 
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -320,5 +316,3 @@ class NewEntries:
                     ],
                 )
             self._written += len(entries)
-        if self._written >= self.MERGE_FROM:
-            fulltext.optimize(session)

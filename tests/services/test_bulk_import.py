@@ -16,7 +16,7 @@ from desktop.services import aggregates, bulk, history, interchange, new_rows
 from desktop.services import incidents as incident_service
 from desktop.services.dto import Actor, Citation, IncidentData, IncidentQuery, SourceData
 from desktop.services.progress import Cancelled, Progress
-from desktop.store import checkpoint, fts5
+from desktop.store import checkpoint
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -225,7 +225,6 @@ def test_a_large_import_rebuilds_the_indexes_it_dropped(
     if not db.is_sqlite:
         pytest.skip("indexes are rebuilt only on SQLite")
     monkeypatch.setattr(bulk, "REBUILD_INDEXES_FROM", 100)
-    monkeypatch.setattr(bulk.NewEntries, "MERGE_FROM", 100)
     indexes = _indexes(db)
     assert "ix_incidents_live_title" in indexes
 
@@ -235,14 +234,8 @@ def test_a_large_import_rebuilds_the_indexes_it_dropped(
         interchange.import_document(db, replace(document, incidents=tuple(records)))
     assert _indexes(db) == indexes  # the rollback brought back what was dropped
 
-    merged: list[object] = []
-    optimize = fts5.optimize
-    monkeypatch.setattr(
-        fts5, "optimize", lambda connection: (merged.append(connection), optimize(connection))
-    )
     interchange.import_document(db, document)
     assert _indexes(db) == indexes
-    assert len(merged) == 1  # the search index too: merged into one segment at the end
     assert _count(db, countries=("IQ",), text="Basra") == COUNT // 4
     with db.begin() as session:
         check = session.execute(text("PRAGMA integrity_check")).scalar_one()
