@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import MISSING, dataclass
-from functools import partial
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any, get_origin, get_type_hints
+from typing import TYPE_CHECKING, Any, cast, get_origin, get_type_hints
 
 from desktop.errors import ValidationError
-from desktop.formats.jsonvalues import at, choice, count, json_object, kind, number, optional_text
+from desktop.formats.jsonvalues import choice, count, json_object, kind, number, optional_text
 from desktop.formats.record_maker import defaults_of, maker
 
 if TYPE_CHECKING:
@@ -45,26 +44,70 @@ _BY_TYPE: tuple[tuple[Any, Read], ...] = (
     (float | None, number),
 )
 
-# How a key is read (a step of a plan): text with its default, checked in the loop of
-# _read_keys (most keys are text, and a call per key of every incident would cost a third
-# of the reading); one of an enum's values; or by a reader (_Read).
-_TEXT, _CHOICE, _CALL = range(3)
+# How a key is read (a step of a plan): text with its default; one of an enum's values; an
+# object of its own (a nested group: ``where``), its problems put under its key; or by a
+# reader (_Read). A plan is made into one function of straight-line code (_compiled).
+_TEXT, _CHOICE, _NESTED, _CALL = range(4)
 Step = tuple[str, int, Any]
 
 
-def _read_keys(obj: dict[str, Any], plan: tuple[Step, ...]) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for name, how, arg in plan:
+def _compiled(plan: tuple[Step, ...], label: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """A function reading ``plan``'s keys of an object into a dict of values, written out key
+    by key and compiled once, as ``dataclasses`` makes an ``__init__``: no loop looking at
+    each step's kind, and no call for a key whose value is what it should be (the 100,000
+    incidents of a large import hold some two million keys). The refusals are the helpers'
+    own: a value that is not what the step wants goes to its helper, which says what is
+    wrong with it."""
+    names: dict[str, Any] = {"ValidationError": ValidationError, "choice": choice, "kind": kind}
+    lines = ["def read(obj):", "    get = obj.get"]
+    for i, (key, how, arg) in enumerate(plan):
+        name = repr(key)
         if how == _TEXT:
-            value = obj.get(name, arg)
-            if not isinstance(value, str):
-                raise ValidationError(name, f"must be text, not {kind(value)}")
+            names[f"default{i}"] = arg
+            lines += [
+                f"    v{i} = get({name}, default{i})",
+                f"    if not isinstance(v{i}, str):",
+                f"        raise ValidationError({name}, 'must be text, not ' + kind(v{i}))",
+            ]
         elif how == _CHOICE:
-            value = choice(obj, name, *arg)
+            choices, default = arg
+            names[f"members{i}"] = {c.value: c for c in choices}
+            names[f"choices{i}"], names[f"default{i}"] = choices, default
+            lines += [
+                f"    v{i} = get({name}, default{i})",
+                f"    v{i} = members{i}.get(v{i}) if isinstance(v{i}, str) else None",
+                f"    if v{i} is None:",
+                f"        v{i} = choice(obj, {name}, choices{i}, default{i})",
+            ]
+        elif how == _NESTED:
+            names[f"read{i}"] = arg
+            lines += [
+                "    try:",
+                f"        v{i} = read{i}(get({name}, {{}}))",
+                "    except ValidationError as exc:",
+                f"        raise exc.under({name}) from None",
+            ]
+        elif arg in _PLAIN:
+            # A value of the plain type (or null) is taken as it is; any other goes to the
+            # reader, which converts it (a whole number to a float) or refuses it.
+            names[f"read{i}"], names[f"type{i}"] = arg, _PLAIN[arg]
+            lines += [
+                f"    v{i} = get({name})",
+                f"    if v{i} is not None and type(v{i}) is not type{i}:",
+                f"        v{i} = read{i}(obj, {name})",
+            ]
         else:
-            value = arg(obj, name)
-        values[name] = value
-    return values
+            names[f"read{i}"] = arg
+            lines.append(f"    v{i} = read{i}(obj, {name})")
+    fields = ", ".join(f"{key!r}: v{i}" for i, (key, _how, _arg) in enumerate(plan))
+    lines.append(f"    return {{{fields}}}")
+    code = compile("\n".join(lines), f"<{label} reader>", "exec")
+    exec(code, names)  # the text is made above from the field table's names
+    return cast("Callable[[dict[str, Any]], dict[str, Any]]", names["read"])
+
+
+# The readers of _BY_TYPE and the type each takes as it is (see _compiled).
+_PLAIN: dict[Any, type] = {optional_text: str, count: int, number: float}
 
 
 def _step(rules: Rules, entry: Field, name: str, hint: Any, default: Any) -> Step:
@@ -110,12 +153,12 @@ class IncidentShape:
             if group in self.nested:
                 read_object = rules.read_object.get(group)
                 read_object = read_object or _object_reader(rules, members, hints[group])
-                plan.append((group, _CALL, partial(_nested, read_object)))
+                plan.append((group, _NESTED, read_object))
                 writers.append((group, _object_writer(rules, members)))
             else:
                 plan.append(_step(rules, members[0], group, hints[group], defaults[group]))
                 writers.append((group, _writer(rules, members[0])))
-        self._plan = tuple(plan)
+        self._read = _compiled(tuple(plan), record.__name__)
         # What desktop.formats.json_rows writes objects of stored values by: each group's
         # fields, the groups holding a list (of actors, tags, citations), how a field's value
         # is written (None: as it is).
@@ -131,18 +174,13 @@ class IncidentShape:
 
     def read(self, obj: dict[str, Any]) -> dict[str, Any]:
         """The record's attributes from an incident object whose keys were checked."""
-        return _read_keys(obj, self._plan)
+        return self._read(obj)
 
     def write(self, data: Any) -> dict[str, Any]:
         values = list(self._get(data))
         for i, how in self._encode:
             values[i] = how(values[i])
         return dict(zip(self.keys, values, strict=False))  # self.keys ends with "history"
-
-
-def _nested(read_object: Callable[[Any], Any], obj: dict[str, Any], name: str) -> Any:
-    # A required object's presence was checked with the incident's keys.
-    return at(name, read_object, obj.get(name, {}))
 
 
 def _object_reader(rules: Rules, members: list[Field], record: type[Any]) -> Callable[[Any], Any]:
@@ -154,9 +192,10 @@ def _object_reader(rules: Rules, members: list[Field], record: type[Any]) -> Cal
         _step(rules, f, f.attribute, hints[f.attribute], defaults[f.attribute]) for f in members
     )
     make = maker(record)
+    read_keys = _compiled(plan, f"{record.__name__}")
 
     def read(value: Any) -> Any:
-        return make(_read_keys(json_object(value, "", names, required), plan))
+        return make(read_keys(json_object(value, "", names, required)))
 
     return read
 

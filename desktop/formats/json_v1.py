@@ -256,7 +256,13 @@ def _citations(obj: dict[str, Any], key: str) -> tuple[Citation, ...]:
 
 def _actor(value: Any) -> Actor:
     obj = json_object(value, "", _ACTOR, required=("name",))
-    return _make_actor({"name": text(obj, "name"), "role": choice(obj, "role", ActorRole, "other")})
+    name, role = obj["name"], obj.get("role", "other")
+    member = _ROLES.get(role) if type(role) is str else None
+    if type(name) is not str or member is None:  # the helpers say what is wrong
+        return _make_actor(
+            {"name": text(obj, "name"), "role": choice(obj, "role", ActorRole, "other")}
+        )
+    return _make_actor({"name": name, "role": member})
 
 
 def _citation(value: Any) -> Citation:
@@ -264,17 +270,39 @@ def _citation(value: Any) -> Citation:
     credibility = obj["credibility"]
     if isinstance(credibility, bool) or credibility not in (1, 2, 3, 4, 5, 6):
         raise ValidationError("credibility", "must be a whole number from 1 to 6")
+    get = obj.get
+    source, url, language, excerpt = (
+        obj["source"],
+        get("url"),
+        get("language", ""),
+        get("excerpt", ""),
+    )
+    # Most citations' texts are texts: taken as they are. Otherwise each value is read in
+    # turn by its helper, so that the first problem in the key order is the one told.
+    if (
+        type(source) is not str
+        or (url is not None and type(url) is not str)
+        or type(language) is not str
+        or type(excerpt) is not str
+    ):
+        source, url = text(obj, "source"), optional_text(obj, "url")
+        _date(get("published"), "published"), _date(get("retrieved"), "retrieved")
+        language, excerpt = text(obj, "language"), text(obj, "excerpt")
     return _make_citation(
         {
-            "source": text(obj, "source"),
+            "source": source,
             "credibility": credibility,
-            "url": optional_text(obj, "url"),
-            "published": _date(obj.get("published"), "published"),
-            "retrieved": _date(obj.get("retrieved"), "retrieved"),
-            "language": text(obj, "language"),
-            "excerpt": text(obj, "excerpt"),
+            "url": url,
+            "published": _date(get("published"), "published"),
+            "retrieved": _date(get("retrieved"), "retrieved"),
+            "language": language,
+            "excerpt": excerpt,
         }
     )
+
+
+# An actor's role by its text (a look-up for each of the file's actors).
+_ROLES = {role.value: role for role in ActorRole}
 
 
 # --- writing ---------------------------------------------------------------------------
@@ -445,10 +473,11 @@ INCIDENT = incident_shape(INCIDENT_FIELDS, IncidentData)
 INCIDENT_KEYS = INCIDENT.keys  # "history" among them: see _incident
 WHEN_KEYS = INCIDENT.nested["when"]
 _WHEN = frozenset(WHEN_KEYS)
-_make_incident = maker(IncidentData)
+# The keys each reader below gives (the incident's id is added to what INCIDENT reads).
+_make_incident = maker(IncidentData, given=("id", *INCIDENT.fields))
 _make_when = maker(When)
 _make_actor = maker(Actor)
-_make_citation = maker(Citation)
+_make_citation = maker(Citation, given=CITATION_KEYS)
 WHERE_KEYS = INCIDENT.nested["where"]
 CASUALTY_KEYS = INCIDENT.nested["casualties"]
 

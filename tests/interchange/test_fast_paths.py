@@ -82,7 +82,10 @@ def _refusal(document: dict[str, Any]) -> str:
 
 def _with(number: int, path: str, value: Any) -> dict[str, Any]:
     """Incident ``number`` with the value at a dotted path (list indexes as numbers)."""
-    record = _incident(number)
+    return _set(_incident(number), path, value)
+
+
+def _set(record: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
     target: Any = record
     parts = path.split(".")
     for part in parts[:-1]:
@@ -104,6 +107,24 @@ def test_a_good_document_reads_whole() -> None:
     assert [a.role for a in first.actors] == ["claimed_by", "target"]
     assert first.citations[1].credibility == 2
     assert first.status == "confirmed"
+
+
+def test_a_citations_first_problem_in_key_order_is_the_one_told() -> None:
+    """A bad date before a bad language: the date is told, as the keys are read in order."""
+    incident = _set(_with(3, "citations.1.published", "2023-1-01"), "citations.1.language", 7)
+    document = _document(*(_incident(n) for n in range(3)), incident)
+    assert _refusal(document).startswith(
+        'incidents[3].citations[1].published: "2023-1-01" is not a date'
+    ), _refusal(document)
+
+
+def test_numbers_read_as_the_record_holds_them() -> None:
+    """A whole latitude is a float in the record, as a written one is; counts stay whole."""
+    incident = _set(_with(0, "where.lat", 36), "casualties.killed", 3)
+    document = json_v1.parse_document(_document(incident), interchange.CHECKS)
+    where, casualties = document.incidents[0].where, document.incidents[0].casualties
+    assert (where.lat, type(where.lat)) == (36.0, float)
+    assert (casualties.killed, type(casualties.killed)) == (3, int)
 
 
 @pytest.mark.parametrize(
@@ -144,6 +165,18 @@ def test_a_good_document_reads_whole() -> None:
             'incidents[3].when.start: "2023-10-17T10:00:00+03:00" is not a date',
         ),
         ("status", None, "incidents[3].status: null is not one of"),
+        ("confidence", ["high"], 'incidents[3].confidence: ["high"] is not one of'),
+        ("title", ["Strike"], "incidents[3].title: must be text, not a list"),
+        ("likelihood", 5, "incidents[3].likelihood: must be text or null, not a number"),
+        ("where.lat", "36.2", "incidents[3].where.lat: must be a number or null, not text"),
+        ("where.lon", True, "incidents[3].where.lon: must be a number or null, not true/false"),
+        ("where.name", None, "incidents[3].where.name: must be text, not null"),
+        ("casualties.killed", 2.5, "incidents[3].casualties.killed: must be a whole number or"),
+        ("casualties.injured", False, "incidents[3].casualties.injured: must be a whole number"),
+        ("actors.1.name", 5, "incidents[3].actors[1].name: must be text, not a number"),
+        ("citations.1.source", None, "incidents[3].citations[1].source: must be text, not null"),
+        ("citations.1.url", 5, "incidents[3].citations[1].url: must be text or null, not a"),
+        ("citations.1.language", {}, "incidents[3].citations[1].language: must be text, not an"),
         ("tags.1", 7, "incidents[3].tags[1]: must be text, not a number"),
         ("tags.1", "Drone ", "incidents[3].tags[1]: 'Drone' is given twice"),
     ],

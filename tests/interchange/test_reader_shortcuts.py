@@ -202,6 +202,18 @@ def test_a_record_made_by_the_reader_is_the_record_itself(record: Any) -> None:
     assert maker(kind)(dict(required)) == kind(**required)
 
 
+def test_a_record_made_from_the_fields_always_given_takes_the_others_defaults() -> None:
+    given = ("source", "credibility", "excerpt")
+    values = {"source": "reuters", "credibility": 2, "excerpt": "Seen."}
+    made = maker(Citation, given=given)(dict(values))
+    assert made == Citation(**values)
+    assert hash(made) == hash(Citation(**values))
+    # A field without a default that is not always given: made by the class, as without.
+    assert maker(When, given=("end",))({"start": date(2023, 1, 1), "end": date(2023, 1, 2)}) == (
+        When(date(2023, 1, 1), date(2023, 1, 2))
+    )
+
+
 def test_a_record_missing_a_required_field_is_refused_as_by_its_class() -> None:
     with pytest.raises(TypeError, match="missing 1 required positional argument: 'start'"):
         maker(When)({"end": date(2023, 1, 1)})
