@@ -10,7 +10,7 @@ import importlib.util
 import json
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -301,6 +301,7 @@ DEFAULT_MARKING = "TLP:CLEAR"
 MAX_MARKING_LENGTH = 120
 
 
+@lru_cache(maxsize=1024)  # a workspace has a handful of markings; an import meets each often
 def normalise_marking(marking: str) -> str:
     """TLP labels in canonical capitals; free-text classification lines kept as written."""
     text = " ".join(marking.split())

@@ -270,21 +270,20 @@ def citation_problems(citation: Citation) -> list[ValidationError]:
     problems: list[ValidationError] = []
     if not citation.source.strip():
         problems.append(ValidationError("source", "is required"))
-    if isinstance(citation.credibility, bool) or citation.credibility not in CREDIBILITY:
+    credibility = citation.credibility
+    if isinstance(credibility, bool) or credibility not in CREDIBILITY:
         problems.append(ValidationError("credibility", "must be 1 to 6"))
-    if (
-        citation.published is not None
-        and citation.retrieved is not None
-        and citation.retrieved < citation.published
-    ):
+    published, retrieved = citation.published, citation.retrieved
+    if published is not None and retrieved is not None and retrieved < published:
         problems.append(ValidationError("retrieved", "before the publication date"))
-    for name, value, limit in (
-        ("url", citation.url or "", limits.URL),
-        ("language", citation.language, limits.LANGUAGE),
-        ("excerpt", citation.excerpt, limits.EXCERPT),
-    ):
-        if len(value) > limit:
-            problems.append(ValidationError(name, _too_long(limit)))
+    # Spelled out, not a loop over (name, value, limit): this runs for each of the 250,000
+    # citations of a large import.
+    if citation.url is not None and len(citation.url) > limits.URL:
+        problems.append(ValidationError("url", _too_long(limits.URL)))
+    if len(citation.language) > limits.LANGUAGE:
+        problems.append(ValidationError("language", _too_long(limits.LANGUAGE)))
+    if len(citation.excerpt) > limits.EXCERPT:
+        problems.append(ValidationError("excerpt", _too_long(limits.EXCERPT)))
     return problems
 
 
