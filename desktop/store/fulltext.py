@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from desktop.domain import country_name
 from desktop.errors import StoreError
-from desktop.folding import ARABIC_FOLDS, ARABIC_MARKS, is_symbol
+from desktop.folding import fold_arabic, is_symbol
 from desktop.store import fts5
 
 # Defined with the index's other SQLite details, and used from here as before.
@@ -91,7 +91,7 @@ def normalise(value: str) -> str:
         return value
     value = unicodedata.normalize("NFKC", value)
     # The same Arabic marks and letters as the gazetteer folds (desktop/folding.py).
-    value = ARABIC_MARKS.sub("", value).translate(ARABIC_FOLDS)
+    value = fold_arabic(value)
     candidate, selectors, gaps = _symbols()
     if candidate.search(value) is None:  # most text: one quick scan
         return value

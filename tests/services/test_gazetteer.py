@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from desktop.errors import DeskError
-from desktop.folding import fold_name
+from desktop.folding import ARABIC_FOLDS, ARABIC_MARKS, fold_arabic, fold_name
 from desktop.services import gazetteer, gazetteer_index
 from desktop.services.gazetteer import Gazetteer, Place
 from desktop.services.gazetteer_index import ensure_index
@@ -221,6 +221,12 @@ def test_the_index_opens_read_only(places: Gazetteer) -> None:
 )
 def test_fold_name(written: str, folded: str) -> None:
     assert fold_name(written) == folded
+
+
+def test_fold_arabic_removes_the_marks_and_replaces_every_folded_letter() -> None:
+    text = "أإآٱىة الحَدِيثَة بـغـداد Ḩadīthah 🔥"
+    assert fold_arabic(text) == ARABIC_MARKS.sub("", text).translate(ARABIC_FOLDS)
+    assert fold_arabic(text).startswith("ااااي" + "ه الحديثه بغداد")
 
 
 @pytest.mark.parametrize("chunk", [1, 7, 4096])
