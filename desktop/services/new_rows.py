@@ -141,6 +141,7 @@ def child_rows(
     return ChildRows(actors, tags, citations, imported)
 
 
+_START = INCIDENT_ROW_COLUMNS.index("start_at")
 _ACTOR_NAME = ACTOR_COLUMNS.index("name")
 _EXCERPT = CITATION_COLUMNS.index("excerpt")
 
@@ -198,6 +199,9 @@ class NewRows:
     citations: list[tuple[Any, ...]]
     history: list[tuple[Any, ...]]
     positions: list[int]
+    # Each incident's full-text key (desktop.store.fts5.sort_key), made from its start time
+    # before that became text.
+    keys: list[int]
 
 
 def new_rows(
@@ -212,8 +216,10 @@ def new_rows(
     stamp = now.isoformat(" ", "microseconds")  # as _datetime_text writes it
     rows = [incident_row(data, user, stamp) for data in batch]
     ids = range(first_id, first_id + len(batch))
+    keys = []
     for incident_id, row in zip(ids, rows, strict=True):
         row.append(incident_id)
+        keys.append(fts5.sort_key(row[_START], incident_id))
     children = child_rows(ids, batch, user, stamp)
     return NewRows(
         incidents=as_bound(INCIDENTS, (*INCIDENT_ROW_COLUMNS, "id"), rows, _STAMPED),
@@ -222,6 +228,7 @@ def new_rows(
         citations=as_bound(CITATIONS, CITATION_COLUMNS, children.citations),
         history=as_bound(HISTORY, HISTORY_COLUMNS, children.history, _STAMPED),
         positions=list(positions),
+        keys=keys,
     )
 
 
@@ -234,9 +241,9 @@ def entries(rows: NewRows) -> list[tuple[Any, ...]]:
     (desktop.store.fts5.sort_key) and then its columns."""
     ids = [row[-1] for row in rows.incidents]
     return [
-        (fts5.sort_key(start_at, incident_id), *columns)
-        for incident_id, start_at, columns in documents(
-            ids, rows.incidents, rows.actors, rows.citations
+        (key, *columns)
+        for key, (_id, _start, columns) in zip(
+            rows.keys, documents(ids, rows.incidents, rows.actors, rows.citations), strict=True
         )
     ]
 
