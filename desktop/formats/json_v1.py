@@ -255,7 +255,10 @@ def _citations(obj: dict[str, Any], key: str) -> tuple[Citation, ...]:
 
 
 def _actor(value: Any) -> Actor:
-    obj = json_object(value, "", _ACTOR, required=("name",))
+    # An object of known keys holding a name is taken as it is (no call for each of the
+    # file's actors); json_object says what is wrong with any other.
+    plain = type(value) is dict and _ACTOR.issuperset(value) and "name" in value
+    obj = value if plain else json_object(value, "", _ACTOR, ("name",))
     name, role = obj["name"], obj.get("role", "other")
     member = _ROLES.get(role) if type(role) is str else None
     if type(name) is not str or member is None:  # the helpers say what is wrong
@@ -266,7 +269,13 @@ def _actor(value: Any) -> Actor:
 
 
 def _citation(value: Any) -> Citation:
-    obj = json_object(value, "", _CITATION, required=("source", "credibility"))
+    plain = (
+        type(value) is dict
+        and _CITATION.issuperset(value)
+        and "source" in value
+        and "credibility" in value
+    )
+    obj = value if plain else json_object(value, "", _CITATION, ("source", "credibility"))
     credibility = obj["credibility"]
     if isinstance(credibility, bool) or credibility not in (1, 2, 3, 4, 5, 6):
         raise ValidationError("credibility", "must be a whole number from 1 to 6")
