@@ -268,12 +268,16 @@ class NewEntries:
 
     _CHUNK = 2000
     RUN = 10_000
+    # Runs this short once the file has fewer incidents left than a run: what is held when
+    # the last part comes is written after it, when nothing else is left to do.
+    LAST_RUN = 2_500
 
     def __init__(self, session: Session) -> None:
         self._session = session
         self._keyed = fulltext.backend(session) == fulltext.SQLITE
         self._entries: list[tuple[Any, ...]] = []
-        self._written = 0
+        # The incidents the file holds after the part being written (as its reader knows).
+        self.left = 0
 
     def add(self, incident_id: int, start_at: datetime, columns: tuple[str, ...]) -> None:
         """A server's entry of a new incident: its :func:`fulltext.document_values` (SQLite's
@@ -285,7 +289,7 @@ class NewEntries:
         """SQLite: entries made ready, each its key and then its columns
         (desktop.services.new_rows.NewRows)."""
         self._entries += entries
-        if len(self._entries) >= self.RUN:
+        if len(self._entries) >= (self.RUN if self.left > self.RUN else self.LAST_RUN):
             self._write_run()
 
     def _write_run(self) -> None:
@@ -294,10 +298,9 @@ class NewEntries:
         entries.sort()
         keys = [(entry[0] & fts5.ID_MASK, entry[0]) for entry in entries]
         fulltext.insert_keyed(self._session, entries, keys)
-        self._written += len(entries)
 
     def write(self, session: Session) -> None:
-        """Write what is left, and merge the index after many."""
+        """Write what is left."""
         if self._keyed:
             if self._entries:
                 self._write_run()
@@ -315,4 +318,3 @@ class NewEntries:
                         for at, incident_id, columns in entries[start : start + self._CHUNK]
                     ],
                 )
-            self._written += len(entries)

@@ -354,6 +354,7 @@ def _import(
                             keep_wide=isinstance(parts, Reading),
                         )
                     )
+                to_index.left = part.expected - (part.first + part.count)
                 if isinstance(part, RowPart):
                     next_id = _import_rows(
                         session, part, next_id, source_ids, user, counts, to_index

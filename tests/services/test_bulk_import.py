@@ -16,7 +16,7 @@ from desktop.services import aggregates, bulk, history, interchange, new_rows
 from desktop.services import incidents as incident_service
 from desktop.services.dto import Actor, Citation, IncidentData, IncidentQuery, SourceData
 from desktop.services.progress import Cancelled, Progress
-from desktop.store import checkpoint
+from desktop.store import checkpoint, fulltext
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -244,6 +244,29 @@ def test_a_large_import_rebuilds_the_indexes_it_dropped(
             text("INSERT INTO incident_fts (incident_fts, rank) VALUES ('integrity-check', 1)")
         )
     assert check == "ok"
+
+
+def test_the_last_search_entries_go_in_by_shorter_runs(
+    db: Database, document: Document, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Near the file's end the full-text entries are written in shorter runs, so that little
+    is left to write once the last part is in; every entry is written all the same."""
+    if not db.is_sqlite:
+        pytest.skip("runs are SQLite's")
+    monkeypatch.setattr(bulk.NewEntries, "RUN", 800)
+    monkeypatch.setattr(bulk.NewEntries, "LAST_RUN", 200)
+    runs: list[int] = []
+    insert = fulltext.insert_keyed
+    monkeypatch.setattr(
+        fulltext,
+        "insert_keyed",
+        lambda session, entries, keys: (runs.append(len(entries)), insert(session, entries, keys)),
+    )
+    interchange.import_document(db, document)
+    # Parts of 500: 1,000 held when 1,000 are left (a long run), then a part at a time once
+    # fewer than a run are left.
+    assert runs == [1000, 500, 500]
+    assert _count(db, text="number1999") == 1
 
 
 def test_bulk_rows_match_what_the_editor_path_writes(
