@@ -118,8 +118,8 @@ WIDE_INDEX_KEYS = 8
 # the ``incidents`` table of 100,000 (57 MB), which each index built again reads whole: at 64
 # MiB every one of those reads went back to the WAL (docs/performance.md).
 IMPORT_CACHE_KIB = 128 * 1024
-# Helper threads SQLite's sorter may use for the indexes built again (indexes_rebuilt) and
-# the full-text merge: the sorts of 24 indexes of ``incidents`` were single-threaded.
+# Helper threads SQLite's sorter may use for the indexes built again (indexes_rebuilt): the
+# sorts of 24 indexes of ``incidents`` were single-threaded.
 SORTER_THREADS = 2
 
 

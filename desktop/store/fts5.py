@@ -177,7 +177,7 @@ def _larger_pending(connection: Connection) -> Iterator[None]:
 
 
 def optimize(connection: Connection) -> None:
-    """Merge the index into one segment, after a large import or a rebuild.
+    """Merge the index into one segment, after a rebuild.
 
     Written batch after batch, the index is many segments, and a search reads the end of a
     word's list in each of them: in a large workspace that was most of what a search read

@@ -420,13 +420,6 @@ def _add_terms(session: Session) -> None:
         fts5.add_terms(session.connection(), keys)
 
 
-def optimize(session: Session) -> None:
-    """After many entries were written at once (an import): SQLite merges its index into one
-    segment (see :func:`fts5.optimize`); PostgreSQL's GIN index needs nothing."""
-    if backend(session) == SQLITE:
-        fts5.optimize(session.connection())
-
-
 def remove(session: Session, incident_ids: Iterable[int]) -> None:
     name = backend(session)
     if name == POSTGRESQL:
