@@ -42,7 +42,7 @@ from desktop.store.models import Incident
 from desktop.wording import quoted
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Callable, Iterator, Sequence
     from datetime import datetime
 
     from sqlalchemy import Table
@@ -190,7 +190,8 @@ def insert_new_incidents(
     children = child_rows(ids, batch, user, now)
     for incident_id, start_at, columns in documents(ids, rows, children.actors, children.citations):
         to_index.add(incident_id, start_at, columns)
-    citations = [(c[0], source_ids[c[1]], *c[2:]) for c in children.citations]
+    places = dict(zip(ids, positions or range(len(batch)), strict=True))
+    citations = _with_source_ids(children.citations, source_ids, places.__getitem__)
     for table, columns, table_rows in (
         (ACTORS, ACTOR_COLUMNS, children.actors),
         (TAGS, TAG_COLUMNS, children.tags),
@@ -211,10 +212,10 @@ def write_new_rows(
     table by one ``executemany``; their index entries are added to ``to_index``.
     ``source_ids`` maps every cited slug to its ``sources.id``: a slug it lacks is refused
     with the citation's path."""
-    try:
-        citations = [(c[0], source_ids[c[1]], *c[2:]) for c in rows.citations]
-    except KeyError:
-        raise _unknown_source(rows, source_ids) from None
+    first_id = rows.incidents[0][-1]
+    citations = _with_source_ids(
+        rows.citations, source_ids, lambda incident_id: rows.positions[incident_id - first_id]
+    )
     for table, columns, table_rows in (
         (INCIDENTS, (*INCIDENT_ROW_COLUMNS, "id"), rows.incidents),
         (ACTORS, ACTOR_COLUMNS, rows.actors),
@@ -226,14 +227,22 @@ def write_new_rows(
     to_index.add_keyed(entries(rows))
 
 
-def _unknown_source(rows: NewRows, source_ids: dict[str, int]) -> ValidationError:
-    first_id = rows.incidents[0][-1]
-    for citation in rows.citations:
-        incident_id, slug, position = citation[:3]
+def _with_source_ids(
+    citations: Sequence[tuple[Any, ...]],
+    source_ids: dict[str, int],
+    position_of: Callable[[int], int],
+) -> list[tuple[Any, ...]]:
+    """Citation rows (desktop.services.new_rows.child_rows) with each cited slug replaced by
+    its ``sources.id``; a slug ``source_ids`` lacks is refused with the citation's path
+    (``position_of`` an incident id's place in the file)."""
+    try:
+        return [(c[0], source_ids[c[1]], *c[2:]) for c in citations]
+    except KeyError:
+        pass
+    for incident_id, slug, position, *_rest in citations:
         if slug not in source_ids:
-            where = rows.positions[incident_id - first_id]
-            return ValidationError(
-                f"incidents[{where}].citations[{position}].source",
+            raise ValidationError(
+                f"incidents[{position_of(incident_id)}].citations[{position}].source",
                 f"unknown source {quoted(slug)}",
             )
     raise AssertionError("every source is known")

@@ -187,10 +187,10 @@ class NewRows:
     objects.)
 
     ``incidents`` are :data:`INCIDENT_ROW_COLUMNS` and then the id; each citation holds its
-    source's slug where its ``source_id`` goes; ``entries`` are the full-text entries, each
-    ``positions`` are the incidents' places in the file (for messages). The full-text
-    entries are made from them where they are written (:func:`entries`): made in the reading
-    process, they would double what crosses to the writing one.
+    source's slug where its ``source_id`` goes; ``positions`` are the incidents' places in
+    the file (for messages). The full-text entries are made from these rows where they are
+    written (:func:`entries`): made in the reading process, they would double what crosses
+    to the writing one.
     """
 
     incidents: list[list[Any]]

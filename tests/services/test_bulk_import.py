@@ -269,6 +269,43 @@ def test_the_last_search_entries_go_in_by_shorter_runs(
     assert _count(db, text="number1999") == 1
 
 
+def test_a_citation_of_a_source_the_workspace_lacks_is_refused_at_its_place(
+    db: Database, document: Document
+) -> None:
+    """The rows' own refusal of a slug without a stored source (on SQLite and a server
+    alike): the citation's path in the file, nothing written."""
+    # Three incidents citing only stored sources (every tenth cites one only the file has).
+    records = [replace(r, id=str(uuid.uuid4())) for r in document.incidents[1:4]]
+    records[1] = replace(
+        records[1],
+        citations=(*records[1].citations, Citation(source="nowhere-news", credibility=3)),
+    )
+    cited = len(records[1].citations) - 1
+
+    def write() -> None:
+        with db.begin() as session:
+            source_ids = {
+                slug: id_ for slug, id_ in session.execute(text("SELECT slug, id FROM sources"))
+            }
+            bulk.insert_new_incidents(
+                session,
+                records,
+                bulk.next_incident_id(session),
+                source_ids,
+                "tester",
+                datetime(2024, 1, 1),
+                bulk.NewEntries(session),
+                positions=[40, 41, 42],
+            )
+
+    with pytest.raises(ValidationError) as refused:
+        write()
+    assert str(refused.value) == (
+        f"incidents[41].citations[{cited}].source: unknown source 'nowhere-news'"
+    )
+    assert _count(db) == 0
+
+
 def test_bulk_rows_match_what_the_editor_path_writes(
     db: Database, make_incident: IncidentFactory
 ) -> None:
