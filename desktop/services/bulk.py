@@ -20,25 +20,25 @@ from sqlalchemy import func, insert, select, text
 from desktop.errors import ValidationError
 from desktop.services.new_rows import (
     ACTOR_COLUMNS,
-    ACTORS,
     CITATION_COLUMNS,
-    CITATIONS,
-    HISTORY,
     HISTORY_COLUMNS,
     INCIDENT_ROW_COLUMNS,
-    INCIDENTS,
     TAG_COLUMNS,
-    TAGS,
     NewRows,
     child_rows,
-    documents,
-    entries,
     incident_row,
     new_rows,
 )
 from desktop.store import fts5, fulltext
 from desktop.store.fts5 import FTS_COLUMNS
-from desktop.store.models import Incident
+from desktop.store.models import (
+    Base,
+    Citation,
+    HistoryEntry,
+    Incident,
+    IncidentActor,
+    IncidentTag,
+)
 from desktop.wording import quoted
 
 if TYPE_CHECKING:
@@ -50,6 +50,12 @@ if TYPE_CHECKING:
 
     from desktop.services.dto import IncidentData
 
+# The Core tables behind the models (typed as Table, which ``__table__`` is not).
+INCIDENTS = Base.metadata.tables[Incident.__tablename__]
+ACTORS = Base.metadata.tables[IncidentActor.__tablename__]
+TAGS = Base.metadata.tables[IncidentTag.__tablename__]
+CITATIONS = Base.metadata.tables[Citation.__tablename__]
+HISTORY = Base.metadata.tables[HistoryEntry.__tablename__]
 
 # From this many new incidents the indexes are built again afterwards rather than kept up to
 # date row by row, however many incidents are stored already.
@@ -259,6 +265,60 @@ def _insert_bound(
         session.connection().exec_driver_sql(
             f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({placeholders})", rows
         )
+
+
+# Where incident_row puts the columns an index entry reads.
+_ENTRY_COLUMNS = tuple(
+    INCIDENT_ROW_COLUMNS.index(name)
+    for name in ("title", "summary", "notes", "place_name", "admin1", "country", "start_at")
+)
+_ACTOR_NAME = ACTOR_COLUMNS.index("name")
+_EXCERPT = CITATION_COLUMNS.index("excerpt")
+
+
+def documents(
+    ids: Sequence[int],
+    incidents: Sequence[Sequence[Any]],
+    actors: Sequence[Sequence[Any]],
+    citations: Sequence[Sequence[Any]],
+) -> list[tuple[int, Any, tuple[str, ...]]]:
+    """The full-text entries of new incidents made from their rows (:func:`incident_row`,
+    :func:`child_rows`, bound or not), each as (id, start time,
+    :func:`fulltext.document_values`): what the index holds is what was stored."""
+    names: dict[int, list[str]] = {}
+    for actor in actors:
+        names.setdefault(actor[0], []).append(actor[_ACTOR_NAME])
+    excerpts: dict[int, list[str]] = {}
+    for citation in citations:
+        excerpts.setdefault(citation[0], []).append(citation[_EXCERPT])
+    title, summary, notes, place, admin1, country, start_at = _ENTRY_COLUMNS
+    return [
+        (
+            incident_id,
+            row[start_at],
+            fulltext.document_values(
+                row[title],
+                row[summary],
+                row[notes],
+                names.get(incident_id, ()),
+                fulltext.place_words(row[place], row[admin1], row[country]),
+                excerpts.get(incident_id, ()),
+            ),
+        )
+        for incident_id, row in zip(ids, incidents, strict=True)
+    ]
+
+
+def entries(rows: NewRows) -> list[tuple[Any, ...]]:
+    """The full-text entries of ``rows``' incidents, each its index key
+    (desktop.store.fts5.sort_key) and then its columns."""
+    ids = [row[-1] for row in rows.incidents]
+    return [
+        (key, *columns)
+        for key, (_id, _start, columns) in zip(
+            rows.keys, documents(ids, rows.incidents, rows.actors, rows.citations), strict=True
+        )
+    ]
 
 
 class NewEntries:

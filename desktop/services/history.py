@@ -17,6 +17,13 @@ from desktop.domain import admiralty_code
 from desktop.fields import INCIDENT_FIELDS
 from desktop.phrases import count_text
 from desktop.services import mapping
+from desktop.services.history_actions import ACTION_WORDS as ACTION_WORDS
+from desktop.services.history_actions import CREATED as CREATED
+from desktop.services.history_actions import DELETED as DELETED
+from desktop.services.history_actions import IMPORTED as IMPORTED
+from desktop.services.history_actions import PURGED as PURGED
+from desktop.services.history_actions import RESTORED as RESTORED
+from desktop.services.history_actions import UPDATED as UPDATED
 from desktop.store.models import HistoryEntry, Incident, Source
 from desktop.timetext import utc_text
 
@@ -27,23 +34,6 @@ if TYPE_CHECKING:
 
     from desktop.services.dto import Citation, IncidentData
     from desktop.store.engine import Database
-
-# What happened to the incident as a whole; "updated" entries name a field.
-CREATED = "created"
-UPDATED = "updated"
-DELETED = "deleted"
-RESTORED = "restored"
-PURGED = "purged"
-IMPORTED = "imported"
-
-ACTION_WORDS = {
-    CREATED: "created the incident",
-    UPDATED: "changed",
-    DELETED: "moved it to the trash",
-    RESTORED: "restored it from the trash",
-    PURGED: "deleted it for good",
-    IMPORTED: "imported it",
-}
 
 
 @dataclass(frozen=True)

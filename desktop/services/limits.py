@@ -1,7 +1,7 @@
 """How long each text of a record may be: one definition, read by validation and the editor.
 
 Names, titles and other short texts are as long as their database column
-(``String(N)`` in desktop/store/models.py): read from the models here, so PostgreSQL, which
+(desktop/store/lengths.py, which the models' ``String(N)`` read too), so PostgreSQL, which
 enforces them, and SQLite, which does not, accept exactly the same records, and a text too
 long is refused naming its field rather than by the server. Free texts (``Text`` columns)
 get a cap chosen for analysts: far above any real incident, and a SITREP of a maximal
@@ -10,21 +10,13 @@ narrative still renders (tests/reports). README's "Limits" lists them all.
 
 from __future__ import annotations
 
-from typing import Any
-
 from desktop.fields import INCIDENT_FIELDS, Field
-from desktop.store.models import Citation, Incident, IncidentActor, IncidentTag, Source
-
-
-def _column_length(attribute: Any) -> int:
-    length = attribute.property.columns[0].type.length
-    assert isinstance(length, int)
-    return length
+from desktop.store import lengths
 
 
 def _incident_limit(field: Field) -> int:
     if field.length == "column":
-        return _column_length(getattr(Incident, field.column_name))
+        return lengths.INCIDENT_TEXTS[field.column_name]
     assert isinstance(field.length, int)
     return field.length
 
@@ -36,12 +28,12 @@ INCIDENT_TEXTS = {f.key: _incident_limit(f) for f in INCIDENT_FIELDS if f.length
 TITLE = INCIDENT_TEXTS["title"]
 PLACE = INCIDENT_TEXTS["where.name"]
 ADMIN1 = INCIDENT_TEXTS["where.admin1"]
-ACTOR = _column_length(IncidentActor.name)
-TAG = _column_length(IncidentTag.tag)
-MARKING = _column_length(Incident.marking)
-LANGUAGE = _column_length(Citation.language)
-SOURCE_ID = _column_length(Source.slug)
-SOURCE_NAME = _column_length(Source.name)
+ACTOR = lengths.ACTOR_NAME
+TAG = lengths.TAG
+MARKING = lengths.MARKING
+LANGUAGE = lengths.LANGUAGE
+SOURCE_ID = lengths.SOURCE_SLUG
+SOURCE_NAME = lengths.SOURCE_NAME
 
 # Free text: a narrative of some 3,000 words (the incident's caps are in desktop/fields.py),
 # an excerpt of half that.

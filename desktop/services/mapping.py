@@ -7,7 +7,7 @@ import os
 from dataclasses import replace
 from datetime import UTC, datetime
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from desktop.domain import ActorRole, TimePrecision
 from desktop.errors import ConflictError, StoreError
@@ -18,18 +18,13 @@ from desktop.services.dto import (
     Casualties,
     Citation,
     IncidentData,
-    Moment,
     SourceData,
     When,
     Where,
 )
 from desktop.services.listing import TABLE_ROW_FIELDS, from_db_time
+from desktop.services.stored_values import incident_columns, stored_citation
 from desktop.store import models
-
-if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from desktop.fields import Field
 
 USER_ENV_VAR = "INCIDENT_DESK_USER"
 E = TypeVar("E")
@@ -49,20 +44,6 @@ def current_user() -> str:
 def utcnow() -> datetime:
     """Now, as the naive UTC value the database stores."""
     return datetime.now(UTC).replace(tzinfo=None)
-
-
-def to_db_time(moment: Moment) -> datetime:
-    """A stored time: naive UTC, to the second (the search index orders by whole seconds,
-    see desktop.store.fts5; nothing finer means anything in an incident's time)."""
-    if isinstance(moment, datetime):
-        if moment.tzinfo is not None:
-            utc = moment.astimezone(UTC)
-            # Made, not replace()d: a fifth of the cost, for the 200,000 times of an import.
-            return datetime(
-                utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second, fold=utc.fold
-            )
-        return moment.replace(microsecond=0) if moment.microsecond else moment
-    return datetime(moment.year, moment.month, moment.day)
 
 
 def as_aware(value: datetime) -> datetime:
@@ -189,60 +170,6 @@ def citation_record(row: Any, source: Any) -> Citation:
 TABLE_ROW_COLUMNS = tuple(getattr(models.Incident, field) for field in TABLE_ROW_FIELDS)
 
 
-def _column_step(field: Field) -> tuple[str, Callable[[Any], Any], Callable[[Any], Any] | None]:
-    """A simple field's column, how to get its value and how to store it (None: as it is):
-    ``field.to_column(field.get(data))`` made once, not for each field of each incident."""
-    stored, enum = field.stored, field.enum is not None
-    convert: Callable[[Any], Any] | None = field.to_column if stored and enum else stored
-    if enum and stored is None:
-        convert = str
-    return field.column_name, attrgetter(field.key), convert
-
-
-_COLUMN_STEPS = tuple(_column_step(f) for f in SIMPLE_FIELDS)
-
-
-# The names of :func:`incident_column_values`, in its order.
-INCIDENT_COLUMNS = (
-    *(name for name, _get, _convert in _COLUMN_STEPS),
-    "start_at",
-    "end_at",
-    "time_precision",
-    "source_count",
-)
-
-
-# The simple fields' values in one C call, and where a value is stored otherwise than as it
-# is (trimmed, canonical, an enum's text): the other two thirds are not touched in Python.
-_column_getter = attrgetter(*(f.key for f in SIMPLE_FIELDS))
-_COLUMN_CONVERSIONS = tuple(
-    (i, convert) for i, (_name, _get, convert) in enumerate(_COLUMN_STEPS) if convert is not None
-)
-
-
-def incident_column_values(data: IncidentData) -> list[Any]:
-    """The values of :data:`INCIDENT_COLUMNS` for ``data``, in that order: the bulk import
-    binds them as they are, with no dictionary per incident."""
-    values = list(_column_getter(data))
-    for i, convert in _COLUMN_CONVERSIONS:
-        values[i] = convert(values[i])
-    when = data.when
-    values += (
-        to_db_time(when.start),
-        to_db_time(when.end),
-        str(when.precision),
-        len({c.source for c in data.citations}),
-    )
-    return values
-
-
-def incident_columns(data: IncidentData) -> dict[str, Any]:
-    """The ``incidents`` columns that hold ``data``'s fields, as stored (names trimmed,
-    marking canonical, enums as text): the simple fields of desktop/fields.py, the times and
-    the count of sources. Read by :func:`apply_incident` and the bulk insert alike."""
-    return dict(zip(INCIDENT_COLUMNS, incident_column_values(data), strict=True))
-
-
 def apply_incident(
     row: models.Incident, data: IncidentData, sources: dict[str, models.Source]
 ) -> None:
@@ -292,17 +219,6 @@ def as_stored(data: IncidentData) -> IncidentData:
         citations=tuple(stored_citation(c) for c in data.citations),
         **changes,
     )
-
-
-def stored_citation(citation: Citation) -> Citation:
-    """A citation as stored: its address and language codes trimmed, an empty URL none.
-
-    Free text (the excerpt) is kept exactly as given: a quotation is evidence.
-    """
-    url, language = (citation.url or "").strip() or None, citation.language.strip()
-    if url == citation.url and language == citation.language:
-        return citation  # as most are: no copy (an import makes hundreds of thousands)
-    return replace(citation, url=url, language=language)
 
 
 def source_values(data: SourceData) -> tuple[str, str, str, str | None, str]:

@@ -9,7 +9,8 @@ whole; the rows of another database wait for the ids its sequence hands out
 (:func:`child_rows`).
 
 The rows written are exactly what ``mapping.apply_incident`` and ``insert_incident`` write;
-tests/interchange round-trips both ways.
+tests/interchange round-trips both ways. Standard library only (with the records' modules):
+the reading process makes them without loading SQLAlchemy.
 """
 
 from __future__ import annotations
@@ -18,41 +19,22 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Date, DateTime
-from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
-
-from desktop.services import history, mapping
-from desktop.store import fts5, fulltext
-from desktop.store.models import (
-    Base,
-    Citation,
-    HistoryEntry,
-    Incident,
-    IncidentActor,
-    IncidentTag,
-)
+from desktop.services import stored_values
+from desktop.services.history_actions import IMPORTED
+from desktop.store.fts_keys import sort_key
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
     from datetime import date, datetime
 
-    from sqlalchemy import Table
-    from sqlalchemy.engine import Dialect
-    from sqlalchemy.types import TypeEngine
-
     from desktop.services.dto import IncidentData
 
-# The Core tables behind the models (typed as Table, which ``__table__`` is not).
-INCIDENTS = Base.metadata.tables[Incident.__tablename__]
-ACTORS = Base.metadata.tables[IncidentActor.__tablename__]
-TAGS = Base.metadata.tables[IncidentTag.__tablename__]
-CITATIONS = Base.metadata.tables[Citation.__tablename__]
-HISTORY = Base.metadata.tables[HistoryEntry.__tablename__]
+    Converter = Callable[[Any], Any]
 
 # The columns of a new incident's row, in the order of :func:`incident_row`.
 INCIDENT_ROW_COLUMNS = (
     "uuid",
-    *mapping.INCIDENT_COLUMNS,
+    *stored_values.INCIDENT_COLUMNS,
     "deleted_at",
     "deleted_by",
     "version",
@@ -75,11 +57,6 @@ CITATION_COLUMNS = (
     "excerpt",
 )
 HISTORY_COLUMNS = ("incident_uuid", "at", "by", "action", "field", "old", "new")
-# Where incident_row puts the columns an index entry reads.
-_ENTRY_COLUMNS = tuple(
-    INCIDENT_ROW_COLUMNS.index(name)
-    for name in ("title", "summary", "notes", "place_name", "admin1", "country", "start_at")
-)
 
 
 def incident_row(data: IncidentData, user: str, now: datetime | str) -> list[Any]:
@@ -87,7 +64,17 @@ def incident_row(data: IncidentData, user: str, now: datetime | str) -> list[Any
     ``mapping.apply_incident`` would fill it: a list, bound as it is. ``now`` is the time of
     the import, or already its text (:func:`new_rows`)."""
     assert data.id is not None
-    return [data.id, *mapping.incident_column_values(data), None, None, 1, now, user, now, user]
+    return [
+        data.id,
+        *stored_values.incident_column_values(data),
+        None,
+        None,
+        1,
+        now,
+        user,
+        now,
+        user,
+    ]
 
 
 def incident_values(data: IncidentData, user: str, now: datetime) -> dict[str, Any]:
@@ -114,7 +101,7 @@ def child_rows(
     tags: list[tuple[Any, ...]] = []
     citations: list[tuple[Any, ...]] = []
     for incident_id, data in zip(ids, batch, strict=True):
-        stored_citations = [mapping.stored_citation(c) for c in data.citations]
+        stored_citations = [stored_values.stored_citation(c) for c in data.citations]
         actor_names = [actor.name.strip() for actor in data.actors]
         # List comprehensions, not generators: extend() drives a generator a call a row.
         actors += [
@@ -137,46 +124,11 @@ def child_rows(
             for i, c in enumerate(stored_citations)
         ]
     # Each new incident's history starts with its import, as history.record would write it.
-    imported = [(data.id, now, user, history.IMPORTED, "", None, None) for data in batch]
+    imported = [(data.id, now, user, IMPORTED, "", None, None) for data in batch]
     return ChildRows(actors, tags, citations, imported)
 
 
 _START = INCIDENT_ROW_COLUMNS.index("start_at")
-_ACTOR_NAME = ACTOR_COLUMNS.index("name")
-_EXCERPT = CITATION_COLUMNS.index("excerpt")
-
-
-def documents(
-    ids: Sequence[int],
-    incidents: Sequence[Sequence[Any]],
-    actors: Sequence[Sequence[Any]],
-    citations: Sequence[Sequence[Any]],
-) -> list[tuple[int, Any, tuple[str, ...]]]:
-    """The full-text entries of new incidents made from their rows (:func:`incident_row`,
-    :func:`child_rows`, bound or not), each as (id, start time,
-    :func:`fulltext.document_values`): what the index holds is what was stored."""
-    names: dict[int, list[str]] = {}
-    for actor in actors:
-        names.setdefault(actor[0], []).append(actor[_ACTOR_NAME])
-    excerpts: dict[int, list[str]] = {}
-    for citation in citations:
-        excerpts.setdefault(citation[0], []).append(citation[_EXCERPT])
-    title, summary, notes, place, admin1, country, start_at = _ENTRY_COLUMNS
-    return [
-        (
-            incident_id,
-            row[start_at],
-            fulltext.document_values(
-                row[title],
-                row[summary],
-                row[notes],
-                names.get(incident_id, ()),
-                fulltext.place_words(row[place], row[admin1], row[country]),
-                excerpts.get(incident_id, ()),
-            ),
-        )
-        for incident_id, row in zip(ids, incidents, strict=True)
-    ]
 
 
 @dataclass
@@ -189,8 +141,8 @@ class NewRows:
     ``incidents`` are :data:`INCIDENT_ROW_COLUMNS` and then the id; each citation holds its
     source's slug where its ``source_id`` goes; ``positions`` are the incidents' places in
     the file (for messages). The full-text entries are made from these rows where they are
-    written (:func:`entries`): made in the reading process, they would double what crosses
-    to the writing one.
+    written (desktop.services.bulk.entries): made in the reading process, they would double
+    what crosses to the writing one.
     """
 
     incidents: list[list[Any]]
@@ -219,14 +171,14 @@ def new_rows(
     keys = []
     for incident_id, row in zip(ids, rows, strict=True):
         row.append(incident_id)
-        keys.append(fts5.sort_key(row[_START], incident_id))
+        keys.append(sort_key(row[_START], incident_id))
     children = child_rows(ids, batch, user, stamp)
     return NewRows(
-        incidents=as_bound(INCIDENTS, (*INCIDENT_ROW_COLUMNS, "id"), rows, _STAMPED),
-        actors=as_bound(ACTORS, ACTOR_COLUMNS, children.actors),
-        tags=as_bound(TAGS, TAG_COLUMNS, children.tags),
-        citations=as_bound(CITATIONS, CITATION_COLUMNS, children.citations),
-        history=as_bound(HISTORY, HISTORY_COLUMNS, children.history, _STAMPED),
+        incidents=as_bound("incidents", (*INCIDENT_ROW_COLUMNS, "id"), rows, _STAMPED),
+        actors=as_bound("incident_actors", ACTOR_COLUMNS, children.actors),
+        tags=as_bound("incident_tags", TAG_COLUMNS, children.tags),
+        citations=as_bound("citations", CITATION_COLUMNS, children.citations),
+        history=as_bound("incident_history", HISTORY_COLUMNS, children.history, _STAMPED),
         positions=list(positions),
         keys=keys,
     )
@@ -236,27 +188,13 @@ def new_rows(
 _STAMPED = frozenset({"created_at", "updated_at", "at", "deleted_at"})
 
 
-def entries(rows: NewRows) -> list[tuple[Any, ...]]:
-    """The full-text entries of ``rows``' incidents, each its index key
-    (desktop.store.fts5.sort_key) and then its columns."""
-    ids = [row[-1] for row in rows.incidents]
-    return [
-        (key, *columns)
-        for key, (_id, _start, columns) in zip(
-            rows.keys, documents(ids, rows.incidents, rows.actors, rows.citations), strict=True
-        )
-    ]
-
-
 def as_bound(
-    table: Table, columns: Sequence[str], rows: list[Any], bound: frozenset[str] = frozenset()
+    table: str, columns: Sequence[str], rows: list[Any], bound: frozenset[str] = frozenset()
 ) -> list[Any]:
     """``rows`` (of ``columns`` of ``table``) with each value converted as SQLAlchemy would
     before SQLite binds it, but in the columns named ``bound``, which hold such values."""
     converters = [
-        (i, convert)
-        for i, convert in sqlite_converters(table, tuple(columns))
-        if columns[i] not in bound
+        (i, convert) for i, convert in _converters(table, tuple(columns)) if columns[i] not in bound
     ]
     if not converters or not rows:
         return rows
@@ -272,37 +210,11 @@ def as_bound(
     return list(zip(*by_column, strict=True))
 
 
-_SQLITE = SQLiteDialect_pysqlite()
-
-
 @cache
-def sqlite_converters(
-    table: Table, columns: tuple[str, ...]
-) -> tuple[tuple[int, Callable[[Any], Any]], ...]:
-    """The conversions of ``columns`` of ``table`` before SQLite binds them: (the column's
-    place, its converter) for those that have one."""
-    return tuple(
-        (i, convert)
-        for i, name in enumerate(columns)
-        if (convert := sqlite_converter(table.c[name].type, _SQLITE)) is not None
-    )
-
-
-def sqlite_converter(column_type: TypeEngine[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
-    """What SQLAlchemy does to a value of this type before SQLite gets it (None: nothing).
-
-    The dialect's own processor, except for times and dates: those are written by their
-    C ``isoformat`` as exactly the text SQLAlchemy's Python formatter makes (for the naive
-    UTC times stored here), at a fraction of the cost for the 500,000 times of a large
-    import. Leaving them to the driver would store ``2024-07-08 00:00:00`` without the
-    ``.000000``, which compares as text below the ``2024-07-08 00:00:00.000000`` a date
-    filter binds, and so drops the incident from a search from its own day.
-    """
-    if isinstance(column_type, DateTime):
-        return _datetime_text
-    if isinstance(column_type, Date):
-        return _date_text
-    return column_type.dialect_impl(dialect).bind_processor(dialect)
+def _converters(table: str, columns: tuple[str, ...]) -> tuple[tuple[int, Converter], ...]:
+    """(place, converter) of those ``columns`` of ``table`` that have one."""
+    of_table = CONVERTERS.get(table, {})
+    return tuple((i, of_table[name]) for i, name in enumerate(columns) if name in of_table)
 
 
 def _datetime_text(value: datetime | None) -> str | None:
@@ -312,3 +224,30 @@ def _datetime_text(value: datetime | None) -> str | None:
 @lru_cache(maxsize=4096)  # a citation's dates: the same few hundred days again and again
 def _date_text(value: date | None) -> str | None:
     return None if value is None else value.isoformat()
+
+
+def _float(value: float | None) -> float | None:
+    return None if value is None else float(value)
+
+
+# What SQLAlchemy does to a value before SQLite binds it, in the columns of these tables where
+# it does anything (tests/services/test_bulk_import.py holds this to the models' types and
+# SQLAlchemy's own processors): coordinates made floats, times and dates made text. Those
+# are written by their C ``isoformat`` as exactly the text SQLAlchemy's Python formatter
+# makes (for the naive UTC times stored here), at a fraction of the cost for the 500,000
+# times of a large import. Left to the driver, ``2024-07-08 00:00:00`` would be stored
+# without the ``.000000``, which compares as text below the ``2024-07-08 00:00:00.000000`` a
+# date filter binds, and so drops the incident from a search from its own day.
+CONVERTERS: dict[str, dict[str, Converter]] = {
+    "incidents": {
+        "start_at": _datetime_text,
+        "end_at": _datetime_text,
+        "lat": _float,
+        "lon": _float,
+        "deleted_at": _datetime_text,
+        "created_at": _datetime_text,
+        "updated_at": _datetime_text,
+    },
+    "citations": {"published": _date_text, "retrieved": _date_text},
+    "incident_history": {"at": _datetime_text},
+}

@@ -34,7 +34,7 @@ from desktop.reports.sitrep_changes import (
     compare,
 )
 from desktop.reports.sitrep_data import dtg
-from desktop.services import mapping
+from desktop.services import mapping, stored_values
 from desktop.services.report_request import LATEST, NONE, report_id
 from desktop.store.models import Citation, Incident, ReportRecord, ReportRecordIncident
 from desktop.wording import quoted
@@ -132,7 +132,7 @@ def record_report(
         session.add(
             ReportRecord(
                 id=report,
-                created_at=mapping.to_db_time(generated_at),
+                created_at=stored_values.to_db_time(generated_at),
                 created_by=mapping.current_user(),
                 as_of=as_of,
                 scope=json.dumps(scope.to_json(), ensure_ascii=False),
@@ -160,7 +160,7 @@ def _incident_row(
         "incident_uuid": incident.id or "",
         "number": number,
         "version": incident.version or 0,
-        "updated_at": mapping.to_db_time(updated),
+        "updated_at": stored_values.to_db_time(updated),
         "facts": Facts.of(incident).to_json(),
     }
 

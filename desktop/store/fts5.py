@@ -16,19 +16,21 @@ some it no longer does), so a search can name them: see :func:`prefix_terms`.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, cast
 
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from desktop.errors import StoreError
+from desktop.store.fts_keys import ID_MASK as ID_MASK
+from desktop.store.fts_keys import incident_id_sql as incident_id_sql
+from desktop.store.fts_keys import sort_key as sort_key
 from desktop.store.fts_settings import FTS_TABLE as FTS_TABLE
 from desktop.store.fts_settings import INDEX_SQL, tokenize_of
 from desktop.store.fts_settings import TOKENIZE as TOKENIZE
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+    from datetime import datetime
 
     from sqlalchemy.engine import Connection
 
@@ -50,37 +52,10 @@ CREATE_SQL = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {VOCAB_TABLE} USING fts5vocab({FTS_TABLE}, 'row')",
 )
 
-# A key is the start time in whole seconds, shifted left, with the id in the low bits: every
-# time from year 1 to 9999 fits a 64-bit rowid beside 24 bits of id.
-ID_BITS = 24
-ID_MASK = (1 << ID_BITS) - 1
-_EPOCH = datetime(1970, 1, 1)
-_SECOND = timedelta(seconds=1)
-
 # Up to this many entries their words are split again (see add_terms); for more, the whole
 # word list is read once.
 _SCRATCH_UP_TO = 500
 _SCRATCH = "incident_fts_scratch"
-
-
-def sort_key(start_at: datetime | str, incident_id: int) -> int:
-    """The index rowid of an incident: orders as (start_at, id) does, to the second."""
-    if not 0 < incident_id <= ID_MASK:
-        raise StoreError(
-            f"This workspace has more than {ID_MASK:,} incidents, more than its search index "
-            "can order."
-        )
-    if isinstance(start_at, str):  # SQLite hands stored times over as text in raw SQL
-        start_at = datetime.fromisoformat(start_at)
-    if start_at.tzinfo is not None:
-        start_at = start_at.astimezone(UTC).replace(tzinfo=None)
-    seconds = (start_at - _EPOCH) // _SECOND
-    return (seconds << ID_BITS) | incident_id
-
-
-def incident_id_sql(rowid: str = "rowid") -> str:
-    """SQL for the incident id held in an index rowid (its low bits)."""
-    return f"({rowid} & {ID_MASK})"
 
 
 # FTS5 merges its segments once this many of a size gather (4 by default). At 8 an import

@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from desktop.store import lengths
 from desktop.store.indexes import plain_column_indexes
 
 # Named constraints let Alembic alter SQLite tables in batch mode.
@@ -59,8 +60,8 @@ class Source(AuditMixin, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(80), unique=True)
-    name: Mapped[str] = mapped_column(String(300), index=True)
+    slug: Mapped[str] = mapped_column(String(lengths.SOURCE_SLUG), unique=True)
+    name: Mapped[str] = mapped_column(String(lengths.SOURCE_NAME), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     reliability: Mapped[str] = mapped_column(String(1))
     url: Mapped[str | None] = mapped_column(Text)
@@ -87,7 +88,7 @@ class Incident(AuditMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True)
-    title: Mapped[str] = mapped_column(String(500))
+    title: Mapped[str] = mapped_column(String(lengths.INCIDENT_TEXTS["title"]))
     summary: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")
 
@@ -95,8 +96,10 @@ class Incident(AuditMixin, Base):
     end_at: Mapped[datetime] = mapped_column(DateTime)
     time_precision: Mapped[str] = mapped_column(String(8))
 
-    place_name: Mapped[str] = mapped_column(String(300), default="")
-    admin1: Mapped[str] = mapped_column(String(200), default="")
+    place_name: Mapped[str] = mapped_column(
+        String(lengths.INCIDENT_TEXTS["place_name"]), default=""
+    )
+    admin1: Mapped[str] = mapped_column(String(lengths.INCIDENT_TEXTS["admin1"]), default="")
     country: Mapped[str] = mapped_column(String(2), default="")
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
@@ -112,7 +115,7 @@ class Incident(AuditMixin, Base):
     status: Mapped[str] = mapped_column(String(12))
     confidence: Mapped[str] = mapped_column(String(10))
     likelihood: Mapped[str | None] = mapped_column(String(30))
-    marking: Mapped[str] = mapped_column(String(120))
+    marking: Mapped[str] = mapped_column(String(lengths.MARKING))
 
     # Kept in step by the services so the table can sort on it without a join.
     source_count: Mapped[int] = mapped_column(Integer, default=0)
@@ -146,7 +149,7 @@ class IncidentActor(Base):
         ForeignKey("incidents.id", ondelete="CASCADE"), index=True
     )
     position: Mapped[int] = mapped_column(Integer, default=0)
-    name: Mapped[str] = mapped_column(String(300), index=True)
+    name: Mapped[str] = mapped_column(String(lengths.ACTOR_NAME), index=True)
     role: Mapped[str] = mapped_column(String(20))
 
     incident: Mapped[Incident] = relationship(back_populates="actors")
@@ -158,7 +161,7 @@ class IncidentTag(Base):
     incident_id: Mapped[int] = mapped_column(
         ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True
     )
-    tag: Mapped[str] = mapped_column(String(100), primary_key=True, index=True)
+    tag: Mapped[str] = mapped_column(String(lengths.TAG), primary_key=True, index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     incident: Mapped[Incident] = relationship(back_populates="tags")
@@ -182,7 +185,7 @@ class Citation(Base):
     url: Mapped[str | None] = mapped_column(Text)
     published: Mapped[date | None] = mapped_column(Date)
     retrieved: Mapped[date | None] = mapped_column(Date)
-    language: Mapped[str] = mapped_column(String(16), default="")
+    language: Mapped[str] = mapped_column(String(lengths.LANGUAGE), default="")
     excerpt: Mapped[str] = mapped_column(Text, default="")
 
     incident: Mapped[Incident] = relationship(back_populates="citations")

@@ -337,27 +337,79 @@ def test_bulk_rows_match_what_the_editor_path_writes(
 
 
 @pytest.mark.parametrize(
-    "value",
-    [
-        datetime(2024, 7, 8),
-        datetime(2024, 7, 8, 23, 59, 59, 999_999),
-        datetime(999, 1, 2, 3, 4, 5, 6),
-        date(2024, 2, 29),
-        date(5, 1, 1),
-        None,
-    ],
+    "table",
+    [t.name for t in (bulk.INCIDENTS, bulk.ACTORS, bulk.TAGS, bulk.CITATIONS, bulk.HISTORY)],
 )
-def test_bulk_times_are_written_as_sqlalchemy_writes_them(value: date | None) -> None:
-    from sqlalchemy import Date, DateTime
+def test_bulk_converts_the_columns_sqlalchemy_converts(table: str) -> None:
+    """The rows are made without SQLAlchemy (in the reading process): its conversions are
+    named in new_rows.CONVERTERS, which must name every column SQLAlchemy converts on SQLite,
+    and no other."""
     from sqlalchemy.dialects import sqlite
 
+    from desktop.store.models import Base
+
     dialect = sqlite.dialect()
-    column_type = DateTime() if isinstance(value, datetime) or value is None else Date()
+    columns = Base.metadata.tables[table].c
+    converted = {
+        column.name
+        for column in columns
+        if column.type.dialect_impl(dialect).bind_processor(dialect) is not None
+    }
+    assert converted == set(new_rows.CONVERTERS.get(table, {}))
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value"),
+    [
+        ("incidents", "start_at", datetime(2024, 7, 8)),
+        ("incidents", "start_at", datetime(2024, 7, 8, 23, 59, 59, 999_999)),
+        ("incidents", "end_at", datetime(999, 1, 2, 3, 4, 5, 6)),
+        ("incidents", "deleted_at", None),
+        ("incident_history", "at", datetime(2026, 12, 7, 6, 30)),
+        ("citations", "published", date(2024, 2, 29)),
+        ("citations", "retrieved", date(5, 1, 1)),
+        ("citations", "published", None),
+        ("incidents", "lat", 36),
+        ("incidents", "lon", -43.25),
+        ("incidents", "lat", None),
+    ],
+)
+def test_bulk_values_are_written_as_sqlalchemy_writes_them(
+    table: str, column: str, value: object
+) -> None:
+    from sqlalchemy.dialects import sqlite
+
+    from desktop.store.models import Base
+
+    dialect = sqlite.dialect()
+    column_type = Base.metadata.tables[table].c[column].type
     expected = column_type.dialect_impl(dialect).bind_processor(dialect)
-    convert = new_rows.sqlite_converter(column_type, dialect)
     assert expected is not None
-    assert convert is not None
-    assert convert(value) == expected(value)
+    converted = new_rows.CONVERTERS[table][column](value)
+    assert converted == expected(value)
+    assert type(converted) is type(expected(value))
+
+
+def test_the_reading_process_loads_no_sqlalchemy() -> None:
+    """What the reading process imports to read and make rows (desktop.services.
+    reader_process.main) leaves SQLAlchemy out: loading it cost a third of a second before
+    the first part, with the writer waiting."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from desktop.services.reader_process import main\n"
+        "from desktop import formats\n"
+        "from desktop.services import filebytes\n"
+        "from desktop.services.checks import CHECKS\n"
+        "formats.reader('json')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'alembic')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "[]"
 
 
 def _stored_times(db: Database, incident_id: str) -> tuple[object, ...]:

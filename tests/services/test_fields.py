@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from desktop import fields
 from desktop.domain import LIKELIHOOD_TERMS, TimePrecision
-from desktop.services import history, limits, mapping, merge, new_rows, validation
+from desktop.services import history, limits, merge, new_rows, stored_values, validation
 from desktop.services import incidents as service
 from desktop.services.dto import Casualties, IncidentData, When, Where
 from desktop.store import models
@@ -66,7 +66,7 @@ def test_the_merge_parts_and_the_history_labels_come_from_the_table() -> None:
 
 def test_every_simple_field_is_written_to_its_column(make_incident: IncidentFactory) -> None:
     data = replace(make_incident(), likelihood=LIKELIHOOD_TERMS[0], title="  Padded  ")
-    columns = mapping.incident_columns(data)
+    columns = stored_values.incident_columns(data)
     for f in fields.SIMPLE_FIELDS:
         assert columns[f.column_name] == f.to_column(f.get(data)), f.key
     assert columns["title"] == "Padded"

@@ -9,7 +9,7 @@ import pytest
 
 from desktop.domain import Confidence, Status, TimePrecision
 from desktop.fields import SIMPLE_FIELDS, Field
-from desktop.services import mapping
+from desktop.services import stored_values
 from desktop.services.dto import Casualties, Citation, IncidentData, When, Where
 
 _DATA = IncidentData(
@@ -36,12 +36,20 @@ _DATA = IncidentData(
 
 @pytest.mark.parametrize("field", SIMPLE_FIELDS, ids=lambda f: f.key)
 def test_each_simple_field_is_stored_as_the_table_says(field: Field) -> None:
-    values = dict(zip(mapping.INCIDENT_COLUMNS, mapping.incident_column_values(_DATA), strict=True))
+    values = dict(
+        zip(
+            stored_values.INCIDENT_COLUMNS, stored_values.incident_column_values(_DATA), strict=True
+        )
+    )
     assert values[field.column_name] == field.to_column(field.get(_DATA))
 
 
 def test_the_times_are_stored_as_naive_utc_to_the_second() -> None:
-    values = dict(zip(mapping.INCIDENT_COLUMNS, mapping.incident_column_values(_DATA), strict=True))
+    values = dict(
+        zip(
+            stored_values.INCIDENT_COLUMNS, stored_values.incident_column_values(_DATA), strict=True
+        )
+    )
     assert values["start_at"] == datetime(2023, 10, 17, 21, 59, 30)
     assert values["end_at"] == datetime(2023, 10, 17, 22, 2, 3)
     assert (values["time_precision"], values["source_count"]) == ("exact", 2)
@@ -69,7 +77,7 @@ def test_the_times_are_stored_as_naive_utc_to_the_second() -> None:
     ],
 )
 def test_a_time_is_stored_as_naive_utc(moment: date, stored: datetime) -> None:
-    made = mapping.to_db_time(moment)
+    made = stored_values.to_db_time(moment)
     assert made == stored
     assert made.tzinfo is None
     assert made.isoformat() == stored.isoformat()
