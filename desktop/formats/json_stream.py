@@ -49,7 +49,7 @@ def parts(stream: BinaryIO, size: int, checks: Checks, batch: int = PART) -> Ite
     scanner = jsonscan.Scanner(stream)
     try:
         for key, index, value in scanner.members(_LISTS):
-            yield from reader.member(key, index, value, scanner.bytes_read)
+            yield from reader.member(key, index, value, scanner.bytes_read, scanner.escaped)
     except jsonscan.NotAnObject:
         stream.seek(0)
         yield from document_parts(json_v2.read(stream.read(), checks), batch)
@@ -72,7 +72,7 @@ class _Reader:
         self.sources: list[SourceData] = []
         self.slugs: set[str] | None = None  # once the sources have all been read
         self.started = False  # the sources handed on
-        self.waiting: list[tuple[int, Any]] = []  # incidents read before those
+        self.waiting: list[tuple[int, Any, bool]] = []  # incidents read before those
         self.ids: set[str] = set()
         self.pending: list[IncidentData] = []
         self.evidence: dict[str, tuple[EvidenceRef, ...]] = {}
@@ -80,7 +80,11 @@ class _Reader:
         self.count = 0
         self.bytes_read = 0
 
-    def member(self, key: str, index: int | None, value: Any, read: int) -> Iterator[Part]:
+    def member(
+        self, key: str, index: int | None, value: Any, read: int, escaped: bool = True
+    ) -> Iterator[Part]:
+        """Read one member, or one item of a list member; ``escaped`` False when its text
+        holds no ``\\u`` escape (desktop.formats.base.Checks.incident_plain_text)."""
         self.bytes_read = read
         if key not in json_v1.TOP_KEYS:
             # Told at the end with any others, as a whole-file read tells them: before
@@ -112,9 +116,9 @@ class _Reader:
         elif index != jsonscan.END:
             assert index is not None
             if self.slugs is None or self.version is None:
-                self.waiting.append((index, value))
+                self.waiting.append((index, value, escaped))
             else:
-                yield from self._incident(index, value)
+                yield from self._incident(index, value, escaped)
 
     def _ready(self) -> Iterator[Part]:
         """Once the version and the sources are known: the sources, then what waited."""
@@ -123,16 +127,16 @@ class _Reader:
         self.started = True
         yield Part(sources=tuple(self.sources), expected=self._expected())
         waiting, self.waiting = self.waiting, []
-        for index, value in waiting:
-            yield from self._incident(index, value)
+        for index, value, escaped in waiting:
+            yield from self._incident(index, value, escaped)
 
-    def _incident(self, index: int, value: Any) -> Iterator[Part]:
+    def _incident(self, index: int, value: Any, escaped: bool) -> Iterator[Part]:
         assert self.slugs is not None
         refs: tuple[EvidenceRef, ...] = ()
         if self.version == 2 and isinstance(value, dict):
             refs = self.take_evidence(value, f"incidents[{index}]")
         try:
-            data = json_v1.read_incident(self.checks, value)
+            data = json_v1.read_incident(self.checks, value, plain_text=not escaped)
         except ValidationError as exc:
             raise exc.under(f"incidents[{index}]") from None
         assert data.id is not None

@@ -187,7 +187,7 @@ def _source(checks: Checks, value: Any) -> SourceData:
     return data
 
 
-def _incident(checks: Checks, value: Any) -> IncidentData:
+def _incident(checks: Checks, value: Any, plain_text: bool = False) -> IncidentData:
     obj = json_object(value, "", INCIDENT.keyset, required=INCIDENT.required)
     raw_id = obj.get("id")
     if raw_id is None:
@@ -202,7 +202,10 @@ def _incident(checks: Checks, value: Any) -> IncidentData:
             json_object(entry, f"history[{i}]", _HISTORY, required=("at", "by", "action"))
     values["id"] = incident_id
     data = _make_incident(values)
-    checks.incident(data)
+    if plain_text and checks.incident_plain_text is not None:
+        checks.incident_plain_text(data)
+    else:
+        checks.incident(data)
     return data
 
 
@@ -211,9 +214,11 @@ def read_source(checks: Checks, value: Any) -> SourceData:
     return _source(checks, value)
 
 
-def read_incident(checks: Checks, value: Any) -> IncidentData:
-    """One incident object, checked (a problem located within it)."""
-    return _incident(checks, value)
+def read_incident(checks: Checks, value: Any, plain_text: bool = False) -> IncidentData:
+    """One incident object, checked (a problem located within it). ``plain_text``: its JSON
+    text held no ``\\u`` escape, so none of its texts holds NUL or half a surrogate pair
+    (desktop.formats.base.Checks.incident_plain_text)."""
+    return _incident(checks, value, plain_text)
 
 
 def _when(value: Any) -> When:

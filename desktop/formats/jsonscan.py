@@ -56,6 +56,10 @@ class Scanner:
         self._pos = 0
         self._eof = False
         self.bytes_read = 0
+        # Whether the text of the value read last holds a ``\u`` escape (Checks'
+        # incident_plain_text): the only way strict JSON in strict UTF-8 can spell a NUL or
+        # half a surrogate pair.
+        self.escaped = False
         # Where the window starts in the file, for the messages' line and column.
         self._lines_before = 0
         self._columns_before = 0
@@ -144,6 +148,7 @@ class Scanner:
             if end == len(self._text) and self._more(more):
                 more *= 2
                 continue
+            self.escaped = self._text.find("\\u", self._pos, end) >= 0
             self._pos = end
             return value
 

@@ -8,6 +8,8 @@ editor, the merge) do not need.
 from __future__ import annotations
 
 from desktop.formats.base import Checks
-from desktop.services.validation import check_incident, check_source
+from desktop.services.validation import check_incident, check_incident_plain_text, check_source
 
-CHECKS = Checks(incident=check_incident, source=check_source)
+CHECKS = Checks(
+    incident=check_incident, source=check_source, incident_plain_text=check_incident_plain_text
+)

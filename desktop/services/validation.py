@@ -53,8 +53,12 @@ SOURCE_KINDS = frozenset(k.value for k in SourceKind)
 TIME_PRECISIONS = frozenset(p.value for p in TimePrecision)
 
 
-def incident_problems(data: IncidentData) -> list[ValidationError]:
-    """Every problem with an incident, in field order (empty when it can be saved)."""
+def incident_problems(data: IncidentData, plain_text: bool = False) -> list[ValidationError]:
+    """Every problem with an incident, in field order (empty when it can be saved).
+
+    ``plain_text``: the caller knows no text holds a character no database stores (see
+    :func:`check_incident_plain_text`), so none is looked for.
+    """
     problems: list[ValidationError] = []
 
     def problem(field: str, text: str) -> None:
@@ -126,7 +130,7 @@ def incident_problems(data: IncidentData) -> list[ValidationError]:
         found = citation_problems(citation)
         if found:  # a generator per citation only for those with problems
             problems.extend(error.under(f"citations[{index}]") for error in found)
-    if _any_unstorable(data):
+    if not plain_text and _any_unstorable(data):
         problems.extend(_unstorable_problems(_incident_texts(data)))
     return problems
 
@@ -314,6 +318,14 @@ def source_problems(source: SourceData) -> list[ValidationError]:
 def check_incident(data: IncidentData) -> None:
     """Raise the first problem, if any."""
     problems = incident_problems(data)
+    if problems:
+        raise problems[0]
+
+
+def check_incident_plain_text(data: IncidentData) -> None:
+    """:func:`check_incident` of a record whose texts a reader knows hold no NUL and no half
+    of a surrogate pair (desktop.formats.base.Checks.incident_plain_text)."""
+    problems = incident_problems(data, plain_text=True)
     if problems:
         raise problems[0]
 

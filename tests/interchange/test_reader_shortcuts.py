@@ -8,14 +8,18 @@ for unstorable characters run in C on ASCII text, an exact time parsed with its 
 from __future__ import annotations
 
 import dataclasses
+import io
+import json
 import re
 from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 
+from desktop.errors import ValidationError
 from desktop.fields import INCIDENT_FIELDS
-from desktop.formats import json_v1
+from desktop.formats import json_stream, json_v1
+from desktop.formats.base import Checks
 from desktop.formats.jsonvalues import shown
 from desktop.formats.record_maker import maker
 from desktop.records import Actor, Casualties, Citation, IncidentData, When, Where
@@ -162,6 +166,61 @@ def test_an_unstorable_character_in_a_file_is_refused_at_its_field() -> None:
         "incidents[1].citations[1].excerpt: contains a broken character (half of a UTF-16 "
         "pair), which cannot be stored"
     )
+
+
+def _stream_refusal(document: dict[str, Any]) -> str:
+    """What the streaming reader says of ``document``, written with every character outside
+    ASCII as a ``\\u`` escape (as ``json.dumps`` writes by default)."""
+    raw = json.dumps(document).encode()
+    with pytest.raises(ValidationError) as info:
+        for _part in json_stream.parts(io.BytesIO(raw), len(raw), interchange.CHECKS):
+            pass
+    return str(info.value)
+
+
+@pytest.mark.parametrize("path", _TEXT_PATHS)
+@pytest.mark.parametrize("value", _UNSTORABLE, ids=ascii)
+def test_an_escaped_unstorable_character_in_a_streamed_file_is_refused(
+    path: str, value: str
+) -> None:
+    # Streamed, a record whose text holds no escape is checked without looking for these
+    # (Checks.incident_plain_text); one spelled as an escape must still be looked for.
+    dotted = path.replace("[", ".").replace("]", "")
+    document = _document(_incident(0), _with(1, dotted, value))
+    assert _stream_refusal(document) == _refusal(document)
+    assert _refusal(document).startswith(f"incidents[1].{path}: ")
+
+
+def test_only_a_record_whose_text_holds_no_escape_skips_the_look() -> None:
+    checked: list[tuple[str, str]] = []
+
+    def full(data: IncidentData) -> None:
+        checked.append(("full", data.title))
+        interchange.CHECKS.incident(data)
+
+    def plain(data: IncidentData) -> None:
+        checked.append(("plain", data.title))
+        assert interchange.CHECKS.incident_plain_text is not None
+        interchange.CHECKS.incident_plain_text(data)
+
+    checks = Checks(incident=full, source=interchange.CHECKS.source, incident_plain_text=plain)
+    document = _document(
+        _with(0, "title", "قصف"),  # written as it is, not escaped
+        _with(1, "title", "Café attacked"),
+        _with(2, "summary", 'Quoted: "no" \\ here'),  # other escapes: \" and \\
+    )
+    text = json.dumps(document, ensure_ascii=False).replace("Café", "Caf\\u00e9")
+    assert "Caf\\u00e9" in text
+    assert "قصف" in text
+    raw = text.encode()
+    parts = list(json_stream.parts(io.BytesIO(raw), len(raw), checks))
+    titles = [data.title for part in parts for data in part.incidents]
+    assert titles == ["قصف", "Café attacked", "Drone strike 2 near Erbil"]
+    assert checked == [
+        ("plain", "قصف"),
+        ("full", "Café attacked"),
+        ("plain", "Drone strike 2 near Erbil"),
+    ]
 
 
 # --- records made without their __init__ ---------------------------------------------------
