@@ -7,9 +7,13 @@ editor, the merge) do not need.
 
 from __future__ import annotations
 
+from functools import partial
+
 from desktop.formats.base import Checks
-from desktop.services.validation import check_incident, check_incident_plain_text, check_source
+from desktop.services.validation import check_incident, check_source
 
 CHECKS = Checks(
-    incident=check_incident, source=check_source, incident_plain_text=check_incident_plain_text
+    incident=check_incident,
+    source=check_source,
+    incident_plain_text=partial(check_incident, plain_text=True),
 )

@@ -56,8 +56,8 @@ TIME_PRECISIONS = frozenset(p.value for p in TimePrecision)
 def incident_problems(data: IncidentData, plain_text: bool = False) -> list[ValidationError]:
     """Every problem with an incident, in field order (empty when it can be saved).
 
-    ``plain_text``: the caller knows no text holds a character no database stores (see
-    :func:`check_incident_plain_text`), so none is looked for.
+    ``plain_text``: the caller knows no text holds a character no database stores (a reader:
+    desktop.formats.base.Checks.incident_plain_text), so none is looked for.
     """
     problems: list[ValidationError] = []
 
@@ -315,17 +315,9 @@ def source_problems(source: SourceData) -> list[ValidationError]:
     return problems
 
 
-def check_incident(data: IncidentData) -> None:
-    """Raise the first problem, if any."""
-    problems = incident_problems(data)
-    if problems:
-        raise problems[0]
-
-
-def check_incident_plain_text(data: IncidentData) -> None:
-    """:func:`check_incident` of a record whose texts a reader knows hold no NUL and no half
-    of a surrogate pair (desktop.formats.base.Checks.incident_plain_text)."""
-    problems = incident_problems(data, plain_text=True)
+def check_incident(data: IncidentData, plain_text: bool = False) -> None:
+    """Raise the first problem, if any (``plain_text``: see :func:`incident_problems`)."""
+    problems = incident_problems(data, plain_text)
     if problems:
         raise problems[0]
 
